@@ -1,0 +1,71 @@
+# Thin wrapper around meson.  `make demo` and `make test` first install the
+# Debian packages the build needs (as root), or print the exact command.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+MESON_OPTS ?=
+DEMO_OUT   ?= demo-out
+DYSSYNC     = $(BUILD)/cli/dyssync
+
+# gcc brings OpenMP (libgomp); python3 runs the accuracy check.
+PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
+           libfftw3-dev libpng-dev check python3
+
+.PHONY: all deps build test test-asan check-all demo install accuracy clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "These Debian packages are missing. Install them, then run make again:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) $(MESON_OPTS)
+	meson compile -C $(BUILD)
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	@test -f $(ASAN_BUILD)/build.ninja || \
+	  meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dbuildtype=debug $(MESON_OPTS)
+	meson compile -C $(ASAN_BUILD)
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  meson test -C $(ASAN_BUILD) --print-errorlogs --timeout-multiplier 4
+
+check-all: test test-asan
+
+# Analyse the bundled studies: report on the terminal, results in $(DEMO_OUT).
+demo: build
+	@mkdir -p $(DEMO_OUT)
+	$(DYSSYNC) analyze --format json -o $(DEMO_OUT)/results.jsonl testdata/studies/*
+	$(DYSSYNC) analyze --format csv -o $(DEMO_OUT)/results.csv testdata/studies/*
+	$(DYSSYNC) analyze -o $(DEMO_OUT)/report.txt testdata/studies/*
+	@cat $(DEMO_OUT)/report.txt
+	@echo
+	@echo "Results written to $(DEMO_OUT)/: report.txt, results.jsonl, results.csv"
+
+install: build
+	meson install -C $(BUILD)
+
+# Accuracy against synthetic truth, and against the SciPy peer when
+# ../shared is present; writes docs/accuracy.md.
+accuracy: build
+	python3 tests/accuracy.py --dyssync $(DYSSYNC) --out docs/accuracy.md
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)

@@ -1,0 +1,276 @@
+/*
+ * dyssync analyze - read, analyse and report studies.
+ *
+ * Studies are analysed in parallel (OpenMP over studies, one engine context
+ * per thread, dynamic scheduling because studies differ in size) and
+ * reported in the order given, so the output does not depend on -j.
+ */
+#include "common.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+typedef struct {
+    dys_result *res;
+    char *error; /* message when the study could not be analysed */
+} outcome;
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static void analyse_one(dys_ctx *ctx, const char *path, const dys_read_options *ro,
+                        const dys_params *p, outcome *o)
+{
+    dys_study *st = NULL;
+    if (dys_study_read(ctx, path, ro, &st) != DYS_OK ||
+        dys_analyze(ctx, st, p, &o->res) != DYS_OK) {
+        o->error = dup_str(dys_ctx_error(ctx));
+        if (!o->error)
+            o->error = dup_str("out of memory");
+    }
+    dys_study_free(st);
+}
+
+static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, dys_ctx *ctx)
+{
+    int failed = 0;
+    if (fmt == FMT_CSV && dys_write_csv_header(ctx, f) != DYS_OK)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        if (out[i].error) {
+            cli_error("%s", out[i].error);
+            failed++;
+            continue;
+        }
+        dys_status s = fmt == FMT_JSON ? dys_write_json(ctx, f, out[i].res)
+                       : fmt == FMT_CSV ? dys_write_csv_row(ctx, f, out[i].res)
+                                        : dys_write_text(ctx, f, out[i].res);
+        if (s != DYS_OK)
+            return -1;
+        if (fmt == FMT_TEXT && i + 1 < n)
+            fputc('\n', f);
+    }
+    return failed;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"lowpass", required_argument, NULL, 'L'},
+        {"peak", required_argument, NULL, 'P'},
+        {"first-fraction", required_argument, NULL, 'F'},
+        {"sd", required_argument, NULL, 'S'},
+        {"avo", required_argument, NULL, 'a'},
+        {"avc", required_argument, NULL, 'c'},
+        {"min-segments", required_argument, NULL, 'm'},
+        {"low-amplitude", required_argument, NULL, 'A'},
+        {"max-gap", required_argument, NULL, 'g'},
+        {"help", no_argument, NULL, 'h'},
+        CLI_READ_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    dys_params p;
+    dys_params_defaults(&p);
+    dys_read_options ro;
+    dys_read_options_defaults(&ro);
+    enum fmt fmt = FMT_TEXT;
+    const char *output = NULL;
+    long jobs = 0;
+    dys_ctx *ctx = dys_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    int opt, rc = EXIT_ALL_OK;
+    double x;
+    while ((opt = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
+        int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r < 0) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (r > 0)
+            continue;
+        switch (opt) {
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                fmt = FMT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                fmt = FMT_JSON;
+            else if (!strcmp(optarg, "csv"))
+                fmt = FMT_CSV;
+            else {
+                rc = cli_usage("analyze", "--format takes text, json or csv");
+                goto done;
+            }
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'j':
+            if (cli_long(optarg, 1, 4096, &jobs)) {
+                rc = cli_usage("analyze", "-j takes a number of threads >= 1");
+                goto done;
+            }
+            break;
+        case 'L':
+            if (!strcmp(optarg, "auto"))
+                p.lowpass_hz = DYS_LOWPASS_AUTO;
+            else if (!strcmp(optarg, "off"))
+                p.lowpass_hz = DYS_LOWPASS_OFF;
+            else if (!cli_double(optarg, &x) && x > 0)
+                p.lowpass_hz = x;
+            else {
+                rc = cli_usage("analyze", "--lowpass takes a cut-off in Hz, auto or off");
+                goto done;
+            }
+            break;
+        case 'P':
+            if (!strcmp(optarg, "max"))
+                p.peak = DYS_PEAK_MAX;
+            else if (!strcmp(optarg, "first"))
+                p.peak = DYS_PEAK_FIRST;
+            else {
+                rc = cli_usage("analyze", "--peak takes max or first");
+                goto done;
+            }
+            break;
+        case 'F':
+            if (cli_double(optarg, &x) || !(x > 0 && x <= 1)) {
+                rc = cli_usage("analyze", "--first-fraction takes a number in (0, 1]");
+                goto done;
+            }
+            p.first_peak_fraction = x;
+            break;
+        case 'S':
+            if (!strcmp(optarg, "sample"))
+                p.sd = DYS_SD_SAMPLE;
+            else if (!strcmp(optarg, "population"))
+                p.sd = DYS_SD_POPULATION;
+            else {
+                rc = cli_usage("analyze", "--sd takes sample or population");
+                goto done;
+            }
+            break;
+        case 'a':
+        case 'c':
+            if (cli_double(optarg, &x) || x < -200 || x > 2000) {
+                rc = cli_usage("analyze", "--%s takes a time in ms from QRS onset",
+                               opt == 'a' ? "avo" : "avc");
+                goto done;
+            }
+            *(opt == 'a' ? &p.avo_ms : &p.avc_ms) = x;
+            break;
+        case 'm': {
+            char *slash = strchr(optarg, '/');
+            long a, b = p.min_segments_6;
+            if (slash)
+                *slash = '\0';
+            if (cli_long(optarg, 2, 12, &a) || (slash && cli_long(slash + 1, 2, 6, &b))) {
+                rc = cli_usage("analyze", "--min-segments takes N12 or N12/N6 "
+                                          "(2..12 and 2..6)");
+                goto done;
+            }
+            p.min_segments_12 = (int)a;
+            p.min_segments_6 = (int)b;
+            break;
+        }
+        case 'A':
+            if (cli_double(optarg, &x) || x < 0) {
+                rc = cli_usage("analyze", "--low-amplitude takes a velocity in cm/s");
+                goto done;
+            }
+            p.low_amplitude_cm_s = x;
+            break;
+        case 'g':
+            if (cli_double(optarg, &x) || !(x > 0)) {
+                rc = cli_usage("analyze", "--max-gap takes a duration in ms");
+                goto done;
+            }
+            p.max_gap_ms = x;
+            break;
+        case 'h':
+            rc = cli_help("analyze");
+            goto done;
+        default:
+            rc = cli_usage("analyze", "unknown option");
+            goto done;
+        }
+    }
+    int n = argc - optind;
+    if (n < 1) {
+        rc = cli_usage("analyze", "no study given");
+        goto done;
+    }
+    if (!isnan(p.avo_ms) && !isnan(p.avc_ms) && p.avc_ms - p.avo_ms < 100) {
+        rc = cli_usage("analyze", "--avc must follow --avo by at least 100 ms");
+        goto done;
+    }
+    outcome *out = calloc((size_t)n, sizeof *out);
+    if (!out) {
+        cli_error("out of memory");
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    char **paths = argv + optind;
+    if (jobs > 0)
+        omp_set_num_threads((int)jobs);
+#pragma omp parallel
+    {
+        dys_ctx *tctx = dys_ctx_new();
+#pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < n; i++) {
+            if (tctx)
+                analyse_one(tctx, paths[i], &ro, &p, &out[i]);
+            else
+                out[i].error = dup_str("out of memory");
+        }
+        dys_ctx_free(tctx);
+    }
+
+    dys_outfile of = {0};
+    FILE *f = stdout;
+    if (output) {
+        if (dys_outfile_open(ctx, &of, output) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
+            rc = EXIT_SOME_FAILED;
+            goto free_out;
+        }
+        f = of.f;
+    }
+    int failed = write_all(f, fmt, out, n, ctx);
+    if (failed < 0 || (output && dys_outfile_commit(ctx, &of) != DYS_OK) ||
+        (!output && fflush(stdout) != 0)) {
+        cli_error("%s: %s", output ? output : "standard output",
+                  dys_ctx_error(ctx)[0] ? dys_ctx_error(ctx) : "write error");
+        if (output)
+            dys_outfile_abort(&of);
+        rc = EXIT_SOME_FAILED;
+    } else if (failed > 0) {
+        cli_error("%d of %d studies could not be analysed", failed, n);
+        rc = EXIT_SOME_FAILED;
+    }
+free_out:
+    for (int i = 0; i < n; i++) {
+        dys_result_free(out[i].res);
+        free(out[i].error);
+    }
+    free(out);
+done:
+    dys_ctx_free(ctx);
+    return rc;
+}

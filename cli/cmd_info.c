@@ -1,0 +1,181 @@
+/*
+ * dyssync info - what was read from a study, before any analysis: the
+ * recordings and their views, frame clock, segments, ECG, QRS onsets,
+ * metadata and the readers' warnings.  Strain studies are shown too.
+ */
+#include "common.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void show_clock(const dys_recording *r)
+{
+    size_t m = r->n - 1;
+    double *d = malloc(m * sizeof *d);
+    if (!d)
+        return;
+    double mean = 0;
+    for (size_t i = 0; i < m; i++) {
+        d[i] = r->t_ms[i + 1] - r->t_ms[i];
+        mean += d[i];
+    }
+    mean /= (double)m;
+    double ss = 0;
+    for (size_t i = 0; i < m; i++)
+        ss += (d[i] - mean) * (d[i] - mean);
+    qsort(d, m, sizeof *d, cmp_double);
+    double med = d[m / 2];
+    printf("    frames: %zu, %.1f .. %.1f ms (%.0f ms)\n", r->n, r->t_ms[0],
+           r->t_ms[r->n - 1], r->t_ms[r->n - 1] - r->t_ms[0]);
+    printf("    frame interval: median %.3f ms (%.1f fps), min %.3f, max %.3f, "
+           "jitter SD %.3f ms", med, 1000.0 / med, d[0], d[m - 1],
+           m > 1 ? sqrt(ss / (double)(m - 1)) : 0.0);
+    if (isfinite(r->frame_rate_hz))
+        printf("; declared %.1f fps", r->frame_rate_hz);
+    putchar('\n');
+    free(d);
+}
+
+static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
+{
+    const char *unit = s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s";
+    printf("  [%zu] %s  %s  (%s)\n", i + 1, dys_view_name(r->view), r->source, r->format);
+    show_clock(r);
+    if (r->ecg_mv) {
+        size_t miss = 0;
+        for (size_t k = 0; k < r->n; k++)
+            miss += isnan(r->ecg_mv[k]);
+        printf("    ECG: yes (%zu missing samples)\n", miss);
+    } else {
+        printf("    ECG: no\n");
+    }
+    if (r->n_qrs_onsets) {
+        printf("    QRS onsets given (ms):");
+        for (size_t k = 0; k < r->n_qrs_onsets; k++)
+            printf(" %.1f", r->qrs_onsets_ms[k]);
+        putchar('\n');
+    } else {
+        printf("    QRS onset: not given (t = 0 is taken)\n");
+    }
+    if (isfinite(r->avc_file_ms))
+        printf("    ES Time (AVC): %.1f ms on this file's axis\n", r->avc_file_ms);
+    printf("    %-22s %7s %9s %9s %10s\n", "segment", "missing",
+           s->trace == DYS_TRACE_STRAIN ? "min %" : "min cm/s",
+           s->trace == DYS_TRACE_STRAIN ? "max %" : "max cm/s",
+           s->trace == DYS_TRACE_STRAIN ? "t(min) ms" : "t(max) ms");
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        const double *v = r->seg[k];
+        if (!v)
+            continue;
+        size_t miss = 0;
+        double lo = INFINITY, hi = -INFINITY, tlo = NAN, thi = NAN;
+        for (size_t j = 0; j < r->n; j++) {
+            if (isnan(v[j])) {
+                miss++;
+                continue;
+            }
+            if (v[j] < lo) {
+                lo = v[j];
+                tlo = r->t_ms[j];
+            }
+            if (v[j] > hi) {
+                hi = v[j];
+                thi = r->t_ms[j];
+            }
+        }
+        /* Strain peaks are negative (shortening); velocity peaks positive. */
+        printf("    %-22s %7zu %9.2f %9.2f %10.1f\n", dys_segment_name(k), miss, lo,
+               hi, s->trace == DYS_TRACE_STRAIN ? tlo : thi);
+    }
+    (void)unit;
+    if (r->n_extra_columns) {
+        printf("    other columns (not analysed):");
+        for (size_t k = 0; k < r->n_extra_columns; k++)
+            printf(" %s", r->extra_columns[k]);
+        putchar('\n');
+    }
+}
+
+static void show_study(const dys_study *s)
+{
+    printf("Study %s  (%s)\n", s->study_id, s->source);
+    printf("  trace: %s (%s)%s%s\n",
+           s->trace == DYS_TRACE_STRAIN ? "longitudinal strain" : "tissue velocity",
+           s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s", s->trace_label ? "; export says: " : "",
+           s->trace_label ? s->trace_label : "");
+    int nseg = 0;
+    for (size_t i = 0; i < s->n_rec; i++)
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            nseg += s->rec[i].seg[k] != NULL;
+    printf("  recordings: %zu, segments: %d of 12\n", s->n_rec, nseg);
+    for (size_t i = 0; i < s->n_rec; i++)
+        show_recording(s, &s->rec[i], i);
+    if (s->n_meta) {
+        printf("  metadata:\n");
+        for (size_t i = 0; i < s->n_meta; i++)
+            printf("    %s: %s  (%s:%d)\n", s->meta[i].key, s->meta[i].value,
+                   s->meta[i].file, s->meta[i].line);
+    }
+    if (s->n_warnings) {
+        printf("  warnings:\n");
+        for (size_t i = 0; i < s->n_warnings; i++)
+            printf("    - %s\n", s->warnings[i]);
+    }
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'}, CLI_READ_LONGOPTS, {NULL, 0, NULL, 0}};
+    dys_read_options ro;
+    dys_read_options_defaults(&ro);
+    dys_ctx *ctx = dys_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    int opt, rc = EXIT_ALL_OK;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r < 0) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (r > 0)
+            continue;
+        rc = opt == 'h' ? cli_help("info") : cli_usage("info", "unknown option");
+        goto done;
+    }
+    if (optind >= argc) {
+        rc = cli_usage("info", "no study given");
+        goto done;
+    }
+    int failed = 0;
+    for (int i = optind; i < argc; i++) {
+        dys_study *s;
+        if (dys_study_read(ctx, argv[i], &ro, &s) != DYS_OK) {
+            fflush(stdout);
+            cli_error("%s", dys_ctx_error(ctx));
+            failed++;
+            continue;
+        }
+        if (i > optind)
+            putchar('\n');
+        show_study(s);
+        dys_study_free(s);
+    }
+    if (failed)
+        rc = EXIT_SOME_FAILED;
+done:
+    dys_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,92 @@
+/* dyssync synth - synthetic studies with known truth (engine/synth.c). */
+#include "common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int cmd_synth(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, 's'},
+        {"noise", required_argument, NULL, 'N'},
+        {"fps", required_argument, NULL, 'f'},
+        {"jitter", required_argument, NULL, 'J'},
+        {"views", required_argument, NULL, 'v'},
+        {"vary-format", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    dys_synth_params sp;
+    dys_synth_params_defaults(&sp);
+    const char *dir = NULL;
+    int opt;
+    long v;
+    double x;
+    while ((opt = getopt_long(argc, argv, "o:n:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            dir = optarg;
+            break;
+        case 'n':
+            if (cli_long(optarg, 1, 10000000, &v))
+                return cli_usage("synth", "-n takes a number of studies (1..10000000)");
+            sp.n_studies = (int)v;
+            break;
+        case 's':
+            if (cli_long(optarg, 0, __LONG_MAX__, &v))
+                return cli_usage("synth", "--seed takes a whole number >= 0");
+            sp.seed = (unsigned long long)v;
+            break;
+        case 'N':
+            if (cli_double(optarg, &x) || x < 0)
+                return cli_usage("synth", "--noise takes a SD in cm/s >= 0");
+            sp.noise_cm_s = x;
+            break;
+        case 'f':
+            if (cli_double(optarg, &x) || x < 10 || x > 2000)
+                return cli_usage("synth", "--fps takes a frame rate of 10..2000 Hz");
+            sp.fps = x;
+            break;
+        case 'J':
+            if (cli_double(optarg, &x) || x < 0 || x > 0.45)
+                return cli_usage("synth", "--jitter takes a fraction of a frame, 0..0.45");
+            sp.jitter_frac = x;
+            break;
+        case 'v':
+            if (cli_long(optarg, 0, 2, &v))
+                return cli_usage("synth", "--views takes 0 (files), 1 (directories) or 2 (mixed)");
+            sp.views = (int)v;
+            break;
+        case 'V':
+            sp.vary_format = 1;
+            break;
+        case 'h':
+            return cli_help("synth");
+        default:
+            return cli_usage("synth", "unknown option");
+        }
+    }
+    if (!dir)
+        return cli_usage("synth", "-o DIR is required");
+    if (optind < argc)
+        return cli_usage("synth", "unexpected argument '%s'", argv[optind]);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot create directory: %s", dir, strerror(errno));
+        return EXIT_SOME_FAILED;
+    }
+    dys_ctx *ctx = dys_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    int rc = EXIT_ALL_OK;
+    if (dys_synth_write(ctx, &sp, dir) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
+        rc = EXIT_SOME_FAILED;
+    }
+    dys_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,341 @@
+/*
+ * analyze.c - one study in, one result out: events, the QRS reference of
+ * each recording, Ts per segment and beat, then the index catalogue.
+ *
+ * Events.  AVO and AVC (from QRS onset) come, in this order, from
+ * --avo/--avc, the study's avo_ms/avc_ms, an EchoPAC export's ES Time
+ * (AVC only), or are estimated from heart rate by the systolic time
+ * interval regressions of Weissler, Harris & Schoenfeld (Circulation
+ * 1968;37:149), averaged over their equations for men and women:
+ *     PEP  = 132.0 - 0.40 HR   (QRS onset to AVO)
+ *     LVET = 415.5 - 1.65 HR   (AVO to AVC)
+ * These are normal-subject values; heart failure lengthens PEP and
+ * shortens LVET, so estimated events are marked and warned about.
+ * Reference.  Each recording is referred to its own QRS onsets: the given
+ * qrs_onsets_ms / qrs_onset_ms, else t = 0 as the onset of a single beat.
+ * With several onsets, Ts is measured in every beat whose ejection window
+ * the recording covers and averaged; the beat-to-beat SD is reported.
+ */
+#include "indices.h"
+#include "timing.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dys_params_defaults(dys_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->lowpass_hz = DYS_LOWPASS_AUTO;
+    p->peak = DYS_PEAK_MAX;
+    p->first_peak_fraction = 0.8;
+    p->sd = DYS_SD_SAMPLE;
+    p->min_segments_12 = 10;
+    p->min_segments_6 = 5;
+    p->avo_ms = NAN;
+    p->avc_ms = NAN;
+    p->low_amplitude_cm_s = 1.0;
+    p->max_gap_ms = 40.0;
+}
+
+void dys_result_free(dys_result *r)
+{
+    if (!r)
+        return;
+    free(r->study_id);
+    free(r->source);
+    for (size_t i = 0; r->rec && i < r->n_rec; i++)
+        free(r->rec[i].source);
+    free(r->rec);
+    for (size_t i = 0; r->meta && i < r->n_meta; i++) {
+        free(r->meta[i].key);
+        free(r->meta[i].value);
+        free(r->meta[i].file);
+    }
+    free(r->meta);
+    dys_strlist_free(r->warnings, r->n_warnings);
+    free(r);
+}
+
+static dys_status check_params(dys_ctx *ctx, const dys_params *p)
+{
+    if (!(p->lowpass_hz == DYS_LOWPASS_AUTO || p->lowpass_hz >= 0))
+        return dys_fail(ctx, DYS_ERR_INVALID, "low-pass cut-off must be > 0 Hz, auto or off");
+    if (!(p->first_peak_fraction > 0 && p->first_peak_fraction <= 1))
+        return dys_fail(ctx, DYS_ERR_INVALID, "first-peak fraction must be in (0, 1]");
+    if (p->min_segments_12 < 2 || p->min_segments_12 > 12 || p->min_segments_6 < 2 ||
+        p->min_segments_6 > 6)
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "minimum segments must be 2..12 (of 12) and 2..6 (of 6)");
+    if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
+        return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
+    return DYS_OK;
+}
+
+static double median_interval(const double *t, size_t n)
+{
+    double *d = malloc((n - 1) * sizeof *d);
+    if (!d)
+        return NAN;
+    for (size_t i = 0; i + 1 < n; i++)
+        d[i] = t[i + 1] - t[i];
+    /* insertion into order is fine: this runs once per recording */
+    for (size_t i = 1; i < n - 1; i++)
+        for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
+            double x = d[j];
+            d[j] = d[j - 1];
+            d[j - 1] = x;
+        }
+    double m = d[(n - 1) / 2];
+    free(d);
+    return m;
+}
+
+static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
+                         dys_result *r)
+{
+    double avo = p->avo_ms, avc = p->avc_ms;
+    const char *avo_how = "--avo", *avc_how = "--avc";
+    if (isnan(avo)) {
+        avo = s->avo_ms;
+        avo_how = "avo_ms";
+    }
+    if (isnan(avc)) {
+        avc = s->avc_ms;
+        avc_how = "avc_ms";
+    }
+    for (size_t i = 0; isnan(avc) && i < s->n_rec; i++)
+        if (!isnan(s->rec[i].avc_file_ms)) {
+            double ref = s->rec[i].n_qrs_onsets ? s->rec[i].qrs_onsets_ms[0] : 0.0;
+            avc = s->rec[i].avc_file_ms - ref;
+            avc_how = "EchoPAC ES Time";
+        }
+    int estimated = isnan(avo) || isnan(avc);
+    if (estimated) {
+        double hr = s->hr_bpm;
+        const char *hr_how = "hr_bpm";
+        for (size_t i = 0; isnan(hr) && i < s->n_rec; i++)
+            if (s->rec[i].n_qrs_onsets >= 2) {
+                const dys_recording *rec = &s->rec[i];
+                hr = 60000.0 * (double)(rec->n_qrs_onsets - 1) /
+                     (rec->qrs_onsets_ms[rec->n_qrs_onsets - 1] - rec->qrs_onsets_ms[0]);
+                hr_how = "the given QRS onsets";
+            }
+        if (isnan(hr))
+            return dys_fail(ctx, DYS_ERR_ANALYSIS,
+                            "%s: %s not given and the heart rate is unknown, so "
+                            "the ejection window cannot be estimated: give "
+                            "avo_ms/avc_ms (or --avo/--avc) or hr_bpm",
+                            s->source, isnan(avo) && isnan(avc) ? "AVO and AVC"
+                                       : isnan(avo) ? "AVO" : "AVC");
+        double pep = 132.0 - 0.40 * hr, lvet = 415.5 - 1.65 * hr;
+        if (isnan(avo))
+            avo = isnan(avc) ? pep : fmax(pep, avc - lvet);
+        if (isnan(avc))
+            avc = avo + lvet;
+        snprintf(r->events_method, sizeof r->events_method,
+                 "Weissler 1968 regression at %.0f bpm (from %s)", hr, hr_how);
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "ejection window estimated from heart rate (Weissler "
+                        "1968): AVO %.0f ms, AVC %.0f ms; heart failure changes "
+                        "these intervals, so measure AVO/AVC by LVOT Doppler",
+                        avo, avc);
+    } else {
+        snprintf(r->events_method, sizeof r->events_method, "%s, %s", avo_how,
+                 avc_how);
+    }
+    if (!(avc - avo >= 100.0))
+        return dys_fail(ctx, DYS_ERR_ANALYSIS,
+                        "%s: AVO %.1f ms and AVC %.1f ms leave no ejection period "
+                        "(AVC must follow AVO by at least 100 ms)", s->source,
+                        avo, avc);
+    r->avo_ms = avo;
+    r->avc_ms = avc;
+    r->events_source = estimated ? DYS_PROV_ESTIMATED : DYS_PROV_GIVEN;
+    return DYS_OK;
+}
+
+static dys_status copy_warnings(dys_result *r, char **w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dys_strlist_add(&r->warnings, &r->n_warnings, "%s", w[i]) != DYS_OK)
+            return DYS_ERR_NOMEM;
+    return DYS_OK;
+}
+
+/* Ts of every segment of one recording. */
+static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
+                                    const dys_params *p, dys_result *r)
+{
+    const dys_recording *rec = &s->rec[ri];
+    double zero = 0.0;
+    const double *onsets = rec->n_qrs_onsets ? rec->qrs_onsets_ms : &zero;
+    size_t n_on = rec->n_qrs_onsets ? rec->n_qrs_onsets : 1;
+    double dt = median_interval(rec->t_ms, rec->n);
+    double dur = rec->t_ms[rec->n - 1] - rec->t_ms[0];
+    dys_result_rec *rr = &r->rec[ri];
+    rr->view = rec->view;
+    rr->qrs_onset_ms = onsets[0];
+    rr->n_onsets_given = (int)rec->n_qrs_onsets;
+    rr->frame_interval_ms = dt;
+    if (!(rr->source = dys_strdup(rec->source)))
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    if (dt > 1000.0 / 95.0) /* "below ~100 fps" */
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "%s: frame rate %.0f fps is below the 100 fps advised for "
+                        "longitudinal tissue Doppler", rec->source, 1000.0 / dt);
+    if (!rec->n_qrs_onsets) {
+        double rr = isnan(s->hr_bpm) ? 1000.0 : 60000.0 / s->hr_bpm;
+        if (dur > 1.5 * rr)
+            dys_strlist_add(&r->warnings, &r->n_warnings,
+                            "%s: %.0f ms long (about %.1f beats) but no QRS onsets "
+                            "given: t = 0 is taken as the QRS onset of a single "
+                            "beat; give qrs_onsets_ms to analyse every beat",
+                            rec->source, dur, dur / rr);
+    }
+    enum { MAX_BEATS = 64 };
+    size_t nb = n_on < MAX_BEATS ? n_on : MAX_BEATS;
+    double win_lo[MAX_BEATS], win_hi[MAX_BEATS];
+    for (size_t b = 0; b < nb; b++) {
+        win_lo[b] = onsets[b] + r->avo_ms;
+        win_hi[b] = onsets[b] + r->avc_ms;
+    }
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        if (!rec->seg[k])
+            continue;
+        dys_segment_result *sr = &r->seg[k];
+        sr->rec = (int)ri;
+        dys_curve c;
+        dys_status st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, win_lo,
+                                       win_hi, nb, p, sr->reason, sizeof sr->reason);
+        if (st == DYS_ERR_ANALYSIS)
+            continue; /* stays missing, with the reason */
+        if (st != DYS_OK)
+            return st;
+        sr->lowpass_hz = c.lowpass_hz;
+        sr->noise_cm_s = c.noise_sd;
+        double sum = 0, ss = 0, peak = 0;
+        int used = 0, any_ok = 0;
+        unsigned flags = 0;
+        dys_beat_ts bt[MAX_BEATS];
+        /* A beat is ok when nothing makes its Ts unreliable; the segment
+         * averages its ok beats, or its indeterminate ones if none is ok. */
+        for (size_t b = 0; b < nb; b++) {
+            dys_measure_beat(&c, onsets[b], r->avo_ms, r->avc_ms, p, &bt[b]);
+            if (bt[b].measured && !(bt[b].flags & DYS_FLAGS_INDETERMINATE))
+                any_ok = 1;
+        }
+        const char *why = NULL;
+        for (size_t b = 0; b < nb; b++) {
+            if (!bt[b].measured || isnan(bt[b].ts_ms) ||
+                (any_ok && (bt[b].flags & DYS_FLAGS_INDETERMINATE))) {
+                if (!why && bt[b].why[0])
+                    why = bt[b].why;
+                if (bt[b].measured)
+                    flags |= bt[b].flags & DYS_FLAG_NO_POSITIVE_PEAK;
+                continue;
+            }
+            sum += bt[b].ts_ms;
+            ss += bt[b].ts_ms * bt[b].ts_ms;
+            peak += bt[b].peak;
+            flags |= bt[b].flags;
+            if (!why && bt[b].why[0])
+                why = bt[b].why;
+            used++;
+        }
+        dys_curve_free(&c);
+        sr->n_beats = used;
+        sr->flags = flags;
+        if (used == 0) {
+            int measured = 0;
+            for (size_t b = 0; b < nb; b++)
+                measured |= bt[b].measured;
+            sr->status = measured ? DYS_SEG_INDETERMINATE : DYS_SEG_MISSING;
+            snprintf(sr->reason, sizeof sr->reason, "%s", why ? why : "no beat measured");
+            continue;
+        }
+        sr->ts_ms = sum / used;
+        sr->peak_cm_s = peak / used;
+        sr->ts_beat_sd_ms = used > 1 ? sqrt(fmax(0, (ss - sum * sum / used) / (used - 1))) : NAN;
+        sr->status = (flags & DYS_FLAGS_INDETERMINATE) ? DYS_SEG_INDETERMINATE : DYS_SEG_OK;
+        snprintf(sr->reason, sizeof sr->reason, "%s",
+                 sr->status == DYS_SEG_OK && !(flags & DYS_FLAG_MULTIPLE_PEAKS) ? ""
+                 : why ? why : "several peaks of similar height in the window");
+    }
+    return DYS_OK;
+}
+
+dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *params,
+                       dys_result **out)
+{
+    dys_params def;
+    if (!params) {
+        dys_params_defaults(&def);
+        params = &def;
+    }
+    *out = NULL;
+    dys_status st = check_params(ctx, params);
+    if (st != DYS_OK)
+        return st;
+    /* Studies may come from API users, not only from the readers. */
+    for (size_t i = 0; i < s->n_rec; i++) {
+        const dys_recording *rec = &s->rec[i];
+        int ok = rec->n >= 3 && rec->t_ms && isfinite(rec->t_ms[0]);
+        for (size_t k = 1; ok && k < rec->n; k++)
+            ok = isfinite(rec->t_ms[k]) && rec->t_ms[k] > rec->t_ms[k - 1];
+        if (!ok)
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "%s: recording %zu needs at least 3 samples with finite, "
+                            "strictly increasing times", s->source, i + 1);
+    }
+    if (s->n_rec == 0)
+        return dys_fail(ctx, DYS_ERR_INVALID, "%s: the study has no recording", s->source);
+    if (s->trace != DYS_TRACE_VELOCITY)
+        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                        "%s: the study holds strain traces; this version measures "
+                        "time to peak on tissue velocity only (dyssync info shows "
+                        "strain studies)", s->source);
+    dys_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    r->params = *params;
+    r->study_id = dys_strdup(s->study_id);
+    r->source = dys_strdup(s->source);
+    r->n_rec = s->n_rec;
+    r->rec = dys_calloc(s->n_rec, sizeof *r->rec);
+    r->n_meta = s->n_meta;
+    r->meta = dys_calloc(s->n_meta, sizeof *r->meta);
+    int oom = !r->rec || !r->meta;
+    for (size_t i = 0; !oom && i < s->n_meta; i++) {
+        r->meta[i].key = dys_strdup(s->meta[i].key);
+        r->meta[i].value = dys_strdup(s->meta[i].value);
+        r->meta[i].file = dys_strdup(s->meta[i].file);
+        r->meta[i].line = s->meta[i].line;
+        oom = !r->meta[i].key || !r->meta[i].value || !r->meta[i].file;
+    }
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        r->seg[k].status = DYS_SEG_MISSING;
+        r->seg[k].ts_ms = r->seg[k].peak_cm_s = NAN;
+        r->seg[k].ts_beat_sd_ms = NAN;
+        r->seg[k].rec = -1;
+        snprintf(r->seg[k].reason, sizeof r->seg[k].reason, "not in the study");
+    }
+    if (oom || !r->study_id || !r->source || copy_warnings(r, s->warnings, s->n_warnings)) {
+        dys_result_free(r);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    st = events(ctx, s, params, r);
+    for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
+        st = measure_recording(ctx, s, i, params, r);
+    if (st != DYS_OK) {
+        dys_result_free(r);
+        return st;
+    }
+    dys_compute_indices(r, params);
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (r->index_reason[i][0])
+            dys_strlist_add(&r->warnings, &r->n_warnings, "%s is null: %s",
+                            dys_index_get(i)->key, r->index_reason[i]);
+    *out = r;
+    return DYS_OK;
+}

@@ -1,0 +1,44 @@
+/*
+ * conditioning.h - from irregular samples to a smooth curve whose peak can
+ * be located below the frame period.  See conditioning.c.
+ */
+#ifndef DYS_CONDITIONING_H
+#define DYS_CONDITIONING_H
+
+#include "internal.h"
+
+/* Natural cubic spline through (x[i], y[i]), x strictly increasing. */
+typedef struct dys_spline {
+    size_t n;
+    double *x, *y, *m; /* knots, values, second derivatives */
+} dys_spline;
+
+dys_status dys_spline_init(dys_spline *s, const double *x, const double *y,
+                           size_t n);
+void dys_spline_free(dys_spline *s);
+double dys_spline_eval(const dys_spline *s, double t);
+/* Exact maximum of the spline on [a, b] (a <= b inside the knot range):
+ * each cubic piece's stationary points are solved in closed form. */
+double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
+
+/* Zero-phase low-pass of a uniformly sampled series, in place:
+ * DCT-II (FFTW REDFT10), gain H(f) = 1 / (1 + (f/fc)^8), DCT-III back.
+ * H is the magnitude response of a 4th-order Butterworth filter applied
+ * forwards and backwards (|H_bw|^2), so it matches filtfilt of that
+ * filter; the DCT's even extension avoids wrap-around at the ends. */
+dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
+                       double fc_hz);
+
+/* White-noise SD of irregular samples, from their 4th divided
+ * differences (robust: median absolute value). */
+double dys_noise_sd(const double *t, const double *v, size_t n);
+
+/* Choose a cut-off from the data: the one minimising Stein's unbiased
+ * estimate of the filtered curve's squared error over the samples that lie
+ * in an ejection window (in_window[i] != 0), given the noise SD.
+ * *fc_hz = 0 when no filtering is better (clean data). */
+dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
+                              double dt_ms, const unsigned char *in_window,
+                              double noise_sd, double *fc_hz);
+
+#endif

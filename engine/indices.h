@@ -1,0 +1,12 @@
+/* indices.h - the index catalogue and its computation (indices.c). */
+#ifndef DYS_INDICES_H
+#define DYS_INDICES_H
+
+#include "internal.h"
+
+/* Fill r->index[] and r->index_reason[] from r->seg[] (status ok only). */
+void dys_compute_indices(dys_result *r, const dys_params *p);
+/* Sample (n-1) or population (n) standard deviation. */
+double dys_sd(const double *x, int n, dys_sd_kind kind);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * internal.h - what the engine's files share and users never see.
+ *
+ * The context carries everything that would otherwise be global: the last
+ * error message, the C locale used for number parsing and formatting, and
+ * the FFT plans and buffers (one set per context, so a context per thread
+ * makes the engine thread-safe without locks on the hot path).
+ */
+#ifndef DYS_INTERNAL_H
+#define DYS_INTERNAL_H
+
+#include "dyssync.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#define DYS_ERRMSG_MAX 1024
+
+struct dys_fftcache; /* conditioning.c */
+
+struct dys_ctx {
+    char errmsg[DYS_ERRMSG_MAX];
+    locale_t c_locale;          /* "C" numeric locale, for strtod_l/printf */
+    struct dys_fftcache *fft;   /* FFT plans by size, created on demand */
+};
+
+/* Record a failure in ctx (printf-style message) and return status, so a
+ * function can `return dys_fail(ctx, DYS_ERR_PARSE, "%s:%d:%d: ...", ...)`.
+ * ctx may be NULL. */
+dys_status dys_fail(dys_ctx *ctx, dys_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Duplicate a string / a byte range as a NUL-terminated string (NULL on
+ * out of memory). */
+char *dys_strdup(const char *s);
+char *dys_strndup(const char *s, size_t n);
+/* printf into a newly allocated string. */
+char *dys_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Append a formatted message to a growable string list (warnings). */
+dys_status dys_strlist_add(char ***list, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void dys_strlist_free(char **list, size_t n);
+
+/* Overflow-checked allocation of n * size bytes (NULL on overflow). */
+void *dys_calloc(size_t n, size_t size);
+
+/* ---- numbers (numparse.c) ------------------------------------------- */
+
+/* Parse the decimal number that occupies exactly s[0..len): optional sign,
+ * digits with an optional fraction ('.' or, when decimal_comma is set, ','
+ * too), optional exponent (e/E, optional sign, digits).  No spaces, no
+ * hex, no inf/nan.  Returns 0 and sets *out (which may be +-HUGE_VAL on
+ * overflow, like strtod) or -1 when the text is not such a number.
+ * The result equals strtod_l(s, NULL, C locale) bit for bit.  `loc` is a
+ * "C" locale used by the rare slow path. */
+int dys_parse_number(const char *s, size_t len, int decimal_comma,
+                     locale_t loc, double *out);
+
+/* Atomic output files are public (dys_outfile_*); these are the names the
+ * engine's own writers use. */
+typedef dys_outfile dys_afile;
+#define dys_afile_open dys_outfile_open
+#define dys_afile_commit dys_outfile_commit
+#define dys_afile_abort dys_outfile_abort
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * segments.c - the 12-segment model (Yu et al.; AHA numbering, Cerqueira
+ * 2002) and every name under which a segment may appear in a column header:
+ * canonical names, FORMAT.md aliases, segN, and GE EchoPAC abbreviations.
+ * Names are compared after normalisation (lower case, '_' '-' and space
+ * the same, runs collapsed), so "Basal Septal", "basal-septal" and
+ * "basal_septal" are one name.
+ */
+#include "internal.h"
+#include "study_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *abbrev;
+    dys_view view;
+} seg_table[DYS_N_SEGMENTS] = {
+    {"basal_anterior", "bA", DYS_VIEW_A2C},
+    {"basal_anteroseptal", "bAS", DYS_VIEW_APLAX},
+    {"basal_inferoseptal", "bIS", DYS_VIEW_A4C},
+    {"basal_inferior", "bI", DYS_VIEW_A2C},
+    {"basal_inferolateral", "bIL", DYS_VIEW_APLAX},
+    {"basal_anterolateral", "bAL", DYS_VIEW_A4C},
+    {"mid_anterior", "mA", DYS_VIEW_A2C},
+    {"mid_anteroseptal", "mAS", DYS_VIEW_APLAX},
+    {"mid_inferoseptal", "mIS", DYS_VIEW_A4C},
+    {"mid_inferior", "mI", DYS_VIEW_A2C},
+    {"mid_inferolateral", "mIL", DYS_VIEW_APLAX},
+    {"mid_anterolateral", "mAL", DYS_VIEW_A4C},
+};
+
+/* Other accepted names (normalised). */
+static const struct {
+    const char *alias;
+    int seg;
+} alias_table[] = {
+    /* FORMAT.md aliases */
+    {"basal_septal", 2}, {"basal_posterior", 4}, {"basal_lateral", 5},
+    {"mid_septal", 8}, {"mid_posterior", 10}, {"mid_lateral", 11},
+    /* GE EchoPAC abbreviations (INDICES.md), plus their AHA-named forms */
+    {"basant", 0}, {"basantsept", 1}, {"bassept", 2}, {"basinfsept", 2},
+    {"basinf", 3}, {"baspost", 4}, {"basinflat", 4}, {"baslat", 5},
+    {"basantlat", 5},
+    {"midant", 6}, {"midantsept", 7}, {"midsept", 8}, {"midinfsept", 8},
+    {"midinf", 9}, {"midpost", 10}, {"midinflat", 10}, {"midlat", 11},
+    {"midantlat", 11},
+};
+
+/* Column names that are recognised but are not one of the 12: kept as
+ * "extra columns" and reported, never an error. */
+static const char *const extra_table[] = {
+    "apsept", "aplat", "apant", "apinf", "apantsept", "appost",
+    "apinfsept", "apantlat", "apinflat", "apex", "apical_septal",
+    "apical_lateral", "apical_anterior", "apical_inferior",
+    "apical_anteroseptal", "apical_inferolateral", "apical_posterior",
+    "apical_cap", "global", "avg", "average",
+};
+
+const char *dys_segment_name(int s)
+{
+    return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].name : NULL;
+}
+
+const char *dys_segment_abbrev(int s)
+{
+    return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].abbrev : NULL;
+}
+
+dys_view dys_segment_view(int s)
+{
+    return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].view : DYS_VIEW_UNKNOWN;
+}
+
+const char *dys_view_name(dys_view v)
+{
+    switch (v) {
+    case DYS_VIEW_A4C: return "A4C";
+    case DYS_VIEW_A2C: return "A2C";
+    case DYS_VIEW_APLAX: return "APLAX";
+    case DYS_VIEW_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+size_t dys_normalise_name(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    int pending_sep = 0;
+    for (size_t i = 0; i < len && n + 2 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '_' || c == '-' || c == ' ' || c == '\t') {
+            pending_sep = n > 0;
+            continue;
+        }
+        if (pending_sep) {
+            out[n++] = '_';
+            pending_sep = 0;
+        }
+        out[n++] = (char)tolower(c);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+int dys_segment_from_name(const char *name)
+{
+    char buf[96];
+    dys_normalise_name(name, strlen(name), buf, sizeof buf);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        if (strcmp(buf, seg_table[s].name) == 0)
+            return s;
+    for (size_t i = 0; i < sizeof alias_table / sizeof alias_table[0]; i++)
+        if (strcmp(buf, alias_table[i].alias) == 0)
+            return alias_table[i].seg;
+    if (strncmp(buf, "seg", 3) == 0 && buf[3] >= '1' && buf[3] <= '9') {
+        int k = buf[3] - '0';
+        if (buf[4] >= '0' && buf[4] <= '9' && buf[5] == '\0')
+            k = k * 10 + (buf[4] - '0');
+        else if (buf[4] != '\0')
+            return -1;
+        return k >= 1 && k <= 12 ? k - 1 : -1;
+    }
+    return -1;
+}
+
+int dys_is_extra_column(const char *normalised)
+{
+    for (size_t i = 0; i < sizeof extra_table / sizeof extra_table[0]; i++)
+        if (strcmp(normalised, extra_table[i]) == 0)
+            return 1;
+    if (strncmp(normalised, "seg", 3) == 0) {
+        /* seg13..seg17: apical segments of the AHA model */
+        const char *d = normalised + 3;
+        return strcmp(d, "13") == 0 || strcmp(d, "14") == 0 ||
+               strcmp(d, "15") == 0 || strcmp(d, "16") == 0 ||
+               strcmp(d, "17") == 0;
+    }
+    return 0;
+}
+
+dys_view dys_view_from_name(const char *s)
+{
+    char buf[32];
+    dys_normalise_name(s, strlen(s), buf, sizeof buf);
+    static const struct {
+        const char *name;
+        dys_view v;
+    } t[] = {
+        {"a4c", DYS_VIEW_A4C}, {"4ch", DYS_VIEW_A4C}, {"ap4", DYS_VIEW_A4C},
+        {"a2c", DYS_VIEW_A2C}, {"2ch", DYS_VIEW_A2C}, {"ap2", DYS_VIEW_A2C},
+        {"aplax", DYS_VIEW_APLAX}, {"a3c", DYS_VIEW_APLAX},
+        {"3ch", DYS_VIEW_APLAX}, {"alax", DYS_VIEW_APLAX},
+        {"lax", DYS_VIEW_APLAX},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(buf, t[i].name) == 0)
+            return t[i].v;
+    return DYS_VIEW_UNKNOWN;
+}
+
+const char *dys_flag_name(int bit)
+{
+    static const char *const names[DYS_N_FLAGS] = {
+        "LOW_AMPLITUDE", "NO_POSITIVE_PEAK", "PEAK_AT_WINDOW_EDGE",
+        "MULTIPLE_PEAKS"};
+    return bit >= 0 && bit < DYS_N_FLAGS ? names[bit] : NULL;
+}
+
+const char *dys_seg_status_name(dys_seg_status s)
+{
+    switch (s) {
+    case DYS_SEG_OK: return "ok";
+    case DYS_SEG_INDETERMINATE: return "indeterminate";
+    case DYS_SEG_MISSING: return "missing";
+    }
+    return "unknown";
+}

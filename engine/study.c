@@ -1,0 +1,956 @@
+/*
+ * study.c - reading a study: one file or a directory of view files, the
+ * metadata rules of FORMAT.md, and the study's lifetime.
+ *
+ * A file is recognised by its content (a GE EchoPAC "Local Traces" export
+ * starts with that phrase; anything else is the FORMAT.md CSV), never by
+ * its name.  In a directory every *.csv, *.tsv and *.txt file is one view;
+ * the view comes from its `view` metadata, else from its file name (a4c,
+ * 2ch, aplax, ... as a word in the name).  Values are converted to the
+ * engine's units (ms, cm/s) only after all files are read, because the
+ * study-level `velocity_unit` may stand in any of them.
+ */
+#include "study_internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- read options ---------------------------------------------------- */
+
+static const char *const colour_names[6] = {"yellow", "cyan", "green",
+                                            "magenta", "blue", "red"};
+
+void dys_read_options_defaults(dys_read_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    /* The conventional 4-chamber ROI layout (INDICES.md). */
+    opt->colour_map[0] = DYS_SEG_BASAL_INFEROSEPTAL; /* YELLOW */
+    opt->colour_map[1] = DYS_SEG_MID_INFEROSEPTAL;   /* CYAN */
+    opt->colour_map[2] = -1;                         /* GREEN apical septal */
+    opt->colour_map[3] = -1;                         /* MAGENTA apical lat */
+    opt->colour_map[4] = DYS_SEG_MID_ANTEROLATERAL;  /* BLUE */
+    opt->colour_map[5] = DYS_SEG_BASAL_ANTEROLATERAL; /* RED */
+    opt->colour_map_set = 0;
+    opt->max_file_bytes = (size_t)512 << 20;
+    opt->max_rows = 10000000;
+}
+
+int dys_colour_index(const char *normalised)
+{
+    for (int i = 0; i < 6; i++)
+        if (strcmp(normalised, colour_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
+                                      const char *spec)
+{
+    int map[6];
+    for (int i = 0; i < 6; i++)
+        map[i] = -2;
+    if (!opt || !spec)
+        return dys_fail(ctx, DYS_ERR_INVALID, "--map: no map given");
+    const char *p = spec;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        char colour[32], seg[96];
+        if (!eq)
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "--map: '%.*s': expected COLOUR=segment", (int)len, p);
+        dys_normalise_name(p, (size_t)(eq - p), colour, sizeof colour);
+        dys_normalise_name(eq + 1, len - (size_t)(eq - p) - 1, seg, sizeof seg);
+        int c = dys_colour_index(colour);
+        if (c < 0)
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "--map: unknown colour '%s' (expected YELLOW, CYAN, "
+                            "GREEN, MAGENTA, BLUE or RED)", colour);
+        int s = dys_segment_from_name(seg);
+        if (s < 0 && !dys_is_extra_column(seg) && strcmp(seg, "none") != 0)
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "--map: unknown segment '%s' for %s (expected one of "
+                            "the 12 segments, an apical segment or none)", seg,
+                            colour);
+        map[c] = s >= 0 ? s : -1;
+        p = end ? end + 1 : p + len;
+    }
+    memcpy(opt->colour_map, map, sizeof map);
+    opt->colour_map_set = 1;
+    return DYS_OK;
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+int dys_parse_number_pow10(const char *s, size_t len, int decimal_comma,
+                           locale_t loc, int pow10, double *out)
+{
+    double x;
+    if (dys_parse_number(s, len, decimal_comma, loc, &x) != 0)
+        return -1;
+    if (pow10 == 0 || x == 0 || !isfinite(x)) {
+        *out = x;
+        return 0;
+    }
+    /* Rewrite the token with its exponent raised by pow10 and convert
+     * that: one correctly rounded conversion instead of two roundings. */
+    size_t m = 0;
+    while (m < len && s[m] != 'e' && s[m] != 'E')
+        m++;
+    long long e = 0;
+    if (m < len) {
+        size_t i = m + 1;
+        int neg = 0;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            neg = s[i++] == '-';
+        for (; i < len; i++)
+            if (e < 1000000000000000LL) /* saturate: beyond any double */
+                e = e * 10 + (s[i] - '0');
+        if (neg)
+            e = -e;
+    }
+    e += pow10;
+    char stack[128];
+    size_t cap = m + 32;
+    char *buf = cap <= sizeof stack ? stack : malloc(cap);
+    if (!buf)
+        return -1;
+    memcpy(buf, s, m);
+    int k = snprintf(buf + m, cap - m, "e%lld", e);
+    int rc = dys_parse_number(buf, m + (size_t)k, decimal_comma, loc, out);
+    if (buf != stack)
+        free(buf);
+    return rc;
+}
+
+/* ---- text buffer ------------------------------------------------------ */
+
+/* Line and column (1-based, in bytes) of offset off in buf. */
+static void text_where(const char *buf, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Offset of the first byte that does not belong to well-formed UTF-8
+ * (no overlong forms, surrogates or code points above U+10FFFF), or n. */
+static size_t utf8_invalid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned long cp, min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            k = 1, cp = c & 0x1F, min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2, cp = c & 0x0F, min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            return i;
+        }
+        if (n - i <= k)
+            return i;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = cp << 6 | (s[i + j] & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
+                         const dys_read_options *opt)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dys_fail(ctx, DYS_ERR_IO, "%s: cannot open: %s", path,
+                        strerror(errno));
+    size_t cap = opt->max_file_bytes < ((size_t)1 << 16) ? opt->max_file_bytes
+                                                         : (size_t)1 << 16;
+    size_t n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= opt->max_file_bytes) {
+                if (fgetc(f) == EOF)
+                    break; /* exactly at the limit */
+                free(buf);
+                fclose(f);
+                return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                                "%s: file is larger than the limit: expected at "
+                                "most %zu bytes (--max-file-mb raises it)", path,
+                                opt->max_file_bytes);
+            }
+            cap = cap * 2 > opt->max_file_bytes ? opt->max_file_bytes : cap * 2;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return dys_fail(ctx, DYS_ERR_NOMEM, "%s: out of memory", path);
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        return dys_fail(ctx, DYS_ERR_IO, "%s: read error", path);
+    }
+    buf[n] = '\0';
+    if (n >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
+                   ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
+        free(buf);
+        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                        "%s:1:1: the file is UTF-16: expected UTF-8 (save it "
+                        "as UTF-8)", path);
+    }
+    size_t skip = 0;
+    if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+        (unsigned char)buf[2] == 0xBF)
+        skip = 3;
+    /* A NUL byte means a binary file: say where, rather than misreading. */
+    const char *nul = memchr(buf + skip, '\0', n - skip);
+    if (nul) {
+        int line, col;
+        text_where(buf + skip, (size_t)(nul - (buf + skip)), &line, &col);
+        free(buf);
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: NUL byte: expected a text file (UTF-8)", path,
+                        line, col);
+    }
+    size_t bad = utf8_invalid((const unsigned char *)buf + skip, n - skip);
+    if (bad < n - skip) {
+        int line, col;
+        text_where(buf + skip, bad, &line, &col);
+        unsigned byte = (unsigned char)buf[skip + bad];
+        free(buf);
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: byte 0x%02X is not UTF-8: expected UTF-8 text "
+                        "(save the file as UTF-8)", path, line, col, byte);
+    }
+    if (skip)
+        memmove(buf, buf + skip, n - skip + 1);
+    t->data = buf;
+    t->len = n - skip;
+    return DYS_OK;
+}
+
+void dys_text_free(dys_text *t)
+{
+    free(t->data);
+    t->data = NULL;
+}
+
+int dys_text_next(dys_text *t, const char **line, size_t *len)
+{
+    if (t->pos >= t->len)
+        return 0;
+    const char *s = t->data + t->pos;
+    const char *nl = memchr(s, '\n', t->len - t->pos);
+    size_t l = nl ? (size_t)(nl - s) : t->len - t->pos;
+    t->pos += l + (nl ? 1 : 0);
+    if (l > 0 && s[l - 1] == '\r')
+        l--;
+    t->line++;
+    *line = s;
+    *len = l;
+    return 1;
+}
+
+dys_status dys_column_push(dys_column *c, double x)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 256;
+        double *nv = realloc(c->v, nc * sizeof *nv);
+        if (!nv)
+            return DYS_ERR_NOMEM;
+        c->v = nv;
+        c->cap = nc;
+    }
+    c->v[c->n++] = x;
+    return DYS_OK;
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT };
+
+static const struct {
+    const char *key;
+    enum key_kind kind;
+    int view_level;
+    double lo, hi;        /* plausible range for numbers */
+    const char *unit;     /* optional unit after a number */
+    const char *expected; /* for the error message */
+} known_keys[] = {
+    {"study_id", K_TEXT, 0, 0, 0, NULL, "a non-empty identifier"},
+    {"view", K_VIEW, 1, 0, 0, NULL,
+     "A4C, A2C or APLAX (or 4CH, AP4, 2CH, AP2, A3C, 3CH, ALAX, LAX)"},
+    {"avo_ms", K_NUMBER, 0, -200, 1000, "ms", "a time in ms"},
+    {"avc_ms", K_NUMBER, 0, 0, 2000, "ms", "a time in ms"},
+    {"qrs_onset_ms", K_NUMBER, 1, -1e7, 1e7, "ms", "a time in ms"},
+    {"qrs_onsets_ms", K_LIST, 1, -1e7, 1e7, "ms",
+     "times in ms separated by commas or spaces"},
+    {"hr_bpm", K_NUMBER, 0, 20, 300, "bpm", "a heart rate in bpm"},
+    {"rr_ms", K_NUMBER, 0, 200, 3000, "ms", "an RR interval in ms"},
+    {"qrs_duration_ms", K_NUMBER, 0, 40, 400, "ms", "a QRS width in ms"},
+    {"lvef_pct", K_NUMBER, 0, 1, 95, "%", "an ejection fraction in %"},
+    {"nyha", K_NYHA, 0, 0, 0, NULL, "I, II, III, IV or 1-4"},
+    {"lbbb", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"trace", K_TRACE, 0, 0, 0, NULL, "velocity or strain"},
+    {"velocity_unit", K_UNIT, 0, 0, 0, NULL, "cm/s, mm/s or m/s"},
+    {"frame_rate_hz", K_NUMBER, 0, 1, 5000, "hz", "a frame rate in Hz"},
+};
+#define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+static int lookup(const char *norm, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(norm, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* What a value of known key ki means, as a number (view, class, flag,
+ * scale...).  Returns 0 when the value is valid.  Text and lists: 0. */
+static int meta_value(locale_t loc, size_t ki, const char *v, size_t n,
+                      double *x)
+{
+    char norm[64];
+    dys_normalise_name(v, n, norm, sizeof norm);
+    *x = 0;
+    switch (known_keys[ki].kind) {
+    case K_TEXT:
+    case K_LIST:
+        return n ? 0 : -1;
+    case K_NUMBER: {
+        /* a number, optionally followed by its unit ("72 bpm") */
+        size_t k = 0;
+        while (k < n && !isspace((unsigned char)v[k]))
+            k++;
+        if (k < n) {
+            const char *u = v + k;
+            size_t ul = n - k;
+            trim(&u, &ul);
+            char nu[16];
+            dys_normalise_name(u, ul, nu, sizeof nu);
+            if (strcmp(nu, known_keys[ki].unit) != 0)
+                return -1;
+        }
+        return dys_parse_number(v, k, 1, loc, x) == 0 && isfinite(*x) ? 0 : -1;
+    }
+    case K_VIEW: {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 63 ? n : 63), v);
+        *x = dys_view_from_name(tmp);
+        return *x != DYS_VIEW_UNKNOWN ? 0 : -1;
+    }
+    case K_NYHA: {
+        static const char *const roman[] = {"i", "ii", "iii", "iv"};
+        static const char *const arabic[] = {"1", "2", "3", "4"};
+        int c = lookup(norm, roman, 4);
+        if (c < 0)
+            c = lookup(norm, arabic, 4);
+        *x = c + 1;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_YESNO: {
+        static const char *const yn[] = {"no", "yes"};
+        int c = lookup(norm, yn, 2);
+        *x = c;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_TRACE: {
+        static const char *const tr[] = {"velocity", "strain"};
+        int c = lookup(norm, tr, 2);
+        *x = c;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_UNIT: {
+        static const char *const un[] = {"cm/s", "mm/s", "m/s"};
+        static const double scale[] = {1.0, 0.1, 100.0};
+        int c = lookup(norm, un, 3);
+        *x = c >= 0 ? scale[c] : NAN;
+        return c >= 0 ? 0 : -1;
+    }
+    }
+    return -1;
+}
+
+static dys_meta *meta_find(dys_study *s, const char *key, const char *file)
+{
+    for (size_t i = 0; i < s->n_meta; i++)
+        if (strcmp(s->meta[i].key, key) == 0 &&
+            (!file || strcmp(s->meta[i].file, file) == 0))
+            return &s->meta[i];
+    return NULL;
+}
+
+static dys_status meta_add(dys_reader *r, const char *key, const char *val,
+                           size_t vlen, int line)
+{
+    dys_study *s = r->study;
+    dys_meta *nm = realloc(s->meta, (s->n_meta + 1) * sizeof *nm);
+    if (!nm)
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    s->meta = nm;
+    dys_meta *m = &nm[s->n_meta];
+    m->key = dys_strdup(key);
+    m->value = dys_strndup(val, vlen);
+    m->file = dys_strdup(r->path);
+    m->line = line;
+    if (!m->key || !m->value || !m->file) {
+        free(m->key);
+        free(m->value);
+        free(m->file);
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    s->n_meta++;
+    return DYS_OK;
+}
+
+static dys_status set_onsets(dys_reader *r, const char *v, size_t n, int line,
+                             int col)
+{
+    dys_recording *rec = r->rec;
+    dys_column c = {0};
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ',' || isspace((unsigned char)v[i])))
+            i++;
+        size_t j = i;
+        while (j < n && v[j] != ',' && !isspace((unsigned char)v[j]))
+            j++;
+        if (j == i)
+            break;
+        double x;
+        if (dys_parse_number(v + i, j - i, 0, r->ctx->c_locale, &x) != 0 ||
+            !isfinite(x)) {
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: '%.*s' is not a time: expected times in ms "
+                            "separated by commas or spaces",
+                            r->path, line, col + (int)i, (int)(j - i), v + i);
+        }
+        if (c.n && x <= c.v[c.n - 1]) {
+            double before = c.v[c.n - 1];
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: QRS onset %g after %g: expected increasing "
+                            "times",
+                            r->path, line, col + (int)i, x, before);
+        }
+        if (dys_column_push(&c, x) != DYS_OK) {
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        }
+        i = j;
+    }
+    free(rec->qrs_onsets_ms);
+    rec->qrs_onsets_ms = c.v;
+    rec->n_qrs_onsets = c.n;
+    return DYS_OK;
+}
+
+dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
+                          const char *val, size_t vlen, int line, int col)
+{
+    trim(&key, &klen);
+    const char *v0 = val;
+    trim(&val, &vlen);
+    col += (int)(val - v0);
+    char k[64];
+    dys_normalise_name(key, klen, k, sizeof k);
+    if (!k[0])
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:2: empty metadata key: expected "
+                        "'# key: value'",
+                        r->path, line);
+    size_t ki = 0;
+    while (ki < N_KNOWN_KEYS && strcmp(k, known_keys[ki].key) != 0)
+        ki++;
+    if (ki == N_KNOWN_KEYS) /* unknown keys are kept, never an error */
+        return meta_add(r, k, val, vlen, line);
+
+    double x;
+    if (meta_value(r->ctx->c_locale, ki, val, vlen, &x) != 0)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s: expected %s, found '%.*s'", r->path, line,
+                        col, k, known_keys[ki].expected, (int)vlen, val);
+    if (known_keys[ki].kind == K_NUMBER &&
+        (x < known_keys[ki].lo || x > known_keys[ki].hi))
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s = %g is outside the plausible range: "
+                        "expected %g..%g %s", r->path, line, col, k, x, known_keys[ki].lo,
+                        known_keys[ki].hi, known_keys[ki].unit);
+
+    dys_study *s = r->study;
+    if (known_keys[ki].view_level) {
+        dys_meta *prev = meta_find(s, k, r->path);
+        if (prev)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s given twice in this file (first at "
+                            "line %d): expected it once", r->path, line, col, k, prev->line);
+        dys_status st = DYS_OK;
+        if (known_keys[ki].kind != K_VIEW) {
+            const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
+                                                           : "qrs_onset_ms";
+            dys_meta *o = meta_find(s, other, r->path);
+            if (o)
+                return dys_fail(r->ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: %s and %s (line %d) both given: "
+                                "expected one of them", r->path, line, col, k,
+                                other, o->line);
+        }
+        if (known_keys[ki].kind == K_VIEW) {
+            r->rec->view = (dys_view)(int)x;
+        } else if (known_keys[ki].kind == K_LIST) {
+            st = set_onsets(r, val, vlen, line, col);
+        } else { /* qrs_onset_ms: one time, checked above */
+            double *one = malloc(sizeof *one);
+            if (!one)
+                return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+            *one = x;
+            free(r->rec->qrs_onsets_ms);
+            r->rec->qrs_onsets_ms = one;
+            r->rec->n_qrs_onsets = 1;
+        }
+        return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
+    }
+
+    /* Study level: may stand in any file, must not disagree. */
+    dys_meta *prev = meta_find(s, k, NULL);
+    if (prev) {
+        double y;
+        int same = known_keys[ki].kind == K_TEXT
+                       ? strlen(prev->value) == vlen &&
+                             memcmp(prev->value, val, vlen) == 0
+                       : meta_value(r->ctx->c_locale, ki, prev->value,
+                                    strlen(prev->value), &y) == 0 && y == x;
+        if (!same)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s '%.*s' disagrees with '%s' given at "
+                            "%s:%d: expected the same value in every file", r->path, line, col, k, (int)vlen, val,
+                            prev->value, prev->file, prev->line);
+        return DYS_OK;
+    }
+    if (!strcmp(k, "study_id")) {
+        free(s->study_id);
+        s->study_id = dys_strndup(val, vlen);
+        if (!s->study_id)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    } else if (!strcmp(k, "avo_ms")) {
+        s->avo_ms = x;
+    } else if (!strcmp(k, "avc_ms")) {
+        s->avc_ms = x;
+    } else if (!strcmp(k, "hr_bpm")) {
+        s->hr_bpm = x;
+    } else if (!strcmp(k, "rr_ms")) {
+        if (isnan(s->hr_bpm))
+            s->hr_bpm = 60000.0 / x;
+    } else if (!strcmp(k, "qrs_duration_ms")) {
+        s->qrs_duration_ms = x;
+    } else if (!strcmp(k, "lvef_pct")) {
+        s->lvef_pct = x;
+    } else if (!strcmp(k, "nyha")) {
+        s->nyha = (int)x;
+    } else if (!strcmp(k, "lbbb")) {
+        s->lbbb = (int)x;
+    } else if (!strcmp(k, "trace")) {
+        s->trace = (dys_trace)(int)x;
+    }
+    return meta_add(r, k, val, vlen, line);
+}
+
+/* Study-level number from the metadata after all files are read. */
+static double meta_number_of(dys_study *s, locale_t loc, const char *key)
+{
+    dys_meta *m = meta_find(s, key, NULL);
+    if (!m)
+        return NAN;
+    for (size_t ki = 0; ki < N_KNOWN_KEYS; ki++)
+        if (!strcmp(known_keys[ki].key, key)) {
+            double x;
+            return meta_value(loc, ki, m->value, strlen(m->value), &x) == 0 ? x : NAN;
+        }
+    return NAN;
+}
+
+/* ---- the study -------------------------------------------------------- */
+
+void dys_recording_clear(dys_recording *rec)
+{
+    free(rec->source);
+    free(rec->format);
+    free(rec->t_ms);
+    free(rec->ecg_mv);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        free(rec->seg[s]);
+    free(rec->qrs_onsets_ms);
+    dys_strlist_free(rec->extra_columns, rec->n_extra_columns);
+    memset(rec, 0, sizeof *rec);
+}
+
+void dys_study_free(dys_study *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_rec; i++)
+        dys_recording_clear(&s->rec[i]);
+    free(s->rec);
+    for (size_t i = 0; i < s->n_meta; i++) {
+        free(s->meta[i].key);
+        free(s->meta[i].value);
+        free(s->meta[i].file);
+    }
+    free(s->meta);
+    dys_strlist_free(s->warnings, s->n_warnings);
+    free(s->study_id);
+    free(s->source);
+    free(s->trace_label);
+    free(s);
+}
+
+static dys_study *study_new(const char *path)
+{
+    dys_study *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->avo_ms = s->avc_ms = s->hr_bpm = NAN;
+    s->qrs_duration_ms = s->lvef_pct = NAN;
+    s->lbbb = -1;
+    s->source = dys_strdup(path);
+    if (!s->source) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Read one file into a new recording appended to the study; *where (if
+ * not NULL) receives the header position the reader noted. */
+static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
+                           const dys_read_options *opt, dys_reader *where)
+{
+    dys_recording *nr = realloc(s->rec, (s->n_rec + 1) * sizeof *nr);
+    if (!nr)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    s->rec = nr;
+    dys_recording *rec = &nr[s->n_rec];
+    memset(rec, 0, sizeof *rec);
+    rec->avc_file_ms = NAN;
+    rec->frame_rate_hz = NAN;
+    s->n_rec++;
+    rec->source = dys_strdup(path);
+    if (!rec->source)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+
+    dys_text t;
+    dys_status st = dys_text_load(ctx, &t, path, opt);
+    if (st != DYS_OK)
+        return st;
+    dys_reader r;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.study = s;
+    r.rec = rec;
+    r.path = path;
+    r.opt = opt;
+    int echopac = dys_text_is_echopac(&t);
+    rec->format = dys_strdup(echopac ? "echopac" : "csv");
+    st = rec->format ? (echopac ? dys_read_echopac(&r, &t) : dys_read_csv(&r, &t))
+                     : dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    dys_text_free(&t);
+    if (where)
+        *where = r;
+    return st;
+}
+
+static int has_ext(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".tsv") ||
+                   !strcasecmp(dot, ".txt"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The view named by a word of a file name ("study7_a4c.csv", "2CH.txt"). */
+static dys_view view_from_filename(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char word[32];
+    size_t n = 0;
+    for (const char *p = base;; p++) {
+        if (isalnum((unsigned char)*p)) {
+            if (n < sizeof word - 1)
+                word[n++] = *p;
+            continue;
+        }
+        word[n] = '\0';
+        if (n) {
+            dys_view v = dys_view_from_name(word);
+            if (v != DYS_VIEW_UNKNOWN)
+                return v;
+        }
+        n = 0;
+        if (*p == '\0' || *p == '.')
+            break;
+    }
+    return DYS_VIEW_UNKNOWN;
+}
+
+static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
+                           const dys_read_options *opt)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return dys_fail(ctx, DYS_ERR_IO, "%s: cannot open directory: %s", path,
+                        strerror(errno));
+    char **names = NULL;
+    size_t n = 0;
+    dys_status st = DYS_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !has_ext(e->d_name))
+            continue;
+        char *full = dys_asprintf("%s/%s", path, e->d_name);
+        struct stat sb;
+        if (!full) {
+            st = DYS_ERR_NOMEM;
+            break;
+        }
+        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            free(full);
+            continue;
+        }
+        char **nn = realloc(names, (n + 1) * sizeof *nn);
+        if (!nn) {
+            free(full);
+            st = DYS_ERR_NOMEM;
+            break;
+        }
+        names = nn;
+        names[n++] = full;
+    }
+    closedir(d);
+    if (st != DYS_OK) {
+        dys_strlist_free(names, n);
+        return dys_fail(ctx, st, "out of memory");
+    }
+    if (n == 0)
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s: directory holds no view files: expected *.csv, "
+                        "*.tsv or *.txt files",
+                        path);
+    qsort(names, n, sizeof *names, cmp_str);
+    /* Header positions, one per file read (rec[i] comes from names[i]). */
+    dys_reader *where = dys_calloc(n, sizeof *where);
+    if (!where) {
+        dys_strlist_free(names, n);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n && st == DYS_OK; i++) {
+        st = read_one(ctx, s, names[i], opt, &where[i]);
+        if (st != DYS_OK)
+            break;
+        dys_recording *rec = &s->rec[s->n_rec - 1];
+        if (rec->view == DYS_VIEW_UNKNOWN)
+            rec->view = view_from_filename(names[i]);
+        if (rec->view == DYS_VIEW_UNKNOWN) {
+            st = dys_fail(ctx, DYS_ERR_PARSE,
+                          "%s:1:1: cannot tell which view this file holds: "
+                          "expected '# view: A4C' (or A2C, APLAX) or the view "
+                          "in the file name (a4c.csv)", names[i]);
+            break;
+        }
+        /* A segment may stand in only one view file: point at both. */
+        for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++) {
+            if (!rec->seg[k])
+                continue;
+            for (size_t j = 0; j < i; j++)
+                if (s->rec[j].seg[k]) {
+                    st = dys_fail(ctx, DYS_ERR_PARSE,
+                                  "%s:%d:%d: segment %s appears again (already "
+                                  "at %s:%d:%d): expected each segment in only "
+                                  "one view file", names[i], where[i].header_line,
+                                  where[i].seg_col[k], dys_segment_name(k),
+                                  names[j], where[j].header_line,
+                                  where[j].seg_col[k]);
+                    break;
+                }
+        }
+    }
+    free(where);
+    dys_strlist_free(names, n);
+    return st;
+}
+
+static int view_rank(dys_view v)
+{
+    return v == DYS_VIEW_UNKNOWN ? 0 : (int)v;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+    const dys_recording *x = a, *y = b;
+    int d = view_rank(x->view) - view_rank(y->view);
+    return d ? d : strcmp(x->source, y->source);
+}
+
+/* Everything that needs all files: units, defaults, cross-file checks. */
+static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
+{
+    double scale = meta_number_of(s, ctx->c_locale, "velocity_unit");
+    if (isnan(scale))
+        scale = 1.0;
+    double fr = meta_number_of(s, ctx->c_locale, "frame_rate_hz");
+    if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
+        dys_strlist_add(&s->warnings, &s->n_warnings,
+                        "velocity_unit ignored: the study holds strain (%%)");
+    qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
+
+    int seen[DYS_N_SEGMENTS];
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        seen[k] = -1;
+    int nseg = 0;
+    for (size_t i = 0; i < s->n_rec; i++) {
+        dys_recording *rec = &s->rec[i];
+        if (isnan(rec->frame_rate_hz))
+            rec->frame_rate_hz = fr;
+        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+            if (!rec->seg[k])
+                continue;
+            if (seen[k] >= 0)
+                return dys_fail(ctx, DYS_ERR_PARSE,
+                                "%s:%d: segment %s appears again (already in %s): "
+                                "expected each segment in only one view file",
+                                rec->source, 1, dys_segment_name(k),
+                                s->rec[seen[k]].source);
+            seen[k] = (int)i;
+            nseg++;
+            if (rec->view != DYS_VIEW_UNKNOWN && rec->view != dys_segment_view(k))
+                dys_strlist_add(&s->warnings, &s->n_warnings,
+                                "%s: segment %s is imaged in %s but stands in a "
+                                "%s file", rec->source, dys_segment_name(k),
+                                dys_view_name(dys_segment_view(k)),
+                                dys_view_name(rec->view));
+            if (s->trace == DYS_TRACE_VELOCITY && scale != 1.0)
+                for (size_t j = 0; j < rec->n; j++) /* mm/s: divide, exact */
+                    rec->seg[k][j] = scale == 0.1 ? rec->seg[k][j] / 10.0
+                                                  : rec->seg[k][j] * scale;
+        }
+    }
+    if (nseg == 0)
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s: no segment columns: expected some of the 12 segments "
+                        "(basal_anterior ... mid_anterolateral)", path);
+    if (!s->study_id) {
+        /* The last component of the path ("dir/" and "dir" alike), a
+         * file's without its extension (the part after the last dot). */
+        size_t end = strlen(path);
+        while (end > 1 && path[end - 1] == '/')
+            end--;
+        size_t start = end;
+        while (start > 0 && path[start - 1] != '/')
+            start--;
+        if (start == end) /* "/" */
+            start = 0;
+        const char *base = path + start;
+        size_t len = end - start;
+        struct stat sb;
+        int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (!isdir)
+            for (size_t i = len; i > 1; i--)
+                if (base[i - 1] == '.') {
+                    len = i - 1;
+                    break;
+                }
+        s->study_id = dys_strndup(base, len);
+        if (!s->study_id)
+            return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    return DYS_OK;
+}
+
+dys_status dys_study_read(dys_ctx *ctx, const char *path,
+                          const dys_read_options *opt, dys_study **out)
+{
+    dys_read_options def;
+    if (out)
+        *out = NULL;
+    if (!ctx || !path || !out)
+        return dys_fail(ctx, DYS_ERR_INVALID, "dys_study_read: %s is NULL",
+                        !ctx ? "ctx" : !path ? "path" : "out");
+    if (!opt) {
+        dys_read_options_defaults(&def);
+        opt = &def;
+    }
+    *out = NULL;
+    if (ctx)
+        ctx->errmsg[0] = '\0';
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return dys_fail(ctx, DYS_ERR_IO, "%s: %s", path, strerror(errno));
+    dys_study *s = study_new(path);
+    if (!s)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    dys_status st = S_ISDIR(sb.st_mode) ? read_dir(ctx, s, path, opt)
+                                        : read_one(ctx, s, path, opt, NULL);
+    if (st == DYS_OK)
+        st = finish(ctx, s, path);
+    if (st != DYS_OK) {
+        dys_study_free(s);
+        return st;
+    }
+    *out = s;
+    return DYS_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * study_internal.h - what the readers share: name normalisation, the text
+ * buffer and line cursor, and the metadata rules of FORMAT.md.
+ */
+#ifndef DYS_STUDY_INTERNAL_H
+#define DYS_STUDY_INTERNAL_H
+
+#include "internal.h"
+
+/* Lower-case s[0..len) with '_' '-' and space folded to one '_' and no
+ * leading or trailing '_'; returns the length written to out. */
+size_t dys_normalise_name(const char *s, size_t len, char *out, size_t cap);
+/* Recognised columns outside the 12 segments (apical, GLOBAL). */
+int dys_is_extra_column(const char *normalised);
+/* Index of an EchoPAC ROI colour name (normalised), -1 if none. */
+int dys_colour_index(const char *normalised);
+/* A4C / A2C / APLAX from a name or alias, DYS_VIEW_UNKNOWN if none. */
+dys_view dys_view_from_name(const char *s);
+
+/* A whole file in memory, and a cursor over its lines. */
+typedef struct dys_text {
+    const char *path;
+    char *data;    /* NUL-terminated copy of the file (BOM removed) */
+    size_t len;
+    size_t pos;    /* start of the next line */
+    int line;      /* number of the line last returned (1-based) */
+} dys_text;
+
+dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
+                         const dys_read_options *opt);
+void dys_text_free(dys_text *t);
+/* Next line without its "\n" / "\r\n"; returns 0 at the end. */
+int dys_text_next(dys_text *t, const char **line, size_t *len);
+
+/* Per-file reading state the metadata rules need. */
+typedef struct dys_reader {
+    dys_ctx *ctx;
+    dys_study *study;
+    dys_recording *rec;
+    const char *path;
+    const dys_read_options *opt;
+    /* Set by the readers: where the column header stands and the text
+     * column (1-based) of each segment's name in it, so that a segment
+     * that appears in two view files can be pointed at in both. */
+    int header_line;
+    int seg_col[DYS_N_SEGMENTS];
+} dys_reader;
+
+/* Apply one "key: value" metadata line (FORMAT.md table): known keys are
+ * checked and stored in the study or recording, every key is kept in
+ * study->meta, and a study-level key that disagrees with an earlier one is
+ * an error.  col is the 1-based column of the value. */
+dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
+                          const char *val, size_t vlen, int line, int col);
+
+/* dys_parse_number() of s[0..len) times 10^pow10 (0 <= pow10 <= 9),
+ * correctly rounded: the decimal exponent is shifted before conversion, so
+ * "0.037" seconds is exactly 37 ms (multiplying the double 0.037 by 1000
+ * is not always the double nearest to the decimal product). */
+int dys_parse_number_pow10(const char *s, size_t len, int decimal_comma,
+                           locale_t loc, int pow10, double *out);
+
+/* Growable column of doubles. */
+typedef struct dys_column {
+    double *v;
+    size_t n, cap;
+} dys_column;
+dys_status dys_column_push(dys_column *c, double x);
+
+/* Readers: fill r->rec (already zeroed) from the text. */
+dys_status dys_read_csv(dys_reader *r, dys_text *t);
+dys_status dys_read_echopac(dys_reader *r, dys_text *t);
+int dys_text_is_echopac(const dys_text *t);
+
+/* Free what a recording owns (not the struct itself). */
+void dys_recording_clear(dys_recording *rec);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * timing.c - time from QRS onset to peak systolic velocity (Ts).
+ *
+ * Window: the ejection period [AVO, AVC] from the beat's QRS onset, so
+ * the isovolumic contraction spike (before AVO) and post-systolic waves
+ * (after AVC) are never taken.
+ * Peak: the exact maximum of the conditioned spline (conditioning.c) in
+ * the window (policy max, default), or the first local maximum reaching
+ * first_peak_fraction of that maximum (policy first).  Because the spline
+ * passes through the actual time stamps, the peak time is refined below
+ * the frame period without assuming even spacing.
+ * Flags (INDICES.md):
+ *  - NO_POSITIVE_PEAK: nothing above 0 in the window (akinetic or
+ *    dyskinetic); Ts is not taken from |v|.
+ *  - LOW_AMPLITUDE: peak below max(low_amplitude_cm_s, 3 x noise SD).
+ *  - PEAK_AT_WINDOW_EDGE: the maximum is at AVO or AVC with the curve still
+ *    rising into the edge: the true peak lies outside the window.
+ *  - MULTIPLE_PEAKS: another local maximum >= 90 % of the peak, >= 30 ms
+ *    away, separated by a dip of >= 5 % of the peak: Ts is ambiguous, but
+ *    the published method takes the highest, so the status stays ok.
+ * Missing: fewer than half the samples valid, fewer than 8 valid samples,
+ * a gap longer than max_gap_ms touching the window, or a recording that
+ * does not cover the window.
+ */
+#include "timing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
+                          const double *v, size_t n, const double *win_lo,
+                          const double *win_hi, size_t n_win,
+                          const dys_params *p, char *why, size_t whycap)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->v = v;
+    c->n = n;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    double *grid = NULL, *gv = NULL;
+    dys_status st = DYS_OK;
+    if (!x || !y) {
+        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i])) {
+            x[m] = t[i];
+            y[m++] = v[i];
+        }
+    if (m < 8 || 2 * m < n) {
+        snprintf(why, whycap, "too little signal: %zu of %zu samples valid", m, n);
+        st = DYS_ERR_ANALYSIS;
+        goto out;
+    }
+    c->t_first = x[0];
+    c->t_last = x[m - 1];
+    if (p->lowpass_hz == DYS_LOWPASS_OFF) {
+        st = dys_spline_init(&c->sp, x, y, m);
+        goto out;
+    }
+    /* Uniform grid at the median frame interval, for the DCT filter. */
+    double *dts = malloc((m - 1) * sizeof *dts);
+    if (!dts) {
+        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i + 1 < m; i++)
+        dts[i] = x[i + 1] - x[i];
+    qsort(dts, m - 1, sizeof *dts, cmp_double);
+    double dt = dts[(m - 1) / 2];
+    free(dts);
+    dys_spline raw;
+    if ((st = dys_spline_init(&raw, x, y, m)) != DYS_OK)
+        goto out;
+    size_t g = (size_t)floor((c->t_last - c->t_first) / dt) + 1;
+    grid = malloc(g * sizeof *grid);
+    gv = malloc(g * sizeof *gv);
+    if (!grid || !gv) {
+        dys_spline_free(&raw);
+        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < g; k++) {
+        grid[k] = c->t_first + (double)k * dt;
+        gv[k] = dys_spline_eval(&raw, grid[k]);
+    }
+    dys_spline_free(&raw);
+    c->noise_sd = dys_noise_sd(x, y, m);
+    double fc = p->lowpass_hz;
+    if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
+        fc = 0; /* clean: the spline through the samples is the curve */
+    } else if (fc == DYS_LOWPASS_AUTO) {
+        unsigned char *inw = calloc(g, 1);
+        if (!inw) {
+            st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t k = 0; k < g; k++)
+            for (size_t w = 0; w < n_win; w++)
+                inw[k] |= grid[k] >= win_lo[w] && grid[k] <= win_hi[w];
+        st = dys_choose_lowpass(ctx, gv, g, dt, inw, c->noise_sd, &fc);
+        free(inw);
+        if (st != DYS_OK)
+            goto out;
+    }
+    if (fc > 0 && fc < 500.0 / dt) {
+        if ((st = dys_lowpass(ctx, gv, g, dt, fc)) != DYS_OK)
+            goto out;
+        c->lowpass_hz = fc;
+        st = dys_spline_init(&c->sp, grid, gv, g);
+        c->t_last = grid[g - 1];
+    } else {
+        st = dys_spline_init(&c->sp, x, y, m);
+    }
+out:
+    if (st == DYS_ERR_NOMEM || st == DYS_ERR_INVALID)
+        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    free(x);
+    free(y);
+    free(grid);
+    free(gv);
+    return st;
+}
+
+void dys_curve_free(dys_curve *c)
+{
+    dys_spline_free(&c->sp);
+}
+
+/* Longest run without a valid sample that overlaps [a, b]. */
+static double longest_gap(const dys_curve *c, double a, double b)
+{
+    double worst = 0, last = -INFINITY;
+    for (size_t i = 0; i < c->n; i++) {
+        if (isnan(c->v[i]))
+            continue;
+        if (last > -INFINITY && c->t[i] >= a && last <= b)
+            worst = fmax(worst, c->t[i] - last);
+        last = c->t[i];
+    }
+    return worst;
+}
+
+/* Least-squares polynomial of degree deg (2 or 3) through the raw
+ * samples in [lo, hi]; returns the stationary point (maximum) nearest t0,
+ * or NAN when the fit has no maximum there. */
+static double local_fit_peak(const dys_curve *c, double lo, double hi, double t0,
+                             int deg)
+{
+    double A[4][5] = {{0}};
+    int m = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (isnan(c->v[i]) || c->t[i] < lo || c->t[i] > hi)
+            continue;
+        double u = (c->t[i] - t0) / 10.0, pw[7];
+        pw[0] = 1;
+        for (int k = 1; k < 7; k++)
+            pw[k] = pw[k - 1] * u;
+        for (int r = 0; r <= deg; r++) {
+            for (int q = 0; q <= deg; q++)
+                A[r][q] += pw[r + q];
+            A[r][deg + 1] += pw[r] * c->v[i];
+        }
+        m++;
+    }
+    if (m < deg + 3)
+        return NAN;
+    /* Gaussian elimination with partial pivoting on the normal equations
+     * (well conditioned: u is centred and scaled to ~1). */
+    int nn = deg + 1;
+    for (int col = 0; col < nn; col++) {
+        int piv = col;
+        for (int r = col + 1; r < nn; r++)
+            if (fabs(A[r][col]) > fabs(A[piv][col]))
+                piv = r;
+        if (fabs(A[piv][col]) < 1e-12)
+            return NAN;
+        for (int q = 0; q <= nn; q++) {
+            double tmp = A[col][q];
+            A[col][q] = A[piv][q];
+            A[piv][q] = tmp;
+        }
+        for (int r = 0; r < nn; r++) {
+            if (r == col)
+                continue;
+            double f = A[r][col] / A[col][col];
+            for (int q = col; q <= nn; q++)
+                A[r][q] -= f * A[col][q];
+        }
+    }
+    double b[4] = {0};
+    for (int r = 0; r < nn; r++)
+        b[r] = A[r][nn] / A[r][r];
+    double u;
+    if (deg == 2) {
+        if (!(b[2] < 0))
+            return NAN;
+        u = -b[1] / (2 * b[2]);
+    } else {
+        /* b1 + 2 b2 u + 3 b3 u^2 = 0, maximum where 2nd derivative < 0 */
+        double qa = 3 * b[3], qb = 2 * b[2], qc = b[1];
+        double best = NAN;
+        if (fabs(qa) < 1e-12) {
+            if (qb < 0)
+                best = -qc / qb;
+        } else {
+            double disc = qb * qb - 4 * qa * qc;
+            if (disc < 0)
+                return NAN;
+            double r1 = (-qb + sqrt(disc)) / (2 * qa), r2 = (-qb - sqrt(disc)) / (2 * qa);
+            if (2 * b[2] + 6 * b[3] * r1 < 0)
+                best = r1;
+            if (2 * b[2] + 6 * b[3] * r2 < 0 && (isnan(best) || fabs(r2) < fabs(best)))
+                best = r2;
+        }
+        u = best;
+    }
+    return t0 + 10.0 * u;
+}
+
+/* On noisy curves the maximum of the low-passed curve wanders over the
+ * flat top of S'.  Refit the raw samples there: a least-squares cubic over
+ * the span where the smoothed curve is within 10 noise SDs of its peak
+ * (at least +-20 ms), whose maximum is the refined peak.  A cubic, not a
+ * parabola, because S' rises faster than it falls and a parabola's vertex
+ * would be pulled towards the slow side. */
+static double refine_noisy_peak(const dys_curve *c, double a, double b, double tpk,
+                                double vmax)
+{
+    const double step = 0.5, min_half = 20.0, reach = 150.0;
+    double level = vmax - 10.0 * c->noise_sd, lo = tpk, hi = tpk;
+    while (lo - step >= a && lo > tpk - reach && dys_spline_eval(&c->sp, lo - step) >= level)
+        lo -= step;
+    while (hi + step <= b && hi < tpk + reach && dys_spline_eval(&c->sp, hi + step) >= level)
+        hi += step;
+    lo = fmin(lo, fmax(a, tpk - min_half));
+    hi = fmax(hi, fmin(b, tpk + min_half));
+    double tr = local_fit_peak(c, lo, hi, tpk, 3);
+    return !isnan(tr) && tr >= lo && tr <= hi ? tr : tpk;
+}
+
+void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
+                      double avc_ms, const dys_params *p, dys_beat_ts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ts_ms = NAN;
+    double a = onset_ms + avo_ms, b = onset_ms + avc_ms;
+    if (a < c->t_first || b > c->t_last) {
+        snprintf(out->why, sizeof out->why,
+                 "recording (%.0f..%.0f ms) does not cover the ejection window "
+                 "(%.0f..%.0f ms)", c->t_first, c->t_last, a, b);
+        return;
+    }
+    double gap = longest_gap(c, a, b);
+    /* Frames are 4-20 ms apart; an interval much longer than max_gap_ms
+     * means samples are missing. */
+    if (gap > p->max_gap_ms) {
+        snprintf(out->why, sizeof out->why,
+                 "gap of %.0f ms without valid samples in the ejection window "
+                 "(limit %.0f ms)", gap, p->max_gap_ms);
+        return;
+    }
+    out->measured = 1;
+    double vmax;
+    double tpk = dys_spline_argmax(&c->sp, a, b, &vmax);
+
+    /* Local maxima on a fine scan, for the first-peak policy and the
+     * multiple-peak flag. */
+    enum { MAXLOC = 64 };
+    double lt[MAXLOC], lv[MAXLOC];
+    int nl = 0;
+    const double step = 0.5;
+    int nsteps = (int)ceil((b - a) / step);
+    double prev2 = dys_spline_eval(&c->sp, a), prev1 = dys_spline_eval(&c->sp, a + step);
+    for (int k = 2; k <= nsteps && nl < MAXLOC; k++) {
+        double tk = fmin(a + k * step, b), vk = dys_spline_eval(&c->sp, tk);
+        if (prev1 > prev2 && prev1 >= vk) {
+            lt[nl] = a + (k - 1) * step;
+            lv[nl++] = prev1;
+        }
+        prev2 = prev1;
+        prev1 = vk;
+    }
+
+    if (p->peak == DYS_PEAK_FIRST && vmax > 0) {
+        for (int k = 0; k < nl; k++)
+            if (lv[k] >= p->first_peak_fraction * vmax) {
+                double lo = fmax(a, lt[k] - step), hi = fmin(b, lt[k] + step);
+                tpk = dys_spline_argmax(&c->sp, lo, hi, &vmax);
+                break;
+            }
+    }
+    if (vmax > 0 && c->noise_sd >= DYS_CLEAN_NOISE_CM_S) {
+        /* twice: the second fit is centred on the first one's peak */
+        tpk = refine_noisy_peak(c, a, b, tpk, vmax);
+        tpk = refine_noisy_peak(c, a, b, tpk, dys_spline_eval(&c->sp, tpk));
+    }
+    out->peak = vmax;
+    if (!(vmax > 0)) {
+        out->flags |= DYS_FLAG_NO_POSITIVE_PEAK;
+        snprintf(out->why, sizeof out->why,
+                 "no positive velocity in the ejection window (akinetic or "
+                 "dyskinetic segment)");
+        return;
+    }
+    out->ts_ms = tpk - onset_ms;
+    double floor_amp = fmax(p->low_amplitude_cm_s, 3.0 * c->noise_sd);
+    if (vmax < floor_amp) {
+        out->flags |= DYS_FLAG_LOW_AMPLITUDE;
+        snprintf(out->why, sizeof out->why,
+                 "peak %.2f cm/s is below %.2f cm/s", vmax, floor_amp);
+    }
+    const double eps = 0.25;
+    if ((tpk - a < eps && dys_spline_eval(&c->sp, a + 1.0) < vmax) ||
+        (b - tpk < eps && dys_spline_eval(&c->sp, b - 1.0) < vmax)) {
+        out->flags |= DYS_FLAG_PEAK_AT_WINDOW_EDGE;
+        snprintf(out->why, sizeof out->why,
+                 "peak at the %s of the ejection window: the true peak lies "
+                 "outside it", tpk - a < eps ? "start (AVO)" : "end (AVC)");
+    }
+    for (int k = 0; k < nl; k++) {
+        if (lv[k] < 0.9 * vmax || fabs(lt[k] - tpk) < 30.0)
+            continue;
+        /* the dip between the two maxima */
+        double lo = fmin(lt[k], tpk), hi = fmax(lt[k], tpk), dip = INFINITY;
+        for (double tt = lo; tt <= hi; tt += step)
+            dip = fmin(dip, dys_spline_eval(&c->sp, tt));
+        if (dip <= fmin(lv[k], vmax) - 0.05 * vmax) {
+            out->flags |= DYS_FLAG_MULTIPLE_PEAKS;
+            break;
+        }
+    }
+}

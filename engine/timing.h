@@ -1,0 +1,50 @@
+/* timing.h - time to peak systolic velocity of one segment (timing.c). */
+#ifndef DYS_TIMING_H
+#define DYS_TIMING_H
+
+#include "conditioning.h"
+
+/* A segment's conditioned curve: the spline to take peaks from. */
+typedef struct dys_curve {
+    dys_spline sp;
+    double t_first, t_last; /* span of valid samples */
+    const double *t, *v;    /* raw samples (for gap checks) */
+    size_t n;
+    double lowpass_hz, noise_sd;
+} dys_curve;
+
+/* Build the curve of one segment.  The ejection windows [win_lo[i],
+ * win_hi[i]] (ms, file axis) are where the automatic low-pass is tuned.
+ * Returns DYS_ERR_ANALYSIS with *why set
+ * when the segment has too little valid signal. */
+dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
+                          const double *v, size_t n, const double *win_lo,
+                          const double *win_hi, size_t n_win,
+                          const dys_params *p, char *why, size_t whycap);
+void dys_curve_free(dys_curve *c);
+
+/* One beat's measurement. */
+typedef struct dys_beat_ts {
+    int measured;     /* 0: the beat could not be measured (why says) */
+    double ts_ms;     /* from QRS onset; NAN with NO_POSITIVE_PEAK */
+    double peak;
+    unsigned flags;
+    char why[160];
+} dys_beat_ts;
+
+/* Peak systolic velocity in [onset + avo, onset + avc]. */
+void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
+                      double avc_ms, const dys_params *p, dys_beat_ts *out);
+
+/* Estimated noise below this (cm/s) is what clean exports show from
+ * quantisation and from the noise estimator's leakage of signal (<= 0.05
+ * on noise-free synthetic curves at 100 fps): the curve is then taken as
+ * clean, neither filtered nor refitted, and the spline through the samples
+ * gives the peak. */
+#define DYS_CLEAN_NOISE_CM_S 0.05
+
+/* Flags that make Ts unreliable (status indeterminate). */
+#define DYS_FLAGS_INDETERMINATE \
+    (DYS_FLAG_LOW_AMPLITUDE | DYS_FLAG_NO_POSITIVE_PEAK | DYS_FLAG_PEAK_AT_WINDOW_EDGE)
+
+#endif

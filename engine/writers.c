@@ -1,0 +1,304 @@
+/*
+ * writers.c - results as JSON (FORMAT.md output contract), CSV and a text
+ * report.  Writers only format what the analysis put in the result; they
+ * never recompute.  Numbers are written in the C locale whatever the
+ * caller's locale (uselocale is per thread), NAN as null / empty.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Run the body with the C numeric locale on this thread. */
+#define WITH_C_LOCALE(ctx, body)                           \
+    do {                                                   \
+        locale_t prev_ = uselocale((ctx)->c_locale);       \
+        body;                                              \
+        uselocale(prev_);                                  \
+    } while (0)
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double x, int decimals)
+{
+    if (isfinite(x))
+        fprintf(f, "%.*f", decimals, x);
+    else
+        fputs("null", f);
+}
+
+static const char *lowpass_text(double hz, char *buf, size_t cap)
+{
+    if (hz == DYS_LOWPASS_AUTO)
+        return "auto";
+    if (hz == DYS_LOWPASS_OFF)
+        return "off";
+    snprintf(buf, cap, "%g", hz);
+    return buf;
+}
+
+static const char *provenance_name(dys_provenance p)
+{
+    return p == DYS_PROV_GIVEN ? "given" : p == DYS_PROV_ESTIMATED ? "estimated" : "none";
+}
+
+/* View-level keys belong to their recording, not to the study's metadata. */
+static int study_level(const char *key)
+{
+    return strcmp(key, "view") && strcmp(key, "qrs_onset_ms") &&
+           strcmp(key, "qrs_onsets_ms");
+}
+
+static dys_status finish(dys_ctx *ctx, FILE *f)
+{
+    if (ferror(f))
+        return dys_fail(ctx, DYS_ERR_IO, "write error");
+    return DYS_OK;
+}
+
+static void write_json(FILE *f, const dys_result *r)
+{
+    fputs("{\"study_id\": ", f);
+    json_str(f, r->study_id);
+    fputs(", \"source\": ", f);
+    json_str(f, r->source);
+    fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        const dys_segment_result *g = &r->seg[s];
+        fprintf(f, "%s{\"name\": \"%s\", \"aha\": %d, \"view\": \"%s\", \"status\": \"%s\", "
+                   "\"ts_ms\": ",
+                s ? ", " : "", dys_segment_name(s), s + 1,
+                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
+        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->ts_ms, 2);
+        fputs(", \"peak_velocity_cm_s\": ", f);
+        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->peak_cm_s, 2);
+        fputs(", \"flags\": [", f);
+        for (int b = 0, n = 0; b < DYS_N_FLAGS; b++)
+            if (g->flags >> b & 1u)
+                fprintf(f, "%s\"%s\"", n++ ? ", " : "", dys_flag_name(b));
+        fprintf(f, "], \"n_beats\": %d, \"ts_beat_sd_ms\": ", g->n_beats);
+        json_num(f, g->ts_beat_sd_ms, 2);
+        fputs(", \"lowpass_hz\": ", f);
+        json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->lowpass_hz, 2);
+        fputs(", \"noise_cm_s\": ", f);
+        json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->noise_cm_s, 3);
+        fputs(", \"file\": ", f);
+        if (g->rec >= 0)
+            json_str(f, r->rec[g->rec].source);
+        else
+            fputs("null", f);
+        fputs(", \"reason\": ", f);
+        if (g->reason[0])
+            json_str(f, g->reason);
+        else
+            fputs("null", f);
+        fputc('}', f);
+    }
+    fputs("], \"indices\": {", f);
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        fprintf(f, "\"%s\": ", dys_index_get(i)->key);
+        json_num(f, r->index[i], 2);
+        fputs(", ", f);
+    }
+    fprintf(f, "\"n_segments\": %d}, \"events\": {\"avo_ms\": ", r->n_segments);
+    json_num(f, r->avo_ms, 1);
+    fputs(", \"avc_ms\": ", f);
+    json_num(f, r->avc_ms, 1);
+    fprintf(f, ", \"source\": \"%s\", \"method\": ", provenance_name(r->events_source));
+    json_str(f, r->events_method);
+    fputs("}, \"recordings\": [", f);
+    for (size_t i = 0; i < r->n_rec; i++) {
+        const dys_result_rec *q = &r->rec[i];
+        fprintf(f, "%s{\"view\": \"%s\", \"file\": ", i ? ", " : "", dys_view_name(q->view));
+        json_str(f, q->source);
+        fputs(", \"qrs_onset_ms\": ", f);
+        json_num(f, q->qrs_onset_ms, 1);
+        fprintf(f, ", \"qrs_onset_source\": \"%s\", \"frame_interval_ms\": ",
+                q->n_onsets_given ? "given" : "t=0");
+        json_num(f, q->frame_interval_ms, 3);
+        fputc('}', f);
+    }
+    char lp[32];
+    fprintf(f, "], \"parameters\": {\"lowpass\": \"%s\", \"peak\": \"%s\", ",
+            lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
+            r->params.peak == DYS_PEAK_MAX ? "max" : "first");
+    if (r->params.peak == DYS_PEAK_FIRST)
+        fprintf(f, "\"first_peak_fraction\": %g, ", r->params.first_peak_fraction);
+    fprintf(f, "\"sd\": \"%s\", \"min_segments_12\": %d, \"min_segments_6\": %d, "
+               "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g}, \"metadata\": {",
+            r->params.sd == DYS_SD_SAMPLE ? "sample" : "population",
+            r->params.min_segments_12, r->params.min_segments_6,
+            r->params.low_amplitude_cm_s, r->params.max_gap_ms);
+    for (size_t i = 0, n = 0; i < r->n_meta; i++) {
+        if (!study_level(r->meta[i].key))
+            continue;
+        fputs(n++ ? ", " : "", f);
+        json_str(f, r->meta[i].key);
+        fputs(": ", f);
+        json_str(f, r->meta[i].value);
+    }
+    fputs("}, \"warnings\": [", f);
+    for (size_t i = 0; i < r->n_warnings; i++) {
+        fputs(i ? ", " : "", f);
+        json_str(f, r->warnings[i]);
+    }
+    fputs("]}\n", f);
+}
+
+dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r)
+{
+    WITH_C_LOCALE(ctx, write_json(f, r));
+    return finish(ctx, f);
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void csv_str(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.2f", x);
+}
+
+dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
+{
+    fputs("study_id,source,n_segments", f);
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        fprintf(f, ",%s", dys_index_get(i)->key);
+    fputs(",avo_ms,avc_ms,events_source", f);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        fprintf(f, ",ts_%s_ms", dys_segment_name(s));
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        fprintf(f, ",status_%s", dys_segment_name(s));
+    fputc('\n', f);
+    return finish(ctx, f);
+}
+
+static void write_csv_row(FILE *f, const dys_result *r)
+{
+    csv_str(f, r->study_id);
+    fputc(',', f);
+    csv_str(f, r->source);
+    fprintf(f, ",%d", r->n_segments);
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        fputc(',', f);
+        csv_num(f, r->index[i]);
+    }
+    fputc(',', f);
+    csv_num(f, r->avo_ms);
+    fputc(',', f);
+    csv_num(f, r->avc_ms);
+    fprintf(f, ",%s", provenance_name(r->events_source));
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        fputc(',', f);
+        csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].ts_ms);
+    }
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        fprintf(f, ",%s", dys_seg_status_name(r->seg[s].status));
+    fputc('\n', f);
+}
+
+dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r)
+{
+    WITH_C_LOCALE(ctx, write_csv_row(f, r));
+    return finish(ctx, f);
+}
+
+/* ---- text report ---------------------------------------------------------- */
+
+static void write_text(FILE *f, const dys_result *r)
+{
+    char lp[32];
+    fprintf(f, "Study %s  (%s)\n", r->study_id, r->source);
+    fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
+            r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
+    fprintf(f, "Options: low-pass %s, peak %s, SD %s\n\n",
+            lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
+            r->params.peak == DYS_PEAK_MAX ? "max" : "first",
+            r->params.sd == DYS_SD_SAMPLE ? "sample (n-1)" : "population (n)");
+    fputs("  AHA  Segment               View   Status         Ts ms  S' cm/s  Note\n", f);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        const dys_segment_result *g = &r->seg[s];
+        char name[32], ts[16] = "-", pk[16] = "-", note[200] = "";
+        snprintf(name, sizeof name, "%s", dys_segment_name(s));
+        for (char *c = name; *c; c++)
+            if (*c == '_')
+                *c = ' ';
+        if (g->status != DYS_SEG_MISSING && isfinite(g->ts_ms))
+            snprintf(ts, sizeof ts, "%.1f", g->ts_ms);
+        if (g->status != DYS_SEG_MISSING && isfinite(g->peak_cm_s))
+            snprintf(pk, sizeof pk, "%.2f", g->peak_cm_s);
+        size_t n = 0;
+        for (int b = 0; b < DYS_N_FLAGS; b++)
+            if (g->flags >> b & 1u)
+                n += (size_t)snprintf(note + n, sizeof note - n, "%s%s", n ? " " : "",
+                                      dys_flag_name(b));
+        if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
+            snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
+        fprintf(f, "  %3d  %-21s %-6s %-13s %6s  %7s  %s\n", s + 1, name,
+                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
+                pk, note);
+    }
+    fprintf(f, "\n  Index                              Value  Cut-off  Source\n");
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        const dys_index_info *info = dys_index_get(i);
+        char v[16] = "null", cut[24] = "-";
+        if (isfinite(r->index[i]))
+            snprintf(v, sizeof v, "%.1f", r->index[i]);
+        if (isfinite(info->cutoff)) {
+            int above = isfinite(r->index[i]) &&
+                        (info->cutoff_on_abs ? fabs(r->index[i]) : r->index[i]) >= info->cutoff;
+            snprintf(cut, sizeof cut, "%s%g%s", info->cutoff_on_abs ? "|x|>=" : ">=",
+                     info->cutoff, above ? " *" : "");
+        }
+        fprintf(f, "  %-33s %7s  %-9s %s\n", info->key, v, cut,
+                info->cutoff_source ? info->cutoff_source : "");
+    }
+    fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
+    fputs("  (* at or above the published cut-off)\n", f);
+    if (r->n_warnings) {
+        fputs("\nWarnings:\n", f);
+        for (size_t i = 0; i < r->n_warnings; i++)
+            fprintf(f, "  - %s\n", r->warnings[i]);
+    }
+}
+
+dys_status dys_write_text(dys_ctx *ctx, FILE *f, const dys_result *r)
+{
+    WITH_C_LOCALE(ctx, write_text(f, r));
+    return finish(ctx, f);
+}

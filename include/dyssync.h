@@ -1,0 +1,380 @@
+/*
+ * dyssync.h - echocardiographic dyssynchrony analysis (public API).
+ *
+ * Data flows one way:
+ *
+ *   files --dys_study_read()--> dys_study --dys_analyze()--> dys_result
+ *                                                             |
+ *                                     dys_write_json/csv/text <-+
+ *
+ * Conventions
+ *  - Every name starts with dys_ / DYS_.
+ *  - Functions that can fail return a dys_status; the context (dys_ctx)
+ *    keeps a human-readable message about the last failure, naming the
+ *    file, line and column where input was at fault (dys_ctx_error()).
+ *  - The library never prints, never exits and keeps no mutable global
+ *    state.  A dys_ctx must not be used by two threads at once; make one
+ *    per thread (they are cheap).  Studies and results are plain data and
+ *    may be read from any thread.
+ *  - Missing numbers are NAN (use isnan()); times are in milliseconds,
+ *    velocities in cm/s, strain in %.
+ */
+#ifndef DYSSYNC_H
+#define DYSSYNC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Only the functions below are exported from the shared library. */
+#if defined(__GNUC__)
+#define DYS_API __attribute__((visibility("default")))
+#else
+#define DYS_API
+#endif
+
+#define DYS_VERSION_MAJOR 0
+#define DYS_VERSION_MINOR 1
+#define DYS_VERSION_PATCH 0
+#define DYS_VERSION_STRING "0.1.0"
+
+/* Version of the library actually linked (may differ from the macros). */
+DYS_API const char *dys_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Status codes                                                        */
+
+typedef enum dys_status {
+    DYS_OK = 0,
+    DYS_ERR_NOMEM,       /* out of memory                                  */
+    DYS_ERR_IO,          /* a file or directory could not be read/written  */
+    DYS_ERR_PARSE,       /* input does not follow the format               */
+    DYS_ERR_INVALID,     /* an argument or parameter is out of range       */
+    DYS_ERR_UNSUPPORTED, /* well-formed input the engine does not handle   */
+    DYS_ERR_ANALYSIS     /* the study cannot be analysed (no usable data)  */
+} dys_status;
+
+/* Short static description of a status code ("parse error", ...). */
+DYS_API const char *dys_strerror(dys_status status);
+
+/* ------------------------------------------------------------------ */
+/* Context                                                             */
+
+typedef struct dys_ctx dys_ctx;
+
+/* Returns NULL only when out of memory. */
+DYS_API dys_ctx *dys_ctx_new(void);
+DYS_API void dys_ctx_free(dys_ctx *ctx);
+/* Message about the last failure in this context ("" when none). */
+DYS_API const char *dys_ctx_error(const dys_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Segments, views                                                     */
+
+#define DYS_N_SEGMENTS 12
+
+/* AHA 17-segment numbering minus 1 (basal 1-6, mid 7-12). */
+typedef enum dys_segment {
+    DYS_SEG_BASAL_ANTERIOR = 0,
+    DYS_SEG_BASAL_ANTEROSEPTAL,
+    DYS_SEG_BASAL_INFEROSEPTAL,
+    DYS_SEG_BASAL_INFERIOR,
+    DYS_SEG_BASAL_INFEROLATERAL,
+    DYS_SEG_BASAL_ANTEROLATERAL,
+    DYS_SEG_MID_ANTERIOR,
+    DYS_SEG_MID_ANTEROSEPTAL,
+    DYS_SEG_MID_INFEROSEPTAL,
+    DYS_SEG_MID_INFERIOR,
+    DYS_SEG_MID_INFEROLATERAL,
+    DYS_SEG_MID_ANTEROLATERAL
+} dys_segment;
+
+typedef enum dys_view {
+    DYS_VIEW_UNKNOWN = 0, /* a single-file study holding several views */
+    DYS_VIEW_A4C,
+    DYS_VIEW_A2C,
+    DYS_VIEW_APLAX
+} dys_view;
+
+/* Canonical segment name ("basal_anterior"), NULL when out of range. */
+DYS_API const char *dys_segment_name(int segment);
+/* Short label used in tables and figures ("bA", "mIS", ...). */
+DYS_API const char *dys_segment_abbrev(int segment);
+/* The apical view in which the segment is imaged. */
+DYS_API dys_view dys_segment_view(int segment);
+/* "A4C", "A2C", "APLAX" or "unknown". */
+DYS_API const char *dys_view_name(dys_view view);
+/* Segment index for any accepted column name or alias (canonical names,
+ * FORMAT.md aliases, segN, GE EchoPAC abbreviations), -1 if none. */
+DYS_API int dys_segment_from_name(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Study: the vendor-neutral in-memory model that readers fill          */
+
+typedef enum dys_trace {
+    DYS_TRACE_VELOCITY = 0, /* longitudinal tissue velocity, cm/s */
+    DYS_TRACE_STRAIN        /* longitudinal strain, %             */
+} dys_trace;
+
+/* How an event time came to be: from the input, or estimated. */
+typedef enum dys_provenance {
+    DYS_PROV_NONE = 0,
+    DYS_PROV_GIVEN,
+    DYS_PROV_ESTIMATED
+} dys_provenance;
+
+/* One metadata entry exactly as read (key normalised to lower case with
+ * '_' for '-' and space). */
+typedef struct dys_meta {
+    char *key;
+    char *value;
+    char *file; /* where it was read */
+    int line;
+} dys_meta;
+
+/* One recording (a view file, or the whole single-file study). */
+typedef struct dys_recording {
+    dys_view view;
+    char *source;  /* path of the file it was read from */
+    char *format;  /* "csv" or "echopac" */
+    size_t n;      /* number of samples (frames) */
+    double *t_ms;  /* strictly increasing, n values */
+    double *ecg_mv;                  /* NULL when absent; NAN = missing */
+    double *seg[DYS_N_SEGMENTS];     /* NULL when absent; NAN = missing */
+    int seg_line[DYS_N_SEGMENTS];    /* header column (1-based) of each */
+    double *qrs_onsets_ms;           /* given QRS onsets (file time axis) */
+    size_t n_qrs_onsets;
+    double avc_file_ms;   /* AVC on this file's own axis (EchoPAC "ES
+                             Time"), NAN when not given */
+    double frame_rate_hz; /* declared frame rate, NAN when not given */
+    char **extra_columns; /* columns read but outside the 12 (GLOBAL,
+                             apical segments), for dys_study info */
+    size_t n_extra_columns;
+} dys_recording;
+
+typedef struct dys_study {
+    char *study_id;
+    char *source;       /* file or directory path */
+    dys_trace trace;
+    char *trace_label;  /* e.g. "SL in %" from an EchoPAC export, or NULL */
+    dys_recording *rec; /* views in the order read (A4C, A2C, APLAX first) */
+    size_t n_rec;
+    /* Study-level metadata (NAN / 0 / -1 when not given). */
+    double avo_ms, avc_ms;      /* from QRS onset */
+    double hr_bpm;              /* from hr_bpm, or 60000 / rr_ms */
+    double qrs_duration_ms;
+    double lvef_pct;
+    int nyha;                   /* 1..4, 0 unknown */
+    int lbbb;                   /* 1 yes, 0 no, -1 unknown */
+    dys_meta *meta;             /* every metadata line, known or not */
+    size_t n_meta;
+    char **warnings;            /* what the readers noticed */
+    size_t n_warnings;
+} dys_study;
+
+/* Options for the readers. */
+typedef struct dys_read_options {
+    /* ROI colour -> segment for EchoPAC exports whose columns are named by
+     * colour; -1 = not one of the 12 (apical), -2 = not mapped.  Indexed
+     * by dys_colour (YELLOW, CYAN, GREEN, MAGENTA, BLUE, RED).  The default
+     * is the conventional 4-chamber layout (INDICES.md): YELLOW basal
+     * inferoseptal, CYAN mid inferoseptal, GREEN and MAGENTA apical, BLUE
+     * mid anterolateral, RED basal anterolateral. */
+    int colour_map[6];
+    int colour_map_set; /* nonzero when the user gave the map */
+    /* Limits that protect a batch from absurd input. */
+    size_t max_file_bytes;
+    size_t max_rows;
+} dys_read_options;
+
+DYS_API void dys_read_options_defaults(dys_read_options *opt);
+/* Parse "YELLOW=basal_septal,RED=basal_lateral" into opt->colour_map. */
+DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
+                                      const char *spec);
+
+/* Read a study: a file (FORMAT.md CSV or a GE EchoPAC text export) or a
+ * directory of view files.  On success *out owns a new study; on failure
+ * *out is NULL and dys_ctx_error() names file, line and column. */
+DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
+                          const dys_read_options *opt, dys_study **out);
+DYS_API void dys_study_free(dys_study *study);
+
+/* ------------------------------------------------------------------ */
+/* Analysis parameters                                                  */
+
+typedef enum dys_peak_policy {
+    DYS_PEAK_MAX = 0, /* highest positive velocity in the window */
+    DYS_PEAK_FIRST    /* first local maximum >= first_peak_fraction * max */
+} dys_peak_policy;
+
+typedef enum dys_sd_kind {
+    DYS_SD_SAMPLE = 0, /* n - 1, as in the published Yu index */
+    DYS_SD_POPULATION  /* n */
+} dys_sd_kind;
+
+#define DYS_LOWPASS_AUTO (-1.0)
+#define DYS_LOWPASS_OFF 0.0
+
+typedef struct dys_params {
+    double lowpass_hz;        /* > 0 fixed cut-off, DYS_LOWPASS_AUTO, or
+                                 DYS_LOWPASS_OFF */
+    dys_peak_policy peak;
+    double first_peak_fraction; /* for DYS_PEAK_FIRST, default 0.8 */
+    dys_sd_kind sd;
+    int min_segments_12;      /* default 10 */
+    int min_segments_6;       /* default 5 */
+    double avo_ms, avc_ms;    /* override the study's events; NAN = no */
+    double low_amplitude_cm_s; /* peak below this: LOW_AMPLITUDE, 1.0 */
+    double max_gap_ms;        /* longer gaps of missing samples inside the
+                                 ejection window make a segment missing */
+} dys_params;
+
+DYS_API void dys_params_defaults(dys_params *p);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                              */
+
+typedef enum dys_seg_status {
+    DYS_SEG_OK = 0,
+    DYS_SEG_INDETERMINATE, /* measured, but a flag makes Ts unreliable */
+    DYS_SEG_MISSING        /* not in the study, or too little signal    */
+} dys_seg_status;
+
+/* Per-segment flags (bit set). */
+#define DYS_FLAG_LOW_AMPLITUDE      0x1u
+#define DYS_FLAG_NO_POSITIVE_PEAK   0x2u
+#define DYS_FLAG_PEAK_AT_WINDOW_EDGE 0x4u
+#define DYS_FLAG_MULTIPLE_PEAKS     0x8u
+#define DYS_N_FLAGS 4
+/* Name of flag bit i (0..DYS_N_FLAGS-1), e.g. "LOW_AMPLITUDE". */
+DYS_API const char *dys_flag_name(int bit);
+DYS_API const char *dys_seg_status_name(dys_seg_status s);
+
+typedef struct dys_segment_result {
+    dys_seg_status status;
+    unsigned flags;
+    double ts_ms;          /* QRS onset to peak systolic velocity */
+    double peak_cm_s;      /* peak systolic velocity */
+    double lowpass_hz;     /* cut-off used (0 = no filtering) */
+    double noise_cm_s;     /* estimated white-noise SD of the samples */
+    int n_beats;           /* beats whose Ts went into ts_ms */
+    double ts_beat_sd_ms;  /* beat-to-beat SD of Ts (NAN below 2 beats) */
+    int rec;               /* index of the recording it came from, -1 */
+    char reason[160];      /* why missing / indeterminate, "" when ok */
+} dys_segment_result;
+
+/* The index catalogue: one row per index, in output order. */
+typedef enum dys_index {
+    DYS_IDX_TS_SD_12 = 0,
+    DYS_IDX_TS_DIFF_12,
+    DYS_IDX_TS_SD_6_BASAL,
+    DYS_IDX_TS_DIFF_6_BASAL,
+    DYS_IDX_SEPTAL_LATERAL,
+    DYS_IDX_ANTEROSEPTAL_POSTERIOR,
+    DYS_IDX_BASAL_4SEG_MAX,
+    DYS_IDX_OPPOSING_WALL_MAX,
+    DYS_N_INDICES
+} dys_index;
+
+typedef struct dys_index_info {
+    const char *key;         /* JSON key, unit in the name */
+    const char *description;
+    double cutoff;           /* default published cut-off, NAN if none */
+    int cutoff_on_abs;       /* compare |value| with the cut-off */
+    const char *cutoff_source;
+} dys_index_info;
+
+/* Catalogue row, NULL when out of range. */
+DYS_API const dys_index_info *dys_index_get(int index);
+
+/* What the analysis used of each recording. */
+typedef struct dys_result_rec {
+    dys_view view;
+    char *source;
+    double qrs_onset_ms;      /* reference of the first beat (file axis) */
+    int n_onsets_given;       /* 0: t = 0 was taken as the QRS onset */
+    double frame_interval_ms; /* median interval between frames */
+} dys_result_rec;
+
+typedef struct dys_result {
+    char *study_id;
+    char *source;
+    dys_segment_result seg[DYS_N_SEGMENTS];
+    double index[DYS_N_INDICES];     /* NAN when it cannot be computed */
+    char index_reason[DYS_N_INDICES][160];
+    int n_segments;                  /* segments with status ok */
+    double avo_ms, avc_ms;           /* ejection window from QRS onset */
+    dys_provenance events_source;
+    char events_method[96];          /* how they were obtained */
+    dys_result_rec *rec;             /* one per recording, study order */
+    size_t n_rec;
+    dys_meta *meta;                  /* the study's metadata, copied */
+    size_t n_meta;
+    dys_params params;               /* what produced this result */
+    char **warnings;
+    size_t n_warnings;
+} dys_result;
+
+/* Analyse a study.  Returns DYS_ERR_ANALYSIS (with a message) when the
+ * study has no measurable ejection window; segment-level problems are not
+ * errors but statuses in the result. */
+DYS_API dys_status dys_analyze(dys_ctx *ctx, const dys_study *study,
+                       const dys_params *params, dys_result **out);
+DYS_API void dys_result_free(dys_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Writers (locale-independent; never recompute)                        */
+
+/* One JSON object on one line (FORMAT.md output contract). */
+DYS_API dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r);
+/* CSV: header line, then one row per study. */
+DYS_API dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f);
+DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r);
+/* Human-readable report. */
+DYS_API dys_status dys_write_text(dys_ctx *ctx, FILE *f, const dys_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Atomic output files                                                  */
+
+/* Output goes to a temporary file beside `path` and replaces `path` only
+ * on commit (after fflush and fsync), so a crash or a kill never leaves a
+ * truncated file under the final name.  Write through af->f. */
+typedef struct dys_outfile {
+    FILE *f;
+    char *path;
+    char *tmp;
+} dys_outfile;
+
+DYS_API dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path);
+DYS_API dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af);
+/* Close and remove the temporary file (safe after a failed commit). */
+DYS_API void dys_outfile_abort(dys_outfile *af);
+
+/* ------------------------------------------------------------------ */
+/* Synthetic studies with known truth                                   */
+
+typedef struct dys_synth_params {
+    int n_studies;
+    unsigned long long seed;
+    double noise_cm_s;    /* white noise SD added to each sample */
+    double fps;           /* frame rate */
+    double jitter_frac;   /* frame clock jitter, fraction of a period */
+    int views;            /* 0 single files, 1 view directories, 2 mixed */
+    int vary_format;      /* 0: plain comma CSV with canonical names and
+                             cm/s; 1: rotate through every accepted
+                             separator, decimal comma, unit, alias, BOM and
+                             CRLF so that readers are exercised */
+} dys_synth_params;
+
+DYS_API void dys_synth_params_defaults(dys_synth_params *p);
+/* Write n_studies studies and DIR/truth.csv into an existing directory. */
+DYS_API dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p,
+                           const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Measure how accurately dyssync finds Ts, against synthetic studies with known truth.
+
+For each configuration below (noise SD, frame rate), the script has the CLI write
+synthetic studies with a fixed seed:
+
+    DYSSYNC synth -o TMPDIR -n N --seed S --noise X --fps F
+
+(single files, plain format; engine/synth.c explains the model and where the truth
+comes from), analyses them:
+
+    DYSSYNC analyze --format json STUDY...
+
+(one JSON object per line, FORMAT.md's output contract), and matches the results to
+TMPDIR/truth.csv by study_id.  The studies passed are the paths listed in truth.csv,
+which are exactly TMPDIR/*.csv without truth.csv itself.
+
+Per configuration it reports, over the segments whose status is "ok": the median,
+95th percentile and maximum of |Ts - true Ts|; how many of the 12 x N segments were
+not "ok" (indeterminate, missing, or absent from the output); and the median of
+|ts_sd_12_ms - true SD|, where the true SD is the sample SD (n - 1) of the 12 true Ts.
+
+When the reference peer exists (default ../shared/peer/ref_dyssync.py beside the
+repository; a NumPy/SciPy script), it runs on the same files with /usr/bin/python3
+and the same statistics are shown beside the engine's.  The peer has no segment
+status, so every Ts it prints counts as measured.
+
+Targets (the exit status is 1 when the engine misses one):
+  - noise 0 at >= 100 fps: max |error| <= 1 ms;
+  - noise 0.1-0.25 cm/s at 100 fps: median <= 2.5 ms and 95th percentile <= 10 ms.
+A targeted configuration in which no segment was measured also fails.  Other
+configurations are reported only.
+
+usage: python3 tests/accuracy.py --dyssync build/cli/dyssync [--peer PATH]
+                                 [--out FILE] [--n N]
+Prints a Markdown table on stdout (and writes it to FILE with --out); progress and
+notes go to stderr.  Exit status: 0 targets met, 1 a target missed, 2 could not run.
+Python 3 standard library only.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+SEGMENTS = [
+    "basal_anterior", "basal_anteroseptal", "basal_inferoseptal", "basal_inferior",
+    "basal_inferolateral", "basal_anterolateral", "mid_anterior", "mid_anteroseptal",
+    "mid_inferoseptal", "mid_inferior", "mid_inferolateral", "mid_anterolateral",
+]
+
+# (noise SD in cm/s, frames per second, seed).  One seed for all rows: the
+# synthetic hearts (and so the truth) do not depend on noise or frame rate, so
+# the rows differ only in the acquisition.
+CONFIGS = [
+    (0.0, 100, 20240601),
+    (0.0, 60, 20240601),
+    (0.0, 200, 20240601),
+    (0.1, 100, 20240601),
+    (0.25, 100, 20240601),
+    (0.25, 60, 20240601),
+]
+
+MAX_ERROR_NOISE_FREE_MS = 1.0   # noise 0, fps >= 100
+MEDIAN_NOISY_MS = 2.5           # noise 0.1-0.25, fps 100
+P95_NOISY_MS = 10.0
+
+RUN_TIMEOUT_S = 3600
+
+# Relative to the repository root.
+DEFAULT_PEER = os.path.join("..", "shared", "peer", "ref_dyssync.py")
+
+
+class RunError(Exception):
+    """A command could not be run or gave unusable output."""
+
+
+def read_truth(path):
+    """truth.csv -> {study_id: {"path": str, "ts": [12 floats], "sd": float}}."""
+    truth = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in ["study_id", "path"] + ["ts_%s_ms" % s for s in SEGMENTS]
+                   if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RunError("%s: columns missing: %s" % (path, ", ".join(missing)))
+        for row in reader:
+            ts = [float(row["ts_%s_ms" % s]) for s in SEGMENTS]
+            truth[row["study_id"]] = {"path": row["path"], "ts": ts,
+                                      "sd": statistics.stdev(ts)}
+    return truth
+
+
+def percentile(values, q):
+    """q-th percentile (0..100), linear between closest ranks; None when empty."""
+    if not values:
+        return None
+    v = sorted(values)
+    pos = (len(v) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+
+
+def number(x):
+    """x as a float when it is a finite JSON number, else None."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    return float(x) if math.isfinite(x) else None
+
+
+def json_lines(text, source):
+    """Every JSON object in text, one per line; other lines are reported and skipped."""
+    out = []
+    for k, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            print("note: %s: output line %d is not JSON, skipped" % (source, k), file=sys.stderr)
+            continue
+        if isinstance(obj, dict):
+            out.append(obj)
+    return out
+
+
+def run(cmd, what):
+    """Run cmd (a list); return the completed process or raise RunError."""
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=RUN_TIMEOUT_S)
+    except OSError as e:
+        raise RunError("%s: cannot run %s: %s" % (what, cmd[0], e))
+    except subprocess.TimeoutExpired:
+        raise RunError("%s: %s took longer than %d s" % (what, cmd[0], RUN_TIMEOUT_S))
+
+
+def report_stderr(proc, what):
+    if proc.returncode != 0:
+        print("note: %s exited with status %d" % (what, proc.returncode), file=sys.stderr)
+    for line in proc.stderr.splitlines()[:5]:
+        print("  %s: %s" % (what, line), file=sys.stderr)
+
+
+def engine_results(dyssync, paths):
+    """Engine output -> {study_id: {"ts": {segment: ts or None}, "sd": float or None}}."""
+    proc = run([dyssync, "analyze", "--format", "json"] + paths, "dyssync analyze")
+    report_stderr(proc, "dyssync analyze")
+    results = {}
+    for obj in json_lines(proc.stdout, "dyssync analyze"):
+        sid = obj.get("study_id")
+        if not isinstance(sid, str):
+            continue
+        ts = {}
+        for seg in obj.get("segments") or []:
+            if isinstance(seg, dict) and seg.get("name") in SEGMENTS:
+                ok = seg.get("status") == "ok"
+                ts[seg["name"]] = number(seg.get("ts_ms")) if ok else None
+        indices = obj.get("indices") or {}
+        results[sid] = {"ts": ts, "sd": number(indices.get("ts_sd_12_ms"))}
+    return results
+
+
+def peer_results(peer, paths):
+    """Peer output -> the same shape as engine_results()."""
+    proc = run(["/usr/bin/python3", peer] + paths, "peer")
+    report_stderr(proc, "peer")
+    results = {}
+    for obj in json_lines(proc.stdout, "peer"):
+        sid = obj.get("study")
+        segs = obj.get("segments")
+        if not isinstance(sid, str) or not isinstance(segs, dict):
+            continue
+        ts = {name: number(segs.get(name)) for name in SEGMENTS if name in segs}
+        results[sid] = {"ts": ts, "sd": number(obj.get("ts_sd_12_ms"))}
+    return results
+
+
+def compare(truth, results):
+    """Error statistics of results against truth (both keyed by study_id)."""
+    errors, sd_errors, not_ok, worst = [], [], 0, None
+    for sid, t in truth.items():
+        r = results.get(sid, {"ts": {}, "sd": None})
+        for name, true_ts in zip(SEGMENTS, t["ts"]):
+            ts = r["ts"].get(name)
+            if ts is None:
+                not_ok += 1
+                continue
+            err = abs(ts - true_ts)
+            errors.append(err)
+            if worst is None or err > worst[0]:
+                worst = (err, sid, name, ts, true_ts)
+        if r["sd"] is not None:
+            sd_errors.append(abs(r["sd"] - t["sd"]))
+    return {
+        "segments": 12 * len(truth),
+        "measured": len(errors),
+        "not_ok": not_ok,
+        "median": statistics.median(errors) if errors else None,
+        "p95": percentile(errors, 95),
+        "max": max(errors) if errors else None,
+        "sd_median": statistics.median(sd_errors) if sd_errors else None,
+        "worst": worst,
+    }
+
+
+def missed_targets(noise, fps, s):
+    """The targets this configuration has and misses, as text ([] = met or none)."""
+    targeted = (noise == 0 and fps >= 100) or (0.1 <= noise <= 0.25 and fps == 100)
+    if not targeted:
+        return None
+    if s["measured"] == 0:
+        return ["no segment measured"]
+    missed = []
+    if noise == 0 and fps >= 100 and s["max"] > MAX_ERROR_NOISE_FREE_MS:
+        missed.append("max %.3f > %g ms" % (s["max"], MAX_ERROR_NOISE_FREE_MS))
+    if 0.1 <= noise <= 0.25 and fps == 100:
+        if s["median"] > MEDIAN_NOISY_MS:
+            missed.append("median %.3f > %g ms" % (s["median"], MEDIAN_NOISY_MS))
+        if s["p95"] > P95_NOISY_MS:
+            missed.append("p95 %.3f > %g ms" % (s["p95"], P95_NOISY_MS))
+    return missed
+
+
+def fmt(x):
+    return "-" if x is None else "%.3f" % x
+
+
+def stat_cells(s):
+    if s is None:
+        return ["-"] * 5
+    return ["%d/%d" % (s["not_ok"], s["segments"]), fmt(s["median"]), fmt(s["p95"]),
+            fmt(s["max"]), fmt(s["sd_median"])]
+
+
+def markdown(rows, n, peer_note):
+    head = ["noise (cm/s)", "fps", "studies",
+            "engine not ok", "engine median", "engine p95", "engine max", "engine SD-12 err",
+            "peer not ok", "peer median", "peer p95", "peer max", "peer SD-12 err",
+            "target"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for (noise, fps, seed), eng, peer, missed in rows:
+        if missed is None:
+            verdict = "-"
+        elif missed:
+            verdict = "MISSED: " + "; ".join(missed)
+        else:
+            verdict = "met"
+        cells = ["%g" % noise, "%d" % fps, "%d" % n] + stat_cells(eng) + stat_cells(peer) \
+            + [verdict]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Errors are |Ts - true Ts| in ms over the segments with status ok; "
+                 "\"not ok\" counts the others (indeterminate, missing or absent). "
+                 "SD-12 err is the median |ts_sd_12_ms - true SD| (sample SD of the 12 "
+                 "true Ts). Seed %s, single-file studies, plain format. "
+                 "Targets: noise 0 at >= 100 fps max <= %g ms; noise 0.1-0.25 at 100 fps "
+                 "median <= %g ms and p95 <= %g ms."
+                 % (", ".join(sorted({str(c[2]) for c in CONFIGS})),
+                    MAX_ERROR_NOISE_FREE_MS, MEDIAN_NOISY_MS, P95_NOISY_MS))
+    lines.append("")
+    lines.append(peer_note)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(description="Ts accuracy of dyssync against synthetic truth.")
+    ap.add_argument("--dyssync", default=os.path.join(repo, "build", "cli", "dyssync"),
+                    help="the dyssync CLI (default: build/cli/dyssync)")
+    ap.add_argument("--peer", default=DEFAULT_PEER,
+                    help="reference peer script (default: %s beside the repository)"
+                    % DEFAULT_PEER)
+    ap.add_argument("--out", help="also write the Markdown table to this file")
+    ap.add_argument("--n", type=int, default=100, help="studies per configuration (100)")
+    args = ap.parse_args()
+    if args.n < 2:
+        ap.error("--n must be at least 2")
+
+    dyssync = os.path.abspath(args.dyssync)
+    if not os.access(dyssync, os.X_OK):
+        print("error: %s: not an executable (build first, or pass --dyssync)" % dyssync,
+              file=sys.stderr)
+        return 2
+    if args.peer == DEFAULT_PEER:
+        peer = os.path.normpath(os.path.join(repo, DEFAULT_PEER))
+    else:
+        peer = os.path.abspath(args.peer)
+    have_peer = os.path.isfile(peer) and os.access("/usr/bin/python3", os.X_OK)
+    if have_peer:
+        peer_note = "Peer: `%s` (NumPy/SciPy reference) on the same files." % args.peer
+    else:
+        peer_note = "Peer: not run (`%s` or /usr/bin/python3 not found)." % args.peer
+        print("note: " + peer_note, file=sys.stderr)
+
+    rows, any_missed = [], False
+    try:
+        for noise, fps, seed in CONFIGS:
+            print("noise %g cm/s, %d fps: %d studies, seed %d"
+                  % (noise, fps, args.n, seed), file=sys.stderr)
+            with tempfile.TemporaryDirectory(prefix="dyssync_accuracy_") as tmp:
+                proc = run([dyssync, "synth", "-o", tmp, "-n", str(args.n),
+                            "--seed", str(seed), "--noise", "%g" % noise,
+                            "--fps", str(fps)], "dyssync synth")
+                if proc.returncode != 0:
+                    report_stderr(proc, "dyssync synth")
+                    raise RunError("dyssync synth failed")
+                truth = read_truth(os.path.join(tmp, "truth.csv"))
+                if len(truth) != args.n:
+                    raise RunError("truth.csv has %d studies, expected %d"
+                                   % (len(truth), args.n))
+                paths = [os.path.join(tmp, t["path"]) for t in truth.values()]
+                eng = compare(truth, engine_results(dyssync, paths))
+                peer_stats = compare(truth, peer_results(peer, paths)) if have_peer else None
+            if eng["worst"]:
+                err, sid, name, ts, true_ts = eng["worst"]
+                print("  engine worst: %s %s Ts %.3f, truth %.4f (|error| %.3f ms)"
+                      % (sid, name, ts, true_ts, err), file=sys.stderr)
+            missed = missed_targets(noise, fps, eng)
+            any_missed = any_missed or bool(missed)
+            rows.append(((noise, fps, seed), eng, peer_stats, missed))
+    except (RunError, OSError, ValueError) as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 2
+
+    table = markdown(rows, args.n, peer_note)
+    sys.stdout.write(table)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(table)
+    return 1 if any_missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+/* Analysis of studies built in memory: Ts against analytic peaks, the
+ * ejection window, flags and statuses, events, beats, view references,
+ * and synthetic studies with known truth. */
+#include "check_main.h"
+#include "study_internal.h"
+
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* S' wave: v = A u^2 exp(-u/tau) normalised, u = t - t0, peak at t0 + 2 tau. */
+static double s_wave(double t, double t0, double tau, double amp)
+{
+    double u = t - t0;
+    return u <= 0 ? 0 : amp * u * u * exp(-u / tau) / (4 * tau * tau * exp(-2.0));
+}
+
+static double bump(double t, double c, double sd, double amp)
+{
+    return amp * exp(-0.5 * (t - c) * (t - c) / (sd * sd));
+}
+
+typedef double (*curve_fn)(double t, int seg, void *arg);
+
+/* A single-recording study, 100 fps with a slightly jittered clock. */
+static dys_study *make_study(curve_fn f, void *arg, double t_end, double avo, double avc)
+{
+    dys_study *s = calloc(1, sizeof *s);
+    s->study_id = dys_strdup("mem");
+    s->source = dys_strdup("memory");
+    s->avo_ms = avo;
+    s->avc_ms = avc;
+    s->hr_bpm = s->qrs_duration_ms = s->lvef_pct = NAN;
+    s->lbbb = -1;
+    s->n_rec = 1;
+    s->rec = calloc(1, sizeof *s->rec);
+    dys_recording *r = s->rec;
+    r->source = dys_strdup("memory");
+    r->format = dys_strdup("csv");
+    r->avc_file_ms = r->frame_rate_hz = NAN;
+    r->n = (size_t)(t_end / 10.0);
+    r->t_ms = malloc(r->n * sizeof *r->t_ms);
+    for (size_t i = 0; i < r->n; i++)
+        r->t_ms[i] = 10.0 * (double)i + ((int)((i * 7919) % 11) - 5) * 0.2;
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        r->seg[k] = malloc(r->n * sizeof(double));
+        for (size_t i = 0; i < r->n; i++)
+            r->seg[k][i] = f(r->t_ms[i], k, arg);
+    }
+    return s;
+}
+
+static dys_result *run(dys_study *s, const dys_params *p)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *r = NULL;
+    dys_status st = dys_analyze(ctx, s, p, &r);
+    ck_assert_msg(st == DYS_OK, "analyze failed: %s", dys_ctx_error(ctx));
+    dys_ctx_free(ctx);
+    return r;
+}
+
+/* Each segment's S' peak at 150 + 10 k ms; an isovolumic spike (at 40 ms)
+ * and a post-systolic wave (after AVC) both taller than S'. */
+static double physiological(double t, int k, void *arg)
+{
+    (void)arg;
+    double tau = 25.0 + 2.0 * k;
+    double t0 = 150.0 + 10.0 * k - 2 * tau;
+    return bump(t, 40, 10, 9.0) - bump(t, 65, 10, 4.0) + s_wave(t, t0, tau, 6.0) +
+           bump(t, 470, 25, 8.0) - bump(t, 560, 40, 9.0);
+}
+
+START_TEST(ts_matches_analytic_peak)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    dys_result *r = run(s, NULL);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
+        ck_assert_double_eq_tol(r->seg[k].ts_ms, 150.0 + 10.0 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].peak_cm_s, 6.0, 0.05);
+    }
+    ck_assert_int_eq(r->n_segments, 12);
+    /* Ts = 150 + 10 k: SD of an arithmetic sequence, step 10 */
+    ck_assert_double_eq_tol(r->index[DYS_IDX_TS_SD_12], sqrt(1300.0), 0.3);
+    ck_assert_int_eq(r->events_source, DYS_PROV_GIVEN);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+START_TEST(sd_option_population)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    dys_params p;
+    dys_params_defaults(&p);
+    p.sd = DYS_SD_POPULATION;
+    dys_result *r = run(s, &p);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_TS_SD_12], sqrt(1191.6667), 0.3);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+static double flags_curves(double t, int k, void *arg)
+{
+    (void)arg;
+    switch (k) {
+    case 0: return -3.0 * bump(t, 250, 60, 1.0);          /* dyskinetic */
+    case 1: return s_wave(t, 150, 30, 0.5);                /* tiny */
+    case 2: return 0.02 * t;                               /* rising to AVC */
+    case 3: return bump(t, 180, 20, 5.0) + bump(t, 300, 20, 5.05); /* twin */
+    default: return s_wave(t, 100, 40, 5.0);
+    }
+}
+
+START_TEST(flags_and_statuses)
+{
+    dys_study *s = make_study(flags_curves, NULL, 900, 90, 420);
+    /* segment 5: missing samples; segment 6: a gap in the window */
+    for (size_t i = 0; i < s->rec->n; i++) {
+        if (i % 3)
+            s->rec->seg[4][i] = NAN;
+        if (s->rec->t_ms[i] > 200 && s->rec->t_ms[i] < 260)
+            s->rec->seg[5][i] = NAN;
+    }
+    free(s->rec->seg[11]);
+    s->rec->seg[11] = NULL;
+    dys_result *r = run(s, NULL);
+    ck_assert_int_eq(r->seg[0].status, DYS_SEG_INDETERMINATE);
+    ck_assert(r->seg[0].flags & DYS_FLAG_NO_POSITIVE_PEAK);
+    ck_assert_int_eq(r->seg[1].status, DYS_SEG_INDETERMINATE);
+    ck_assert(r->seg[1].flags & DYS_FLAG_LOW_AMPLITUDE);
+    ck_assert_int_eq(r->seg[2].status, DYS_SEG_INDETERMINATE);
+    ck_assert(r->seg[2].flags & DYS_FLAG_PEAK_AT_WINDOW_EDGE);
+    ck_assert_ptr_nonnull(strstr(r->seg[2].reason, "AVC"));
+    ck_assert_int_eq(r->seg[3].status, DYS_SEG_OK);
+    ck_assert(r->seg[3].flags & DYS_FLAG_MULTIPLE_PEAKS);
+    ck_assert_double_eq_tol(r->seg[3].ts_ms, 300, 1.0); /* the higher one */
+    ck_assert_int_eq(r->seg[4].status, DYS_SEG_MISSING);
+    ck_assert_ptr_nonnull(strstr(r->seg[4].reason, "too little signal"));
+    ck_assert_int_eq(r->seg[5].status, DYS_SEG_MISSING);
+    ck_assert_ptr_nonnull(strstr(r->seg[5].reason, "gap"));
+    ck_assert_int_eq(r->seg[11].status, DYS_SEG_MISSING);
+    ck_assert_str_eq(r->seg[11].reason, "not in the study");
+    /* 12 - 6 unusable = 6 ok: the 12-segment SD is null, with a warning */
+    ck_assert_int_eq(r->n_segments, 6);
+    ck_assert(isnan(r->index[DYS_IDX_TS_SD_12]));
+    int warned = 0;
+    for (size_t i = 0; i < r->n_warnings; i++)
+        warned |= strstr(r->warnings[i], "ts_sd_12_ms is null") != NULL;
+    ck_assert(warned);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+static double twin_first_lower(double t, int k, void *arg)
+{
+    (void)k;
+    (void)arg;
+    return bump(t, 170, 20, 5.0) + bump(t, 300, 25, 5.8);
+}
+
+START_TEST(first_peak_policy)
+{
+    dys_study *s = make_study(twin_first_lower, NULL, 900, 90, 420);
+    dys_params p;
+    dys_params_defaults(&p);
+    dys_result *r = run(s, &p);
+    ck_assert_double_eq_tol(r->seg[0].ts_ms, 300, 1.5);
+    dys_result_free(r);
+    p.peak = DYS_PEAK_FIRST; /* 5.0 >= 0.8 * 5.8 */
+    r = run(s, &p);
+    ck_assert_double_eq_tol(r->seg[0].ts_ms, 170, 1.5);
+    dys_result_free(r);
+    p.first_peak_fraction = 0.9; /* 5.0 < 0.9 * 5.8: the higher one */
+    r = run(s, &p);
+    ck_assert_double_eq_tol(r->seg[0].ts_ms, 300, 1.5);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+START_TEST(events_override_and_estimate)
+{
+    dys_study *s = make_study(physiological, NULL, 900, NAN, NAN);
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *r = NULL;
+    /* no events, no heart rate: a clear refusal */
+    ck_assert_int_eq(dys_analyze(ctx, s, NULL, &r), DYS_ERR_ANALYSIS);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "heart rate is unknown"));
+    /* heart rate known: Weissler estimate, marked and warned */
+    s->hr_bpm = 70;
+    r = run(s, NULL);
+    ck_assert_int_eq(r->events_source, DYS_PROV_ESTIMATED);
+    ck_assert_double_eq_tol(r->avo_ms, 132.0 - 0.4 * 70, 1e-9);
+    ck_assert_double_eq_tol(r->avc_ms, 132.0 - 0.4 * 70 + 415.5 - 1.65 * 70, 1e-9);
+    ck_assert_ptr_nonnull(strstr(r->events_method, "Weissler"));
+    ck_assert_ptr_nonnull(strstr(r->warnings[0], "estimated"));
+    dys_result_free(r);
+    /* parameters override the study */
+    s->avo_ms = 80;
+    s->avc_ms = 400;
+    dys_params p;
+    dys_params_defaults(&p);
+    p.avc_ms = 380;
+    r = run(s, &p);
+    ck_assert_double_eq(r->avo_ms, 80);
+    ck_assert_double_eq(r->avc_ms, 380);
+    ck_assert_int_eq(r->events_source, DYS_PROV_GIVEN);
+    dys_result_free(r);
+    /* AVC before AVO: refused */
+    p.avo_ms = 300;
+    p.avc_ms = 250;
+    ck_assert_int_eq(dys_analyze(ctx, s, &p, &r), DYS_ERR_ANALYSIS);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "no ejection period"));
+    dys_ctx_free(ctx);
+    dys_study_free(s);
+}
+END_TEST
+
+/* Three beats 800 ms apart; segment k peaks at 200 + 10k + 4(beat - 1). */
+static double three_beats(double t, int k, void *arg)
+{
+    (void)arg;
+    double v = 0;
+    for (int b = 0; b < 3; b++) {
+        double on = 100 + 800.0 * b, tau = 30;
+        v += s_wave(t, on + 200 + 10 * k + 4 * (b - 1) - 2 * tau, tau, 5.0);
+    }
+    return v;
+}
+
+START_TEST(beats_from_given_onsets)
+{
+    dys_study *s = make_study(three_beats, NULL, 2600, 90, 420);
+    dys_recording *rec = s->rec;
+    rec->n_qrs_onsets = 3;
+    rec->qrs_onsets_ms = malloc(3 * sizeof(double));
+    for (int b = 0; b < 3; b++)
+        rec->qrs_onsets_ms[b] = 100 + 800.0 * b;
+    dys_result *r = run(s, NULL);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].n_beats, 3);
+        ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].ts_beat_sd_ms, 4.0, 0.3);
+    }
+    ck_assert_double_eq(r->rec[0].qrs_onset_ms, 100);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+START_TEST(view_reference_shift_invariance)
+{
+    /* Split the study into three views; shifting one view's time axis and
+     * its QRS onset together must not change any index. */
+    double idx[2][DYS_N_INDICES];
+    for (int pass = 0; pass < 2; pass++) {
+        dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+        dys_recording *one = s->rec;
+        s->rec = calloc(3, sizeof *s->rec);
+        s->n_rec = 3;
+        for (int v = 0; v < 3; v++) {
+            dys_recording *r = &s->rec[v];
+            r->view = (dys_view)(v + 1);
+            r->source = dys_asprintf("view%d", v);
+            r->format = dys_strdup("csv");
+            r->avc_file_ms = r->frame_rate_hz = NAN;
+            r->n = one->n;
+            double shift = pass == 1 && v == 1 ? 137.25 : 0.0;
+            r->t_ms = malloc(r->n * sizeof(double));
+            for (size_t i = 0; i < r->n; i++)
+                r->t_ms[i] = one->t_ms[i] + shift;
+            r->n_qrs_onsets = 1;
+            r->qrs_onsets_ms = malloc(sizeof(double));
+            r->qrs_onsets_ms[0] = shift;
+            for (int k = 0; k < DYS_N_SEGMENTS; k++)
+                if (dys_segment_view(k) == r->view) {
+                    r->seg[k] = one->seg[k];
+                    one->seg[k] = NULL;
+                }
+        }
+        dys_recording_clear(one);
+        free(one);
+        dys_result *r = run(s, NULL);
+        memcpy(idx[pass], r->index, sizeof idx[pass]);
+        ck_assert_int_eq(r->n_segments, 12);
+        dys_result_free(r);
+        dys_study_free(s);
+    }
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        ck_assert_double_eq_tol(idx[0][i], idx[1][i], 1e-6);
+}
+END_TEST
+
+START_TEST(strain_is_not_analysed)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    s->trace = DYS_TRACE_STRAIN;
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *r = NULL;
+    ck_assert_int_eq(dys_analyze(ctx, s, NULL, &r), DYS_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "strain"));
+    dys_ctx_free(ctx);
+    dys_study_free(s);
+}
+END_TEST
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb;
+    (void)flag;
+    (void)f;
+    return remove(p);
+}
+
+START_TEST(synthetic_truth_noise_free)
+{
+    /* dys_synth_write studies read back through the readers: noise-free
+     * curves at 100 fps within 1 ms of the true Ts. */
+    char dir[] = "/tmp/dys_analyze_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    dys_ctx *ctx = dys_ctx_new();
+    dys_synth_params sp;
+    dys_synth_params_defaults(&sp);
+    sp.n_studies = 12;
+    sp.seed = 2024;
+    sp.views = 2;
+    sp.vary_format = 1;
+    ck_assert_msg(dys_synth_write(ctx, &sp, dir) == DYS_OK, "%s", dys_ctx_error(ctx));
+    char path[512], line[4096];
+    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+    int studies = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *save, *tok = strtok_r(line, ",", &save);
+        char id[64], rel[256];
+        snprintf(id, sizeof id, "%s", tok);
+        snprintf(rel, sizeof rel, "%s", strtok_r(NULL, ",", &save));
+        for (int skip = 0; skip < 6; skip++)
+            strtok_r(NULL, ",", &save);
+        double truth[12];
+        for (int k = 0; k < 12; k++)
+            truth[k] = atof(strtok_r(NULL, ",\n", &save));
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        dys_study *s;
+        ck_assert_msg(dys_study_read(ctx, path, NULL, &s) == DYS_OK, "%s", dys_ctx_error(ctx));
+        ck_assert_str_eq(s->study_id, id);
+        dys_result *r = run(s, NULL);
+        for (int k = 0; k < 12; k++) {
+            ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
+            ck_assert_msg(fabs(r->seg[k].ts_ms - truth[k]) <= 1.0, "%s %s: %.3f vs %.3f", id,
+                          dys_segment_name(k), r->seg[k].ts_ms, truth[k]);
+        }
+        dys_result_free(r);
+        dys_study_free(s);
+        studies++;
+    }
+    fclose(f);
+    ck_assert_int_eq(studies, 12);
+    dys_ctx_free(ctx);
+    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("analyze");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, ts_matches_analytic_peak);
+    tcase_add_test(tc, sd_option_population);
+    tcase_add_test(tc, flags_and_statuses);
+    tcase_add_test(tc, first_peak_policy);
+    tcase_add_test(tc, events_override_and_estimate);
+    tcase_add_test(tc, beats_from_given_onsets);
+    tcase_add_test(tc, view_reference_shift_invariance);
+    tcase_add_test(tc, strain_is_not_analysed);
+    tcase_add_test(tc, synthetic_truth_noise_free);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+DYS_CHECK_MAIN(suite)

@@ -1,0 +1,228 @@
+/* Conditioning: spline peak refinement, the FFTW low-pass (transfer
+ * function, zero phase, plan cache, threads), the noise estimate and the
+ * automatic cut-off. */
+#include "check_main.h"
+#include "conditioning.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deterministic uniform and Gaussian numbers for the tests. */
+static double urand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+static double grand(uint64_t *s)
+{
+    double u = urand(s) + 1e-300, v = urand(s);
+    return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+/* Jittered frame times at fps, +-frac of a frame. */
+static void frame_times(double *t, size_t n, double fps, double frac, uint64_t *s)
+{
+    double dt = 1000.0 / fps;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (double)i * dt + (2 * urand(s) - 1) * frac * dt;
+}
+
+static double sine_amplitude(dys_ctx *ctx, double f_hz, double fc)
+{
+    enum { N = 2000 };
+    static double x[N];
+    const double dt = 1.0;
+    for (int i = 0; i < N; i++)
+        x[i] = sin(2 * M_PI * f_hz * i * dt / 1000.0);
+    ck_assert_int_eq(dys_lowpass(ctx, x, N, dt, fc), DYS_OK);
+    double a = 0;
+    for (int i = N / 4; i < 3 * N / 4; i++) /* away from the ends */
+        a = fmax(a, fabs(x[i]));
+    return a;
+}
+
+START_TEST(lowpass_transfer_function)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    /* H(f) = 1 / (1 + (f/fc)^8): 1 well below, 1/2 at fc, ~0 far above. */
+    ck_assert_double_eq_tol(sine_amplitude(ctx, 2.0, 20.0), 1.0, 2e-3);
+    ck_assert_double_eq_tol(sine_amplitude(ctx, 20.0, 20.0), 0.5, 2e-2);
+    ck_assert_double_lt(sine_amplitude(ctx, 80.0, 20.0), 1e-3);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(lowpass_zero_phase)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    enum { N = 1000 };
+    double x[N], t[N];
+    for (int i = 0; i < N; i++) {
+        t[i] = i;
+        x[i] = exp(-0.5 * pow((i - 400.3) / 40.0, 2));
+    }
+    ck_assert_int_eq(dys_lowpass(ctx, x, N, 1.0, 15.0), DYS_OK);
+    dys_spline sp;
+    ck_assert_int_eq(dys_spline_init(&sp, t, x, N), DYS_OK);
+    double v, tp = dys_spline_argmax(&sp, 300, 500, &v);
+    ck_assert_double_eq_tol(tp, 400.3, 0.01); /* symmetric peak stays put */
+    dys_spline_free(&sp);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(spline_peak_below_frame_period)
+{
+    /* An asymmetric wave with an analytic peak: v = u^2 exp(-u / tau),
+     * u = t - t0, peaks at u = 2 tau.  Sampled at 100 fps with a jittered
+     * clock, the spline's maximum must be within 0.2 ms. */
+    uint64_t s = 12345;
+    for (int trial = 0; trial < 200; trial++) {
+        enum { N = 60 };
+        double t[N], v[N];
+        double t0 = 20 + 10 * urand(&s), tau = 30 + 30 * urand(&s);
+        frame_times(t, N, 100.0, 0.15, &s);
+        for (int i = 0; i < N; i++) {
+            double u = fmax(0, t[i] - t0);
+            v[i] = u * u * exp(-u / tau) / (4 * tau * tau * exp(-2.0));
+        }
+        dys_spline sp;
+        ck_assert_int_eq(dys_spline_init(&sp, t, v, N), DYS_OK);
+        double vm, tp = dys_spline_argmax(&sp, t0 + 10, t0 + 5 * tau, &vm);
+        ck_assert_double_eq_tol(tp, t0 + 2 * tau, 0.2);
+        ck_assert_double_eq_tol(vm, 1.0, 1e-3);
+        dys_spline_free(&sp);
+    }
+}
+END_TEST
+
+START_TEST(spline_interpolates_knots)
+{
+    double x[5] = {0, 1, 3, 4, 7}, y[5] = {1, -2, 5, 0, 3};
+    dys_spline sp;
+    ck_assert_int_eq(dys_spline_init(&sp, x, y, 5), DYS_OK);
+    for (int i = 0; i < 5; i++)
+        ck_assert_double_eq_tol(dys_spline_eval(&sp, x[i]), y[i], 1e-12);
+    double v, t = dys_spline_argmax(&sp, 0, 7, &v);
+    ck_assert(t > 1 && t < 4 && v >= 5);
+    dys_spline_free(&sp);
+}
+END_TEST
+
+START_TEST(noise_estimate)
+{
+    uint64_t s = 777;
+    enum { N = 120 };
+    double t[N], v[N];
+    for (int k = 0; k < 3; k++) {
+        double sd = k == 0 ? 0 : k == 1 ? 0.1 : 0.3;
+        frame_times(t, N, 100.0, 0.1, &s);
+        for (int i = 0; i < N; i++)
+            v[i] = 6 * exp(-0.5 * pow((t[i] - 400) / 60, 2)) + sd * grand(&s);
+        double est = dys_noise_sd(t, v, N);
+        if (sd == 0)
+            ck_assert_double_lt(est, 0.02);
+        else
+            ck_assert_double_eq_tol(est, sd, 0.3 * sd);
+    }
+}
+END_TEST
+
+START_TEST(auto_cutoff)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 99;
+    enum { N = 100 };
+    double x[N];
+    unsigned char w[N];
+    for (int i = 0; i < N; i++)
+        w[i] = i >= 20 && i <= 50;
+    double fc;
+    for (int i = 0; i < N; i++)
+        x[i] = 6 * exp(-0.5 * pow((i * 10.0 - 300) / 60, 2));
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.0, &fc), DYS_OK);
+    ck_assert_double_eq(fc, 0); /* clean: off */
+    for (int i = 0; i < N; i++)
+        x[i] += 0.25 * grand(&s);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.25, &fc), DYS_OK);
+    ck_assert(fc >= 3 && fc <= 30);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(plan_cache_many_sizes)
+{
+    /* More sizes than the cache holds: eviction must keep results right. */
+    dys_ctx *ctx = dys_ctx_new();
+    for (size_t n = 50; n < 50 + 3 * 40; n += 3) {
+        double *x = malloc(n * sizeof *x);
+        for (size_t i = 0; i < n; i++)
+            x[i] = 1.5;
+        ck_assert_int_eq(dys_lowpass(ctx, x, n, 1.0, 10.0), DYS_OK);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_double_eq_tol(x[i], 1.5, 1e-12); /* DC passes exactly */
+        free(x);
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+typedef struct {
+    double out[8][700];
+} thread_job;
+
+static void *worker(void *arg)
+{
+    thread_job *j = arg;
+    dys_ctx *ctx = dys_ctx_new();
+    for (int rep = 0; rep < 20; rep++)
+        for (int k = 0; k < 8; k++) {
+            size_t n = 300 + 50 * (size_t)k;
+            for (size_t i = 0; i < n; i++)
+                j->out[k][i] = sin(0.05 * (double)i * (k + 1)) + 0.1 * cos(0.9 * (double)i);
+            dys_lowpass(ctx, j->out[k], n, 1.0, 12.0 + k);
+        }
+    dys_ctx_free(ctx);
+    return NULL;
+}
+
+START_TEST(threads_agree)
+{
+    /* A context per thread: plans are made concurrently (under the
+     * planner lock) and executed concurrently; results equal a lone run. */
+    static thread_job ref, jobs[4];
+    worker(&ref);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, worker, &jobs[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++)
+        ck_assert_mem_eq(jobs[i].out, ref.out, sizeof ref.out);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("conditioning");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, lowpass_transfer_function);
+    tcase_add_test(tc, lowpass_zero_phase);
+    tcase_add_test(tc, spline_peak_below_frame_period);
+    tcase_add_test(tc, spline_interpolates_knots);
+    tcase_add_test(tc, noise_estimate);
+    tcase_add_test(tc, auto_cutoff);
+    tcase_add_test(tc, plan_cache_many_sizes);
+    tcase_add_test(tc, threads_agree);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+DYS_CHECK_MAIN(suite)

@@ -1,0 +1,151 @@
+/* Index catalogue on the exact cross-check vectors of INDICES.md. */
+#include "check_main.h"
+#include "indices.h"
+
+#include <math.h>
+#include <string.h>
+
+/* AHA order of the vectors: bS, bL, bA, bI, bAS, bP, mS, mL, mA, mI, mAS, mP */
+static const int order[12] = {
+    DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, DYS_SEG_BASAL_ANTERIOR,
+    DYS_SEG_BASAL_INFERIOR, DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL,
+    DYS_SEG_MID_INFEROSEPTAL, DYS_SEG_MID_ANTEROLATERAL, DYS_SEG_MID_ANTERIOR,
+    DYS_SEG_MID_INFERIOR, DYS_SEG_MID_ANTEROSEPTAL, DYS_SEG_MID_INFEROLATERAL};
+
+static void fill(dys_result *r, const double ts[12])
+{
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < 12; i++) {
+        r->seg[order[i]].status = DYS_SEG_OK;
+        r->seg[order[i]].ts_ms = ts[i];
+    }
+}
+
+static void compute(dys_result *r, dys_sd_kind sd)
+{
+    dys_params p;
+    dys_params_defaults(&p);
+    p.sd = sd;
+    dys_compute_indices(r, &p);
+}
+
+#define NEAR(x, y) ck_assert_double_eq_tol((x), (y), 5e-5)
+
+START_TEST(vector_a_synchronous)
+{
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    dys_result r;
+    fill(&r, a);
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_TS_SD_12], 3.7528);
+    NEAR(r.index[DYS_IDX_TS_DIFF_12], 12);
+    NEAR(r.index[DYS_IDX_TS_SD_6_BASAL], 4.5019);
+    NEAR(r.index[DYS_IDX_SEPTAL_LATERAL], 5);
+    NEAR(r.index[DYS_IDX_BASAL_4SEG_MAX], 12);
+    NEAR(r.index[DYS_IDX_ANTEROSEPTAL_POSTERIOR], 5);
+    ck_assert_int_eq(r.n_segments, 12);
+    compute(&r, DYS_SD_POPULATION);
+    NEAR(r.index[DYS_IDX_TS_SD_12], 3.5930);
+}
+END_TEST
+
+START_TEST(vector_b_lbbb)
+{
+    static const double b[12] = {95, 180, 150, 110, 100, 200, 105, 170, 140, 115, 110, 190};
+    dys_result r;
+    fill(&r, b);
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_TS_SD_12], 38.0863);
+    NEAR(r.index[DYS_IDX_TS_DIFF_12], 105);
+    NEAR(r.index[DYS_IDX_TS_SD_6_BASAL], 44.3189);
+    NEAR(r.index[DYS_IDX_SEPTAL_LATERAL], 85);
+    NEAR(r.index[DYS_IDX_BASAL_4SEG_MAX], 85);
+    NEAR(r.index[DYS_IDX_ANTEROSEPTAL_POSTERIOR], 100);
+    /* opposing pairs: S-L 85, A-I |110-150| 40, AS-P 100 */
+    NEAR(r.index[DYS_IDX_OPPOSING_WALL_MAX], 100);
+    NEAR(r.index[DYS_IDX_TS_DIFF_6_BASAL], 105);
+    compute(&r, DYS_SD_POPULATION);
+    NEAR(r.index[DYS_IDX_TS_SD_12], 36.4649);
+}
+END_TEST
+
+START_TEST(vector_c_even)
+{
+    double c[12];
+    for (int i = 0; i < 12; i++)
+        c[i] = 100 + 10 * i;
+    dys_result r;
+    fill(&r, c);
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_double_eq_tol(r.index[DYS_IDX_TS_SD_12], sqrt(1300.0), 1e-9);
+    compute(&r, DYS_SD_POPULATION);
+    ck_assert_double_eq_tol(r.index[DYS_IDX_TS_SD_12], sqrt(1191.0 + 2.0 / 3.0), 1e-9);
+}
+END_TEST
+
+START_TEST(signed_delays)
+{
+    /* lateral earlier than septum: a negative septal-lateral delay */
+    static const double b[12] = {180, 95, 150, 110, 200, 100, 105, 170, 140, 115, 110, 190};
+    dys_result r;
+    fill(&r, b);
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_SEPTAL_LATERAL], -85);
+    NEAR(r.index[DYS_IDX_ANTEROSEPTAL_POSTERIOR], -100);
+    NEAR(r.index[DYS_IDX_OPPOSING_WALL_MAX], 100);
+}
+END_TEST
+
+START_TEST(minimum_segment_rule)
+{
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    dys_result r;
+    fill(&r, a);
+    r.seg[DYS_SEG_MID_INFERIOR].status = DYS_SEG_MISSING;
+    r.seg[DYS_SEG_MID_ANTERIOR].status = DYS_SEG_INDETERMINATE;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(r.n_segments, 10);
+    ck_assert(isfinite(r.index[DYS_IDX_TS_SD_12])); /* 10 of 12 is enough */
+    r.seg[DYS_SEG_BASAL_ANTERIOR].status = DYS_SEG_MISSING;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_TS_SD_12]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_TS_SD_12], "9 of 12"));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_TS_SD_12], "basal_anterior missing"));
+    /* 5 of 6 basal: still computed */
+    ck_assert(isfinite(r.index[DYS_IDX_TS_SD_6_BASAL]));
+    /* pair and 4-basal need their segments */
+    ck_assert(isnan(r.index[DYS_IDX_BASAL_4SEG_MAX]));
+    ck_assert(isnan(r.index[DYS_IDX_OPPOSING_WALL_MAX]));
+    ck_assert(isfinite(r.index[DYS_IDX_SEPTAL_LATERAL]));
+}
+END_TEST
+
+START_TEST(catalogue_is_complete)
+{
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        const dys_index_info *in = dys_index_get(i);
+        ck_assert_ptr_nonnull(in);
+        ck_assert_ptr_nonnull(strstr(in->key, "_ms")); /* unit in the name */
+        if (isfinite(in->cutoff))
+            ck_assert_ptr_nonnull(in->cutoff_source);
+    }
+    ck_assert_ptr_null(dys_index_get(DYS_N_INDICES));
+    ck_assert_double_eq(dys_index_get(DYS_IDX_TS_SD_12)->cutoff, 32.6);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("indices");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, vector_a_synchronous);
+    tcase_add_test(tc, vector_b_lbbb);
+    tcase_add_test(tc, vector_c_even);
+    tcase_add_test(tc, signed_delays);
+    tcase_add_test(tc, minimum_segment_rule);
+    tcase_add_test(tc, catalogue_is_complete);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+DYS_CHECK_MAIN(suite)

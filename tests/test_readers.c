@@ -1,0 +1,2082 @@
+/*
+ * test_readers.c - the study readers against the input contract
+ * (shared/spec/FORMAT.md, INDICES.md for the EchoPAC names and ROI colours).
+ *
+ * Every test writes its own input files into a fresh directory under a
+ * mkdtemp() root in /tmp (removed at the end), reads them with the public
+ * API (dys_study_read) and checks either the study it gets or, for the
+ * refusals, the status and that dys_ctx_error() names the file and the
+ * right "line:column" and says what was expected.  EchoPAC inputs are
+ * written in the layout of a real GE "Local Traces" export (padded header
+ * lines, "Time (s)", whitespace columns, E-notation, "ECG :").
+ *
+ * Tables drive most tests (tcase_add_loop_test), so TAP counts one result
+ * per case.  Only Check's TAP output goes to stdout.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "internal.h"
+#include "study_internal.h"
+
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- fixture: a directory and a context per test ---------------------- */
+
+static char g_root[256];  /* the run's mkdtemp root, set by main() */
+static char g_dir[512];   /* this test's directory */
+static dys_ctx *g_ctx;
+static dys_study *g_study; /* the last study read, freed in teardown */
+static char *g_paths[256];
+static int g_npaths;
+
+static void setup(void)
+{
+    snprintf(g_dir, sizeof g_dir, "%s/tXXXXXX", g_root);
+    ck_assert_msg(mkdtemp(g_dir) != NULL, "mkdtemp: %s", strerror(errno));
+    g_ctx = dys_ctx_new();
+    ck_assert_ptr_nonnull(g_ctx);
+    g_study = NULL;
+    g_npaths = 0;
+}
+
+static void teardown(void)
+{
+    dys_study_free(g_study);
+    g_study = NULL;
+    dys_ctx_free(g_ctx);
+    g_ctx = NULL;
+    for (int i = 0; i < g_npaths; i++)
+        free(g_paths[i]);
+    g_npaths = 0;
+}
+
+static const char *keep(char *p)
+{
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_lt(g_npaths, N_ELEMS(g_paths));
+    g_paths[g_npaths++] = p;
+    return p;
+}
+
+/* A subdirectory of this test's directory. */
+static const char *subdir(const char *name)
+{
+    const char *p = keep(dys_asprintf("%s/%s", g_dir, name));
+    ck_assert_msg(mkdir(p, 0755) == 0, "mkdir %s: %s", p, strerror(errno));
+    return p;
+}
+
+/* Write n bytes to dir/name (dir NULL: this test's directory). */
+static const char *wfile_n(const char *dir, const char *name, const void *data,
+                           size_t n)
+{
+    const char *p = keep(dys_asprintf("%s/%s", dir ? dir : g_dir, name));
+    FILE *f = fopen(p, "wb");
+    ck_assert_msg(f != NULL, "fopen %s: %s", p, strerror(errno));
+    ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+    return p;
+}
+
+static const char *wfile_in(const char *dir, const char *name, const char *text)
+{
+    return wfile_n(dir, name, text, strlen(text));
+}
+
+static const char *wfile(const char *name, const char *text)
+{
+    return wfile_n(NULL, name, text, strlen(text));
+}
+
+/* Read a study that must be accepted. */
+static dys_study *read_ok_opt(const char *path, const dys_read_options *opt)
+{
+    dys_study *s = NULL;
+    dys_status st = dys_study_read(g_ctx, path, opt, &s);
+    ck_assert_msg(st == DYS_OK, "%s refused (%s): %s", path, dys_strerror(st),
+                  dys_ctx_error(g_ctx));
+    ck_assert_ptr_nonnull(s);
+    dys_study_free(g_study);
+    g_study = s;
+    return s;
+}
+
+static dys_study *read_ok(const char *path)
+{
+    return read_ok_opt(path, NULL);
+}
+
+/* Read a study that must be refused with status `want`; the message must
+ * start with path+where (e.g. ":5:12:") when where is given, name the
+ * path in any case, contain `word` (case-insensitive) when given, and say
+ * what was expected when the input is at fault. */
+static const char *read_fail_opt(const char *path, const dys_read_options *opt,
+                                 dys_status want, const char *where,
+                                 const char *word)
+{
+    dys_study *s = (dys_study *)&s; /* must be reset to NULL */
+    dys_status st = dys_study_read(g_ctx, path, opt, &s);
+    const char *msg = dys_ctx_error(g_ctx);
+    ck_assert_msg(st == want, "%s: status %s, expected %s (message: %s)", path,
+                  dys_strerror(st), dys_strerror(want), msg);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(msg, path) != NULL, "message does not name %s: %s", path,
+                  msg);
+    if (where) {
+        char *exp = dys_asprintf("%s%s", path, where);
+        int found = strstr(msg, exp) != NULL;
+        free(exp);
+        ck_assert_msg(found, "message does not point at %s%s: %s", path, where, msg);
+    }
+    if (word)
+        ck_assert_msg(strcasestr(msg, word) != NULL, "message lacks '%s': %s", word,
+                      msg);
+    if (want == DYS_ERR_PARSE || want == DYS_ERR_UNSUPPORTED)
+        ck_assert_msg(strstr(msg, "expected") != NULL,
+                      "message does not say what was expected: %s", msg);
+    return msg;
+}
+
+static const char *read_fail(const char *path, dys_status want, const char *where,
+                             const char *word)
+{
+    return read_fail_opt(path, NULL, want, where, word);
+}
+
+static int has_warning(const dys_study *s, const char *word)
+{
+    for (size_t i = 0; i < s->n_warnings; i++)
+        if (strcasestr(s->warnings[i], word))
+            return 1;
+    return 0;
+}
+
+static const dys_meta *find_meta(const dys_study *s, const char *key)
+{
+    for (size_t i = 0; i < s->n_meta; i++)
+        if (!strcmp(s->meta[i].key, key))
+            return &s->meta[i];
+    return NULL;
+}
+
+static void expect_values(const double *v, const double *want, size_t n)
+{
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(want[i]))
+            ck_assert_msg(isnan(v[i]), "[%zu] = %.17g, expected NaN", i, v[i]);
+        else
+            ck_assert_msg(v[i] == want[i], "[%zu] = %.17g, expected %.17g", i, v[i],
+                          want[i]);
+    }
+}
+
+static void expect_close(const double *v, const double *want, size_t n)
+{
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(fabs(v[i] - want[i]) <= 1e-12 * fabs(want[i]) + 1e-300,
+                      "[%zu] = %.17g, expected %.17g", i, v[i], want[i]);
+}
+
+/* Count the segment columns of a recording. */
+static int n_segs(const dys_recording *r)
+{
+    int n = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        n += r->seg[k] != NULL;
+    return n;
+}
+
+/* A minimal valid body: header "time_ms,<col>" and three rows 1, 2, 3. */
+static const char *one_column_file(const char *name, const char *col)
+{
+    char *text = dys_asprintf("time_ms,%s\n0,1\n10,2\n20,3\n", col);
+    const char *p = wfile(name, text);
+    free(text);
+    return p;
+}
+
+/* ---- separators, decimal comma, BOM, CRLF ----------------------------- */
+
+static const char seps[3] = {',', ';', '\t'};
+
+START_TEST(t_separator)
+{
+    char s = seps[_i];
+    char *text = dys_asprintf("time_ms%cbasal_septal%cmid_lateral%cecg\n"
+                              "0%c1.5%c-2%c0.1\n"
+                              "10%c2.5%c-3%c0.2\n"
+                              "20%c3.5%c-4%c0.3\n",
+                              s, s, s, s, s, s, s, s, s, s, s, s);
+    const dys_study *st = read_ok(wfile("sep.csv", text));
+    free(text);
+    ck_assert_uint_eq(st->n_rec, 1);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_str_eq(r->format, "csv");
+    ck_assert_uint_eq(r->n, 3);
+    expect_values(r->t_ms, (double[]){0, 10, 20}, 3);
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5}, 3);
+    expect_values(r->seg[DYS_SEG_MID_ANTEROLATERAL], (double[]){-2, -3, -4}, 3);
+    expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
+    ck_assert_int_eq(n_segs(r), 2);
+    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_INFEROSEPTAL], 2);
+    ck_assert_int_eq(r->seg_line[DYS_SEG_MID_ANTEROLATERAL], 3);
+    ck_assert_int_eq(r->view, DYS_VIEW_UNKNOWN);
+    ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
+}
+END_TEST
+
+/* With ';' or tab, a decimal comma; '.' is still accepted there. */
+START_TEST(t_decimal_comma)
+{
+    char s = seps[1 + _i];
+    char *text = dys_asprintf("time_ms%cbasal_septal%cecg\n"
+                              "0%c1,5%c0.25\n"
+                              "12,5%c-0,125%c1,5e2\n"
+                              "25%c2.75%c-3,0\n",
+                              s, s, s, s, s, s, s, s);
+    const dys_study *st = read_ok(wfile("dc.csv", text));
+    free(text);
+    const dys_recording *r = &st->rec[0];
+    expect_values(r->t_ms, (double[]){0, 12.5, 25}, 3);
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, -0.125, 2.75}, 3);
+    expect_values(r->ecg_mv, (double[]){0.25, 150, -3}, 3);
+}
+END_TEST
+
+/* BOM x CRLF, with a metadata line first (the BOM must not hide the '#'). */
+START_TEST(t_bom_crlf)
+{
+    int bom = _i & 1, crlf = _i & 2;
+    const char *nl = crlf ? "\r\n" : "\n";
+    char *text = dys_asprintf("%s# avo_ms: 80%s# lbbb: yes%stime_ms,seg3%s0,1%s"
+                              "10,2%s20,3%s",
+                              bom ? "\xEF\xBB\xBF" : "", nl, nl, nl, nl, nl, nl);
+    const dys_study *st = read_ok(wfile("bom.csv", text));
+    free(text);
+    ck_assert_double_eq(st->avo_ms, 80);
+    ck_assert_int_eq(st->lbbb, 1);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_uint_eq(r->n, 3);
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    const dys_meta *m = find_meta(st, "lbbb");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->value, "yes"); /* no '\r' left */
+}
+END_TEST
+
+/* BOM directly before the header, CRLF, no final newline. */
+START_TEST(t_bom_header_no_final_newline)
+{
+    const dys_study *st = read_ok(
+        wfile("b.csv", "\xEF\xBB\xBFtime_ms;basal_lateral\r\n0;1,5\r\n10;2\r\n20;3"));
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){1.5, 2, 3},
+                  3);
+}
+END_TEST
+
+START_TEST(t_blank_lines_and_comments)
+{
+    const dys_study *st =
+        read_ok(wfile("c.csv", "\n# exported by a spreadsheet\n   \n# avc_ms: 390\n\n"
+                               "time_ms,seg6\n0,1\n\n10,2\n  \n20,3\n\n"));
+    ck_assert_double_eq(st->avc_ms, 390);
+    ck_assert_uint_eq(st->rec[0].n, 3);
+}
+END_TEST
+
+START_TEST(t_quoted_cells)
+{
+    const dys_study *st = read_ok(
+        wfile("q.csv", "\"time_ms\",\"basal septal (cm/s)\",\"ecg\"\n"
+                       "\"0\",\"1.5\",\"\"\n\"10\",\"2.5\",\"0.1\"\n\"20\",\"NaN\",\"0.2\"\n"));
+    const dys_recording *r = &st->rec[0];
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, NAN}, 3);
+    expect_values(r->ecg_mv, (double[]){NAN, 0.1, 0.2}, 3);
+}
+END_TEST
+
+START_TEST(t_spaces_around_cells)
+{
+    const dys_study *st =
+        read_ok(wfile("sp.csv", " time_ms , basal_septal ,ecg \n 0 , 1.5 , 2\n"
+                                "10,  2.5,3  \n20 ,3.5 , 4\n"));
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5},
+                  3);
+    expect_values(st->rec[0].ecg_mv, (double[]){2, 3, 4}, 3);
+}
+END_TEST
+
+/* ---- the time column ----------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int seconds;
+} time_names[] = {
+    {"time_ms", 0},   {"t_ms", 0},      {"time (ms)", 0}, {"Time (ms)", 0},
+    {"TIME_MS", 0},   {"Time-ms", 0},   {"time ms", 0},   {"T_MS", 0},
+    {"time [ms]", 0}, {"time_ms (ms)", 0},
+    {"time_s", 1},    {"time (s)", 1},  {"Time (s)", 1},  {"TIME_S", 1},
+    {"time-s", 1},    {"time [s]", 1},  {"Time_s (s)", 1},
+};
+
+START_TEST(t_time_column_names)
+{
+    const char *name = time_names[_i].name;
+    char *text = time_names[_i].seconds
+                     ? dys_asprintf("%s,seg1\n0,1\n0.0125,2\n0.025,3\n1.5,4\n", name)
+                     : dys_asprintf("%s,seg1\n0,1\n12.5,2\n25,3\n1500,4\n", name);
+    const dys_study *st = read_ok(wfile("t.csv", text));
+    free(text);
+    expect_values(st->rec[0].t_ms, (double[]){0, 12.5, 25, 1500}, 4);
+}
+END_TEST
+
+/* Seconds become milliseconds as if the decimal point had been moved: the
+ * double nearest to the decimal value in ms, not 1000 * (double)s. */
+START_TEST(t_time_seconds_exact)
+{
+    const dys_study *st = read_ok(
+        wfile("s.csv", "time_s,seg1\n0.00003,1\n0.037,2\n2.5e-1,3\n1.0166667,4\n"
+                       "1.086,5\n1.1E+0,6\n"));
+    expect_values(st->rec[0].t_ms, (double[]){0.03, 37, 250, 1016.6667, 1086, 1100}, 6);
+}
+END_TEST
+
+START_TEST(t_time_seconds_decimal_comma)
+{
+    const dys_study *st = read_ok(
+        wfile("s.csv", "time (s);seg1\n0,00006;1\n0,037;2\n0.053;3\n1,0166667;4\n"));
+    expect_values(st->rec[0].t_ms, (double[]){0.06, 37, 53, 1016.6667}, 4);
+}
+END_TEST
+
+START_TEST(t_time_uneven_and_negative)
+{
+    const dys_study *st =
+        read_ok(wfile("u.csv", "time_ms,seg1\n-50,1\n-33.2,2\n0,3\n16.9,4\n33,5\n"));
+    expect_values(st->rec[0].t_ms, (double[]){-50, -33.2, 0, 16.9, 33}, 5);
+}
+END_TEST
+
+/* ---- velocity units ------------------------------------------------------ */
+
+static const struct {
+    const char *unit;
+    double scale;
+} units[] = {
+    {"cm/s", 1}, {"mm/s", 0.1}, {"m/s", 100}, {"CM/S", 1}, {"MM/s", 0.1},
+    {"M/S", 100},
+};
+
+START_TEST(t_velocity_unit)
+{
+    char *text = dys_asprintf("# velocity_unit: %s\ntime_ms,basal_septal,ecg\n"
+                              "0,12.3,1\n10,-4.5,2\n20,0.25,3\n",
+                              units[_i].unit);
+    const dys_study *st = read_ok(wfile("v.csv", text));
+    free(text);
+    double k = units[_i].scale;
+    expect_close(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+                 (double[]){12.3 * k, -4.5 * k, 0.25 * k}, 3);
+    /* neither the time nor the ECG is a velocity */
+    expect_values(st->rec[0].t_ms, (double[]){0, 10, 20}, 3);
+    expect_values(st->rec[0].ecg_mv, (double[]){1, 2, 3}, 3);
+}
+END_TEST
+
+/* mm/s -> cm/s divides by ten: 12.3 mm/s is the double nearest 1.23. */
+START_TEST(t_velocity_mm_s_exact)
+{
+    const dys_study *st = read_ok(wfile(
+        "v.csv", "# velocity_unit: mm/s\ntime_ms,seg3\n0,12.3\n10,-4.5\n20,NaN\n"));
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+                  (double[]){1.23, -0.45, NAN}, 3);
+}
+END_TEST
+
+/* A study-level unit may stand in another view file of the directory. */
+START_TEST(t_velocity_unit_in_other_view)
+{
+    const char *d = subdir("study");
+    wfile_in(d, "a2c.csv", "# velocity_unit: mm/s\ntime_ms,basal_anterior\n"
+                           "0,10\n10,20\n20,30\n");
+    wfile_in(d, "a4c.csv", "time_ms,basal_septal\n0,50\n10,60\n20,70\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 2);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
+    expect_close(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){5, 6, 7}, 3);
+    expect_close(st->rec[1].seg[DYS_SEG_BASAL_ANTERIOR], (double[]){1, 2, 3}, 3);
+}
+END_TEST
+
+START_TEST(t_velocity_unit_ignored_for_strain)
+{
+    const dys_study *st = read_ok(wfile(
+        "s.csv", "# trace: strain\n# velocity_unit: mm/s\ntime_ms,seg3\n0,-1\n10,-2\n"
+                 "20,-3\n"));
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){-1, -2, -3}, 3);
+    ck_assert(has_warning(st, "velocity_unit"));
+}
+END_TEST
+
+/* A unit after a column name is ignored (a warning says so). */
+START_TEST(t_column_unit_ignored)
+{
+    const dys_study *st = read_ok(
+        wfile("u.csv", "time_ms,basal septal (mm/s),mid septal [cm/s]\n0,10,1\n10,20,2\n"
+                       "20,30,3\n"));
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){10, 20, 30}, 3);
+    expect_values(st->rec[0].seg[DYS_SEG_MID_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    ck_assert(has_warning(st, "mm/s"));
+}
+END_TEST
+
+/* ---- segment names ------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int seg;
+    int api; /* dys_segment_from_name() takes it as is (no unit suffix) */
+} seg_names[] = {
+    /* canonical */
+    {"basal_anterior", 0, 1}, {"basal_anteroseptal", 1, 1},
+    {"basal_inferoseptal", 2, 1}, {"basal_inferior", 3, 1},
+    {"basal_inferolateral", 4, 1}, {"basal_anterolateral", 5, 1},
+    {"mid_anterior", 6, 1}, {"mid_anteroseptal", 7, 1},
+    {"mid_inferoseptal", 8, 1}, {"mid_inferior", 9, 1},
+    {"mid_inferolateral", 10, 1}, {"mid_anterolateral", 11, 1},
+    /* FORMAT.md aliases */
+    {"basal_septal", 2, 1}, {"basal_posterior", 4, 1}, {"basal_lateral", 5, 1},
+    {"mid_septal", 8, 1}, {"mid_posterior", 10, 1}, {"mid_lateral", 11, 1},
+    /* AHA numbers */
+    {"seg1", 0, 1}, {"seg2", 1, 1}, {"seg3", 2, 1}, {"seg4", 3, 1},
+    {"seg5", 4, 1}, {"seg6", 5, 1}, {"seg7", 6, 1}, {"seg8", 7, 1},
+    {"seg9", 8, 1}, {"seg10", 9, 1}, {"seg11", 10, 1}, {"seg12", 11, 1},
+    /* case and '_' '-' ' ' */
+    {"BASAL_ANTERIOR", 0, 1}, {"Basal Anteroseptal", 1, 1},
+    {"basal-inferoseptal", 2, 1}, {"Basal-Inferior", 3, 1},
+    {"BASAL INFEROLATERAL", 4, 1}, {"Basal_Anterolateral", 5, 1},
+    {"Mid Anterior", 6, 1}, {"mid-anteroseptal", 7, 1}, {"MID_INFEROSEPTAL", 8, 1},
+    {"mid inferior", 9, 1}, {"Mid-Inferolateral", 10, 1},
+    {"mid_Anterolateral", 11, 1}, {"Basal Septal", 2, 1}, {"BASAL-POSTERIOR", 4, 1},
+    {"basal lateral", 5, 1}, {"Mid-Septal", 8, 1}, {"MID POSTERIOR", 10, 1},
+    {"mid-lateral", 11, 1}, {"SEG1", 0, 1}, {"Seg12", 11, 1}, {"sEg7", 6, 1},
+    {"basal__septal", 2, 1}, {"basal - septal", 2, 1},
+    /* a unit after the name is ignored */
+    {"basal_septal (cm/s)", 2, 0}, {"Basal Lateral [cm/s]", 5, 0},
+    {"seg7 (cm/s)", 6, 0}, {"mid_anterior[cm/s]", 6, 0},
+    {"Mid Inferolateral  ( cm/s )", 10, 0}, {"basal_anterior (%)", 0, 0},
+    /* GE EchoPAC abbreviations (INDICES.md) */
+    {"basSept", 2, 1}, {"midSept", 8, 1}, {"basLat", 5, 1}, {"midLat", 11, 1},
+    {"basAnt", 0, 1}, {"midAnt", 6, 1}, {"basInf", 3, 1}, {"midInf", 9, 1},
+    {"basAntSept", 1, 1}, {"midAntSept", 7, 1}, {"basPost", 4, 1},
+    {"midPost", 10, 1}, {"BASSEPT", 2, 1}, {"midlat", 11, 1},
+    {"basAntSept (cm/s)", 1, 0},
+};
+
+START_TEST(t_segment_alias_in_header)
+{
+    const dys_study *st = read_ok(one_column_file("a.csv", seg_names[_i].name));
+    const dys_recording *r = &st->rec[0];
+    ck_assert_msg(r->seg[seg_names[_i].seg] != NULL, "'%s' is not %s",
+                  seg_names[_i].name, dys_segment_name(seg_names[_i].seg));
+    ck_assert_int_eq(n_segs(r), 1);
+    expect_values(r->seg[seg_names[_i].seg], (double[]){1, 2, 3}, 3);
+    ck_assert_int_eq(r->seg_line[seg_names[_i].seg], 2);
+}
+END_TEST
+
+START_TEST(t_segment_from_name_api)
+{
+    if (!seg_names[_i].api)
+        return;
+    ck_assert_int_eq(dys_segment_from_name(seg_names[_i].name), seg_names[_i].seg);
+}
+END_TEST
+
+static const char *const not_segments[] = {
+    "", "seg0", "seg13", "seg17", "seg1a", "seg01", "basal", "septal",
+    "basal_septal_x", "apSept", "apLat", "global", "time_ms", "ecg", "YELLOW",
+    "basal_inferoseptal2", "mid",
+};
+
+START_TEST(t_segment_from_name_rejects)
+{
+    ck_assert_int_eq(dys_segment_from_name(not_segments[_i]), -1);
+}
+END_TEST
+
+START_TEST(t_segment_names_roundtrip)
+{
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(dys_segment_from_name(dys_segment_name(k)), k);
+        ck_assert_ptr_nonnull(dys_segment_abbrev(k));
+    }
+    ck_assert_ptr_null(dys_segment_name(-1));
+    ck_assert_ptr_null(dys_segment_name(DYS_N_SEGMENTS));
+    ck_assert_int_eq(dys_segment_view(DYS_SEG_BASAL_INFEROSEPTAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_SEG_MID_INFERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_SEG_BASAL_INFEROLATERAL), DYS_VIEW_APLAX);
+}
+END_TEST
+
+/* All twelve in one file, in a shuffled order. */
+START_TEST(t_all_twelve_segments)
+{
+    static const int order[DYS_N_SEGMENTS] = {7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 4, 8};
+    char head[1024] = "time_ms", rows[3][512];
+    for (int j = 0; j < 3; j++)
+        snprintf(rows[j], sizeof rows[j], "%d", j * 10);
+    for (int i = 0; i < DYS_N_SEGMENTS; i++) {
+        int k = order[i];
+        strcat(head, ",");
+        strcat(head, dys_segment_name(k));
+        for (int j = 0; j < 3; j++) {
+            char c[32];
+            snprintf(c, sizeof c, ",%d", 100 * k + j);
+            strcat(rows[j], c);
+        }
+    }
+    char *text = dys_asprintf("%s\n%s\n%s\n%s\n", head, rows[0], rows[1], rows[2]);
+    const dys_study *st = read_ok(wfile("all.csv", text));
+    free(text);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(n_segs(r), 12);
+    for (int i = 0; i < DYS_N_SEGMENTS; i++) {
+        int k = order[i];
+        expect_values(r->seg[k], (double[]){100 * k, 100 * k + 1, 100 * k + 2}, 3);
+        ck_assert_int_eq(r->seg_line[k], i + 2);
+    }
+}
+END_TEST
+
+/* Apical segments and GLOBAL are kept as extra columns, not errors. */
+START_TEST(t_extra_columns)
+{
+    const dys_study *st = read_ok(
+        wfile("x.csv", "time_ms,basal_septal,GLOBAL,apSept,seg13\n0,1,2,3,4\n"
+                       "10,1,2,3,4\n20,1,2,3,4\n"));
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(n_segs(r), 1);
+    ck_assert_uint_eq(r->n_extra_columns, 3);
+    ck_assert_str_eq(r->extra_columns[0], "GLOBAL");
+    ck_assert_str_eq(r->extra_columns[1], "apSept");
+    ck_assert_str_eq(r->extra_columns[2], "seg13");
+}
+END_TEST
+
+/* ---- ECG and missing samples ------------------------------------------ */
+
+static const char *const ecg_names[] = {"ecg", "ecg_mv", "ecg (mV)", "ECG",
+                                        "ECG_mV", "Ecg [mV]", "ecg-mv", "ECG (mv)"};
+
+START_TEST(t_ecg_names)
+{
+    char *text = dys_asprintf("time_ms,%s,seg3\n0,0.1,1\n10,-0.2,2\n20,1.5,3\n",
+                              ecg_names[_i]);
+    const dys_study *st = read_ok(wfile("e.csv", text));
+    free(text);
+    expect_values(st->rec[0].ecg_mv, (double[]){0.1, -0.2, 1.5}, 3);
+    ck_assert_int_eq(n_segs(&st->rec[0]), 1);
+}
+END_TEST
+
+START_TEST(t_no_ecg)
+{
+    const dys_study *st = read_ok(one_column_file("n.csv", "seg3"));
+    ck_assert_ptr_null(st->rec[0].ecg_mv);
+    ck_assert_ptr_null(st->rec[0].qrs_onsets_ms);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 0);
+    ck_assert(isnan(st->rec[0].avc_file_ms));
+    ck_assert(isnan(st->rec[0].frame_rate_hz));
+}
+END_TEST
+
+static const char *const missing_tokens[] = {"", "NaN", "nan", "NAN", "-", "  ",
+                                             " NaN ", "\"\""};
+
+START_TEST(t_missing_samples)
+{
+    for (int s = 0; s < 3; s++) {
+        char c = seps[s];
+        char *text = dys_asprintf("time_ms%cseg3%cecg\n0%c1%c%s\n10%c%s%c2\n20%c3%c3\n",
+                                  c, c, c, c, missing_tokens[_i], c,
+                                  missing_tokens[_i], c, c, c);
+        const dys_study *st = read_ok(wfile("m.csv", text));
+        free(text);
+        expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+                      (double[]){1, NAN, 3}, 3);
+        expect_values(st->rec[0].ecg_mv, (double[]){NAN, 2, 3}, 3);
+    }
+}
+END_TEST
+
+/* A trailing empty cell is a missing sample of the last column. */
+START_TEST(t_missing_last_cell)
+{
+    const dys_study *st =
+        read_ok(wfile("m.csv", "time_ms,seg3,seg6\n0,1,\n10,,2\n20,3,-\n"));
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){NAN, 2, NAN},
+                  3);
+}
+END_TEST
+
+/* ---- metadata ---------------------------------------------------------- */
+
+START_TEST(t_meta_defaults)
+{
+    const dys_study *st = read_ok(one_column_file("P-17.v2.csv", "seg3"));
+    ck_assert_str_eq(st->study_id, "P-17.v2");
+    ck_assert(isnan(st->avo_ms) && isnan(st->avc_ms) && isnan(st->hr_bpm));
+    ck_assert(isnan(st->qrs_duration_ms) && isnan(st->lvef_pct));
+    ck_assert_int_eq(st->nyha, 0);
+    ck_assert_int_eq(st->lbbb, -1);
+    ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
+    ck_assert_uint_eq(st->n_meta, 0);
+    ck_assert_ptr_nonnull(st->source);
+    ck_assert(strstr(st->source, "P-17.v2.csv") != NULL);
+    ck_assert_str_eq(st->rec[0].source, st->source);
+}
+END_TEST
+
+START_TEST(t_meta_all_keys)
+{
+    const dys_study *st = read_ok(wfile(
+        "m.csv", "# study_id: CRT-042\n# view: A4C\n# avo_ms: 82.5\n# avc_ms: 391\n"
+                 "# qrs_onset_ms: 12.5\n# hr_bpm: 72\n# qrs_duration_ms: 168\n"
+                 "# lvef_pct: 24\n# nyha: III\n# lbbb: yes\n# trace: velocity\n"
+                 "# velocity_unit: cm/s\n# frame_rate_hz: 152.5\n"
+                 "time_ms,seg3,seg6\n0,1,2\n10,1,2\n20,1,2\n"));
+    ck_assert_str_eq(st->study_id, "CRT-042");
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_double_eq(st->avo_ms, 82.5);
+    ck_assert_double_eq(st->avc_ms, 391);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 1);
+    ck_assert_double_eq(st->rec[0].qrs_onsets_ms[0], 12.5);
+    ck_assert_double_eq(st->hr_bpm, 72);
+    ck_assert_double_eq(st->qrs_duration_ms, 168);
+    ck_assert_double_eq(st->lvef_pct, 24);
+    ck_assert_int_eq(st->nyha, 3);
+    ck_assert_int_eq(st->lbbb, 1);
+    ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
+    ck_assert_double_eq(st->rec[0].frame_rate_hz, 152.5);
+    ck_assert_uint_eq(st->n_meta, 13);
+    /* every line is kept with its place */
+    const dys_meta *m = find_meta(st, "lvef_pct");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->value, "24");
+    ck_assert_int_eq(m->line, 8);
+    ck_assert(strstr(m->file, "m.csv") != NULL);
+}
+END_TEST
+
+START_TEST(t_meta_number_with_unit)
+{
+    const dys_study *st = read_ok(wfile(
+        "m.csv", "# avo_ms: 80 ms\n# hr_bpm: 72 bpm\n# lvef_pct: 25 %\n"
+                 "# frame_rate_hz: 150 Hz\n# qrs_onset_ms: 20 ms\n"
+                 "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq(st->avo_ms, 80);
+    ck_assert_double_eq(st->hr_bpm, 72);
+    ck_assert_double_eq(st->lvef_pct, 25);
+    ck_assert_double_eq(st->rec[0].frame_rate_hz, 150);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 1);
+    ck_assert_double_eq(st->rec[0].qrs_onsets_ms[0], 20);
+}
+END_TEST
+
+START_TEST(t_meta_rr_to_hr)
+{
+    const dys_study *st =
+        read_ok(wfile("m.csv", "# rr_ms: 800\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq_tol(st->hr_bpm, 75, 1e-12);
+    ck_assert_ptr_nonnull(find_meta(st, "rr_ms"));
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    int nyha;
+} nyha_values[] = {{"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"iv", 4},
+                   {"ii", 2}, {"1", 1},  {"2", 2},    {"3", 3},  {"4", 4}};
+
+START_TEST(t_meta_nyha)
+{
+    char *text = dys_asprintf("# nyha: %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n",
+                              nyha_values[_i].text);
+    const dys_study *st = read_ok(wfile("n.csv", text));
+    free(text);
+    ck_assert_int_eq(st->nyha, nyha_values[_i].nyha);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    int lbbb;
+} lbbb_values[] = {{"yes", 1}, {"no", 0}, {"YES", 1}, {"No", 0}, {" yes ", 1}};
+
+START_TEST(t_meta_lbbb)
+{
+    char *text = dys_asprintf("# lbbb: %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n",
+                              lbbb_values[_i].text);
+    const dys_study *st = read_ok(wfile("l.csv", text));
+    free(text);
+    ck_assert_int_eq(st->lbbb, lbbb_values[_i].lbbb);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    dys_trace trace;
+} trace_values[] = {{"strain", DYS_TRACE_STRAIN},
+                    {"Strain", DYS_TRACE_STRAIN},
+                    {"velocity", DYS_TRACE_VELOCITY},
+                    {"VELOCITY", DYS_TRACE_VELOCITY}};
+
+START_TEST(t_meta_trace)
+{
+    char *text = dys_asprintf("# trace: %s\ntime_ms,seg3\n0,-1\n10,-2\n20,-3\n",
+                              trace_values[_i].text);
+    const dys_study *st = read_ok(wfile("t.csv", text));
+    free(text);
+    ck_assert_int_eq(st->trace, trace_values[_i].trace);
+}
+END_TEST
+
+static const char *const onset_lists[] = {
+    "100, 900, 1700", "100 900 1700", "100,900,1700", "  100 ,  900,1700  ",
+    "100\t900\t1700", "100.0, 900, 1.7e3",
+};
+
+START_TEST(t_meta_qrs_onsets)
+{
+    char *text = dys_asprintf("# qrs_onsets_ms: %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n",
+                              onset_lists[_i]);
+    const dys_study *st = read_ok(wfile("q.csv", text));
+    free(text);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 3);
+    expect_values(st->rec[0].qrs_onsets_ms, (double[]){100, 900, 1700}, 3);
+}
+END_TEST
+
+START_TEST(t_meta_qrs_onset_single)
+{
+    const dys_study *st = read_ok(
+        wfile("q.csv", "# qrs_onset_ms: -12.5\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 1);
+    ck_assert_double_eq(st->rec[0].qrs_onsets_ms[0], -12.5);
+}
+END_TEST
+
+static const char *const avo_keys[] = {"avo_ms", "AVO_MS", "avo-ms", "Avo Ms",
+                                       "avo ms", "  AVO-ms  ", "aVo_Ms"};
+
+START_TEST(t_meta_key_spelling)
+{
+    char *text = dys_asprintf("#%s: 80\n# Study-ID: x1\n# LBBB: no\n# QRS Duration ms: 150\n"
+                              "time_ms,seg3\n0,1\n10,2\n20,3\n",
+                              avo_keys[_i]);
+    const dys_study *st = read_ok(wfile("k.csv", text));
+    free(text);
+    ck_assert_double_eq(st->avo_ms, 80);
+    ck_assert_str_eq(st->study_id, "x1");
+    ck_assert_int_eq(st->lbbb, 0);
+    ck_assert_double_eq(st->qrs_duration_ms, 150);
+    /* keys are stored normalised */
+    ck_assert_ptr_nonnull(find_meta(st, "avo_ms"));
+    ck_assert_ptr_nonnull(find_meta(st, "study_id"));
+    ck_assert_ptr_nonnull(find_meta(st, "qrs_duration_ms"));
+}
+END_TEST
+
+START_TEST(t_meta_unknown_keys_kept)
+{
+    const dys_study *st = read_ok(
+        wfile("u.csv", "# Operator: Dr M\xC3\xBCller\n# Machine-Name: Vivid E95\n"
+                       "# note: seen at 10:30\n# avo_ms: 80\n"
+                       "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_uint_eq(st->n_meta, 4);
+    const dys_meta *m = find_meta(st, "operator");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->value, "Dr M\xC3\xBCller");
+    ck_assert_int_eq(m->line, 1);
+    m = find_meta(st, "machine_name");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->value, "Vivid E95");
+    ck_assert_int_eq(m->line, 2);
+    m = find_meta(st, "note");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->value, "seen at 10:30");
+    ck_assert_double_eq(st->avo_ms, 80);
+}
+END_TEST
+
+/* A study-level key repeated with the same value is fine. */
+START_TEST(t_meta_repeated_same_value)
+{
+    const dys_study *st = read_ok(wfile(
+        "r.csv", "# avo_ms: 80\n# avo_ms: 80.0\n# nyha: 3\n# nyha: III\n"
+                 "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq(st->avo_ms, 80);
+    ck_assert_int_eq(st->nyha, 3);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    dys_view view;
+} view_values[] = {
+    {"A4C", DYS_VIEW_A4C},     {"a4c", DYS_VIEW_A4C},   {"4CH", DYS_VIEW_A4C},
+    {"AP4", DYS_VIEW_A4C},     {"A2C", DYS_VIEW_A2C},   {"2ch", DYS_VIEW_A2C},
+    {"AP2", DYS_VIEW_A2C},     {"APLAX", DYS_VIEW_APLAX}, {"A3C", DYS_VIEW_APLAX},
+    {"3CH", DYS_VIEW_APLAX},   {"ALAX", DYS_VIEW_APLAX}, {"LAX", DYS_VIEW_APLAX},
+    {"aplax", DYS_VIEW_APLAX},
+};
+
+START_TEST(t_meta_view_single_file)
+{
+    char *text = dys_asprintf("# view: %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n",
+                              view_values[_i].text);
+    const dys_study *st = read_ok(wfile("v.csv", text));
+    free(text);
+    ck_assert_int_eq(st->rec[0].view, view_values[_i].view);
+}
+END_TEST
+
+START_TEST(t_view_names_api)
+{
+    ck_assert_str_eq(dys_view_name(DYS_VIEW_A4C), "A4C");
+    ck_assert_str_eq(dys_view_name(DYS_VIEW_A2C), "A2C");
+    ck_assert_str_eq(dys_view_name(DYS_VIEW_APLAX), "APLAX");
+    ck_assert_str_eq(dys_view_name(DYS_VIEW_UNKNOWN), "unknown");
+}
+END_TEST
+
+/* ---- view directories -------------------------------------------------- */
+
+static const char a4c_body[] = "time_ms,basal_septal,basal_lateral,mid_septal,mid_lateral,ecg\n"
+                               "0,1,2,3,4,0\n10,1,2,3,4,0\n20,1,2,3,4,0\n";
+static const char a2c_body[] = "time_ms,basal_anterior,basal_inferior,mid_anterior,mid_inferior\n"
+                               "0,1,2,3,4\n12,1,2,3,4\n24,1,2,3,4\n36,1,2,3,4\n";
+static const char aplax_body[] = "time_ms,basal_anteroseptal,basal_posterior,mid_anteroseptal,"
+                                 "mid_posterior\n5,1,2,3,4\n15,1,2,3,4\n25,1,2,3,4\n";
+
+START_TEST(t_dir_three_views)
+{
+    const char *d = subdir("study-9");
+    wfile_in(d, "aplax.csv", aplax_body);
+    wfile_in(d, "a2c.csv", a2c_body);
+    wfile_in(d, "a4c.csv", a4c_body);
+    const dys_study *st = read_ok(d);
+    ck_assert_str_eq(st->study_id, "study-9");
+    ck_assert_str_eq(st->source, d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
+    ck_assert_int_eq(st->rec[2].view, DYS_VIEW_APLAX);
+    ck_assert(strstr(st->rec[0].source, "a4c.csv") != NULL);
+    ck_assert(strstr(st->rec[2].source, "aplax.csv") != NULL);
+    /* each view keeps its own time axis and ECG */
+    ck_assert_uint_eq(st->rec[0].n, 3);
+    ck_assert_uint_eq(st->rec[1].n, 4);
+    ck_assert_double_eq(st->rec[1].t_ms[3], 36);
+    ck_assert_double_eq(st->rec[2].t_ms[0], 5);
+    ck_assert_ptr_nonnull(st->rec[0].ecg_mv);
+    ck_assert_ptr_null(st->rec[1].ecg_mv);
+    int total = 0;
+    for (size_t i = 0; i < st->n_rec; i++) {
+        total += n_segs(&st->rec[i]);
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            if (st->rec[i].seg[k])
+                ck_assert_int_eq(dys_segment_view(k), st->rec[i].view);
+    }
+    ck_assert_int_eq(total, 12);
+    ck_assert_uint_eq(st->n_warnings, 0);
+}
+END_TEST
+
+/* A trailing slash changes nothing, the study_id included. */
+START_TEST(t_dir_trailing_slash)
+{
+    const char *d = subdir("pt.7");
+    wfile_in(d, "a4c.csv", a4c_body);
+    const dys_study *st = read_ok(keep(dys_asprintf("%s/", d)));
+    ck_assert_str_eq(st->study_id, "pt.7");
+    ck_assert_uint_eq(st->n_rec, 1);
+}
+END_TEST
+
+/* Only *.csv, *.tsv and *.txt files are views; everything else is ignored. */
+START_TEST(t_dir_ignores_other_files)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a4c.tsv", "time_ms\tbasal_septal\n0\t1,5\n10\t2\n20\t3\n");
+    wfile_in(d, "a2c.txt", a2c_body);
+    wfile_in(d, "aplax.csv", aplax_body);
+    wfile_in(d, "notes.md", "not a view\n");
+    wfile_in(d, "a4c.csv.bak", "garbage\n");
+    wfile_in(d, "README", "garbage\n");
+    wfile_in(d, "data.dat", "garbage\n");
+    wfile_in(d, "a2c.csvx", "garbage\n");
+    wfile_in(d, ".hidden.csv", "garbage\n");
+    char *sub = dys_asprintf("%s/sub.csv", d);
+    ck_assert_int_eq(mkdir(keep(sub), 0755), 0);
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][0], 1.5);
+}
+END_TEST
+
+START_TEST(t_dir_view_from_metadata)
+{
+    const char *d = subdir("s");
+    char *text = dys_asprintf("# view: %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n",
+                              view_values[_i].text);
+    wfile_in(d, "first.csv", text);
+    free(text);
+    const dys_study *st = read_ok(d);
+    ck_assert_int_eq(st->rec[0].view, view_values[_i].view);
+}
+END_TEST
+
+static const struct {
+    const char *file;
+    dys_view view;
+} view_files[] = {
+    {"a4c.csv", DYS_VIEW_A4C},       {"study7_a4c.csv", DYS_VIEW_A4C},
+    {"4CH.csv", DYS_VIEW_A4C},       {"ap4.txt", DYS_VIEW_A4C},
+    {"x-2ch.csv", DYS_VIEW_A2C},     {"AP2.tsv", DYS_VIEW_A2C},
+    {"A2C_beat1.csv", DYS_VIEW_A2C}, {"lax.csv", DYS_VIEW_APLAX},
+    {"A3C.csv", DYS_VIEW_APLAX},     {"pt_alax_1.csv", DYS_VIEW_APLAX},
+    {"3ch.csv", DYS_VIEW_APLAX},     {"APLAX.csv", DYS_VIEW_APLAX},
+    {"p 12 aplax.txt", DYS_VIEW_APLAX},
+};
+
+START_TEST(t_dir_view_from_file_name)
+{
+    const char *d = subdir("s");
+    wfile_in(d, view_files[_i].file, "time_ms,seg3\n0,1\n10,2\n20,3\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_int_eq(st->rec[0].view, view_files[_i].view);
+}
+END_TEST
+
+/* The file's own `view` wins over its name. */
+START_TEST(t_dir_view_metadata_over_name)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a2c.csv", "# view: A4C\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+}
+END_TEST
+
+/* Study-level keys may stand in any file and agree; view-level keys
+ * belong to their file. */
+START_TEST(t_dir_keys_agree_and_per_view)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a4c.csv", "# study_id: S1\n# avo_ms: 80\n# qrs_onset_ms: 100\n"
+                           "# lbbb: yes\n# view: A4C\n"
+                           "time_ms,seg3\n0,1\n10,2\n20,3\n");
+    wfile_in(d, "a2c.csv", "# study_id: S1\n# AVO-ms: 80.0\n# qrs_onsets_ms: 250 1050\n"
+                           "# avc_ms: 380\n# LBBB: Yes\n# view: A2C\n"
+                           "time_ms,seg1\n0,1\n10,2\n20,3\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_str_eq(st->study_id, "S1");
+    ck_assert_double_eq(st->avo_ms, 80);
+    ck_assert_double_eq(st->avc_ms, 380);
+    ck_assert_int_eq(st->lbbb, 1);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 1);
+    ck_assert_double_eq(st->rec[0].qrs_onsets_ms[0], 100);
+    ck_assert_uint_eq(st->rec[1].n_qrs_onsets, 2);
+    expect_values(st->rec[1].qrs_onsets_ms, (double[]){250, 1050}, 2);
+}
+END_TEST
+
+START_TEST(t_dir_frame_rate_shared)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a4c.csv", "# frame_rate_hz: 120\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    wfile_in(d, "a2c.csv", "time_ms,seg1\n0,1\n10,2\n20,3\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_double_eq(st->rec[0].frame_rate_hz, 120);
+    ck_assert_double_eq(st->rec[1].frame_rate_hz, 120);
+}
+END_TEST
+
+/* A segment in a file of another view is read, with a warning. */
+START_TEST(t_dir_segment_in_unusual_view)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a2c.csv", "time_ms,basal_anterior,basal_septal\n0,1,2\n10,1,2\n20,1,2\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_ptr_nonnull(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL]);
+    ck_assert(has_warning(st, "basal_inferoseptal"));
+}
+END_TEST
+
+START_TEST(t_dir_segment_twice)
+{
+    const char *d = subdir("s");
+    const char *a2 = wfile_in(d, "a2c.csv",
+                              "# view: A2C\ntime_ms,basal_anterior,basal_septal\n"
+                              "0,1,2\n10,1,2\n20,1,2\n");
+    const char *a4 = wfile_in(d, "a4c.csv", "time_ms,seg6,basal_inferoseptal\n"
+                                            "0,1,2\n10,1,2\n20,1,2\n");
+    /* a2c.csv is read first; the second appearance is in a4c.csv */
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "basal_inferoseptal");
+    char *here = dys_asprintf("%s:1:14:", a4);
+    char *there = dys_asprintf("%s:2:24", a2);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    ck_assert_msg(strstr(msg, there) != NULL, "no %s in: %s", there, msg);
+    free(here);
+    free(there);
+}
+END_TEST
+
+START_TEST(t_dir_study_key_disagrees)
+{
+    const char *d = subdir("s");
+    const char *a2 =
+        wfile_in(d, "a2c.csv", "# lvef_pct: 25\n# avo_ms: 80\ntime_ms,seg1\n0,1\n10,2\n20,3\n");
+    const char *a4 = wfile_in(d, "a4c.csv", "# avo_ms: 90\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "avo_ms");
+    char *here = dys_asprintf("%s:1:11:", a4);
+    char *there = dys_asprintf("%s:2", a2);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    ck_assert_msg(strstr(msg, there) != NULL, "no %s in: %s", there, msg);
+    free(here);
+    free(there);
+}
+END_TEST
+
+static const struct {
+    const char *first, *second, *key;
+    int col;
+} disagreements[] = {
+    {"study_id: A", "study_id: B", "study_id", 13},
+    {"nyha: II", "nyha: 3", "nyha", 9},
+    {"lbbb: yes", "lbbb: no", "lbbb", 9},
+    {"trace: strain", "trace: velocity", "trace", 10},
+    {"velocity_unit: mm/s", "velocity_unit: cm/s", "velocity_unit", 18},
+    {"hr_bpm: 70", "hr_bpm: 71", "hr_bpm", 11},
+    {"frame_rate_hz: 100", "frame_rate_hz: 150", "frame_rate_hz", 18},
+};
+
+START_TEST(t_dir_study_keys_disagree_table)
+{
+    const char *d = subdir("s");
+    char *t1 = dys_asprintf("# %s\ntime_ms,seg1\n0,1\n10,2\n20,3\n", disagreements[_i].first);
+    char *t2 = dys_asprintf("# %s\ntime_ms,seg3\n0,1\n10,2\n20,3\n", disagreements[_i].second);
+    const char *a2 = wfile_in(d, "a2c.csv", t1);
+    const char *a4 = wfile_in(d, "a4c.csv", t2);
+    free(t1);
+    free(t2);
+    char where[32];
+    snprintf(where, sizeof where, ":1:%d:", disagreements[_i].col);
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, disagreements[_i].key);
+    char *here = dys_asprintf("%s%s", a4, where);
+    char *there = dys_asprintf("%s:1", a2);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    ck_assert_msg(strstr(msg, there) != NULL, "no %s in: %s", there, msg);
+    free(here);
+    free(there);
+}
+END_TEST
+
+START_TEST(t_dir_file_without_view)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a4c.csv", a4c_body);
+    const char *f = wfile_in(d, "beat2.csv", "time_ms,seg1\n0,1\n10,2\n20,3\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "view");
+    char *here = dys_asprintf("%s:1:1:", f);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    free(here);
+}
+END_TEST
+
+START_TEST(t_dir_empty)
+{
+    const char *d = subdir("empty");
+    read_fail(d, DYS_ERR_PARSE, NULL, "no view files");
+}
+END_TEST
+
+START_TEST(t_dir_only_ignored_files)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "notes.md", "x\n");
+    wfile_in(d, "a4c.xlsx", "x\n");
+    read_fail(d, DYS_ERR_PARSE, NULL, "no view files");
+}
+END_TEST
+
+/* A bad file inside a directory is named with its own line and column. */
+START_TEST(t_dir_bad_file_inside)
+{
+    const char *d = subdir("s");
+    wfile_in(d, "a4c.csv", a4c_body);
+    const char *f = wfile_in(d, "a2c.csv", "time_ms,seg1\n0,1\n10,x\n20,3\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "not a number");
+    char *here = dys_asprintf("%s:3:4:", f);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    free(here);
+}
+END_TEST
+
+/* ---- EchoPAC "Local Traces" exports ------------------------------------ */
+
+/* The layout of a real export: padded header lines, "Time (s)", colour
+ * columns, GLOBAL, "ECG :", uneven time steps, a zero reference frame and
+ * E-notation in the last row. */
+static const char ep_head_strain[] =
+    "Local Traces SL in %                                    \n"
+    "Number of Frames 6                                     \n"
+    "FR= 63 Left Marker Time=0.145000 Right Marker Time=0.896000 ES Time=0.475000"
+    "                                    \n";
+static const char ep_colour_header[] =
+    "Time (s)            YELLOW             CYAN            GREEN          MAGENTA"
+    "             BLUE              RED          GLOBAL         ECG : \n";
+static const char ep_colour_rows[] =
+    "0        -6.213548    -8.269792    -13.68488    -12.89468    -6.375045    -7.879408    -9.14215    84\n"
+    "0.037        -6.540418    -8.484552    -13.72986    -13.05603    -6.829023    -7.95153    -9.377689    96\n"
+    "0.053        -6.868901    -8.846539    -14.00924    -13.24131    -7.057912    -7.814494    -9.566765    124\n"
+    "0.17        0    0    0    0    0    0    0    0\n"
+    "1.069        -2.142612    -8.816701    -16.94495    -16.23358    -8.801931    -5.410271    -9.595122    160\n"
+    "1.086        -3.66E+00    -1.08E+01    -2.05E+01    -2.06E+01    -1.16E+01    -7.15E+00    -1.25E+01    1.46E+02\n";
+
+static const char *echopac_file(const char *dir, const char *name, const char *head,
+                                const char *header, const char *rows)
+{
+    char *text = dys_asprintf("%s%s%s", head, header, rows);
+    const char *p = wfile_in(dir, name, text);
+    free(text);
+    return p;
+}
+
+static const char *default_strain_export(const char *name)
+{
+    return echopac_file(NULL, name, ep_head_strain, ep_colour_header, ep_colour_rows);
+}
+
+START_TEST(t_echopac_strain_default_map)
+{
+    const dys_study *st = read_ok(default_strain_export("a4c_strain.txt"));
+    ck_assert_str_eq(st->study_id, "a4c_strain");
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+    ck_assert_ptr_nonnull(st->trace_label);
+    ck_assert_str_eq(st->trace_label, "SL in %");
+    ck_assert_uint_eq(st->n_rec, 1);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_str_eq(r->format, "echopac");
+    ck_assert_int_eq(r->view, DYS_VIEW_A4C);
+    ck_assert_uint_eq(r->n, 6);
+    /* the conventional 4-chamber ROI layout */
+    ck_assert_int_eq(n_segs(r), 4);
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL],
+                  (double[]){-6.213548, -6.540418, -6.868901, 0, -2.142612, -3.66}, 6);
+    expect_values(r->seg[DYS_SEG_MID_INFEROSEPTAL],
+                  (double[]){-8.269792, -8.484552, -8.846539, 0, -8.816701, -10.8}, 6);
+    expect_values(r->seg[DYS_SEG_MID_ANTEROLATERAL],
+                  (double[]){-6.375045, -6.829023, -7.057912, 0, -8.801931, -11.6}, 6);
+    expect_values(r->seg[DYS_SEG_BASAL_ANTEROLATERAL],
+                  (double[]){-7.879408, -7.95153, -7.814494, 0, -5.410271, -7.15}, 6);
+    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_INFEROSEPTAL], 2);
+    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_ANTEROLATERAL], 7);
+    /* GREEN and MAGENTA (apical) and GLOBAL are kept as extra columns */
+    ck_assert_uint_eq(r->n_extra_columns, 3);
+    ck_assert_str_eq(r->extra_columns[0], "GREEN");
+    ck_assert_str_eq(r->extra_columns[1], "MAGENTA");
+    ck_assert_str_eq(r->extra_columns[2], "GLOBAL");
+    expect_values(r->ecg_mv, (double[]){84, 96, 124, 0, 160, 146}, 6);
+    ck_assert(has_warning(st, "default"));
+}
+END_TEST
+
+/* "Time (s)" becomes ms as if the decimal point moved; ES Time is AVC on
+ * the file's own axis, in ms; FR= is the frame rate. */
+START_TEST(t_echopac_times)
+{
+    const dys_study *st = read_ok(default_strain_export("e.txt"));
+    const dys_recording *r = &st->rec[0];
+    expect_values(r->t_ms, (double[]){0, 37, 53, 170, 1069, 1086}, 6);
+    ck_assert_double_eq(r->avc_file_ms, 475);
+    ck_assert_double_eq(r->frame_rate_hz, 63);
+    /* Number of Frames agrees: no warning about it */
+    ck_assert(!has_warning(st, "frames"));
+}
+END_TEST
+
+START_TEST(t_echopac_frames_mismatch_warns)
+{
+    char *head = dys_asprintf("Local Traces SL in %%\nNumber of Frames 65\n"
+                              "FR= 63 ES Time=0.475000\n");
+    const dys_study *st =
+        read_ok(echopac_file(NULL, "e.txt", head, ep_colour_header, ep_colour_rows));
+    free(head);
+    ck_assert(has_warning(st, "65 frames"));
+}
+END_TEST
+
+START_TEST(t_echopac_header_lines_kept)
+{
+    const dys_study *st = read_ok(default_strain_export("e.txt"));
+    int found = 0;
+    for (size_t i = 0; i < st->n_meta; i++)
+        if (strstr(st->meta[i].value, "ES Time=0.475000")) {
+            found = 1;
+            ck_assert_int_eq(st->meta[i].line, 3);
+        }
+    ck_assert(found);
+}
+END_TEST
+
+static const char map_4ch[] =
+    "YELLOW=basal_septal,RED=basal_lateral,CYAN=mid_septal,BLUE=mid_lateral,"
+    "GREEN=apSept,MAGENTA=none";
+
+START_TEST(t_echopac_user_map)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    ck_assert_int_eq(dys_read_options_parse_map(g_ctx, &o, map_4ch), DYS_OK);
+    const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL][0], -6.213548);
+    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_ANTEROLATERAL][0], -7.879408);
+    ck_assert_double_eq(r->seg[DYS_SEG_MID_INFEROSEPTAL][0], -8.269792);
+    ck_assert_double_eq(r->seg[DYS_SEG_MID_ANTEROLATERAL][0], -6.375045);
+    ck_assert(!has_warning(st, "default"));
+}
+END_TEST
+
+/* A two-chamber placement of the same colours. */
+START_TEST(t_echopac_user_map_2ch)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    ck_assert_int_eq(dys_read_options_parse_map(
+                         g_ctx, &o,
+                         "yellow=basal inferior, cyan=Mid-Inferior,GREEN=none,"
+                         "MAGENTA=none,BLUE=midAnt,RED=seg1"),
+                     DYS_OK);
+    const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_INFERIOR][0], -6.213548);
+    ck_assert_double_eq(r->seg[DYS_SEG_MID_INFERIOR][0], -8.269792);
+    ck_assert_double_eq(r->seg[DYS_SEG_MID_ANTERIOR][0], -6.375045);
+    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_ANTERIOR][0], -7.879408);
+    ck_assert_ptr_null(r->seg[DYS_SEG_BASAL_INFEROSEPTAL]);
+    ck_assert(!has_warning(st, "default"));
+}
+END_TEST
+
+START_TEST(t_parse_map_values)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    ck_assert_int_eq(o.colour_map_set, 0);
+    ck_assert_int_eq(o.colour_map[0], DYS_SEG_BASAL_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[1], DYS_SEG_MID_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[2], -1);
+    ck_assert_int_eq(o.colour_map[3], -1);
+    ck_assert_int_eq(o.colour_map[4], DYS_SEG_MID_ANTEROLATERAL);
+    ck_assert_int_eq(o.colour_map[5], DYS_SEG_BASAL_ANTEROLATERAL);
+    ck_assert_int_eq(dys_read_options_parse_map(
+                         g_ctx, &o, "yellow = Basal Septal , Red=basLat,green=apSept,"
+                                    "magenta=none"),
+                     DYS_OK);
+    ck_assert_int_eq(o.colour_map_set, 1);
+    int want[6] = {DYS_SEG_BASAL_INFEROSEPTAL, -2, -1, -1, -2,
+                   DYS_SEG_BASAL_ANTEROLATERAL};
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(o.colour_map[i], want[i]);
+}
+END_TEST
+
+static const char *const bad_maps[] = {
+    "PURPLE=basal_septal", "YELLOW=nowhere", "YELLOW", "YELLOW=basal_septal,RED",
+    "=basal_septal",
+};
+
+START_TEST(t_parse_map_refusals)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    dys_read_options before = o;
+    ck_assert_int_eq(dys_read_options_parse_map(g_ctx, &o, bad_maps[_i]),
+                     DYS_ERR_INVALID);
+    ck_assert(strstr(dys_ctx_error(g_ctx), "--map") != NULL);
+    ck_assert(strstr(dys_ctx_error(g_ctx), "expected") != NULL);
+    ck_assert(memcmp(&o, &before, sizeof o) == 0); /* unchanged */
+}
+END_TEST
+
+/* A colour the user's map leaves out is refused at its column. */
+START_TEST(t_echopac_colour_not_in_map)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    ck_assert_int_eq(
+        dys_read_options_parse_map(g_ctx, &o, "YELLOW=basal_septal,RED=basal_lateral"),
+        DYS_OK);
+    const char *p = default_strain_export("e.txt");
+    read_fail_opt(p, &o, DYS_ERR_PARSE, ":4:40:", "CYAN");
+}
+END_TEST
+
+/* Columns named by segment (EchoPAC abbreviations), a velocity trace. */
+static const char ep_named_header[] =
+    "Time (s)\tbasSept\tmidSept\tbasLat\tmidLat\tapSept\tECG : \n";
+static const char ep_named_rows[] = "0\t1.5\t2.5\t-1\t-2\t0\t0.1\n"
+                                    "0.004\t2.5\t3.5\t-1.5\t-2.5\t0\t0.2\n"
+                                    "0.008\t3.5\t4.5\t-2\t-3\t0\t0.3\n";
+
+static const struct {
+    const char *line1;
+    dys_trace trace;
+    double scale;
+} ep_kinds[] = {
+    {"Local Traces SL in %", DYS_TRACE_STRAIN, 1},
+    {"Local Traces V in cm/s", DYS_TRACE_VELOCITY, 1},
+    {"Local Traces V in mm/s", DYS_TRACE_VELOCITY, 0.1},
+    {"Local Traces V in m/s", DYS_TRACE_VELOCITY, 100},
+    {"Local Traces TVI in cm/s", DYS_TRACE_VELOCITY, 1},
+    {"Local Traces Velocity in cm/s", DYS_TRACE_VELOCITY, 1},
+    {"  local traces   Vel in MM/S   ", DYS_TRACE_VELOCITY, 0.1},
+    {"Local Traces Strain in %", DYS_TRACE_STRAIN, 1},
+};
+
+START_TEST(t_echopac_trace_kinds)
+{
+    char *head = dys_asprintf("%s\nFR= 250\n", ep_kinds[_i].line1);
+    const dys_study *st =
+        read_ok(echopac_file(NULL, "v.txt", head, ep_named_header, ep_named_rows));
+    free(head);
+    ck_assert_int_eq(st->trace, ep_kinds[_i].trace);
+    const dys_recording *r = &st->rec[0];
+    double k = ep_kinds[_i].scale;
+    ck_assert_int_eq(n_segs(r), 4);
+    expect_close(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
+                 3);
+    expect_close(r->seg[DYS_SEG_MID_ANTEROLATERAL], (double[]){-2 * k, -2.5 * k, -3 * k},
+                 3);
+    expect_values(r->t_ms, (double[]){0, 4, 8}, 3);
+    expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
+    ck_assert_uint_eq(r->n_extra_columns, 1);
+    ck_assert_str_eq(r->extra_columns[0], "apSept");
+    ck_assert_double_eq(r->frame_rate_hz, 250);
+    ck_assert(isnan(r->avc_file_ms));
+    /* named columns need no map: no warning, no assumed view */
+    ck_assert(!has_warning(st, "default"));
+    ck_assert_int_eq(r->view, DYS_VIEW_UNKNOWN);
+}
+END_TEST
+
+static const char *const ep_all_named[] = {
+    "basSept", "midSept", "basLat", "midLat", "basAnt", "midAnt",
+    "basInf", "midInf", "basAntSept", "midAntSept", "basPost", "midPost",
+};
+
+START_TEST(t_echopac_named_all)
+{
+    const char *name = ep_all_named[_i];
+    char *text = dys_asprintf("Local Traces V in cm/s\nTime (s)  %s  ECG :\n"
+                              "0  1  0\n0.01  2  0\n0.02  3  0\n", name);
+    const dys_study *st = read_ok(wfile("n.txt", text));
+    free(text);
+    int k = dys_segment_from_name(name);
+    ck_assert_int_ge(k, 0);
+    expect_values(st->rec[0].seg[k], (double[]){1, 2, 3}, 3);
+}
+END_TEST
+
+/* Tabs and runs of spaces, CRLF, trailing blanks, "Time (ms)". */
+START_TEST(t_echopac_whitespace_crlf_ms)
+{
+    const dys_study *st = read_ok(wfile(
+        "w.txt", "Local Traces V in cm/s   \r\nFR=100 \t ES Time=380\r\n\r\n"
+                 "Time (ms) \t basSept    basLat\t\tECG :\r\n"
+                 "  0\t 1.0    -1.0   0.5 \r\n"
+                 "10.5\t\t2e0 -2E0 0.6\r\n"
+                 "21\t3.0\t-3.0\t0.7\t\r\n\r\n"));
+    const dys_recording *r = &st->rec[0];
+    expect_values(r->t_ms, (double[]){0, 10.5, 21}, 3);
+    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    expect_values(r->seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){-1, -2, -3}, 3);
+    ck_assert_double_eq(r->avc_file_ms, 380);
+    ck_assert_double_eq(r->frame_rate_hz, 100);
+}
+END_TEST
+
+START_TEST(t_echopac_time_without_space)
+{
+    const dys_study *st = read_ok(wfile(
+        "w.txt", "Local Traces V in cm/s\nTime(s) basSept ECG:\n0 1 0\n0.5 2 0\n1 3 0\n"));
+    expect_values(st->rec[0].t_ms, (double[]){0, 500, 1000}, 3);
+    ck_assert_ptr_nonnull(st->rec[0].ecg_mv);
+}
+END_TEST
+
+START_TEST(t_echopac_bom_utf8)
+{
+    char *text = dys_asprintf("\xEF\xBB\xBF%s%s%s", ep_head_strain, ep_colour_header,
+                              ep_colour_rows);
+    const dys_study *st = read_ok(wfile("b.txt", text));
+    free(text);
+    ck_assert_str_eq(st->rec[0].format, "echopac");
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+}
+END_TEST
+
+/* Unsupported trace kinds are refused at line 1. */
+static const char *const ep_unsupported[] = {
+    "Local Traces SR in 1/s", "Local Traces D in mm", "Local Traces Displacement in mm",
+    "Local Traces Strain Rate in 1/s", "Local Traces TSI in ms", "Local Traces",
+};
+
+START_TEST(t_echopac_unsupported_kind)
+{
+    char *text = dys_asprintf("%s\nTime (s) basSept\n0 1\n0.01 2\n0.02 3\n",
+                              ep_unsupported[_i]);
+    const char *p = wfile("u.txt", text);
+    free(text);
+    read_fail(p, DYS_ERR_UNSUPPORTED, ":1:", "not supported");
+}
+END_TEST
+
+/* ---- a directory mixing an EchoPAC export and CSV views ---------------- */
+
+START_TEST(t_dir_mixed_echopac_csv)
+{
+    const char *d = subdir("mixed");
+    echopac_file(d, "a4c_tvi.txt", "Local Traces V in cm/s\nFR= 200 ES Time=0.39\n",
+                 "Time (s)  basSept  midSept  basLat  midLat  ECG :\n",
+                 "0  1  2  3  4  0\n0.005  1  2  3  4  0\n0.01  1  2  3  4  0\n");
+    wfile_in(d, "a2c.csv", a2c_body);
+    wfile_in(d, "aplax.csv", aplax_body);
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C); /* from its file name */
+    ck_assert_str_eq(st->rec[0].format, "echopac");
+    ck_assert_str_eq(st->rec[1].format, "csv");
+    ck_assert_str_eq(st->rec[2].format, "csv");
+    ck_assert_double_eq(st->rec[0].avc_file_ms, 390);
+    ck_assert_double_eq(st->rec[0].t_ms[1], 5);
+    int total = 0;
+    for (size_t i = 0; i < st->n_rec; i++)
+        total += n_segs(&st->rec[i]);
+    ck_assert_int_eq(total, 12);
+    ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
+}
+END_TEST
+
+/* The default colour map makes an export an A4C view in a directory. */
+START_TEST(t_dir_mixed_colour_export)
+{
+    const char *d = subdir("mixed");
+    echopac_file(d, "export.txt", ep_head_strain, ep_colour_header, ep_colour_rows);
+    wfile_in(d, "a2c.csv", "# trace: strain\ntime_ms,seg1,seg4\n0,-1,-2\n10,-1,-2\n20,-1,-2\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 2);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+}
+END_TEST
+
+/* The export's unit and trace kind are study-level facts: a CSV view that
+ * says otherwise is refused, naming both places (values would otherwise be
+ * rescaled or relabelled silently). */
+START_TEST(t_dir_mixed_unit_disagrees)
+{
+    const char *d = subdir("mixed");
+    const char *ep = echopac_file(d, "a4c.txt", "Local Traces V in cm/s\n",
+                                  "Time (s) basSept\n", "0 1\n0.01 2\n0.02 3\n");
+    const char *a2 = wfile_in(d, "a2c.csv",
+                              "# velocity_unit: mm/s\ntime_ms,seg1\n0,10\n10,20\n20,30\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "velocity_unit");
+    ck_assert_msg(strstr(msg, ep) != NULL, "no %s in: %s", ep, msg);
+    ck_assert_msg(strstr(msg, a2) != NULL, "no %s in: %s", a2, msg);
+}
+END_TEST
+
+START_TEST(t_dir_mixed_trace_disagrees)
+{
+    const char *d = subdir("mixed");
+    const char *ep = echopac_file(d, "a4c.txt", "Local Traces SL in %\n",
+                                  "Time (s) basSept\n", "0 -1\n0.01 -2\n0.02 -3\n");
+    const char *a2 = wfile_in(d, "a2c.csv",
+                              "# trace: velocity\ntime_ms,seg1\n0,10\n10,20\n20,30\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "trace");
+    ck_assert_msg(strstr(msg, ep) != NULL, "no %s in: %s", ep, msg);
+    ck_assert_msg(strstr(msg, a2) != NULL, "no %s in: %s", a2, msg);
+}
+END_TEST
+
+/* ---- refusals: the CSV ---------------------------------------------------- */
+
+typedef struct {
+    const char *what;
+    const char *text;
+    size_t len; /* 0: strlen(text) */
+    dys_status status;
+    const char *where; /* expected right after the path */
+    const char *word;
+} refusal;
+
+static const refusal csv_refusals[] = {
+    /* structure */
+    {"empty file", "", 0, DYS_ERR_PARSE, ":1:1:", "no column header"},
+    {"blank lines only", "\n  \n\n", 0, DYS_ERR_PARSE, ":4:1:", "no column header"},
+    {"metadata only", "# avo_ms: 80\n# hr_bpm: 70\n", 0, DYS_ERR_PARSE, ":3:1:",
+     "no column header"},
+    {"header only", "time_ms,seg1\n", 0, DYS_ERR_PARSE, ":2:1:", "0 data rows"},
+    {"two rows", "time_ms,seg1\n0,1\n10,2\n", 0, DYS_ERR_PARSE, ":4:1:", "2 data rows"},
+    {"first column not time", "basal_septal,time_ms\n1,0\n2,10\n3,20\n", 0,
+     DYS_ERR_PARSE, ":1:1:", "first column must be the time"},
+    {"time without unit", "time,seg1\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
+     "time"},
+    {"time in minutes", "time (min),seg1\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE,
+     ":1:1:", "time"},
+    {"time_ms with (s)", "time_ms (s),seg1\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE,
+     ":1:1:", "time"},
+    {"unknown column", "time_ms,basal_septal,foo\n0,1,2\n10,1,2\n20,1,2\n", 0,
+     DYS_ERR_PARSE, ":1:22:", "unknown column 'foo'"},
+    {"unknown column, ';'", "time_ms;seg3;basal septum\n0;1;2\n", 0, DYS_ERR_PARSE,
+     ":1:14:", "unknown column"},
+    {"unknown column, tab", "time_ms\tseg3\tX\n0\t1\t2\n", 0, DYS_ERR_PARSE, ":1:14:",
+     "unknown column"},
+    {"empty header cell", "time_ms,seg1,\n0,1,\n10,2,\n20,3,\n", 0, DYS_ERR_PARSE,
+     ":1:14:", "unknown column"},
+    {"duplicate segment", "time_ms,basal_septal,seg3\n0,1,2\n10,1,2\n20,1,2\n", 0,
+     DYS_ERR_PARSE, ":1:22:", "same as column 2"},
+    {"duplicate via EchoPAC name", "time_ms,midLat,mid lateral\n0,1,2\n", 0,
+     DYS_ERR_PARSE, ":1:16:", "same as column 2"},
+    {"duplicate ecg", "time_ms,ecg,seg1,ecg (mV)\n0,1,2,3\n", 0, DYS_ERR_PARSE,
+     ":1:18:", "same as column 2"},
+    {"second time column", "time_ms,seg1,t_ms\n0,1,2\n", 0, DYS_ERR_PARSE, ":1:14:",
+     "time"},
+    {"no segment column", "time_ms,ecg\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
+     "segment"},
+    {"apical only", "time_ms,apSept\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
+     "segment"},
+    /* cells */
+    {"non-numeric cell", "time_ms,seg1\n0,1\n10,abc\n20,3\n", 0, DYS_ERR_PARSE, ":3:4:",
+     "'abc' is not a number"},
+    {"non-numeric, ';'", "time_ms;seg1;seg2\n0;1;2\n10;2;1..5\n", 0, DYS_ERR_PARSE,
+     ":3:6:", "not a number"},
+    {"two decimal marks", "time_ms;seg1\n0;1,5.2\n", 0, DYS_ERR_PARSE, ":2:3:",
+     "not a number"},
+    {"decimal comma in a comma file", "time_ms,seg1\n0,\"1,5\"\n10,2\n20,3\n", 0,
+     DYS_ERR_PARSE, ":2:4:", "not a number"},
+    {"number with unit", "time_ms,seg1\n0,1 cm/s\n", 0, DYS_ERR_PARSE, ":2:3:",
+     "not a number"},
+    {"hex", "time_ms,seg1\n0,0x10\n", 0, DYS_ERR_PARSE, ":2:3:", "not a number"},
+    {"inf", "time_ms,seg1\n0,1\n10,inf\n20,3\n", 0, DYS_ERR_PARSE, ":3:4:",
+     "not a number"},
+    {"Infinity", "time_ms,seg1\n0,1\n10,-Infinity\n", 0, DYS_ERR_PARSE, ":3:4:",
+     "not a number"},
+    {"overflow 1e999", "time_ms,seg1\n0,1\n10,1e999\n20,3\n", 0, DYS_ERR_PARSE,
+     ":3:4:", "out of range"},
+    {"overflow -1e400 in ecg", "time_ms,seg1,ecg\n0,1,2\n10,2,-1e400\n", 0,
+     DYS_ERR_PARSE, ":3:6:", "out of range"},
+    {"overflow in time", "time_ms,seg1\n0,1\n1e999,2\n", 0, DYS_ERR_PARSE, ":3:1:",
+     "out of range"},
+    {"short row", "time_ms,seg1,seg2\n0,1,2\n10,1\n20,1,2\n", 0, DYS_ERR_PARSE, ":3:5:",
+     "2 of the header's 3"},
+    {"short row, only time", "time_ms;seg1;seg2\n0;1;2\n10\n", 0, DYS_ERR_PARSE,
+     ":3:3:", "header's 3"},
+    {"long row", "time_ms,seg1,seg2\n0,1,2,3\n", 0, DYS_ERR_PARSE, ":2:7:",
+     "more than the 3 columns"},
+    {"long row (trailing separator)", "time_ms,seg1\n0,1\n10,2,\n20,3\n", 0,
+     DYS_ERR_PARSE, ":3:6:", "more than the 2 columns"},
+    {"time equal", "time_ms,seg1\n0,1\n10,2\n10,3\n", 0, DYS_ERR_PARSE, ":4:1:",
+     "strictly increasing"},
+    {"time decreasing", "time_ms,seg1\n0,1\n10,2\n20,3\n15,4\n", 0, DYS_ERR_PARSE,
+     ":5:1:", "strictly increasing"},
+    {"time decreasing, seconds", "time_s,seg1\n0,1\n0.010,2\n0.0099,3\n", 0,
+     DYS_ERR_PARSE, ":4:1:", "strictly increasing"},
+    {"missing time (empty)", "time_ms,seg1\n0,1\n,2\n20,3\n", 0, DYS_ERR_PARSE, ":3:1:",
+     "time is missing"},
+    {"missing time (NaN)", "time_ms,seg1\n0,1\nNaN,2\n20,3\n", 0, DYS_ERR_PARSE,
+     ":3:1:", "time is missing"},
+    {"missing time (-)", "time_ms;seg1\n0;1\n  - ;2\n", 0, DYS_ERR_PARSE, ":3:3:",
+     "time is missing"},
+    {"'#' line after the header", "time_ms,seg1\n0,1\n# avo_ms: 80\n10,2\n20,3\n", 0,
+     DYS_ERR_PARSE, ":3:1:", "after the column header"},
+    {"'#' comment after the rows", "time_ms,seg1\n0,1\n10,2\n20,3\n# end\n", 0,
+     DYS_ERR_PARSE, ":5:1:", "after the column header"},
+    /* encodings */
+    {"UTF-16 LE with BOM", "\xFF\xFEt\0i\0m\0e\0_\0m\0s\0\n\0", 18,
+     DYS_ERR_UNSUPPORTED, ":1:1:", "UTF-16"},
+    {"UTF-16 BE with BOM", "\xFE\xFF\0t\0i\0m\0e", 10, DYS_ERR_UNSUPPORTED, ":1:1:",
+     "UTF-16"},
+    {"UTF-16 LE without BOM", "t\0i\0m\0e\0_\0m\0s\0\n\0", 16, DYS_ERR_PARSE, ":1:2:",
+     "NUL"},
+    {"NUL byte", "time_ms,seg1\n0,1\n10,\0\n20,3\n", 24, DYS_ERR_PARSE, ":3:4:", "NUL"},
+    {"NUL byte after BOM", "\xEF\xBB\xBF\0time_ms", 11, DYS_ERR_PARSE, ":1:1:", "NUL"},
+    {"Latin-1 byte", "# operator: Dr M\xFCller\ntime_ms,seg1\n0,1\n10,2\n20,3\n", 0,
+     DYS_ERR_PARSE, ":1:17:", "UTF-8"},
+    {"Latin-1 in a header", "time_ms,seg1 (\xB5m/s)\n0,1\n10,2\n20,3\n", 0,
+     DYS_ERR_PARSE, ":1:15:", "UTF-8"},
+    {"truncated UTF-8", "time_ms,seg1\n0,1\n10,2\n20,3\xC3", 0, DYS_ERR_PARSE, ":4:5:",
+     "UTF-8"},
+    {"overlong UTF-8", "# a: \xC0\xAF\ntime_ms,seg1\n0,1\n", 0, DYS_ERR_PARSE, ":1:6:",
+     "UTF-8"},
+    {"UTF-8 surrogate", "# a: \xED\xA0\x80\ntime_ms,seg1\n0,1\n", 0, DYS_ERR_PARSE,
+     ":1:6:", "UTF-8"},
+};
+
+START_TEST(t_csv_refusal)
+{
+    const refusal *f = &csv_refusals[_i];
+    const char *p = wfile_n(NULL, "bad.csv", f->text, f->len ? f->len : strlen(f->text));
+    read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
+/* ---- refusals: metadata ---------------------------------------------------- */
+
+static const refusal meta_refusals[] = {
+    {"avo_ms: abc", "# avo_ms: abc\n", 0, DYS_ERR_PARSE, ":1:11:", "avo_ms"},
+    {"avo_ms: empty", "# avo_ms:\n", 0, DYS_ERR_PARSE, ":1:10:", "avo_ms"},
+    {"avo_ms: 80 s", "# avo_ms: 80 s\n", 0, DYS_ERR_PARSE, ":1:11:", "avo_ms"},
+    {"avo_ms: nan", "# avo_ms: nan\n", 0, DYS_ERR_PARSE, ":1:11:", "avo_ms"},
+    {"avo_ms: 1e999", "# avo_ms: 1e999\n", 0, DYS_ERR_PARSE, ":1:11:", "avo_ms"},
+    {"hr_bpm: 72 ms", "# hr_bpm: 72 ms\n", 0, DYS_ERR_PARSE, ":1:11:", "hr_bpm"},
+    {"nyha: V", "# nyha: V\n", 0, DYS_ERR_PARSE, ":1:9:", "nyha"},
+    {"nyha: 0", "# nyha: 0\n", 0, DYS_ERR_PARSE, ":1:9:", "nyha"},
+    {"nyha: 5", "# nyha:   5\n", 0, DYS_ERR_PARSE, ":1:11:", "nyha"},
+    {"nyha: IIII", "# nyha: IIII\n", 0, DYS_ERR_PARSE, ":1:9:", "nyha"},
+    {"lbbb: maybe", "# lbbb: maybe\n", 0, DYS_ERR_PARSE, ":1:9:", "lbbb"},
+    {"lbbb: 1", "# lbbb: 1\n", 0, DYS_ERR_PARSE, ":1:9:", "lbbb"},
+    {"view: A5C", "# view: A5C\n", 0, DYS_ERR_PARSE, ":1:9:", "view"},
+    {"view: PLAX", "# view: PLAX\n", 0, DYS_ERR_PARSE, ":1:9:", "view"},
+    {"velocity_unit: km/h", "# velocity_unit: km/h\n", 0, DYS_ERR_PARSE, ":1:18:",
+     "velocity_unit"},
+    {"velocity_unit: cm", "# velocity_unit: cm\n", 0, DYS_ERR_PARSE, ":1:18:",
+     "velocity_unit"},
+    {"trace: strain rate", "# trace: strain rate\n", 0, DYS_ERR_PARSE, ":1:10:",
+     "trace"},
+    {"study_id empty", "# study_id:   \n", 0, DYS_ERR_PARSE, ":1:", "study_id"},
+    {"qrs_onsets_ms: 100, abc", "# qrs_onsets_ms: 100, abc\n", 0, DYS_ERR_PARSE,
+     ":1:23:", "abc"},
+    {"qrs_onsets_ms decreasing", "# qrs_onsets_ms: 900 100\n", 0, DYS_ERR_PARSE,
+     ":1:22:", "increasing"},
+    {"qrs_onsets_ms equal", "# qrs_onsets_ms: 100,100\n", 0, DYS_ERR_PARSE, ":1:22:",
+     "increasing"},
+    {"qrs_onsets_ms empty", "# qrs_onsets_ms:\n", 0, DYS_ERR_PARSE, ":1:", "qrs_onsets_ms"},
+    {"qrs_onset_ms: two times", "# qrs_onset_ms: 100 200\n", 0, DYS_ERR_PARSE,
+     ":1:17:", "qrs_onset_ms"},
+    {"qrs_onset_ms and qrs_onsets_ms", "# qrs_onset_ms: 100\n# qrs_onsets_ms: 100 900\n",
+     0, DYS_ERR_PARSE, ":2:18:", "both"},
+    {"view twice", "# view: A4C\n# view: A2C\n", 0, DYS_ERR_PARSE, ":2:9:", "twice"},
+    {"qrs_onset_ms twice", "# qrs_onset_ms: 1\n# qrs_onset_ms: 1\n", 0, DYS_ERR_PARSE,
+     ":2:17:", "twice"},
+    {"avo_ms disagrees in one file", "# avo_ms: 80\n# avo_ms: 90\n", 0, DYS_ERR_PARSE,
+     ":2:11:", ":1"},
+    {"hr disagrees in one file", "# hr_bpm: 70\n# HR-bpm: 75\n", 0, DYS_ERR_PARSE,
+     ":2:11:", "disagrees"},
+    {"empty key", "#: value\n", 0, DYS_ERR_PARSE, ":1:2:", "key"},
+    /* out of range */
+    {"lvef_pct: 150", "# lvef_pct: 150\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
+    {"lvef_pct: 0", "# lvef_pct: 0\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
+    {"hr_bpm: 5", "# hr_bpm: 5\n", 0, DYS_ERR_PARSE, ":1:11:", "range"},
+    {"hr_bpm: 400", "# hr_bpm: 400\n", 0, DYS_ERR_PARSE, ":1:11:", "range"},
+    {"rr_ms: 50", "# rr_ms: 50\n", 0, DYS_ERR_PARSE, ":1:10:", "range"},
+    {"avc_ms: -5", "# avc_ms: -5\n", 0, DYS_ERR_PARSE, ":1:11:", "range"},
+    {"avo_ms: 5000", "# avo_ms: 5000\n", 0, DYS_ERR_PARSE, ":1:11:", "range"},
+    {"qrs_duration_ms: 1000", "# qrs_duration_ms: 1000\n", 0, DYS_ERR_PARSE, ":1:20:",
+     "range"},
+    {"frame_rate_hz: 0", "# frame_rate_hz: 0\n", 0, DYS_ERR_PARSE, ":1:18:", "range"},
+};
+
+START_TEST(t_meta_refusal)
+{
+    const refusal *f = &meta_refusals[_i];
+    char *text = dys_asprintf("%stime_ms,seg3\n0,1\n10,2\n20,3\n", f->text);
+    const char *p = wfile("meta.csv", text);
+    free(text);
+    read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
+/* ---- refusals: EchoPAC ----------------------------------------------------- */
+
+static const refusal ep_refusals[] = {
+    {"strain not in %", "Local Traces SL in cm/s\nTime (s) basSept\n0 1\n0.1 2\n0.2 3\n",
+     0, DYS_ERR_PARSE, ":1:14:", "strain"},
+    {"velocity in km/h", "Local Traces V in km/h\nTime (s) basSept\n0 1\n0.1 2\n0.2 3\n",
+     0, DYS_ERR_PARSE, ":1:14:", "velocity"},
+    {"no column header", "Local Traces V in cm/s\nFR= 60\n0 1\n0.1 2\n", 0,
+     DYS_ERR_PARSE, ":5:1:", "no column header"},
+    {"header line only", "Local Traces V in cm/s\n", 0, DYS_ERR_PARSE, ":2:1:",
+     "no column header"},
+    {"bad FR=", "Local Traces V in cm/s\nFR= abc ES Time=0.4\nTime (s) basSept\n0 1\n",
+     0, DYS_ERR_PARSE, ":2:5:", "FR="},
+    {"bad ES Time=", "Local Traces V in cm/s\nFR= 60 ES Time=x\nTime (s) basSept\n0 1\n",
+     0, DYS_ERR_PARSE, ":2:16:", "ES Time"},
+    {"time unit (min)", "Local Traces V in cm/s\nTime (min) basSept\n0 1\n", 0,
+     DYS_ERR_PARSE, ":2:6:", "(s)"},
+    {"unknown column", "Local Traces V in cm/s\nTime (s)  basSept  PURPLE\n0 1 2\n", 0,
+     DYS_ERR_PARSE, ":2:20:", "unknown column 'PURPLE'"},
+    {"duplicate segment", "Local Traces V in cm/s\nTime (s) basSept YELLOW\n0 1 2\n", 0,
+     DYS_ERR_PARSE, ":2:18:", "again"},
+    {"second ECG", "Local Traces V in cm/s\nTime (s) basSept ECG : ECG :\n0 1 2 3\n", 0,
+     DYS_ERR_PARSE, ":2:24:", "ECG"},
+    {"no segment column", "Local Traces V in cm/s\nTime (s) GLOBAL ECG :\n0 1 2\n", 0,
+     DYS_ERR_PARSE, ":2:1:", "segment"},
+    {"not a number", "Local Traces V in cm/s\nTime (s) basSept basLat\n0 1 2\n"
+                     "0.1 1 x\n0.2 1 2\n",
+     0, DYS_ERR_PARSE, ":4:7:", "not a number"},
+    {"decimal comma", "Local Traces V in cm/s\nTime (s) basSept\n0 1\n0.1 1,5\n", 0,
+     DYS_ERR_PARSE, ":4:5:", "not a number"},
+    {"overflow", "Local Traces V in cm/s\nTime (s) basSept\n0 1\n0.1 1E+999\n", 0,
+     DYS_ERR_PARSE, ":4:5:", "finite"},
+    {"short row", "Local Traces V in cm/s\nTime (s) basSept basLat\n0 1 2\n0.1 1\n", 0,
+     DYS_ERR_PARSE, ":4:6:", "2 of the header's 3"},
+    {"long row", "Local Traces V in cm/s\nTime (s) basSept\n0 1\n0.1   1   2\n", 0,
+     DYS_ERR_PARSE, ":4:11:", "more than the 2"},
+    {"time not increasing", "Local Traces V in cm/s\nTime (s) basSept\n0 1\n0.1 1\n"
+                            "0.1 1\n",
+     0, DYS_ERR_PARSE, ":5:1:", "strictly increasing"},
+    {"two rows", "Local Traces V in cm/s\nTime (s) basSept\n0 1\n0.1 1\n", 0,
+     DYS_ERR_PARSE, ":5:1:", "2 data rows"},
+    {"NUL byte", "Local Traces V in cm/s\nTime (s) basSept\n0 \0\n", 44, DYS_ERR_PARSE,
+     ":3:3:", "NUL"},
+};
+
+START_TEST(t_echopac_refusal)
+{
+    const refusal *f = &ep_refusals[_i];
+    const char *p = wfile_n(NULL, "ep.txt", f->text, f->len ? f->len : strlen(f->text));
+    read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
+/* ---- refusals: paths and limits ------------------------------------------ */
+
+START_TEST(t_nonexistent_path)
+{
+    const char *p = keep(dys_asprintf("%s/no-such-study.csv", g_dir));
+    read_fail(p, DYS_ERR_IO, NULL, NULL);
+}
+END_TEST
+
+START_TEST(t_unreadable_file)
+{
+    if (geteuid() == 0) /* root reads anything */
+        return;
+    const char *p = one_column_file("locked.csv", "seg3");
+    ck_assert_int_eq(chmod(p, 0), 0);
+    read_fail(p, DYS_ERR_IO, NULL, NULL);
+}
+END_TEST
+
+START_TEST(t_max_rows)
+{
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    o.max_rows = 3;
+    read_ok_opt(one_column_file("three.csv", "seg3"), &o);
+    const char *p = wfile("four.csv", "time_ms,seg3\n0,1\n10,2\n20,3\n30,4\n");
+    read_fail_opt(p, &o, DYS_ERR_UNSUPPORTED, ":5:1:", "3 rows");
+}
+END_TEST
+
+START_TEST(t_max_file_bytes)
+{
+    static const char text[] = "time_ms,seg3\n0,1\n10,2\n20,3\n";
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    o.max_file_bytes = sizeof text - 1; /* exactly the file: accepted */
+    read_ok_opt(wfile("ok.csv", text), &o);
+    o.max_file_bytes = sizeof text - 2;
+    read_fail_opt(wfile("big.csv", text), &o, DYS_ERR_UNSUPPORTED, NULL, "limit");
+}
+END_TEST
+
+/* Large input spans the growing buffer several times. */
+START_TEST(t_large_file)
+{
+    size_t rows = 50000, cap = rows * 32 + 64, n = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    n += (size_t)snprintf(text + n, cap - n, "time_ms;seg3;ecg\r\n");
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%zu;%zu,5;-%zu\r\n", i * 2, i % 97,
+                              i % 13);
+    const char *p = wfile_n(NULL, "large.csv", text, n);
+    free(text);
+    const dys_study *st = read_ok(p);
+    ck_assert_uint_eq(st->rec[0].n, rows);
+    ck_assert_double_eq(st->rec[0].t_ms[rows - 1], (double)(rows - 1) * 2);
+    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][rows - 1],
+                        (double)((rows - 1) % 97) + 0.5);
+}
+END_TEST
+
+START_TEST(t_null_arguments)
+{
+    dys_study *s = (dys_study *)&s;
+    ck_assert_int_eq(dys_study_read(NULL, "x.csv", NULL, &s), DYS_ERR_INVALID);
+    ck_assert_ptr_null(s);
+    s = (dys_study *)&s;
+    ck_assert_int_eq(dys_study_read(g_ctx, NULL, NULL, &s), DYS_ERR_INVALID);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(dys_study_read(g_ctx, "x.csv", NULL, NULL), DYS_ERR_INVALID);
+    dys_study_free(NULL);
+}
+END_TEST
+
+/* A failure leaves an earlier message behind no more: the context holds
+ * the last one, and a success clears it. */
+START_TEST(t_error_cleared_on_success)
+{
+    const char *bad = wfile("bad.csv", "time_ms,seg1\n0,x\n");
+    read_fail(bad, DYS_ERR_PARSE, ":2:3:", NULL);
+    read_ok(one_column_file("good.csv", "seg3"));
+    ck_assert_str_eq(dys_ctx_error(g_ctx), "");
+}
+END_TEST
+
+/* The same input read twice gives the same study (no hidden state). */
+START_TEST(t_read_twice_same)
+{
+    const char *p = default_strain_export("e.txt");
+    dys_study *a = NULL, *b = NULL;
+    ck_assert_int_eq(dys_study_read(g_ctx, p, NULL, &a), DYS_OK);
+    ck_assert_int_eq(dys_study_read(g_ctx, p, NULL, &b), DYS_OK);
+    ck_assert_uint_eq(a->rec[0].n, b->rec[0].n);
+    ck_assert(memcmp(a->rec[0].t_ms, b->rec[0].t_ms, a->rec[0].n * sizeof(double)) == 0);
+    ck_assert_uint_eq(a->n_meta, b->n_meta);
+    ck_assert_uint_eq(a->n_warnings, b->n_warnings);
+    dys_study_free(a);
+    dys_study_free(b);
+}
+END_TEST
+
+/* ---- internal helpers ---------------------------------------------------- */
+
+START_TEST(t_normalise_name)
+{
+    char out[32];
+    dys_normalise_name("  Basal - Septal__(x) ", 22, out, sizeof out);
+    ck_assert_str_eq(out, "basal_septal_(x)");
+    dys_normalise_name("ABC", 3, out, 3); /* truncated, still terminated */
+    ck_assert_uint_le(strlen(out), 2);
+    ck_assert_int_eq(dys_view_from_name("Ap4"), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_view_from_name("a5c"), DYS_VIEW_UNKNOWN);
+    ck_assert_int_eq(dys_colour_index("magenta"), 3);
+    ck_assert_int_eq(dys_colour_index("purple"), -1);
+}
+END_TEST
+
+START_TEST(t_parse_number_pow10)
+{
+    dys_ctx *c = g_ctx;
+    static const struct {
+        const char *s;
+        int dc;
+        double want;
+    } cases[] = {
+        {"0.037", 0, 37},          {"0,037", 1, 37},        {"1.086", 0, 1086},
+        {"0.00003", 0, 0.03},      {"-0.00007", 0, -0.07},  {"2.5e-1", 0, 250},
+        {"1.1E+0", 0, 1100},       {"1e-3", 0, 1},          {"0", 0, 0},
+        {"7", 0, 7000},            {".5", 0, 500},          {"5.", 0, 5000},
+        {"1e-1000000000000000000", 0, 0},
+    };
+    for (int i = 0; i < N_ELEMS(cases); i++) {
+        double x = -1;
+        ck_assert_int_eq(dys_parse_number_pow10(cases[i].s, strlen(cases[i].s),
+                                                cases[i].dc, c->c_locale, 3, &x),
+                         0);
+        ck_assert_msg(x == cases[i].want, "%s -> %.17g", cases[i].s, x);
+    }
+    double x;
+    ck_assert_int_eq(dys_parse_number_pow10("1e999", 5, 0, c->c_locale, 3, &x), 0);
+    ck_assert(isinf(x));
+    ck_assert_int_eq(dys_parse_number_pow10("abc", 3, 0, c->c_locale, 3, &x), -1);
+    ck_assert_int_eq(dys_parse_number_pow10("1,5", 3, 0, c->c_locale, 3, &x), -1);
+    /* a long mantissa takes the heap path */
+    char longnum[300];
+    memset(longnum, '0', sizeof longnum);
+    longnum[0] = '0';
+    longnum[1] = '.';
+    longnum[sizeof longnum - 1] = '5';
+    ck_assert_int_eq(dys_parse_number_pow10(longnum, sizeof longnum, 0, c->c_locale,
+                                            3, &x),
+                     0);
+    ck_assert(x > 0 && x < 1e-290);
+}
+END_TEST
+
+/* ---- suite ------------------------------------------------------------------ */
+
+static TCase *tc(Suite *s, const char *name)
+{
+    TCase *t = tcase_create(name);
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_set_timeout(t, 60);
+    suite_add_tcase(s, t);
+    return t;
+}
+
+static Suite *readers_suite(void)
+{
+    Suite *s = suite_create("readers");
+    TCase *t = tc(s, "layout");
+    tcase_add_loop_test(t, t_separator, 0, 3);
+    tcase_add_loop_test(t, t_decimal_comma, 0, 2);
+    tcase_add_loop_test(t, t_bom_crlf, 0, 4);
+    tcase_add_test(t, t_bom_header_no_final_newline);
+    tcase_add_test(t, t_blank_lines_and_comments);
+    tcase_add_test(t, t_quoted_cells);
+    tcase_add_test(t, t_spaces_around_cells);
+
+    t = tc(s, "time");
+    tcase_add_loop_test(t, t_time_column_names, 0, N_ELEMS(time_names));
+    tcase_add_test(t, t_time_seconds_exact);
+    tcase_add_test(t, t_time_seconds_decimal_comma);
+    tcase_add_test(t, t_time_uneven_and_negative);
+
+    t = tc(s, "units");
+    tcase_add_loop_test(t, t_velocity_unit, 0, N_ELEMS(units));
+    tcase_add_test(t, t_velocity_mm_s_exact);
+    tcase_add_test(t, t_velocity_unit_in_other_view);
+    tcase_add_test(t, t_velocity_unit_ignored_for_strain);
+    tcase_add_test(t, t_column_unit_ignored);
+
+    t = tc(s, "segments");
+    tcase_add_loop_test(t, t_segment_alias_in_header, 0, N_ELEMS(seg_names));
+    tcase_add_loop_test(t, t_segment_from_name_api, 0, N_ELEMS(seg_names));
+    tcase_add_loop_test(t, t_segment_from_name_rejects, 0, N_ELEMS(not_segments));
+    tcase_add_test(t, t_segment_names_roundtrip);
+    tcase_add_test(t, t_all_twelve_segments);
+    tcase_add_test(t, t_extra_columns);
+
+    t = tc(s, "ecg_missing");
+    tcase_add_loop_test(t, t_ecg_names, 0, N_ELEMS(ecg_names));
+    tcase_add_test(t, t_no_ecg);
+    tcase_add_loop_test(t, t_missing_samples, 0, N_ELEMS(missing_tokens));
+    tcase_add_test(t, t_missing_last_cell);
+
+    t = tc(s, "metadata");
+    tcase_add_test(t, t_meta_defaults);
+    tcase_add_test(t, t_meta_all_keys);
+    tcase_add_test(t, t_meta_number_with_unit);
+    tcase_add_test(t, t_meta_rr_to_hr);
+    tcase_add_loop_test(t, t_meta_nyha, 0, N_ELEMS(nyha_values));
+    tcase_add_loop_test(t, t_meta_lbbb, 0, N_ELEMS(lbbb_values));
+    tcase_add_loop_test(t, t_meta_trace, 0, N_ELEMS(trace_values));
+    tcase_add_loop_test(t, t_meta_qrs_onsets, 0, N_ELEMS(onset_lists));
+    tcase_add_test(t, t_meta_qrs_onset_single);
+    tcase_add_loop_test(t, t_meta_key_spelling, 0, N_ELEMS(avo_keys));
+    tcase_add_test(t, t_meta_unknown_keys_kept);
+    tcase_add_test(t, t_meta_repeated_same_value);
+    tcase_add_loop_test(t, t_meta_view_single_file, 0, N_ELEMS(view_values));
+    tcase_add_test(t, t_view_names_api);
+
+    t = tc(s, "directories");
+    tcase_add_test(t, t_dir_three_views);
+    tcase_add_test(t, t_dir_trailing_slash);
+    tcase_add_test(t, t_dir_ignores_other_files);
+    tcase_add_loop_test(t, t_dir_view_from_metadata, 0, N_ELEMS(view_values));
+    tcase_add_loop_test(t, t_dir_view_from_file_name, 0, N_ELEMS(view_files));
+    tcase_add_test(t, t_dir_view_metadata_over_name);
+    tcase_add_test(t, t_dir_keys_agree_and_per_view);
+    tcase_add_test(t, t_dir_frame_rate_shared);
+    tcase_add_test(t, t_dir_segment_in_unusual_view);
+    tcase_add_test(t, t_dir_segment_twice);
+    tcase_add_test(t, t_dir_study_key_disagrees);
+    tcase_add_loop_test(t, t_dir_study_keys_disagree_table, 0, N_ELEMS(disagreements));
+    tcase_add_test(t, t_dir_file_without_view);
+    tcase_add_test(t, t_dir_empty);
+    tcase_add_test(t, t_dir_only_ignored_files);
+    tcase_add_test(t, t_dir_bad_file_inside);
+
+    t = tc(s, "echopac");
+    tcase_add_test(t, t_echopac_strain_default_map);
+    tcase_add_test(t, t_echopac_times);
+    tcase_add_test(t, t_echopac_frames_mismatch_warns);
+    tcase_add_test(t, t_echopac_header_lines_kept);
+    tcase_add_test(t, t_echopac_user_map);
+    tcase_add_test(t, t_echopac_user_map_2ch);
+    tcase_add_test(t, t_parse_map_values);
+    tcase_add_loop_test(t, t_parse_map_refusals, 0, N_ELEMS(bad_maps));
+    tcase_add_test(t, t_echopac_colour_not_in_map);
+    tcase_add_loop_test(t, t_echopac_trace_kinds, 0, N_ELEMS(ep_kinds));
+    tcase_add_loop_test(t, t_echopac_named_all, 0, N_ELEMS(ep_all_named));
+    tcase_add_test(t, t_echopac_whitespace_crlf_ms);
+    tcase_add_test(t, t_echopac_time_without_space);
+    tcase_add_test(t, t_echopac_bom_utf8);
+    tcase_add_loop_test(t, t_echopac_unsupported_kind, 0, N_ELEMS(ep_unsupported));
+    tcase_add_test(t, t_dir_mixed_echopac_csv);
+    tcase_add_test(t, t_dir_mixed_colour_export);
+    tcase_add_test(t, t_dir_mixed_unit_disagrees);
+    tcase_add_test(t, t_dir_mixed_trace_disagrees);
+
+    t = tc(s, "refusals");
+    tcase_add_loop_test(t, t_csv_refusal, 0, N_ELEMS(csv_refusals));
+    tcase_add_loop_test(t, t_meta_refusal, 0, N_ELEMS(meta_refusals));
+    tcase_add_loop_test(t, t_echopac_refusal, 0, N_ELEMS(ep_refusals));
+    tcase_add_test(t, t_nonexistent_path);
+    tcase_add_test(t, t_unreadable_file);
+    tcase_add_test(t, t_max_rows);
+    tcase_add_test(t, t_max_file_bytes);
+
+    t = tc(s, "api");
+    tcase_add_test(t, t_large_file);
+    tcase_add_test(t, t_null_arguments);
+    tcase_add_test(t, t_error_cleared_on_success);
+    tcase_add_test(t, t_read_twice_same);
+    tcase_add_test(t, t_normalise_name);
+    tcase_add_test(t, t_parse_number_pow10);
+    return s;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    chmod(path, 0700); /* the unreadable-file test's file */
+    return remove(path);
+}
+
+int main(void)
+{
+    snprintf(g_root, sizeof g_root, "/tmp/dyssync-readers-XXXXXX");
+    if (!mkdtemp(g_root)) {
+        fprintf(stderr, "mkdtemp %s: %s\n", g_root, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(readers_suite());
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
