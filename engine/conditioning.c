@@ -8,21 +8,27 @@
  *    100 fps for a physiological S' wave).
  * 2. For filtering, the spline is sampled on a uniform grid at the median
  *    frame interval and low-passed with zero phase through FFTW's DCT
- *    (REDFT10 / REDFT01): gain H(f) = 1 / (1 + (f/fc)^8), the magnitude of
- *    a 4th-order Butterworth run forwards and backwards.  The DCT's even
- *    extension makes the ends continuous, so there is no wrap-around
- *    ringing; the filtered grid is splined again for the peak.
- * 3. The cut-off is chosen from the data (--lowpass auto): the noise SD is
- *    the median of the squared orthonormal DCT coefficients of the top
- *    quarter of the band (above 3/4 of Nyquist, where a tissue velocity
- *    curve has almost no energy at >= 60 fps) divided by 0.4549, and the
- *    cut-off minimises Stein's unbiased risk estimate
- *        R(fc) = sum (1 - H_k)^2 c_k^2 + 2 s^2 sum H_k - n s^2
- *    (Stein 1981; the same criterion as Mallows' Cp), searched from 5 Hz
- *    to Nyquist in 0.25 Hz steps.  Clean data give fc near Nyquist, which
- *    is then "off": clean curves keep their exact peak.
- *    Limit: below ~60 fps the top quarter of the band holds signal, the
- *    noise is overestimated and the curve somewhat over-smoothed.
+ *    (REDFT10 / REDFT01) with a Gaussian gain H(f) = exp(-ln2 (f/fc)^2),
+ *    one half at the cut-off fc.  A Gaussian, not a sharp (Butterworth)
+ *    response: its kernel is positive, so it cannot ring, and in one
+ *    dimension it never creates a new local maximum; a sharp cut-off next
+ *    to the steep fall of velocity at AVC made ringing lobes that shifted
+ *    Ts by up to 10 ms on clean synthetic curves.  The DCT's even
+ *    extension makes the ends continuous, so there is no wrap-around.
+ *    The filtered grid is splined again for the peak.
+ * 3. The cut-off is chosen from the data (--lowpass auto).  The noise SD
+ *    comes from the 6th divided differences of the raw samples (they
+ *    vanish on quintics, so they hold almost only noise; the median makes
+ *    the estimate robust to the sharp isovolumic spike).  Below 0.05 cm/s
+ *    (timing.h) the curve is clean and not filtered at all.  Otherwise the
+ *    cut-off minimises Stein's unbiased risk estimate of the filtered
+ *    curve over the samples inside the ejection windows,
+ *        R(fc) = sum_W (y - Hy)^2 + 2 s^2 |W| tr(H)/n - |W| s^2
+ *    (Stein 1981; Mallows' Cp), with the smoother's diagonal taken as
+ *    tr(H)/n, its value away from the ends; candidates from 3 Hz to 0.9
+ *    Nyquist, 2 % apart.  Tuning on the window, not the whole beat,
+ *    matters: the sharp isovolumic spike would otherwise hold the cut-off
+ *    high and leave S' noisy.
  *
  * FFT plans are made once per size and kept in the context (a context per
  * thread).  FFTW's planner itself is not thread-safe, so plan creation and
@@ -150,24 +156,29 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* 7 points: 6th divided differences, which vanish on quintics.  5 points
+ * (4th differences) leaked enough signal at 60 fps to switch the filter on
+ * for clean curves. */
+#define DD_POINTS 7
+
 double dys_noise_sd(const double *t, const double *v, size_t n)
 {
-    /* 4th divided differences vanish on cubics, so over 5 consecutive
+    /* 6th divided differences vanish on quintics, so over 7 consecutive
      * samples of a smooth curve they hold almost only noise.  Scaled by the
      * root sum of squares of their weights they have the noise's SD;
      * the median of |z| / 0.6745 is robust to the few places (the
      * isovolumic spike) where the curve is not locally cubic. */
-    if (n < 5)
+    if (n < DD_POINTS)
         return 0;
-    double *z = malloc((n - 4) * sizeof *z);
+    double *z = malloc((n - DD_POINTS + 1) * sizeof *z);
     if (!z)
         return NAN;
     size_t m = 0;
-    for (size_t i = 0; i + 4 < n; i++) {
+    for (size_t i = 0; i + DD_POINTS <= n; i++) {
         double dd = 0, w2 = 0;
-        for (size_t a = i; a < i + 5; a++) {
+        for (size_t a = i; a < i + DD_POINTS; a++) {
             double w = 1;
-            for (size_t b = i; b < i + 5; b++)
+            for (size_t b = i; b < i + DD_POINTS; b++)
                 if (b != a)
                     w *= t[a] - t[b];
             w = 1.0 / w;

@@ -22,14 +22,13 @@ double dys_spline_eval(const dys_spline *s, double t);
 double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
- * DCT-II (FFTW REDFT10), gain H(f) = 1 / (1 + (f/fc)^8), DCT-III back.
- * H is the magnitude response of a 4th-order Butterworth filter applied
- * forwards and backwards (|H_bw|^2), so it matches filtfilt of that
- * filter; the DCT's even extension avoids wrap-around at the ends. */
+ * DCT-II (FFTW REDFT10), Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half
+ * at fc), DCT-III back.  The DCT's even extension avoids wrap-around at
+ * the ends. */
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
 
-/* White-noise SD of irregular samples, from their 4th divided
+/* White-noise SD of irregular samples, from their 6th divided
  * differences (robust: median absolute value). */
 double dys_noise_sd(const double *t, const double *v, size_t n);
 
