@@ -121,6 +121,11 @@ static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
                      (rec->qrs_onsets_ms[rec->n_qrs_onsets - 1] - rec->qrs_onsets_ms[0]);
                 hr_how = "the given QRS onsets";
             }
+        for (size_t i = 0; isnan(hr) && i < s->n_rec; i++)
+            if (isfinite(s->rec[i].cycle_ms)) {
+                hr = 60000.0 / s->rec[i].cycle_ms;
+                hr_how = "the export's cycle markers";
+            }
         if (isnan(hr))
             return dys_fail(ctx, DYS_ERR_ANALYSIS,
                             "%s: %s not given and the heart rate is unknown, so "
@@ -129,17 +134,24 @@ static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
                             s->source, isnan(avo) && isnan(avc) ? "AVO and AVC"
                                        : isnan(avo) ? "AVO" : "AVC");
         double pep = 132.0 - 0.40 * hr, lvet = 415.5 - 1.65 * hr;
+        const char *which = isnan(avo) && isnan(avc) ? "AVO and AVC"
+                            : isnan(avo) ? "AVO" : "AVC";
+        if (isnan(avo) && isnan(avc))
+            snprintf(r->events_method, sizeof r->events_method,
+                     "Weissler 1968 regression at %.0f bpm (from %s)", hr, hr_how);
+        else
+            snprintf(r->events_method, sizeof r->events_method,
+                     "%s from %s; %s by Weissler 1968 at %.0f bpm (from %s)",
+                     isnan(avo) ? "AVC" : "AVO", isnan(avo) ? avc_how : avo_how,
+                     which, hr, hr_how);
         if (isnan(avo))
             avo = isnan(avc) ? pep : fmax(pep, avc - lvet);
         if (isnan(avc))
             avc = avo + lvet;
-        snprintf(r->events_method, sizeof r->events_method,
-                 "Weissler 1968 regression at %.0f bpm (from %s)", hr, hr_how);
         dys_strlist_add(&r->warnings, &r->n_warnings,
-                        "ejection window estimated from heart rate (Weissler "
-                        "1968): AVO %.0f ms, AVC %.0f ms; heart failure changes "
-                        "these intervals, so measure AVO/AVC by LVOT Doppler",
-                        avo, avc);
+                        "%s estimated from heart rate (Weissler 1968): AVO %.0f "
+                        "ms, AVC %.0f ms; heart failure changes these intervals, "
+                        "so measure AVO/AVC by LVOT Doppler", which, avo, avc);
     } else {
         snprintf(r->events_method, sizeof r->events_method, "%s, %s", avo_how,
                  avc_how);

@@ -130,10 +130,10 @@ void dys_compute_indices(dys_result *r, const dys_params *p)
         why[0] = '\0';
         r->index[i] = NAN;
         if (have < need) {
-            char list[120];
+            char list[300];
             list_unusable(r, mask, list, sizeof list);
             snprintf(why, sizeof r->index_reason[i],
-                     "%d of %d segments usable (needs %d): %.100s", have,
+                     "%d of %d segments usable (needs %d): %.299s", have,
                      popcount12(mask), need, list);
             continue;
         }

@@ -58,11 +58,4 @@ void *dys_calloc(size_t n, size_t size);
 int dys_parse_number(const char *s, size_t len, int decimal_comma,
                      locale_t loc, double *out);
 
-/* Atomic output files are public (dys_outfile_*); these are the names the
- * engine's own writers use. */
-typedef dys_outfile dys_afile;
-#define dys_afile_open dys_outfile_open
-#define dys_afile_commit dys_outfile_commit
-#define dys_afile_abort dys_outfile_abort
-
 #endif

@@ -122,7 +122,8 @@ static dys_status header_cell(dys_reader *r, int line, int col, int index,
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: the first column must be the time: "
                             "expected time_ms, t_ms, 'time (ms)', time_s or "
-                            "'time (s)', found '%.*s'", r->path, line, col, (int)clen, cell);
+                            "'time (s)', found '%.*s'", r->path, line, col,
+                            DYS_SNIP(clen), cell);
         c->kind = COL_TIME;
         *time_pow10 = sc;
         return DYS_OK;
@@ -152,7 +153,7 @@ static dys_status header_cell(dys_reader *r, int line, int col, int index,
                         "the first column only", r->path, line, col);
     return dys_fail(r->ctx, DYS_ERR_PARSE,
                     "%s:%d:%d: unknown column '%.*s': expected ecg or one of the "
-                    "12 segments (%s)", r->path, line, col, (int)clen, cell,
+                    "12 segments (%s)", r->path, line, col, DYS_SNIP(clen), cell,
                     seg_list);
 }
 
@@ -210,8 +211,10 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
                     st = dys_fail(r->ctx, DYS_ERR_PARSE,
                                   "%s:%d:%d: column '%.*s' is the same as column %d "
                                   "(%s): expected each column once", r->path,
-                                  t->line, col, (int)clen, cell, k + 1, cols[k].kind == COL_ECG ? "ecg"
-                                  : dys_segment_name(cols[k].seg));
+                                  t->line, col, DYS_SNIP(clen), cell, k + 1,
+                                  cols[k].kind == COL_ECG
+                                      ? "ecg"
+                                      : dys_segment_name(cols[k].seg));
                     goto out;
                 }
             }
@@ -286,14 +289,14 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
                               "%s:%d:%d: '%.*s' is not a number (column %d; "
                               "expected a number%s, or empty/NaN/- for a missing "
                               "sample)", r->path, t->line, col,
-                              (int)(clen > 40 ? 40 : clen), cell, k + 1,
+                              DYS_SNIP(clen), cell, k + 1,
                               sep != ',' ? " with '.' or ',' as decimal mark" : "");
                 goto out;
             } else if (!isfinite(x)) {
                 st = dys_fail(r->ctx, DYS_ERR_PARSE,
                               "%s:%d:%d: '%.*s' is out of range: expected a "
                               "finite number", r->path,
-                              t->line, col, (int)(clen > 40 ? 40 : clen), cell);
+                              t->line, col, DYS_SNIP(clen), cell);
                 goto out;
             }
             if (k == 0) {

@@ -88,6 +88,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     dys_column data[64];
     memset(data, 0, sizeof data);
     int time_pow10 = 3; /* EchoPAC writes seconds */
+    double marker_span = NAN; /* right - left marker, in the time unit */
     const char *es_text = NULL; /* "ES Time=" value, converted once the time
                                    unit is known */
     size_t es_len = 0;
@@ -152,8 +153,9 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     } else {
         return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
                         "%s:1:%d: trace kind '%.*s' is not supported: expected "
-                        "velocity (V, TVI) or longitudinal strain (SL)", r->path, (int)(kind - line) + 1,
-                        (int)(in ? (size_t)(in - kind) : klen), kind);
+                        "velocity (V, TVI) or longitudinal strain (SL)", r->path,
+                        (int)(kind - line) + 1,
+                        DYS_SNIP(in ? (size_t)(in - kind) : klen), kind);
     }
 
     /* Header lines up to the column header. */
@@ -183,6 +185,15 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                             "%s:%d:%d: FR=: expected a frame rate in Hz", r->path,
                             t->line, col);
         double es = labelled(line, len, "ES Time=", loc, 0, &es_c);
+        int mc = 1;
+        double left = labelled(line, len, "Left Marker Time=", loc, 0, &mc);
+        double right = labelled(line, len, "Right Marker Time=", loc, 0, &mc);
+        if (left == -INFINITY || right == -INFINITY)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: Marker Time=: expected a time", r->path,
+                            t->line, mc);
+        if (isfinite(left) && isfinite(right))
+            marker_span = right - left;
         if (es == -INFINITY)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: ES Time=: expected a time", r->path,
@@ -218,7 +229,8 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     while (next_token(line, len, &pos, &tok, &tlen)) {
         int col = (int)(tok - line) + 1;
         if (ncol == 64)
-            return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: more than 64 columns: expected at most 64",
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: more than 64 columns: expected at most 64",
                             r->path, header_line, col);
         char name[64];
         dys_normalise_name(tok, tlen, name, sizeof name);
@@ -236,7 +248,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
             if (strcmp(name, "time"))
                 return dys_fail(r->ctx, DYS_ERR_PARSE,
                                 "%s:%d:%d: expected 'Time (s)' first, found "
-                                "'%.*s'", r->path, header_line, col, (int)tlen,
+                                "'%.*s'", r->path, header_line, col, DYS_SNIP(tlen),
                                 tok);
             size_t save = pos;
             if (!unit && next_token(line, len, &pos, &tok, &tlen) && tok[0] == '(') {
@@ -252,7 +264,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                     return dys_fail(r->ctx, DYS_ERR_PARSE,
                                     "%s:%d:%d: time unit '%.*s': expected (s) or "
                                     "(ms)", r->path, header_line,
-                                    (int)(unit - line) + 1, (int)ulen, unit);
+                                    (int)(unit - line) + 1, DYS_SNIP(ulen), unit);
             }
             kinds[ncol++] = C_TIME;
             continue;
@@ -272,21 +284,24 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
         }
         int c = dys_colour_index(name);
         int sg = c >= 0 ? r->opt->colour_map[c] : dys_segment_from_name(name);
-        if (c >= 0 && !r->opt->colour_map_set)
+        if (c >= 0 && !r->opt->colour_map_set) {
             used_default_map = 1;
+            if (!r->default_map_col)
+                r->default_map_col = col;
+        }
         if (c >= 0 && sg == -2)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: ROI colour %.*s is not in the --map given: "
                             "expected %.*s=<segment> (or =none) in the map",
-                            r->path, header_line, col, (int)tlen, tok, (int)tlen,
-                            tok);
+                            r->path, header_line, col, DYS_SNIP(tlen), tok,
+                            DYS_SNIP(tlen), tok);
         if (sg >= 0) {
             for (int k = 1; k < ncol; k++)
                 if (kinds[k] == C_SEG && segs[k] == sg)
                     return dys_fail(r->ctx, DYS_ERR_PARSE,
                                     "%s:%d:%d: column %.*s is %s again (column %d): "
                                     "expected each segment once", r->path,
-                                    header_line, col, (int)tlen, tok,
+                                    header_line, col, DYS_SNIP(tlen), tok,
                                     dys_segment_name(sg), k + 1);
             kinds[ncol] = C_SEG;
             segs[ncol++] = sg;
@@ -304,7 +319,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                         "%s:%d:%d: unknown column '%.*s': expected a segment "
                         "(basSept, midLat, ...), an ROI colour (YELLOW, CYAN, "
                         "GREEN, MAGENTA, BLUE, RED), GLOBAL or ECG",
-                        r->path, header_line, col, (int)tlen, tok);
+                        r->path, header_line, col, DYS_SNIP(tlen), tok);
     }
 
     r->header_line = header_line;
@@ -318,6 +333,11 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                             "segments (basSept, midLat, ... or ROI colours with "
                             "--map)", r->path, header_line);
     }
+    /* The markers delimit the cycle the operator analysed; their distance
+     * is one RR when it is a plausible one (0.25-2.5 s). */
+    double span_ms = marker_span * (time_pow10 == 3 ? 1000.0 : 1.0);
+    if (span_ms >= 250.0 && span_ms <= 2500.0)
+        rec->cycle_ms = span_ms;
     if (es_text) {
         double es;
         if (dys_parse_number_pow10(es_text, es_len, 0, loc, time_pow10, &es) != 0 ||
@@ -357,7 +377,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                 st = dys_fail(r->ctx, DYS_ERR_PARSE,
                               "%s:%d:%d: '%.*s' is not a number: expected a finite "
                               "number", r->path, t->line,
-                              col, (int)(tlen > 40 ? 40 : tlen), tok);
+                              col, DYS_SNIP(tlen), tok);
                 goto out;
             }
             if (k == 0) {
@@ -385,8 +405,9 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
         }
     }
     if (data[0].n < 3) {
-        st = dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:1: %zu data rows: expected at least 3",
-                      r->path, t->line + 1, data[0].n);
+        st = dys_fail(r->ctx, DYS_ERR_PARSE,
+                      "%s:%d:1: %zu data rows: expected at least 3", r->path,
+                      t->line + 1, data[0].n);
         goto out;
     }
     if (declared_frames >= 0 && (size_t)declared_frames != data[0].n)
@@ -400,8 +421,8 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                         "BLUE=mid_anterolateral, RED=basal_anterolateral, GREEN and "
                         "MAGENTA apical); give --map if the ROIs were placed "
                         "otherwise", r->path);
-        if (rec->view == DYS_VIEW_UNKNOWN)
-            rec->view = DYS_VIEW_A4C;
+        /* the file is then an A4C view (study.c sets it, after checking
+         * the view its name may give in a directory) */
     }
     rec->n = data[0].n;
     for (int k = 0; k < ncol; k++) {

@@ -64,7 +64,7 @@ dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
         char colour[32], seg[96];
         if (!eq)
             return dys_fail(ctx, DYS_ERR_INVALID,
-                            "--map: '%.*s': expected COLOUR=segment", (int)len, p);
+                            "--map: '%.*s': expected COLOUR=segment", DYS_SNIP(len), p);
         dys_normalise_name(p, (size_t)(eq - p), colour, sizeof colour);
         dys_normalise_name(eq + 1, len - (size_t)(eq - p) - 1, seg, sizeof seg);
         int c = dys_colour_index(colour);
@@ -475,7 +475,7 @@ static dys_status set_onsets(dys_reader *r, const char *v, size_t n, int line,
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: '%.*s' is not a time: expected times in ms "
                             "separated by commas or spaces",
-                            r->path, line, col + (int)i, (int)(j - i), v + i);
+                            r->path, line, col + (int)i, DYS_SNIP(j - i), v + i);
         }
         if (c.n && x <= c.v[c.n - 1]) {
             double before = c.v[c.n - 1];
@@ -520,7 +520,7 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
     if (meta_value(r->ctx->c_locale, ki, val, vlen, &x) != 0)
         return dys_fail(r->ctx, DYS_ERR_PARSE,
                         "%s:%d:%d: %s: expected %s, found '%.*s'", r->path, line,
-                        col, k, known_keys[ki].expected, (int)vlen, val);
+                        col, k, known_keys[ki].expected, DYS_SNIP(vlen), val);
     if (known_keys[ki].kind == K_NUMBER &&
         (x < known_keys[ki].lo || x > known_keys[ki].hi))
         return dys_fail(r->ctx, DYS_ERR_PARSE,
@@ -534,7 +534,8 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
         if (prev)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: %s given twice in this file (first at "
-                            "line %d): expected it once", r->path, line, col, k, prev->line);
+                            "line %d): expected it once", r->path, line, col, k,
+                            prev->line);
         dys_status st = DYS_OK;
         if (known_keys[ki].kind != K_VIEW) {
             const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
@@ -573,10 +574,34 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
                                     strlen(prev->value), &y) == 0 && y == x;
         if (!same)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s '%.*s' disagrees with '%s' given at "
-                            "%s:%d: expected the same value in every file", r->path, line, col, k, (int)vlen, val,
+                            "%s:%d:%d: %s '%.*s' disagrees with '%.40s' given at "
+                            "%s:%d: expected the same value in every file",
+                            r->path, line, col, k, DYS_SNIP(vlen), val,
                             prev->value, prev->file, prev->line);
         return DYS_OK;
+    }
+    /* hr_bpm and rr_ms are one quantity: they must not disagree either
+     * (1 bpm allows for values rounded to whole numbers). */
+    if (!strcmp(k, "hr_bpm") || !strcmp(k, "rr_ms")) {
+        int is_hr = k[0] == 'h';
+        const char *ok = is_hr ? "rr_ms" : "hr_bpm";
+        dys_meta *o = meta_find(s, ok, NULL);
+        size_t oki = 0;
+        while (oki < N_KNOWN_KEYS && strcmp(known_keys[oki].key, ok) != 0)
+            oki++;
+        double y;
+        if (o && oki < N_KNOWN_KEYS &&
+            meta_value(r->ctx->c_locale, oki, o->value, strlen(o->value), &y) == 0) {
+            double hr_new = is_hr ? x : 60000.0 / x;
+            double hr_old = is_hr ? 60000.0 / y : y;
+            if (fabs(hr_new - hr_old) > 1.0)
+                return dys_fail(r->ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: %s '%.*s' (%.1f bpm) disagrees with %s "
+                                "'%.40s' (%.1f bpm) given at %s:%d: expected the "
+                                "same heart rate", r->path, line, col, k,
+                                DYS_SNIP(vlen), val, hr_new, ok, o->value, hr_old,
+                                o->file, o->line);
+        }
     }
     if (!strcmp(k, "study_id")) {
         free(s->study_id);
@@ -684,6 +709,7 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
     memset(rec, 0, sizeof *rec);
     rec->avc_file_ms = NAN;
     rec->frame_rate_hz = NAN;
+    rec->cycle_ms = NAN;
     s->n_rec++;
     rec->source = dys_strdup(path);
     if (!rec->source)
@@ -705,6 +731,10 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
     st = rec->format ? (echopac ? dys_read_echopac(&r, &t) : dys_read_csv(&r, &t))
                      : dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     dys_text_free(&t);
+    /* A colour export read with the default 4-chamber map is an A4C view
+     * (in a directory, read_dir checks this against the file name). */
+    if (st == DYS_OK && !where && r.default_map_col && rec->view == DYS_VIEW_UNKNOWN)
+        rec->view = DYS_VIEW_A4C;
     if (where)
         *where = r;
     return st;
@@ -805,6 +835,20 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
         dys_recording *rec = &s->rec[s->n_rec - 1];
         if (rec->view == DYS_VIEW_UNKNOWN)
             rec->view = view_from_filename(names[i]);
+        if (where[i].default_map_col) {
+            /* The default colour map is the 4-chamber layout. */
+            if (rec->view == DYS_VIEW_UNKNOWN)
+                rec->view = DYS_VIEW_A4C;
+            if (rec->view != DYS_VIEW_A4C) {
+                st = dys_fail(ctx, DYS_ERR_PARSE,
+                              "%s:%d:%d: ROI colours in an %s file: the default "
+                              "colour map is the 4-chamber layout; expected --map "
+                              "(COLOUR=segment,...) for this view", names[i],
+                              where[i].header_line, where[i].default_map_col,
+                              dys_view_name(rec->view));
+                break;
+            }
+        }
         if (rec->view == DYS_VIEW_UNKNOWN) {
             st = dys_fail(ctx, DYS_ERR_PARSE,
                           "%s:1:1: cannot tell which view this file holds: "
@@ -856,6 +900,19 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
     if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
         dys_strlist_add(&s->warnings, &s->n_warnings,
                         "velocity_unit ignored: the study holds strain (%%)");
+    /* A file without a view whose segments all belong to one view (an
+     * A4C export naming basSept, basLat, ...) is that view. */
+    for (size_t i = 0; i < s->n_rec; i++) {
+        dys_view v = DYS_VIEW_UNKNOWN;
+        int one = 1;
+        for (int k = 0; k < DYS_N_SEGMENTS && one; k++)
+            if (s->rec[i].seg[k]) {
+                one = v == DYS_VIEW_UNKNOWN || v == dys_segment_view(k);
+                v = dys_segment_view(k);
+            }
+        if (s->rec[i].view == DYS_VIEW_UNKNOWN && one)
+            s->rec[i].view = v;
+    }
     qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
 
     int seen[DYS_N_SEGMENTS];

@@ -7,6 +7,10 @@
 
 #include "internal.h"
 
+/* Precision for echoing n bytes of input in a message ("%.*s"): at most
+ * 40, so a long cell cannot push the rest of the message out. */
+#define DYS_SNIP(n) ((int)((n) > 40 ? 40 : (n)))
+
 /* Lower-case s[0..len) with '_' '-' and space folded to one '_' and no
  * leading or trailing '_'; returns the length written to out. */
 size_t dys_normalise_name(const char *s, size_t len, char *out, size_t cap);
@@ -44,6 +48,9 @@ typedef struct dys_reader {
      * that appears in two view files can be pointed at in both. */
     int header_line;
     int seg_col[DYS_N_SEGMENTS];
+    /* Column of the first ROI colour mapped with the default 4-chamber
+     * layout (no --map), 0 if none: such a file is an A4C view. */
+    int default_map_col;
 } dys_reader;
 
 /* Apply one "key: value" metadata line (FORMAT.md table): known keys are

@@ -76,7 +76,7 @@
  *   hr_bpm, NYHA in Roman numerals and view aliases (4CH, AP2, ...).
  *   Metadata numbers always use a decimal point.  DIR/truth.csv holds one
  *   row per study (Ts from QRS onset, 4 decimals); it is committed after
- *   the studies.  Every file is written atomically (dys_afile).
+ *   the studies.  Every file is written atomically (dys_outfile).
  *
  * Determinism
  *   Study i depends only on (seed, i, params): each study draws from its own
@@ -688,8 +688,8 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
     const char *eol = f->crlf ? "\r\n" : "\n";
     const char *const *keys = key_name[f->keys];
 
-    dys_afile af;
-    dys_status rc = dys_afile_open(ctx, &af, sf->path);
+    dys_outfile af;
+    dys_status rc = dys_outfile_open(ctx, &af, sf->path);
     if (rc != DYS_OK)
         return rc;
     FILE *fp = af.f;
@@ -755,7 +755,7 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
         }
         fputs(eol, fp);
     }
-    return dys_afile_commit(ctx, &af);
+    return dys_outfile_commit(ctx, &af);
 }
 
 static char *join_path(const char *dir, const char *name)
@@ -774,8 +774,8 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
     char *truth_path = join_path(dir, "truth.csv");
     if (!truth_path)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    dys_afile truth;
-    dys_status rc = dys_afile_open(ctx, &truth, truth_path);
+    dys_outfile truth;
+    dys_status rc = dys_outfile_open(ctx, &truth, truth_path);
     free(truth_path);
     if (rc != DYS_OK)
         return rc;
@@ -786,7 +786,7 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
 
     syn_study *st = malloc(sizeof *st);
     if (!st) {
-        dys_afile_abort(&truth);
+        dys_outfile_abort(&truth);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
     for (int i = 0; i < p->n_studies && rc == DYS_OK; i++) {
@@ -844,10 +844,10 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
     }
     free(st);
     if (rc != DYS_OK) {
-        dys_afile_abort(&truth);
+        dys_outfile_abort(&truth);
         return rc;
     }
-    return dys_afile_commit(ctx, &truth);
+    return dys_outfile_commit(ctx, &truth);
 }
 
 /* ------------------------------------------------------------------ */

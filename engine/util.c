@@ -138,7 +138,7 @@ dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path)
     af->path = dys_strdup(path);
     af->tmp = dys_asprintf("%s.tmp.XXXXXX", path);
     if (!af->path || !af->tmp) {
-        dys_afile_abort(af);
+        dys_outfile_abort(af);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
     int fd = mkstemp(af->tmp);
@@ -147,7 +147,7 @@ dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path)
         dys_fail(ctx, DYS_ERR_IO, "%s: cannot create: %s", path, strerror(e));
         free(af->tmp);
         af->tmp = NULL;
-        dys_afile_abort(af);
+        dys_outfile_abort(af);
         return DYS_ERR_IO;
     }
     /* mkstemp makes 0600 files; results are meant to be shared. */
@@ -155,7 +155,7 @@ dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path)
     af->f = fdopen(fd, "w");
     if (!af->f) {
         close(fd);
-        dys_afile_abort(af);
+        dys_outfile_abort(af);
         return dys_fail(ctx, DYS_ERR_IO, "%s: cannot open for writing", path);
     }
     return DYS_OK;
@@ -176,7 +176,7 @@ dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af)
     }
     if (bad) {
         dys_fail(ctx, DYS_ERR_IO, "%s: cannot write: %s", af->path, strerror(e));
-        dys_afile_abort(af);
+        dys_outfile_abort(af);
         return DYS_ERR_IO;
     }
     free(af->tmp);

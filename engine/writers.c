@@ -17,10 +17,44 @@
         uselocale(prev_);                                  \
     } while (0)
 
+/* Length of the valid UTF-8 sequence at p, 0 if it is not one. */
+static int utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    int n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || (n == 3 && p[0] > 0xEF))
+        return 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    unsigned cp = p[0] & (0xFF >> (n + 1));
+    for (int i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3F);
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 (a path from another system)
+ * become U+FFFD so the output is always valid JSON. */
 static void json_str(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        int n = utf8_len(p);
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            p++;
+            continue;
+        }
+        if (n > 1) {
+            fwrite(p, 1, (size_t)n, f);
+            p += n;
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -33,6 +67,7 @@ static void json_str(FILE *f, const char *s)
             else
                 fputc(*p, f);
         }
+        p++;
     }
     fputc('"', f);
 }
@@ -273,7 +308,7 @@ static void write_text(FILE *f, const dys_result *r)
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
                 pk, note);
     }
-    fprintf(f, "\n  Index                              Value  Cut-off  Source\n");
+    fprintf(f, "\n  Index                              Value  Cut-off    Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *info = dys_index_get(i);
         char v[16] = "null", cut[24] = "-";
@@ -285,7 +320,7 @@ static void write_text(FILE *f, const dys_result *r)
             snprintf(cut, sizeof cut, "%s%g%s", info->cutoff_on_abs ? "|x|>=" : ">=",
                      info->cutoff, above ? " *" : "");
         }
-        fprintf(f, "  %-33s %7s  %-9s %s\n", info->key, v, cut,
+        fprintf(f, "  %-33s %7s  %-10s %s\n", info->key, v, cut,
                 info->cutoff_source ? info->cutoff_source : "");
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);

@@ -150,6 +150,8 @@ typedef struct dys_recording {
     double avc_file_ms;   /* AVC on this file's own axis (EchoPAC "ES
                              Time"), NAN when not given */
     double frame_rate_hz; /* declared frame rate, NAN when not given */
+    double cycle_ms;      /* one cardiac cycle as marked by the export
+                             (EchoPAC left/right markers), NAN if not */
     char **extra_columns; /* columns read but outside the 12 (GLOBAL,
                              apical segments), for dys_study info */
     size_t n_extra_columns;
@@ -304,7 +306,7 @@ typedef struct dys_result {
     char *source;
     dys_segment_result seg[DYS_N_SEGMENTS];
     double index[DYS_N_INDICES];     /* NAN when it cannot be computed */
-    char index_reason[DYS_N_INDICES][160];
+    char index_reason[DYS_N_INDICES][400];
     int n_segments;                  /* segments with status ok */
     double avo_ms, avc_ms;           /* ejection window from QRS onset */
     dys_provenance events_source;

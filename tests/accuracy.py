@@ -32,7 +32,7 @@ A targeted configuration in which no segment was measured also fails.  Other
 configurations are reported only.
 
 usage: python3 tests/accuracy.py --dyssync build/cli/dyssync [--peer PATH]
-                                 [--out FILE] [--n N]
+                                 [--no-peer] [--out FILE] [--n N]
 Prints a Markdown table on stdout (and writes it to FILE with --out); progress and
 notes go to stderr.  Exit status: 0 targets met, 1 a target missed, 2 could not run.
 Python 3 standard library only.
@@ -277,6 +277,8 @@ def main():
     ap.add_argument("--peer", default=DEFAULT_PEER,
                     help="reference peer script (default: %s beside the repository)"
                     % DEFAULT_PEER)
+    ap.add_argument("--no-peer", action="store_true",
+                    help="do not run the peer (the test suite checks the engine only)")
     ap.add_argument("--out", help="also write the Markdown table to this file")
     ap.add_argument("--n", type=int, default=100, help="studies per configuration (100)")
     args = ap.parse_args()
@@ -292,8 +294,11 @@ def main():
         peer = os.path.normpath(os.path.join(repo, DEFAULT_PEER))
     else:
         peer = os.path.abspath(args.peer)
-    have_peer = os.path.isfile(peer) and os.access("/usr/bin/python3", os.X_OK)
-    if have_peer:
+    have_peer = (not args.no_peer and os.path.isfile(peer)
+                 and os.access("/usr/bin/python3", os.X_OK))
+    if args.no_peer:
+        peer_note = "Peer: not run (--no-peer)."
+    elif have_peer:
         peer_note = "Peer: `%s` (NumPy/SciPy reference) on the same files." % args.peer
     else:
         peer_note = "Peer: not run (`%s` or /usr/bin/python3 not found)." % args.peer

@@ -40,7 +40,7 @@ static dys_study *make_study(curve_fn f, void *arg, double t_end, double avo, do
     dys_recording *r = s->rec;
     r->source = dys_strdup("memory");
     r->format = dys_strdup("csv");
-    r->avc_file_ms = r->frame_rate_hz = NAN;
+    r->avc_file_ms = r->frame_rate_hz = r->cycle_ms = NAN;
     r->n = (size_t)(t_end / 10.0);
     r->t_ms = malloc(r->n * sizeof *r->t_ms);
     for (size_t i = 0; i < r->n; i++)
@@ -270,7 +270,7 @@ START_TEST(view_reference_shift_invariance)
             r->view = (dys_view)(v + 1);
             r->source = dys_asprintf("view%d", v);
             r->format = dys_strdup("csv");
-            r->avc_file_ms = r->frame_rate_hz = NAN;
+            r->avc_file_ms = r->frame_rate_hz = r->cycle_ms = NAN;
             r->n = one->n;
             double shift = pass == 1 && v == 1 ? 137.25 : 0.0;
             r->t_ms = malloc(r->n * sizeof(double));

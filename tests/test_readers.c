@@ -234,7 +234,8 @@ START_TEST(t_separator)
     ck_assert_int_eq(n_segs(r), 2);
     ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_INFEROSEPTAL], 2);
     ck_assert_int_eq(r->seg_line[DYS_SEG_MID_ANTEROLATERAL], 3);
-    ck_assert_int_eq(r->view, DYS_VIEW_UNKNOWN);
+    /* only A4C segments: the file is taken as that view */
+    ck_assert_int_eq(r->view, DYS_VIEW_A4C);
     ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
 }
 END_TEST
@@ -698,6 +699,35 @@ START_TEST(t_meta_number_with_unit)
     ck_assert_double_eq(st->rec[0].frame_rate_hz, 150);
     ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 1);
     ck_assert_double_eq(st->rec[0].qrs_onsets_ms[0], 20);
+}
+END_TEST
+
+/* hr_bpm and rr_ms are one quantity: agreeing (to rounding) is fine. */
+START_TEST(t_meta_hr_and_rr_agree)
+{
+    const dys_study *st = read_ok(
+        wfile("m.csv", "# hr_bpm: 72\n# rr_ms: 833\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq(st->hr_bpm, 72);
+    st = read_ok(
+        wfile("n.csv", "# rr_ms: 800\n# hr_bpm: 75\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq_tol(st->hr_bpm, 75, 1e-12);
+}
+END_TEST
+
+START_TEST(t_dir_hr_rr_disagree)
+{
+    const char *d = subdir("s");
+    const char *a2 =
+        wfile_in(d, "a2c.csv", "# hr_bpm: 60\ntime_ms,seg1\n0,1\n10,2\n20,3\n");
+    const char *a4 =
+        wfile_in(d, "a4c.csv", "# rr_ms: 800\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "heart rate");
+    char *here = dys_asprintf("%s:1:10:", a4);
+    char *there = dys_asprintf("%s:1", a2);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    ck_assert_msg(strstr(msg, there) != NULL, "no %s in: %s", there, msg);
+    free(here);
+    free(there);
 }
 END_TEST
 
@@ -1388,9 +1418,10 @@ START_TEST(t_echopac_trace_kinds)
     ck_assert_str_eq(r->extra_columns[0], "apSept");
     ck_assert_double_eq(r->frame_rate_hz, 250);
     ck_assert(isnan(r->avc_file_ms));
-    /* named columns need no map: no warning, no assumed view */
+    /* named columns need no map: no warning; the view follows from the
+     * segments, all A4C ones */
     ck_assert(!has_warning(st, "default"));
-    ck_assert_int_eq(r->view, DYS_VIEW_UNKNOWN);
+    ck_assert_int_eq(r->view, DYS_VIEW_A4C);
 }
 END_TEST
 
@@ -1503,6 +1534,31 @@ START_TEST(t_dir_mixed_colour_export)
     ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
     ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
     ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+}
+END_TEST
+
+/* The default colour map is the 4-chamber layout: a colour export whose
+ * name says it is another view needs --map. */
+START_TEST(t_dir_colour_export_other_view)
+{
+    const char *d = subdir("s");
+    const char *f = echopac_file(d, "2ch_strain.txt", ep_head_strain, ep_colour_header,
+                                 ep_colour_rows);
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "--map");
+    char *here = dys_asprintf("%s:4:21:", f);
+    ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
+    free(here);
+    /* with a map it is read as the A2C view its name says */
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    ck_assert_int_eq(dys_read_options_parse_map(
+                         g_ctx, &o,
+                         "YELLOW=basal_inferior,CYAN=mid_inferior,GREEN=none,"
+                         "MAGENTA=none,BLUE=mid_anterior,RED=basal_anterior"),
+                     DYS_OK);
+    const dys_study *st = read_ok_opt(d, &o);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A2C);
+    ck_assert_int_eq(n_segs(&st->rec[0]), 4);
 }
 END_TEST
 
@@ -1699,6 +1755,8 @@ static const refusal meta_refusals[] = {
      ":2:11:", ":1"},
     {"hr disagrees in one file", "# hr_bpm: 70\n# HR-bpm: 75\n", 0, DYS_ERR_PARSE,
      ":2:11:", "disagrees"},
+    {"rr disagrees with hr", "# hr_bpm: 70\n# rr_ms: 1000\n", 0, DYS_ERR_PARSE,
+     ":2:10:", "heart rate"},
     {"empty key", "#: value\n", 0, DYS_ERR_PARSE, ":1:2:", "key"},
     /* out of range */
     {"lvef_pct: 150", "# lvef_pct: 150\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
@@ -1835,6 +1893,34 @@ START_TEST(t_large_file)
     ck_assert_double_eq(st->rec[0].t_ms[rows - 1], (double)(rows - 1) * 2);
     ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][rows - 1],
                         (double)((rows - 1) % 97) + 0.5);
+}
+END_TEST
+
+/* A huge cell is echoed in part only: the message still says what was
+ * expected (messages are bounded by the context's buffer). */
+START_TEST(t_long_cell_message)
+{
+    size_t n = 3000;
+    char *big = malloc(n + 1);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    char *text = dys_asprintf("time_ms,seg1,%s\n0,1,2\n", big);
+    read_fail(wfile("c.csv", text), DYS_ERR_PARSE, ":1:14:", "unknown column");
+    free(text);
+    text = dys_asprintf("time_ms,seg1\n0,%s\n", big);
+    read_fail(wfile("v.csv", text), DYS_ERR_PARSE, ":2:3:", "not a number");
+    free(text);
+    text = dys_asprintf("Local Traces %s in %%\nTime (s) basSept\n0 1\n", big);
+    read_fail(wfile("e.txt", text), DYS_ERR_UNSUPPORTED, ":1:14:", "not supported");
+    free(text);
+    text = dys_asprintf("# study_id: %s\n# study_id: y\ntime_ms,seg1\n0,1\n", big);
+    read_fail(wfile("m.csv", text), DYS_ERR_PARSE, ":2:13:", "disagrees");
+    free(text);
+    text = dys_asprintf("# qrs_onsets_ms: 1 %s\ntime_ms,seg1\n0,1\n", big);
+    read_fail(wfile("q.csv", text), DYS_ERR_PARSE, ":1:20:", "not a time");
+    free(text);
+    free(big);
 }
 END_TEST
 
@@ -1988,6 +2074,7 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_meta_all_keys);
     tcase_add_test(t, t_meta_number_with_unit);
     tcase_add_test(t, t_meta_rr_to_hr);
+    tcase_add_test(t, t_meta_hr_and_rr_agree);
     tcase_add_loop_test(t, t_meta_nyha, 0, N_ELEMS(nyha_values));
     tcase_add_loop_test(t, t_meta_lbbb, 0, N_ELEMS(lbbb_values));
     tcase_add_loop_test(t, t_meta_trace, 0, N_ELEMS(trace_values));
@@ -2011,6 +2098,7 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_dir_segment_in_unusual_view);
     tcase_add_test(t, t_dir_segment_twice);
     tcase_add_test(t, t_dir_study_key_disagrees);
+    tcase_add_test(t, t_dir_hr_rr_disagree);
     tcase_add_loop_test(t, t_dir_study_keys_disagree_table, 0, N_ELEMS(disagreements));
     tcase_add_test(t, t_dir_file_without_view);
     tcase_add_test(t, t_dir_empty);
@@ -2035,6 +2123,7 @@ static Suite *readers_suite(void)
     tcase_add_loop_test(t, t_echopac_unsupported_kind, 0, N_ELEMS(ep_unsupported));
     tcase_add_test(t, t_dir_mixed_echopac_csv);
     tcase_add_test(t, t_dir_mixed_colour_export);
+    tcase_add_test(t, t_dir_colour_export_other_view);
     tcase_add_test(t, t_dir_mixed_unit_disagrees);
     tcase_add_test(t, t_dir_mixed_trace_disagrees);
 
@@ -2049,6 +2138,7 @@ static Suite *readers_suite(void)
 
     t = tc(s, "api");
     tcase_add_test(t, t_large_file);
+    tcase_add_test(t, t_long_cell_message);
     tcase_add_test(t, t_null_arguments);
     tcase_add_test(t, t_error_cleared_on_success);
     tcase_add_test(t, t_read_twice_same);

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Regenerate the bundled studies in testdata/ from `dyssync synth`.
+
+The studies are synthetic (known truth, no patient data) but written the way
+real exports arrive: a comma CSV, a view directory with semicolons, decimal
+commas and mm/s, a European single file with gaps and no valve events, and
+GE EchoPAC "Local Traces" exports (velocity, and strain for `dyssync info`).
+
+usage: python3 testdata/make_testdata.py [--dyssync build/cli/dyssync]
+Then review the outputs and refresh testdata/expected/ (tests/cli_test.sh
+--update does that).
+"""
+import argparse
+import csv
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def retitle(text, study_id):
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.lower().startswith("# study") and ":" in line:
+            eol = "\r\n" if line.endswith("\r\n") else "\n"
+            line = line.split(":")[0] + ": " + study_id + eol
+        out.append(line)
+    return "".join(out)
+
+
+def read_plain(path):
+    """Metadata dict and rows of a comma CSV written by synth (plain format)."""
+    meta, rows = {}, []
+    with open(path, encoding="utf-8-sig") as f:
+        for line in f:
+            if line.startswith("#"):
+                k, _, v = line[1:].partition(":")
+                meta[k.strip()] = v.strip()
+            else:
+                rows.append(line.strip().split(","))
+    return meta, rows
+
+
+def ecg(t_ms, rr):
+    """A plausible ECG shape in display units (QRS at 0, T wave at 300 ms)."""
+    t = t_ms % rr
+    return (120 + 90 * math.exp(-0.5 * ((t - 40) / 12) ** 2)
+            - 30 * math.exp(-0.5 * ((t - 70) / 10) ** 2)
+            + 25 * math.exp(-0.5 * ((t - 300) / 45) ** 2))
+
+
+def echopac(meta, rows, kind, unit, values):
+    """Write an EchoPAC Local Traces export from plain synth rows."""
+    head = rows[0]
+    col = {n: i for i, n in enumerate(head)}
+    names = [("basSept", "basal_inferoseptal"), ("midSept", "mid_inferoseptal"),
+             ("midLat", "mid_anterolateral"), ("basLat", "basal_anterolateral")]
+    rr = 60000.0 / float(meta["hr_bpm"])
+    data = [r for r in rows[1:] if float(r[0]) >= 0]
+    lines = ["Local Traces %s in %s" % (kind, unit),
+             "Number of Frames %d" % len(data),
+             "FR= %s Left Marker Time=%.6f Right Marker Time=%.6f ES Time=%.6f"
+             % (meta["frame_rate_hz"], 0.0, rr / 1000.0, float(meta["avc_ms"]) / 1000.0),
+             "Time (s)  " + "  ".join("%16s" % n for n, _ in names) + "  apSept  GLOBAL  ECG : "]
+    for r in data:
+        t = float(r[0])
+        vals = [values(float(r[col[c]]), t) for _, c in names]
+        glob = sum(vals) / len(vals)
+        lines.append("%g        " % (t / 1000.0) + "    ".join("%.7g" % v for v in vals)
+                     + "    %.7g    %.7g    %d" % (0.8 * glob, glob, round(ecg(t, rr))))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dyssync", default=os.path.join(HERE, "..", "build", "cli", "dyssync"))
+    a = ap.parse_args()
+    studies, info = os.path.join(HERE, "studies"), os.path.join(HERE, "info")
+    with tempfile.TemporaryDirectory() as tmp:
+        varied, plain = os.path.join(tmp, "v"), os.path.join(tmp, "p")
+        subprocess.run([a.dyssync, "synth", "-o", varied, "-n", "4", "--seed", "31",
+                        "--noise", "0.15", "--fps", "120", "--views", "2", "--vary-format"],
+                       check=True)
+        subprocess.run([a.dyssync, "synth", "-o", plain, "-n", "4", "--seed", "31",
+                        "--noise", "0.1", "--fps", "150"], check=True)
+        shutil.rmtree(studies, ignore_errors=True)
+        os.makedirs(studies)
+        os.makedirs(info, exist_ok=True)
+
+        # 1. LBBB-like, one comma file.
+        with open(os.path.join(varied, "synth_0001.csv"), newline="") as f:
+            text = retitle(f.read(), "LBBB-01")
+        with open(os.path.join(studies, "lbbb_single.csv"), "w", newline="") as f:
+            f.write(text)
+        # 2. View directory, three views on their own beats.
+        dst = os.path.join(studies, "lbbb_views")
+        os.makedirs(dst)
+        for name in sorted(os.listdir(os.path.join(varied, "synth_0002"))):
+            with open(os.path.join(varied, "synth_0002", name), newline="",
+                      encoding="utf-8-sig") as f:
+                text = retitle(f.read(), "LBBB-02")
+            with open(os.path.join(dst, name), "w", newline="") as f:
+                f.write(text)
+        # 3. Tabs, decimal commas, m/s, gaps, valve events not measured.
+        with open(os.path.join(varied, "synth_0003.csv"), newline="",
+                  encoding="utf-8-sig") as f:
+            lines = retitle(f.read(), "EU-03").splitlines(keepends=True)
+        text = "".join(l for l in lines
+                       if not l.lower().startswith(("# avo", "# avc")))
+        # blank three samples of the fourth column (a dropped-out ROI)
+        rows = text.splitlines(keepends=True)
+        hdr = next(i for i, r in enumerate(rows) if not r.startswith("#"))
+        sep = "\t" if "\t" in rows[hdr] else (";" if ";" in rows[hdr] else ",")
+        for i in range(hdr + 20, hdr + 23):
+            eol = "\r\n" if rows[i].endswith("\r\n") else "\n"
+            cells = rows[i].rstrip("\r\n").split(sep)
+            cells[3] = ""
+            rows[i] = sep.join(cells) + eol
+        with open(os.path.join(studies, "eu_tab_decimal_comma.csv"), "w", newline="") as f:
+            f.write("".join(rows))
+        # 4. EchoPAC velocity export of an A4C view.
+        meta, rows = read_plain(os.path.join(plain, "synth_0004.csv"))
+        with open(os.path.join(studies, "echopac_a4c_velocity.txt"), "w", newline="") as f:
+            f.write(echopac(meta, rows, "V", "cm/s", lambda v, t: v))
+        # 5. EchoPAC strain export (read and shown by info; not analysed).
+        meta, rows = read_plain(os.path.join(plain, "synth_0003.csv"))
+
+        def strain(v, t):
+            # a shortening curve shaped like the velocity (%), for display
+            return -0.12 * v * (1 + t / 400.0)
+        with open(os.path.join(info, "echopac_a4c_strain.txt"), "w", newline="") as f:
+            f.write(echopac(meta, rows, "SL", "%", strain))
+        shutil.copy(os.path.join(varied, "truth.csv"), os.path.join(HERE, "truth_varied.csv"))
+        shutil.copy(os.path.join(plain, "truth.csv"), os.path.join(HERE, "truth_plain.csv"))
+
+
+if __name__ == "__main__":
+    main()

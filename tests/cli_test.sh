@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# CLI tests of dyssync, in TAP: golden outputs on the bundled studies,
+# exit codes, error messages that name file:line:column, atomic -o,
+# output independent of -j, synth determinism.
+#
+# usage: tests/cli_test.sh DYSSYNC SOURCE_ROOT [--update]
+#   --update rewrites testdata/expected/ from the current binary (review the
+#   diff before committing it).
+set -u
+dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$2" || exit 2
+update=${3:-}
+tmp=$(mktemp -d /tmp/dyssync_cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
+}
+check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
+
+# golden NAME EXPECTED_EXIT CMD...: stdout must equal testdata/expected/NAME
+golden() {
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ "$update" = --update ]; then
+        cp "$tmp/out" "testdata/expected/$name"
+    fi
+    if [ $rc != "$want" ]; then
+        not_ok "$name: exit $rc, expected $want" "$(cat "$tmp/err")"
+    elif ! diff -u "testdata/expected/$name" "$tmp/out" >"$tmp/diff"; then
+        not_ok "$name: output differs from testdata/expected/$name" "$(head -40 "$tmp/diff")"
+    else
+        ok "$name matches testdata/expected/$name"
+    fi
+}
+
+studies=(testdata/studies/echopac_a4c_velocity.txt testdata/studies/eu_tab_decimal_comma.csv
+         testdata/studies/lbbb_single.csv testdata/studies/lbbb_views)
+
+golden analyze.txt 0 "$dys" analyze "${studies[@]}"
+golden analyze.jsonl 0 "$dys" analyze --format json "${studies[@]}"
+golden analyze.csv 0 "$dys" analyze --format csv "${studies[@]}"
+golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.txt
+golden analyze_population_first.jsonl 0 "$dys" analyze --format json --sd population \
+    --peak first testdata/studies/lbbb_single.csv
+
+# Every JSON line parses and holds the contract's keys.
+python3 - "$tmp/out" <<'PY' 2>"$tmp/err"
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert {"study_id", "segments", "indices", "events", "warnings"} <= set(o)
+    assert [s["aha"] for s in o["segments"]] == list(range(1, 13))
+    for k in ("ts_sd_12_ms", "ts_diff_12_ms", "ts_sd_6_basal_ms", "ts_diff_6_basal_ms",
+              "septal_lateral_delay_ms", "anteroseptal_posterior_delay_ms",
+              "basal_4seg_max_delay_ms", "opposing_wall_max_delay_ms", "n_segments"):
+        assert k in o["indices"], k
+    assert o["events"]["source"] in ("given", "estimated")
+PY
+check $? "JSON output follows the FORMAT.md contract" "$(cat "$tmp/err")"
+
+# The output does not depend on the number of threads.
+"$dys" analyze --format json -j 1 "${studies[@]}" >"$tmp/j1"
+"$dys" analyze --format json -j 2 "${studies[@]}" "${studies[@]}" >"$tmp/j2"
+cat "$tmp/j1" "$tmp/j1" | cmp -s - "$tmp/j2"
+check $? "-j 1 and -j 2 give the same bytes"
+
+# -o writes the same bytes atomically and leaves no temporary file.
+"$dys" analyze --format csv -o "$tmp/res.csv" "${studies[@]}" >"$tmp/stdout"
+cmp -s "$tmp/res.csv" testdata/expected/analyze.csv && [ ! -s "$tmp/stdout" ] &&
+    [ -z "$(ls "$tmp" | grep '\.tmp\.')" ]
+check $? "-o FILE writes the report atomically"
+
+# A bad study is named with file:line:column; the others are still reported.
+printf '# avo_ms: 90\n# avc_ms: 400\ntime_ms,basal_septal,basal_lateral\n0,1,2\n10,1,x2\n20,1,2\n' >"$tmp/bad.csv"
+"$dys" analyze --format csv testdata/studies/lbbb_single.csv "$tmp/bad.csv" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "bad.csv:5:6: 'x2' is not a number" "$tmp/err" &&
+    grep -q '^LBBB-01,' "$tmp/out" && grep -q '1 of 2 studies could not be analysed' "$tmp/err"
+check $? "bad cell: exit 1, file:line:col, other studies still reported" "rc=$rc $(cat "$tmp/err")"
+
+printf 'time_ms,basal_septal,apex_thing\n0,1,2\n' >"$tmp/badcol.csv"
+"$dys" analyze "$tmp/badcol.csv" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "badcol.csv:1:22: unknown column 'apex_thing'" "$tmp/err"
+check $? "unknown column named with its position" "rc=$rc $(cat "$tmp/err")"
+
+"$dys" analyze /nonexistent/study.csv >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "/nonexistent/study.csv: No such file" "$tmp/err"
+check $? "missing file: exit 1 with the path" "rc=$rc $(cat "$tmp/err")"
+
+"$dys" analyze testdata/info/echopac_a4c_strain.txt >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "strain" "$tmp/err"
+check $? "strain study: read, but not analysed, with a clear message" "rc=$rc"
+
+# Usage errors exit 2.
+for args in "analyze" "analyze --format xml x.csv" "analyze --lowpass fast x.csv" \
+    "analyze --peak biggest x.csv" "analyze --min-segments 13 x.csv" "frobnicate" \
+    "synth" "synth -o $tmp/s --fps 5" "info"; do
+    # shellcheck disable=SC2086
+    "$dys" $args >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ $rc = 2 ] && grep -q "dyssync" "$tmp/err"
+    check $? "usage error exits 2: dyssync $args" "rc=$rc $(cat "$tmp/err")"
+done
+
+"$dys" --version | grep -q '^dyssync [0-9]'
+check $? "--version"
+"$dys" help analyze | grep -q -- '--lowpass HZ|auto|off'
+check $? "help analyze documents the options"
+
+# synth: the same seed writes the same bytes; truth.csv lists every study.
+"$dys" synth -o "$tmp/s1" -n 6 --seed 5 --views 2 --vary-format --noise 0.1 &&
+    "$dys" synth -o "$tmp/s2" -n 6 --seed 5 --views 2 --vary-format --noise 0.1 &&
+    diff -r "$tmp/s1" "$tmp/s2" >/dev/null && [ "$(wc -l <"$tmp/s1/truth.csv")" = 7 ]
+check $? "synth is deterministic"
+
+# --avo/--avc override the metadata; --lowpass off leaves clean data alone.
+"$dys" analyze --format json --avo 100 --avc 380 testdata/studies/lbbb_single.csv |
+    grep -q '"avo_ms": 100.0, "avc_ms": 380.0, "source": "given", "method": "--avo, --avc"'
+check $? "--avo/--avc override the study's events"
+
+echo "1..$n"
+[ $failed = 0 ]
