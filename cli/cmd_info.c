@@ -47,7 +47,6 @@ static void show_clock(const dys_recording *r)
 
 static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
 {
-    const char *unit = s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s";
     printf("  [%zu] %s  %s  (%s)\n", i + 1, dys_view_name(r->view), r->source, r->format);
     show_clock(r);
     if (r->ecg_mv) {
@@ -66,6 +65,9 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
     } else {
         printf("    QRS onset: not given (t = 0 is taken)\n");
     }
+    if (isfinite(r->cycle_ms))
+        printf("    cycle marked by the export: %.0f ms (%.0f bpm)\n", r->cycle_ms,
+               60000.0 / r->cycle_ms);
     if (isfinite(r->avc_file_ms))
         printf("    ES Time (AVC): %.1f ms on this file's axis\n", r->avc_file_ms);
     printf("    %-22s %7s %9s %9s %10s\n", "segment", "missing",
@@ -96,7 +98,6 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
         printf("    %-22s %7zu %9.2f %9.2f %10.1f\n", dys_segment_name(k), miss, lo,
                hi, s->trace == DYS_TRACE_STRAIN ? tlo : thi);
     }
-    (void)unit;
     if (r->n_extra_columns) {
         printf("    other columns (not analysed):");
         for (size_t k = 0; k < r->n_extra_columns; k++)

@@ -304,9 +304,9 @@ static void write_text(FILE *f, const dys_result *r)
                                       dys_flag_name(b));
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
-        fprintf(f, "  %3d  %-21s %-6s %-13s %6s  %7s  %s\n", s + 1, name,
+        fprintf(f, "  %3d  %-21s %-6s %-13s %6s  %7s%s%s\n", s + 1, name,
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
-                pk, note);
+                pk, note[0] ? "  " : "", note);
     }
     fprintf(f, "\n  Index                              Value  Cut-off    Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
@@ -320,8 +320,10 @@ static void write_text(FILE *f, const dys_result *r)
             snprintf(cut, sizeof cut, "%s%g%s", info->cutoff_on_abs ? "|x|>=" : ">=",
                      info->cutoff, above ? " *" : "");
         }
-        fprintf(f, "  %-33s %7s  %-10s %s\n", info->key, v, cut,
-                info->cutoff_source ? info->cutoff_source : "");
+        if (info->cutoff_source)
+            fprintf(f, "  %-33s %7s  %-10s %s\n", info->key, v, cut, info->cutoff_source);
+        else
+            fprintf(f, "  %-33s %7s  %s\n", info->key, v, cut);
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
     fputs("  (* at or above the published cut-off)\n", f);
