@@ -72,25 +72,6 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
     return DYS_OK;
 }
 
-static double median_interval(const double *t, size_t n)
-{
-    double *d = malloc((n - 1) * sizeof *d);
-    if (!d)
-        return NAN;
-    for (size_t i = 0; i + 1 < n; i++)
-        d[i] = t[i + 1] - t[i];
-    /* insertion into order is fine: this runs once per recording */
-    for (size_t i = 1; i < n - 1; i++)
-        for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
-            double x = d[j];
-            d[j] = d[j - 1];
-            d[j - 1] = x;
-        }
-    double m = d[(n - 1) / 2];
-    free(d);
-    return m;
-}
-
 static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
                          dys_result *r)
 {
@@ -183,7 +164,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     double zero = 0.0;
     const double *onsets = rec->n_qrs_onsets ? rec->qrs_onsets_ms : &zero;
     size_t n_on = rec->n_qrs_onsets ? rec->n_qrs_onsets : 1;
-    double dt = median_interval(rec->t_ms, rec->n);
+    double dt = dys_median_interval(rec->t_ms, rec->n);
     double dur = rec->t_ms[rec->n - 1] - rec->t_ms[0];
     dys_result_rec *rr = &r->rec[ri];
     rr->view = rec->view;

@@ -156,6 +156,21 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double dys_median_interval(const double *t, size_t n)
+{
+    if (n < 2)
+        return NAN;
+    double *d = malloc((n - 1) * sizeof *d);
+    if (!d)
+        return NAN;
+    for (size_t i = 0; i + 1 < n; i++)
+        d[i] = t[i + 1] - t[i];
+    qsort(d, n - 1, sizeof *d, cmp_double);
+    double m = d[(n - 1) / 2];
+    free(d);
+    return m;
+}
+
 /* 7 points: 6th divided differences, which vanish on quintics.  5 points
  * (4th differences) leaked enough signal at 60 fps to switch the filter on
  * for clean curves. */

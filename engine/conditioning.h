@@ -28,6 +28,10 @@ double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
 
+/* Median interval between consecutive times (the frame period of a
+ * jittered clock); NAN when n < 2 or out of memory. */
+double dys_median_interval(const double *t, size_t n);
+
 /* White-noise SD of irregular samples, from their 6th divided
  * differences (robust: median absolute value). */
 double dys_noise_sd(const double *t, const double *v, size_t n);

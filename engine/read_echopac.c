@@ -380,16 +380,8 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                               col, DYS_SNIP(tlen), tok);
                 goto out;
             }
-            if (k == 0) {
-                if (!(x > prev_t)) {
-                    st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                                  "%s:%d:%d: time %.6g ms is not after the previous "
-                                  "row's %.6g ms: expected strictly increasing "
-                                  "times", r->path, t->line, col, x, prev_t);
-                    goto out;
-                }
-                prev_t = x;
-            }
+            if (k == 0 && (st = dys_next_time(r, t->line, col, x, &prev_t)) != DYS_OK)
+                goto out;
             if (kinds[k] != C_EXTRA && dys_column_push(&data[k], x) != DYS_OK) {
                 st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
                 goto out;

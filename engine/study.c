@@ -306,6 +306,18 @@ dys_status dys_column_push(dys_column *c, double x)
     return DYS_OK;
 }
 
+dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
+                         double *prev_ms)
+{
+    if (!(t_ms > *prev_ms))
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: time %.6g ms is not after the previous row's "
+                        "%.6g ms: expected strictly increasing times", r->path,
+                        line, col, t_ms, *prev_ms);
+    *prev_ms = t_ms;
+    return DYS_OK;
+}
+
 /* ---- metadata ----------------------------------------------------------- */
 
 enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT };

@@ -74,6 +74,10 @@ typedef struct dys_column {
 } dys_column;
 dys_status dys_column_push(dys_column *c, double x);
 
+/* A row's time: refused unless after *prev_ms, which it then becomes. */
+dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
+                         double *prev_ms);
+
 /* Readers: fill r->rec (already zeroed) from the text. */
 dys_status dys_read_csv(dys_reader *r, dys_text *t);
 dys_status dys_read_echopac(dys_reader *r, dys_text *t);

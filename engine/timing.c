@@ -33,12 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
                           const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
@@ -73,16 +67,11 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         goto out;
     }
     /* Uniform grid at the median frame interval, for the DCT filter. */
-    double *dts = malloc((m - 1) * sizeof *dts);
-    if (!dts) {
+    double dt = dys_median_interval(x, m);
+    if (isnan(dt)) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i + 1 < m; i++)
-        dts[i] = x[i + 1] - x[i];
-    qsort(dts, m - 1, sizeof *dts, cmp_double);
-    double dt = dts[(m - 1) / 2];
-    free(dts);
     dys_spline raw;
     if ((st = dys_spline_init(&raw, x, y, m)) != DYS_OK)
         goto out;
