@@ -80,6 +80,7 @@ int cmd_analyze(int argc, char **argv)
         {"min-segments", required_argument, NULL, 'm'},
         {"low-amplitude", required_argument, NULL, 'A'},
         {"max-gap", required_argument, NULL, 'g'},
+        {"ectopic-rr", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
         {NULL, 0, NULL, 0}};
@@ -202,6 +203,13 @@ int cmd_analyze(int argc, char **argv)
                 goto done;
             }
             p.max_gap_ms = x;
+            break;
+        case 'E':
+            if (cli_double(optarg, &x) || !(x > 0 && x < 1)) {
+                rc = cli_usage("analyze", "--ectopic-rr takes a fraction in (0, 1)");
+                goto done;
+            }
+            p.ectopic_rr_frac = x;
             break;
         case 'h':
             rc = cli_help("analyze");

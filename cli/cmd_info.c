@@ -45,6 +45,42 @@ static void show_clock(const dys_recording *r)
     free(d);
 }
 
+/* The beats the analysis would use, and why others are left out. */
+static void show_beats(const dys_recording *r)
+{
+    dys_params p;
+    dys_params_defaults(&p);
+    dys_ctx *ctx = dys_ctx_new();
+    dys_beat_list bl;
+    if (!ctx || dys_recording_beats(ctx, r, &p, &bl) != DYS_OK) {
+        printf("    beats: none found: %s\n", ctx ? dys_ctx_error(ctx) : "out of memory");
+        dys_ctx_free(ctx);
+        return;
+    }
+    size_t used = 0;
+    for (size_t b = 0; b < bl.n; b++)
+        used += bl.beat[b].accepted != 0;
+    printf("    beats: %zu QRS onset%s %s, %zu kept", bl.n, bl.n == 1 ? "" : "s",
+           bl.source == DYS_ONSET_GIVEN      ? "given"
+           : bl.source == DYS_ONSET_DETECTED ? "detected on the ECG"
+                                             : "assumed at t = 0", used);
+    if (isfinite(bl.hr_bpm))
+        printf(", heart rate %.0f bpm", bl.hr_bpm);
+    if (bl.ecg_inverted)
+        printf(", ECG inverted");
+    putchar('\n');
+    for (size_t b = 0; b < bl.n; b++) {
+        printf("      %2zu  QRS onset %8.1f ms", b + 1, bl.beat[b].onset_ms);
+        if (isfinite(bl.beat[b].rr_ms))
+            printf("  RR %6.0f ms", bl.beat[b].rr_ms);
+        else
+            printf("  %12s", "");
+        printf("  %s\n", bl.beat[b].accepted ? "kept" : bl.beat[b].why);
+    }
+    dys_beat_list_free(&bl);
+    dys_ctx_free(ctx);
+}
+
 static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
 {
     printf("  [%zu] %s  %s  (%s)\n", i + 1, dys_view_name(r->view), r->source, r->format);
@@ -57,14 +93,7 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
     } else {
         printf("    ECG: no\n");
     }
-    if (r->n_qrs_onsets) {
-        printf("    QRS onsets given (ms):");
-        for (size_t k = 0; k < r->n_qrs_onsets; k++)
-            printf(" %.1f", r->qrs_onsets_ms[k]);
-        putchar('\n');
-    } else {
-        printf("    QRS onset: not given (t = 0 is taken)\n");
-    }
+    show_beats(r);
     if (isfinite(r->cycle_ms))
         printf("    cycle marked by the export: %.0f ms (%.0f bpm)\n", r->cycle_ms,
                60000.0 / r->cycle_ms);

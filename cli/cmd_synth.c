@@ -17,6 +17,11 @@ int cmd_synth(int argc, char **argv)
         {"jitter", required_argument, NULL, 'J'},
         {"views", required_argument, NULL, 'v'},
         {"vary-format", no_argument, NULL, 'V'},
+        {"beats", required_argument, NULL, 'b'},
+        {"ecg", no_argument, NULL, 'E'},
+        {"rr-sd", required_argument, NULL, 'R'},
+        {"ectopic", required_argument, NULL, 'X'},
+        {"no-qrs-metadata", no_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     dys_synth_params sp;
@@ -63,6 +68,27 @@ int cmd_synth(int argc, char **argv)
         case 'V':
             sp.vary_format = 1;
             break;
+        case 'b':
+            if (cli_long(optarg, 1, 100, &v))
+                return cli_usage("synth", "--beats takes a number of complete beats (1..100)");
+            sp.beats = (int)v;
+            break;
+        case 'E':
+            sp.ecg = 1;
+            break;
+        case 'R':
+            if (cli_double(optarg, &x) || x < 0 || x > 0.15)
+                return cli_usage("synth", "--rr-sd takes a fraction of the RR, 0..0.15");
+            sp.rr_sd_frac = x;
+            break;
+        case 'X':
+            if (cli_double(optarg, &x) || x < 0 || x > 0.5)
+                return cli_usage("synth", "--ectopic takes a probability per beat, 0..0.5");
+            sp.ectopic_prob = x;
+            break;
+        case 'Q':
+            sp.qrs_metadata = 0;
+            break;
         case 'h':
             return cli_help("synth");
         default:
@@ -73,6 +99,9 @@ int cmd_synth(int argc, char **argv)
         return cli_usage("synth", "-o DIR is required");
     if (optind < argc)
         return cli_usage("synth", "unexpected argument '%s'", argv[optind]);
+    if (!sp.qrs_metadata && !sp.ecg)
+        return cli_usage("synth", "--no-qrs-metadata needs --ecg (the onsets must come "
+                                  "from somewhere)");
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create directory: %s", dir, strerror(errno));
         return EXIT_SOME_FAILED;

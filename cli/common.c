@@ -99,6 +99,8 @@ static const char help_analyze[] =
     "\n"
     "Measure Ts per segment and the dyssynchrony indices.  A STUDY is a file\n"
     "(FORMAT.md CSV or a GE EchoPAC text export) or a directory of view files.\n"
+    "Each recording is referred to its own QRS onsets: given in the metadata,\n"
+    "else detected on its ECG column, else t = 0 (one beat).\n"
     "\n"
     "  --format text|json|csv  output: readable report (default), one JSON\n"
     "                          object per line, or CSV with a header\n"
@@ -116,6 +118,8 @@ static const char help_analyze[] =
     "  --low-amplitude CM_S    peaks below this are LOW_AMPLITUDE (default 1.0)\n"
     "  --max-gap MS            longest gap of missing samples bridged inside the\n"
     "                          ejection window (default 40)\n"
+    "  --ectopic-rr F          reject beats whose preceding RR departs from the\n"
+    "                          median by more than F (default 0.20)\n"
     "  --map COLOUR=SEG,...    segment of each ROI colour in EchoPAC exports\n"
     "                          (default: YELLOW=basal_inferoseptal,\n"
     "                          CYAN=mid_inferoseptal, BLUE=mid_anterolateral,\n"
@@ -140,6 +144,8 @@ static const char help_synth[] =
     "\n"
     "Write synthetic tissue-Doppler studies with known truth (DIR/truth.csv):\n"
     "isovolumic spike, S', post-systolic wave, E', A', noise, jittered clock.\n"
+    "With --beats N > 1 or --ecg: several beats with RR variability and ectopic\n"
+    "beats, an optional ECG, and DIR/truth_beats.csv (onsets, RR, per-beat Ts).\n"
     "\n"
     "  -o, --output DIR   directory to write (created if missing)\n"
     "  -n N               number of studies (default 10)\n"
@@ -149,7 +155,16 @@ static const char help_synth[] =
     "  --jitter F         frame clock jitter, fraction of a frame (default 0.1)\n"
     "  --views 0|1|2      0 single files (default), 1 view directories, 2 mixed\n"
     "  --vary-format      rotate separators, decimal comma, units, aliases,\n"
-    "                     BOM and CRLF to exercise readers\n";
+    "                     BOM and CRLF to exercise readers\n"
+    "  --beats N          complete beats per recording, 1..100 (default 1: one\n"
+    "                     beat from QRS onset); each view its own heartbeats\n"
+    "  --ecg              write an ECG column (mV): P, QRS (narrow, or wide and\n"
+    "                     notched with LBBB), T, noise, baseline wander\n"
+    "  --rr-sd F          RR variability, SD as a fraction of the RR (default 0.03)\n"
+    "  --ectopic P        probability that a beat is a premature ectopic beat,\n"
+    "                     0..0.5 (default 0.05)\n"
+    "  --no-qrs-metadata  leave out the true QRS onsets (qrs_onsets_ms,\n"
+    "                     qrs_onset_ms): they must come from the ECG (needs --ecg)\n";
 
 int cli_help(const char *cmd)
 {

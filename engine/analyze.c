@@ -11,11 +11,17 @@
  *     LVET = 415.5 - 1.65 HR   (AVO to AVC)
  * These are normal-subject values; heart failure lengthens PEP and
  * shortens LVET, so estimated events are marked and warned about.
- * Reference.  Each recording is referred to its own QRS onsets: the given
- * qrs_onsets_ms / qrs_onset_ms, else t = 0 as the onset of a single beat.
- * With several onsets, Ts is measured in every beat whose ejection window
- * the recording covers and averaged; the beat-to-beat SD is reported.
+ * Reference.  Each recording is referred to its own QRS onsets (beats.c):
+ * the given qrs_onsets_ms / qrs_onset_ms, else those detected on its ECG
+ * (ecg.c), else t = 0 as the onset of a single beat; views come from
+ * different heartbeats, so a per-view offset never inflates the Ts spread.
+ * Ectopic, post-ectopic and incomplete beats, and beats whose ejection
+ * window the recording does not cover, are rejected with a reason.  Ts is
+ * measured in every accepted beat and averaged per segment, with the
+ * beat-to-beat SD; a view whose heart rate differs from the study's by more
+ * than 10 % is flagged.
  */
+#include "ecg.h"
 #include "indices.h"
 #include "timing.h"
 
@@ -36,6 +42,7 @@ void dys_params_defaults(dys_params *p)
     p->avc_ms = NAN;
     p->low_amplitude_cm_s = 1.0;
     p->max_gap_ms = 40.0;
+    p->ectopic_rr_frac = 0.20;
 }
 
 void dys_result_free(dys_result *r)
@@ -44,8 +51,10 @@ void dys_result_free(dys_result *r)
         return;
     free(r->study_id);
     free(r->source);
-    for (size_t i = 0; r->rec && i < r->n_rec; i++)
+    for (size_t i = 0; r->rec && i < r->n_rec; i++) {
         free(r->rec[i].source);
+        dys_beat_list_free(&r->rec[i].beats);
+    }
     free(r->rec);
     for (size_t i = 0; r->meta && i < r->n_meta; i++) {
         free(r->meta[i].key);
@@ -67,6 +76,8 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
         p->min_segments_6 > 6)
         return dys_fail(ctx, DYS_ERR_INVALID,
                         "minimum segments must be 2..12 (of 12) and 2..6 (of 6)");
+    if (!(p->ectopic_rr_frac > 0 && p->ectopic_rr_frac < 1))
+        return dys_fail(ctx, DYS_ERR_INVALID, "ectopic RR fraction must be in (0, 1)");
     if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
         return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
     return DYS_OK;
@@ -95,12 +106,11 @@ static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
     if (estimated) {
         double hr = s->hr_bpm;
         const char *hr_how = "hr_bpm";
-        for (size_t i = 0; isnan(hr) && i < s->n_rec; i++)
-            if (s->rec[i].n_qrs_onsets >= 2) {
-                const dys_recording *rec = &s->rec[i];
-                hr = 60000.0 * (double)(rec->n_qrs_onsets - 1) /
-                     (rec->qrs_onsets_ms[rec->n_qrs_onsets - 1] - rec->qrs_onsets_ms[0]);
-                hr_how = "the given QRS onsets";
+        for (size_t i = 0; isnan(hr) && i < r->n_rec; i++)
+            if (isfinite(r->rec[i].beats.hr_bpm)) {
+                hr = r->rec[i].beats.hr_bpm;
+                hr_how = r->rec[i].beats.source == DYS_ONSET_GIVEN
+                             ? "the given QRS onsets" : "the QRS complexes on the ECG";
             }
         for (size_t i = 0; isnan(hr) && i < s->n_rec; i++)
             if (isfinite(s->rec[i].cycle_ms)) {
@@ -156,42 +166,116 @@ static dys_status copy_warnings(dys_result *r, char **w, size_t n)
     return DYS_OK;
 }
 
-/* Ts of every segment of one recording. */
+/* The beats of every recording, before the events (a detected RR can
+ * give the heart rate the event estimate needs). */
+static dys_status find_beats(dys_ctx *ctx, const dys_study *s, const dys_params *p,
+                             dys_result *r)
+{
+    for (size_t i = 0; i < s->n_rec; i++) {
+        const dys_recording *rec = &s->rec[i];
+        dys_result_rec *rr = &r->rec[i];
+        rr->view = rec->view;
+        rr->frame_interval_ms = dys_median_interval(rec->t_ms, rec->n);
+        if (!(rr->source = dys_strdup(rec->source)))
+            return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        dys_status st = dys_recording_beats(ctx, rec, p, &rr->beats);
+        if (st != DYS_OK)
+            return st;
+    }
+    /* Views come from different heartbeats: say when their rates differ. */
+    double ref = s->hr_bpm;
+    const char *ref_how = "hr_bpm";
+    if (isnan(ref)) {
+        double h[64];
+        size_t nh = 0;
+        for (size_t i = 0; i < r->n_rec && nh < 64; i++)
+            if (isfinite(r->rec[i].beats.hr_bpm))
+                h[nh++] = r->rec[i].beats.hr_bpm;
+        for (size_t a = 1; a < nh; a++) /* median of a few values */
+            for (size_t b = a; b > 0 && h[b - 1] > h[b]; b--) {
+                double x = h[b];
+                h[b] = h[b - 1];
+                h[b - 1] = x;
+            }
+        ref = nh ? (nh % 2 ? h[nh / 2] : 0.5 * (h[nh / 2 - 1] + h[nh / 2])) : NAN;
+        ref_how = "the median of the views";
+    }
+    for (size_t i = 0; isfinite(ref) && i < r->n_rec; i++) {
+        double h = r->rec[i].beats.hr_bpm;
+        if (isfinite(h) && fabs(h - ref) > 0.10 * ref)
+            dys_strlist_add(&r->warnings, &r->n_warnings,
+                            "%s: heart rate %.0f bpm differs by %.0f %% from the "
+                            "study's %.0f bpm (%s): Ts depends on heart rate",
+                            r->rec[i].source, h, 100.0 * fabs(h - ref) / ref, ref,
+                            ref_how);
+    }
+    return DYS_OK;
+}
+
+/* Ts of every segment of one recording, over its accepted beats. */
 static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                                     const dys_params *p, dys_result *r)
 {
     const dys_recording *rec = &s->rec[ri];
-    double zero = 0.0;
-    const double *onsets = rec->n_qrs_onsets ? rec->qrs_onsets_ms : &zero;
-    size_t n_on = rec->n_qrs_onsets ? rec->n_qrs_onsets : 1;
-    double dt = dys_median_interval(rec->t_ms, rec->n);
+    dys_beat_list *bl = &r->rec[ri].beats;
+    double dt = r->rec[ri].frame_interval_ms;
     double dur = rec->t_ms[rec->n - 1] - rec->t_ms[0];
-    dys_result_rec *rr = &r->rec[ri];
-    rr->view = rec->view;
-    rr->qrs_onset_ms = onsets[0];
-    rr->n_onsets_given = (int)rec->n_qrs_onsets;
-    rr->frame_interval_ms = dt;
-    if (!(rr->source = dys_strdup(rec->source)))
-        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     if (dt > 1000.0 / 95.0) /* "below ~100 fps" */
         dys_strlist_add(&r->warnings, &r->n_warnings,
                         "%s: frame rate %.0f fps is below the 100 fps advised for "
                         "longitudinal tissue Doppler", rec->source, 1000.0 / dt);
-    if (!rec->n_qrs_onsets) {
+    if (bl->source == DYS_ONSET_ASSUMED) {
         double rr = isnan(s->hr_bpm) ? 1000.0 : 60000.0 / s->hr_bpm;
         if (dur > 1.5 * rr)
             dys_strlist_add(&r->warnings, &r->n_warnings,
-                            "%s: %.0f ms long (about %.1f beats) but no QRS onsets "
-                            "given: t = 0 is taken as the QRS onset of a single "
-                            "beat; give qrs_onsets_ms to analyse every beat",
+                            "%s: %.0f ms long (about %.1f beats) but without QRS "
+                            "onsets or ECG: t = 0 is taken as the QRS onset of a "
+                            "single beat; give qrs_onsets_ms to analyse every beat",
                             rec->source, dur, dur / rr);
     }
-    enum { MAX_BEATS = 64 };
-    size_t nb = n_on < MAX_BEATS ? n_on : MAX_BEATS;
-    double win_lo[MAX_BEATS], win_hi[MAX_BEATS];
-    for (size_t b = 0; b < nb; b++) {
-        win_lo[b] = onsets[b] + r->avo_ms;
-        win_hi[b] = onsets[b] + r->avc_ms;
+    if (bl->source == DYS_ONSET_DETECTED && bl->ecg_inverted)
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "%s: the ECG's QRS is mainly negative (inverted lead?)",
+                        rec->source);
+    /* Beats whose ejection window lies outside the recording. */
+    for (size_t b = 0; b < bl->n; b++) {
+        dys_beat *bt = &bl->beat[b];
+        double a = bt->onset_ms + r->avo_ms, e = bt->onset_ms + r->avc_ms;
+        if (bt->accepted && (a < rec->t_ms[0] || e > rec->t_ms[rec->n - 1])) {
+            bt->accepted = 0;
+            snprintf(bt->why, sizeof bt->why,
+                     "the recording (%.0f..%.0f ms) does not cover this beat's "
+                     "ejection window (%.0f..%.0f ms)", rec->t_ms[0],
+                     rec->t_ms[rec->n - 1], a, e);
+        }
+    }
+    enum { MAX_BEATS = 128 }; /* more are not measured (a warning says) */
+    double onsets[MAX_BEATS], win_lo[MAX_BEATS], win_hi[MAX_BEATS];
+    size_t nb = 0;
+    const char *no_beat = NULL;
+    for (size_t b = 0; b < bl->n && nb < MAX_BEATS; b++) {
+        if (!bl->beat[b].accepted) {
+            if (!no_beat)
+                no_beat = bl->beat[b].why;
+            continue;
+        }
+        onsets[nb] = bl->beat[b].onset_ms;
+        win_lo[nb] = onsets[nb] + r->avo_ms;
+        win_hi[nb] = onsets[nb] + r->avc_ms;
+        nb++;
+    }
+    if (nb == MAX_BEATS)
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "%s: only the first %d accepted beats are measured",
+                        rec->source, MAX_BEATS);
+    if (nb == 0) {
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            if (rec->seg[k]) {
+                r->seg[k].rec = (int)ri;
+                snprintf(r->seg[k].reason, sizeof r->seg[k].reason,
+                         "no beat to measure: %s", no_beat ? no_beat : "none found");
+            }
+        return DYS_OK;
     }
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         if (!rec->seg[k])
@@ -317,7 +401,9 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         dys_result_free(r);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
-    st = events(ctx, s, params, r);
+    st = find_beats(ctx, s, params, r);
+    if (st == DYS_OK)
+        st = events(ctx, s, params, r);
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
         st = measure_recording(ctx, s, i, params, r);
     if (st != DYS_OK) {

@@ -164,11 +164,6 @@ dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
     return DYS_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 double dys_median_interval(const double *t, size_t n)
 {
@@ -179,7 +174,7 @@ double dys_median_interval(const double *t, size_t n)
         return NAN;
     for (size_t i = 0; i + 1 < n; i++)
         d[i] = t[i + 1] - t[i];
-    qsort(d, n - 1, sizeof *d, cmp_double);
+    qsort(d, n - 1, sizeof *d, dys_cmp_double);
     double m = d[(n - 1) / 2];
     free(d);
     return m;
@@ -190,13 +185,29 @@ double dys_median_interval(const double *t, size_t n)
  * for clean curves. */
 #define DD_POINTS 7
 
-double dys_noise_sd(const double *t, const double *v, size_t n)
+/* Quantile q of |Z|, Z standard normal: erf(x / sqrt 2) = q, solved by
+ * bisection (C11 has erf but no inverse). */
+static double abs_normal_quantile(double q)
+{
+    double lo = 0, hi = 10;
+    for (int i = 0; i < 64; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (erf(mid / M_SQRT2) < q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+double dys_noise_sd_q(const double *t, const double *v, size_t n,
+                      double gap_ms, double q)
 {
     /* 6th divided differences vanish on quintics, so over 7 consecutive
      * samples of a smooth curve they hold almost only noise.  Scaled by the
-     * root sum of squares of their weights they have the noise's SD;
-     * the median of |z| / 0.6745 is robust to the few places (the
-     * isovolumic spike) where the curve is not locally cubic. */
+     * root sum of squares of their weights they have the noise's SD; a
+     * low quantile of |z| is robust to the few places (the isovolumic
+     * spike, a QRS) where the curve is not locally smooth. */
     if (n < DD_POINTS)
         return 0;
     double *z = malloc((n - DD_POINTS + 1) * sizeof *z);
@@ -204,6 +215,12 @@ double dys_noise_sd(const double *t, const double *v, size_t n)
         return NAN;
     size_t m = 0;
     for (size_t i = 0; i + DD_POINTS <= n; i++) {
+        int gap = 0;
+        for (size_t a = i; a + 1 < i + DD_POINTS; a++)
+            if (t[a + 1] - t[a] > gap_ms)
+                gap = 1;
+        if (gap)
+            continue;
         double dd = 0, w2 = 0;
         for (size_t a = i; a < i + DD_POINTS; a++) {
             double w = 1;
@@ -216,10 +233,17 @@ double dys_noise_sd(const double *t, const double *v, size_t n)
         }
         z[m++] = fabs(dd) / sqrt(w2);
     }
-    qsort(z, m, sizeof *z, cmp_double);
-    double med = m % 2 ? z[m / 2] : 0.5 * (z[m / 2 - 1] + z[m / 2]);
+    double zq = m ? dys_quantile(z, m, q) : 0;
     free(z);
-    return med / 0.6744897501960817;
+    if (!isfinite(zq))
+        return m ? NAN : 0;
+    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
+    return zq / abs_normal_quantile(q);
+}
+
+double dys_noise_sd(const double *t, const double *v, size_t n)
+{
+    return dys_noise_sd_q(t, v, n, INFINITY, 0.5);
 }
 
 dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,

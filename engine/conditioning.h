@@ -35,6 +35,10 @@ double dys_median_interval(const double *t, size_t n);
 /* White-noise SD of irregular samples, from their 6th divided
  * differences (robust: median absolute value). */
 double dys_noise_sd(const double *t, const double *v, size_t n);
+/* The same from the q-quantile of |z| (q = 0.5 or 0.2), skipping windows
+ * that span a gap longer than gap_ms. */
+double dys_noise_sd_q(const double *t, const double *v, size_t n,
+                      double gap_ms, double q);
 
 /* Choose a cut-off from the data: the one minimising Stein's unbiased
  * estimate of the filtered curve's squared error over the samples that lie

@@ -43,6 +43,13 @@ dys_status dys_strlist_add(char ***list, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void dys_strlist_free(char **list, size_t n);
 
+/* qsort comparison of doubles (ascending). */
+int dys_cmp_double(const void *a, const void *b);
+/* q-quantile (0..1, linear between order statistics) of the finite
+ * values of v[0..n), from a sorted copy; NAN when there are none or out
+ * of memory.  q = 0.5 is the median. */
+double dys_quantile(const double *v, size_t n, double q);
+
 /* Overflow-checked allocation of n * size bytes (NULL on overflow). */
 void *dys_calloc(size_t n, size_t size);
 

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,4 +195,31 @@ void dys_outfile_abort(dys_outfile *af)
     free(af->tmp);
     free(af->path);
     memset(af, 0, sizeof *af);
+}
+
+int dys_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double dys_quantile(const double *v, size_t n, double q)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return NAN;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            c[m++] = v[i];
+    double r = NAN;
+    if (m) {
+        qsort(c, m, sizeof *c, dys_cmp_double);
+        double pos = q * (double)(m - 1);
+        size_t k = (size_t)pos;
+        double f = pos - (double)k;
+        r = k + 1 < m ? c[k] * (1 - f) + c[k + 1] * f : c[k];
+    }
+    free(c);
+    return r;
 }

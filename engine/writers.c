@@ -164,12 +164,26 @@ static void write_json(FILE *f, const dys_result *r)
         const dys_result_rec *q = &r->rec[i];
         fprintf(f, "%s{\"view\": \"%s\", \"file\": ", i ? ", " : "", dys_view_name(q->view));
         json_str(f, q->source);
-        fputs(", \"qrs_onset_ms\": ", f);
-        json_num(f, q->qrs_onset_ms, 1);
-        fprintf(f, ", \"qrs_onset_source\": \"%s\", \"frame_interval_ms\": ",
-                q->n_onsets_given ? "given" : "t=0");
+        fprintf(f, ", \"qrs_onset_source\": \"%s\", \"hr_bpm\": ",
+                dys_onset_source_name(q->beats.source));
+        json_num(f, q->beats.hr_bpm, 1);
+        fputs(", \"frame_interval_ms\": ", f);
         json_num(f, q->frame_interval_ms, 3);
-        fputc('}', f);
+        fputs(", \"beats\": [", f);
+        for (size_t b = 0; b < q->beats.n; b++) {
+            const dys_beat *bt = &q->beats.beat[b];
+            fputs(b ? ", {\"qrs_onset_ms\": " : "{\"qrs_onset_ms\": ", f);
+            json_num(f, bt->onset_ms, 1);
+            fputs(", \"rr_ms\": ", f);
+            json_num(f, bt->rr_ms, 1);
+            fprintf(f, ", \"accepted\": %s, \"reason\": ", bt->accepted ? "true" : "false");
+            if (bt->why[0])
+                json_str(f, bt->why);
+            else
+                fputs("null", f);
+            fputc('}', f);
+        }
+        fputs("]}", f);
     }
     char lp[32];
     fprintf(f, "], \"parameters\": {\"lowpass\": \"%s\", \"peak\": \"%s\", ",
@@ -178,10 +192,11 @@ static void write_json(FILE *f, const dys_result *r)
     if (r->params.peak == DYS_PEAK_FIRST)
         fprintf(f, "\"first_peak_fraction\": %g, ", r->params.first_peak_fraction);
     fprintf(f, "\"sd\": \"%s\", \"min_segments_12\": %d, \"min_segments_6\": %d, "
-               "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g}, \"metadata\": {",
+               "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g, \"ectopic_rr_frac\": %g}, "
+               "\"metadata\": {",
             r->params.sd == DYS_SD_SAMPLE ? "sample" : "population",
             r->params.min_segments_12, r->params.min_segments_6,
-            r->params.low_amplitude_cm_s, r->params.max_gap_ms);
+            r->params.low_amplitude_cm_s, r->params.max_gap_ms, r->params.ectopic_rr_frac);
     for (size_t i = 0, n = 0; i < r->n_meta; i++) {
         if (!study_level(r->meta[i].key))
             continue;
@@ -281,20 +296,42 @@ static void write_text(FILE *f, const dys_result *r)
     fprintf(f, "Study %s  (%s)\n", r->study_id, r->source);
     fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
             r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
-    fprintf(f, "Options: low-pass %s, peak %s, SD %s\n\n",
+    fprintf(f, "Options: low-pass %s, peak %s, SD %s\n",
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",
             r->params.sd == DYS_SD_SAMPLE ? "sample (n-1)" : "population (n)");
-    fputs("  AHA  Segment               View   Status         Ts ms  S' cm/s  Note\n", f);
+    for (size_t i = 0; i < r->n_rec; i++) {
+        const dys_beat_list *bl = &r->rec[i].beats;
+        size_t used = 0;
+        for (size_t b = 0; b < bl->n; b++)
+            used += bl->beat[b].accepted != 0;
+        if (r->rec[i].view != DYS_VIEW_UNKNOWN)
+            fprintf(f, "Beats: %s %s: ", dys_view_name(r->rec[i].view), r->rec[i].source);
+        else
+            fprintf(f, "Beats: ");
+        fprintf(f, "%zu QRS onset%s %s, %zu analysed", bl->n, bl->n == 1 ? "" : "s",
+                bl->source == DYS_ONSET_GIVEN ? "given" : bl->source == DYS_ONSET_DETECTED
+                ? "detected on the ECG" : "assumed at t = 0", used);
+        if (isfinite(bl->hr_bpm))
+            fprintf(f, ", heart rate %.0f bpm", bl->hr_bpm);
+        fputc('\n', f);
+        for (size_t b = 0; b < bl->n; b++)
+            if (!bl->beat[b].accepted)
+                fprintf(f, "  beat %zu (QRS onset %.0f ms) not analysed: %s\n", b + 1,
+                        bl->beat[b].onset_ms, bl->beat[b].why);
+    }
+    fputs("\n  AHA  Segment               View   Status         Ts ms  SD ms  S' cm/s  Note\n", f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
-        char name[32], ts[16] = "-", pk[16] = "-", note[200] = "";
+        char name[32], ts[16] = "-", sd[16] = "-", pk[16] = "-", note[200] = "";
         snprintf(name, sizeof name, "%s", dys_segment_name(s));
         for (char *c = name; *c; c++)
             if (*c == '_')
                 *c = ' ';
         if (g->status != DYS_SEG_MISSING && isfinite(g->ts_ms))
             snprintf(ts, sizeof ts, "%.1f", g->ts_ms);
+        if (g->status != DYS_SEG_MISSING && isfinite(g->ts_beat_sd_ms))
+            snprintf(sd, sizeof sd, "%.1f", g->ts_beat_sd_ms);
         if (g->status != DYS_SEG_MISSING && isfinite(g->peak_cm_s))
             snprintf(pk, sizeof pk, "%.2f", g->peak_cm_s);
         size_t n = 0;
@@ -304,9 +341,9 @@ static void write_text(FILE *f, const dys_result *r)
                                       dys_flag_name(b));
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
-        fprintf(f, "  %3d  %-21s %-6s %-13s %6s  %7s%s%s\n", s + 1, name,
+        fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %7s%s%s\n", s + 1, name,
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
-                pk, note[0] ? "  " : "", note);
+                sd, pk, note[0] ? "  " : "", note);
     }
     fprintf(f, "\n  Index                              Value  Cut-off    Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {

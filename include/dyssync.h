@@ -232,9 +232,44 @@ typedef struct dys_params {
     double low_amplitude_cm_s; /* peak below this: LOW_AMPLITUDE, 1.0 */
     double max_gap_ms;        /* longer gaps of missing samples inside the
                                  ejection window make a segment missing */
+    double ectopic_rr_frac;   /* beats whose RR (before or after) departs
+                                 from the median by more than this fraction
+                                 are rejected as ectopic; default 0.20 */
 } dys_params;
 
 DYS_API void dys_params_defaults(dys_params *p);
+
+/* ------------------------------------------------------------------ */
+/* Beats                                                                */
+
+/* Where a recording's QRS onsets came from. */
+typedef enum dys_onset_source {
+    DYS_ONSET_ASSUMED = 0, /* no ECG, none given: t = 0, a single beat */
+    DYS_ONSET_GIVEN,       /* qrs_onsets_ms / qrs_onset_ms metadata   */
+    DYS_ONSET_DETECTED     /* found on the ECG column                  */
+} dys_onset_source;
+
+typedef struct dys_beat {
+    double onset_ms;  /* QRS onset on the recording's own time axis */
+    double rr_ms;     /* to the next QRS onset; NAN for the last beat */
+    int accepted;     /* analysed */
+    char why[128];    /* why it was not, "" when accepted */
+} dys_beat;
+
+typedef struct dys_beat_list {
+    dys_beat *beat;
+    size_t n;
+    dys_onset_source source;
+    double hr_bpm;    /* 60000 / median RR of the recording, NAN if unknown */
+    int ecg_inverted; /* DETECTED: the QRS's main deflection is negative */
+} dys_beat_list;
+
+/* The beats of one recording: QRS onsets given, else detected on the ECG,
+ * else t = 0; then the rules that reject ectopic and incomplete beats. */
+DYS_API dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
+                                       const dys_params *p, dys_beat_list *out);
+DYS_API void dys_beat_list_free(dys_beat_list *b);
+DYS_API const char *dys_onset_source_name(dys_onset_source s);
 
 /* ------------------------------------------------------------------ */
 /* Results                                                              */
@@ -296,8 +331,7 @@ DYS_API const dys_index_info *dys_index_get(int index);
 typedef struct dys_result_rec {
     dys_view view;
     char *source;
-    double qrs_onset_ms;      /* reference of the first beat (file axis) */
-    int n_onsets_given;       /* 0: t = 0 was taken as the QRS onset */
+    dys_beat_list beats;      /* every beat found, accepted or not */
     double frame_interval_ms; /* median interval between frames */
 } dys_result_rec;
 
@@ -369,10 +403,28 @@ typedef struct dys_synth_params {
                              cm/s; 1: rotate through every accepted
                              separator, decimal comma, unit, alias, BOM and
                              CRLF so that readers are exercised */
+    /* Several beats and ECG (issue 3).  The defaults (beats 1, ecg 0) give
+     * the single-beat output above, byte for byte.  With beats > 1 or ecg 1
+     * DIR/truth_beats.csv is written too (one row per complete beat and
+     * file); engine/synth.c documents the model. */
+    int beats;            /* complete beats per recording, 1..100 (default
+                             1: one beat from QRS onset, as before); N > 1:
+                             a little of the previous beat, N complete
+                             beats and part of the next one */
+    int ecg;              /* 1: write an `ecg` column in mV (default 0) */
+    double rr_sd_frac;    /* beat-to-beat RR SD, fraction of the RR,
+                             0..0.15 (default 0.03; used when beats > 1) */
+    double ectopic_prob;  /* probability that a beat is a premature ectopic
+                             beat, 0..0.5 (default 0.05; beats > 1) */
+    int qrs_metadata;     /* 1 (default): write the true QRS onsets
+                             (qrs_onsets_ms / qrs_onset_ms); 0: omit them
+                             so that they must come from the ECG (needs
+                             ecg 1) */
 } dys_synth_params;
 
 DYS_API void dys_synth_params_defaults(dys_synth_params *p);
-/* Write n_studies studies and DIR/truth.csv into an existing directory. */
+/* Write n_studies studies and DIR/truth.csv (and, with several beats or an
+ * ECG, DIR/truth_beats.csv) into a directory, created if missing. */
 DYS_API dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p,
                            const char *dir);
 

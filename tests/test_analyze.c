@@ -249,7 +249,58 @@ START_TEST(beats_from_given_onsets)
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].ts_beat_sd_ms, 4.0, 0.3);
     }
-    ck_assert_double_eq(r->rec[0].qrs_onset_ms, 100);
+    ck_assert_int_eq(r->rec[0].beats.source, DYS_ONSET_GIVEN);
+    ck_assert_uint_eq(r->rec[0].beats.n, 3);
+    ck_assert_double_eq(r->rec[0].beats.beat[0].onset_ms, 100);
+    ck_assert_double_eq_tol(r->rec[0].beats.hr_bpm, 75.0, 1e-9);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* Five beats; the fourth comes early (a premature beat) and its S' is
+ * 60 ms late: the ectopic and the post-ectopic beat must be rejected. */
+static const double ectopic_onsets[6] = {100, 900, 1700, 2300, 3300, 4100};
+
+static double with_ectopic(double t, int k, void *arg)
+{
+    (void)arg;
+    double v = 0;
+    for (int b = 0; b < 6; b++) {
+        double tau = 30, late = b == 3 ? 60.0 : 0.0;
+        v += s_wave(t, ectopic_onsets[b] + 200 + 10 * k + late - 2 * tau, tau, 5.0);
+    }
+    return v;
+}
+
+START_TEST(ectopic_beats_rejected)
+{
+    dys_study *s = make_study(with_ectopic, NULL, 4800, 90, 420);
+    dys_recording *rec = s->rec;
+    rec->n_qrs_onsets = 6;
+    rec->qrs_onsets_ms = malloc(6 * sizeof(double));
+    memcpy(rec->qrs_onsets_ms, ectopic_onsets, sizeof ectopic_onsets);
+    dys_result *r = run(s, NULL);
+    const dys_beat_list *bl = &r->rec[0].beats;
+    ck_assert_uint_eq(bl->n, 6);
+    /* RR: 800 800 600 1000 800; median 800 */
+    ck_assert(bl->beat[0].accepted && bl->beat[1].accepted && bl->beat[2].accepted);
+    ck_assert(!bl->beat[3].accepted); /* premature: 600 ms after the previous */
+    ck_assert_ptr_nonnull(strstr(bl->beat[3].why, "ectopic"));
+    ck_assert(!bl->beat[4].accepted); /* after the compensatory pause */
+    ck_assert(bl->beat[5].accepted);  /* 690 ms of recording left, RR 800: >= 80 % */
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].n_beats, 4);
+        ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5); /* not +60/6 */
+    }
+    dys_result_free(r);
+    /* a looser rule keeps the premature beat and shifts the mean */
+    dys_params p;
+    dys_params_defaults(&p);
+    p.ectopic_rr_frac = 0.5;
+    r = run(s, &p);
+    ck_assert_int_eq(r->seg[0].n_beats, 6);
+    ck_assert_double_eq_tol(r->seg[0].ts_ms, 210, 0.5);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -382,6 +433,7 @@ static Suite *suite(void)
     tcase_add_test(tc, first_peak_policy);
     tcase_add_test(tc, events_override_and_estimate);
     tcase_add_test(tc, beats_from_given_onsets);
+    tcase_add_test(tc, ectopic_beats_rejected);
     tcase_add_test(tc, view_reference_shift_invariance);
     tcase_add_test(tc, strain_is_not_analysed);
     tcase_add_test(tc, synthetic_truth_noise_free);

@@ -209,9 +209,12 @@ typedef struct rec {
     int bom, crlf, dec_comma, seconds;
     int ncol;            /* segment columns */
     int seg[MAXCOL];     /* segment of each column */
+    int ecg_cell;        /* data cell after the time holding the ECG, or -1 */
+    char ecg_name[32];
     size_t n;            /* rows */
     double *t_ms;        /* file time axis */
     double *v[MAXCOL];   /* cm/s */
+    double *ecg;         /* mV, when there is an ECG column */
 } rec;
 
 static void normalise(const char *s, size_t len, char *out, size_t cap)
@@ -277,6 +280,7 @@ static double parse_num(const char *s, size_t len, int dec_comma)
 static void rec_free(rec *r)
 {
     free(r->t_ms);
+    free(r->ecg);
     for (int c = 0; c < MAXCOL; c++)
         free(r->v[c]);
     memset(r, 0, sizeof *r);
@@ -285,6 +289,7 @@ static void rec_free(rec *r)
 static void rec_read(const char *path, rec *r)
 {
     memset(r, 0, sizeof *r);
+    r->ecg_cell = -1;
     size_t len;
     char *buf = slurp(path, &len);
     ck_assert_msg(buf != NULL, "%s: cannot read", path);
@@ -333,7 +338,15 @@ static void rec_read(const char *path, rec *r)
             ck_assert_msg(r->seconds || strcmp(low, "time_ms") == 0 ||
                               strcmp(low, "t_ms") == 0 || strcmp(low, "time_(ms)") == 0,
                           "%s: time column '%s'", path, tok);
-            while ((tok = strtok_r(NULL, seps, &save)) != NULL) {
+            for (int cell = 0; (tok = strtok_r(NULL, seps, &save)) != NULL; cell++) {
+                char nm[64];
+                normalise(tok, strcspn(tok, "(["), nm, sizeof nm);
+                if (strcmp(nm, "ecg") == 0 || strcmp(nm, "ecg_mv") == 0) {
+                    ck_assert_msg(r->ecg_cell < 0, "%s: two ECG columns", path);
+                    r->ecg_cell = cell;
+                    xsnprintf(r->ecg_name, sizeof r->ecg_name, "%s", tok);
+                    continue;
+                }
                 ck_assert_int_lt(r->ncol, MAXCOL);
                 int s = seg_from_name(tok);
                 ck_assert_msg(s >= 0, "%s: unknown column '%s'", path, tok);
@@ -358,19 +371,26 @@ static void rec_read(const char *path, rec *r)
                     r->v[c] = realloc(r->v[c], cap * sizeof(double));
                     ck_assert_ptr_nonnull(r->v[c]);
                 }
+                if (r->ecg_cell >= 0) {
+                    r->ecg = realloc(r->ecg, cap * sizeof(double));
+                    ck_assert_ptr_nonnull(r->ecg);
+                }
             }
             const char *q = p, *end = p + ll;
-            for (int c = -1; c < r->ncol; c++) {
+            int ncell = r->ncol + (r->ecg_cell >= 0);
+            for (int cell = -1, c = 0; cell < ncell; cell++) {
                 const char *f = memchr(q, r->sep, (size_t)(end - q));
                 if (!f)
                     f = end;
-                ck_assert_msg(c == r->ncol - 1 ? f == end : f < end,
+                ck_assert_msg(cell == ncell - 1 ? f == end : f < end,
                               "%s: row %zu has the wrong number of cells", path, r->n + 1);
                 double x = parse_num(q, (size_t)(f - q), r->dec_comma);
-                if (c < 0)
+                if (cell < 0)
                     r->t_ms[r->n] = r->seconds ? x * 1000.0 : x;
+                else if (cell == r->ecg_cell)
+                    r->ecg[r->n] = x;
                 else
-                    r->v[c][r->n] = x * scale;
+                    r->v[c++][r->n] = x * scale;
                 q = f + 1;
             }
             r->n++;
@@ -431,6 +451,11 @@ START_TEST(test_defaults)
     ck_assert_double_eq(p.jitter_frac, 0.1);
     ck_assert_int_eq(p.views, 0);
     ck_assert_int_eq(p.vary_format, 0);
+    ck_assert_int_eq(p.beats, 1);
+    ck_assert_int_eq(p.ecg, 0);
+    ck_assert_double_eq(p.rr_sd_frac, 0.03);
+    ck_assert_double_eq(p.ectopic_prob, 0.05);
+    ck_assert_int_eq(p.qrs_metadata, 1);
 }
 END_TEST
 
@@ -514,6 +539,57 @@ START_TEST(test_determinism)
     xsnprintf(pa, sizeof pa, "%s/%s", a, rel[1]);
     xsnprintf(pc, sizeof pc, "%s/%s", c, rel[1]);
     ck_assert_msg(!same_file(pa, pc), "%s does not depend on the seed", rel[1]);
+}
+END_TEST
+
+/* FNV-1a 64 over the relative path and bytes of every file of a generated
+ * directory (truth.csv first, then the studies in order). */
+static unsigned long long hash_dir(const char *dir, int n_studies)
+{
+    static truth_row t[16];
+    ck_assert_int_le(n_studies, 16);
+    ck_assert_int_eq(read_truth(dir, t, 16), n_studies);
+    static char rel[64][64];
+    int nf = list_files(dir, t, n_studies, rel, 64);
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (int k = 0; k < nf; k++) {
+        char path[512];
+        xsnprintf(path, sizeof path, "%s/%s", dir, rel[k]);
+        size_t len;
+        char *buf = slurp(path, &len);
+        ck_assert_msg(buf != NULL, "%s: cannot read", path);
+        for (const char *c = rel[k]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+        for (size_t j = 0; j < len; j++)
+            h = (h ^ (unsigned char)buf[j]) * 0x100000001b3ULL;
+        free(buf);
+    }
+    return h;
+}
+
+START_TEST(test_default_output_unchanged)
+{
+    /* The output of the single-beat parameters is frozen: the accuracy test
+     * and the golden data depend on it.  Hashes captured before issue 3
+     * (several beats, ECG) was added.  On another libm a last written digit
+     * may differ (see synth.c, Determinism); update the constants only when
+     * the generator is meant to change. */
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 4;
+    char a[256], b[256], err[1024];
+    ck_assert_int_eq(gen("frozen_a", &p, a, sizeof a, err, sizeof err), DYS_OK);
+    unsigned long long ha = hash_dir(a, 4);
+    p.n_studies = 6;
+    p.seed = 42;
+    p.noise_cm_s = 0.2;
+    p.views = 2;
+    p.vary_format = 1;
+    ck_assert_int_eq(gen("frozen_b", &p, b, sizeof b, err, sizeof err), DYS_OK);
+    unsigned long long hb = hash_dir(b, 6);
+    ck_assert_msg(ha == 0xd2ca1d2f7645d28dULL && hb == 0x5c75e36636f08316ULL,
+                  "single-beat output changed: hashes 0x%016llx (defaults), "
+                  "0x%016llx (views 2, vary_format)", ha, hb);
 }
 END_TEST
 
@@ -856,6 +932,565 @@ START_TEST(test_locale_independent)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Several beats and the ECG (issue 3)                                  */
+
+#define MAXBEATROWS 512
+
+typedef struct beat_row {
+    char id[32], file[64];
+    int beat, ectopic;
+    double onset, rr, ts[NSEG]; /* ts NAN where the file lacks the segment */
+} beat_row;
+
+static const char beats_header[] =
+    "study_id,file,beat,qrs_onset_ms,rr_ms,ectopic,"
+    "ts_basal_anterior_ms,ts_basal_anteroseptal_ms,ts_basal_inferoseptal_ms,"
+    "ts_basal_inferior_ms,ts_basal_inferolateral_ms,ts_basal_anterolateral_ms,"
+    "ts_mid_anterior_ms,ts_mid_anteroseptal_ms,ts_mid_inferoseptal_ms,"
+    "ts_mid_inferior_ms,ts_mid_inferolateral_ms,ts_mid_anterolateral_ms";
+
+/* Parse dir/truth_beats.csv (empty cells kept, unlike strtok). */
+static int read_beats(const char *dir, beat_row *rows, int cap)
+{
+    char path[512];
+    xsnprintf(path, sizeof path, "%s/truth_beats.csv", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s: missing", path);
+    char line[4096];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    line[strcspn(line, "\n")] = '\0';
+    ck_assert_str_eq(line, beats_header);
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        ck_assert_int_lt(n, cap);
+        line[strcspn(line, "\n")] = '\0';
+        beat_row *r = &rows[n];
+        char *p = line;
+        int k = 0;
+        for (;; k++) {
+            char *comma = strchr(p, ',');
+            if (comma)
+                *comma = '\0';
+            char *end;
+            double v = NAN;
+            if (k >= 2 && *p) {
+                v = strtod(p, &end);
+                ck_assert_msg(*end == '\0', "truth_beats.csv line %d: bad number '%s'", n + 2,
+                              p);
+            }
+            switch (k) {
+            case 0: xsnprintf(r->id, sizeof r->id, "%s", p); break;
+            case 1: xsnprintf(r->file, sizeof r->file, "%s", p); break;
+            case 2: r->beat = (int)v; break;
+            case 3: r->onset = v; break;
+            case 4: r->rr = v; break;
+            case 5: r->ectopic = (int)v; break;
+            default:
+                ck_assert_int_lt(k, 6 + NSEG);
+                r->ts[k - 6] = v;
+            }
+            if (k < 6)
+                ck_assert_msg(*p, "truth_beats.csv line %d: empty field %d", n + 2, k + 1);
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        ck_assert_msg(k == 5 + NSEG, "truth_beats.csv line %d: %d fields", n + 2, k + 1);
+        ck_assert(r->ectopic == 0 || r->ectopic == 1);
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* qrs_onsets_ms of a recording (comma- or space-separated); count. */
+static int meta_onsets(const rec *r, double *on, int cap)
+{
+    const char *v = meta_get(r, "qrs_onsets_ms");
+    if (!v)
+        return 0;
+    int n = 0;
+    const char *p = v;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        char *end;
+        double x = strtod(p, &end);
+        ck_assert_msg(end != p, "qrs_onsets_ms: '%s'", v);
+        ck_assert_int_lt(n, cap);
+        on[n++] = x;
+        p = end;
+    }
+    return n;
+}
+
+/* Rows of one file, in beat order; returns the count. */
+static int rows_of(const beat_row *rows, int n, const char *file, const beat_row **out, int cap)
+{
+    int k = 0;
+    for (int j = 0; j < n; j++)
+        if (strcmp(rows[j].file, file) == 0) {
+            ck_assert_int_lt(k, cap);
+            out[k] = &rows[j];
+            ck_assert_int_eq(out[k]->beat, k + 1);
+            k++;
+        }
+    return k;
+}
+
+/* Checks shared by every several-beat recording: onsets and RR consistent
+ * with the metadata and with each other, the recording covering the
+ * complete beats and part of the beats either side, the first beat sinus,
+ * no two ectopic beats in a row, and the study's truth.csv Ts the mean of
+ * its sinus beats. */
+static void check_beats(const rec *r, const beat_row *const *b, int nb, int n_beats,
+                        const truth_row *t, int with_meta, const char *what)
+{
+    ck_assert_int_eq(nb, n_beats);
+    double on[128];
+    int n_on = meta_onsets(r, on, 128);
+    if (with_meta) {
+        ck_assert_int_eq(n_on, nb + 1);
+        for (int k = 0; k < nb; k++)
+            ck_assert_double_eq_tol(on[k], b[k]->onset, 1e-9);
+        ck_assert_double_eq_tol(on[nb], b[nb - 1]->onset + b[nb - 1]->rr, 2e-3);
+    } else {
+        ck_assert_int_eq(n_on, 0);
+    }
+    ck_assert_ptr_null(meta_get(r, "qrs_onset_ms"));
+    ck_assert_int_eq(b[0]->ectopic, 0);
+    for (int k = 0; k < nb; k++) {
+        ck_assert_msg(b[k]->rr > 300.0 && b[k]->rr < 2000.0, "%s beat %d: RR %.3f", what, k + 1,
+                      b[k]->rr);
+        if (k > 0) {
+            ck_assert_msg(b[k]->onset > b[k - 1]->onset, "%s: onsets not increasing", what);
+            ck_assert_double_eq_tol(b[k]->onset - b[k - 1]->onset, b[k - 1]->rr, 2e-3);
+            ck_assert_msg(!(b[k]->ectopic && b[k - 1]->ectopic), "%s: two ectopics in a row",
+                          what);
+        }
+        /* A premature beat: short coupling before it, long pause after. */
+        if (b[k]->ectopic) {
+            ck_assert_msg(b[k - 1]->rr < 0.85 * (60000.0 / t->hr) + 1e-9,
+                          "%s beat %d: coupling %.1f not premature", what, k + 1, b[k - 1]->rr);
+            ck_assert_msg(b[k]->rr > 60000.0 / t->hr, "%s beat %d: no compensatory pause", what,
+                          k + 1);
+        }
+    }
+    /* Incomplete beats on both sides. */
+    double end_last = b[nb - 1]->onset + b[nb - 1]->rr;
+    ck_assert_msg(r->t_ms[0] < b[0]->onset - 100.0 && r->t_ms[0] > b[0]->onset - 310.0,
+                  "%s: starts %.1f ms before the first onset", what, b[0]->onset - r->t_ms[0]);
+    ck_assert_msg(r->t_ms[r->n - 1] > end_last + 150.0 && r->t_ms[r->n - 1] < end_last + 360.0,
+                  "%s: ends %.1f ms after the last complete beat", what,
+                  r->t_ms[r->n - 1] - end_last);
+    /* Per-beat truth of the file's segments only; truth.csv = sinus mean. */
+    for (int s = 0; s < NSEG; s++) {
+        int in_file = 0;
+        for (int c = 0; c < r->ncol; c++)
+            in_file |= r->seg[c] == s;
+        double sum = 0.0;
+        int n = 0;
+        for (int k = 0; k < nb; k++) {
+            ck_assert_msg(in_file == !isnan(b[k]->ts[s]), "%s beat %d %s: Ts %s", what, k + 1,
+                          canon[s], in_file ? "missing" : "for a segment not in the file");
+            if (in_file) {
+                ck_assert(b[k]->ts[s] >= t->avo && b[k]->ts[s] <= t->avc);
+                if (!b[k]->ectopic) {
+                    sum += b[k]->ts[s];
+                    n++;
+                }
+            }
+        }
+        if (in_file)
+            ck_assert_msg(fabs(sum / n - t->ts[s]) < 1e-3, "%s %s: truth %.4f, sinus mean %.4f",
+                          what, canon[s], t->ts[s], sum / n);
+    }
+}
+
+/* Noise-free samples against the per-beat truth: in every complete beat
+ * the highest sample of each segment inside the ejection window lies
+ * within tol_ms of that beat's Ts. */
+static void check_beat_peaks(const rec *r, const beat_row *const *b, int nb,
+                             const truth_row *t, double tol_ms, const char *what)
+{
+    for (int k = 0; k < nb; k++)
+        for (int c = 0; c < r->ncol; c++) {
+            int s = r->seg[c];
+            double best = -INFINITY, tbest = NAN;
+            for (size_t j = 0; j < r->n; j++) {
+                double tt = r->t_ms[j] - b[k]->onset;
+                if (tt >= t->avo && tt <= t->avc && r->v[c][j] > best) {
+                    best = r->v[c][j];
+                    tbest = tt;
+                }
+            }
+            ck_assert_msg(fabs(tbest - b[k]->ts[s]) <= tol_ms,
+                          "%s beat %d %s: sample peak %.3f, truth %.4f", what, k + 1, canon[s],
+                          tbest, b[k]->ts[s]);
+        }
+}
+
+START_TEST(test_multibeat)
+{
+    /* Noise-free, 1000 fps, many ectopic beats. */
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 10;
+    p.beats = 5;
+    p.ectopic_prob = 0.3;
+    p.fps = 1000;
+    p.seed = 11;
+    char dir[256], err[1024];
+    ck_assert_int_eq(gen("multi", &p, dir, sizeof dir, err, sizeof err), DYS_OK);
+    static truth_row t[10];
+    ck_assert_int_eq(read_truth(dir, t, 10), 10);
+    static beat_row rows[MAXBEATROWS];
+    int nrow = read_beats(dir, rows, MAXBEATROWS);
+    ck_assert_int_eq(nrow, 10 * 5);
+    int n_ect = 0, n_sinus = 0;
+    double worst_all = 0.0, sd_sum = 0.0;
+    int sd_n = 0;
+    for (int i = 0; i < 10; i++) {
+        ck_assert_str_eq(t[i].layout, "file");
+        char path[512];
+        xsnprintf(path, sizeof path, "%s/%s", dir, t[i].path);
+        rec r;
+        rec_read(path, &r);
+        ck_assert_int_eq(r.ncol, NSEG);
+        ck_assert_int_eq(r.ecg_cell, -1);
+        const beat_row *b[16];
+        int nb = rows_of(rows, nrow, t[i].path, b, 16);
+        check_beats(&r, b, nb, 5, &t[i], 1, t[i].id);
+        check_beat_peaks(&r, b, nb, &t[i], 1.2, t[i].id);
+        for (int k = 0; k < nb; k++) {
+            n_ect += b[k]->ectopic;
+            n_sinus += !b[k]->ectopic;
+        }
+        for (int s = 0; s < NSEG; s++) {
+            /* Including the ectopic beats moves the mean. */
+            double all = 0.0, m = 0.0, ss = 0.0;
+            int ns = 0;
+            for (int k = 0; k < nb; k++) {
+                all += b[k]->ts[s] / nb;
+                if (!b[k]->ectopic) {
+                    m += b[k]->ts[s];
+                    ns++;
+                }
+            }
+            m /= ns;
+            worst_all = fmax(worst_all, fabs(all - t[i].ts[s]));
+            for (int k = 0; k < nb; k++)
+                if (!b[k]->ectopic)
+                    ss += (b[k]->ts[s] - m) * (b[k]->ts[s] - m);
+            if (ns > 2) {
+                sd_sum += sqrt(ss / (ns - 1));
+                sd_n++;
+            }
+        }
+        /* An ectopic beat's Ts are far from the sinus ones (median over
+         * segments above 10 ms). */
+        for (int k = 0; k < nb; k++) {
+            if (!b[k]->ectopic)
+                continue;
+            double d[NSEG];
+            for (int s = 0; s < NSEG; s++)
+                d[s] = fabs(b[k]->ts[s] - t[i].ts[s]);
+            int above = 0;
+            for (int s = 0; s < NSEG; s++)
+                above += d[s] > 10.0;
+            ck_assert_msg(above >= NSEG / 2, "%s beat %d: ectopic Ts close to the sinus ones",
+                          t[i].id, k + 1);
+        }
+        rec_free(&r);
+    }
+    ck_assert_msg(n_ect >= 4 && n_ect <= 20, "%d ectopic beats of 50", n_ect);
+    ck_assert_msg(worst_all > 8.0, "ectopic beats move a mean by at most %.2f ms", worst_all);
+    /* Beat-to-beat SD of the sinus beats: 2-5 ms by design. */
+    double sd = sd_sum / sd_n;
+    ck_assert_msg(sd > 1.5 && sd < 5.0, "beat-to-beat SD %.2f ms", sd);
+
+    /* The same hearts as the single beat (study-level draws unchanged). */
+    dys_synth_params q;
+    dys_synth_params_defaults(&q);
+    q.n_studies = 10;
+    q.seed = 11;
+    char one[256];
+    ck_assert_int_eq(gen("multi_one", &q, one, sizeof one, err, sizeof err), DYS_OK);
+    static truth_row t1[10];
+    ck_assert_int_eq(read_truth(one, t1, 10), 10);
+    for (int i = 0; i < 10; i++) {
+        ck_assert_double_eq(t[i].avo, t1[i].avo);
+        ck_assert_double_eq(t[i].avc, t1[i].avc);
+        ck_assert_double_eq(t[i].hr, t1[i].hr);
+        for (int s = 0; s < NSEG; s++)
+            ck_assert_msg(fabs(t[i].ts[s] - t1[i].ts[s]) < 8.0,
+                          "%s %s: %.2f ms from the single-beat truth", t[i].id, canon[s],
+                          t[i].ts[s] - t1[i].ts[s]);
+    }
+    char ptb[512];
+    xsnprintf(ptb, sizeof ptb, "%s/truth_beats.csv", one);
+    ck_assert_msg(!file_exists(ptb), "truth_beats.csv written for single beats");
+}
+END_TEST
+
+START_TEST(test_ecg_column)
+{
+    /* ECG without onset metadata, every format variant. */
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 9;
+    p.beats = 4;
+    p.ecg = 1;
+    p.qrs_metadata = 0;
+    p.vary_format = 1;
+    p.fps = 250;
+    p.noise_cm_s = 0.1;
+    p.seed = 3;
+    char dir[256], err[1024];
+    ck_assert_int_eq(gen("ecg", &p, dir, sizeof dir, err, sizeof err), DYS_OK);
+    static truth_row t[9];
+    ck_assert_int_eq(read_truth(dir, t, 9), 9);
+    static beat_row rows[MAXBEATROWS];
+    int nrow = read_beats(dir, rows, MAXBEATROWS);
+    ck_assert_int_eq(nrow, 9 * 4);
+    int names = 0, not_first = 0, clear = 0, total = 0;
+    char seen[3][32] = {"", "", ""};
+    for (int i = 0; i < 9; i++) {
+        char path[512];
+        xsnprintf(path, sizeof path, "%s/%s", dir, t[i].path);
+        rec r;
+        rec_read(path, &r);
+        ck_assert_msg(r.ecg_cell >= 0, "%s: no ECG column", path);
+        not_first += r.ecg_cell > 0;
+        int known = 0;
+        for (int k = 0; k < names; k++)
+            known |= strcmp(seen[k], r.ecg_name) == 0;
+        if (!known && names < 3)
+            xsnprintf(seen[names++], sizeof seen[0], "%s", r.ecg_name);
+        ck_assert_ptr_null(meta_get(&r, "qrs_onsets_ms"));
+        ck_assert_ptr_null(meta_get(&r, "qrs_onset_ms"));
+        const beat_row *b[16];
+        int nb = rows_of(rows, nrow, t[i].path, b, 16);
+        check_beats(&r, b, nb, 4, &t[i], 0, t[i].id);
+        for (size_t j = 0; j < r.n; j++)
+            ck_assert_msg(isfinite(r.ecg[j]) && fabs(r.ecg[j]) < 6.0, "%s: ECG %.4f mV", path,
+                          r.ecg[j]);
+        /* Every QRS stands out of its PR segment: the range over the
+         * first 120 ms from the onset against the range over the 40 ms
+         * before it. */
+        for (int k = 0; k < nb; k++) {
+            double qlo = INFINITY, qhi = -INFINITY, plo = INFINITY, phi = -INFINITY;
+            for (size_t j = 0; j < r.n; j++) {
+                double tt = r.t_ms[j] - b[k]->onset;
+                if (tt >= 0.0 && tt <= 120.0) {
+                    qlo = fmin(qlo, r.ecg[j]);
+                    qhi = fmax(qhi, r.ecg[j]);
+                } else if (tt >= -40.0 && tt < 0.0) {
+                    plo = fmin(plo, r.ecg[j]);
+                    phi = fmax(phi, r.ecg[j]);
+                }
+            }
+            ck_assert_msg(qhi - qlo > 0.5, "%s beat %d: QRS range %.3f mV", path, k + 1,
+                          qhi - qlo);
+            clear += qhi - qlo > 3.0 * (phi - plo);
+            total++;
+        }
+        rec_free(&r);
+    }
+    ck_assert_int_ge(names, 3);     /* ecg, ecg_mv, ECG (mV) */
+    ck_assert_int_gt(not_first, 0); /* shuffled among the segments */
+    ck_assert_msg(clear >= total * 9 / 10, "QRS clear of the PR segment in %d of %d beats",
+                  clear, total);
+
+    /* One beat with the ECG: one complete beat between two onsets. */
+    p.n_studies = 2;
+    p.beats = 1;
+    p.qrs_metadata = 1;
+    p.vary_format = 0;
+    char one[256];
+    ck_assert_int_eq(gen("ecg_one", &p, one, sizeof one, err, sizeof err), DYS_OK);
+    ck_assert_int_eq(read_truth(one, t, 9), 2);
+    nrow = read_beats(one, rows, MAXBEATROWS);
+    ck_assert_int_eq(nrow, 2);
+    for (int i = 0; i < 2; i++) {
+        char path[512];
+        xsnprintf(path, sizeof path, "%s/%s", one, t[i].path);
+        rec r;
+        rec_read(path, &r);
+        ck_assert_int_eq(r.ecg_cell, 0);
+        const beat_row *b[4];
+        int nb = rows_of(rows, nrow, t[i].path, b, 4);
+        check_beats(&r, b, nb, 1, &t[i], 1, t[i].id);
+        rec_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(test_views_beats)
+{
+    /* View directories: every view its own heartbeats and ECG. */
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 4;
+    p.views = 2; /* files and directories */
+    p.beats = 3;
+    p.ecg = 1;
+    p.fps = 500;
+    p.ectopic_prob = 0.2;
+    p.seed = 8;
+    char dir[256], err[1024];
+    ck_assert_int_eq(gen("vbeats", &p, dir, sizeof dir, err, sizeof err), DYS_OK);
+    static truth_row t[4];
+    ck_assert_int_eq(read_truth(dir, t, 4), 4);
+    static beat_row rows[MAXBEATROWS];
+    int nrow = read_beats(dir, rows, MAXBEATROWS);
+    ck_assert_int_eq(nrow, 2 * 3 + 2 * 3 * 3);
+    static const char *const file[3] = {"a4c.csv", "a2c.csv", "aplax.csv"};
+    for (int i = 0; i < 4; i++) {
+        int views = strcmp(t[i].layout, "views") == 0;
+        ck_assert_int_eq(views, i % 2 == 1);
+        double first[3];
+        int seen[NSEG] = {0};
+        for (int v = 0; v < (views ? 3 : 1); v++) {
+            char rel[128], path[512];
+            if (views)
+                xsnprintf(rel, sizeof rel, "%s/%s", t[i].path, file[v]);
+            else
+                xsnprintf(rel, sizeof rel, "%s", t[i].path);
+            xsnprintf(path, sizeof path, "%s/%s", dir, rel);
+            rec r;
+            rec_read(path, &r);
+            ck_assert_int_ge(r.ecg_cell, 0);
+            ck_assert_int_eq(r.ncol, views ? 4 : NSEG);
+            for (int c = 0; c < r.ncol; c++)
+                seen[r.seg[c]]++;
+            const beat_row *b[8];
+            int nb = rows_of(rows, nrow, rel, b, 8);
+            check_beats(&r, b, nb, 3, &t[i], 1, rel);
+            check_beat_peaks(&r, b, nb, &t[i], 1.3, rel); /* 2 ms frames */
+            first[v] = b[0]->onset;
+            rec_free(&r);
+        }
+        for (int s = 0; s < NSEG; s++)
+            ck_assert_int_eq(seen[s], 1);
+        if (views) /* own time axes and beats */
+            ck_assert(first[0] != first[1] && first[1] != first[2] && first[0] != first[2]);
+    }
+}
+END_TEST
+
+START_TEST(test_multibeat_determinism)
+{
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 4;
+    p.beats = 4;
+    p.ecg = 1;
+    p.views = 2;
+    p.vary_format = 1;
+    p.noise_cm_s = 0.2;
+    p.ectopic_prob = 0.2;
+    p.seed = 21;
+    char a[256], b[256], err[1024];
+    ck_assert_int_eq(gen("mdet_a", &p, a, sizeof a, err, sizeof err), DYS_OK);
+    ck_assert_int_eq(gen("mdet_b", &p, b, sizeof b, err, sizeof err), DYS_OK);
+    ck_assert_int_eq(hash_dir(a, 4), hash_dir(b, 4));
+    char pa[512], pb[512];
+    xsnprintf(pa, sizeof pa, "%s/truth_beats.csv", a);
+    xsnprintf(pb, sizeof pb, "%s/truth_beats.csv", b);
+    ck_assert(same_file(pa, pb));
+    /* The noise has its own stream: onsets and per-beat truth do not
+     * depend on it. */
+    p.noise_cm_s = 0.0;
+    char c[256];
+    ck_assert_int_eq(gen("mdet_c", &p, c, sizeof c, err, sizeof err), DYS_OK);
+    xsnprintf(pb, sizeof pb, "%s/truth_beats.csv", c);
+    ck_assert(same_file(pa, pb));
+    /* Nor on the ECG column: same beats, same velocity samples. */
+    p.ecg = 0;
+    p.vary_format = 0;
+    char d[256], e[256];
+    ck_assert_int_eq(gen("mdet_d", &p, d, sizeof d, err, sizeof err), DYS_OK);
+    p.ecg = 1;
+    ck_assert_int_eq(gen("mdet_e", &p, e, sizeof e, err, sizeof err), DYS_OK);
+    xsnprintf(pa, sizeof pa, "%s/truth_beats.csv", d);
+    xsnprintf(pb, sizeof pb, "%s/truth_beats.csv", e);
+    ck_assert(same_file(pa, pb));
+    xsnprintf(pa, sizeof pa, "%s/synth_0001.csv", d);
+    xsnprintf(pb, sizeof pb, "%s/synth_0001.csv", e);
+    rec ra, rb;
+    rec_read(pa, &ra);
+    rec_read(pb, &rb);
+    ck_assert_int_eq(ra.ecg_cell, -1);
+    ck_assert_int_eq(rb.ecg_cell, 0);
+    ck_assert_uint_eq(ra.n, rb.n);
+    ck_assert_int_eq(ra.ncol, rb.ncol);
+    for (size_t j = 0; j < ra.n; j++) {
+        ck_assert_double_eq(ra.t_ms[j], rb.t_ms[j]);
+        for (int c = 0; c < ra.ncol; c++)
+            ck_assert_double_eq(ra.v[c][j], rb.v[c][j]);
+    }
+    rec_free(&ra);
+    rec_free(&rb);
+}
+END_TEST
+
+START_TEST(test_bad_beat_params)
+{
+    static const struct {
+        const char *what;
+        int beats, ecg, qrs_metadata;
+        double rr_sd, ectopic;
+    } bad[] = {
+        {"beats 0", 0, 0, 1, 0.03, 0.05},
+        {"beats 101", 101, 0, 1, 0.03, 0.05},
+        {"ecg 2", 3, 2, 1, 0.03, 0.05},
+        {"ecg -1", 3, -1, 1, 0.03, 0.05},
+        {"negative RR SD", 3, 0, 1, -0.01, 0.05},
+        {"RR SD too large", 3, 0, 1, 0.16, 0.05},
+        {"RR SD NaN", 3, 0, 1, NAN, 0.05},
+        {"negative ectopic probability", 3, 0, 1, 0.03, -0.1},
+        {"ectopic probability too large", 3, 0, 1, 0.03, 0.51},
+        {"ectopic probability NaN", 3, 0, 1, 0.03, NAN},
+        {"qrs_metadata 2", 3, 1, 2, 0.03, 0.05},
+        {"no onsets and no ECG", 3, 0, 0, 0.03, 0.05},
+        {"no onsets and no ECG, one beat", 1, 0, 0, 0.03, 0.05},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        dys_synth_params p;
+        dys_synth_params_defaults(&p);
+        p.n_studies = 2;
+        p.beats = bad[k].beats;
+        p.ecg = bad[k].ecg;
+        p.qrs_metadata = bad[k].qrs_metadata;
+        p.rr_sd_frac = bad[k].rr_sd;
+        p.ectopic_prob = bad[k].ectopic;
+        char dir[256], err[1024];
+        dys_status st = gen("badb", &p, dir, sizeof dir, err, sizeof err);
+        ck_assert_msg(st == DYS_ERR_INVALID, "%s: status %d", bad[k].what, (int)st);
+        ck_assert_msg(err[0] != '\0', "%s: no message", bad[k].what);
+        ck_assert_msg(!file_exists(dir), "%s: wrote %s anyway", bad[k].what, dir);
+    }
+    /* Allowed edges: 100 beats at 10 fps, RR SD 0.15, ectopic 0.5. */
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 1;
+    p.beats = 100;
+    p.fps = 10;
+    p.rr_sd_frac = 0.15;
+    p.ectopic_prob = 0.5;
+    p.ecg = 1;
+    p.qrs_metadata = 0;
+    char dir[256], err[1024];
+    ck_assert_int_eq(gen("badb_edge", &p, dir, sizeof dir, err, sizeof err), DYS_OK);
+    static beat_row rows[MAXBEATROWS];
+    ck_assert_int_eq(read_beats(dir, rows, MAXBEATROWS), 100);
+}
+END_TEST
+
 static Suite *synth_suite(void)
 {
     Suite *s = suite_create("synth");
@@ -864,6 +1499,7 @@ static Suite *synth_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_determinism);
+    tcase_add_test(tc, test_default_output_unchanged);
     tcase_add_test(tc, test_truth_independent_of_acquisition);
     tcase_add_test(tc, test_truth_rows);
     tcase_add_test(tc, test_samples_match_truth);
@@ -871,6 +1507,11 @@ static Suite *synth_suite(void)
     tcase_add_test(tc, test_vary_format);
     tcase_add_test(tc, test_bad_params);
     tcase_add_test(tc, test_locale_independent);
+    tcase_add_test(tc, test_multibeat);
+    tcase_add_test(tc, test_ecg_column);
+    tcase_add_test(tc, test_views_beats);
+    tcase_add_test(tc, test_multibeat_determinism);
+    tcase_add_test(tc, test_bad_beat_params);
     suite_add_tcase(s, tc);
     return s;
 }

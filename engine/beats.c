@@ -1,0 +1,122 @@
+/*
+ * beats.c - which beats of a recording are measured.
+ *
+ * QRS onsets, in the order of FORMAT.md: given (qrs_onsets_ms /
+ * qrs_onset_ms), else detected on the ECG column (ecg.c), else t = 0 as
+ * the onset of a single beat.
+ * Rules (documented in the README; each rejection says why):
+ *  - ectopic: a beat whose preceding RR (the first beat: its following
+ *    RR) departs from the recording's median RR by more than
+ *    ectopic_rr_frac (default 20 %) is rejected, so a premature beat and
+ *    the beat after its compensatory pause both go (their filling, and so
+ *    their contraction, differ from a sinus beat's) while the sinus beat
+ *    before the premature one stays;
+ *  - incomplete: with several beats, the last onset's beat is kept only if
+ *    the recording runs on for at least 80 % of the median RR after it;
+ *    the partial beat before the first onset has no onset and is never
+ *    measured;
+ * The analysis (analyze.c) also rejects beats whose ejection window the
+ * recording does not cover.
+ */
+#include "ecg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *dys_onset_source_name(dys_onset_source s)
+{
+    switch (s) {
+    case DYS_ONSET_GIVEN: return "given";
+    case DYS_ONSET_DETECTED: return "detected";
+    case DYS_ONSET_ASSUMED: break;
+    }
+    return "assumed t=0";
+}
+
+void dys_beat_list_free(dys_beat_list *b)
+{
+    if (!b)
+        return;
+    free(b->beat);
+    memset(b, 0, sizeof *b);
+}
+
+dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
+                               const dys_params *p, dys_beat_list *out)
+{
+    memset(out, 0, sizeof *out);
+    out->hr_bpm = NAN;
+    double zero = 0.0;
+    const double *on = &zero;
+    size_t n = 1;
+    dys_beats det = {0};
+    if (rec->n_qrs_onsets) {
+        on = rec->qrs_onsets_ms;
+        n = rec->n_qrs_onsets;
+        out->source = DYS_ONSET_GIVEN;
+    } else if (rec->ecg_mv) {
+        dys_status st = dys_detect_qrs(ctx, rec->t_ms, rec->ecg_mv, rec->n, &det);
+        if (st != DYS_OK) {
+            char why[DYS_ERRMSG_MAX];
+            snprintf(why, sizeof why, "%s", dys_ctx_error(ctx));
+            return dys_fail(ctx, st, "%s: ECG: %s; give qrs_onsets_ms if the ECG "
+                            "cannot be read", rec->source, why);
+        }
+        if (det.n == 0) {
+            dys_beats_free(&det);
+            return dys_fail(ctx, DYS_ERR_ANALYSIS,
+                            "%s: no QRS complex found on the ECG; give "
+                            "qrs_onsets_ms", rec->source);
+        }
+        on = det.onset_ms;
+        n = det.n;
+        out->source = DYS_ONSET_DETECTED;
+        out->ecg_inverted = det.inverted;
+    } else {
+        out->source = DYS_ONSET_ASSUMED;
+    }
+    out->beat = calloc(n, sizeof *out->beat);
+    double *rr = n > 1 ? malloc((n - 1) * sizeof *rr) : NULL;
+    if (!out->beat || (n > 1 && !rr)) {
+        free(rr);
+        dys_beats_free(&det);
+        dys_beat_list_free(out);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    out->n = n;
+    for (size_t i = 0; i < n; i++) {
+        out->beat[i].onset_ms = on[i];
+        out->beat[i].rr_ms = i + 1 < n ? on[i + 1] - on[i] : NAN;
+        out->beat[i].accepted = 1;
+        if (i + 1 < n)
+            rr[i] = on[i + 1] - on[i];
+    }
+    dys_beats_free(&det);
+    double med = n > 1 ? dys_quantile(rr, n - 1, 0.5) : NAN;
+    free(rr);
+    if (isfinite(med) && med > 0)
+        out->hr_bpm = 60000.0 / med;
+    double t_end = rec->t_ms[rec->n - 1];
+    for (size_t i = 0; i < n; i++) {
+        dys_beat *b = &out->beat[i];
+        if (n > 1) {
+            double x = i > 0 ? out->beat[i - 1].rr_ms : b->rr_ms;
+            if (fabs(x - med) > p->ectopic_rr_frac * med) {
+                b->accepted = 0;
+                snprintf(b->why, sizeof b->why,
+                         "ectopic: RR %s %.0f ms departs %.0f %% from the median "
+                         "%.0f ms (limit %.0f %%)", i > 0 ? "before" : "after", x,
+                         100.0 * fabs(x - med) / med, med, 100.0 * p->ectopic_rr_frac);
+            }
+            if (b->accepted && i + 1 == n && t_end - b->onset_ms < 0.8 * med) {
+                b->accepted = 0;
+                snprintf(b->why, sizeof b->why,
+                         "incomplete: the recording ends %.0f ms after this QRS "
+                         "onset (median RR %.0f ms)", t_end - b->onset_ms, med);
+            }
+        }
+    }
+    return DYS_OK;
+}
