@@ -169,6 +169,8 @@
 #define TWAVE_CORR_MIN 0.7
 #define TWAVE_CORR_HALF_MS 100
 #define TWAVE_CORR_LAG_MS 80
+#define TWAVE_RECUR_MS 50           /* a T wave recurs at this delay +- ... */
+#define TWAVE_RECUR_FRAC 0.75       /* ... after this share of the QRS */
 #define TWAVE_CORR_EDGE_MS 150       /* no waveform verdict this near an end */
 #define EDGE_MS 50                   /* a detection this near an end ... */
 #define EDGE_FRAC 0.6                /* ... needs 60 % of a typical QRS */
@@ -439,6 +441,7 @@ typedef struct {
     double pk;    /* height of the integrated energy */
     double slope; /* maximal |slope| of the detection band nearby */
     int cls;
+    int qrs1;     /* a QRS in pass 1 */
 } cand;
 
 typedef struct {
@@ -446,6 +449,7 @@ typedef struct {
     long ref;                 /* a typical QRS (candidate index) or -1 */
     const double *bp;         /* detection band, for waveform matching */
     size_t n;
+    size_t nc;                /* pass 2: candidates, with pass 1's QRS marked */
 } pt_state;
 
 /* How long after a QRS its T wave can peak: 360 ms (Pan & Tompkins), or
@@ -504,9 +508,37 @@ static int is_twave(const cand *c, const cand *cs, long last, const pt_state *s)
     } else {
         return 0;
     }
-    if (c->slope < TWAVE_SLOPE_FRAC * q->slope || c->pk < TWAVE_PK_FRAC * q->pk)
-        return 1;
-    return c->pk < q->pk && wave_corr(s->bp, s->n, q->ir, c->ir) < TWAVE_CORR_MIN;
+    int like_t = c->slope < TWAVE_SLOPE_FRAC * q->slope || c->pk < TWAVE_PK_FRAC * q->pk ||
+                 (c->pk < q->pk && wave_corr(s->bp, s->n, q->ir, c->ir) < TWAVE_CORR_MIN);
+    /* Beyond Pan & Tompkins' 360 ms the window rests on the heart rate,
+     * which missed premature beats make look slow; there a T wave must
+     * also recur: after most other QRS complexes of pass 1 that leave
+     * room for it, a candidate at the same delay.  A premature beat does
+     * not follow every beat, a T wave does. */
+    long d = (long)c->i - (long)q->i;
+    if (!like_t || last < 0 || s->nc == 0 || (double)d * GRID_MS <= TWAVE_MS)
+        return like_t;
+    const long tol = (long)(TWAVE_RECUR_MS / GRID_MS);
+    size_t room = 0, recur = 0;
+    for (size_t j = 0; j < s->nc; j++) {
+        if (!cs[j].qrs1 || &cs[j] == q)
+            continue;
+        size_t next = s->n;
+        for (size_t k = j + 1; k < s->nc; k++)
+            if (cs[k].qrs1) {
+                next = cs[k].i;
+                break;
+            }
+        if ((long)cs[j].i + d + tol >= (long)next)
+            continue;
+        room++;
+        for (size_t k = j + 1; k < s->nc && (long)cs[k].i <= (long)cs[j].i + d + tol; k++)
+            if (!cs[k].qrs1 && labs((long)cs[k].i - (long)cs[j].i - d) <= tol) {
+                recur++;
+                break;
+            }
+    }
+    return room < 2 || (double)recur >= TWAVE_RECUR_FRAC * (double)room;
 }
 
 static void rr_push(double *hist, int *nh, double rr, double *rravg)
@@ -646,7 +678,7 @@ static cand *find_candidates(const double *mwi, const double *d, const double *c
                 ic = j;
             }
         }
-        cs[(*nc)++] = (cand){i, ic, mwi[i], sl, C_NOISE};
+        cs[(*nc)++] = (cand){i, ic, mwi[i], sl, C_NOISE, 0};
     }
     return cs;
 }
@@ -1014,9 +1046,11 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
             mx = fmax(mx, mwi[i]);
             mean += mwi[i];
         }
-        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N};
+        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N, 0};
     }
     pt_pass(cs, nc, &ps, N - 1);
+    for (size_t k = 0; k < nc; k++)
+        cs[k].qrs1 = cs[k].cls == C_QRS;
     /* pass 2: from the start again, with the median signal and noise
      * peaks, the median RR and a typical QRS of pass 1 */
     {
@@ -1045,12 +1079,27 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
             free(rrs);
         }
         if (isfinite(spki)) {
+            /* the typical QRS: the one whose waveform best matches the
+             * others' (median correlation), so that frequent ectopic beats
+             * do not set the standard; ties to the median energy */
             long ref = -1;
-            for (size_t k = 0; k < nc; k++) /* the QRS of median energy */
-                if (cs[k].cls == C_QRS &&
-                    (ref < 0 || fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki)))
+            double ref_corr = -2;
+            for (size_t k = 0; k < nc; k++) {
+                if (cs[k].cls != C_QRS)
+                    continue;
+                double cr[16];
+                size_t m = 0;
+                for (size_t j = 0; j < nc && m < 16; j++)
+                    if (j != k && cs[j].cls == C_QRS)
+                        cr[m++] = wave_corr(bp, N, cs[k].ir, cs[j].ir);
+                double mc = m ? dys_quantile(cr, m, 0.5) : 1;
+                if (ref < 0 || mc > ref_corr + 1e-9 ||
+                    (mc > ref_corr - 1e-9 && fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki))) {
                     ref = (long)k;
-            ps = (pt_state){spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N};
+                    ref_corr = mc;
+                }
+            }
+            ps = (pt_state){spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc};
             pt_pass(cs, nc, &ps, N - 1);
         }
     }

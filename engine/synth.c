@@ -135,8 +135,10 @@
  *     - P: Gaussian, 0.08-0.2, sigma 16-22 ms, PR 150-210 ms (P start, at
  *       centre - 2.5 sigma, to QRS onset); none before an ectopic beat.
  *     - QRS, lasting the study's qrs_duration_ms D (90-180 ms).  Not LBBB:
- *       in 60 % a q (-0.12..-0.3, width 0.2-0.3 D) from the onset, an R
- *       (1, width 0.45-0.55 D) from 0 or 0.05-0.1 D, an S (-0.15..-0.45)
+ *       in 60 % a q (-0.15..-0.25, width 0.15-0.25 D, at most 40 ms: a
+ *       normal septal q) from the onset, an R
+ *       (1, width 0.45-0.55 D) from 0 or from 0.55-0.7 of the q's width
+ *       (past the q's trough: a visible q), an S (-0.15..-0.45)
  *       ending at D.  LBBB: broad notched, M-shaped R of two lobes (0.55-0.9
  *       over 0.5-0.6 D from the onset, then 1 from 0.38-0.46 D to D), no q.
  *       Ectopic: 140-190 ms, one tall lobe (+-1.2..2) then a smaller
@@ -813,8 +815,11 @@ static void draw_ecg_morph(uint64_t seed, uint64_t i, const syn_study *st,
         /* qRS (or RS): the first lobe starts at the onset, the S lobe
          * ends at the QRS duration. */
         int has_q = rng_unif(&r) < 0.6;
-        double q_w = rng_range(&r, 0.2, 0.3) * d, q_a = -rng_range(&r, 0.12, 0.3);
-        double r_start = has_q ? rng_range(&r, 0.05, 0.1) * d : 0.0;
+        /* a septal q: under 40 ms and a quarter of R, as normal q waves are */
+        double q_w = fmin(40.0, rng_range(&r, 0.15, 0.25) * d), q_a = -rng_range(&r, 0.15, 0.25);
+        /* the R starts past the q's trough, so that a q is a visible
+         * dip (its full 12-30 % of R), not a corner the R cancels */
+        double r_start = has_q ? rng_range(&r, 0.55, 0.7) * q_w : 0.0;
         double r_w = rng_range(&r, 0.45, 0.55) * d;
         double s_start = r_start + rng_range(&r, 0.55, 0.7) * r_w;
         double s_a = -rng_range(&r, 0.15, 0.45);
