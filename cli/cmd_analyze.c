@@ -81,6 +81,7 @@ int cmd_analyze(int argc, char **argv)
         {"low-amplitude", required_argument, NULL, 'A'},
         {"max-gap", required_argument, NULL, 'g'},
         {"ectopic-rr", required_argument, NULL, 'E'},
+        {"avc-estimate", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
         {NULL, 0, NULL, 0}};
@@ -210,6 +211,16 @@ int cmd_analyze(int argc, char **argv)
                 goto done;
             }
             p.ectopic_rr_frac = x;
+            break;
+        case 'C':
+            if (!strcmp(optarg, "curves")) {
+                p.avc_estimate = DYS_AVC_CURVES;
+            } else if (!strcmp(optarg, "heart-rate")) {
+                p.avc_estimate = DYS_AVC_HEART_RATE;
+            } else {
+                rc = cli_usage("analyze", "--avc-estimate takes curves or heart-rate");
+                goto done;
+            }
             break;
         case 'h':
             rc = cli_help("analyze");

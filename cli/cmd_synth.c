@@ -22,6 +22,7 @@ int cmd_synth(int argc, char **argv)
         {"rr-sd", required_argument, NULL, 'R'},
         {"ectopic", required_argument, NULL, 'X'},
         {"no-qrs-metadata", no_argument, NULL, 'Q'},
+        {"no-events", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     dys_synth_params sp;
@@ -88,6 +89,9 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'Q':
             sp.qrs_metadata = 0;
+            break;
+        case 'W':
+            sp.event_metadata = 0;
             break;
         case 'h':
             return cli_help("synth");

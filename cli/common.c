@@ -113,7 +113,11 @@ static const char help_analyze[] =
     "  --first-fraction F      for --peak first (default 0.8)\n"
     "  --sd sample|population  SD estimator (default sample, n-1, as published)\n"
     "  --avo MS, --avc MS      aortic valve opening/closure from QRS onset,\n"
-    "                          overriding the study's metadata\n"
+    "                          for every view, overriding the files\n"
+    "  --avc-estimate curves|heart-rate\n"
+    "                          how a missing AVC is estimated (default curves:\n"
+    "                          the end-systolic notch, Aase 2008; heart-rate:\n"
+    "                          Weissler 1968)\n"
     "  --min-segments N12[/N6] minimum usable segments (default 10/5)\n"
     "  --low-amplitude CM_S    peaks below this are LOW_AMPLITUDE (default 1.0)\n"
     "  --max-gap MS            longest gap of missing samples bridged inside the\n"
@@ -164,7 +168,9 @@ static const char help_synth[] =
     "  --ectopic P        probability that a beat is a premature ectopic beat,\n"
     "                     0..0.5 (default 0.05)\n"
     "  --no-qrs-metadata  leave out the true QRS onsets (qrs_onsets_ms,\n"
-    "                     qrs_onset_ms): they must come from the ECG (needs --ecg)\n";
+    "                     qrs_onset_ms): they must come from the ECG (needs --ecg)\n"
+    "  --no-events        leave out avo_ms and avc_ms: the engine must estimate\n"
+    "                     them (truth.csv keeps the true ones)\n";
 
 int cli_help(const char *cmd)
 {

@@ -2,15 +2,7 @@
  * analyze.c - one study in, one result out: events, the QRS reference of
  * each recording, Ts per segment and beat, then the index catalogue.
  *
- * Events.  AVO and AVC (from QRS onset) come, in this order, from
- * --avo/--avc, the study's avo_ms/avc_ms, an EchoPAC export's ES Time
- * (AVC only), or are estimated from heart rate by the systolic time
- * interval regressions of Weissler, Harris & Schoenfeld (Circulation
- * 1968;37:149), averaged over their equations for men and women:
- *     PEP  = 132.0 - 0.40 HR   (QRS onset to AVO)
- *     LVET = 415.5 - 1.65 HR   (AVO to AVC)
- * These are normal-subject values; heart failure lengthens PEP and
- * shortens LVET, so estimated events are marked and warned about.
+ * Events: each view's ejection window (events.c).
  * Reference.  Each recording is referred to its own QRS onsets (beats.c):
  * the given qrs_onsets_ms / qrs_onset_ms, else those detected on its ECG
  * (ecg.c), else t = 0 as the onset of a single beat; views come from
@@ -22,6 +14,7 @@
  * than 10 % is flagged.
  */
 #include "ecg.h"
+#include "events.h"
 #include "indices.h"
 #include "timing.h"
 
@@ -78,83 +71,10 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
                         "minimum segments must be 2..12 (of 12) and 2..6 (of 6)");
     if (!(p->ectopic_rr_frac > 0 && p->ectopic_rr_frac < 1))
         return dys_fail(ctx, DYS_ERR_INVALID, "ectopic RR fraction must be in (0, 1)");
+    if (p->avc_estimate != DYS_AVC_CURVES && p->avc_estimate != DYS_AVC_HEART_RATE)
+        return dys_fail(ctx, DYS_ERR_INVALID, "unknown AVC estimate method");
     if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
         return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
-    return DYS_OK;
-}
-
-static dys_status events(dys_ctx *ctx, const dys_study *s, const dys_params *p,
-                         dys_result *r)
-{
-    double avo = p->avo_ms, avc = p->avc_ms;
-    const char *avo_how = "--avo", *avc_how = "--avc";
-    if (isnan(avo)) {
-        avo = s->avo_ms;
-        avo_how = "avo_ms";
-    }
-    if (isnan(avc)) {
-        avc = s->avc_ms;
-        avc_how = "avc_ms";
-    }
-    for (size_t i = 0; isnan(avc) && i < s->n_rec; i++)
-        if (!isnan(s->rec[i].avc_file_ms)) {
-            double ref = s->rec[i].n_qrs_onsets ? s->rec[i].qrs_onsets_ms[0] : 0.0;
-            avc = s->rec[i].avc_file_ms - ref;
-            avc_how = "EchoPAC ES Time";
-        }
-    int estimated = isnan(avo) || isnan(avc);
-    if (estimated) {
-        double hr = s->hr_bpm;
-        const char *hr_how = "hr_bpm";
-        for (size_t i = 0; isnan(hr) && i < r->n_rec; i++)
-            if (isfinite(r->rec[i].beats.hr_bpm)) {
-                hr = r->rec[i].beats.hr_bpm;
-                hr_how = r->rec[i].beats.source == DYS_ONSET_GIVEN
-                             ? "the given QRS onsets" : "the QRS complexes on the ECG";
-            }
-        for (size_t i = 0; isnan(hr) && i < s->n_rec; i++)
-            if (isfinite(s->rec[i].cycle_ms)) {
-                hr = 60000.0 / s->rec[i].cycle_ms;
-                hr_how = "the export's cycle markers";
-            }
-        if (isnan(hr))
-            return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                            "%s: %s not given and the heart rate is unknown, so "
-                            "the ejection window cannot be estimated: give "
-                            "avo_ms/avc_ms (or --avo/--avc) or hr_bpm",
-                            s->source, isnan(avo) && isnan(avc) ? "AVO and AVC"
-                                       : isnan(avo) ? "AVO" : "AVC");
-        double pep = 132.0 - 0.40 * hr, lvet = 415.5 - 1.65 * hr;
-        const char *which = isnan(avo) && isnan(avc) ? "AVO and AVC"
-                            : isnan(avo) ? "AVO" : "AVC";
-        if (isnan(avo) && isnan(avc))
-            snprintf(r->events_method, sizeof r->events_method,
-                     "Weissler 1968 regression at %.0f bpm (from %s)", hr, hr_how);
-        else
-            snprintf(r->events_method, sizeof r->events_method,
-                     "%s from %s; %s by Weissler 1968 at %.0f bpm (from %s)",
-                     isnan(avo) ? "AVC" : "AVO", isnan(avo) ? avc_how : avo_how,
-                     which, hr, hr_how);
-        if (isnan(avo))
-            avo = isnan(avc) ? pep : fmax(pep, avc - lvet);
-        if (isnan(avc))
-            avc = avo + lvet;
-        dys_strlist_add(&r->warnings, &r->n_warnings,
-                        "%s estimated from heart rate (Weissler 1968): AVO %.0f "
-                        "ms, AVC %.0f ms; heart failure changes these intervals, "
-                        "so measure AVO/AVC by LVOT Doppler", which, avo, avc);
-    } else {
-        snprintf(r->events_method, sizeof r->events_method, "%s, %s", avo_how,
-                 avc_how);
-    }
-    if (!(avc - avo >= 100.0))
-        return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                        "%s: AVO %.1f ms and AVC %.1f ms leave no ejection period "
-                        "(AVC must follow AVO by at least 100 ms)", s->source,
-                        avo, avc);
-    r->avo_ms = avo;
-    r->avc_ms = avc;
-    r->events_source = estimated ? DYS_PROV_ESTIMATED : DYS_PROV_GIVEN;
     return DYS_OK;
 }
 
@@ -237,10 +157,11 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         dys_strlist_add(&r->warnings, &r->n_warnings,
                         "%s: the ECG's QRS is mainly negative (inverted lead?)",
                         rec->source);
+    const double avo = r->rec[ri].avo_ms, avc = r->rec[ri].avc_ms;
     /* Beats whose ejection window lies outside the recording. */
     for (size_t b = 0; b < bl->n; b++) {
         dys_beat *bt = &bl->beat[b];
-        double a = bt->onset_ms + r->avo_ms, e = bt->onset_ms + r->avc_ms;
+        double a = bt->onset_ms + avo, e = bt->onset_ms + avc;
         if (bt->accepted && (a < rec->t_ms[0] || e > rec->t_ms[rec->n - 1])) {
             bt->accepted = 0;
             snprintf(bt->why, sizeof bt->why,
@@ -260,8 +181,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             continue;
         }
         onsets[nb] = bl->beat[b].onset_ms;
-        win_lo[nb] = onsets[nb] + r->avo_ms;
-        win_hi[nb] = onsets[nb] + r->avc_ms;
+        win_lo[nb] = onsets[nb] + avo;
+        win_hi[nb] = onsets[nb] + avc;
         nb++;
     }
     if (nb == MAX_BEATS)
@@ -298,7 +219,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         /* A beat is ok when nothing makes its Ts unreliable; the segment
          * averages its ok beats, or its indeterminate ones if none is ok. */
         for (size_t b = 0; b < nb; b++) {
-            dys_measure_beat(&c, onsets[b], r->avo_ms, r->avc_ms, p, &bt[b]);
+            dys_measure_beat(&c, onsets[b], avo, avc, p, &bt[b]);
             if (bt[b].measured && !(bt[b].flags & DYS_FLAGS_INDETERMINATE))
                 any_ok = 1;
         }
@@ -403,7 +324,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     }
     st = find_beats(ctx, s, params, r);
     if (st == DYS_OK)
-        st = events(ctx, s, params, r);
+        st = dys_events(ctx, s, params, r);
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
         st = measure_recording(ctx, s, i, params, r);
     if (st != DYS_OK) {

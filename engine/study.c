@@ -575,8 +575,13 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
         return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
     }
 
+    /* AVO and AVC: each file's value belongs to its view (views come
+     * from different beats, and a lab may time the valve per view);
+     * finish() makes the value the files agree on the study's.  Within
+     * one file they must not disagree. */
+    int per_view = !strcmp(k, "avo_ms") || !strcmp(k, "avc_ms");
     /* Study level: may stand in any file, must not disagree. */
-    dys_meta *prev = meta_find(s, k, NULL);
+    dys_meta *prev = meta_find(s, k, per_view ? r->path : NULL);
     if (prev) {
         double y;
         int same = known_keys[ki].kind == K_TEXT
@@ -621,9 +626,9 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
         if (!s->study_id)
             return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
     } else if (!strcmp(k, "avo_ms")) {
-        s->avo_ms = x;
+        r->rec->avo_ms = x;
     } else if (!strcmp(k, "avc_ms")) {
-        s->avc_ms = x;
+        r->rec->avc_ms = x;
     } else if (!strcmp(k, "hr_bpm")) {
         s->hr_bpm = x;
     } else if (!strcmp(k, "rr_ms")) {
@@ -658,6 +663,13 @@ static double meta_number_of(dys_study *s, locale_t loc, const char *key)
 }
 
 /* ---- the study -------------------------------------------------------- */
+
+void dys_recording_init(dys_recording *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->avo_ms = rec->avc_ms = NAN;
+    rec->avc_file_ms = rec->frame_rate_hz = rec->cycle_ms = NAN;
+}
 
 void dys_recording_clear(dys_recording *rec)
 {
@@ -718,10 +730,7 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     s->rec = nr;
     dys_recording *rec = &nr[s->n_rec];
-    memset(rec, 0, sizeof *rec);
-    rec->avc_file_ms = NAN;
-    rec->frame_rate_hz = NAN;
-    rec->cycle_ms = NAN;
+    dys_recording_init(rec);
     s->n_rec++;
     rec->source = dys_strdup(path);
     if (!rec->source)
@@ -957,6 +966,24 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
                     rec->seg[k][j] = scale == 0.1 ? rec->seg[k][j] / 10.0
                                                   : rec->seg[k][j] * scale;
         }
+    }
+    for (int e = 0; e < 2; e++) {
+        double common = NAN;
+        int differ = 0;
+        for (size_t i = 0; i < s->n_rec; i++) {
+            double v = e ? s->rec[i].avc_ms : s->rec[i].avo_ms;
+            if (isnan(v))
+                continue;
+            differ |= !isnan(common) && v != common;
+            if (isnan(common))
+                common = v;
+        }
+        if (differ)
+            dys_strlist_add(&s->warnings, &s->n_warnings,
+                            "%s differs between the view files: each view uses its "
+                            "own; a view without one has it estimated",
+                            e ? "avc_ms" : "avo_ms");
+        *(e ? &s->avc_ms : &s->avo_ms) = differ ? NAN : common;
     }
     if (nseg == 0)
         return dys_fail(ctx, DYS_ERR_PARSE,

@@ -19,8 +19,10 @@
  *       a rise sigma of 35-55 ms to a decay sigma 1.15-1.6 times larger
  *       (at most 80 ms), i.e. a faster rise and a slower decay, 3-9 cm/s,
  *       centred on the segment's target time;
- *     - isovolumic relaxation wiggle: biphasic (negative lobe first) of
- *       0.5-2.5 cm/s, sigma 5-10 ms, centred 5-20 ms after AVC;
+ *     - end-systolic notch: biphasic (negative lobe first, a Gaussian
+ *       derivative) of 1-3 cm/s, sigma 8-14 ms, whose zero crossing lies
+ *       1-6 ms before AVC (Aase 2008: the zero velocity after the
+ *       end-systolic negative spike is 2.6 +- 8.2 ms before AVC);
  *     - post-systolic wave: positive Gaussian centred 0.8-2 sigma + 5-25 ms
  *       after AVC (sigma 15-30 ms) in 15 % of the segments of synchronous
  *       studies (0.2-0.6 x S') and 50 % of dyssynchronous ones (0.4-1.5 x
@@ -544,9 +546,12 @@ static void draw_segment(syn_rng *r, const syn_study *st, int s, double target,
 
     syn_comp *ivr = &cv->c[K_IVR];
     ivr->kind = C_DOG;
-    ivr->amp = rng_range(r, 0.5, 2.5); /* negative lobe first */
-    ivr->sigma = rng_range(r, 5.0, 10.0);
-    ivr->centre = avc + rng_range(r, 5.0, 20.0);
+    /* the end-systolic notch: negative lobe first, its zero crossing
+     * 1-6 ms before AVC (Aase, Eur J Echocardiogr 2008;9:555: the zero
+     * velocity after the negative spike is 2.6 +- 8.2 ms before AVC) */
+    ivr->amp = rng_range(r, 1.0, 3.0);
+    ivr->sigma = rng_range(r, 8.0, 14.0);
+    ivr->centre = avc + rng_range(r, -6.0, -1.0);
 
     syn_comp *pss = &cv->c[K_PSS];
     double p_pss = st->dyssync ? 0.5 : 0.15;
@@ -1299,8 +1304,10 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
             fprintf(fp, "%s%.3f", b == 1 ? "" : f->onsets_sp ? " " : ", ", pl->beat[b].onset);
         fputs(eol, fp);
     }
-    fprintf(fp, "# %s: %.0f%s", keys[KEY_AVO], st->avo_ms, eol);
-    fprintf(fp, "# %s: %.0f%s", keys[KEY_AVC], st->avc_ms, eol);
+    if (p->event_metadata) {
+        fprintf(fp, "# %s: %.0f%s", keys[KEY_AVO], st->avo_ms, eol);
+        fprintf(fp, "# %s: %.0f%s", keys[KEY_AVC], st->avc_ms, eol);
+    }
     if (f->rr)
         fprintf(fp, "# %s: %.1f%s", keys[KEY_RR], st->rr_ms, eol);
     else
@@ -1558,6 +1565,7 @@ void dys_synth_params_defaults(dys_synth_params *p)
     p->rr_sd_frac = 0.03;
     p->ectopic_prob = 0.05;
     p->qrs_metadata = 1;
+    p->event_metadata = 1;
 }
 
 dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p, const char *dir)
@@ -1603,6 +1611,9 @@ dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p, const char *
         return dys_fail(ctx, DYS_ERR_INVALID,
                         "synth: ectopic beat probability must be 0..0.5 (got %g)",
                         p->ectopic_prob);
+    if (p->event_metadata < 0 || p->event_metadata > 1)
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "synth: event_metadata must be 0 or 1 (got %d)", p->event_metadata);
     if (p->qrs_metadata < 0 || p->qrs_metadata > 1)
         return dys_fail(ctx, DYS_ERR_INVALID,
                         "synth: qrs_metadata must be 0 or 1 (got %d)", p->qrs_metadata);

@@ -95,11 +95,12 @@ static const char *provenance_name(dys_provenance p)
     return p == DYS_PROV_GIVEN ? "given" : p == DYS_PROV_ESTIMATED ? "estimated" : "none";
 }
 
-/* View-level keys belong to their recording, not to the study's metadata. */
+/* View-level keys belong to their recording, not to the study's metadata
+ * (AVO and AVC are under events, per view). */
 static int study_level(const char *key)
 {
     return strcmp(key, "view") && strcmp(key, "qrs_onset_ms") &&
-           strcmp(key, "qrs_onsets_ms");
+           strcmp(key, "qrs_onsets_ms") && strcmp(key, "avo_ms") && strcmp(key, "avc_ms");
 }
 
 static dys_status finish(dys_ctx *ctx, FILE *f)
@@ -159,7 +160,8 @@ static void write_json(FILE *f, const dys_result *r)
     json_num(f, r->avc_ms, 1);
     fprintf(f, ", \"source\": \"%s\", \"method\": ", provenance_name(r->events_source));
     json_str(f, r->events_method);
-    fputs("}, \"recordings\": [", f);
+    fprintf(f, ", \"per_view\": %s}, \"recordings\": [",
+            r->events_per_view ? "true" : "false");
     for (size_t i = 0; i < r->n_rec; i++) {
         const dys_result_rec *q = &r->rec[i];
         fprintf(f, "%s{\"view\": \"%s\", \"file\": ", i ? ", " : "", dys_view_name(q->view));
@@ -169,6 +171,20 @@ static void write_json(FILE *f, const dys_result *r)
         json_num(f, q->beats.hr_bpm, 1);
         fputs(", \"frame_interval_ms\": ", f);
         json_num(f, q->frame_interval_ms, 3);
+        fputs(", \"events\": {\"avo_ms\": ", f);
+        json_num(f, q->avo_ms, 1);
+        fputs(", \"avc_ms\": ", f);
+        json_num(f, q->avc_ms, 1);
+        fprintf(f, ", \"avo_source\": \"%s\", \"avc_source\": \"%s\", \"avo_method\": ",
+                provenance_name(q->avo_source), provenance_name(q->avc_source));
+        json_str(f, q->avo_method);
+        fputs(", \"avc_method\": ", f);
+        json_str(f, q->avc_method);
+        fputs(", \"avc_from_curves_ms\": ", f);
+        json_num(f, q->avc_curves_ms, 1);
+        fputs(", \"avc_from_heart_rate_ms\": ", f);
+        json_num(f, q->avc_heart_rate_ms, 1);
+        fputc('}', f);
         fputs(", \"beats\": [", f);
         for (size_t b = 0; b < q->beats.n; b++) {
             const dys_beat *bt = &q->beats.beat[b];
@@ -192,11 +208,12 @@ static void write_json(FILE *f, const dys_result *r)
     if (r->params.peak == DYS_PEAK_FIRST)
         fprintf(f, "\"first_peak_fraction\": %g, ", r->params.first_peak_fraction);
     fprintf(f, "\"sd\": \"%s\", \"min_segments_12\": %d, \"min_segments_6\": %d, "
-               "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g, \"ectopic_rr_frac\": %g}, "
-               "\"metadata\": {",
+               "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g, \"ectopic_rr_frac\": %g, "
+               "\"avc_estimate\": \"%s\"}, \"metadata\": {",
             r->params.sd == DYS_SD_SAMPLE ? "sample" : "population",
             r->params.min_segments_12, r->params.min_segments_6,
-            r->params.low_amplitude_cm_s, r->params.max_gap_ms, r->params.ectopic_rr_frac);
+            r->params.low_amplitude_cm_s, r->params.max_gap_ms, r->params.ectopic_rr_frac,
+            r->params.avc_estimate == DYS_AVC_CURVES ? "curves" : "heart-rate");
     for (size_t i = 0, n = 0; i < r->n_meta; i++) {
         if (!study_level(r->meta[i].key))
             continue;
@@ -294,8 +311,16 @@ static void write_text(FILE *f, const dys_result *r)
 {
     char lp[32];
     fprintf(f, "Study %s  (%s)\n", r->study_id, r->source);
-    fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
-            r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
+    if (!r->events_per_view)
+        fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
+                r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
+    else
+        for (size_t i = 0; i < r->n_rec; i++)
+            fprintf(f, "Ejection window, %s: AVO %.0f ms (%s: %s), AVC %.0f ms (%s: %s)\n",
+                    dys_view_name(r->rec[i].view), r->rec[i].avo_ms,
+                    provenance_name(r->rec[i].avo_source), r->rec[i].avo_method,
+                    r->rec[i].avc_ms, provenance_name(r->rec[i].avc_source),
+                    r->rec[i].avc_method);
     fprintf(f, "Options: low-pass %s, peak %s, SD %s\n",
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",

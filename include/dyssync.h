@@ -147,6 +147,9 @@ typedef struct dys_recording {
     int seg_line[DYS_N_SEGMENTS];    /* header column (1-based) of each */
     double *qrs_onsets_ms;           /* given QRS onsets (file time axis) */
     size_t n_qrs_onsets;
+    double avo_ms, avc_ms; /* this file's avo_ms / avc_ms (from QRS
+                              onset), NAN when it gives none: they
+                              override the study's for this view */
     double avc_file_ms;   /* AVC on this file's own axis (EchoPAC "ES
                              Time"), NAN when not given */
     double frame_rate_hz; /* declared frame rate, NAN when not given */
@@ -165,7 +168,10 @@ typedef struct dys_study {
     dys_recording *rec; /* views in the order read (A4C, A2C, APLAX first) */
     size_t n_rec;
     /* Study-level metadata (NAN / 0 / -1 when not given). */
-    double avo_ms, avc_ms;      /* from QRS onset */
+    double avo_ms, avc_ms;      /* from QRS onset: the value every file
+                                   that gives one agrees on (NAN if none,
+                                   or if view files differ: then each
+                                   recording's own applies) */
     double hr_bpm;              /* from hr_bpm, or 60000 / rr_ms */
     double qrs_duration_ms;
     double lvef_pct;
@@ -176,6 +182,11 @@ typedef struct dys_study {
     char **warnings;            /* what the readers noticed */
     size_t n_warnings;
 } dys_study;
+
+/* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
+ * avc_file_ms, frame_rate_hz, cycle_ms): call it before filling a
+ * recording by hand, since zero would mean a value of 0 ms. */
+DYS_API void dys_recording_init(dys_recording *rec);
 
 /* Options for the readers. */
 typedef struct dys_read_options {
@@ -217,6 +228,14 @@ typedef enum dys_sd_kind {
     DYS_SD_POPULATION  /* n */
 } dys_sd_kind;
 
+/* How a view's AVC is estimated when no value is given. */
+typedef enum dys_avc_estimate {
+    DYS_AVC_CURVES = 0,  /* the zero crossing after the end-systolic
+                            negative spike of the view's mean velocity
+                            (Aase 2008), heart rate as the fallback */
+    DYS_AVC_HEART_RATE   /* AVO + LVET from heart rate (Weissler 1968) */
+} dys_avc_estimate;
+
 #define DYS_LOWPASS_AUTO (-1.0)
 #define DYS_LOWPASS_OFF 0.0
 
@@ -235,6 +254,8 @@ typedef struct dys_params {
     double ectopic_rr_frac;   /* beats whose RR (before or after) departs
                                  from the median by more than this fraction
                                  are rejected as ectopic; default 0.20 */
+    dys_avc_estimate avc_estimate; /* how a missing AVC is estimated;
+                                 default DYS_AVC_CURVES */
 } dys_params;
 
 DYS_API void dys_params_defaults(dys_params *p);
@@ -333,6 +354,14 @@ typedef struct dys_result_rec {
     char *source;
     dys_beat_list beats;      /* every beat found, accepted or not */
     double frame_interval_ms; /* median interval between frames */
+    /* This view's ejection window, from each of its QRS onsets. */
+    double avo_ms, avc_ms;
+    dys_provenance avo_source, avc_source;
+    char avo_method[128], avc_method[256]; /* where each came from */
+    double avc_curves_ms;     /* AVC from the curves, NAN if not tried or
+                                 not found */
+    double avc_heart_rate_ms; /* AVC from heart rate (the cross-check),
+                                 NAN if not computed */
 } dys_result_rec;
 
 typedef struct dys_result {
@@ -342,9 +371,12 @@ typedef struct dys_result {
     double index[DYS_N_INDICES];     /* NAN when it cannot be computed */
     char index_reason[DYS_N_INDICES][400];
     int n_segments;                  /* segments with status ok */
-    double avo_ms, avc_ms;           /* ejection window from QRS onset */
-    dys_provenance events_source;
-    char events_method[96];          /* how they were obtained */
+    double avo_ms, avc_ms;           /* ejection window from QRS onset:
+                                        the views' common values, or
+                                        their mean when they differ */
+    dys_provenance events_source;    /* ESTIMATED if any view's is */
+    char events_method[400];         /* how they were obtained */
+    int events_per_view;             /* the views' windows differ */
     dys_result_rec *rec;             /* one per recording, study order */
     size_t n_rec;
     dys_meta *meta;                  /* the study's metadata, copied */
@@ -420,6 +452,9 @@ typedef struct dys_synth_params {
                              (qrs_onsets_ms / qrs_onset_ms); 0: omit them
                              so that they must come from the ECG (needs
                              ecg 1) */
+    int event_metadata;   /* 1 (default): write avo_ms and avc_ms; 0: omit
+                             them, so that the engine must estimate them
+                             (truth.csv keeps them) */
 } dys_synth_params;
 
 DYS_API void dys_synth_params_defaults(dys_synth_params *p);

@@ -125,8 +125,18 @@ check $? "synth is deterministic"
 
 # --avo/--avc override the metadata; --lowpass off leaves clean data alone.
 "$dys" analyze --format json --avo 100 --avc 380 testdata/studies/lbbb_single.csv |
-    grep -q '"avo_ms": 100.0, "avc_ms": 380.0, "source": "given", "method": "--avo, --avc"'
+    grep -q '"avo_ms": 100.0, "avc_ms": 380.0, "source": "given", "method": "AVO: --avo; AVC: --avc"'
 check $? "--avo/--avc override the study's events"
+
+# A view file's AVC overrides the study's for that view only; the text
+# report then gives each view's window.
+mkdir -p "$tmp/pv" && cp testdata/studies/lbbb_views/*.csv "$tmp/pv/" &&
+    sed -i 's/^# avc_ms: 402/# avc_ms: 380/' "$tmp/pv/a2c.csv" &&
+    out=$("$dys" analyze "$tmp/pv") &&
+    echo "$out" | grep -q 'Ejection window, A2C: AVO 110 ms (given: avo_ms), AVC 380 ms (given: avc_ms of this view' &&
+    echo "$out" | grep -q 'Ejection window, A4C: AVO 110 ms (given: avo_ms), AVC 402 ms (given: avc_ms of this view' &&
+    "$dys" analyze --format json "$tmp/pv" | grep -q '"per_view": true'
+check $? "per-view AVC overrides the study's for its view"
 
 echo "1..$n"
 [ $failed = 0 ]

@@ -38,9 +38,9 @@ static dys_study *make_study(curve_fn f, void *arg, double t_end, double avo, do
     s->n_rec = 1;
     s->rec = calloc(1, sizeof *s->rec);
     dys_recording *r = s->rec;
+    dys_recording_init(r);
     r->source = dys_strdup("memory");
     r->format = dys_strdup("csv");
-    r->avc_file_ms = r->frame_rate_hz = r->cycle_ms = NAN;
     r->n = (size_t)(t_end / 10.0);
     r->t_ms = malloc(r->n * sizeof *r->t_ms);
     for (size_t i = 0; i < r->n; i++)
@@ -318,10 +318,10 @@ START_TEST(view_reference_shift_invariance)
         s->n_rec = 3;
         for (int v = 0; v < 3; v++) {
             dys_recording *r = &s->rec[v];
+            dys_recording_init(r);
             r->view = (dys_view)(v + 1);
             r->source = dys_asprintf("view%d", v);
             r->format = dys_strdup("csv");
-            r->avc_file_ms = r->frame_rate_hz = r->cycle_ms = NAN;
             r->n = one->n;
             double shift = pass == 1 && v == 1 ? 137.25 : 0.0;
             r->t_ms = malloc(r->n * sizeof(double));
@@ -346,6 +346,128 @@ START_TEST(view_reference_shift_invariance)
     }
     for (int i = 0; i < DYS_N_INDICES; i++)
         ck_assert_double_eq_tol(idx[0][i], idx[1][i], 1e-6);
+}
+END_TEST
+
+/* The study of view_reference_shift_invariance, split into three views
+ * (A4C, A2C, APLAX) without a shift. */
+static dys_study *three_views(curve_fn f, double avo, double avc)
+{
+    dys_study *s = make_study(f, NULL, 900, avo, avc);
+    dys_recording *one = s->rec;
+    s->rec = calloc(3, sizeof *s->rec);
+    s->n_rec = 3;
+    for (int v = 0; v < 3; v++) {
+        dys_recording *r = &s->rec[v];
+        dys_recording_init(r);
+        r->view = (dys_view)(v + 1);
+        r->source = dys_asprintf("view%d", v);
+        r->format = dys_strdup("csv");
+        r->n = one->n;
+        r->t_ms = malloc(r->n * sizeof(double));
+        memcpy(r->t_ms, one->t_ms, r->n * sizeof(double));
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            if (dys_segment_view(k) == r->view) {
+                r->seg[k] = one->seg[k];
+                one->seg[k] = NULL;
+            }
+    }
+    dys_recording_clear(one);
+    free(one);
+    return s;
+}
+
+START_TEST(events_per_view)
+{
+    /* A view file's AVC overrides the study's for that view only. */
+    dys_study *s = three_views(physiological, 90, 420);
+    s->rec[1].avc_ms = 200; /* A2C: mid anterior (210) and mid inferior
+                               (240) now peak after its AVC */
+    dys_result *r = run(s, NULL);
+    ck_assert_double_eq(r->rec[0].avc_ms, 420);
+    ck_assert_double_eq(r->rec[1].avc_ms, 200);
+    ck_assert_double_eq(r->rec[2].avc_ms, 420);
+    ck_assert_ptr_nonnull(strstr(r->rec[1].avc_method, "this view's file"));
+    ck_assert_int_eq(r->events_per_view, 1);
+    ck_assert_double_eq_tol(r->avc_ms, (420 + 200 + 420) / 3.0, 1e-9);
+    ck_assert_int_ne(r->seg[6].status, DYS_SEG_OK);
+    ck_assert_int_ne(r->seg[9].status, DYS_SEG_OK);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        if (dys_segment_view(k) != DYS_VIEW_A2C)
+            ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
+    dys_result_free(r);
+    /* --avc applies to every view */
+    dys_params p;
+    dys_params_defaults(&p);
+    p.avc_ms = 420;
+    r = run(s, &p);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_double_eq(r->rec[i].avc_ms, 420);
+    ck_assert_int_eq(r->events_per_view, 0);
+    ck_assert_int_eq(r->n_segments, 12);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* S' (Gaussian, peaks 200-255 ms), an isovolumic spike, the end-systolic
+ * notch whose zero crossing is at 380 ms, and E'. */
+static double notched(double t, int k, void *arg)
+{
+    (void)arg;
+    double u = (t - 380.0) / 12.0; /* negative lobe first */
+    return bump(t, 40, 10, 6.0) - bump(t, 65, 10, 3.0) + bump(t, 200 + 5.0 * k, 45, 6.0) +
+           3.0 * u * exp(0.5 * (1 - u * u)) - bump(t, 520, 30, 8.0);
+}
+
+START_TEST(avc_estimated_from_curves)
+{
+    dys_study *s = three_views(notched, NAN, NAN);
+    s->hr_bpm = 75; /* Weissler: AVO 102, AVC 393.75 */
+    dys_result *r = run(s, NULL);
+    for (size_t i = 0; i < 3; i++) {
+        const dys_result_rec *v = &r->rec[i];
+        ck_assert_int_eq(v->avc_source, DYS_PROV_ESTIMATED);
+        ck_assert_double_eq_tol(v->avc_ms, 380, 6);
+        ck_assert_double_eq_tol(v->avc_curves_ms, v->avc_ms, 1e-9);
+        ck_assert_double_eq_tol(v->avc_heart_rate_ms, 102 + 415.5 - 1.65 * 75, 1e-9);
+        ck_assert_ptr_nonnull(strstr(v->avc_method, "Aase"));
+        ck_assert_double_eq_tol(v->avo_ms, 102, 1e-9);
+        ck_assert_ptr_nonnull(strstr(v->avo_method, "Weissler"));
+    }
+    ck_assert_int_eq(r->events_source, DYS_PROV_ESTIMATED);
+    dys_result_free(r);
+    /* a heart rate far from the curves': the curves win, with a warning */
+    s->hr_bpm = 40; /* Weissler AVC 116 + 349.5 = 465.5 */
+    r = run(s, NULL);
+    ck_assert_double_eq_tol(r->rec[0].avc_ms, 380, 6);
+    int warned = 0;
+    for (size_t i = 0; i < r->n_warnings; i++)
+        warned |= strstr(r->warnings[i], "differ by") != NULL;
+    ck_assert(warned);
+    dys_result_free(r);
+    /* the heart-rate method on request */
+    dys_params p;
+    dys_params_defaults(&p);
+    p.avc_estimate = DYS_AVC_HEART_RATE;
+    s->hr_bpm = 75;
+    r = run(s, &p);
+    ck_assert_double_eq_tol(r->rec[0].avc_ms, 393.75, 1e-9);
+    ck_assert(isnan(r->rec[0].avc_curves_ms));
+    dys_result_free(r);
+    /* curves without a notch: heart rate, said so */
+    dys_study_free(s);
+    s = three_views(physiological, 90, NAN);
+    s->hr_bpm = 75;
+    r = run(s, NULL);
+    ck_assert_double_eq_tol(r->rec[0].avc_ms, 90 + 415.5 - 1.65 * 75, 1e-9);
+    ck_assert_ptr_nonnull(strstr(r->rec[0].avc_method, "Weissler"));
+    warned = 0;
+    for (size_t i = 0; i < r->n_warnings; i++)
+        warned |= strstr(r->warnings[i], "do not show AVC") != NULL;
+    ck_assert(warned);
+    dys_result_free(r);
+    dys_study_free(s);
 }
 END_TEST
 
@@ -435,6 +557,8 @@ static Suite *suite(void)
     tcase_add_test(tc, beats_from_given_onsets);
     tcase_add_test(tc, ectopic_beats_rejected);
     tcase_add_test(tc, view_reference_shift_invariance);
+    tcase_add_test(tc, events_per_view);
+    tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_is_not_analysed);
     tcase_add_test(tc, synthetic_truth_noise_free);
     suite_add_tcase(s, tc);

@@ -1086,15 +1086,38 @@ START_TEST(t_dir_study_key_disagrees)
 {
     const char *d = subdir("s");
     const char *a2 =
-        wfile_in(d, "a2c.csv", "# lvef_pct: 25\n# avo_ms: 80\ntime_ms,seg1\n0,1\n10,2\n20,3\n");
-    const char *a4 = wfile_in(d, "a4c.csv", "# avo_ms: 90\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
-    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "avo_ms");
-    char *here = dys_asprintf("%s:1:11:", a4);
+        wfile_in(d, "a2c.csv", "# avo_ms: 80\n# lvef_pct: 25\ntime_ms,seg1\n0,1\n10,2\n20,3\n");
+    const char *a4 = wfile_in(d, "a4c.csv", "# lvef_pct: 30\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    const char *msg = read_fail(d, DYS_ERR_PARSE, NULL, "lvef_pct");
+    char *here = dys_asprintf("%s:1:13:", a4);
     char *there = dys_asprintf("%s:2", a2);
     ck_assert_msg(strstr(msg, here) != NULL, "no %s in: %s", here, msg);
     ck_assert_msg(strstr(msg, there) != NULL, "no %s in: %s", there, msg);
     free(here);
     free(there);
+}
+END_TEST
+
+/* AVO and AVC belong to each view file: they may differ between files
+ * (each view keeps its own, with a warning), and a value the files agree
+ * on is the study's. */
+START_TEST(t_dir_events_per_view)
+{
+    const char *d = subdir("e");
+    wfile_in(d, "a2c.csv", "# avc_ms: 380\n# avo_ms: 90\ntime_ms,seg1\n0,1\n10,2\n20,3\n");
+    wfile_in(d, "a4c.csv", "# avc_ms: 395\n# avo_ms: 90\ntime_ms,seg3\n0,1\n10,2\n20,3\n");
+    wfile_in(d, "aplax.csv", "time_ms,seg2\n0,1\n10,2\n20,3\n");
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    ck_assert_double_eq(st->avo_ms, 90); /* agreed: the study's */
+    ck_assert(isnan(st->avc_ms));        /* differs: each view's own */
+    ck_assert_double_eq(st->rec[0].avc_ms, 395); /* A4C first */
+    ck_assert_double_eq(st->rec[1].avc_ms, 380);
+    ck_assert(isnan(st->rec[2].avc_ms) && isnan(st->rec[2].avo_ms));
+    int warned = 0;
+    for (size_t i = 0; i < st->n_warnings; i++)
+        warned |= strstr(st->warnings[i], "avc_ms differs") != NULL;
+    ck_assert(warned);
 }
 END_TEST
 
@@ -2098,6 +2121,7 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_dir_segment_in_unusual_view);
     tcase_add_test(t, t_dir_segment_twice);
     tcase_add_test(t, t_dir_study_key_disagrees);
+    tcase_add_test(t, t_dir_events_per_view);
     tcase_add_test(t, t_dir_hr_rr_disagree);
     tcase_add_loop_test(t, t_dir_study_keys_disagree_table, 0, N_ELEMS(disagreements));
     tcase_add_test(t, t_dir_file_without_view);
