@@ -212,8 +212,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             return st;
         sr->lowpass_hz = c.lowpass_hz;
         sr->noise_cm_s = c.noise_sd;
-        double sum = 0, ss = 0, peak = 0;
-        int used = 0, any_ok = 0;
+        double sum = 0, ss = 0, peak = 0, to_sum = 0;
+        int used = 0, any_ok = 0, to_n = 0;
         unsigned flags = 0;
         dys_beat_ts bt[MAX_BEATS];
         /* A beat is ok when nothing makes its Ts unreliable; the segment
@@ -235,6 +235,10 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             }
             sum += bt[b].ts_ms;
             ss += bt[b].ts_ms * bt[b].ts_ms;
+            if (isfinite(bt[b].to_ms)) {
+                to_sum += bt[b].to_ms;
+                to_n++;
+            }
             peak += bt[b].peak;
             flags |= bt[b].flags;
             if (!why && bt[b].why[0])
@@ -253,6 +257,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             continue;
         }
         sr->ts_ms = sum / used;
+        sr->to_ms = to_n ? to_sum / to_n : NAN;
         sr->peak_cm_s = peak / used;
         sr->ts_beat_sd_ms = used > 1 ? sqrt(fmax(0, (ss - sum * sum / used) / (used - 1))) : NAN;
         sr->status = (flags & DYS_FLAGS_INDETERMINATE) ? DYS_SEG_INDETERMINATE : DYS_SEG_OK;
@@ -314,7 +319,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         r->seg[k].status = DYS_SEG_MISSING;
         r->seg[k].ts_ms = r->seg[k].peak_cm_s = NAN;
-        r->seg[k].ts_beat_sd_ms = NAN;
+        r->seg[k].ts_beat_sd_ms = r->seg[k].to_ms = NAN;
         r->seg[k].rec = -1;
         snprintf(r->seg[k].reason, sizeof r->seg[k].reason, "not in the study");
     }

@@ -79,8 +79,11 @@
  *   columns, BOM, CRLF, key spellings ("Study-ID", "AVO ms"), rr_ms for
  *   hr_bpm, NYHA in Roman numerals and view aliases (4CH, AP2, ...).
  *   Metadata numbers always use a decimal point.  DIR/truth.csv holds one
- *   row per study (Ts from QRS onset, 4 decimals); it is committed after
- *   the studies.  Every file is written atomically (dys_outfile).
+ *   row per study (Ts, then To, from QRS onset, 4 decimals; To empty where
+ *   the rule of timing.h finds no onset), committed after the studies.
+ *   True To follows the engine's rule on the noise-free curve: back from
+ *   the true Ts to where the velocity last rose through 10 % of its peak,
+ *   no earlier than 40 ms before AVO.  Every file is written atomically (dys_outfile).
  *
  * Several beats and the ECG (beats > 1 or ecg = 1)
  *   The hearts are the same as above (same physiology stream: class, HR,
@@ -120,7 +123,9 @@
  *   to 20 times, then none) until they hold.  truth.csv keeps its columns;
  *   its Ts is the mean of the per-beat Ts over the complete non-ectopic
  *   beats of the recording that holds the segment.  DIR/truth_beats.csv:
- *   study_id,file,beat,qrs_onset_ms,rr_ms,ectopic,ts_<segment>_ms x 12, one
+ *   study_id,file,beat,qrs_onset_ms,rr_ms,ectopic,ts_<segment>_ms x 12,
+ *   to_<segment>_ms x 12 (To averaged like Ts, over the beats that have
+ *   one), one
  *   row per complete beat and recording; file relative to DIR; onset on
  *   the file's own axis (3 decimals), rr to the next onset, ectopic 0/1, Ts
  *   (4 decimals) of the file's segments, empty for the others.
@@ -193,6 +198,7 @@
 #define _GNU_SOURCE
 #endif
 #include "internal.h"
+#include "timing.h" /* the To rule */
 
 #include <errno.h>
 #include <locale.h>
@@ -492,6 +498,28 @@ static double curve_eval_fn(const void *obj, double t)
     return curve_eval((const syn_curve *)obj, t);
 }
 
+/* True To by the engine's rule (timing.h): back from ts to where f last
+ * rose through DYS_TO_FRACTION of f(ts), not before lo; the crossing to
+ * 1e-6 ms by bisection.  NAN when there is none. */
+static double onset_truth(syn_eval_fn f, const void *obj, double lo, double ts)
+{
+    const double step = 0.25, thr = DYS_TO_FRACTION * f(obj, ts);
+    for (double t = ts; t - step >= lo; t -= step) {
+        if (f(obj, t - step) >= thr)
+            continue;
+        double x0 = t - step, x1 = t;
+        while (x1 - x0 > 1e-6) {
+            double m = 0.5 * (x0 + x1);
+            if (f(obj, m) < thr)
+                x0 = m;
+            else
+                x1 = m;
+        }
+        return 0.5 * (x0 + x1);
+    }
+    return NAN;
+}
+
 /* The single-beat truth (strict, on the SYN_GRID_MS grid). */
 static int curve_truth(const syn_curve *cv, double avo, double avc, double *ts)
 {
@@ -507,6 +535,7 @@ typedef struct syn_study {
     double e_centre, a_centre; /* study-level diastolic timing */
     syn_curve seg[DYS_N_SEGMENTS];
     double ts_ms[DYS_N_SEGMENTS];
+    double to_ms[DYS_N_SEGMENTS]; /* true To (NAN: the rule finds none) */
 } syn_study;
 
 static int is_septal(int s) { return s == 1 || s == 2 || s == 7 || s == 8; }
@@ -659,6 +688,8 @@ static int draw_study(uint64_t seed, uint64_t i, syn_study *st)
             if (curve_truth(&st->seg[s], st->avo_ms, st->avc_ms, &st->ts_ms[s]) == 0)
                 break;
         }
+        st->to_ms[s] = onset_truth(curve_eval_fn, &st->seg[s],
+                                   st->avo_ms - DYS_TO_BEFORE_AVO_MS, st->ts_ms[s]);
     }
     return 0;
 }
@@ -863,6 +894,7 @@ typedef struct syn_beat {
     int ectopic;
     double s_shift[DYS_N_SEGMENTS], s_scale[DYS_N_SEGMENTS], ivc_scale[DYS_N_SEGMENTS];
     double ts[DYS_N_SEGMENTS]; /* per-beat truth from this onset */
+    double to[DYS_N_SEGMENTS]; /* per-beat To truth (NAN: none) */
 } syn_beat;
 
 /* The beats, curves and ECG of one recording.  beat[0] is the beat before
@@ -1017,7 +1049,7 @@ static int plan_recording(const dys_synth_params *p, const syn_study *st,
     for (int b = 0; b < nb; b++)
         for (int s = 0; s < DYS_N_SEGMENTS; s++) {
             draw_perturb(&rb, st, &bt[b], s, b2b_sd, 0);
-            bt[b].ts[s] = NAN;
+            bt[b].ts[s] = bt[b].to[s] = NAN;
         }
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         if (!pl->has_seg[s])
@@ -1049,6 +1081,12 @@ static int plan_recording(const dys_synth_params *p, const syn_study *st,
             for (int b = 1; b <= n; b++)
                 if (beat_truth(st, pl, b, s, 1, &bt[b].ts[s]) != 0)
                     beat_truth(st, pl, b, s, 0, &bt[b].ts[s]);
+        for (int b = 1; b <= n; b++) {
+            syn_window w = {&pl->seg[s], b};
+            double on = bt[b].onset;
+            bt[b].to[s] = onset_truth(window_eval_fn, &w, on + st->avo_ms - DYS_TO_BEFORE_AVO_MS,
+                                      on + bt[b].ts[s]) - on;
+        }
     }
 
     /* ECG. */
@@ -1389,6 +1427,15 @@ static char *join_path(const char *dir, const char *name)
     return dys_asprintf("%s%s%s", dir, slash ? "" : "/", name);
 }
 
+/* ",value" (4 decimals), or "," for none. */
+static void put_opt(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, ",%.4f", v);
+    else
+        fputc(',', out);
+}
+
 /* Rows of truth_beats.csv for one recording. */
 static void write_truth_beats(FILE *out, const char *id, const char *rel, const syn_plan *pl)
 {
@@ -1401,25 +1448,33 @@ static void write_truth_beats(FILE *out, const char *id, const char *rel, const 
             else
                 fputc(',', out);
         }
+        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+            put_opt(out, pl->has_seg[s] ? bt->to[s] : NAN);
         fputc('\n', out);
     }
 }
 
 /* Study-level truth of the segments of one recording: the mean per-beat
- * Ts over its complete beats that are not ectopic. */
-static void plan_mean_ts(const syn_plan *pl, double *ts)
+ * Ts and To over its complete beats that are not ectopic (To over those
+ * where the rule finds one, as the engine averages it). */
+static void plan_mean_truth(const syn_plan *pl, double *ts, double *to)
 {
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         if (!pl->has_seg[s])
             continue;
-        double sum = 0.0;
-        int n = 0;
+        double sum = 0.0, tsum = 0.0;
+        int n = 0, tn = 0;
         for (int b = 1; b <= pl->n; b++)
             if (!pl->beat[b].ectopic) {
                 sum += pl->beat[b].ts[s];
                 n++;
+                if (isfinite(pl->beat[b].to[s])) {
+                    tsum += pl->beat[b].to[s];
+                    tn++;
+                }
             }
         ts[s] = sum / n; /* beat 1 is never ectopic */
+        to[s] = tn ? tsum / tn : NAN;
     }
 }
 
@@ -1436,6 +1491,8 @@ static dys_status open_csv(dys_ctx *ctx, dys_outfile *af, const char *dir, const
     fputs(head, af->f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(af->f, ",ts_%s_ms", canon_name[s]);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        fprintf(af->f, ",to_%s_ms", canon_name[s]);
     fputc('\n', af->f);
     return DYS_OK;
 }
@@ -1478,8 +1535,9 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         }
         if (multi)
             draw_ecg_morph(p->seed, (uint64_t)i, st, em);
-        double ts[DYS_N_SEGMENTS];
+        double ts[DYS_N_SEGMENTS], to[DYS_N_SEGMENTS];
         memcpy(ts, st->ts_ms, sizeof ts);
+        memcpy(to, st->to_ms, sizeof to);
         int as_dir = p->views == 1 || (p->views == 2 && i % 2 == 1);
         syn_format f;
         format_for(p->vary_format, i, &f);
@@ -1517,7 +1575,7 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
             if (multi) {
                 if (rc == DYS_OK) {
                     write_truth_beats(tbeats.f, id, frel, &pl);
-                    plan_mean_ts(&pl, ts);
+                    plan_mean_truth(&pl, ts, to);
                 }
                 plan_free(&pl);
             }
@@ -1530,6 +1588,8 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
                 p->fps, p->noise_cm_s);
         for (int s = 0; s < DYS_N_SEGMENTS; s++)
             fprintf(truth.f, ",%.4f", ts[s]);
+        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+            put_opt(truth.f, to[s]);
         fputc('\n', truth.f);
     }
     free(st);

@@ -22,6 +22,13 @@
  *  - MULTIPLE_PEAKS: another local maximum >= 90 % of the peak, >= 30 ms
  *    away, separated by a dip of >= 5 % of the peak: Ts is ambiguous, but
  *    the published method takes the highest, so the status stays ok.
+ * To (onset of systolic velocity, for the To indices): going back from the
+ * peak, the last upward crossing of 10 % of the peak velocity, searched
+ * down to 40 ms before AVO, so past the negative lobe that ends the
+ * isovolumic spike; not found (NAN) when the curve never falls below that
+ * level there.  A threshold relative to S', not zero, because a curve may
+ * hover around zero before it rises and noise makes zero crossings
+ * ambiguous; 10 % is where the rise is already steep.
  * Missing: fewer than half the samples valid, fewer than 8 valid samples,
  * a gap longer than max_gap_ms touching the window, or a recording that
  * does not cover the window.
@@ -242,11 +249,34 @@ static double refine_noisy_peak(const dys_curve *c, double a, double b, double t
     return !isnan(tr) && tr >= lo && tr <= hi ? tr : tpk;
 }
 
+/* To: back from the peak (tpk, value vpk) to where the curve last rose
+ * through DYS_TO_FRACTION of the peak, not before lo; the crossing by
+ * bisection.  NAN when the curve stays above that level down to lo (S'
+ * runs into the isovolumic spike without a trough). */
+static double systolic_onset(const dys_curve *c, double tpk, double vpk, double lo)
+{
+    const double step = 0.5, thr = DYS_TO_FRACTION * vpk;
+    for (double t = tpk; t - step >= lo; t -= step) {
+        if (dys_spline_eval(&c->sp, t - step) >= thr)
+            continue;
+        double x0 = t - step, x1 = t;
+        for (int k = 0; k < 30; k++) {
+            double m = 0.5 * (x0 + x1);
+            if (dys_spline_eval(&c->sp, m) < thr)
+                x0 = m;
+            else
+                x1 = m;
+        }
+        return 0.5 * (x0 + x1);
+    }
+    return NAN;
+}
+
 void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                       double avc_ms, const dys_params *p, dys_beat_ts *out)
 {
     memset(out, 0, sizeof *out);
-    out->ts_ms = NAN;
+    out->ts_ms = out->to_ms = NAN;
     double a = onset_ms + avo_ms, b = onset_ms + avc_ms;
     if (a < c->t_first || b > c->t_last) {
         snprintf(out->why, sizeof out->why,
@@ -307,6 +337,8 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
         return;
     }
     out->ts_ms = tpk - onset_ms;
+    out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
+                                fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
     double floor_amp = fmax(p->low_amplitude_cm_s, 3.0 * c->noise_sd);
     if (vmax < floor_amp) {
         out->flags |= DYS_FLAG_LOW_AMPLITUDE;

@@ -23,10 +23,18 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
                           const dys_params *p, char *why, size_t whycap);
 void dys_curve_free(dys_curve *c);
 
+/* To, the time to onset of systolic velocity: back from the peak to
+ * where the velocity last rose through DYS_TO_FRACTION of the peak, no
+ * earlier than DYS_TO_BEFORE_AVO_MS before AVO (timing.c).  dyssync synth
+ * defines its truth by the same rule. */
+#define DYS_TO_FRACTION 0.10
+#define DYS_TO_BEFORE_AVO_MS 40.0
+
 /* One beat's measurement. */
 typedef struct dys_beat_ts {
     int measured;     /* 0: the beat could not be measured (why says) */
     double ts_ms;     /* from QRS onset; NAN with NO_POSITIVE_PEAK */
+    double to_ms;     /* To from QRS onset; NAN when not found */
     double peak;
     unsigned flags;
     char why[160];

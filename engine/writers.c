@@ -132,6 +132,8 @@ static void write_json(FILE *f, const dys_result *r)
                 fprintf(f, "%s\"%s\"", n++ ? ", " : "", dys_flag_name(b));
         fprintf(f, "], \"n_beats\": %d, \"ts_beat_sd_ms\": ", g->n_beats);
         json_num(f, g->ts_beat_sd_ms, 2);
+        fputs(", \"to_ms\": ", f);
+        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->to_ms, 2);
         fputs(", \"lowpass_hz\": ", f);
         json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->lowpass_hz, 2);
         fputs(", \"noise_cm_s\": ", f);
@@ -270,6 +272,8 @@ dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",ts_%s_ms", dys_segment_name(s));
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        fprintf(f, ",to_%s_ms", dys_segment_name(s));
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",status_%s", dys_segment_name(s));
     fputc('\n', f);
     return finish(ctx, f);
@@ -293,6 +297,10 @@ static void write_csv_row(FILE *f, const dys_result *r)
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         fputc(',', f);
         csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].ts_ms);
+    }
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        fputc(',', f);
+        csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].to_ms);
     }
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",%s", dys_seg_status_name(r->seg[s].status));
@@ -345,10 +353,11 @@ static void write_text(FILE *f, const dys_result *r)
                 fprintf(f, "  beat %zu (QRS onset %.0f ms) not analysed: %s\n", b + 1,
                         bl->beat[b].onset_ms, bl->beat[b].why);
     }
-    fputs("\n  AHA  Segment               View   Status         Ts ms  SD ms  S' cm/s  Note\n", f);
+    fputs("\n  AHA  Segment               View   Status         Ts ms  SD ms   To ms  S' cm/s  Note\n",
+          f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
-        char name[32], ts[16] = "-", sd[16] = "-", pk[16] = "-", note[200] = "";
+        char name[32], ts[16] = "-", sd[16] = "-", to[16] = "-", pk[16] = "-", note[200] = "";
         snprintf(name, sizeof name, "%s", dys_segment_name(s));
         for (char *c = name; *c; c++)
             if (*c == '_')
@@ -357,6 +366,8 @@ static void write_text(FILE *f, const dys_result *r)
             snprintf(ts, sizeof ts, "%.1f", g->ts_ms);
         if (g->status != DYS_SEG_MISSING && isfinite(g->ts_beat_sd_ms))
             snprintf(sd, sizeof sd, "%.1f", g->ts_beat_sd_ms);
+        if (g->status != DYS_SEG_MISSING && isfinite(g->to_ms))
+            snprintf(to, sizeof to, "%.1f", g->to_ms);
         if (g->status != DYS_SEG_MISSING && isfinite(g->peak_cm_s))
             snprintf(pk, sizeof pk, "%.2f", g->peak_cm_s);
         size_t n = 0;
@@ -366,9 +377,9 @@ static void write_text(FILE *f, const dys_result *r)
                                       dys_flag_name(b));
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
-        fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %7s%s%s\n", s + 1, name,
+        fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %6s  %7s%s%s\n", s + 1, name,
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
-                sd, pk, note[0] ? "  " : "", note);
+                sd, to, pk, note[0] ? "  " : "", note);
     }
     fprintf(f, "\n  Index                              Value  Cut-off    Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {

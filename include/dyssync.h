@@ -320,6 +320,8 @@ typedef struct dys_segment_result {
     double noise_cm_s;     /* estimated white-noise SD of the samples */
     int n_beats;           /* beats whose Ts went into ts_ms */
     double ts_beat_sd_ms;  /* beat-to-beat SD of Ts (NAN below 2 beats) */
+    double to_ms;          /* QRS onset to onset of systolic velocity (mean
+                              over the same beats; NAN when not found) */
     int rec;               /* index of the recording it came from, -1 */
     char reason[160];      /* why missing / indeterminate, "" when ok */
 } dys_segment_result;
@@ -334,6 +336,9 @@ typedef enum dys_index {
     DYS_IDX_ANTEROSEPTAL_POSTERIOR,
     DYS_IDX_BASAL_4SEG_MAX,
     DYS_IDX_OPPOSING_WALL_MAX,
+    DYS_IDX_TO_SD_12,
+    DYS_IDX_TO_SD_6_BASAL,
+    DYS_IDX_TO_DIFF_6_BASAL,
     DYS_N_INDICES
 } dys_index;
 

@@ -496,7 +496,8 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 START_TEST(synthetic_truth_noise_free)
 {
     /* dys_synth_write studies read back through the readers: noise-free
-     * curves at 100 fps within 1 ms of the true Ts. */
+     * curves at 100 fps within 1 ms of the true Ts and 1.5 ms of the true
+     * To. */
     char dir[] = "/tmp/dys_analyze_XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     dys_ctx *ctx = dys_ctx_new();
@@ -520,9 +521,15 @@ START_TEST(synthetic_truth_noise_free)
         snprintf(rel, sizeof rel, "%s", strtok_r(NULL, ",", &save));
         for (int skip = 0; skip < 6; skip++)
             strtok_r(NULL, ",", &save);
-        double truth[12];
+        double truth[12], to_truth[12];
         for (int k = 0; k < 12; k++)
             truth[k] = atof(strtok_r(NULL, ",\n", &save));
+        /* true To: empty where the rule finds none (strsep keeps those) */
+        char *rest = save;
+        for (int k = 0; k < 12; k++) {
+            char *cell = strsep(&rest, ",\n");
+            to_truth[k] = cell && *cell ? atof(cell) : NAN;
+        }
         snprintf(path, sizeof path, "%s/%s", dir, rel);
         dys_study *s;
         ck_assert_msg(dys_study_read(ctx, path, NULL, &s) == DYS_OK, "%s", dys_ctx_error(ctx));
@@ -532,6 +539,11 @@ START_TEST(synthetic_truth_noise_free)
             ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
             ck_assert_msg(fabs(r->seg[k].ts_ms - truth[k]) <= 1.0, "%s %s: %.3f vs %.3f", id,
                           dys_segment_name(k), r->seg[k].ts_ms, truth[k]);
+            /* To by the same rule: within 1.5 ms, found where the truth is */
+            ck_assert_int_eq(isnan(r->seg[k].to_ms), isnan(to_truth[k]));
+            ck_assert_msg(isnan(to_truth[k]) || fabs(r->seg[k].to_ms - to_truth[k]) <= 1.5,
+                          "%s %s: To %.3f vs %.3f", id, dys_segment_name(k), r->seg[k].to_ms,
+                          to_truth[k]);
         }
         dys_result_free(r);
         dys_study_free(s);

@@ -96,6 +96,33 @@ START_TEST(signed_delays)
 }
 END_TEST
 
+START_TEST(to_indices)
+{
+    /* The To indices: the same statistics on to_ms (vector B as To), over
+     * the ok segments whose onset was found. */
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    static const double b[12] = {95, 180, 150, 110, 100, 200, 105, 170, 140, 115, 110, 190};
+    dys_result r;
+    fill(&r, a);
+    for (int i = 0; i < 12; i++)
+        r.seg[order[i]].to_ms = b[i];
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_TO_SD_12], 38.0863);
+    NEAR(r.index[DYS_IDX_TO_SD_6_BASAL], 44.3189);
+    NEAR(r.index[DYS_IDX_TO_DIFF_6_BASAL], 105);
+    NEAR(r.index[DYS_IDX_TS_SD_12], 3.7528); /* Ts untouched */
+    /* two basal onsets not found: To-SD-6 needs 5 of 6 */
+    r.seg[DYS_SEG_BASAL_ANTERIOR].to_ms = NAN;
+    r.seg[DYS_SEG_BASAL_INFERIOR].to_ms = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_TO_SD_6_BASAL]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_TO_SD_6_BASAL],
+                                 "basal_anterior no onset of systolic velocity"));
+    ck_assert(isfinite(r.index[DYS_IDX_TO_SD_12])); /* 10 of 12 */
+    ck_assert_int_eq(r.n_segments, 12);
+}
+END_TEST
+
 START_TEST(minimum_segment_rule)
 {
     static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
@@ -143,6 +170,7 @@ static Suite *suite(void)
     tcase_add_test(tc, vector_c_even);
     tcase_add_test(tc, signed_delays);
     tcase_add_test(tc, minimum_segment_rule);
+    tcase_add_test(tc, to_indices);
     tcase_add_test(tc, catalogue_is_complete);
     suite_add_tcase(s, tc);
     return s;
