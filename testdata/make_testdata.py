@@ -3,8 +3,10 @@
 
 The studies are synthetic (known truth, no patient data) but written the way
 real exports arrive: a comma CSV, a view directory with semicolons, decimal
-commas and mm/s, a European single file with gaps and no valve events, and
-GE EchoPAC "Local Traces" exports (velocity, and strain for `dyssync info`).
+commas and mm/s, a European single file with gaps and no valve events,
+GE EchoPAC "Local Traces" exports (velocity, and strain for `dyssync info`),
+and a three-view study of several beats with an ECG, an ectopic beat and
+neither QRS onsets nor valve events given.
 
 usage: python3 testdata/make_testdata.py [--dyssync build/cli/dyssync]
 Then review the outputs and refresh testdata/expected/ (tests/cli_test.sh
@@ -133,6 +135,24 @@ def main():
             return -0.12 * v * (1 + t / 400.0)
         with open(os.path.join(info, "echopac_a4c_strain.txt"), "w", newline="") as f:
             f.write(echopac(meta, rows, "SL", "%", strain))
+        # 6. Several beats per view, each view with its own ECG and no QRS
+        #    onsets given (found on the ECG), an ectopic beat, no valve events
+        #    (AVC from the curves, AVO from heart rate).
+        multi = os.path.join(tmp, "m")
+        subprocess.run([a.dyssync, "synth", "-o", multi, "-n", "1", "--seed", "41",
+                        "--noise", "0.1", "--fps", "110", "--views", "1", "--beats", "4",
+                        "--ecg", "--no-qrs-metadata", "--ectopic", "0.2", "--no-events"],
+                       check=True)
+        dst = os.path.join(studies, "multibeat_ecg")
+        os.makedirs(dst)
+        for name in sorted(os.listdir(os.path.join(multi, "synth_0001"))):
+            with open(os.path.join(multi, "synth_0001", name), newline="") as f:
+                text = retitle(f.read(), "MB-06")
+            with open(os.path.join(dst, name), "w", newline="") as f:
+                f.write(text)
+        shutil.copy(os.path.join(multi, "truth.csv"), os.path.join(HERE, "truth_multibeat.csv"))
+        shutil.copy(os.path.join(multi, "truth_beats.csv"),
+                    os.path.join(HERE, "truth_multibeat_beats.csv"))
         shutil.copy(os.path.join(varied, "truth.csv"), os.path.join(HERE, "truth_varied.csv"))
         shutil.copy(os.path.join(plain, "truth.csv"), os.path.join(HERE, "truth_plain.csv"))
 

@@ -41,7 +41,8 @@ golden() {
 }
 
 studies=(testdata/studies/echopac_a4c_velocity.txt testdata/studies/eu_tab_decimal_comma.csv
-         testdata/studies/lbbb_single.csv testdata/studies/lbbb_views)
+         testdata/studies/lbbb_single.csv testdata/studies/lbbb_views
+         testdata/studies/multibeat_ecg)
 
 golden analyze.txt 0 "$dys" analyze "${studies[@]}"
 golden analyze.jsonl 0 "$dys" analyze --format json "${studies[@]}"
