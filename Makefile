@@ -63,9 +63,10 @@ install: build
 	meson install -C $(BUILD)
 
 # Accuracy against synthetic truth, and against the SciPy peer when
-# ../shared is present; writes docs/accuracy.md.
+# ../shared is present; writes docs/accuracy.md and docs/accuracy_beats.md.
 accuracy: build
 	python3 tests/accuracy.py --dyssync $(DYSSYNC) --out docs/accuracy.md
+	python3 tests/accuracy_beats.py --dyssync $(DYSSYNC) --n 100 --out docs/accuracy_beats.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)

@@ -36,8 +36,10 @@
  * (on synthetic studies the mean curve showed it in 82 % of views, the
  * segments in 89-99 %).  The result is cross-checked against the
  * heart-rate AVC: a difference of more than 60 ms is warned about (the
- * curves are used: they are this patient's).  When the curves do not
- * show it, the heart-rate estimate is used, and said to be.
+ * curves are used: they are this patient's); beyond 100 ms, more than
+ * heart failure shortens the ejection time, the curves have caught another
+ * event and are not used.  When the curves do not show it, or not
+ * plausibly, the heart-rate estimate is used, and said to be.
  * Measured on dyssync synth (whose notch follows Aase): |error| median
  * 1.8-2.2 ms, 95th percentile 4-8 ms, worst 12 ms, the curves used in
  * 67-99 % of views by noise and frame rate (docs/accuracy.md); the
@@ -57,6 +59,7 @@
 #define AVC_DIP_NOISE 3.0         /* ... or this many noise SDs */
 #define AVC_AGREE_MS 15.0         /* segment beats within this of the median */
 #define AVC_CHECK_MS 60.0         /* curves vs heart rate: warn beyond */
+#define AVC_IMPLAUSIBLE_MS 100.0  /* ... and beyond this, not used */
 #define LVET_MIN_MS 150.0         /* plausible ejection periods */
 #define LVET_MAX_MS 500.0
 #define STEP_MS 0.5
@@ -275,7 +278,14 @@ static dys_status view_events(dys_ctx *ctx, const dys_study *s, const dys_params
                                             &rr->avc_curves_ms, &found, &tried);
             if (st != DYS_OK)
                 return st;
-            if (isfinite(rr->avc_curves_ms)) {
+            if (isfinite(rr->avc_curves_ms) && isfinite(guess) &&
+                fabs(rr->avc_curves_ms - guess) > AVC_IMPLAUSIBLE_MS) {
+                dys_strlist_add(&r->warnings, &r->n_warnings,
+                                "%s: AVC from the curves (%.0f ms) is %.0f ms from the "
+                                "heart-rate estimate (%.0f ms), more than an ejection "
+                                "time varies: not used; give avc_ms", rec->source,
+                                rr->avc_curves_ms, fabs(rr->avc_curves_ms - guess), guess);
+            } else if (isfinite(rr->avc_curves_ms)) {
                 avc = rr->avc_curves_ms;
                 int n = snprintf(rr->avc_method, sizeof rr->avc_method,
                                  "from the curves: zero crossing after the "
@@ -291,7 +301,7 @@ static dys_status view_events(dys_ctx *ctx, const dys_study *s, const dys_params
                                     "rate (%.0f ms) differ by %.0f ms: the curves' is "
                                     "used; check it, or give avc_ms", rec->source, avc,
                                     guess, fabs(avc - guess));
-            } else if (isfinite(guess)) {
+            } else if (isfinite(guess) && isnan(rr->avc_curves_ms)) {
                 dys_strlist_add(&r->warnings, &r->n_warnings,
                                 "%s: the curves do not show AVC (no return to zero "
                                 "after an end-systolic negative spike in %d of %d "

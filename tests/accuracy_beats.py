@@ -18,6 +18,9 @@ nearest to it when it lies within half the true RR on that side; an
 ectopic onset placed early on the previous T wave still finds its beat); per-segment |Ts error| median
 and max after removing one study-wide offset (the mean error of the study's
 segments, which no index sees); median |ts_sd_12_ms - true SD-12|.
+Also the valve events estimated per view when none are given: AVC from the
+curves and from heart rate, AVO from heart rate, against the truth; and To
+(onset of systolic velocity) after the same kind of offset.
 Checked (exit 1 when missed), in every configuration: Ts median <= 2 ms
 and max <= 10 ms after the offset, SD-12 error median <= 1 ms, no beat
 missed or invented; with detected onsets at most 1 % of sinus onsets
@@ -45,6 +48,9 @@ SEGMENTS = [
 CONFIGS = [(0.0, 100, 7101, False), (0.1, 100, 7102, False), (0.1, 200, 7103, False),
            (0.1, 100, 7102, True)]
 MEDIAN_MS, MAX_MS, SD_MS, ONSET_MS, ONSET_BEYOND = 2.0, 10.0, 1.0, 10.0, 0.01
+# (noise cm/s, fps, seed, complete beats) for the valve events
+EVENT_CONFIGS = [(0.1, 100, 7201, 1), (0.1, 100, 7202, 5)]
+AVC_MEDIAN_MS, AVC_P95_MS, AVC_USED = 5.0, 10.0, 0.8
 
 
 def sample_sd(v):
@@ -73,11 +79,12 @@ def run_config(dyssync, noise, fps, seed, given, n):
         if proc.returncode not in (0, 1):
             raise RuntimeError(proc.stderr)
         onset_err, ectopic_err, missed, extra, ts_err, sd_err = [], [], 0, 0, [], []
+        to_err = []
         failed = len(studies) - len(proc.stdout.splitlines())
         for line in proc.stdout.splitlines():
             o = json.loads(line)
             sid = o["study_id"]
-            true_ts = {}
+            true_ts, true_to = {}, {}
             for rec in o["recordings"]:
                 rel = os.path.relpath(rec["file"], tmp)
                 tbeats = truth.get((sid, rel), [])
@@ -114,6 +121,9 @@ def run_config(dyssync, noise, fps, seed, given, n):
                             v = tbeats[near]["ts_%s_ms" % s]
                             if v:
                                 true_ts.setdefault(s, []).append(float(v))
+                            v = tbeats[near]["to_%s_ms" % s]
+                            if v:
+                                true_to.setdefault(s, []).append(float(v))
                 missed += len(tbeats) - len(used_truth)
             errs = []
             for seg in o["segments"]:
@@ -122,6 +132,12 @@ def run_config(dyssync, noise, fps, seed, given, n):
             if errs:
                 off = statistics.mean(errs)
                 ts_err += [abs(e - off) for e in errs]
+            errs = [seg["to_ms"] - statistics.mean(true_to[seg["name"]])
+                    for seg in o["segments"] if seg["status"] == "ok"
+                    and seg["to_ms"] is not None and seg["name"] in true_to]
+            if errs:
+                off = statistics.mean(errs)
+                to_err += [abs(e - off) for e in errs]
             truth_means = [statistics.mean(v) for v in true_ts.values()]
             sd = o["indices"]["ts_sd_12_ms"]
             if sd is not None and len(truth_means) == 12:
@@ -135,10 +151,45 @@ def run_config(dyssync, noise, fps, seed, given, n):
             "ts_median": statistics.median(ts_err) if ts_err else None,
             "ts_max": max(ts_err) if ts_err else None,
             "ts_p99": pct(ts_err, 0.99),
+            "to_median": statistics.median(to_err) if to_err else None,
+            "to_p95": pct(to_err, 0.95),
             "onset_beyond": sum(abs(e) > ONSET_MS for e in onset_err) / max(1, len(onset_err)),
             "sd_median": statistics.median(sd_err) if sd_err else None,
             "segments": len(ts_err),
         }
+
+
+def run_events(dyssync, noise, fps, seed, beats, n):
+    """AVO/AVC estimated per view (synth --no-events) against the truth."""
+    with tempfile.TemporaryDirectory(prefix="dyssync_events_") as tmp:
+        extra = ["--beats", str(beats), "--ecg", "--no-qrs-metadata", "--ectopic", "0.1"] \
+            if beats > 1 else []
+        subprocess.run([dyssync, "synth", "-o", tmp, "-n", str(n), "--seed", str(seed),
+                        "--noise", "%g" % noise, "--fps", str(fps), "--views", "1",
+                        "--no-events"] + extra, check=True)
+        with open(os.path.join(tmp, "truth.csv")) as f:
+            truth = {r["study_id"]: r for r in csv.DictReader(f)}
+        proc = subprocess.run([dyssync, "analyze", "--format", "json"]
+                              + [os.path.join(tmp, sid) for sid in sorted(truth)],
+                              capture_output=True, text=True)
+        curves, hr, avo, views = [], [], [], 0
+        for line in proc.stdout.splitlines():
+            o = json.loads(line)
+            t = truth[o["study_id"]]
+            for rec in o["recordings"]:
+                e = rec["events"]
+                views += 1
+                avo.append(abs(e["avo_ms"] - float(t["avo_ms"])))
+                if e["avc_from_curves_ms"] is not None and e["avc_ms"] == e["avc_from_curves_ms"]:
+                    curves.append(abs(e["avc_ms"] - float(t["avc_ms"])))
+                if e["avc_from_heart_rate_ms"] is not None:
+                    hr.append(abs(e["avc_from_heart_rate_ms"] - float(t["avc_ms"])))
+        return {"views": views, "failed": len(truth) - len(proc.stdout.splitlines()),
+                "used": len(curves) / max(1, views),
+                "curves_median": statistics.median(curves) if curves else None,
+                "curves_p95": pct(curves, 0.95), "curves_max": max(curves, default=None),
+                "hr_median": statistics.median(hr) if hr else None,
+                "avo_median": statistics.median(avo) if avo else None}
 
 
 def fmt(x):
@@ -154,8 +205,8 @@ def main():
     a = ap.parse_args()
     lines = ["| noise (cm/s) | fps | QRS onsets | studies | failed | onset median | onset max |"
              " onsets > 10 ms | ectopic onset max | beats missed / invented | Ts median |"
-             " Ts 99th pct | Ts max | segments | SD-12 err median | target |",
-             "|" + "---|" * 16]
+             " Ts 99th pct | Ts max | segments | SD-12 err median | To median | To p95 | target |",
+             "|" + "---|" * 18]
     bad = False
     for noise, fps, seed, given in CONFIGS:
         r = run_config(os.path.abspath(a.dyssync), noise, fps, seed, given, a.n)
@@ -174,11 +225,12 @@ def main():
             miss.append("onsets beyond 10 ms")
         bad = bad or bool(miss)
         lines.append("| %g | %d | %s | %d | %d | %s | %s | %.1f %% | %s | %d / %d | %s | %s | %s | %d"
-                     " | %s | %s |" % (
+                     " | %s | %s | %s | %s |" % (
             noise, fps, "given" if given else "detected", r["studies"], r["failed"],
             fmt(r["onset_median"]), fmt(r["onset_max"]), 100 * r["onset_beyond"],
             fmt(r["ectopic_max"]), r["missed"], r["extra"], fmt(r["ts_median"]),
             fmt(r["ts_p99"]), fmt(r["ts_max"]), r["segments"], fmt(r["sd_median"]),
+            fmt(r["to_median"]), fmt(r["to_p95"]),
             "MISSED: " + ", ".join(miss) if miss else "met"))
     lines += ["", "Three-view studies, 5 complete beats per view with RR variability and "
               "10 %% ectopic beats; QRS onsets found on the ECG (detected) or given in the "
@@ -187,6 +239,30 @@ def main():
               "Ts median <= %g, Ts max <= %g, SD-12 median <= %g, no beat missed or invented; "
               "with detected onsets at most %g %% of sinus onsets beyond %g ms." % (
                   MEDIAN_MS, MAX_MS, SD_MS, 100 * ONSET_BEYOND, ONSET_MS)]
+    lines += ["", "| noise (cm/s) | fps | beats | views | AVC from the curves: used | median"
+              " | p95 | max | AVC from heart rate: median | AVO (Weissler): median | target |",
+              "|" + "---|" * 11]
+    for noise, fps, seed, beats in EVENT_CONFIGS:
+        r = run_events(os.path.abspath(a.dyssync), noise, fps, seed, beats, a.n)
+        miss = []
+        if r["failed"]:
+            miss.append("%d studies failed" % r["failed"])
+        if r["curves_median"] is None or r["curves_median"] > AVC_MEDIAN_MS:
+            miss.append("AVC median")
+        if r["curves_p95"] is None or r["curves_p95"] > AVC_P95_MS:
+            miss.append("AVC p95")
+        if r["used"] < AVC_USED:
+            miss.append("AVC from the curves too rarely")
+        bad = bad or bool(miss)
+        lines.append("| %g | %d | %d | %d | %.0f %% | %s | %s | %s | %s | %s | %s |" % (
+            noise, fps, beats, r["views"], 100 * r["used"], fmt(r["curves_median"]),
+            fmt(r["curves_p95"]), fmt(r["curves_max"]), fmt(r["hr_median"]),
+            fmt(r["avo_median"]), "MISSED: " + ", ".join(miss) if miss else "met"))
+    lines += ["", "Valve events not given (synth --no-events): |error| in ms of each view's "
+              "AVC where the curves showed it (the end-systolic notch, Aase 2008), of the "
+              "heart-rate AVC (Weissler 1968) computed beside it, and of the Weissler AVO. "
+              "Checked: curve AVC median <= %g, 95th percentile <= %g, used in >= %g %% of "
+              "views." % (AVC_MEDIAN_MS, AVC_P95_MS, 100 * AVC_USED)]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if a.out:
