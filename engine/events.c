@@ -288,12 +288,12 @@ static dys_status view_events(dys_ctx *ctx, const dys_study *s, const dys_params
             } else if (isfinite(rr->avc_curves_ms)) {
                 avc = rr->avc_curves_ms;
                 int n = snprintf(rr->avc_method, sizeof rr->avc_method,
-                                 "from the curves: zero crossing after the "
-                                 "end-systolic negative spike + 2.6 ms (Aase 2008), "
-                                 "median of %d of %d segment beats", found, tried);
+                                 "curves: zero velocity after the end-systolic "
+                                 "negative spike + 2.6 ms (Aase 2008), median of %d of "
+                                 "%d segment beats", found, tried);
                 if (isfinite(guess) && n > 0 && (size_t)n < sizeof rr->avc_method)
                     snprintf(rr->avc_method + n, sizeof rr->avc_method - (size_t)n,
-                             "; heart-rate estimate %.0f ms (Weissler 1968 at %.0f bpm)",
+                             "; heart rate gives %.0f (Weissler 1968, %.0f bpm)",
                              guess, hr);
                 if (isfinite(guess) && fabs(avc - guess) > AVC_CHECK_MS)
                     dys_strlist_add(&r->warnings, &r->n_warnings,
@@ -305,7 +305,8 @@ static dys_status view_events(dys_ctx *ctx, const dys_study *s, const dys_params
                 dys_strlist_add(&r->warnings, &r->n_warnings,
                                 "%s: the curves do not show AVC (no return to zero "
                                 "after an end-systolic negative spike in %d of %d "
-                                "beats): AVC estimated from heart rate", rec->source,
+                                "segment beats, or too few agreeing): AVC estimated "
+                                "from heart rate", rec->source,
                                 tried - found, tried);
             }
         }

@@ -322,13 +322,16 @@ static void write_text(FILE *f, const dys_result *r)
     if (!r->events_per_view)
         fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
                 r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
-    else
-        for (size_t i = 0; i < r->n_rec; i++)
-            fprintf(f, "Ejection window, %s: AVO %.0f ms (%s: %s), AVC %.0f ms (%s: %s)\n",
-                    dys_view_name(r->rec[i].view), r->rec[i].avo_ms,
-                    provenance_name(r->rec[i].avo_source), r->rec[i].avo_method,
-                    r->rec[i].avc_ms, provenance_name(r->rec[i].avc_source),
-                    r->rec[i].avc_method);
+    else {
+        fputs("Ejection window per view, ms from its QRS onsets:\n", f);
+        for (size_t i = 0; i < r->n_rec; i++) {
+            const dys_result_rec *q = &r->rec[i];
+            fprintf(f, "  %-6s AVO %4.0f  %s: %s\n", dys_view_name(q->view), q->avo_ms,
+                    provenance_name(q->avo_source), q->avo_method);
+            fprintf(f, "         AVC %4.0f  %s: %s\n", q->avc_ms,
+                    provenance_name(q->avc_source), q->avc_method);
+        }
+    }
     fprintf(f, "Options: low-pass %s, peak %s, SD %s\n",
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",

@@ -134,8 +134,8 @@ check $? "--avo/--avc override the study's events"
 mkdir -p "$tmp/pv" && cp testdata/studies/lbbb_views/*.csv "$tmp/pv/" &&
     sed -i 's/^# avc_ms: 402/# avc_ms: 380/' "$tmp/pv/a2c.csv" &&
     out=$("$dys" analyze "$tmp/pv") &&
-    echo "$out" | grep -q 'Ejection window, A2C: AVO 110 ms (given: avo_ms), AVC 380 ms (given: avc_ms of this view' &&
-    echo "$out" | grep -q 'Ejection window, A4C: AVO 110 ms (given: avo_ms), AVC 402 ms (given: avc_ms of this view' &&
+    echo "$out" | grep -A1 '^  A2C    AVO  110  given: avo_ms$' | grep -q 'AVC  380  given: avc_ms of this view' &&
+    echo "$out" | grep -A1 '^  A4C    AVO  110  given: avo_ms$' | grep -q 'AVC  402  given: avc_ms of this view' &&
     "$dys" analyze --format json "$tmp/pv" | grep -q '"per_view": true'
 check $? "per-view AVC overrides the study's for its view"
 
