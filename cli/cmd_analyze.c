@@ -82,6 +82,7 @@ int cmd_analyze(int argc, char **argv)
         {"max-gap", required_argument, NULL, 'g'},
         {"ectopic-rr", required_argument, NULL, 'E'},
         {"avc-estimate", required_argument, NULL, 'C'},
+        {"cutoff", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
         {NULL, 0, NULL, 0}};
@@ -212,6 +213,22 @@ int cmd_analyze(int argc, char **argv)
             }
             p.ectopic_rr_frac = x;
             break;
+        case 'K': {
+            /* INDEX=VALUE: the cut-off that classifies an index */
+            const char *eq = strchr(optarg, '=');
+            int idx = -1;
+            for (int i = 0; eq && i < DYS_N_INDICES; i++)
+                if (strlen(dys_index_get(i)->key) == (size_t)(eq - optarg) &&
+                    !strncmp(dys_index_get(i)->key, optarg, (size_t)(eq - optarg)))
+                    idx = i;
+            if (idx < 0 || cli_double(eq + 1, &x) || !(x >= 0)) {
+                rc = cli_usage("analyze", "--cutoff takes INDEX=VALUE with an index key "
+                                          "(ts_sd_12_ms, ...) and a value >= 0");
+                goto done;
+            }
+            p.cutoff[idx] = x;
+            break;
+        }
         case 'C':
             if (!strcmp(optarg, "curves")) {
                 p.avc_estimate = DYS_AVC_CURVES;

@@ -114,6 +114,8 @@ static const char help_analyze[] =
     "  --sd sample|population  SD estimator (default sample, n-1, as published)\n"
     "  --avo MS, --avc MS      aortic valve opening/closure from QRS onset,\n"
     "                          for every view, overriding the files\n"
+    "  --cutoff INDEX=VALUE    classify INDEX against VALUE instead of its\n"
+    "                          published default (repeatable)\n"
     "  --avc-estimate curves|heart-rate\n"
     "                          how a missing AVC is estimated (default curves:\n"
     "                          the end-systolic notch, Aase 2008; heart-rate:\n"

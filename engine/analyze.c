@@ -13,6 +13,7 @@
  * beat-to-beat SD; a view whose heart rate differs from the study's by more
  * than 10 % is flagged.
  */
+#include "cycle.h"
 #include "ecg.h"
 #include "events.h"
 #include "indices.h"
@@ -36,6 +37,8 @@ void dys_params_defaults(dys_params *p)
     p->low_amplitude_cm_s = 1.0;
     p->max_gap_ms = 40.0;
     p->ectopic_rr_frac = 0.20;
+    for (int i = 0; i < DYS_N_INDICES_MAX; i++)
+        p->cutoff[i] = NAN;
 }
 
 void dys_result_free(dys_result *r)
@@ -132,6 +135,56 @@ static dys_status find_beats(dys_ctx *ctx, const dys_study *s, const dys_params 
     return DYS_OK;
 }
 
+/* The study's RR: the median of the views' (from their beats), else
+ * hr_bpm, else the export's cycle; NAN when unknown. */
+static double study_rr(const dys_study *s, const dys_result *r)
+{
+    double v[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_rec && n < 64; i++)
+        if (isfinite(r->rec[i].beats.hr_bpm))
+            v[n++] = 60000.0 / r->rec[i].beats.hr_bpm;
+    if (n)
+        return dys_quantile(v, n, 0.5);
+    if (isfinite(s->hr_bpm))
+        return 60000.0 / s->hr_bpm;
+    for (size_t i = 0; i < s->n_rec; i++)
+        if (isfinite(s->rec[i].cycle_ms))
+            return s->rec[i].cycle_ms;
+    return NAN;
+}
+
+/* Cross-correlation delays of the opposing pairs whose two segments this
+ * recording holds (cyc: their cycle samples, nb beats each; the mean over
+ * the beats where both have a cycle). */
+static dys_status pair_delays(dys_ctx *ctx, double *const cyc[DYS_N_SEGMENTS],
+                              const double *rrs, size_t nb, dys_result *r)
+{
+    for (int q = 0; q < 3; q++) {
+        const double *a = cyc[dys_opposing_pairs[q][0]], *b = cyc[dys_opposing_pairs[q][1]];
+        if (!a || !b)
+            continue;
+        double sum = 0;
+        int n = 0;
+        for (size_t k = 0; k < nb; k++) {
+            const double *x = a + k * DYS_CYCLE_N, *y = b + k * DYS_CYCLE_N;
+            if (isnan(x[0]) || isnan(y[0]))
+                continue;
+            double dl, corr;
+            dys_status st = dys_xcorr_delay(ctx, x, y, DYS_CYCLE_N, rrs[k], &dl, &corr);
+            if (st != DYS_OK)
+                return st;
+            if (isfinite(dl)) {
+                sum += dl;
+                n++;
+            }
+        }
+        if (n)
+            r->xcorr_ms[q] = sum / n;
+    }
+    return DYS_OK;
+}
+
 /* Ts of every segment of one recording, over its accepted beats. */
 static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                                     const dys_params *p, dys_result *r)
@@ -171,9 +224,13 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         }
     }
     enum { MAX_BEATS = 128 }; /* more are not measured (a warning says) */
-    double onsets[MAX_BEATS], win_lo[MAX_BEATS], win_hi[MAX_BEATS];
+    double onsets[MAX_BEATS], win_lo[MAX_BEATS], win_hi[MAX_BEATS], rrs[MAX_BEATS];
     size_t nb = 0;
     const char *no_beat = NULL;
+    /* a beat's RR: to the next onset, else the view's or study's rate */
+    double rr_else = isfinite(bl->hr_bpm) ? 60000.0 / bl->hr_bpm
+                     : isfinite(s->hr_bpm) ? 60000.0 / s->hr_bpm
+                                           : rec->cycle_ms;
     for (size_t b = 0; b < bl->n && nb < MAX_BEATS; b++) {
         if (!bl->beat[b].accepted) {
             if (!no_beat)
@@ -181,6 +238,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             continue;
         }
         onsets[nb] = bl->beat[b].onset_ms;
+        rrs[nb] = isfinite(bl->beat[b].rr_ms) ? bl->beat[b].rr_ms : rr_else;
         win_lo[nb] = onsets[nb] + avo;
         win_hi[nb] = onsets[nb] + avc;
         nb++;
@@ -198,7 +256,9 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             }
         return DYS_OK;
     }
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    double *cyc[DYS_N_SEGMENTS] = {0}; /* basal segments' cycles, for pairs */
+    dys_status st_out = DYS_OK;
+    for (int k = 0; k < DYS_N_SEGMENTS && st_out == DYS_OK; k++) {
         if (!rec->seg[k])
             continue;
         dys_segment_result *sr = &r->seg[k];
@@ -208,14 +268,18 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                                        win_hi, nb, p, sr->reason, sizeof sr->reason);
         if (st == DYS_ERR_ANALYSIS)
             continue; /* stays missing, with the reason */
-        if (st != DYS_OK)
-            return st;
+        if (st != DYS_OK) {
+            st_out = st;
+            break;
+        }
         sr->lowpass_hz = c.lowpass_hz;
         sr->noise_cm_s = c.noise_sd;
         double sum = 0, ss = 0, peak = 0, to_sum = 0;
         int used = 0, any_ok = 0, to_n = 0;
         unsigned flags = 0;
         dys_beat_ts bt[MAX_BEATS];
+        double tsb[MAX_BEATS];
+        unsigned char in_mean[MAX_BEATS] = {0};
         /* A beat is ok when nothing makes its Ts unreliable; the segment
          * averages its ok beats, or its indeterminate ones if none is ok. */
         for (size_t b = 0; b < nb; b++) {
@@ -235,6 +299,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             }
             sum += bt[b].ts_ms;
             ss += bt[b].ts_ms * bt[b].ts_ms;
+            tsb[b] = bt[b].ts_ms;
+            in_mean[b] = 1;
             if (isfinite(bt[b].to_ms)) {
                 to_sum += bt[b].to_ms;
                 to_n++;
@@ -245,7 +311,12 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                 why = bt[b].why;
             used++;
         }
+        if (used > 0)
+            st_out = dys_segment_cycle(ctx, &c, onsets, rrs, tsb, in_mean, nb, avo, avc, sr,
+                                       k < 6 ? &cyc[k] : NULL);
         dys_curve_free(&c);
+        if (st_out != DYS_OK)
+            break;
         sr->n_beats = used;
         sr->flags = flags;
         if (used == 0) {
@@ -265,7 +336,11 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                  sr->status == DYS_SEG_OK && !(flags & DYS_FLAG_MULTIPLE_PEAKS) ? ""
                  : why ? why : "several peaks of similar height in the window");
     }
-    return DYS_OK;
+    if (st_out == DYS_OK)
+        st_out = pair_delays(ctx, cyc, rrs, nb, r);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        free(cyc[k]);
+    return st_out;
 }
 
 dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *params,
@@ -320,6 +395,9 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         r->seg[k].status = DYS_SEG_MISSING;
         r->seg[k].ts_ms = r->seg[k].peak_cm_s = NAN;
         r->seg[k].ts_beat_sd_ms = r->seg[k].to_ms = NAN;
+        r->seg[k].ts_rr_pct = r->seg[k].ts_ep_pct = r->seg[k].ts_ps_ms = NAN;
+        r->seg[k].phase_deg = r->seg[k].disp_phase_deg = r->seg[k].psi_pct = NAN;
+        r->seg[k].dlc = -1;
         r->seg[k].rec = -1;
         snprintf(r->seg[k].reason, sizeof r->seg[k].reason, "not in the study");
     }
@@ -330,8 +408,11 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     st = find_beats(ctx, s, params, r);
     if (st == DYS_OK)
         st = dys_events(ctx, s, params, r);
+    for (int k = 0; k < 3; k++)
+        r->xcorr_ms[k] = NAN;
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
         st = measure_recording(ctx, s, i, params, r);
+    r->rr_ms = study_rr(s, r);
     if (st != DYS_OK) {
         dys_result_free(r);
         return st;

@@ -47,10 +47,16 @@ static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define FFTCACHE_MAX 32
 
+/* Plan kinds: the DCT pair of the low-pass, and the real DFT pair
+ * (halfcomplex) of the circular cross-correlation. */
+enum { KIND_DCT, KIND_DFT };
+
 typedef struct {
     size_t n;
+    int kind;
     double *in, *out;
-    fftw_plan fwd, inv; /* REDFT10 in->out, REDFT01 out->in */
+    fftw_plan fwd, inv; /* DCT: REDFT10 in->out, REDFT01 out->in;
+                           DFT: R2HC in->out, HC2R out->in */
 } dct_plan;
 
 struct dys_fftcache {
@@ -80,7 +86,7 @@ void dys_fftcache_free(struct dys_fftcache *c)
     free(c);
 }
 
-static dct_plan *get_plan(dys_ctx *ctx, size_t n)
+static dct_plan *get_plan(dys_ctx *ctx, size_t n, int kind)
 {
     if (!ctx->fft) {
         ctx->fft = calloc(1, sizeof *ctx->fft);
@@ -89,7 +95,7 @@ static dct_plan *get_plan(dys_ctx *ctx, size_t n)
     }
     struct dys_fftcache *c = ctx->fft;
     for (int i = 0; i < c->count; i++)
-        if (c->p[i].n == n)
+        if (c->p[i].n == n && c->p[i].kind == kind)
             return &c->p[i];
     dct_plan *p;
     if (c->count < FFTCACHE_MAX) {
@@ -100,14 +106,17 @@ static dct_plan *get_plan(dys_ctx *ctx, size_t n)
         plan_destroy(p);
     }
     p->n = n;
+    p->kind = kind;
     p->in = fftw_alloc_real(n);
     p->out = fftw_alloc_real(n);
     if (p->in && p->out) {
         /* FFTW_ESTIMATE: deterministic plans, so results do not depend on
          * timing measurements made at planning time. */
         pthread_mutex_lock(&planner_lock);
-        p->fwd = fftw_plan_r2r_1d((int)n, p->in, p->out, FFTW_REDFT10, FFTW_ESTIMATE);
-        p->inv = fftw_plan_r2r_1d((int)n, p->out, p->in, FFTW_REDFT01, FFTW_ESTIMATE);
+        p->fwd = fftw_plan_r2r_1d((int)n, p->in, p->out,
+                                  kind == KIND_DCT ? FFTW_REDFT10 : FFTW_R2HC, FFTW_ESTIMATE);
+        p->inv = fftw_plan_r2r_1d((int)n, p->out, p->in,
+                                  kind == KIND_DCT ? FFTW_REDFT01 : FFTW_HC2R, FFTW_ESTIMATE);
         pthread_mutex_unlock(&planner_lock);
     }
     if (!p->fwd || !p->inv) {
@@ -150,7 +159,7 @@ dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
 {
     if (n < 2 || !(fc_hz > 0) || n > (size_t)1 << 30)
         return dys_fail(ctx, DYS_ERR_INVALID, "low-pass: bad size or cut-off");
-    dct_plan *p = get_plan(ctx, n);
+    dct_plan *p = get_plan(ctx, n, KIND_DCT);
     if (!p)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
     memcpy(p->in, x, n * sizeof *x);
@@ -161,6 +170,40 @@ dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
     double scale = 1.0 / (2.0 * (double)n);
     for (size_t k = 0; k < n; k++)
         x[k] = p->in[k] * scale;
+    return DYS_OK;
+}
+
+dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
+                              double *r)
+{
+    if (n < 4 || n > (size_t)1 << 24)
+        return dys_fail(ctx, DYS_ERR_INVALID, "cross-correlation: bad size");
+    dct_plan *p = get_plan(ctx, n, KIND_DFT);
+    double *fa = malloc(n * sizeof *fa);
+    if (!p || !fa) {
+        free(fa);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
+    }
+    memcpy(p->in, a, n * sizeof *a);
+    fftw_execute(p->fwd);
+    memcpy(fa, p->out, n * sizeof *fa);
+    memcpy(p->in, b, n * sizeof *b);
+    fftw_execute(p->fwd);
+    /* halfcomplex: out[k] = Re X_k (k <= n/2), out[n-k] = Im X_k; the
+     * product conj(A_k) B_k, then back */
+    double *fb = p->out;
+    fb[0] *= fa[0];
+    for (size_t k = 1; k < (n + 1) / 2; k++) {
+        double ar = fa[k], ai = fa[n - k], br = fb[k], bi = fb[n - k];
+        fb[k] = ar * br + ai * bi;
+        fb[n - k] = ar * bi - ai * br;
+    }
+    if (n % 2 == 0)
+        fb[n / 2] *= fa[n / 2];
+    fftw_execute(p->inv);
+    for (size_t k = 0; k < n; k++)
+        r[k] = p->in[k] / (double)n;
+    free(fa);
     return DYS_OK;
 }
 
@@ -256,7 +299,7 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
         nw += in_window[i] != 0;
     if (n < 16 || nw < 4 || !(noise_sd > 0))
         return DYS_OK; /* nothing to gain, or too short to tell */
-    dct_plan *p = get_plan(ctx, n);
+    dct_plan *p = get_plan(ctx, n, KIND_DCT);
     double *coef = malloc(n * sizeof *coef);
     if (!p || !coef) {
         free(coef);

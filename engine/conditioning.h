@@ -28,6 +28,12 @@ double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
 
+/* Circular cross-correlation of two series of n samples (FFTW real DFT):
+ * r[k] = sum_j a[j] b[(j + k) mod n], so a peak at k means b lags a by k
+ * samples (k > n/2: b leads by n - k). */
+dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
+                              double *r);
+
 /* Median interval between consecutive times (the frame period of a
  * jittered clock); NAN when n < 2 or out of memory. */
 double dys_median_interval(const double *t, size_t n);

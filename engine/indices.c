@@ -1,11 +1,15 @@
 /*
- * indices.c - the dyssynchrony index catalogue (INDICES.md) as one table
- * that both the computation and the writers loop over, so no index is
- * defined twice.
+ * indices.c - the dyssynchrony index catalogue (INDICES.md, and
+ * docs/indices.md for every entry's definition, window, estimator, source
+ * and limits) as one table that both the computation and the writers loop
+ * over, so no index is defined twice; and the table of published cut-offs
+ * that classifies them.
  *
- * Every index uses only segments whose status is ok.  Choices:
+ * Every index uses only segments whose status is ok and whose measure is
+ * defined (a To, a phase, a displacement peak).  Choices:
  *  - SD is the sample SD (n - 1) by default, as in the published Yu index;
- *    --sd population gives n (4.4 % lower for 12 segments).
+ *    --sd population gives n (4.4 % lower for 12 segments);
+ *    ts_sd_12_pop_ms is always the population SD, for comparison.
  *  - Statistics over a segment set need a minimum count (default 10 of 12,
  *    5 of 6); below it the index is null with a reason naming what is
  *    missing, because an SD over fewer segments is not the published index.
@@ -14,80 +18,166 @@
  *    would understate it).
  *  - Delays are signed (later minus earlier wall as defined); cut-offs of
  *    signed delays apply to the absolute value.
- *  - The To indices use the same statistics on To (timing.c), over the
- *    ok segments whose onset was found.  INDICES.md gives To-SD-6 basal
- *    > 20 ms and "any 2 of 6 basal >= 60 ms" (= To-diff-6 basal >= 60);
- *    the table compares with >=, which differs from > only at equality.
+ *  - Phases are circular: their SD is taken about the circular mean and the
+ *    bandwidth is the smallest arc holding 95 % of the segments (cycle.c).
  */
 #include "indices.h"
+#include "cycle.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-enum stat { ST_SD, ST_RANGE, ST_PAIR, ST_MAX_OPPOSING };
+_Static_assert(DYS_N_INDICES <= DYS_N_INDICES_MAX, "dys_params.cutoff is too small");
+
+/* What an index is computed from: a per-segment measure ... */
+enum measure { M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE };
+/* ... and how. */
+enum stat {
+    ST_SD,           /* SD by --sd */
+    ST_SD_POP,       /* population SD */
+    ST_RANGE,        /* largest minus smallest */
+    ST_PAIR,         /* measure(b) - measure(a) */
+    ST_MAX_OPPOSING, /* largest |pair delay| of the 3 opposing basal pairs */
+    ST_XCORR,        /* cross-correlation delay of opposing pair a */
+    ST_XCORR_MAX,    /* largest |cross-correlation delay| */
+    ST_CIRC_SD,      /* circular SD, degrees (ms: x RR / 360 with ms) */
+    ST_CIRC_BW,      /* 95 % bandwidth, degrees (or ms) */
+    ST_COUNT         /* segments with the flag set */
+};
 
 #define BIT(s) (1u << (s))
 #define BASAL6 0x3Fu
 #define ALL12 0xFFFu
-
-/* What an index is computed from. */
-enum measure { M_TS, M_TO };
+#define OPPOSING (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5))
+#define PHASE_BW_FRAC 0.95
 
 static const struct {
     dys_index_info info;
-    enum stat stat;
-    unsigned mask;     /* segments used */
-    int a, b;          /* ST_PAIR: value = Ts(b) - Ts(a) */
     enum measure measure;
+    enum stat stat;
+    unsigned mask; /* segments used */
+    int a, b;      /* ST_PAIR: segments; ST_XCORR: a = pair */
+    int in_ms;     /* ST_CIRC_*: degrees converted to ms of the RR */
 } catalogue[DYS_N_INDICES] = {
-    {{"ts_sd_12_ms", "SD of Ts over the 12 basal and mid segments (Yu index)",
-      32.6, 0, "Yu, Heart 2003;89:54 (mean + 2 SD of 88 controls)"},
-     ST_SD, ALL12, 0, 0, M_TS},
-    {{"ts_diff_12_ms", "largest minus smallest Ts, 12 segments", 100, 0,
-      "Yu, Heart 2003;89:54"},
-     ST_RANGE, ALL12, 0, 0, M_TS},
-    {{"ts_sd_6_basal_ms", "SD of Ts over the 6 basal segments", NAN, 0, NULL},
-     ST_SD, BASAL6, 0, 0, M_TS},
-    {{"ts_diff_6_basal_ms", "largest minus smallest Ts, 6 basal segments", NAN,
-      0, NULL},
-     ST_RANGE, BASAL6, 0, 0, M_TS},
-    {{"septal_lateral_delay_ms",
-      "Ts(basal anterolateral) - Ts(basal inferoseptal)", 60, 1,
-      "Bax, Am J Cardiol 2003"},
-     ST_PAIR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
-     DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, M_TS},
-    {{"anteroseptal_posterior_delay_ms",
-      "Ts(basal inferolateral) - Ts(basal anteroseptal)", 65, 1,
-      "Gorcsan, Am J Cardiol 2004;93:1178"},
-     ST_PAIR, BIT(DYS_SEG_BASAL_ANTEROSEPTAL) | BIT(DYS_SEG_BASAL_INFEROLATERAL),
-     DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL, M_TS},
+    {{"ts_sd_12_ms", "SD of Ts over the 12 basal and mid segments (Yu index)", "ms"},
+     M_TS, ST_SD, ALL12, 0, 0, 0},
+    {{"ts_sd_12_pop_ms", "the same with the population SD (n)", "ms"},
+     M_TS, ST_SD_POP, ALL12, 0, 0, 0},
+    {{"ts_diff_12_ms", "largest minus smallest Ts, 12 segments", "ms"},
+     M_TS, ST_RANGE, ALL12, 0, 0, 0},
+    {{"ts_sd_6_basal_ms", "SD of Ts over the 6 basal segments", "ms"},
+     M_TS, ST_SD, BASAL6, 0, 0, 0},
+    {{"ts_diff_6_basal_ms", "largest minus smallest Ts, 6 basal segments", "ms"},
+     M_TS, ST_RANGE, BASAL6, 0, 0, 0},
+    {{"septal_lateral_delay_ms", "Ts(basal anterolateral) - Ts(basal inferoseptal)", "ms"},
+     M_TS, ST_PAIR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
+     DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, 0},
+    {{"anteroseptal_posterior_delay_ms", "Ts(basal inferolateral) - Ts(basal anteroseptal)",
+      "ms"},
+     M_TS, ST_PAIR, BIT(DYS_SEG_BASAL_ANTEROSEPTAL) | BIT(DYS_SEG_BASAL_INFEROLATERAL),
+     DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL, 0},
     {{"basal_4seg_max_delay_ms",
-      "largest minus smallest Ts of basal septal, lateral, anterior, inferior",
-      65, 0, "Bax, JACC 2004;44:1834"},
-     ST_RANGE,
+      "largest minus smallest Ts of basal septal, lateral, anterior, inferior", "ms"},
+     M_TS, ST_RANGE,
      BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL) |
          BIT(DYS_SEG_BASAL_ANTERIOR) | BIT(DYS_SEG_BASAL_INFERIOR),
-     0, 0, M_TS},
+     0, 0, 0},
     {{"opposing_wall_max_delay_ms",
       "largest |Ts difference| of the opposing basal pairs septal-lateral, "
-      "anterior-inferior, anteroseptal-posterior",
-      65, 0, "ASE 2008 consensus (65 ms RethinQ; 80 ms EchoCRT)"},
-     ST_MAX_OPPOSING, BIT(2) | BIT(5) | BIT(0) | BIT(3) | BIT(1) | BIT(4), 0, 0, M_TS},
-    {{"to_sd_12_ms", "SD of To (QRS onset to onset of systolic velocity), 12 "
-      "segments", NAN, 0, NULL},
-     ST_SD, ALL12, 0, 0, M_TO},
-    {{"to_sd_6_basal_ms", "SD of To over the 6 basal segments", 20, 0,
-      "PMID 16455423 (To-SD-6 basal > 20 ms)"},
-     ST_SD, BASAL6, 0, 0, M_TO},
-    {{"to_diff_6_basal_ms", "largest minus smallest To, 6 basal segments", 60, 0,
-      "PMID 16455423 (any 2 of 6 basal >= 60 ms apart)"},
-     ST_RANGE, BASAL6, 0, 0, M_TO},
+      "anterior-inferior, anteroseptal-posterior", "ms"},
+     M_TS, ST_MAX_OPPOSING, OPPOSING, 0, 0, 0},
+    {{"ts_sd_12_rr_pct", "SD of Ts as % of the beat's RR, 12 segments", "%"},
+     M_TS_RR, ST_SD, ALL12, 0, 0, 0},
+    {{"ts_sd_12_ep_pct", "SD of (Ts - AVO) as % of the ejection period, 12 segments", "%"},
+     M_TS_EP, ST_SD, ALL12, 0, 0, 0},
+    {{"ts_ps_sd_12_ms", "SD of the time to peak velocity in AVO..AVC + 100 ms "
+      "(post-systolic peaks count), 12 segments", "ms"},
+     M_TS_PS, ST_SD, ALL12, 0, 0, 0},
+    {{"to_sd_12_ms", "SD of To (QRS onset to onset of systolic velocity), 12 segments",
+      "ms"},
+     M_TO, ST_SD, ALL12, 0, 0, 0},
+    {{"to_sd_6_basal_ms", "SD of To over the 6 basal segments", "ms"},
+     M_TO, ST_SD, BASAL6, 0, 0, 0},
+    {{"to_diff_6_basal_ms", "largest minus smallest To, 6 basal segments", "ms"},
+     M_TO, ST_RANGE, BASAL6, 0, 0, 0},
+    {{"xcorr_septal_lateral_ms",
+      "cross-correlation delay of basal anterolateral after basal inferoseptal", "ms"},
+     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
+     0, 0, 0},
+    {{"xcorr_anterior_inferior_ms",
+      "cross-correlation delay of basal inferior after basal anterior", "ms"},
+     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_ANTERIOR) | BIT(DYS_SEG_BASAL_INFERIOR), 1, 0, 0},
+    {{"xcorr_anteroseptal_posterior_ms",
+      "cross-correlation delay of basal inferolateral after basal anteroseptal", "ms"},
+     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_ANTEROSEPTAL) | BIT(DYS_SEG_BASAL_INFEROLATERAL),
+     2, 0, 0},
+    {{"xcorr_delay_max_ms", "largest |cross-correlation delay| of the 3 opposing pairs",
+      "ms"},
+     M_NONE, ST_XCORR_MAX, OPPOSING, 0, 0, 0},
+    {{"phase_sd_deg", "circular SD of the first-harmonic phase of velocity, 12 segments",
+      "deg"},
+     M_PHASE, ST_CIRC_SD, ALL12, 0, 0, 0},
+    {{"phase_bandwidth_deg", "smallest arc holding 95 % of the velocity phases", "deg"},
+     M_PHASE, ST_CIRC_BW, ALL12, 0, 0, 0},
+    {{"phase_sd_ms", "phase_sd_deg as ms of the RR", "ms"},
+     M_PHASE, ST_CIRC_SD, ALL12, 0, 0, 1},
+    {{"phase_bandwidth_ms", "phase_bandwidth_deg as ms of the RR", "ms"},
+     M_PHASE, ST_CIRC_BW, ALL12, 0, 0, 1},
+    {{"disp_phase_sd_deg", "circular SD of the first-harmonic phase of displacement", "deg"},
+     M_DPHASE, ST_CIRC_SD, ALL12, 0, 0, 0},
+    {{"disp_phase_bandwidth_deg", "smallest arc holding 95 % of the displacement phases",
+      "deg"},
+     M_DPHASE, ST_CIRC_BW, ALL12, 0, 0, 0},
+    {{"dlc_basal_count",
+      "basal segments whose displacement still rises after AVC (delayed longitudinal "
+      "contraction)", "segments"},
+     M_DLC, ST_COUNT, BASAL6, 0, 0, 0},
 };
+
+/* Published cut-offs; an index's first row is its default (INDICES.md's
+ * first). */
+static const dys_cutoff cutoffs[] = {
+    {DYS_IDX_TS_SD_12, 32.6, 0, "Yu, Heart 2003;89:54 (mean + 2 SD of 88 controls)",
+     "88 normal controls"},
+    {DYS_IDX_TS_SD_12, 31.4, 0, "Yu, Circulation 2004;110:66 (ROC for LV reverse "
+     "remodelling, AUC 0.94)", "54 CRT patients"},
+    {DYS_IDX_TS_SD_12, 33.0, 0, "ASE 2008 dyssynchrony consensus", "expert consensus"},
+    {DYS_IDX_TS_SD_12, 34.4, 0, "Yu, JACC 2005;45:677 (tissue synchronisation imaging)",
+     "CRT patients"},
+    {DYS_IDX_TS_DIFF_12, 100, 0, "Yu, Heart 2003;89:54", "88 normal controls"},
+    {DYS_IDX_SEPTAL_LATERAL, 60, 1, "Bax, Am J Cardiol 2003", "CRT patients"},
+    {DYS_IDX_ANTEROSEPTAL_POSTERIOR, 65, 1, "Gorcsan, Am J Cardiol 2004;93:1178",
+     "CRT patients"},
+    {DYS_IDX_BASAL_4SEG_MAX, 65, 0, "Bax, JACC 2004;44:1834", "85 CRT patients"},
+    {DYS_IDX_OPPOSING_WALL_MAX, 65, 0, "ASE 2008 consensus (RethinQ)",
+     "narrow-QRS heart failure (RethinQ)"},
+    {DYS_IDX_OPPOSING_WALL_MAX, 80, 0, "EchoCRT, NEJM 2013", "narrow-QRS heart failure"},
+    {DYS_IDX_TO_SD_6_BASAL, 20, 0, "PMID 16455423 (To-SD-6 basal > 20 ms)",
+     "heart failure"},
+    {DYS_IDX_TO_DIFF_6_BASAL, 60, 0, "PMID 16455423 (any 2 of 6 basal >= 60 ms apart)",
+     "heart failure"},
+    {DYS_IDX_PHASE_SD, 43, 0, "Chen/Garcia, J Nucl Cardiol 2005 (SPECT phase SD)",
+     "SPECT, not tissue Doppler: a borrowed threshold"},
+};
+#define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 
 const dys_index_info *dys_index_get(int i)
 {
     return i >= 0 && i < DYS_N_INDICES ? &catalogue[i].info : NULL;
+}
+
+const dys_cutoff *dys_cutoff_get(int i)
+{
+    return i >= 0 && (size_t)i < N_CUTOFFS ? &cutoffs[i] : NULL;
+}
+
+const dys_cutoff *dys_cutoff_default(int index)
+{
+    for (size_t i = 0; i < N_CUTOFFS; i++)
+        if (cutoffs[i].index == index)
+            return &cutoffs[i];
+    return NULL;
 }
 
 double dys_sd(const double *x, int n, dys_sd_kind kind)
@@ -113,9 +203,38 @@ static int popcount12(unsigned m)
     return c;
 }
 
+/* The per-segment value a measure reads; NAN when undefined. */
+static double measure_of(const dys_segment_result *g, enum measure m)
+{
+    switch (m) {
+    case M_TS: return g->ts_ms;
+    case M_TO: return g->to_ms;
+    case M_TS_RR: return g->ts_rr_pct;
+    case M_TS_EP: return g->ts_ep_pct;
+    case M_TS_PS: return g->ts_ps_ms;
+    case M_PHASE: return g->phase_deg;
+    case M_DPHASE: return g->disp_phase_deg;
+    case M_DLC: return g->dlc < 0 ? NAN : g->dlc;
+    case M_NONE: break;
+    }
+    return NAN;
+}
+
+static const char *undefined_why(enum measure m)
+{
+    switch (m) {
+    case M_TO: return "no onset of systolic velocity";
+    case M_PHASE:
+    case M_DPHASE:
+    case M_TS_RR:
+    case M_DLC: return "no whole cycle (RR unknown or not covered)";
+    default: return "not measured";
+    }
+}
+
 /* "basal_anterior missing, mid_inferior indeterminate, basal_inferior
- * no onset" (to: the To indices, which also need the onset) */
-static void list_unusable(const dys_result *r, unsigned mask, int to, char *out,
+ * no onset of systolic velocity" */
+static void list_unusable(const dys_result *r, unsigned mask, enum measure m, char *out,
                           size_t cap)
 {
     size_t n = 0;
@@ -125,78 +244,142 @@ static void list_unusable(const dys_result *r, unsigned mask, int to, char *out,
             continue;
         const char *why = r->seg[s].status != DYS_SEG_OK
                               ? dys_seg_status_name(r->seg[s].status)
-                          : to && !isfinite(r->seg[s].to_ms) ? "no onset of systolic velocity"
-                                                             : NULL;
+                          : m != M_NONE && isnan(measure_of(&r->seg[s], m)) ? undefined_why(m)
+                                                                           : NULL;
         if (why)
             n += (size_t)snprintf(out + n, cap - n, "%s%s %s", n ? ", " : "",
                                   dys_segment_name(s), why);
     }
 }
 
-void dys_compute_indices(dys_result *r, const dys_params *p)
-{
-    unsigned ts_ok = 0, to_ok = 0;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
-        if (r->seg[s].status == DYS_SEG_OK) {
-            ts_ok |= BIT(s);
-            if (isfinite(r->seg[s].to_ms))
-                to_ok |= BIT(s);
-        }
-    r->n_segments = popcount12(ts_ok);
+const int dys_opposing_pairs[3][2] = {
+    {DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL},
+    {DYS_SEG_BASAL_ANTERIOR, DYS_SEG_BASAL_INFERIOR},
+    {DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL}};
 
-    for (int i = 0; i < DYS_N_INDICES; i++) {
-        int to = catalogue[i].measure == M_TO;
-        unsigned mask = catalogue[i].mask, okmask = to ? to_ok : ts_ok;
-        int need = popcount12(mask), have = popcount12(mask & okmask);
-        if (catalogue[i].stat == ST_SD || catalogue[i].stat == ST_RANGE) {
-            if (need == 12)
-                need = p->min_segments_12;
-            else if (need == 6)
-                need = p->min_segments_6;
+static void compute_one(dys_result *r, const dys_params *p, int i)
+{
+    enum measure m = catalogue[i].measure;
+    enum stat st = catalogue[i].stat;
+    unsigned mask = catalogue[i].mask, ok = 0;
+    double v[DYS_N_SEGMENTS];
+    int n = 0;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        if (r->seg[s].status == DYS_SEG_OK && (m == M_NONE || !isnan(measure_of(&r->seg[s], m))))
+            ok |= BIT(s);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        if (mask & ok & BIT(s))
+            v[n++] = measure_of(&r->seg[s], m);
+    int need = popcount12(mask);
+    if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
+        st == ST_CIRC_BW || st == ST_COUNT)
+        need = need == 12 ? p->min_segments_12 : need == 6 ? p->min_segments_6 : need;
+    char *why = r->index_reason[i];
+    why[0] = '\0';
+    r->index[i] = NAN;
+    if (popcount12(mask & ok) < need) {
+        char list[300];
+        list_unusable(r, mask, m, list, sizeof list);
+        snprintf(why, sizeof r->index_reason[i], "%d of %d segments usable (needs %d): %.299s",
+                 popcount12(mask & ok), popcount12(mask), need, list);
+        return;
+    }
+    switch (st) {
+    case ST_SD:
+        r->index[i] = dys_sd(v, n, p->sd);
+        break;
+    case ST_SD_POP:
+        r->index[i] = dys_sd(v, n, DYS_SD_POPULATION);
+        break;
+    case ST_RANGE: {
+        double lo = v[0], hi = v[0];
+        for (int k = 1; k < n; k++) {
+            lo = fmin(lo, v[k]);
+            hi = fmax(hi, v[k]);
         }
-        char *why = r->index_reason[i];
-        why[0] = '\0';
-        r->index[i] = NAN;
-        if (have < need) {
-            char list[300];
-            list_unusable(r, mask, to, list, sizeof list);
+        r->index[i] = hi - lo;
+        break;
+    }
+    case ST_PAIR:
+        r->index[i] = measure_of(&r->seg[catalogue[i].b], m) - measure_of(&r->seg[catalogue[i].a], m);
+        break;
+    case ST_MAX_OPPOSING: {
+        double mx = 0;
+        for (int k = 0; k < 3; k++)
+            mx = fmax(mx, fabs(measure_of(&r->seg[dys_opposing_pairs[k][1]], m) -
+                               measure_of(&r->seg[dys_opposing_pairs[k][0]], m)));
+        r->index[i] = mx;
+        break;
+    }
+    case ST_XCORR:
+        r->index[i] = r->xcorr_ms[catalogue[i].a];
+        if (isnan(r->index[i]))
             snprintf(why, sizeof r->index_reason[i],
-                     "%d of %d segments usable (needs %d): %.299s", have,
-                     popcount12(mask), need, list);
+                     "no cycle of the pair to correlate (RR unknown or not covered)");
+        break;
+    case ST_XCORR_MAX: {
+        double mx = 0;
+        for (int k = 0; k < 3; k++)
+            mx = fmax(mx, fabs(r->xcorr_ms[k])); /* NAN propagates */
+        r->index[i] = isnan(r->xcorr_ms[0] + r->xcorr_ms[1] + r->xcorr_ms[2]) ? NAN : mx;
+        if (isnan(r->index[i]))
+            snprintf(why, sizeof r->index_reason[i],
+                     "a pair's cross-correlation delay is null");
+        break;
+    }
+    case ST_CIRC_SD:
+    case ST_CIRC_BW: {
+        double deg = st == ST_CIRC_SD ? dys_circ_sd_deg(v, (size_t)n)
+                                      : dys_circ_bandwidth_deg(v, (size_t)n, PHASE_BW_FRAC);
+        r->index[i] = catalogue[i].in_ms ? deg / 360.0 * r->rr_ms : deg;
+        if (isnan(r->index[i]))
+            snprintf(why, sizeof r->index_reason[i], "%s",
+                     catalogue[i].in_ms && isnan(r->rr_ms) ? "the RR is unknown"
+                                                            : "the phases cancel out");
+        break;
+    }
+    case ST_COUNT: {
+        int c = 0;
+        for (int k = 0; k < n; k++)
+            c += v[k] > 0;
+        r->index[i] = c;
+        break;
+    }
+    }
+}
+
+static void classify(dys_result *r, const dys_params *p)
+{
+    r->n_class = 0;
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        const dys_cutoff *c = dys_cutoff_default(i);
+        double over = p->cutoff[i];
+        if (!c && isnan(over))
+            continue;
+        dys_class *k = &r->classification[r->n_class++];
+        k->index = i;
+        k->value = r->index[i];
+        k->cutoff = isnan(over) ? c->value : over;
+        k->on_abs = c ? c->on_abs : 0;
+        k->source = isnan(over) ? c->source : "--cutoff";
+        if (isnan(k->value)) {
+            k->dyssynchronous = -1;
+            k->borderline = 0;
             continue;
         }
-        double v[DYS_N_SEGMENTS];
-        int n = 0;
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
-            if (mask & okmask & BIT(s))
-                v[n++] = to ? r->seg[s].to_ms : r->seg[s].ts_ms;
-        switch (catalogue[i].stat) {
-        case ST_SD:
-            r->index[i] = dys_sd(v, n, p->sd);
-            break;
-        case ST_RANGE: {
-            double lo = v[0], hi = v[0];
-            for (int k = 1; k < n; k++) {
-                lo = fmin(lo, v[k]);
-                hi = fmax(hi, v[k]);
-            }
-            r->index[i] = hi - lo;
-            break;
-        }
-        case ST_PAIR:
-            r->index[i] = r->seg[catalogue[i].b].ts_ms - r->seg[catalogue[i].a].ts_ms;
-            break;
-        case ST_MAX_OPPOSING: {
-            static const int pairs[3][2] = {
-                {DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL},
-                {DYS_SEG_BASAL_ANTERIOR, DYS_SEG_BASAL_INFERIOR},
-                {DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL}};
-            double m = 0;
-            for (int k = 0; k < 3; k++)
-                m = fmax(m, fabs(r->seg[pairs[k][1]].ts_ms - r->seg[pairs[k][0]].ts_ms));
-            r->index[i] = m;
-            break;
-        }
-        }
+        double x = k->on_abs ? fabs(k->value) : k->value;
+        k->dyssynchronous = x >= k->cutoff;
+        k->borderline = fabs(x - k->cutoff) <= DYS_BORDERLINE_FRAC * k->cutoff;
     }
+}
+
+void dys_compute_indices(dys_result *r, const dys_params *p)
+{
+    int ok = 0;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        ok += r->seg[s].status == DYS_SEG_OK;
+    r->n_segments = ok;
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        compute_one(r, p, i);
+    classify(r, p);
 }

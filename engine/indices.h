@@ -6,6 +6,11 @@
 
 /* Fill r->index[] and r->index_reason[] from r->seg[] (status ok only). */
 void dys_compute_indices(dys_result *r, const dys_params *p);
+/* The opposing basal pairs septal-lateral, anterior-inferior,
+ * anteroseptal-posterior (earlier-defined wall first), in the order of
+ * dys_result.xcorr_ms. */
+extern const int dys_opposing_pairs[3][2];
+
 /* Sample (n-1) or population (n) standard deviation. */
 double dys_sd(const double *x, int n, dys_sd_kind kind);
 

@@ -134,6 +134,16 @@ static void write_json(FILE *f, const dys_result *r)
         json_num(f, g->ts_beat_sd_ms, 2);
         fputs(", \"to_ms\": ", f);
         json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->to_ms, 2);
+        static const char *const extra[] = {"ts_rr_pct", "ts_ep_pct", "ts_ps_ms", "phase_deg",
+                                            "disp_phase_deg", "psi_pct"};
+        const double xv[] = {g->ts_rr_pct, g->ts_ep_pct, g->ts_ps_ms, g->phase_deg,
+                             g->disp_phase_deg, g->psi_pct};
+        for (int e = 0; e < 6; e++) {
+            fprintf(f, ", \"%s\": ", extra[e]);
+            json_num(f, g->status == DYS_SEG_MISSING ? NAN : xv[e], 2);
+        }
+        fprintf(f, ", \"dlc\": %s",
+                g->status == DYS_SEG_MISSING || g->dlc < 0 ? "null" : g->dlc ? "true" : "false");
         fputs(", \"lowpass_hz\": ", f);
         json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->lowpass_hz, 2);
         fputs(", \"noise_cm_s\": ", f);
@@ -156,7 +166,21 @@ static void write_json(FILE *f, const dys_result *r)
         json_num(f, r->index[i], 2);
         fputs(", ", f);
     }
-    fprintf(f, "\"n_segments\": %d}, \"events\": {\"avo_ms\": ", r->n_segments);
+    fprintf(f, "\"n_segments\": %d}, \"classification\": [", r->n_segments);
+    for (int c = 0; c < r->n_class; c++) {
+        const dys_class *k = &r->classification[c];
+        fprintf(f, "%s{\"index\": \"%s\", \"value\": ", c ? ", " : "",
+                dys_index_get(k->index)->key);
+        json_num(f, k->value, 2);
+        fprintf(f, ", \"cutoff\": %g, \"absolute\": %s, \"dyssynchronous\": %s, "
+                   "\"borderline\": %s, \"source\": ",
+                k->cutoff, k->on_abs ? "true" : "false",
+                k->dyssynchronous < 0 ? "null" : k->dyssynchronous ? "true" : "false",
+                k->borderline ? "true" : "false");
+        json_str(f, k->source);
+        fputc('}', f);
+    }
+    fputs("], \"events\": {\"avo_ms\": ", f);
     json_num(f, r->avo_ms, 1);
     fputs(", \"avc_ms\": ", f);
     json_num(f, r->avc_ms, 1);
@@ -384,25 +408,27 @@ static void write_text(FILE *f, const dys_result *r)
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
                 sd, to, pk, note[0] ? "  " : "", note);
     }
-    fprintf(f, "\n  Index                              Value  Cut-off    Source\n");
+    fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *info = dys_index_get(i);
-        char v[16] = "null", cut[24] = "-";
+        const dys_class *k = NULL;
+        for (int c = 0; c < r->n_class; c++)
+            if (r->classification[c].index == i)
+                k = &r->classification[c];
+        char v[16] = "null", cut[32] = "-";
         if (isfinite(r->index[i]))
             snprintf(v, sizeof v, "%.1f", r->index[i]);
-        if (isfinite(info->cutoff)) {
-            int above = isfinite(r->index[i]) &&
-                        (info->cutoff_on_abs ? fabs(r->index[i]) : r->index[i]) >= info->cutoff;
-            snprintf(cut, sizeof cut, "%s%g%s", info->cutoff_on_abs ? "|x|>=" : ">=",
-                     info->cutoff, above ? " *" : "");
-        }
-        if (info->cutoff_source)
-            fprintf(f, "  %-33s %7s  %-10s %s\n", info->key, v, cut, info->cutoff_source);
+        if (k)
+            snprintf(cut, sizeof cut, "%s%g%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                     k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "");
+        if (k)
+            fprintf(f, "  %-33s %7s  %-13s %s\n", info->key, v, cut, k->source);
         else
             fprintf(f, "  %-33s %7s  %s\n", info->key, v, cut);
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
-    fputs("  (* at or above the published cut-off)\n", f);
+    fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline)\n",
+            100.0 * DYS_BORDERLINE_FRAC);
     if (r->n_warnings) {
         fputs("\nWarnings:\n", f);
         for (size_t i = 0; i < r->n_warnings; i++)

@@ -228,6 +228,9 @@ typedef enum dys_sd_kind {
     DYS_SD_POPULATION  /* n */
 } dys_sd_kind;
 
+/* Room for the index catalogue in dys_params (>= DYS_N_INDICES). */
+#define DYS_N_INDICES_MAX 64
+
 /* How a view's AVC is estimated when no value is given. */
 typedef enum dys_avc_estimate {
     DYS_AVC_CURVES = 0,  /* the zero crossing after the end-systolic
@@ -256,6 +259,8 @@ typedef struct dys_params {
                                  are rejected as ectopic; default 0.20 */
     dys_avc_estimate avc_estimate; /* how a missing AVC is estimated;
                                  default DYS_AVC_CURVES */
+    double cutoff[DYS_N_INDICES_MAX]; /* cut-off overrides by dys_index;
+                                 NAN = the published default */
 } dys_params;
 
 DYS_API void dys_params_defaults(dys_params *p);
@@ -322,13 +327,29 @@ typedef struct dys_segment_result {
     double ts_beat_sd_ms;  /* beat-to-beat SD of Ts (NAN below 2 beats) */
     double to_ms;          /* QRS onset to onset of systolic velocity (mean
                               over the same beats; NAN when not found) */
+    /* Variants and whole-cycle measures, means over the same beats (NAN
+     * when the beat's RR is unknown or the recording does not cover it). */
+    double ts_rr_pct;      /* Ts as % of the beat's RR */
+    double ts_ep_pct;      /* (Ts - AVO) as % of the ejection period */
+    double ts_ps_ms;       /* time to peak velocity in [AVO, AVC + 100 ms]:
+                              post-systolic peaks count */
+    double phase_deg;      /* first-harmonic phase of velocity over one RR,
+                              0-360 from QRS onset (circular mean) */
+    double disp_phase_deg; /* the same of displacement */
+    double psi_pct;        /* post-systolic index: (peak displacement - at
+                              AVC) / peak displacement, % */
+    int dlc;               /* delayed longitudinal contraction: displacement
+                              peaks after AVC in most beats (1), not (0),
+                              unknown (-1) */
     int rec;               /* index of the recording it came from, -1 */
     char reason[160];      /* why missing / indeterminate, "" when ok */
 } dys_segment_result;
 
 /* The index catalogue: one row per index, in output order. */
 typedef enum dys_index {
+    /* time to peak systolic velocity, Ts */
     DYS_IDX_TS_SD_12 = 0,
+    DYS_IDX_TS_SD_12_POP,
     DYS_IDX_TS_DIFF_12,
     DYS_IDX_TS_SD_6_BASAL,
     DYS_IDX_TS_DIFF_6_BASAL,
@@ -336,22 +357,71 @@ typedef enum dys_index {
     DYS_IDX_ANTEROSEPTAL_POSTERIOR,
     DYS_IDX_BASAL_4SEG_MAX,
     DYS_IDX_OPPOSING_WALL_MAX,
+    /* Ts variants: normalised to RR and to the ejection period; window
+     * past AVC */
+    DYS_IDX_TS_SD_12_RR,
+    DYS_IDX_TS_SD_12_EP,
+    DYS_IDX_TS_PS_SD_12,
+    /* time to onset of systolic velocity, To */
     DYS_IDX_TO_SD_12,
     DYS_IDX_TO_SD_6_BASAL,
     DYS_IDX_TO_DIFF_6_BASAL,
+    /* cross-correlation delay (Fornwalt) */
+    DYS_IDX_XCORR_SEPTAL_LATERAL,
+    DYS_IDX_XCORR_ANTERIOR_INFERIOR,
+    DYS_IDX_XCORR_ANTEROSEPTAL_POSTERIOR,
+    DYS_IDX_XCORR_MAX,
+    /* first-harmonic Fourier phase, velocity and displacement */
+    DYS_IDX_PHASE_SD,
+    DYS_IDX_PHASE_BANDWIDTH,
+    DYS_IDX_PHASE_SD_MS,
+    DYS_IDX_PHASE_BANDWIDTH_MS,
+    DYS_IDX_DISP_PHASE_SD,
+    DYS_IDX_DISP_PHASE_BANDWIDTH,
+    /* tissue tracking */
+    DYS_IDX_DLC_BASAL_COUNT,
     DYS_N_INDICES
 } dys_index;
 
 typedef struct dys_index_info {
     const char *key;         /* JSON key, unit in the name */
     const char *description;
-    double cutoff;           /* default published cut-off, NAN if none */
-    int cutoff_on_abs;       /* compare |value| with the cut-off */
-    const char *cutoff_source;
+    const char *unit;        /* "ms", "%", "deg" or "segments" */
 } dys_index_info;
 
 /* Catalogue row, NULL when out of range. */
 DYS_API const dys_index_info *dys_index_get(int index);
+
+/* A published cut-off: dyssynchrony when the value (|value| with on_abs)
+ * is at or above it. */
+typedef struct dys_cutoff {
+    int index;               /* dys_index */
+    double value;
+    int on_abs;
+    const char *source;
+    const char *population;  /* where it was derived */
+} dys_cutoff;
+
+/* The table of published cut-offs, i = 0.. (NULL past the end); an
+ * index's default is its first row (the one INDICES.md lists first). */
+DYS_API const dys_cutoff *dys_cutoff_get(int i);
+DYS_API const dys_cutoff *dys_cutoff_default(int index);
+
+/* Values within this fraction of a cut-off are marked borderline: the
+ * reproducibility of timing indices between observers is of that order
+ * (docs/indices.md). */
+#define DYS_BORDERLINE_FRAC 0.10
+
+/* One index read against its cut-off. */
+typedef struct dys_class {
+    int index;               /* dys_index */
+    double value;            /* NAN when the index is null */
+    double cutoff;
+    int on_abs;
+    int dyssynchronous;      /* 1, 0, or -1 when the value is null */
+    int borderline;          /* within DYS_BORDERLINE_FRAC of the cut-off */
+    const char *source;      /* the published source, or "--cutoff" */
+} dys_class;
 
 /* What the analysis used of each recording. */
 typedef struct dys_result_rec {
@@ -375,6 +445,8 @@ typedef struct dys_result {
     dys_segment_result seg[DYS_N_SEGMENTS];
     double index[DYS_N_INDICES];     /* NAN when it cannot be computed */
     char index_reason[DYS_N_INDICES][400];
+    dys_class classification[DYS_N_INDICES]; /* the indices with a cut-off */
+    int n_class;
     int n_segments;                  /* segments with status ok */
     double avo_ms, avc_ms;           /* ejection window from QRS onset:
                                         the views' common values, or
@@ -382,6 +454,13 @@ typedef struct dys_result {
     dys_provenance events_source;    /* ESTIMATED if any view's is */
     char events_method[400];         /* how they were obtained */
     int events_per_view;             /* the views' windows differ */
+    double rr_ms;                    /* median RR of the views (NAN if
+                                        unknown): phase in ms */
+    double xcorr_ms[3];              /* cross-correlation delay of the
+                                        opposing basal pairs septal-lateral,
+                                        anterior-inferior, anteroseptal-
+                                        posterior (second after first);
+                                        NAN when not computable */
     dys_result_rec *rec;             /* one per recording, study order */
     size_t n_rec;
     dys_meta *meta;                  /* the study's metadata, copied */

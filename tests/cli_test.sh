@@ -139,5 +139,20 @@ mkdir -p "$tmp/pv" && cp testdata/studies/lbbb_views/*.csv "$tmp/pv/" &&
     "$dys" analyze --format json "$tmp/pv" | grep -q '"per_view": true'
 check $? "per-view AVC overrides the study's for its view"
 
+# Classification: the dyssynchronous LBBB study and the synchronous MB-06
+# differ as they should; --cutoff overrides a default.
+"$dys" analyze --format json testdata/studies/lbbb_views |
+    grep -q '{"index": "ts_sd_12_ms", "value": [0-9.]*, "cutoff": 32.6, "absolute": false, "dyssynchronous": true'
+check $? "LBBB study: Ts-SD-12 dyssynchronous"
+"$dys" analyze --format json testdata/studies/multibeat_ecg |
+    grep -q '{"index": "ts_sd_12_ms", "value": [0-9.]*, "cutoff": 32.6, "absolute": false, "dyssynchronous": false'
+check $? "synchronous study: Ts-SD-12 not dyssynchronous"
+"$dys" analyze --format json --cutoff ts_sd_12_ms=5 testdata/studies/multibeat_ecg |
+    grep -q '"cutoff": 5, "absolute": false, "dyssynchronous": true, "borderline": false, "source": "--cutoff"'
+check $? "--cutoff overrides the published default"
+"$dys" analyze --cutoff nonsense=3 testdata/studies/multibeat_ecg >/dev/null 2>&1
+[ $? = 2 ]
+check $? "--cutoff with an unknown index is a usage error"
+
 echo "1..$n"
 [ $failed = 0 ]

@@ -149,15 +149,84 @@ END_TEST
 
 START_TEST(catalogue_is_complete)
 {
+    static const struct { const char *unit, *suffix; } units[] = {
+        {"ms", "_ms"}, {"%", "_pct"}, {"deg", "_deg"}, {"segments", "_count"}};
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *in = dys_index_get(i);
         ck_assert_ptr_nonnull(in);
-        ck_assert_ptr_nonnull(strstr(in->key, "_ms")); /* unit in the name */
-        if (isfinite(in->cutoff))
-            ck_assert_ptr_nonnull(in->cutoff_source);
+        int found = 0; /* the unit is in the name */
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (!strcmp(in->unit, units[u].unit)) {
+                size_t kl = strlen(in->key), sl = strlen(units[u].suffix);
+                ck_assert_msg(kl > sl && !strcmp(in->key + kl - sl, units[u].suffix),
+                              "%s: unit %s", in->key, in->unit);
+                found = 1;
+            }
+        ck_assert_msg(found, "%s: unknown unit %s", in->key, in->unit);
+        for (int j = 0; j < i; j++) /* stable, distinct keys */
+            ck_assert_str_ne(in->key, dys_index_get(j)->key);
     }
     ck_assert_ptr_null(dys_index_get(DYS_N_INDICES));
-    ck_assert_double_eq(dys_index_get(DYS_IDX_TS_SD_12)->cutoff, 32.6);
+    /* the published cut-offs, the default being the first listed */
+    int n_yu = 0;
+    for (int i = 0; dys_cutoff_get(i); i++) {
+        const dys_cutoff *c = dys_cutoff_get(i);
+        ck_assert(c->index >= 0 && c->index < DYS_N_INDICES);
+        ck_assert_ptr_nonnull(c->source);
+        ck_assert_ptr_nonnull(c->population);
+        n_yu += c->index == DYS_IDX_TS_SD_12;
+    }
+    ck_assert_int_eq(n_yu, 4); /* 32.6, 31.4, 33, 34.4 */
+    ck_assert_double_eq(dys_cutoff_default(DYS_IDX_TS_SD_12)->value, 32.6);
+    ck_assert_double_eq(dys_cutoff_default(DYS_IDX_OPPOSING_WALL_MAX)->value, 65);
+    ck_assert_double_eq(dys_cutoff_default(DYS_IDX_TO_SD_6_BASAL)->value, 20);
+    ck_assert_double_eq(dys_cutoff_default(DYS_IDX_PHASE_SD)->value, 43);
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_SEPTAL_LATERAL)->on_abs, 1);
+    ck_assert_ptr_null(dys_cutoff_default(DYS_IDX_TS_SD_6_BASAL));
+}
+END_TEST
+
+static const dys_class *class_of(const dys_result *r, int index)
+{
+    for (int c = 0; c < r->n_class; c++)
+        if (r->classification[c].index == index)
+            return &r->classification[c];
+    return NULL;
+}
+
+START_TEST(classification_and_borderline)
+{
+    static const double b[12] = {95, 180, 150, 110, 100, 200, 105, 170, 140, 115, 110, 190};
+    dys_result r;
+    fill(&r, b);
+    compute(&r, DYS_SD_SAMPLE);
+    const dys_class *k = class_of(&r, DYS_IDX_TS_SD_12);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_double_eq(k->cutoff, 32.6);
+    ck_assert_int_eq(k->dyssynchronous, 1); /* 38.1 */
+    ck_assert_int_eq(k->borderline, 0);     /* 38.1 is 17 % above */
+    k = class_of(&r, DYS_IDX_SEPTAL_LATERAL);
+    ck_assert_int_eq(k->dyssynchronous, 1); /* |85| >= 60 */
+    /* vector A, synchronous: none dyssynchronous */
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    fill(&r, a);
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(class_of(&r, DYS_IDX_TS_SD_12)->dyssynchronous, 0);
+    ck_assert_int_eq(class_of(&r, DYS_IDX_TS_DIFF_12)->dyssynchronous, 0);
+    /* --cutoff: 3.5 ms makes A's 3.75 dyssynchronous and borderline */
+    dys_params p;
+    dys_params_defaults(&p);
+    p.cutoff[DYS_IDX_TS_SD_12] = 3.5;
+    dys_compute_indices(&r, &p);
+    k = class_of(&r, DYS_IDX_TS_SD_12);
+    ck_assert_double_eq(k->cutoff, 3.5);
+    ck_assert_int_eq(k->dyssynchronous, 1);
+    ck_assert_int_eq(k->borderline, 1); /* 7 % above */
+    ck_assert_str_eq(k->source, "--cutoff");
+    /* a null index is neither */
+    r.seg[0].status = r.seg[1].status = r.seg[2].status = DYS_SEG_MISSING;
+    dys_compute_indices(&r, &p);
+    ck_assert_int_eq(class_of(&r, DYS_IDX_TS_SD_12)->dyssynchronous, -1);
 }
 END_TEST
 
@@ -172,6 +241,7 @@ static Suite *suite(void)
     tcase_add_test(tc, minimum_segment_rule);
     tcase_add_test(tc, to_indices);
     tcase_add_test(tc, catalogue_is_complete);
+    tcase_add_test(tc, classification_and_borderline);
     suite_add_tcase(s, tc);
     return s;
 }
