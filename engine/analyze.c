@@ -15,6 +15,7 @@
  */
 #include "cycle.h"
 #include "ecg.h"
+#include "eligibility.h"
 #include "events.h"
 #include "indices.h"
 #include "timing.h"
@@ -418,6 +419,10 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         return st;
     }
     dys_compute_indices(r, params);
+    dys_crt_eligibility(s, r);
+    dys_lead_target(r);
+    if (r->echocrt_warning[0])
+        dys_strlist_add(&r->warnings, &r->n_warnings, "%s", r->echocrt_warning);
     for (int i = 0; i < DYS_N_INDICES; i++)
         if (r->index_reason[i][0])
             dys_strlist_add(&r->warnings, &r->n_warnings, "%s is null: %s",

@@ -95,6 +95,11 @@ static const char *provenance_name(dys_provenance p)
     return p == DYS_PROV_GIVEN ? "given" : p == DYS_PROV_ESTIMATED ? "estimated" : "none";
 }
 
+#define LEAD_RULE                                                                   \
+    "latest Ts among the ok free-wall segments a coronary-sinus lead can reach "    \
+    "(septum excluded; indeterminate, possibly non-viable segments excluded), and " \
+    "those within 20 ms of it; delay from the earliest ok segment"
+
 /* View-level keys belong to their recording, not to the study's metadata
  * (AVO and AVC are under events, per view). */
 static int study_level(const char *key)
@@ -180,7 +185,54 @@ static void write_json(FILE *f, const dys_result *r)
         json_str(f, k->source);
         fputc('}', f);
     }
-    fputs("], \"events\": {\"avo_ms\": ", f);
+    fputs("], \"crt_eligibility\": [", f);
+    for (int i = 0; i < 3; i++) {
+        const dys_eligibility *e = &r->crt[i];
+        fprintf(f, "%s{\"criteria\": \"%s\", \"eligible\": %s, \"class\": ", i ? ", " : "",
+                e->set, e->eligible < 0 ? "null" : e->eligible ? "true" : "false");
+        if (e->cls)
+            json_str(f, e->cls);
+        else
+            fputs("null", f);
+        fputs(", \"unknown\": [", f);
+        /* the missing inputs, "a, b" -> ["a", "b"] */
+        for (const char *m = e->missing; *m;) {
+            size_t len = strcspn(m, ",");
+            fprintf(f, "%s\"%.*s\"", m == e->missing ? "" : ", ", (int)len, m);
+            m += len;
+            while (*m == ',' || *m == ' ')
+                m++;
+        }
+        fputs("], \"note\": ", f);
+        json_str(f, e->note);
+        fputc('}', f);
+    }
+    fputs("], \"crt_inputs\": {\"lvef_pct\": ", f);
+    json_num(f, r->lvef_pct, 1);
+    fputs(", \"qrs_duration_ms\": ", f);
+    json_num(f, r->qrs_duration_ms, 1);
+    if (r->nyha >= 1)
+        fprintf(f, ", \"nyha\": %d", r->nyha);
+    else
+        fputs(", \"nyha\": null", f);
+    fprintf(f, ", \"lbbb\": %s}, \"echocrt_warning\": ",
+            r->lbbb < 0 ? "null" : r->lbbb ? "true" : "false");
+    if (r->echocrt_warning[0])
+        json_str(f, r->echocrt_warning);
+    else
+        fputs("null", f);
+    fputs(", \"lead_target\": {\"segments\": [", f);
+    for (int i = 0; i < r->n_lead; i++) {
+        fprintf(f, "%s{\"name\": \"%s\", \"ts_ms\": ", i ? ", " : "",
+                dys_segment_name(r->lead[i].segment));
+        json_num(f, r->lead[i].ts_ms, 2);
+        fputs(", \"delay_ms\": ", f);
+        json_num(f, r->lead[i].delay_ms, 2);
+        fputc('}', f);
+    }
+    fputs("], \"rule\": ", f);
+    json_str(f, LEAD_RULE);
+    fputs("}, \"events\": {\"avo_ms\": ", f);
     json_num(f, r->avo_ms, 1);
     fputs(", \"avc_ms\": ", f);
     json_num(f, r->avc_ms, 1);
@@ -429,6 +481,42 @@ static void write_text(FILE *f, const dys_result *r)
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
     fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline)\n",
             100.0 * DYS_BORDERLINE_FRAC);
+    char in[160];
+    size_t n = 0;
+    in[0] = '\0';
+    if (isfinite(r->lvef_pct))
+        n += (size_t)snprintf(in + n, sizeof in - n, "LVEF %.0f %%", r->lvef_pct);
+    if (isfinite(r->qrs_duration_ms))
+        n += (size_t)snprintf(in + n, sizeof in - n, "%sQRS %.0f ms", n ? ", " : "",
+                              r->qrs_duration_ms);
+    if (r->lbbb >= 0)
+        n += (size_t)snprintf(in + n, sizeof in - n, "%sLBBB %s", n ? ", " : "",
+                              r->lbbb ? "yes" : "no");
+    if (r->nyha >= 1)
+        snprintf(in + n, sizeof in - n, "%sNYHA %d", n ? ", " : "", r->nyha);
+    fprintf(f, "\nCRT eligibility (decision support, not a verdict%s%s):\n", in[0] ? "; " : "",
+            in);
+    static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};
+    for (int i = 0; i < 3; i++) {
+        const dys_eligibility *e = &r->crt[i];
+        char verdict[32];
+        if (e->eligible < 0)
+            snprintf(verdict, sizeof verdict, "unknown");
+        else if (e->cls)
+            snprintf(verdict, sizeof verdict, "class %s", e->cls);
+        else
+            snprintf(verdict, sizeof verdict, "%s", e->eligible ? "eligible" : "not eligible");
+        fprintf(f, "  %-17s %-13s %s\n", label[i], verdict, e->note);
+    }
+    if (r->echocrt_warning[0])
+        fprintf(f, "  ! %s\n", r->echocrt_warning);
+    fputs("LV lead target (latest reachable segments, within 20 ms of the latest):", f);
+    if (r->n_lead == 0)
+        fputs(" none (no ok free-wall segment)", f);
+    for (int i = 0; i < r->n_lead; i++)
+        fprintf(f, "%s %s (Ts %.0f ms, +%.0f ms)", i ? "," : "",
+                dys_segment_name(r->lead[i].segment), r->lead[i].ts_ms, r->lead[i].delay_ms);
+    fputc('\n', f);
     if (r->n_warnings) {
         fputs("\nWarnings:\n", f);
         for (size_t i = 0; i < r->n_warnings; i++)

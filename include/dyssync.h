@@ -423,6 +423,24 @@ typedef struct dys_class {
     const char *source;      /* the published source, or "--cutoff" */
 } dys_class;
 
+/* CRT eligibility by one criteria set (decision support, not a verdict). */
+typedef struct dys_eligibility {
+    const char *set;          /* "classic", "acc_aha_hrs_2012", "esc_2021" */
+    int known;                /* 0: inputs missing (named in missing) */
+    int eligible;             /* 1, 0, -1 unknown */
+    const char *cls;          /* guideline class "I", "IIa", "IIb", "III";
+                                 NULL: none applies, or classic */
+    char missing[96];         /* "lvef_pct, nyha" */
+    char note[160];
+} dys_eligibility;
+
+/* A suggested LV lead target segment. */
+typedef struct dys_lead {
+    int segment;              /* dys_segment */
+    double ts_ms;
+    double delay_ms;          /* from the earliest ok segment */
+} dys_lead;
+
 /* What the analysis used of each recording. */
 typedef struct dys_result_rec {
     dys_view view;
@@ -447,6 +465,12 @@ typedef struct dys_result {
     char index_reason[DYS_N_INDICES][400];
     dys_class classification[DYS_N_INDICES]; /* the indices with a cut-off */
     int n_class;
+    dys_eligibility crt[3];          /* classic, ACC/AHA/HRS 2012, ESC 2021 */
+    double lvef_pct, qrs_duration_ms; /* the inputs they used (NAN: none) */
+    int nyha, lbbb;                  /* 0 / -1: not given */
+    char echocrt_warning[300];       /* "" unless narrow QRS + dyssynchrony */
+    dys_lead lead[8];                /* latest reachable segments, latest first */
+    int n_lead;
     int n_segments;                  /* segments with status ok */
     double avo_ms, avc_ms;           /* ejection window from QRS onset:
                                         the views' common values, or

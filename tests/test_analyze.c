@@ -514,6 +514,91 @@ START_TEST(whole_cycle_indices)
 }
 END_TEST
 
+/* Criteria sets of INDICES.md: (LVEF, QRS, LBBB, NYHA) -> classic,
+ * ACC/AHA/HRS 2012 class, ESC 2021 class (NULL: none applies). */
+static const struct {
+    double lvef, qrs;
+    int lbbb, nyha;
+    int classic;
+    const char *acc, *esc;
+} crt_cases[] = {
+    {25, 160, 1, 3, 1, "I", "I"},
+    {25, 160, 1, 2, 0, "I", "I"},
+    {25, 135, 1, 3, 1, "IIa", "IIa"},
+    {25, 125, 1, 2, 0, "IIa", "III"},
+    {30, 155, 0, 3, 1, "IIa", "IIa"},
+    {30, 155, 0, 2, 0, "IIb", "IIa"},
+    {30, 140, 0, 4, 1, "IIb", "IIb"},
+    {30, 140, 0, 2, 0, "III", "IIb"},
+    {30, 140, 0, 1, 0, "III", NULL},
+    {30, 110, 1, 3, 0, NULL, "III"},
+    {45, 160, 1, 3, 0, NULL, NULL},
+    {35, 120, 0, 3, 1, "IIb", "III"},
+};
+
+START_TEST(crt_eligibility_sets)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    s->lvef_pct = crt_cases[_i].lvef;
+    s->qrs_duration_ms = crt_cases[_i].qrs;
+    s->lbbb = crt_cases[_i].lbbb;
+    s->nyha = crt_cases[_i].nyha;
+    dys_result *r = run(s, NULL);
+    ck_assert_str_eq(r->crt[0].set, "classic");
+    ck_assert_int_eq(r->crt[0].eligible, crt_cases[_i].classic);
+    const char *want[2] = {crt_cases[_i].acc, crt_cases[_i].esc};
+    for (int k = 0; k < 2; k++) {
+        const dys_eligibility *e = &r->crt[k + 1];
+        ck_assert_int_eq(e->known, 1);
+        if (want[k]) {
+            ck_assert_ptr_nonnull(e->cls);
+            ck_assert_str_eq(e->cls, want[k]);
+            ck_assert_int_eq(e->eligible, strcmp(want[k], "III") != 0);
+        } else {
+            ck_assert_ptr_null(e->cls);
+            ck_assert_int_eq(e->eligible, 0);
+        }
+    }
+    /* Ts-SD-12 36 ms here: a narrow QRS gets the EchoCRT warning */
+    ck_assert_int_eq(r->echocrt_warning[0] != '\0', crt_cases[_i].qrs < 130);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+START_TEST(crt_unknown_and_lead_target)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    s->lvef_pct = 25; /* QRS, NYHA and LBBB not given */
+    dys_result *r = run(s, NULL);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(r->crt[k].known, 0);
+        ck_assert_int_eq(r->crt[k].eligible, -1);
+        ck_assert_ptr_nonnull(strstr(r->crt[k].missing, "qrs_duration_ms"));
+        ck_assert_ptr_nonnull(strstr(r->crt[k].missing, "nyha"));
+        ck_assert_ptr_null(strstr(r->crt[k].missing, "lvef_pct"));
+    }
+    ck_assert_ptr_null(strstr(r->crt[0].missing, "lbbb")); /* classic needs no LBBB */
+    ck_assert_ptr_nonnull(strstr(r->crt[1].missing, "lbbb"));
+    /* Ts = 150 + 10 k: the latest free-wall segment is mid anterolateral
+     * (AHA 12, 260 ms), then mid inferolateral (250); the septum (mid
+     * inferoseptal 230, mid anteroseptal 220) is never a target */
+    ck_assert_int_eq(r->n_lead, 2);
+    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_MID_ANTEROLATERAL);
+    ck_assert_double_eq_tol(r->lead[0].delay_ms, 110, 1.0);
+    ck_assert_int_eq(r->lead[1].segment, DYS_SEG_MID_INFEROLATERAL);
+    dys_result_free(r);
+    /* a non-viable latest segment is not a target */
+    for (size_t i = 0; i < s->rec[0].n; i++)
+        s->rec[0].seg[DYS_SEG_MID_ANTEROLATERAL][i] *= 0.05; /* 0.3 cm/s: LOW_AMPLITUDE */
+    r = run(s, NULL);
+    ck_assert_int_ne(r->seg[DYS_SEG_MID_ANTEROLATERAL].status, DYS_SEG_OK);
+    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_MID_INFEROLATERAL);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
 START_TEST(strain_is_not_analysed)
 {
     dys_study *s = make_study(physiological, NULL, 900, 90, 420);
@@ -614,6 +699,9 @@ static Suite *suite(void)
     tcase_add_test(tc, view_reference_shift_invariance);
     tcase_add_test(tc, events_per_view);
     tcase_add_test(tc, whole_cycle_indices);
+    tcase_add_loop_test(tc, crt_eligibility_sets, 0,
+                        (int)(sizeof crt_cases / sizeof crt_cases[0]));
+    tcase_add_test(tc, crt_unknown_and_lead_target);
     tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_is_not_analysed);
     tcase_add_test(tc, synthetic_truth_noise_free);
