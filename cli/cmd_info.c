@@ -61,9 +61,7 @@ static void show_beats(const dys_recording *r)
     for (size_t b = 0; b < bl.n; b++)
         used += bl.beat[b].accepted != 0;
     printf("    beats: %zu QRS onset%s %s, %zu kept", bl.n, bl.n == 1 ? "" : "s",
-           bl.source == DYS_ONSET_GIVEN      ? "given"
-           : bl.source == DYS_ONSET_DETECTED ? "detected on the ECG"
-                                             : "assumed at t = 0", used);
+           dys_onset_source_phrase(bl.source), used);
     if (isfinite(bl.hr_bpm))
         printf(", heart rate %.0f bpm", bl.hr_bpm);
     if (bl.ecg_inverted)

@@ -15,6 +15,7 @@
  */
 #include "cycle.h"
 #include "ecg.h"
+#include "strain.h"
 #include "eligibility.h"
 #include "events.h"
 #include "indices.h"
@@ -194,7 +195,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     dys_beat_list *bl = &r->rec[ri].beats;
     double dt = r->rec[ri].frame_interval_ms;
     double dur = rec->t_ms[rec->n - 1] - rec->t_ms[0];
-    if (dt > 1000.0 / 95.0) /* "below ~100 fps" */
+    if (s->trace == DYS_TRACE_VELOCITY && dt > 1000.0 / 95.0) /* "below ~100 fps" */
         dys_strlist_add(&r->warnings, &r->n_warnings,
                         "%s: frame rate %.0f fps is below the 100 fps advised for "
                         "longitudinal tissue Doppler", rec->source, 1000.0 / dt);
@@ -255,6 +256,18 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                 snprintf(r->seg[k].reason, sizeof r->seg[k].reason,
                          "no beat to measure: %s", no_beat ? no_beat : "none found");
             }
+        return DYS_OK;
+    }
+    if (s->trace == DYS_TRACE_STRAIN) {
+        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+            if (!rec->seg[k])
+                continue;
+            r->seg[k].rec = (int)ri;
+            dys_status st = dys_measure_strain(ctx, rec, k, onsets, rrs, nb, avo, avc, p,
+                                               &r->seg[k]);
+            if (st != DYS_OK)
+                return st;
+        }
         return DYS_OK;
     }
     double *cyc[DYS_N_SEGMENTS] = {0}; /* basal segments' cycles, for pairs */
@@ -369,15 +382,11 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     }
     if (s->n_rec == 0)
         return dys_fail(ctx, DYS_ERR_INVALID, "%s: the study has no recording", s->source);
-    if (s->trace != DYS_TRACE_VELOCITY)
-        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
-                        "%s: the study holds strain traces; this version measures "
-                        "time to peak on tissue velocity only (dyssync info shows "
-                        "strain studies)", s->source);
     dys_result *r = calloc(1, sizeof *r);
     if (!r)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     r->params = *params;
+    r->trace = s->trace;
     r->study_id = dys_strdup(s->study_id);
     r->source = dys_strdup(s->source);
     r->n_rec = s->n_rec;
@@ -399,6 +408,8 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         r->seg[k].ts_rr_pct = r->seg[k].ts_ep_pct = r->seg[k].ts_ps_ms = NAN;
         r->seg[k].phase_deg = r->seg[k].disp_phase_deg = r->seg[k].psi_pct = NAN;
         r->seg[k].dlc = -1;
+        r->seg[k].strain_ttp_ms = r->seg[k].strain_ttp_es_ms = NAN;
+        r->seg[k].peak_strain_pct = r->seg[k].strain_psi_pct = NAN;
         r->seg[k].rec = -1;
         snprintf(r->seg[k].reason, sizeof r->seg[k].reason, "not in the study");
     }
@@ -424,7 +435,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     if (r->echocrt_warning[0])
         dys_strlist_add(&r->warnings, &r->n_warnings, "%s", r->echocrt_warning);
     for (int i = 0; i < DYS_N_INDICES; i++)
-        if (r->index_reason[i][0])
+        if (r->index_reason[i][0] && dys_index_applies(i, r->trace))
             dys_strlist_add(&r->warnings, &r->n_warnings, "%s is null: %s",
                             dys_index_get(i)->key, r->index_reason[i]);
     *out = r;

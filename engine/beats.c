@@ -1,9 +1,12 @@
 /*
  * beats.c - which beats of a recording are measured.
  *
- * QRS onsets, in the order of FORMAT.md: given (qrs_onsets_ms /
- * qrs_onset_ms), else detected on the ECG column (ecg.c), else t = 0 as
- * the onset of a single beat.
+ * QRS onsets, in this order: given (qrs_onsets_ms / qrs_onset_ms,
+ * FORMAT.md), else an export's cycle markers (EchoPAC's left and right
+ * markers: the scanner's own QRS triggers, which delimit the cycle it
+ * exported; a 60-fps export can be too coarse for our detector, which then
+ * placed the onset on the P wave), else detected on the ECG column
+ * (ecg.c), else t = 0 as the onset of a single beat.
  * Rules (documented in the README; each rejection says why):
  *  - ectopic: a beat whose preceding RR (the first beat: its following
  *    RR) departs from the recording's median RR by more than
@@ -30,9 +33,21 @@ const char *dys_onset_source_name(dys_onset_source s)
     switch (s) {
     case DYS_ONSET_GIVEN: return "given";
     case DYS_ONSET_DETECTED: return "detected";
+    case DYS_ONSET_MARKERS: return "export markers";
     case DYS_ONSET_ASSUMED: break;
     }
     return "assumed t=0";
+}
+
+const char *dys_onset_source_phrase(dys_onset_source s)
+{
+    switch (s) {
+    case DYS_ONSET_GIVEN: return "given";
+    case DYS_ONSET_DETECTED: return "detected on the ECG";
+    case DYS_ONSET_MARKERS: return "taken from the export's cycle markers";
+    case DYS_ONSET_ASSUMED: break;
+    }
+    return "assumed at t = 0";
 }
 
 void dys_beat_list_free(dys_beat_list *b)
@@ -52,10 +67,15 @@ dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
     const double *on = &zero;
     size_t n = 1;
     dys_beats det = {0};
+    double marks[2] = {rec->cycle_start_ms, rec->cycle_start_ms + rec->cycle_ms};
     if (rec->n_qrs_onsets) {
         on = rec->qrs_onsets_ms;
         n = rec->n_qrs_onsets;
         out->source = DYS_ONSET_GIVEN;
+    } else if (isfinite(marks[0]) && isfinite(marks[1])) {
+        on = marks;
+        n = marks[1] <= rec->t_ms[rec->n - 1] ? 2 : 1; /* a marker past the end: none */
+        out->source = DYS_ONSET_MARKERS;
     } else if (rec->ecg_mv) {
         dys_status st = dys_detect_qrs(ctx, rec->t_ms, rec->ecg_mv, rec->n, &det);
         if (st != DYS_OK) {

@@ -29,7 +29,7 @@
  * cannot be paced from the coronary veins), counting only segments with
  * status ok (a LOW_AMPLITUDE or NO_POSITIVE_PEAK segment, which may be
  * scar, is indeterminate and excluded), and every such segment within
- * 20 ms of it.  Delays are from the earliest ok segment of all 12.
+ * 20 ms of it.  In strain studies the time to peak strain ranks them.  Delays are from the earliest ok segment of all 12.
  */
 #include "eligibility.h"
 
@@ -148,6 +148,13 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
                  "indication for CRT in narrow QRS", s->qrs_duration_ms);
 }
 
+/* The activation time the lead target ranks by: Ts, or for strain
+ * studies the time to peak strain. */
+static double timing(const dys_result *r, int s)
+{
+    return r->trace == DYS_TRACE_STRAIN ? r->seg[s].strain_ttp_ms : r->seg[s].ts_ms;
+}
+
 void dys_lead_target(dys_result *r)
 {
     static const int reachable[] = {
@@ -158,18 +165,19 @@ void dys_lead_target(dys_result *r)
     double earliest = INFINITY, latest = -INFINITY;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if (r->seg[s].status == DYS_SEG_OK)
-            earliest = fmin(earliest, r->seg[s].ts_ms);
+            earliest = fmin(earliest, timing(r, s));
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++)
         if (r->seg[reachable[i]].status == DYS_SEG_OK)
-            latest = fmax(latest, r->seg[reachable[i]].ts_ms);
+            latest = fmax(latest, timing(r, reachable[i]));
     if (!isfinite(latest))
         return;
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++) {
         const dys_segment_result *g = &r->seg[reachable[i]];
-        if (g->status == DYS_SEG_OK && g->ts_ms >= latest - LEAD_WITHIN_MS) {
+        double t = timing(r, reachable[i]);
+        if (g->status == DYS_SEG_OK && t >= latest - LEAD_WITHIN_MS) {
             r->lead[r->n_lead].segment = reachable[i];
-            r->lead[r->n_lead].ts_ms = g->ts_ms;
-            r->lead[r->n_lead].delay_ms = g->ts_ms - earliest;
+            r->lead[r->n_lead].ts_ms = t;
+            r->lead[r->n_lead].delay_ms = t - earliest;
             r->n_lead++;
         }
     }

@@ -73,8 +73,9 @@ static double view_hr(const dys_study *s, const dys_result *r, size_t i, const c
 {
     const dys_beat_list *bl = &r->rec[i].beats;
     if (isfinite(bl->hr_bpm)) {
-        *how = bl->source == DYS_ONSET_GIVEN ? "this view's QRS onsets"
-                                             : "this view's ECG";
+        *how = bl->source == DYS_ONSET_DETECTED  ? "this view's ECG"
+               : bl->source == DYS_ONSET_MARKERS ? "the export's cycle markers"
+                                                 : "this view's QRS onsets";
         return bl->hr_bpm;
     }
     if (isfinite(s->hr_bpm)) {
@@ -270,7 +271,7 @@ static dys_status view_events(dys_ctx *ctx, const dys_study *s, const dys_params
     if (isnan(avc)) {
         double guess = isfinite(hr) ? avo + weissler_lvet(hr) : NAN;
         rr->avc_heart_rate_ms = guess;
-        if (p->avc_estimate == DYS_AVC_CURVES) {
+        if (p->avc_estimate == DYS_AVC_CURVES && s->trace == DYS_TRACE_VELOCITY) {
             int found, tried;
             /* without a heart rate, look around a typical ejection period */
             dys_status st = avc_from_curves(ctx, rec, &rr->beats, avo,

@@ -31,7 +31,10 @@
 _Static_assert(DYS_N_INDICES <= DYS_N_INDICES_MAX, "dys_params.cutoff is too small");
 
 /* What an index is computed from: a per-segment measure ... */
-enum measure { M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE };
+enum measure {
+    M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE, /* velocity */
+    M_S_TTP, M_S_TTP_ES, M_S_PSI                                           /* strain */
+};
 /* ... and how. */
 enum stat {
     ST_SD,           /* SD by --sd */
@@ -43,7 +46,8 @@ enum stat {
     ST_XCORR_MAX,    /* largest |cross-correlation delay| */
     ST_CIRC_SD,      /* circular SD, degrees (ms: x RR / 360 with ms) */
     ST_CIRC_BW,      /* 95 % bandwidth, degrees (or ms) */
-    ST_COUNT         /* segments with the flag set */
+    ST_COUNT,        /* segments with the flag set */
+    ST_MAX           /* largest value */
 };
 
 #define BIT(s) (1u << (s))
@@ -133,6 +137,21 @@ static const struct {
       "basal segments whose displacement still rises after AVC (delayed longitudinal "
       "contraction)", "segments"},
      M_DLC, ST_COUNT, BASAL6, 0, 0, 0},
+    {{"strain_ttp_sd_12_ms", "mechanical dispersion: SD of the time to peak (most negative) "
+      "strain over the cycle, 12 segments", "ms"},
+     M_S_TTP, ST_SD, ALL12, 0, 0, 0},
+    {{"strain_ttp_es_sd_12_ms", "SD of the time to peak strain within the ejection period, "
+      "12 segments", "ms"},
+     M_S_TTP_ES, ST_SD, ALL12, 0, 0, 0},
+    {{"strain_ttp_diff_12_ms", "largest minus smallest time to peak strain, 12 segments",
+      "ms"},
+     M_S_TTP, ST_RANGE, ALL12, 0, 0, 0},
+    {{"strain_septal_lateral_delay_ms", "time to peak strain, basal anterolateral - basal "
+      "inferoseptal", "ms"},
+     M_S_TTP, ST_PAIR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
+     DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, 0},
+    {{"strain_psi_max_pct", "largest post-systolic strain index of the 12 segments", "%"},
+     M_S_PSI, ST_MAX, ALL12, 0, 0, 0},
 };
 
 /* Published cut-offs; an index's first row is its default (INDICES.md's
@@ -165,6 +184,12 @@ static const dys_cutoff cutoffs[] = {
 const dys_index_info *dys_index_get(int i)
 {
     return i >= 0 && i < DYS_N_INDICES ? &catalogue[i].info : NULL;
+}
+
+int dys_index_applies(int i, dys_trace trace)
+{
+    return i >= 0 && i < DYS_N_INDICES &&
+           (catalogue[i].measure >= M_S_TTP) == (trace == DYS_TRACE_STRAIN);
 }
 
 const dys_cutoff *dys_cutoff_get(int i)
@@ -215,6 +240,9 @@ static double measure_of(const dys_segment_result *g, enum measure m)
     case M_PHASE: return g->phase_deg;
     case M_DPHASE: return g->disp_phase_deg;
     case M_DLC: return g->dlc < 0 ? NAN : g->dlc;
+    case M_S_TTP: return g->strain_ttp_ms;
+    case M_S_TTP_ES: return g->strain_ttp_es_ms;
+    case M_S_PSI: return g->strain_psi_pct;
     case M_NONE: break;
     }
     return NAN;
@@ -272,11 +300,18 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             v[n++] = measure_of(&r->seg[s], m);
     int need = popcount12(mask);
     if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
-        st == ST_CIRC_BW || st == ST_COUNT)
+        st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX)
         need = need == 12 ? p->min_segments_12 : need == 6 ? p->min_segments_6 : need;
     char *why = r->index_reason[i];
     why[0] = '\0';
     r->index[i] = NAN;
+    int strain_index = m >= M_S_TTP;
+    if (!dys_index_applies(i, r->trace)) {
+        snprintf(why, sizeof r->index_reason[i], "%s", strain_index
+                 ? "a strain index: the study holds velocity traces"
+                 : "a velocity index: the study holds strain traces");
+        return;
+    }
     if (popcount12(mask & ok) < need) {
         char list[300];
         list_unusable(r, mask, m, list, sizeof list);
@@ -336,6 +371,13 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             snprintf(why, sizeof r->index_reason[i], "%s",
                      catalogue[i].in_ms && isnan(r->rr_ms) ? "the RR is unknown"
                                                             : "the phases cancel out");
+        break;
+    }
+    case ST_MAX: {
+        double mx = v[0];
+        for (int k = 1; k < n; k++)
+            mx = fmax(mx, v[k]);
+        r->index[i] = mx;
         break;
     }
     case ST_COUNT: {

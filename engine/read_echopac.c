@@ -5,6 +5,8 @@
  *   Local Traces SL in %                 <- trace kind and unit
  *   Number of Frames 65
  *   FR= 63 Left Marker Time=0.145 Right Marker Time=0.896 ES Time=0.475
+ *     (the markers delimit the analysed cycle: the scanner's QRS triggers,
+ *     used as the QRS onsets when no onsets are given)
  *   Time (s)  YELLOW  CYAN ...  GLOBAL  ECG :
  *   0   -6.31  -8.37 ...                 <- whitespace-separated, E-notation
  * Columns are named by segment (basSept, midLat, ...) or by the ROI colour
@@ -12,8 +14,7 @@
  * 4-chamber layout as the documented default (then the file is an A4C
  * view).  GLOBAL and apical columns are kept as extra columns.  "ES Time"
  * is end-systole (aortic valve closure) on the file's own time axis and
- * becomes the recording's AVC.  Velocity traces are analysed; strain
- * traces are read (dyssync info shows them) and refused by the analysis.
+ * becomes the recording's AVC.  Velocity and strain traces are analysed.
  */
 #include "study_internal.h"
 
@@ -89,6 +90,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     memset(data, 0, sizeof data);
     int time_pow10 = 3; /* EchoPAC writes seconds */
     double marker_span = NAN; /* right - left marker, in the time unit */
+    double marker_left = NAN;
     const char *es_text = NULL; /* "ES Time=" value, converted once the time
                                    unit is known */
     size_t es_len = 0;
@@ -192,8 +194,10 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: Marker Time=: expected a time", r->path,
                             t->line, mc);
-        if (isfinite(left) && isfinite(right))
+        if (isfinite(left) && isfinite(right)) {
             marker_span = right - left;
+            marker_left = left;
+        }
         if (es == -INFINITY)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: ES Time=: expected a time", r->path,
@@ -336,8 +340,10 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     /* The markers delimit the cycle the operator analysed; their distance
      * is one RR when it is a plausible one (0.25-2.5 s). */
     double span_ms = marker_span * (time_pow10 == 3 ? 1000.0 : 1.0);
-    if (span_ms >= 250.0 && span_ms <= 2500.0)
+    if (span_ms >= 250.0 && span_ms <= 2500.0) {
         rec->cycle_ms = span_ms;
+        rec->cycle_start_ms = marker_left * (time_pow10 == 3 ? 1000.0 : 1.0);
+    }
     if (es_text) {
         double es;
         if (dys_parse_number_pow10(es_text, es_len, 0, loc, time_pow10, &es) != 0 ||

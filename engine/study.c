@@ -668,7 +668,7 @@ void dys_recording_init(dys_recording *rec)
 {
     memset(rec, 0, sizeof *rec);
     rec->avo_ms = rec->avc_ms = NAN;
-    rec->avc_file_ms = rec->frame_rate_hz = rec->cycle_ms = NAN;
+    rec->avc_file_ms = rec->frame_rate_hz = rec->cycle_ms = rec->cycle_start_ms = NAN;
 }
 
 void dys_recording_clear(dys_recording *rec)

@@ -149,6 +149,14 @@ static void write_json(FILE *f, const dys_result *r)
         }
         fprintf(f, ", \"dlc\": %s",
                 g->status == DYS_SEG_MISSING || g->dlc < 0 ? "null" : g->dlc ? "true" : "false");
+        static const char *const skeys[] = {"strain_ttp_ms", "strain_ttp_ejection_ms",
+                                            "peak_strain_pct", "strain_psi_pct"};
+        const double sv[] = {g->strain_ttp_ms, g->strain_ttp_es_ms, g->peak_strain_pct,
+                             g->strain_psi_pct};
+        for (int e = 0; e < 4; e++) {
+            fprintf(f, ", \"%s\": ", skeys[e]);
+            json_num(f, g->status == DYS_SEG_MISSING ? NAN : sv[e], 2);
+        }
         fputs(", \"lowpass_hz\": ", f);
         json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->lowpass_hz, 2);
         fputs(", \"noise_cm_s\": ", f);
@@ -422,8 +430,7 @@ static void write_text(FILE *f, const dys_result *r)
         else
             fprintf(f, "Beats: ");
         fprintf(f, "%zu QRS onset%s %s, %zu analysed", bl->n, bl->n == 1 ? "" : "s",
-                bl->source == DYS_ONSET_GIVEN ? "given" : bl->source == DYS_ONSET_DETECTED
-                ? "detected on the ECG" : "assumed at t = 0", used);
+                dys_onset_source_phrase(bl->source), used);
         if (isfinite(bl->hr_bpm))
             fprintf(f, ", heart rate %.0f bpm", bl->hr_bpm);
         fputc('\n', f);
@@ -432,23 +439,27 @@ static void write_text(FILE *f, const dys_result *r)
                 fprintf(f, "  beat %zu (QRS onset %.0f ms) not analysed: %s\n", b + 1,
                         bl->beat[b].onset_ms, bl->beat[b].why);
     }
-    fputs("\n  AHA  Segment               View   Status         Ts ms  SD ms   To ms  S' cm/s  Note\n",
+    int strain = r->trace == DYS_TRACE_STRAIN;
+    fputs(strain ? "\n  AHA  Segment               View   Status        TTP ms  TTP-ES  Peak %   PSI %  Note\n"
+                 : "\n  AHA  Segment               View   Status         Ts ms  SD ms   To ms  S' cm/s  Note\n",
           f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
-        char name[32], ts[16] = "-", sd[16] = "-", to[16] = "-", pk[16] = "-", note[200] = "";
+        char name[32], c1[16] = "-", c2[16] = "-", c3[16] = "-", c4[16] = "-", note[200] = "";
         snprintf(name, sizeof name, "%s", dys_segment_name(s));
         for (char *c = name; *c; c++)
             if (*c == '_')
                 *c = ' ';
-        if (g->status != DYS_SEG_MISSING && isfinite(g->ts_ms))
-            snprintf(ts, sizeof ts, "%.1f", g->ts_ms);
-        if (g->status != DYS_SEG_MISSING && isfinite(g->ts_beat_sd_ms))
-            snprintf(sd, sizeof sd, "%.1f", g->ts_beat_sd_ms);
-        if (g->status != DYS_SEG_MISSING && isfinite(g->to_ms))
-            snprintf(to, sizeof to, "%.1f", g->to_ms);
-        if (g->status != DYS_SEG_MISSING && isfinite(g->peak_cm_s))
-            snprintf(pk, sizeof pk, "%.2f", g->peak_cm_s);
+        /* Ts, its beat SD, To, S'; or for strain: time to peak strain over
+         * the cycle and in ejection, peak strain, post-systolic index */
+        const double v[4] = {strain ? g->strain_ttp_ms : g->ts_ms,
+                             strain ? g->strain_ttp_es_ms : g->ts_beat_sd_ms,
+                             strain ? g->peak_strain_pct : g->to_ms,
+                             strain ? g->strain_psi_pct : g->peak_cm_s};
+        char *cell[4] = {c1, c2, c3, c4};
+        for (int k = 0; k < 4; k++)
+            if (g->status != DYS_SEG_MISSING && isfinite(v[k]))
+                snprintf(cell[k], 16, k == 3 && !strain ? "%.2f" : "%.1f", v[k]);
         size_t n = 0;
         for (int b = 0; b < DYS_N_FLAGS; b++)
             if (g->flags >> b & 1u)
@@ -457,11 +468,13 @@ static void write_text(FILE *f, const dys_result *r)
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
         fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %6s  %7s%s%s\n", s + 1, name,
-                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), ts,
-                sd, to, pk, note[0] ? "  " : "", note);
+                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), c1, c2,
+                c3, c4, note[0] ? "  " : "", note);
     }
     fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
+        if (!dys_index_applies(i, r->trace))
+            continue;
         const dys_index_info *info = dys_index_get(i);
         const dys_class *k = NULL;
         for (int c = 0; c < r->n_class; c++)
@@ -514,8 +527,9 @@ static void write_text(FILE *f, const dys_result *r)
     if (r->n_lead == 0)
         fputs(" none (no ok free-wall segment)", f);
     for (int i = 0; i < r->n_lead; i++)
-        fprintf(f, "%s %s (Ts %.0f ms, +%.0f ms)", i ? "," : "",
-                dys_segment_name(r->lead[i].segment), r->lead[i].ts_ms, r->lead[i].delay_ms);
+        fprintf(f, "%s %s (%s %.0f ms, +%.0f ms)", i ? "," : "",
+                dys_segment_name(r->lead[i].segment), strain ? "TTP" : "Ts", r->lead[i].ts_ms,
+                r->lead[i].delay_ms);
     fputc('\n', f);
     if (r->n_warnings) {
         fputs("\nWarnings:\n", f);

@@ -155,6 +155,8 @@ typedef struct dys_recording {
     double frame_rate_hz; /* declared frame rate, NAN when not given */
     double cycle_ms;      /* one cardiac cycle as marked by the export
                              (EchoPAC left/right markers), NAN if not */
+    double cycle_start_ms; /* the export's left cycle marker on the file's
+                              axis (the scanner's QRS trigger), NAN if not */
     char **extra_columns; /* columns read but outside the 12 (GLOBAL,
                              apical segments), for dys_study info */
     size_t n_extra_columns;
@@ -184,7 +186,7 @@ typedef struct dys_study {
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
- * avc_file_ms, frame_rate_hz, cycle_ms): call it before filling a
+ * avc_file_ms, frame_rate_hz, cycle_ms, cycle_start_ms): call it before filling a
  * recording by hand, since zero would mean a value of 0 ms. */
 DYS_API void dys_recording_init(dys_recording *rec);
 
@@ -272,7 +274,8 @@ DYS_API void dys_params_defaults(dys_params *p);
 typedef enum dys_onset_source {
     DYS_ONSET_ASSUMED = 0, /* no ECG, none given: t = 0, a single beat */
     DYS_ONSET_GIVEN,       /* qrs_onsets_ms / qrs_onset_ms metadata   */
-    DYS_ONSET_DETECTED     /* found on the ECG column                  */
+    DYS_ONSET_DETECTED,    /* found on the ECG column                  */
+    DYS_ONSET_MARKERS      /* the export's cycle markers (EchoPAC)     */
 } dys_onset_source;
 
 typedef struct dys_beat {
@@ -296,6 +299,9 @@ DYS_API dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
                                        const dys_params *p, dys_beat_list *out);
 DYS_API void dys_beat_list_free(dys_beat_list *b);
 DYS_API const char *dys_onset_source_name(dys_onset_source s);
+/* The same for a sentence: "detected on the ECG", "taken from the
+ * export's cycle markers", ... */
+DYS_API const char *dys_onset_source_phrase(dys_onset_source s);
 
 /* ------------------------------------------------------------------ */
 /* Results                                                              */
@@ -338,6 +344,11 @@ typedef struct dys_segment_result {
     double disp_phase_deg; /* the same of displacement */
     double psi_pct;        /* post-systolic index: (peak displacement - at
                               AVC) / peak displacement, % */
+    /* Strain studies (trace strain; NAN in velocity studies): */
+    double strain_ttp_ms;    /* time to peak (most negative) strain, cycle */
+    double strain_ttp_es_ms; /* ... within the ejection period */
+    double peak_strain_pct;  /* the peak strain, % (negative) */
+    double strain_psi_pct;   /* (peak - at AVC) / peak, % */
     int dlc;               /* delayed longitudinal contraction: displacement
                               peaks after AVC in most beats (1), not (0),
                               unknown (-1) */
@@ -380,6 +391,12 @@ typedef enum dys_index {
     DYS_IDX_DISP_PHASE_BANDWIDTH,
     /* tissue tracking */
     DYS_IDX_DLC_BASAL_COUNT,
+    /* longitudinal strain (strain studies) */
+    DYS_IDX_STRAIN_TTP_SD_12,
+    DYS_IDX_STRAIN_TTP_ES_SD_12,
+    DYS_IDX_STRAIN_TTP_DIFF_12,
+    DYS_IDX_STRAIN_SEPTAL_LATERAL,
+    DYS_IDX_STRAIN_PSI_MAX,
     DYS_N_INDICES
 } dys_index;
 
@@ -391,6 +408,9 @@ typedef struct dys_index_info {
 
 /* Catalogue row, NULL when out of range. */
 DYS_API const dys_index_info *dys_index_get(int index);
+/* Whether an index is computed for studies of this trace kind (velocity
+ * indices for velocity, strain indices for strain); the others are null. */
+DYS_API int dys_index_applies(int index, dys_trace trace);
 
 /* A published cut-off: dyssynchrony when the value (|value| with on_abs)
  * is at or above it. */
@@ -478,6 +498,7 @@ typedef struct dys_result {
     dys_provenance events_source;    /* ESTIMATED if any view's is */
     char events_method[400];         /* how they were obtained */
     int events_per_view;             /* the views' windows differ */
+    dys_trace trace;                 /* what the segments hold */
     double rr_ms;                    /* median RR of the views (NAN if
                                         unknown): phase in ms */
     double xcorr_ms[3];              /* cross-correlation delay of the

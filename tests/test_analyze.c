@@ -2,6 +2,7 @@
  * ejection window, flags and statuses, events, beats, view references,
  * and synthetic studies with known truth. */
 #include "check_main.h"
+#include "indices.h"
 #include "study_internal.h"
 
 #include <ftw.h>
@@ -599,16 +600,56 @@ START_TEST(crt_unknown_and_lead_target)
 }
 END_TEST
 
-START_TEST(strain_is_not_analysed)
+/* Strain: a shortening dip whose most negative point is at 250 + 8 k ms,
+ * and, in the basal anterolateral segment, a second one after AVC (420)
+ * that is deeper: post-systolic shortening. */
+static double strain_curves(double t, int k, void *arg)
 {
-    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    (void)arg;
+    double v = -bump(t, 250 + 8.0 * k, 70, 15.0);
+    if (k == DYS_SEG_BASAL_ANTEROLATERAL)
+        v = -bump(t, 300, 60, 8.0) - bump(t, 470, 30, 12.0);
+    return v;
+}
+
+START_TEST(strain_timing)
+{
+    dys_study *s = make_study(strain_curves, NULL, 900, 90, 420);
     s->trace = DYS_TRACE_STRAIN;
-    dys_ctx *ctx = dys_ctx_new();
-    dys_result *r = NULL;
-    ck_assert_int_eq(dys_analyze(ctx, s, NULL, &r), DYS_ERR_UNSUPPORTED);
-    ck_assert_ptr_null(r);
-    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "strain"));
-    dys_ctx_free(ctx);
+    s->hr_bpm = 70; /* RR 857 */
+    dys_result *r = run(s, NULL);
+    ck_assert_int_eq(r->trace, DYS_TRACE_STRAIN);
+    double ttp[12];
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
+        ck_assert(isnan(r->seg[k].ts_ms)); /* no velocity measures */
+        ttp[k] = r->seg[k].strain_ttp_ms;
+        if (k == DYS_SEG_BASAL_ANTEROLATERAL)
+            continue;
+        ck_assert_double_eq_tol(ttp[k], 250 + 8.0 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].strain_ttp_es_ms, 250 + 8.0 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].peak_strain_pct, -15.0, 0.05);
+    }
+    /* the post-systolic dip is the deepest: over the cycle it wins, within
+     * ejection the first one does, and the post-systolic index is large */
+    const dys_segment_result *g = &r->seg[DYS_SEG_BASAL_ANTEROLATERAL];
+    ck_assert_double_eq_tol(g->strain_ttp_ms, 470, 15);
+    ck_assert(g->strain_ttp_es_ms < 420);
+    ck_assert(g->strain_psi_pct > 10);
+    /* indices: the strain family computed, the velocity family null
+     * without a warning each */
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_12], dys_sd(ttp, 12, DYS_SD_SAMPLE),
+                            1e-9);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_SEPTAL_LATERAL],
+                            ttp[DYS_SEG_BASAL_ANTEROLATERAL] - ttp[DYS_SEG_BASAL_INFEROSEPTAL],
+                            1e-9);
+    ck_assert(isnan(r->index[DYS_IDX_TS_SD_12]));
+    ck_assert(!dys_index_applies(DYS_IDX_TS_SD_12, DYS_TRACE_STRAIN));
+    for (size_t i = 0; i < r->n_warnings; i++)
+        ck_assert_ptr_null(strstr(r->warnings[i], "ts_sd_12_ms"));
+    /* the lead target ranks by time to peak strain */
+    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_BASAL_ANTEROLATERAL);
+    dys_result_free(r);
     dys_study_free(s);
 }
 END_TEST
@@ -703,7 +744,7 @@ static Suite *suite(void)
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);
     tcase_add_test(tc, avc_estimated_from_curves);
-    tcase_add_test(tc, strain_is_not_analysed);
+    tcase_add_test(tc, strain_timing);
     tcase_add_test(tc, synthetic_truth_noise_free);
     suite_add_tcase(s, tc);
     return s;
