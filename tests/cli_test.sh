@@ -147,6 +147,16 @@ check $? "synchronous study: Ts-SD-12 not dyssynchronous"
 "$dys" analyze --format json --cutoff ts_sd_12_ms=5 testdata/studies/multibeat_ecg |
     grep -q '"cutoff": 5, "absolute": false, "dyssynchronous": true, "borderline": false, "source": "--cutoff"'
 check $? "--cutoff overrides the published default"
+# Every index key in the output has an entry in docs/indices.md.
+keys=$("$dys" analyze --format json testdata/studies/multibeat_ecg |
+    sed 's/.*"indices": {\([^}]*\)}.*/\1/' | grep -o '"[a-z0-9_]*":' | tr -d '":')
+missing=""
+for k in $keys; do
+    grep -q "\`$k\`" docs/indices.md || missing="$missing $k"
+done
+[ -n "$keys" ] && [ -z "$missing" ]
+check $? "docs/indices.md documents every index" "missing:$missing"
+
 "$dys" analyze --cutoff nonsense=3 testdata/studies/multibeat_ecg >/dev/null 2>&1
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"
