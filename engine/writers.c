@@ -505,8 +505,9 @@ static void write_text(FILE *f, const dys_result *r)
     if (r->lbbb >= 0)
         n += (size_t)snprintf(in + n, sizeof in - n, "%sLBBB %s", n ? ", " : "",
                               r->lbbb ? "yes" : "no");
-    if (r->nyha >= 1)
-        snprintf(in + n, sizeof in - n, "%sNYHA %d", n ? ", " : "", r->nyha);
+    static const char *const roman[] = {"I", "II", "III", "IV"};
+    if (r->nyha >= 1 && r->nyha <= 4)
+        snprintf(in + n, sizeof in - n, "%sNYHA %s", n ? ", " : "", roman[r->nyha - 1]);
     fprintf(f, "\nCRT eligibility (decision support, not a verdict%s%s):\n", in[0] ? "; " : "",
             in);
     static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};
