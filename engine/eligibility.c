@@ -130,7 +130,9 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
         if (!e->known) {
             e->eligible = -1;
             e->cls = NULL;
-            snprintf(e->note, sizeof e->note, "unknown: %s not given", e->missing);
+            char missing[sizeof e->missing]; /* a copy: gcc -Wrestrict at -O0 */
+            memcpy(missing, e->missing, sizeof missing);
+            snprintf(e->note, sizeof e->note, "unknown: %s not given", missing);
         }
     }
     r->lvef_pct = s->lvef_pct;
