@@ -9,7 +9,8 @@ DYSSYNC     = $(BUILD)/cli/dyssync
 
 # gcc brings OpenMP (libgomp); python3 runs the accuracy check.
 PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
-           libfftw3-dev libpng-dev check python3
+           libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
+           fonts-dejavu-core check python3
 
 .PHONY: all deps build test test-asan check-all demo install accuracy clean
 
@@ -55,9 +56,15 @@ demo: build
 	$(DYSSYNC) analyze --format json -o $(DEMO_OUT)/results.jsonl testdata/studies/*
 	$(DYSSYNC) analyze --format csv -o $(DEMO_OUT)/results.csv testdata/studies/*
 	$(DYSSYNC) analyze -o $(DEMO_OUT)/report.txt testdata/studies/*
+	@mkdir -p $(DEMO_OUT)/figures
+	for s in testdata/studies/*; do \
+	  n=$$(basename $$s); n=$${n%.*}; \
+	  $(DYSSYNC) plot --kind report -o $(DEMO_OUT)/figures/$$n.png $$s || exit 1; \
+	  $(DYSSYNC) plot --kind report -o $(DEMO_OUT)/figures/$$n.pdf $$s || exit 1; \
+	done
 	@cat $(DEMO_OUT)/report.txt
 	@echo
-	@echo "Results written to $(DEMO_OUT)/: report.txt, results.jsonl, results.csv"
+	@echo "Results written to $(DEMO_OUT)/: report.txt, results.jsonl, results.csv, figures/"
 
 install: build
 	meson install -C $(BUILD)

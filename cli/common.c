@@ -89,10 +89,33 @@ static const char overview[] =
     "commands:\n"
     "  analyze   measure Ts and the dyssynchrony indices of studies\n"
     "  info      show what was read from studies\n"
+    "  plot      draw a study's figure: curves, bull's-eye, bars or report\n"
     "  synth     write synthetic studies with known truth\n"
     "  help      show help for a command\n"
     "\n"
     "dyssync --version prints the version.  See dyssync(1).\n";
+
+static const char help_plot[] =
+    "usage: dyssync plot [OPTIONS] -o FILE STUDY\n"
+    "\n"
+    "Draw a figure of one study, analysed with the default options.  FILE's\n"
+    "extension picks the format: .png (with its resolution and text chunks),\n"
+    ".svg or .pdf.  The same input gives the same bytes.\n"
+    "\n"
+    "  --kind curves|bullseye|bars|report\n"
+    "                   curves: velocity against ms from QRS onset per view,\n"
+    "                   ejection window shaded, Ts marked, ECG strip;\n"
+    "                   bullseye: AHA polar map coloured by Ts; bars: Ts per\n"
+    "                   segment by wall with mean +-SD and the Ts-diff cut-off;\n"
+    "                   report (default): one A4 landscape page of all three\n"
+    "                   with the indices, CRT eligibility and lead target\n"
+    "  --dpi N          PNG resolution (default 150)\n"
+    "  --width IN, --height IN\n"
+    "                   figure size in inches (default per kind)\n"
+    "  --delay          bull's-eye coloured by delay from the earliest segment\n"
+    "  --tsi-colours    green -> yellow -> red instead of viridis\n"
+    "  --beat N         curves: the N-th accepted beat of each view (default 1)\n"
+    "  --map COLOUR=SEG,...  as for analyze\n";
 
 static const char help_analyze[] =
     "usage: dyssync analyze [OPTIONS] STUDY...\n"
@@ -186,6 +209,8 @@ int cli_help(const char *cmd)
         fputs(help_info, stdout);
     else if (!strcmp(cmd, "synth"))
         fputs(help_synth, stdout);
+    else if (!strcmp(cmd, "plot"))
+        fputs(help_plot, stdout);
     else if (!strcmp(cmd, "help"))
         fputs(overview, stdout);
     else

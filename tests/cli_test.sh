@@ -157,6 +157,22 @@ done
 [ -n "$keys" ] && [ -z "$missing" ]
 check $? "docs/indices.md documents every index" "missing:$missing"
 
+# plot: each format written, SVG well-formed XML, a usage error for a bad
+# kind, exit 1 for a bad extension.
+"$dys" plot --kind bullseye -o "$tmp/b.png" testdata/studies/lbbb_views &&
+    "$dys" plot -o "$tmp/r.svg" testdata/studies/lbbb_views &&
+    "$dys" plot --kind curves -o "$tmp/c.pdf" testdata/studies/multibeat_ecg &&
+    head -c 8 "$tmp/b.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
+    python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$tmp/r.svg" &&
+    head -c 5 "$tmp/c.pdf" | grep -q '%PDF-'
+check $? "plot writes PNG, valid SVG and PDF"
+"$dys" plot --kind pie -o "$tmp/x.png" testdata/studies/lbbb_views >/dev/null 2>&1
+rc=$?
+"$dys" plot -o "$tmp/x.gif" testdata/studies/lbbb_views >/dev/null 2>"$tmp/err"
+rc2=$?
+[ $rc = 2 ] && [ $rc2 = 1 ] && grep -q ".png, .svg or .pdf" "$tmp/err" && [ ! -e "$tmp/x.gif" ]
+check $? "plot: unknown kind is a usage error, unknown format a clear failure"
+
 "$dys" analyze --cutoff nonsense=3 testdata/studies/multibeat_ecg >/dev/null 2>&1
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"

@@ -1,0 +1,867 @@
+/*
+ * plot.c - figures with cairo (anti-aliased vector drawing and text);
+ * PNG written through libpng so that it carries its resolution (pHYs) and
+ * text chunks (Software, Title = study id, Description = key options).
+ *
+ * Conventions shared by every kind:
+ *  - segment colours: the six walls in the Okabe-Ito colour-blind-safe
+ *    palette, basal solid and mid dashed, the same in every figure;
+ *  - the bull's-eye colour map is viridis (perceptually uniform, readable
+ *    in grey and by colour-blind readers), or green -> yellow -> red as in
+ *    tissue synchronisation imaging (TSI) on request;
+ *  - every figure states the study id in its title and the engine version
+ *    and key options in small print;
+ *  - fonts: DejaVu Sans through fontconfig; its absence is an error, not a
+ *    silent fallback to another font's metrics.
+ * Determinism: no dates or random state are drawn; PDF metadata carries
+ * no creation date.
+ */
+#include "internal.h"
+#include "dyssync_plot.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <png.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FONT "DejaVu Sans"
+
+void dys_plot_options_defaults(dys_plot_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = DYS_PLOT_REPORT;
+    o->dpi = 150;
+}
+
+int dys_plot_kind_parse(const char *name)
+{
+    static const char *const names[] = {"curves", "bullseye", "bars", "report"};
+    for (int i = 0; i < 4; i++)
+        if (name && !strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
+/* ---- colours ------------------------------------------------------------ */
+
+typedef struct { double r, g, b; } rgb;
+
+/* Okabe & Ito (2008), one per wall: anterior, anteroseptal, inferoseptal,
+ * inferior, inferolateral, anterolateral (AHA 1-6 and 7-12). */
+static const rgb wall_colour[6] = {
+    {0.902, 0.624, 0.000}, /* orange */
+    {0.337, 0.706, 0.914}, /* sky blue */
+    {0.000, 0.620, 0.451}, /* bluish green */
+    {0.800, 0.475, 0.655}, /* reddish purple */
+    {0.000, 0.447, 0.698}, /* blue */
+    {0.835, 0.369, 0.000}, /* vermillion */
+};
+
+static void set_segment_style(cairo_t *cr, int seg, double width)
+{
+    rgb c = wall_colour[seg % 6];
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    cairo_set_line_width(cr, width);
+    static const double dash[] = {4.0, 2.5};
+    cairo_set_dash(cr, dash, seg >= 6 ? 2 : 0, 0);
+}
+
+/* Viridis at 9 control points (matplotlib's), linear in between. */
+static rgb viridis(double u)
+{
+    static const rgb v[9] = {{0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530},
+                             {0.207, 0.372, 0.553}, {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
+                             {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441}, {0.993, 0.906, 0.144}};
+    u = fmin(1, fmax(0, u)) * 8;
+    int k = (int)fmin(7, floor(u));
+    double f = u - k;
+    if (k == 7) { /* the last step to yellow passes through light green */
+        static const rgb y = {0.478, 0.821, 0.318};
+        rgb a = f < 0.5 ? v[7] : y, b = f < 0.5 ? y : v[8];
+        double g = f < 0.5 ? 2 * f : 2 * f - 1;
+        return (rgb){a.r + g * (b.r - a.r), a.g + g * (b.g - a.g), a.b + g * (b.b - a.b)};
+    }
+    return (rgb){v[k].r + f * (v[k + 1].r - v[k].r), v[k].g + f * (v[k + 1].g - v[k].g),
+                 v[k].b + f * (v[k + 1].b - v[k].b)};
+}
+
+static rgb tsi(double u)
+{
+    u = fmin(1, fmax(0, u));
+    return u < 0.5 ? (rgb){0.10 + 1.6 * u, 0.60 + 0.5 * u, 0.20}
+                   : (rgb){0.90, 0.85 - 1.3 * (u - 0.5), 0.20 - 0.2 * (u - 0.5)};
+}
+
+static void text(cairo_t *cr, double x, double y, double size, int bold, double align,
+                 const char *s)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    cairo_move_to(cr, x - align * (e.x_advance), y);
+    cairo_show_text(cr, s);
+}
+
+/* ---- the pieces --------------------------------------------------------- */
+
+typedef struct {
+    const dys_study *s;
+    const dys_result *r;
+    const dys_plot_options *o;
+} fig;
+
+static const char *pretty(int seg, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", dys_segment_name(seg));
+    for (char *c = buf; *c; c++)
+        if (*c == '_')
+            *c = ' ';
+    return buf;
+}
+
+static double timing_of(const dys_result *r, int s)
+{
+    return r->trace == DYS_TRACE_STRAIN ? r->seg[s].strain_ttp_ms : r->seg[s].ts_ms;
+}
+
+static void footer(cairo_t *cr, const fig *f, double x, double y)
+{
+    char buf[256];
+    char lp[24];
+    if (f->r->params.lowpass_hz == DYS_LOWPASS_AUTO)
+        snprintf(lp, sizeof lp, "auto");
+    else if (f->r->params.lowpass_hz == DYS_LOWPASS_OFF)
+        snprintf(lp, sizeof lp, "off");
+    else
+        snprintf(lp, sizeof lp, "%g Hz", f->r->params.lowpass_hz);
+    snprintf(buf, sizeof buf,
+             "dyssync %s; low-pass %s, peak %s, SD %s; window %s (%s)", dys_version(), lp,
+             f->r->params.peak == DYS_PEAK_MAX ? "max" : "first",
+             f->r->params.sd == DYS_SD_SAMPLE ? "sample" : "population",
+             f->r->events_per_view ? "per view" : "study",
+             f->r->events_source == DYS_PROV_GIVEN ? "given" : "estimated");
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    text(cr, x, y, 6.5, 0, 0, buf);
+}
+
+/* Bull's-eye in the box centred (cx, cy) of radius R. */
+static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
+{
+    const dys_result *r = f->r;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        if (r->seg[s].status == DYS_SEG_OK && isfinite(timing_of(r, s))) {
+            lo = fmin(lo, timing_of(r, s));
+            hi = fmax(hi, timing_of(r, s));
+        }
+    double base = f->o->bullseye_delay ? lo : 0;
+    double vlo = f->o->bullseye_delay ? 0 : lo, vhi = f->o->bullseye_delay ? hi - lo : hi;
+    if (!isfinite(vlo)) {
+        vlo = 0;
+        vhi = 1;
+    }
+    if (vhi - vlo < 20) { /* a narrow spread still spans 20 ms of colour */
+        double m = 0.5 * (vlo + vhi);
+        vlo = m - 10;
+        vhi = m + 10;
+    }
+    const double r_apex = 0.22 * R, r_apical = 0.45 * R, r_mid = 0.72 * R, r_basal = R;
+    /* AHA: anterior at the top, septum on the left, lateral on the right;
+     * sector k of a 6-segment ring spans 60 + 60 k .. 120 + 60 k degrees,
+     * counterclockwise (cairo's y runs down, so angles are negated). */
+    for (int ring = 0; ring < 2; ring++)
+        for (int k = 0; k < 6; k++) {
+            int seg = ring * 6 + k;
+            double r0 = ring == 0 ? r_mid : r_apical, r1 = ring == 0 ? r_basal : r_mid;
+            double a0 = -(60.0 + 60.0 * k) * M_PI / 180.0, a1 = -(120.0 + 60.0 * k) * M_PI / 180.0;
+            cairo_new_path(cr);
+            cairo_arc_negative(cr, cx, cy, r1, a0, a1);
+            cairo_arc(cr, cx, cy, r0, a1, a0);
+            cairo_close_path(cr);
+            double v = timing_of(r, seg) - base;
+            int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
+            if (ok) {
+                rgb c = f->o->tsi_colours ? tsi((v - vlo) / (vhi - vlo))
+                                          : viridis((v - vlo) / (vhi - vlo));
+                cairo_set_source_rgb(cr, c.r, c.g, c.b);
+            } else {
+                cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+            }
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 1.2);
+            cairo_set_dash(cr, NULL, 0, 0);
+            cairo_stroke(cr);
+            /* the value, in white or black for contrast */
+            double am = -(90.0 + 60.0 * k) * M_PI / 180.0, rm = 0.5 * (r0 + r1);
+            char buf[32];
+            if (ok)
+                snprintf(buf, sizeof buf, "%.0f", v);
+            else
+                snprintf(buf, sizeof buf, "%s", dys_seg_status_name(r->seg[seg].status));
+            double lum = 0;
+            if (ok) {
+                rgb c = f->o->tsi_colours ? tsi((v - vlo) / (vhi - vlo))
+                                          : viridis((v - vlo) / (vhi - vlo));
+                lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+            }
+            if (ok && lum < 0.5)
+                cairo_set_source_rgb(cr, 1, 1, 1);
+            else
+                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, ok ? 0.11 * R : 0.065 * R,
+                 ok, 0.5, buf);
+        }
+    /* apical ring and apex: not measured */
+    cairo_set_dash(cr, NULL, 0, 0);
+    for (int k = 0; k < 4; k++) {
+        double a0 = -(45.0 + 90.0 * k) * M_PI / 180.0, a1 = -(135.0 + 90.0 * k) * M_PI / 180.0;
+        cairo_new_path(cr);
+        cairo_arc_negative(cr, cx, cy, r_apical, a0, a1);
+        cairo_arc(cr, cx, cy, r_apex, a1, a0);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+    cairo_arc(cr, cx, cy, r_apex, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+    text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
+    text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
+    /* wall names */
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
+    text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
+    text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
+    text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
+    /* colour bar */
+    double bx = cx + R + 0.55 * R, by = cy - 0.8 * R, bw = 0.09 * R, bh = 1.6 * R;
+    for (int i = 0; i < 100; i++) {
+        double u = 1.0 - (i + 0.5) / 100.0;
+        rgb c = f->o->tsi_colours ? tsi(u) : viridis(u);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_rectangle(cr, bx, by + bh * i / 100.0, bw, bh / 100.0 + 0.3);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 0.6);
+    cairo_rectangle(cr, bx, by, bw, bh);
+    cairo_stroke(cr);
+    for (int t = 0; t <= 4; t++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.0f", vhi - (vhi - vlo) * t / 4.0);
+        text(cr, bx + bw + 0.04 * R, by + bh * t / 4.0 + 0.025 * R, 0.065 * R, 0, 0, buf);
+    }
+    const char *what = r->trace == DYS_TRACE_STRAIN
+                           ? (f->o->bullseye_delay ? "TTP strain delay, ms" : "time to peak strain, ms")
+                           : (f->o->bullseye_delay ? "delay from earliest, ms" : "Ts, ms");
+    text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
+}
+
+/* Axis frame with ticks; returns nothing, the caller maps data itself. */
+static void axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,
+                 double y0, double y1, double xstep, double ystep, const char *xl,
+                 const char *yl, double fs)
+{
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 0.7);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_stroke(cr);
+    char buf[32];
+    for (double v = ceil(x0 / xstep) * xstep; v <= x1 + 1e-9; v += xstep) {
+        double px = x + (v - x0) / (x1 - x0) * w;
+        cairo_move_to(cr, px, y + h);
+        cairo_line_to(cr, px, y + h + 3);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%.0f", v);
+        text(cr, px, y + h + 3 + fs, fs, 0, 0.5, buf);
+    }
+    for (double v = ceil(y0 / ystep) * ystep; v <= y1 + 1e-9; v += ystep) {
+        double py = y + h - (v - y0) / (y1 - y0) * h;
+        cairo_move_to(cr, x - 3, py);
+        cairo_line_to(cr, x, py);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "%g", fabs(v) < 1e-9 ? 0.0 : v);
+        text(cr, x - 4, py + fs * 0.35, fs, 0, 1, buf);
+    }
+    if (xl)
+        text(cr, x + w / 2, y + h + 3 + 2.2 * fs, fs, 0, 0.5, xl);
+    if (yl) {
+        cairo_save(cr);
+        cairo_translate(cr, x - 5.5 * fs, y + h / 2);
+        cairo_rotate(cr, -M_PI / 2);
+        text(cr, 0, 0, fs, 0, 0.5, yl);
+        cairo_restore(cr);
+    }
+}
+
+/* Ts per segment as bars grouped by wall (basal, mid), the mean and +-SD
+ * band, the Ts-diff cut-off line above the earliest segment. */
+static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, double h)
+{
+    const dys_result *r = f->r;
+    double sum = 0, ss = 0, lo = INFINITY, hi = 0;
+    int n = 0;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        double v = timing_of(r, s);
+        if (r->seg[s].status == DYS_SEG_OK && isfinite(v)) {
+            sum += v;
+            ss += v * v;
+            n++;
+            lo = fmin(lo, v);
+            hi = fmax(hi, v);
+        }
+    }
+    double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + 100 : 0) + 40) / 50) * 50);
+    const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
+    axis(cr, x, y, w, h, 0, 12, 0, ymax, 100, ymax > 400 ? 100 : 50, NULL, yl, 7);
+    double bw = w / 12.0;
+    static const char *const wall[6] = {"ant", "antsep", "infsep", "inf", "inflat", "antlat"};
+    if (n >= 2) {
+        double mean = sum / n, sd = sqrt(fmax(0, (ss - sum * sum / n) / (n - 1)));
+        double y0 = y + h - (mean + sd) / ymax * h, y1 = y + h - (mean - sd) / ymax * h;
+        cairo_set_source_rgba(cr, 0.5, 0.5, 0.5, 0.18);
+        cairo_rectangle(cr, x, y0, w, y1 - y0);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        cairo_set_line_width(cr, 0.9);
+        cairo_move_to(cr, x, y + h - mean / ymax * h);
+        cairo_line_to(cr, x + w, y + h - mean / ymax * h);
+        cairo_stroke(cr);
+        char buf[96];
+        snprintf(buf, sizeof buf, "mean %.0f ms, SD %.1f ms (band: +-1 SD)", mean, sd);
+        text(cr, x + 4, y + 10, 7, 0, 0, buf);
+    }
+    if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) { /* Ts-diff-12 cut-off */
+        const dys_cutoff *c = dys_cutoff_default(DYS_IDX_TS_DIFF_12);
+        double cv = c ? c->value : 100, py = y + h - (lo + cv) / ymax * h;
+        static const double dash[] = {3, 2};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+        cairo_move_to(cr, x, py);
+        cairo_line_to(cr, x + w, py);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        char buf[96];
+        snprintf(buf, sizeof buf, "earliest + %.0f ms (Ts-diff-12 cut-off)", cv);
+        text(cr, x + w - 4, py - 3, 6.5, 0, 1, buf);
+    }
+    /* bars: walls in AHA order, basal then mid */
+    for (int k = 0; k < 6; k++)
+        for (int m = 0; m < 2; m++) {
+            int seg = m * 6 + k;
+            double v = timing_of(r, seg), bx = x + (2 * k + m) * bw + 0.15 * bw;
+            int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
+            rgb c = wall_colour[k];
+            if (ok) {
+                cairo_rectangle(cr, bx, y + h - v / ymax * h, 0.7 * bw, v / ymax * h);
+                cairo_set_source_rgba(cr, c.r, c.g, c.b, m ? 0.55 : 1.0);
+                cairo_fill(cr);
+            } else {
+                cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+                text(cr, bx + 0.35 * bw, y + h - 4, 6, 0, 0.5, "-");
+            }
+            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+            text(cr, bx + 0.35 * bw, y + h + 9, 6, 0, 0.5, m ? "mid" : "bas");
+        }
+    for (int k = 0; k < 6; k++)
+        text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
+}
+
+/* One view's curves over the chosen beat, window shaded, Ts marked, ECG
+ * strip under it. */
+static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, double w,
+                      double h, double fs)
+{
+    const dys_recording *rec = &f->s->rec[ri];
+    const dys_result_rec *q = &f->r->rec[ri];
+    const dys_beat_list *bl = &q->beats;
+    int want = f->o->beat, seen = 0;
+    double on = NAN, rr = NAN;
+    for (size_t b = 0; b < bl->n; b++)
+        if (bl->beat[b].accepted && (++seen == want || want <= 0)) {
+            on = bl->beat[b].onset_ms;
+            rr = bl->beat[b].rr_ms;
+            break;
+        }
+    if (isnan(on))
+        on = bl->n ? bl->beat[0].onset_ms : 0;
+    double t0 = -100, t1 = isfinite(rr) ? fmin(rr, 900) : fmin(rec->t_ms[rec->n - 1] - on, 900);
+    t1 = fmax(t1, q->avc_ms + 150);
+    double vmin = 0, vmax = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        if (rec->seg[k])
+            for (size_t i = 0; i < rec->n; i++) {
+                double t = rec->t_ms[i] - on;
+                if (t >= t0 && t <= t1 && isfinite(rec->seg[k][i])) {
+                    vmin = fmin(vmin, rec->seg[k][i]);
+                    vmax = fmax(vmax, rec->seg[k][i]);
+                }
+            }
+    double step = vmax - vmin > 20 ? 5 : 2;
+    vmin = floor(vmin / step) * step;
+    vmax = ceil(vmax / step) * step;
+    if (vmax <= vmin)
+        vmax = vmin + 1;
+    double ecg_h = 0.15 * h, ph = h - ecg_h - 2.2 * fs - 4; /* ECG under the tick labels */
+#define PX(t) (x + ((t) - t0) / (t1 - t0) * w)
+#define PY(v) (y + ph - ((v) - vmin) / (vmax - vmin) * ph)
+    /* ejection window */
+    cairo_set_source_rgba(cr, 0.55, 0.55, 0.55, 0.15);
+    cairo_rectangle(cr, PX(q->avo_ms), y, PX(q->avc_ms) - PX(q->avo_ms), ph);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+    text(cr, PX(q->avo_ms) + 2, y + fs + 1, fs * 0.85, 0, 0, "AVO");
+    text(cr, PX(q->avc_ms) - 2, y + fs + 1, fs * 0.85, 0, 1, "AVC");
+    const char *unit = f->r->trace == DYS_TRACE_STRAIN ? "strain (%)" : "velocity (cm/s)";
+    axis(cr, x, y, w, ph, t0, t1, vmin, vmax, 100, step, NULL, unit, fs);
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 0.4);
+    cairo_move_to(cr, x, PY(0));
+    cairo_line_to(cr, x + w, PY(0));
+    cairo_stroke(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, ph);
+    cairo_clip(cr);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        if (!rec->seg[k])
+            continue;
+        set_segment_style(cr, k, 1.3);
+        int pen = 0;
+        for (size_t i = 0; i < rec->n; i++) {
+            double t = rec->t_ms[i] - on, v = rec->seg[k][i];
+            if (!isfinite(v) || t < t0 - 20 || t > t1 + 20) {
+                pen = 0;
+                continue;
+            }
+            if (pen)
+                cairo_line_to(cr, PX(t), PY(v));
+            else
+                cairo_move_to(cr, PX(t), PY(v));
+            pen = 1;
+        }
+        cairo_stroke(cr);
+        /* the segment's Ts on its curve */
+        double ts = timing_of(f->r, k);
+        if (f->r->seg[k].status == DYS_SEG_OK && isfinite(ts)) {
+            double v = NAN;
+            for (size_t i = 0; i + 1 < rec->n; i++) {
+                double a = rec->t_ms[i] - on, b = rec->t_ms[i + 1] - on;
+                if (a <= ts && b >= ts && isfinite(rec->seg[k][i]) && isfinite(rec->seg[k][i + 1]))
+                    v = rec->seg[k][i] + (rec->seg[k][i + 1] - rec->seg[k][i]) * (ts - a) / (b - a);
+            }
+            if (isfinite(v)) {
+                cairo_set_dash(cr, NULL, 0, 0);
+                cairo_arc(cr, PX(ts), PY(v), 2.6, 0, 2 * M_PI);
+                cairo_fill_preserve(cr);
+                cairo_set_source_rgb(cr, 1, 1, 1);
+                cairo_set_line_width(cr, 0.7);
+                cairo_stroke(cr);
+            }
+        }
+    }
+    cairo_restore(cr);
+    /* ECG strip */
+    double ey = y + ph + 2.2 * fs + 4;
+    if (rec->ecg_mv) {
+        double emin = INFINITY, emax = -INFINITY;
+        for (size_t i = 0; i < rec->n; i++) {
+            double t = rec->t_ms[i] - on;
+            if (t >= t0 && t <= t1 && isfinite(rec->ecg_mv[i])) {
+                emin = fmin(emin, rec->ecg_mv[i]);
+                emax = fmax(emax, rec->ecg_mv[i]);
+            }
+        }
+        if (emax > emin) {
+            cairo_save(cr);
+            cairo_rectangle(cr, x, ey, w, ecg_h);
+            cairo_clip(cr);
+            cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+            cairo_set_line_width(cr, 0.8);
+            cairo_set_dash(cr, NULL, 0, 0);
+            int pen = 0;
+            for (size_t i = 0; i < rec->n; i++) {
+                double t = rec->t_ms[i] - on, v = rec->ecg_mv[i];
+                if (!isfinite(v) || t < t0 - 20 || t > t1 + 20) {
+                    pen = 0;
+                    continue;
+                }
+                double py = ey + ecg_h - (v - emin) / (emax - emin) * ecg_h * 0.9 - 0.05 * ecg_h;
+                if (pen)
+                    cairo_line_to(cr, PX(t), py);
+                else
+                    cairo_move_to(cr, PX(t), py);
+                pen = 1;
+            }
+            cairo_stroke(cr);
+            cairo_restore(cr);
+        }
+    } else {
+        cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+        text(cr, x + 4, ey + ecg_h * 0.6, fs * 0.85, 0, 0, "no ECG in this file");
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, PX(0), y);
+    cairo_line_to(cr, PX(0), ey + ecg_h);
+    static const double dash[] = {1.5, 1.5};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    text(cr, PX(0) + 2, ey + ecg_h - 1, fs * 0.8, 0, 0, "QRS onset");
+    char buf[128];
+    const char *slash = strrchr(q->source, '/'); /* the file's name, not its path */
+    snprintf(buf, sizeof buf, "%s  %s", q->view ? dys_view_name(q->view) : "all views",
+             slash ? slash + 1 : q->source);
+    text(cr, x, y - 3, fs, 1, 0, buf);
+#undef PX
+#undef PY
+}
+
+static void draw_legend(cairo_t *cr, double x, double y, double fs, int cols)
+{
+    char buf[48];
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        double lx = x + (s % cols) * 13.5 * fs, ly = y + (s / cols) * fs * 1.5;
+        set_segment_style(cr, s, 1.6);
+        cairo_move_to(cr, lx, ly - fs * 0.35);
+        cairo_line_to(cr, lx + 2.2 * fs, ly - fs * 0.35);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        text(cr, lx + 2.6 * fs, ly, fs, 0, 0, pretty(s, buf, sizeof buf));
+    }
+}
+
+static void draw_curves(cairo_t *cr, const fig *f, double x, double y, double w, double h)
+{
+    size_t nv = f->s->n_rec;
+    double legend_h = 3 * 7 * 1.5 + 6, gap = 22, vh = (h - legend_h - gap * (double)nv) / (double)nv;
+    for (size_t i = 0; i < nv; i++)
+        draw_view(cr, f, i, x + 40, y + 12 + i * (vh + gap), w - 48, vh, 7);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    text(cr, x + 40 + (w - 48) / 2, y + h - legend_h - 2, 7, 0, 0.5,
+         "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
+         "dots: Ts)");
+    draw_legend(cr, x + 40, y + h - legend_h + 12, 7, 4);
+}
+
+static void title(cairo_t *cr, const fig *f, double x, double y, const char *what)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s - %s", f->r->study_id, what);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, x, y, 12, 1, 0, buf);
+}
+
+static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
+                             int max_rows)
+{
+    const dys_result *r = f->r;
+    const double cv = x + 22 * fs, cc = x + 23 * fs, cd = x + 29.5 * fs; /* columns */
+    int row = 0;
+    char buf[160];
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, x, y, fs, 1, 0, "index");
+    text(cr, cv, y, fs, 1, 1, "value");
+    text(cr, cc, y, fs, 1, 0, "cut-off");
+    for (int c = 0; c < r->n_class && row < max_rows; c++) {
+        const dys_class *k = &r->classification[c];
+        if (!dys_index_applies(k->index, r->trace))
+            continue;
+        double ly = y + (++row) * fs * 1.45;
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        text(cr, x, ly, fs, 0, 0, dys_index_get(k->index)->key);
+        if (isfinite(k->value))
+            snprintf(buf, sizeof buf, "%.1f", k->value);
+        else
+            snprintf(buf, sizeof buf, "null");
+        text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
+        snprintf(buf, sizeof buf, "%s%g", k->on_abs ? "|x|>=" : ">=", k->cutoff);
+        text(cr, cc, ly, fs, 0, 0, buf);
+        if (k->dyssynchronous == 1)
+            cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
+        text(cr, cd, ly, fs, 0, 0,
+             k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
+             : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
+                                      : "-");
+    }
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, cd, y, fs, 1, 0, "dyssynchrony");
+}
+
+static void draw_report(cairo_t *cr, const fig *f, double W, double H)
+{
+    const dys_result *r = f->r;
+    char buf[320];
+    title(cr, f, 28, 30, "dyssynchrony report");
+    /* metadata line */
+    size_t n = 0;
+    buf[0] = '\0';
+    if (isfinite(r->lvef_pct))
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "LVEF %.0f %%   ", r->lvef_pct);
+    if (isfinite(r->qrs_duration_ms))
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "QRS %.0f ms   ", r->qrs_duration_ms);
+    if (r->lbbb >= 0)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "LBBB %s   ", r->lbbb ? "yes" : "no");
+    if (r->nyha >= 1 && r->nyha <= 4) {
+        static const char *const roman[] = {"I", "II", "III", "IV"};
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "NYHA %s   ", roman[r->nyha - 1]);
+    }
+    if (isfinite(r->rr_ms))
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "heart rate %.0f bpm   ", 60000.0 / r->rr_ms);
+    snprintf(buf + n, sizeof buf - n, "segments ok %d of 12", r->n_segments);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    text(cr, 28, 46, 8, 0, 0, buf);
+    /* left: curves; middle: bull's-eye and bars; right: indices and CRT */
+    draw_curves(cr, f, 20, 60, 0.40 * W, H - 90);
+    draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
+    draw_bars(cr, f, 0.40 * W + 45, 305, 0.24 * W, 150);
+    double tx = 0.705 * W;
+    draw_index_table(cr, f, tx, 80, 6.5, 14);
+    double y = 80 + 12 * 6.5 * 1.45;
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, tx, y, 7.5, 1, 0, "CRT eligibility (decision support, not a verdict)");
+    static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};
+    for (int i = 0; i < 3; i++) {
+        const dys_eligibility *e = &r->crt[i];
+        if (e->eligible < 0)
+            snprintf(buf, sizeof buf, "%s: unknown (%s not given)", label[i], e->missing);
+        else if (e->cls)
+            snprintf(buf, sizeof buf, "%s: class %s", label[i], e->cls);
+        else
+            snprintf(buf, sizeof buf, "%s: %s", label[i], e->eligible ? "eligible" : "not eligible");
+        text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
+    }
+    y += 4 * 11 + 6;
+    if (r->echocrt_warning[0]) {
+        cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
+        text(cr, tx, y, 7, 1, 0, "EchoCRT: narrow QRS with echo dyssynchrony -");
+        text(cr, tx, y + 10, 7, 0, 0, "CRT chosen this way raised mortality (NEJM 2013)");
+        y += 24;
+    }
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, tx, y, 7.5, 1, 0, "LV lead target (latest reachable ok segments)");
+    for (int i = 0; i < r->n_lead && i < 4; i++) {
+        char nm[48];
+        snprintf(buf, sizeof buf, "%s  +%.0f ms", pretty(r->lead[i].segment, nm, sizeof nm),
+                 r->lead[i].delay_ms);
+        text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
+    }
+    if (r->n_lead == 0)
+        text(cr, tx, y + 11, 7, 0, 0, "none (no ok free-wall segment)");
+    y += 6 * 11;
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    text(cr, tx, y, 7.5, 1, 0, "Ejection window");
+    for (size_t i = 0; i < r->n_rec && i < 3; i++) {
+        snprintf(buf, sizeof buf, "%s: AVO %.0f ms (%s), AVC %.0f ms (%s)",
+                 dys_view_name(r->rec[i].view), r->rec[i].avo_ms,
+                 r->rec[i].avo_source == DYS_PROV_GIVEN ? "given" : "estimated",
+                 r->rec[i].avc_ms, r->rec[i].avc_source == DYS_PROV_GIVEN ? "given" : "estimated");
+        text(cr, tx, y + (i + 1) * 11, 6.8, 0, 0, buf);
+    }
+    footer(cr, f, 28, H - 12);
+}
+
+static void draw(cairo_t *cr, const fig *f, double W, double H)
+{
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    switch (f->o->kind) {
+    case DYS_PLOT_BULLSEYE:
+        title(cr, f, 16, 24, f->r->trace == DYS_TRACE_STRAIN ? "time to peak strain" : "time to peak systolic velocity");
+        draw_bullseye(cr, f, W * 0.42, H * 0.53, fmin(W, H) * 0.33);
+        break;
+    case DYS_PLOT_BARS:
+        title(cr, f, 16, 24, f->r->trace == DYS_TRACE_STRAIN ? "time to peak strain by segment"
+                                                             : "Ts by segment");
+        draw_bars(cr, f, 60, 44, W - 80, H - 100);
+        break;
+    case DYS_PLOT_CURVES:
+        title(cr, f, 16, 24, "segment curves");
+        draw_curves(cr, f, 8, 34, W - 16, H - 54);
+        break;
+    case DYS_PLOT_REPORT:
+        draw_report(cr, f, W, H);
+        return;
+    }
+    footer(cr, f, 16, H - 8);
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
+                                                         : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static const char *ext_of(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+/* The font must really be DejaVu Sans: fontconfig falls back silently. */
+static int have_font(void)
+{
+    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    if (!cfg)
+        return 0;
+    FcPattern *p = FcNameParse((const FcChar8 *)FONT);
+    FcResult res;
+    int ok = 0;
+    if (p) {
+        FcConfigSubstitute(cfg, p, FcMatchPattern);
+        FcDefaultSubstitute(p);
+        FcPattern *m = FcFontMatch(cfg, p, &res);
+        FcChar8 *fam = NULL;
+        if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch)
+            ok = strcmp((const char *)fam, FONT) == 0;
+        if (m)
+            FcPatternDestroy(m);
+        FcPatternDestroy(p);
+    }
+    FcConfigDestroy(cfg);
+    return ok;
+}
+
+static dys_status write_png(dys_ctx *ctx, cairo_surface_t *sf, FILE *fp, const fig *f,
+                            const char *path)
+{
+    int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
+    int stride = cairo_image_surface_get_stride(sf);
+    unsigned char *px = cairo_image_surface_get_data(sf);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    unsigned char *row = malloc((size_t)w * 3);
+    if (!png || !info || !row) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        return dys_fail(ctx, DYS_ERR_IO, "%s: PNG could not be written", path);
+    }
+    png_init_io(png, fp);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)lround(f->o->dpi / 0.0254);
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    char software[64], desc[256];
+    snprintf(software, sizeof software, "dyssync %s", dys_version());
+    snprintf(desc, sizeof desc, "kind %s; low-pass %s; peak %s; SD %s; %d dpi",
+             (const char *[]){"curves", "bullseye", "bars", "report"}[f->o->kind],
+             f->r->params.lowpass_hz == DYS_LOWPASS_AUTO ? "auto" : "set",
+             f->r->params.peak == DYS_PEAK_MAX ? "max" : "first",
+             f->r->params.sd == DYS_SD_SAMPLE ? "sample" : "population", (int)f->o->dpi);
+    png_text t[3];
+    memset(t, 0, sizeof t);
+    t[0].compression = t[1].compression = t[2].compression = PNG_TEXT_COMPRESSION_NONE;
+    t[0].key = (char *)"Software";
+    t[0].text = software;
+    t[1].key = (char *)"Title";
+    t[1].text = f->r->study_id;
+    t[2].key = (char *)"Description";
+    t[2].text = desc;
+    png_set_text(png, info, t, 3);
+    png_set_compression_level(png, 6);
+    png_write_info(png, info);
+    for (int yy = 0; yy < h; yy++) {
+        const uint32_t *src = (const uint32_t *)(px + (size_t)yy * (size_t)stride);
+        for (int xx = 0; xx < w; xx++) { /* ARGB32, opaque: no unpremultiply */
+            row[3 * xx] = (unsigned char)(src[xx] >> 16);
+            row[3 * xx + 1] = (unsigned char)(src[xx] >> 8);
+            row[3 * xx + 2] = (unsigned char)src[xx];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return DYS_OK;
+}
+
+dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study, const dys_result *result,
+                          const dys_plot_options *o, const char *path)
+{
+    dys_plot_options def;
+    if (!o) {
+        dys_plot_options_defaults(&def);
+        o = &def;
+    }
+    if (!study || !result || !path)
+        return dys_fail(ctx, DYS_ERR_INVALID, "plot: NULL argument");
+    if ((int)o->kind < 0 || o->kind > DYS_PLOT_REPORT || !(o->dpi >= 30 && o->dpi <= 1200) ||
+        o->width_in < 0 || o->height_in < 0 || o->width_in > 50 || o->height_in > 50)
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "plot: bad options (dpi 30-1200, size up to 50 inches)");
+    const char *ext = ext_of(path);
+    int png = !strcasecmp(ext, "png"), svg = !strcasecmp(ext, "svg"), pdf = !strcasecmp(ext, "pdf");
+    if (!png && !svg && !pdf)
+        return dys_fail(ctx, DYS_ERR_INVALID, "%s: the extension picks the format: .png, .svg or .pdf",
+                        path);
+    if (!have_font())
+        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                        "plot: the font " FONT " is not installed (Debian: fonts-dejavu-core)");
+    /* sizes in points; the report is A4 landscape */
+    static const double defw[] = {7.5, 6.0, 7.0, 11.69}, defh[] = {8.0, 5.0, 4.5, 8.27};
+    double W = 72.0 * (o->width_in > 0 ? o->width_in : defw[o->kind]);
+    double H = 72.0 * (o->height_in > 0 ? o->height_in : defh[o->kind]);
+    fig f = {study, result, o};
+    dys_outfile af;
+    dys_status st = dys_outfile_open(ctx, &af, path);
+    if (st != DYS_OK)
+        return st;
+    cairo_surface_t *sf;
+    if (png)
+        sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(W * o->dpi / 72.0),
+                                        (int)lround(H * o->dpi / 72.0));
+    else if (svg)
+        sf = cairo_svg_surface_create_for_stream(to_file, af.f, W, H);
+    else
+        sf = cairo_pdf_surface_create_for_stream(to_file, af.f, W, H);
+    if (pdf) {
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, result->study_id);
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "dyssync " DYS_VERSION_STRING);
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, "");
+    }
+    cairo_t *cr = cairo_create(sf);
+    if (png)
+        cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
+    draw(cr, &f, W, H);
+    cairo_show_page(cr);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(sf);
+    if (cs == CAIRO_STATUS_SUCCESS && png)
+        st = write_png(ctx, sf, af.f, &f, path);
+    cairo_surface_finish(sf);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(sf);
+    cairo_surface_destroy(sf);
+    if (cs != CAIRO_STATUS_SUCCESS && st == DYS_OK)
+        st = dys_fail(ctx, cs == CAIRO_STATUS_NO_MEMORY ? DYS_ERR_NOMEM : DYS_ERR_IO,
+                      "%s: drawing failed: %s", path, cairo_status_to_string(cs));
+    if (st != DYS_OK) {
+        dys_outfile_abort(&af);
+        return st;
+    }
+    return dys_outfile_commit(ctx, &af);
+}

@@ -1,0 +1,56 @@
+/*
+ * dyssync_plot.h - figures of a dyssynchrony result: segment curves, the
+ * AHA bull's-eye, timing bars and a one-page report, as PNG (through
+ * libpng, with its resolution and text chunks), SVG or PDF (cairo).
+ *
+ * Thread-safe: each call draws on its own surfaces; no global state.
+ * Deterministic: the same study, result and options give the same bytes
+ * (PNG and SVG; PDF carries no date).
+ */
+#ifndef DYSSYNC_PLOT_H
+#define DYSSYNC_PLOT_H
+
+#include "dyssync.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dys_plot_kind {
+    DYS_PLOT_CURVES = 0, /* velocity (or strain) against ms from QRS onset, per view */
+    DYS_PLOT_BULLSEYE,   /* AHA polar map of the 12 basal and mid segments */
+    DYS_PLOT_BARS,       /* Ts per segment grouped by wall, mean +- SD */
+    DYS_PLOT_REPORT      /* one page: the three, metadata, indices, eligibility */
+} dys_plot_kind;
+
+typedef struct dys_plot_options {
+    dys_plot_kind kind;
+    double dpi;          /* PNG resolution (default 150) */
+    double width_in;     /* figure size in inches; 0 = the kind's default */
+    double height_in;
+    int bullseye_delay;  /* bull's-eye coloured by delay from the earliest
+                            segment instead of Ts */
+    int tsi_colours;     /* green -> yellow -> red (the TSI convention)
+                            instead of the perceptually uniform viridis */
+    int beat;            /* curves: the accepted beat to show, 1-based;
+                            0 = the first accepted beat of each view */
+} dys_plot_options;
+
+DYS_API void dys_plot_options_defaults(dys_plot_options *o);
+
+/* Parse "curves", "bullseye", "bars", "report"; -1 when unknown. */
+DYS_API int dys_plot_kind_parse(const char *name);
+
+/* Draw the figure of `result` (analysed from `study`) into `path`, whose
+ * extension (.png, .svg, .pdf) picks the format; the file is written
+ * atomically.  DYS_ERR_INVALID for an unknown extension or bad options,
+ * DYS_ERR_UNSUPPORTED when the DejaVu Sans font is not installed,
+ * DYS_ERR_IO when the file cannot be written. */
+DYS_API dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study,
+                                  const dys_result *result, const dys_plot_options *o,
+                                  const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
