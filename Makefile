@@ -46,6 +46,7 @@ test-asan: deps
 	    -Dbuildtype=debug $(MESON_OPTS)
 	meson compile -C $(ASAN_BUILD)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  meson test -C $(ASAN_BUILD) --print-errorlogs --timeout-multiplier 4
 
 check-all: test test-asan
