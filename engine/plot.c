@@ -271,7 +271,7 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
 }
 
-/* Axis frame with ticks; returns nothing, the caller maps data itself. */
+/* Axis frame with ticks (xstep 0: none on x); the caller maps data itself. */
 static void axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,
                  double y0, double y1, double xstep, double ystep, const char *xl,
                  const char *yl, double fs)
@@ -282,7 +282,7 @@ static void axis(cairo_t *cr, double x, double y, double w, double h, double x0,
     cairo_rectangle(cr, x, y, w, h);
     cairo_stroke(cr);
     char buf[32];
-    for (double v = ceil(x0 / xstep) * xstep; v <= x1 + 1e-9; v += xstep) {
+    for (double v = ceil(x0 / xstep) * xstep; xstep > 0 && v <= x1 + 1e-9; v += xstep) {
         double px = x + (v - x0) / (x1 - x0) * w;
         cairo_move_to(cr, px, y + h);
         cairo_line_to(cr, px, y + h + 3);
@@ -328,9 +328,10 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     }
     double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + 100 : 0) + 40) / 50) * 50);
     const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
-    axis(cr, x, y, w, h, 0, 12, 0, ymax, 100, ymax > 400 ? 100 : 50, NULL, yl, 7);
+    axis(cr, x, y, w, h, 0, 12, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
     double bw = w / 12.0;
     static const char *const wall[6] = {"ant", "antsep", "infsep", "inf", "inflat", "antlat"};
+    int compact = w < 300; /* in the report: the index table carries the values */
     if (n >= 2) {
         double mean = sum / n, sd = sqrt(fmax(0, (ss - sum * sum / n) / (n - 1)));
         double y0 = y + h - (mean + sd) / ymax * h, y1 = y + h - (mean - sd) / ymax * h;
@@ -342,9 +343,31 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         cairo_move_to(cr, x, y + h - mean / ymax * h);
         cairo_line_to(cr, x + w, y + h - mean / ymax * h);
         cairo_stroke(cr);
-        char buf[96];
-        snprintf(buf, sizeof buf, "mean %.0f ms, SD %.1f ms (band: +-1 SD)", mean, sd);
+        char buf[160];
+        snprintf(buf, sizeof buf, compact ? "mean %.0f ms, band +-1 SD"
+                                          : "mean %.0f ms, band +-1 SD (%.1f ms, the segments shown)",
+                 mean, sd);
         text(cr, x + 4, y + 10, 7, 0, 0, buf);
+        if (compact)
+            buf[0] = '\0';
+        /* the published indices of this family, against their cut-offs */
+        static const int shown[] = {DYS_IDX_TS_SD_12, DYS_IDX_TS_DIFF_12,
+                                    DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_TTP_DIFF_12};
+        size_t m = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < sizeof shown / sizeof shown[0] && !compact; i++) {
+            int idx = shown[i];
+            if (!dys_index_applies(idx, r->trace) || !isfinite(r->index[idx]))
+                continue;
+            const dys_cutoff *c = dys_cutoff_default(idx);
+            double cut = isnan(r->params.cutoff[idx]) ? (c ? c->value : NAN) : r->params.cutoff[idx];
+            m += (size_t)snprintf(buf + m, sizeof buf - m, "%s%s %.1f ms", m ? ";  " : "",
+                                  dys_index_get(idx)->key, r->index[idx]);
+            if (isfinite(cut) && m < sizeof buf)
+                m += (size_t)snprintf(buf + m, sizeof buf - m, " (cut-off %g%s)", cut,
+                                      r->index[idx] >= cut ? ", above" : "");
+        }
+        text(cr, x + 4, y + 20, 7, 0, 0, buf);
     }
     if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) { /* Ts-diff-12 cut-off */
         const dys_cutoff *c = dys_cutoff_default(DYS_IDX_TS_DIFF_12);
@@ -357,7 +380,8 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         char buf[96];
-        snprintf(buf, sizeof buf, "earliest + %.0f ms (Ts-diff-12 cut-off)", cv);
+        snprintf(buf, sizeof buf, compact ? "earliest + %.0f" : "earliest + %.0f ms (Ts-diff-12 cut-off)",
+                 cv);
         text(cr, x + w - 4, py - 3, 6.5, 0, 1, buf);
     }
     /* bars: walls in AHA order, basal then mid */
