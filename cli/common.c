@@ -88,12 +88,41 @@ static const char overview[] =
     "\n"
     "commands:\n"
     "  analyze   measure Ts and the dyssynchrony indices of studies\n"
+    "  batch     analyse many studies into tidy tables (parallel, resumable)\n"
+    "  merge     join the outputs of batch shards\n"
     "  info      show what was read from studies\n"
     "  plot      draw a study's figure: curves, bull's-eye, bars or report\n"
     "  synth     write synthetic studies with known truth\n"
     "  help      show help for a command\n"
     "\n"
     "dyssync --version prints the version.  See dyssync(1).\n";
+
+static const char help_batch[] =
+    "usage: dyssync batch [OPTIONS] -o OUTDIR INPUT...\n"
+    "\n"
+    "Analyse every study under the INPUTs (directories, or manifests: .txt\n"
+    "files with one path per line) into OUTDIR: studies.csv (one row per\n"
+    "study), segments.csv (one row per study and segment), results.jsonl\n"
+    "(the analyze JSON per study), errors.csv (source, message).  A directory\n"
+    "whose files carry view metadata or view names is one study; otherwise\n"
+    "each study file is a study and subdirectories are searched.  Studies run\n"
+    "in sorted order; the output does not depend on -j.  Each study is kept\n"
+    "as OUTDIR/parts/*.part, written atomically, so an interrupted batch\n"
+    "loses nothing.  Exit 1 if any study failed.\n"
+    "\n"
+    "  -j, --jobs N        studies in parallel (default: all cores)\n"
+    "  --resume            skip the studies already done in OUTDIR\n"
+    "  --shard K/N         the K-th of N disjoint slices (default from\n"
+    "                      SLURM_ARRAY_TASK_ID/_COUNT/_MIN when set)\n"
+    "  --plots none|all    all: OUTDIR/figures/<study_id>.png, the report\n"
+    "  -q, --quiet         no progress line (shown only on a terminal)\n"
+    "  --map COLOUR=SEG,...  as for analyze\n";
+
+static const char help_merge[] =
+    "usage: dyssync merge -o OUTDIR SHARDDIR...\n"
+    "\n"
+    "Assemble the tables of batch shards into OUTDIR, as one batch over all\n"
+    "their studies would have written them.\n";
 
 static const char help_plot[] =
     "usage: dyssync plot [OPTIONS] -o FILE STUDY\n"
@@ -211,6 +240,10 @@ int cli_help(const char *cmd)
         fputs(help_synth, stdout);
     else if (!strcmp(cmd, "plot"))
         fputs(help_plot, stdout);
+    else if (!strcmp(cmd, "batch"))
+        fputs(help_batch, stdout);
+    else if (!strcmp(cmd, "merge"))
+        fputs(help_merge, stdout);
     else if (!strcmp(cmd, "help"))
         fputs(overview, stdout);
     else

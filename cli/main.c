@@ -12,7 +12,7 @@
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage(NULL, "a command is needed (analyze, info, plot, synth, help)");
+        return cli_usage(NULL, "a command is needed (analyze, batch, merge, info, plot, synth, help)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("dyssync %s\n", dys_version());
@@ -30,5 +30,9 @@ int main(int argc, char **argv)
         return cmd_synth(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cmd_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "batch"))
+        return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cmd_merge(argc - 1, argv + 1);
     return cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -173,6 +173,44 @@ rc2=$?
 [ $rc = 2 ] && [ $rc2 = 1 ] && grep -q ".png, .svg or .pdf" "$tmp/err" && [ ! -e "$tmp/x.gif" ]
 check $? "plot: unknown kind is a usage error, unknown format a clear failure"
 
+# batch: the same tables whatever -j; a bad study goes to errors.csv and
+# makes the exit status 1; shards merged equal one run (also when Slurm's
+# variables pick the shard); a run killed with SIGKILL and resumed equals
+# an uninterrupted one.
+b="$tmp/batch"
+mkdir -p "$b/in" && "$dys" synth -o "$b/in/syn" -n 10 --seed 9 --views 2 --noise 0.1 >/dev/null &&
+    rm "$b/in/syn/truth.csv" && cp -r testdata/studies/lbbb_views "$b/in/" &&
+    printf 'time_ms,basal_septal\n0,1\n10,oops\n' >"$b/in/bad.csv"
+"$dys" batch -q -j 1 -o "$b/j1" "$b/in"; rc1=$?
+"$dys" batch -q -j 2 -o "$b/j2" "$b/in"; rc2=$?
+same=0
+for t in studies.csv segments.csv results.jsonl errors.csv; do
+    cmp -s "$b/j1/$t" "$b/j2/$t" || same=1
+done
+[ $rc1 = 1 ] && [ $rc2 = 1 ] && [ $same = 0 ] && [ "$(wc -l <"$b/j1/studies.csv")" = 13 ] &&
+    [ "$(wc -l <"$b/j1/segments.csv")" = 133 ] && grep -q "bad.csv:3" "$b/j1/errors.csv" &&
+    grep -q '^LBBB-02,.*lbbb_views,ok,12,' "$b/j1/studies.csv"
+check $? "batch: same tables with -j 1 and -j 2, the bad study in errors.csv, exit 1"
+"$dys" batch -q --shard 1/3 -o "$b/s1" "$b/in"
+SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 SLURM_ARRAY_TASK_COUNT=3 "$dys" batch -q -o "$b/s2" "$b/in"
+"$dys" batch -q --shard 3/3 -o "$b/s3" "$b/in"
+"$dys" merge -o "$b/m" "$b/s1" "$b/s2" "$b/s3"
+same=0
+for t in studies.csv segments.csv results.jsonl errors.csv; do
+    cmp -s "$b/j1/$t" "$b/m/$t" || same=1
+done
+[ $same = 0 ] && [ "$(ls "$b/s2/parts" | wc -l)" = 4 ]
+check $? "batch shards (one picked by SLURM_ARRAY_*) merge into the one-run tables"
+"$dys" batch -q -j 1 -o "$b/k" "$b/in" & pid=$!
+sleep 0.3; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+"$dys" batch -q --resume -o "$b/k" "$b/in"
+same=0
+for t in studies.csv segments.csv results.jsonl errors.csv; do
+    cmp -s "$b/j1/$t" "$b/k/$t" || same=1
+done
+[ $same = 0 ] && ! ls "$b/k" "$b/k/parts" | grep -q '\.tmp'
+check $? "batch killed with SIGKILL, then --resume: the uninterrupted tables, no temporary left"
+
 "$dys" analyze --cutoff nonsense=3 testdata/studies/multibeat_ecg >/dev/null 2>&1
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"
