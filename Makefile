@@ -12,7 +12,7 @@ PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
            fonts-dejavu-core check python3
 
-.PHONY: all deps build test test-asan check-all demo install accuracy clean
+.PHONY: all deps build test test-asan check-all demo install accuracy bench clean
 
 all: build
 
@@ -75,6 +75,11 @@ install: build
 accuracy: build
 	python3 tests/accuracy.py --dyssync $(DYSSYNC) --out docs/accuracy.md
 	python3 tests/accuracy_beats.py --dyssync $(DYSSYNC) --n 100 --out docs/accuracy_beats.md
+
+# Speed and memory against the SciPy peer and cat (ratios in one run);
+# writes docs/benchmarks.md.
+bench: build
+	python3 tests/bench.py --dyssync $(DYSSYNC) --out docs/benchmarks.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)

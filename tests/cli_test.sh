@@ -191,6 +191,14 @@ done
     [ "$(wc -l <"$b/j1/segments.csv")" = 133 ] && grep -q "bad.csv:3" "$b/j1/errors.csv" &&
     grep -q '^LBBB-02,.*lbbb_views,ok,12,' "$b/j1/studies.csv"
 check $? "batch: same tables with -j 1 and -j 2, the bad study in errors.csv, exit 1"
+# discovery: a manifest of paths (a view directory and a file, with a
+# comment) gives exactly those studies
+printf '# two studies\n%s\n%s\n' "$PWD/testdata/studies/lbbb_views" \
+    "$PWD/testdata/studies/lbbb_single.csv" >"$b/list.txt"
+"$dys" batch -q -o "$b/man" "$b/list.txt" &&
+    [ "$(wc -l <"$b/man/studies.csv")" = 3 ] &&
+    grep -q '^LBBB-01,' "$b/man/studies.csv" && grep -q '^LBBB-02,' "$b/man/studies.csv"
+check $? "batch: a manifest lists the studies (a view directory is one study)"
 "$dys" batch -q --shard 1/3 -o "$b/s1" "$b/in"
 SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 SLURM_ARRAY_TASK_COUNT=3 "$dys" batch -q -o "$b/s2" "$b/in"
 "$dys" batch -q --shard 3/3 -o "$b/s3" "$b/in"
