@@ -276,12 +276,8 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_resu
             fputc(',', f);
         }
         fprintf(f, "%d,", g->n_beats);
-        char flags[160] = "";
-        size_t n = 0;
-        for (int b = 0; b < DYS_N_FLAGS; b++)
-            if (g->flags >> b & 1u)
-                n += (size_t)snprintf(flags + n, sizeof flags - n, "%s%s", n ? " " : "",
-                                      dys_flag_name(b));
+        char flags[160];
+        dys_flags_text(g->flags, flags, sizeof flags);
         csv_field(f, flags);
         fputc(',', f);
         csv_field(f, g->reason);

@@ -111,18 +111,7 @@ static dys_status find_beats(dys_ctx *ctx, const dys_study *s, const dys_params 
     double ref = s->hr_bpm;
     const char *ref_how = "hr_bpm";
     if (isnan(ref)) {
-        double h[64];
-        size_t nh = 0;
-        for (size_t i = 0; i < r->n_rec && nh < 64; i++)
-            if (isfinite(r->rec[i].beats.hr_bpm))
-                h[nh++] = r->rec[i].beats.hr_bpm;
-        for (size_t a = 1; a < nh; a++) /* median of a few values */
-            for (size_t b = a; b > 0 && h[b - 1] > h[b]; b--) {
-                double x = h[b];
-                h[b] = h[b - 1];
-                h[b - 1] = x;
-            }
-        ref = nh ? (nh % 2 ? h[nh / 2] : 0.5 * (h[nh / 2 - 1] + h[nh / 2])) : NAN;
+        ref = dys_views_median_hr(r);
         ref_how = "the median of the views";
     }
     for (size_t i = 0; isfinite(ref) && i < r->n_rec; i++) {

@@ -50,6 +50,16 @@ const char *dys_onset_source_phrase(dys_onset_source s)
     return "assumed at t = 0";
 }
 
+double dys_views_median_hr(const dys_result *r)
+{
+    double h[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_rec && n < 64; i++)
+        if (isfinite(r->rec[i].beats.hr_bpm))
+            h[n++] = r->rec[i].beats.hr_bpm;
+    return n ? dys_quantile(h, n, 0.5) : NAN;
+}
+
 void dys_beat_list_free(dys_beat_list *b)
 {
     if (!b)

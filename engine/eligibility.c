@@ -150,13 +150,6 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
                  "indication for CRT in narrow QRS", s->qrs_duration_ms);
 }
 
-/* The activation time the lead target ranks by: Ts, or for strain
- * studies the time to peak strain. */
-static double timing(const dys_result *r, int s)
-{
-    return r->trace == DYS_TRACE_STRAIN ? r->seg[s].strain_ttp_ms : r->seg[s].ts_ms;
-}
-
 void dys_lead_target(dys_result *r)
 {
     static const int reachable[] = {
@@ -167,15 +160,15 @@ void dys_lead_target(dys_result *r)
     double earliest = INFINITY, latest = -INFINITY;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if (r->seg[s].status == DYS_SEG_OK)
-            earliest = fmin(earliest, timing(r, s));
+            earliest = fmin(earliest, dys_activation_ms(r, s));
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++)
         if (r->seg[reachable[i]].status == DYS_SEG_OK)
-            latest = fmax(latest, timing(r, reachable[i]));
+            latest = fmax(latest, dys_activation_ms(r, reachable[i]));
     if (!isfinite(latest))
         return;
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++) {
         const dys_segment_result *g = &r->seg[reachable[i]];
-        double t = timing(r, reachable[i]);
+        double t = dys_activation_ms(r, reachable[i]);
         if (g->status == DYS_SEG_OK && t >= latest - LEAD_WITHIN_MS) {
             r->lead[r->n_lead].segment = reachable[i];
             r->lead[r->n_lead].ts_ms = t;

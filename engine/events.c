@@ -86,16 +86,12 @@ static double view_hr(const dys_study *s, const dys_result *r, size_t i, const c
         *how = "the export's cycle markers";
         return 60000.0 / s->rec[i].cycle_ms;
     }
-    double h[64];
-    size_t nh = 0;
-    for (size_t j = 0; j < r->n_rec && nh < 64; j++)
-        if (isfinite(r->rec[j].beats.hr_bpm))
-            h[nh++] = r->rec[j].beats.hr_bpm;
-    for (size_t j = 0; j < s->n_rec && nh == 0; j++)
-        if (isfinite(s->rec[j].cycle_ms))
-            h[nh++] = 60000.0 / s->rec[j].cycle_ms;
     *how = "the other views";
-    return nh ? dys_quantile(h, nh, 0.5) : NAN;
+    double h = dys_views_median_hr(r);
+    for (size_t j = 0; j < s->n_rec && isnan(h); j++) /* the first export cycle */
+        if (isfinite(s->rec[j].cycle_ms))
+            h = 60000.0 / s->rec[j].cycle_ms;
+    return h;
 }
 
 /* First t in (a, b] where sign(g(t)) becomes `want_pos` (g >= 0 when

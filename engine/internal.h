@@ -50,6 +50,19 @@ int dys_cmp_double(const void *a, const void *b);
  * of memory.  q = 0.5 is the median. */
 double dys_quantile(const double *v, size_t n, double q);
 
+/* ---- shared by the analysis (beats.c) -------------------------------- */
+
+/* The median heart rate of the recordings whose beats give one (NAN when
+ * none does). */
+double dys_views_median_hr(const dys_result *r);
+
+/* The activation time a segment is ranked by: Ts, or in strain studies the
+ * time to peak strain (NAN when not measured). */
+static inline double dys_activation_ms(const dys_result *r, int seg)
+{
+    return r->trace == DYS_TRACE_STRAIN ? r->seg[seg].strain_ttp_ms : r->seg[seg].ts_ms;
+}
+
 /* Overflow-checked allocation of n * size bytes (NULL on overflow). */
 void *dys_calloc(size_t n, size_t size);
 

@@ -128,11 +128,6 @@ static const char *pretty(int seg, char *buf, size_t cap)
     return buf;
 }
 
-static double timing_of(const dys_result *r, int s)
-{
-    return r->trace == DYS_TRACE_STRAIN ? r->seg[s].strain_ttp_ms : r->seg[s].ts_ms;
-}
-
 static void footer(cairo_t *cr, const fig *f, double x, double y)
 {
     char buf[256];
@@ -159,9 +154,9 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     const dys_result *r = f->r;
     double lo = INFINITY, hi = -INFINITY;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
-        if (r->seg[s].status == DYS_SEG_OK && isfinite(timing_of(r, s))) {
-            lo = fmin(lo, timing_of(r, s));
-            hi = fmax(hi, timing_of(r, s));
+        if (r->seg[s].status == DYS_SEG_OK && isfinite(dys_activation_ms(r, s))) {
+            lo = fmin(lo, dys_activation_ms(r, s));
+            hi = fmax(hi, dys_activation_ms(r, s));
         }
     double base = f->o->bullseye_delay ? lo : 0;
     double vlo = f->o->bullseye_delay ? 0 : lo, vhi = f->o->bullseye_delay ? hi - lo : hi;
@@ -187,7 +182,7 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
             cairo_arc_negative(cr, cx, cy, r1, a0, a1);
             cairo_arc(cr, cx, cy, r0, a1, a0);
             cairo_close_path(cr);
-            double v = timing_of(r, seg) - base;
+            double v = dys_activation_ms(r, seg) - base;
             int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
             if (ok) {
                 rgb c = f->o->tsi_colours ? tsi((v - vlo) / (vhi - vlo))
@@ -317,7 +312,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     double sum = 0, ss = 0, lo = INFINITY, hi = 0;
     int n = 0;
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
-        double v = timing_of(r, s);
+        double v = dys_activation_ms(r, s);
         if (r->seg[s].status == DYS_SEG_OK && isfinite(v)) {
             sum += v;
             ss += v * v;
@@ -388,7 +383,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     for (int k = 0; k < 6; k++)
         for (int m = 0; m < 2; m++) {
             int seg = m * 6 + k;
-            double v = timing_of(r, seg), bx = x + (2 * k + m) * bw + 0.15 * bw;
+            double v = dys_activation_ms(r, seg), bx = x + (2 * k + m) * bw + 0.15 * bw;
             int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
             rgb c = wall_colour[k];
             if (ok) {
@@ -480,7 +475,7 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
         }
         cairo_stroke(cr);
         /* the segment's Ts on its curve */
-        double ts = timing_of(f->r, k);
+        double ts = dys_activation_ms(f->r, k);
         if (f->r->seg[k].status == DYS_SEG_OK && isfinite(ts)) {
             double v = NAN;
             for (size_t i = 0; i + 1 < rec->n; i++) {

@@ -10,6 +10,7 @@
 #include "study_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -165,6 +166,17 @@ const char *dys_flag_name(int bit)
         "LOW_AMPLITUDE", "NO_POSITIVE_PEAK", "PEAK_AT_WINDOW_EDGE",
         "MULTIPLE_PEAKS"};
     return bit >= 0 && bit < DYS_N_FLAGS ? names[bit] : NULL;
+}
+
+size_t dys_flags_text(unsigned flags, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (int b = 0; b < DYS_N_FLAGS && n < cap; b++)
+        if (flags >> b & 1u)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", dys_flag_name(b));
+    return n < cap ? n : cap ? cap - 1 : 0;
 }
 
 const char *dys_seg_status_name(dys_seg_status s)

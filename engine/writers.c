@@ -460,11 +460,7 @@ static void write_text(FILE *f, const dys_result *r)
         for (int k = 0; k < 4; k++)
             if (g->status != DYS_SEG_MISSING && isfinite(v[k]))
                 snprintf(cell[k], 16, k == 3 && !strain ? "%.2f" : "%.1f", v[k]);
-        size_t n = 0;
-        for (int b = 0; b < DYS_N_FLAGS; b++)
-            if (g->flags >> b & 1u)
-                n += (size_t)snprintf(note + n, sizeof note - n, "%s%s", n ? " " : "",
-                                      dys_flag_name(b));
+        size_t n = dys_flags_text(g->flags, note, sizeof note);
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
         fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %6s  %7s%s%s\n", s + 1, name,

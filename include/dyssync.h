@@ -320,6 +320,9 @@ typedef enum dys_seg_status {
 #define DYS_N_FLAGS 4
 /* Name of flag bit i (0..DYS_N_FLAGS-1), e.g. "LOW_AMPLITUDE". */
 DYS_API const char *dys_flag_name(int bit);
+/* The names of the flags set in `flags`, space-separated, into buf (cap
+ * bytes, truncated to fit); returns the length written. */
+DYS_API size_t dys_flags_text(unsigned flags, char *buf, size_t cap);
 DYS_API const char *dys_seg_status_name(dys_seg_status s);
 
 typedef struct dys_segment_result {
