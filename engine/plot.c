@@ -656,15 +656,23 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     text(cr, tx, y, 7.5, 1, 0, "CRT eligibility (decision support, not a verdict)");
     static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};
+    const char *missing = ""; /* the longest list, named once below */
     for (int i = 0; i < 3; i++) {
         const dys_eligibility *e = &r->crt[i];
+        if (e->eligible < 0 && strlen(e->missing) > strlen(missing))
+            missing = e->missing;
         if (e->eligible < 0)
-            snprintf(buf, sizeof buf, "%s: unknown (%s not given)", label[i], e->missing);
+            snprintf(buf, sizeof buf, "%s: unknown", label[i]);
         else if (e->cls)
             snprintf(buf, sizeof buf, "%s: class %s", label[i], e->cls);
         else
             snprintf(buf, sizeof buf, "%s: %s", label[i], e->eligible ? "eligible" : "not eligible");
         text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
+    }
+    if (missing[0]) {
+        snprintf(buf, sizeof buf, "not given: %s", missing);
+        text(cr, tx, y + 4 * 11, 6.5, 0, 0, buf);
+        y += 11;
     }
     y += 4 * 11 + 6;
     if (r->echocrt_warning[0]) {
