@@ -574,8 +574,11 @@ static void draw_curves(cairo_t *cr, const fig *f, double x, double y, double w,
         draw_view(cr, f, i, x + 40, y + 12 + i * (vh + gap), w - 48, vh, 7);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     text(cr, x + 40 + (w - 48) / 2, y + h - legend_h - 2, 7, 0, 0.5,
-         "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
-         "dots: Ts)");
+         f->r->trace == DYS_TRACE_STRAIN
+             ? "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
+               "dots: time to peak strain)"
+             : "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
+               "dots: Ts)");
     draw_legend(cr, x + 40, y + h - legend_h + 12, 7, 4);
 }
 
@@ -618,6 +621,23 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
              k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
              : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
                                       : "-");
+    }
+    /* no index of this trace kind has a published cut-off (strain): its
+     * indices with their values, unclassified */
+    int classified = row > 0;
+    for (int j = 0; !classified && j < DYS_N_INDICES && row < max_rows; j++) {
+        if (!dys_index_applies(j, r->trace))
+            continue;
+        double ly = y + (++row) * fs * 1.45;
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        text(cr, x, ly, fs, 0, 0, dys_index_get(j)->key);
+        if (isfinite(r->index[j]))
+            snprintf(buf, sizeof buf, "%.1f", r->index[j]);
+        else
+            snprintf(buf, sizeof buf, "null");
+        text(cr, cv, ly, fs, 0, 1, buf);
+        text(cr, cc, ly, fs, 0, 0, "-");
+        text(cr, cd, ly, fs, 0, 0, "none published");
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     text(cr, cd, y, fs, 1, 0, "dyssynchrony");
