@@ -14,6 +14,10 @@ PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
 
 .PHONY: all deps build test test-asan check-all demo install accuracy bench clean
 
+# The SciPy peer (../shared/peer/ref_dyssync.py) that accuracy and bench
+# compare against runs on Debian's NumPy and SciPy.
+accuracy bench: PACKAGES += python3-numpy python3-scipy
+
 all: build
 
 deps:

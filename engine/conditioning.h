@@ -7,19 +7,30 @@
 
 #include "internal.h"
 
-/* Natural cubic spline through (x[i], y[i]), x strictly increasing. */
+/* Natural cubic spline through (x[i], y[i]), x strictly increasing.
+ * Piece i is y[i] + b u + c u^2 + d u^3 with u = t - x[i]: a scan then
+ * costs three multiply-adds per point and no division. */
 typedef struct dys_spline {
     size_t n;
-    double *x, *y, *m; /* knots, values, second derivatives */
+    double *x, *y, *b, *c, *d; /* knots, values, polynomial coefficients */
 } dys_spline;
 
 dys_status dys_spline_init(dys_spline *s, const double *x, const double *y,
                            size_t n);
 void dys_spline_free(dys_spline *s);
 double dys_spline_eval(const dys_spline *s, double t);
+/* The same value, for scans: *hint (start it at 0) keeps the piece of the
+ * previous call, so nearby times cost no search. */
+double dys_spline_eval_near(const dys_spline *s, double t, size_t *hint);
 /* Exact maximum of the spline on [a, b] (a <= b inside the knot range):
  * each cubic piece's stationary points are solved in closed form. */
 double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
+
+/* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
+ * sizes (about 3x faster than at sizes with a large prime factor), and
+ * a few of them cover every recording, so plans (about 1.5 ms each to
+ * make) are reused across a batch instead of made for each study. */
+size_t dys_fft_size(size_t n);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
  * DCT-II (FFTW REDFT10), Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half

@@ -38,25 +38,47 @@ int dys_cycle_sample(const dys_curve *c, double onset, double rr, double *v, siz
     if (!(rr > 0) || onset < c->t_first - COVER_SLACK_MS ||
         onset + rr > c->t_last + COVER_SLACK_MS)
         return -1;
+    size_t h = 0;
     for (size_t k = 0; k < n; k++) {
         double t = onset + rr * (double)k / (double)n;
         t = fmin(fmax(t, c->t_first), c->t_last);
-        v[k] = dys_spline_eval(&c->sp, t);
+        v[k] = dys_spline_eval_near(&c->sp, t, &h);
     }
     return 0;
 }
 
-double dys_first_harmonic_phase(const double *v, size_t n)
+/* cos and sin of 2 pi k / n, k < n: made once per segment, not once per
+ * beat and curve (they were the largest cost of the phase). */
+static void harmonic_table(size_t n, double *cs, double *sn)
+{
+    for (size_t k = 0; k < n; k++) {
+        double th = 2.0 * M_PI * (double)k / (double)n;
+        cs[k] = cos(th);
+        sn[k] = sin(th);
+    }
+}
+
+static double phase_from_table(const double *v, size_t n, const double *cs, const double *sn)
 {
     double a = 0, b = 0;
     for (size_t k = 0; k < n; k++) {
-        double th = 2.0 * M_PI * (double)k / (double)n;
-        a += v[k] * cos(th);
-        b += v[k] * sin(th);
+        a += v[k] * cs[k];
+        b += v[k] * sn[k];
     }
     if (a == 0 && b == 0)
         return NAN;
     return wrap360(atan2(b, a) * 180.0 / M_PI);
+}
+
+double dys_first_harmonic_phase(const double *v, size_t n)
+{
+    double *cs = malloc(2 * (n ? n : 1) * sizeof *cs);
+    if (!cs)
+        return NAN;
+    harmonic_table(n, cs, cs + n);
+    double ph = phase_from_table(v, n, cs, cs + n);
+    free(cs);
+    return ph;
 }
 
 void dys_cycle_displacement(const double *v, size_t n, double rr, double *d)
@@ -198,7 +220,8 @@ dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *ons
         }
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
-    double *d = v + N, *dph = ph + nb;
+    double *d = v + N, *dph = ph + nb, cs[DYS_CYCLE_N], sn[DYS_CYCLE_N];
+    harmonic_table(N, cs, sn);
     double rr_sum = 0, ep_sum = 0, ps_sum = 0, psi_sum = 0;
     int n_rr = 0, n_ep = 0, n_ps = 0, n_ph = 0, n_psi = 0, n_dlc = 0, dlc_yes = 0;
     for (size_t b = 0; b < nb; b++) {
@@ -222,7 +245,7 @@ dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *ons
             for (size_t k = 0; k < N; k++)
                 (*keep)[b * N + k] = v[k];
         dys_cycle_displacement(v, N, rr, d);
-        double p1 = dys_first_harmonic_phase(v, N), p2 = dys_first_harmonic_phase(d, N);
+        double p1 = phase_from_table(v, N, cs, sn), p2 = phase_from_table(d, N, cs, sn);
         if (isfinite(p1) && isfinite(p2)) {
             ph[n_ph] = p1;
             dph[n_ph++] = p2;

@@ -354,7 +354,7 @@ static dys_status make_grid(dys_ctx *ctx, const double *t, const double *v,
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    size_t k = 0;
+    size_t k = 0, hint = 0;
     for (size_t i = 0; i < g->n; i++) {
         double ti = g->t0 + (double)i * GRID_MS;
         while (k + 2 < m && tv[k + 1] <= ti)
@@ -364,7 +364,7 @@ static dys_status make_grid(dys_ctx *ctx, const double *t, const double *v,
             g->x[i] = xv[k] + f * (xv[k + 1] - xv[k]);
             g->miss[i] = 1;
         } else {
-            g->x[i] = dys_spline_eval(&sp, ti);
+            g->x[i] = dys_spline_eval_near(&sp, ti, &hint);
         }
     }
 out:

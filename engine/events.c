@@ -99,13 +99,14 @@ static double view_hr(const dys_study *s, const dys_result *r, size_t i, const c
 static double crossing(const dys_spline *sp, double a, double b, int want_pos)
 {
     double prev = a;
+    size_t h = 0;
     for (double t = a + STEP_MS; t <= b; t += STEP_MS) {
-        double g = dys_spline_eval(sp, t);
+        double g = dys_spline_eval_near(sp, t, &h);
         if ((g >= 0) == want_pos) {
             double lo = prev, hi = t;
             for (int k = 0; k < 30; k++) {
                 double mid = 0.5 * (lo + hi);
-                if ((dys_spline_eval(sp, mid) >= 0) == want_pos)
+                if ((dys_spline_eval_near(sp, mid, &h) >= 0) == want_pos)
                     hi = mid;
                 else
                     lo = mid;
@@ -138,8 +139,9 @@ static void scan_curve(const dys_curve *c, const double *on, size_t nb, double a
         if (isnan(tup))
             continue;
         double vmin = 0;
+        size_t h = 0;
         for (double t = tneg; t <= tup; t += STEP_MS)
-            vmin = fmin(vmin, dys_spline_eval(&c->sp, t));
+            vmin = fmin(vmin, dys_spline_eval_near(&c->sp, t, &h));
         if (vmin <= -dip)
             val[(*nv)++] = tup - on[b] + AASE_OFFSET_MS;
     }

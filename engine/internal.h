@@ -45,9 +45,12 @@ void dys_strlist_free(char **list, size_t n);
 
 /* qsort comparison of doubles (ascending). */
 int dys_cmp_double(const void *a, const void *b);
+/* The k-th smallest (from 0) of a[0..m), k < m, no NANs; reorders a so
+ * that a[0..k) <= a[k] <= a[k+1..m). */
+double dys_select(double *a, size_t m, size_t k);
 /* q-quantile (0..1, linear between order statistics) of the finite
- * values of v[0..n), from a sorted copy; NAN when there are none or out
- * of memory.  q = 0.5 is the median. */
+ * values of v[0..n), by selection on a copy; NAN when there are none or
+ * out of memory.  q = 0.5 is the median. */
 double dys_quantile(const double *v, size_t n, double q);
 
 /* ---- shared by the analysis (beats.c) -------------------------------- */

@@ -73,7 +73,8 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         st = dys_spline_init(&c->sp, x, y, m);
         goto out;
     }
-    /* Uniform grid at the median frame interval, for the DCT filter. */
+    /* A uniform grid at about the median frame interval, for the DCT
+     * filter. */
     double dt = dys_median_interval(x, m);
     if (isnan(dt)) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
@@ -82,7 +83,11 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     dys_spline raw;
     if ((st = dys_spline_init(&raw, x, y, m)) != DYS_OK)
         goto out;
-    size_t g = (size_t)floor((c->t_last - c->t_first) / dt) + 1;
+    /* As many grid points as frames, rounded up to an FFT-friendly count
+     * (dys_fft_size): the step is then a few per cent below the frame
+     * interval, and the grid spans the samples exactly. */
+    size_t g = dys_fft_size((size_t)floor((c->t_last - c->t_first) / dt) + 1);
+    dt = (c->t_last - c->t_first) / (double)(g - 1);
     grid = malloc(g * sizeof *grid);
     gv = malloc(g * sizeof *gv);
     if (!grid || !gv) {
@@ -90,9 +95,10 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
+    size_t h = 0;
     for (size_t k = 0; k < g; k++) {
-        grid[k] = c->t_first + (double)k * dt;
-        gv[k] = dys_spline_eval(&raw, grid[k]);
+        grid[k] = k + 1 < g ? c->t_first + (double)k * dt : c->t_last;
+        gv[k] = dys_spline_eval_near(&raw, grid[k], &h);
     }
     dys_spline_free(&raw);
     c->noise_sd = dys_noise_sd(x, y, m);
@@ -239,9 +245,10 @@ static double refine_noisy_peak(const dys_curve *c, double a, double b, double t
 {
     const double step = 0.5, min_half = 20.0, reach = 150.0;
     double level = vmax - 10.0 * c->noise_sd, lo = tpk, hi = tpk;
-    while (lo - step >= a && lo > tpk - reach && dys_spline_eval(&c->sp, lo - step) >= level)
+    size_t h = 0;
+    while (lo - step >= a && lo > tpk - reach && dys_spline_eval_near(&c->sp, lo - step, &h) >= level)
         lo -= step;
-    while (hi + step <= b && hi < tpk + reach && dys_spline_eval(&c->sp, hi + step) >= level)
+    while (hi + step <= b && hi < tpk + reach && dys_spline_eval_near(&c->sp, hi + step, &h) >= level)
         hi += step;
     lo = fmin(lo, fmax(a, tpk - min_half));
     hi = fmax(hi, fmin(b, tpk + min_half));
@@ -256,13 +263,14 @@ static double refine_noisy_peak(const dys_curve *c, double a, double b, double t
 static double systolic_onset(const dys_curve *c, double tpk, double vpk, double lo)
 {
     const double step = 0.5, thr = DYS_TO_FRACTION * vpk;
+    size_t h = 0;
     for (double t = tpk; t - step >= lo; t -= step) {
-        if (dys_spline_eval(&c->sp, t - step) >= thr)
+        if (dys_spline_eval_near(&c->sp, t - step, &h) >= thr)
             continue;
         double x0 = t - step, x1 = t;
         for (int k = 0; k < 30; k++) {
             double m = 0.5 * (x0 + x1);
-            if (dys_spline_eval(&c->sp, m) < thr)
+            if (dys_spline_eval_near(&c->sp, m, &h) < thr)
                 x0 = m;
             else
                 x1 = m;
@@ -304,9 +312,11 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
     int nl = 0;
     const double step = 0.5;
     int nsteps = (int)ceil((b - a) / step);
-    double prev2 = dys_spline_eval(&c->sp, a), prev1 = dys_spline_eval(&c->sp, a + step);
+    size_t h = 0;
+    double prev2 = dys_spline_eval_near(&c->sp, a, &h);
+    double prev1 = dys_spline_eval_near(&c->sp, a + step, &h);
     for (int k = 2; k <= nsteps && nl < MAXLOC; k++) {
-        double tk = fmin(a + k * step, b), vk = dys_spline_eval(&c->sp, tk);
+        double tk = fmin(a + k * step, b), vk = dys_spline_eval_near(&c->sp, tk, &h);
         if (prev1 > prev2 && prev1 >= vk) {
             lt[nl] = a + (k - 1) * step;
             lv[nl++] = prev1;
@@ -359,7 +369,7 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
         /* the dip between the two maxima */
         double lo = fmin(lt[k], tpk), hi = fmax(lt[k], tpk), dip = INFINITY;
         for (double tt = lo; tt <= hi; tt += step)
-            dip = fmin(dip, dys_spline_eval(&c->sp, tt));
+            dip = fmin(dip, dys_spline_eval_near(&c->sp, tt, &h));
         if (dip <= fmin(lv[k], vmax) - 0.05 * vmax) {
             out->flags |= DYS_FLAG_MULTIPLE_PEAKS;
             break;

@@ -203,6 +203,43 @@ int dys_cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double dys_select(double *a, size_t m, size_t k)
+{
+    /* Hoare's selection: partition around the median of three until the
+     * part holding k is one element; O(m) on average where sorting is
+     * O(m log m) (the noise estimate takes a quantile of every window). */
+    size_t lo = 0, hi = m - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi];
+        double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        /* now a[lo..j] <= pivot <= a[i..hi], and j < i */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k]; /* j < k < i: equal to the pivot */
+    }
+    return a[k];
+}
+
 double dys_quantile(const double *v, size_t n, double q)
 {
     double *c = malloc((n ? n : 1) * sizeof *c);
@@ -214,11 +251,16 @@ double dys_quantile(const double *v, size_t n, double q)
             c[m++] = v[i];
     double r = NAN;
     if (m) {
-        qsort(c, m, sizeof *c, dys_cmp_double);
         double pos = q * (double)(m - 1);
         size_t k = (size_t)pos;
         double f = pos - (double)k;
-        r = k + 1 < m ? c[k] * (1 - f) + c[k + 1] * f : c[k];
+        r = dys_select(c, m, k);
+        if (k + 1 < m) { /* the next order statistic: the least above k */
+            double next = c[k + 1];
+            for (size_t i = k + 2; i < m; i++)
+                next = fmin(next, c[i]);
+            r = r * (1 - f) + next * f;
+        }
     }
     free(c);
     return r;

@@ -117,6 +117,62 @@ START_TEST(spline_interpolates_knots)
 }
 END_TEST
 
+/* The scan evaluator returns what the bisecting one does, forwards,
+ * backwards and outside the knots. */
+START_TEST(spline_scan_matches_eval)
+{
+    double x[40], y[40];
+    for (int i = 0; i < 40; i++) {
+        x[i] = 10.0 * i + (i % 3) * 1.7;
+        y[i] = sin(0.3 * i) + 0.1 * (i % 4);
+    }
+    dys_spline sp;
+    ck_assert_int_eq(dys_spline_init(&sp, x, y, 40), DYS_OK);
+    size_t h = 0;
+    for (double t = -15; t < 420; t += 0.37)
+        ck_assert(dys_spline_eval_near(&sp, t, &h) == dys_spline_eval(&sp, t));
+    for (double t = 420; t > -15; t -= 1.91)
+        ck_assert(dys_spline_eval_near(&sp, t, &h) == dys_spline_eval(&sp, t));
+    dys_spline_free(&sp);
+}
+END_TEST
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Selection gives the order statistics a sort gives, ties included. */
+START_TEST(quantile_by_selection)
+{
+    unsigned seed = 7;
+    for (int it = 0; it < 5000; it++) {
+        size_t n = 1 + rand_r(&seed) % 60;
+        double v[60], s[60];
+        for (size_t i = 0; i < n; i++)
+            v[i] = s[i] = (double)(rand_r(&seed) % (it % 3 ? 1000 : 3));
+        qsort(s, n, sizeof *s, cmp_dbl);
+        double q = (double)(rand_r(&seed) % 101) / 100.0, pos = q * (double)(n - 1);
+        size_t k = (size_t)pos;
+        double f = pos - (double)k, want = k + 1 < n ? s[k] * (1 - f) + s[k + 1] * f : s[k];
+        ck_assert(dys_quantile(v, n, q) == want);
+        ck_assert(dys_select(v, n, k) == s[k]);
+    }
+}
+END_TEST
+
+START_TEST(fft_sizes)
+{
+    ck_assert_uint_eq(dys_fft_size(1), 1);
+    ck_assert_uint_eq(dys_fft_size(7), 8);
+    ck_assert_uint_eq(dys_fft_size(487), 500);
+    ck_assert_uint_eq(dys_fft_size(501), 512);
+    ck_assert_uint_eq(dys_fft_size(1001), 1024);
+    ck_assert_uint_eq(dys_fft_size(1025), 1080);
+}
+END_TEST
+
 START_TEST(noise_estimate)
 {
     uint64_t s = 777;
@@ -219,6 +275,9 @@ static Suite *suite(void)
     tcase_add_test(tc, lowpass_zero_phase);
     tcase_add_test(tc, spline_peak_below_frame_period);
     tcase_add_test(tc, spline_interpolates_knots);
+    tcase_add_test(tc, spline_scan_matches_eval);
+    tcase_add_test(tc, quantile_by_selection);
+    tcase_add_test(tc, fft_sizes);
     tcase_add_test(tc, noise_estimate);
     tcase_add_test(tc, auto_cutoff);
     tcase_add_test(tc, plan_cache_many_sizes);
