@@ -10,12 +10,13 @@
  * the shards and the output do not depend on the file system.
  *
  * Durability.  Each study's outcome is written first as its own part file,
- * OUTDIR/parts/<hash of the path>.part, atomically (temporary file, fsync,
- * rename); the tables are then assembled from the parts in study order,
- * each atomically too.  A batch killed at any moment (even SIGKILL) leaves
- * complete part files and complete tables or none; --resume skips the
- * studies whose part exists and assembles the same tables an uninterrupted
- * run would have.
+ * OUTDIR/parts/<hash of the path>.part, atomically (temporary file,
+ * rename; no fsync, which cost a quarter of the time, so a part is only
+ * trusted when it ends with its "@end" marker); the tables are then
+ * assembled from the parts in study order, each atomically and fsynced.
+ * A batch killed at any moment (even SIGKILL) leaves complete part files
+ * and complete tables or none; --resume skips the studies whose part is
+ * complete and assembles the same tables an uninterrupted run would have.
  *
  * Shards.  --shard K/N (or SLURM_ARRAY_TASK_ID, _COUNT and _MIN) keeps the
  * studies whose index in the sorted list is K-1 modulo N; dyssync merge
@@ -300,10 +301,28 @@ static void studies_header(FILE *f)
     fputs(",avo_ms,avc_ms,events_source\n", f);
 }
 
+/* A part is complete when it ends with its "@end" line.  Parts are
+ * renamed into place complete but not fsynced (dys_outfile_commit_unsynced),
+ * so after a power cut one may be empty or short: it then counts as
+ * missing, and --resume analyses that study again. */
+static int part_complete(const char *path)
+{
+    static const char end[] = "@end\n";
+    char tail[sizeof end - 1];
+    FILE *f = fopen(path, "rb");
+    int ok = f && fseek(f, -(long)sizeof tail, SEEK_END) == 0 &&
+             fread(tail, 1, sizeof tail, f) == sizeof tail && !memcmp(tail, end, sizeof tail);
+    if (f)
+        fclose(f);
+    return ok;
+}
+
 /* Append the sections of one part file to the open tables; -1 if the part
- * is unreadable (it is then treated as missing). */
+ * is missing or incomplete (nothing is appended then). */
 static int append_part(const char *path, FILE *st, FILE *sg, FILE *js, FILE *er, int *failed)
 {
+    if (!part_complete(path))
+        return -1;
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
@@ -533,7 +552,7 @@ int cmd_batch(int argc, char **argv)
             const char *src = studies.v[i];
             char pp[4096];
             part_path(outdir, src, pp, sizeof pp);
-            if (resume && access(pp, F_OK) == 0)
+            if (resume && part_complete(pp))
                 goto next;
             dys_study *s = NULL;
             dys_result *r = NULL;
@@ -560,7 +579,7 @@ int cmd_batch(int argc, char **argv)
             dys_outfile of;
             if (tc && dys_outfile_open(tc, &of, pp) == DYS_OK) {
                 write_part(of.f, tc, src, r, err);
-                if (dys_outfile_commit(tc, &of) != DYS_OK) {
+                if (dys_outfile_commit_unsynced(tc, &of) != DYS_OK) {
 #pragma omp atomic write
                     io_failed = 1;
                 }

@@ -162,9 +162,9 @@ dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path)
     return DYS_OK;
 }
 
-dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af)
+static dys_status commit(dys_ctx *ctx, dys_outfile *af, int sync)
 {
-    int bad = fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0;
+    int bad = fflush(af->f) != 0 || ferror(af->f) || (sync && fsync(fileno(af->f)) != 0);
     int e = errno;
     if (fclose(af->f) != 0 && !bad) {
         bad = 1;
@@ -184,6 +184,16 @@ dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af)
     free(af->path);
     af->tmp = af->path = NULL;
     return DYS_OK;
+}
+
+dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af)
+{
+    return commit(ctx, af, 1);
+}
+
+dys_status dys_outfile_commit_unsynced(dys_ctx *ctx, dys_outfile *af)
+{
+    return commit(ctx, af, 0);
 }
 
 void dys_outfile_abort(dys_outfile *af)

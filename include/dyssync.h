@@ -550,6 +550,12 @@ typedef struct dys_outfile {
 
 DYS_API dys_status dys_outfile_open(dys_ctx *ctx, dys_outfile *af, const char *path);
 DYS_API dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af);
+/* The same without the fsync: still atomic against a killed process (the
+ * rename publishes a complete file), but after a power cut the file may
+ * be empty or short, so only for files whose reader checks that they are
+ * complete (batch's per-study parts, which end with a marker).  An fsync
+ * per study cost about a millisecond of waiting, a quarter of a batch. */
+DYS_API dys_status dys_outfile_commit_unsynced(dys_ctx *ctx, dys_outfile *af);
 /* Close and remove the temporary file (safe after a failed commit). */
 DYS_API void dys_outfile_abort(dys_outfile *af);
 
