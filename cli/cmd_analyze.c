@@ -71,18 +71,7 @@ int cmd_analyze(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
-        {"lowpass", required_argument, NULL, 'L'},
-        {"peak", required_argument, NULL, 'P'},
-        {"first-fraction", required_argument, NULL, 'F'},
-        {"sd", required_argument, NULL, 'S'},
-        {"avo", required_argument, NULL, 'a'},
-        {"avc", required_argument, NULL, 'c'},
-        {"min-segments", required_argument, NULL, 'm'},
-        {"low-amplitude", required_argument, NULL, 'A'},
-        {"max-gap", required_argument, NULL, 'g'},
-        {"ectopic-rr", required_argument, NULL, 'E'},
-        {"avc-estimate", required_argument, NULL, 'C'},
-        {"cutoff", required_argument, NULL, 'K'},
+        CLI_ANALYSIS_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
         {NULL, 0, NULL, 0}};
@@ -99,9 +88,10 @@ int cmd_analyze(int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     int opt, rc = EXIT_ALL_OK;
-    double x;
     while ((opt = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
         int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r == 0)
+            r = cli_analysis_option(opt, optarg, &p, "analyze");
         if (r < 0) {
             rc = EXIT_USAGE;
             goto done;
@@ -127,115 +117,6 @@ int cmd_analyze(int argc, char **argv)
         case 'j':
             if (cli_long(optarg, 1, 4096, &jobs)) {
                 rc = cli_usage("analyze", "-j takes a number of threads >= 1");
-                goto done;
-            }
-            break;
-        case 'L':
-            if (!strcmp(optarg, "auto"))
-                p.lowpass_hz = DYS_LOWPASS_AUTO;
-            else if (!strcmp(optarg, "off"))
-                p.lowpass_hz = DYS_LOWPASS_OFF;
-            else if (!cli_double(optarg, &x) && x > 0)
-                p.lowpass_hz = x;
-            else {
-                rc = cli_usage("analyze", "--lowpass takes a cut-off in Hz, auto or off");
-                goto done;
-            }
-            break;
-        case 'P':
-            if (!strcmp(optarg, "max"))
-                p.peak = DYS_PEAK_MAX;
-            else if (!strcmp(optarg, "first"))
-                p.peak = DYS_PEAK_FIRST;
-            else {
-                rc = cli_usage("analyze", "--peak takes max or first");
-                goto done;
-            }
-            break;
-        case 'F':
-            if (cli_double(optarg, &x) || !(x > 0 && x <= 1)) {
-                rc = cli_usage("analyze", "--first-fraction takes a number in (0, 1]");
-                goto done;
-            }
-            p.first_peak_fraction = x;
-            break;
-        case 'S':
-            if (!strcmp(optarg, "sample"))
-                p.sd = DYS_SD_SAMPLE;
-            else if (!strcmp(optarg, "population"))
-                p.sd = DYS_SD_POPULATION;
-            else {
-                rc = cli_usage("analyze", "--sd takes sample or population");
-                goto done;
-            }
-            break;
-        case 'a':
-        case 'c':
-            if (cli_double(optarg, &x) || x < -200 || x > 2000) {
-                rc = cli_usage("analyze", "--%s takes a time in ms from QRS onset",
-                               opt == 'a' ? "avo" : "avc");
-                goto done;
-            }
-            *(opt == 'a' ? &p.avo_ms : &p.avc_ms) = x;
-            break;
-        case 'm': {
-            char *slash = strchr(optarg, '/');
-            long a, b = p.min_segments_6;
-            if (slash)
-                *slash = '\0';
-            if (cli_long(optarg, 2, 12, &a) || (slash && cli_long(slash + 1, 2, 6, &b))) {
-                rc = cli_usage("analyze", "--min-segments takes N12 or N12/N6 "
-                                          "(2..12 and 2..6)");
-                goto done;
-            }
-            p.min_segments_12 = (int)a;
-            p.min_segments_6 = (int)b;
-            break;
-        }
-        case 'A':
-            if (cli_double(optarg, &x) || x < 0) {
-                rc = cli_usage("analyze", "--low-amplitude takes a velocity in cm/s");
-                goto done;
-            }
-            p.low_amplitude_cm_s = x;
-            break;
-        case 'g':
-            if (cli_double(optarg, &x) || !(x > 0)) {
-                rc = cli_usage("analyze", "--max-gap takes a duration in ms");
-                goto done;
-            }
-            p.max_gap_ms = x;
-            break;
-        case 'E':
-            if (cli_double(optarg, &x) || !(x > 0 && x < 1)) {
-                rc = cli_usage("analyze", "--ectopic-rr takes a fraction in (0, 1)");
-                goto done;
-            }
-            p.ectopic_rr_frac = x;
-            break;
-        case 'K': {
-            /* INDEX=VALUE: the cut-off that classifies an index */
-            const char *eq = strchr(optarg, '=');
-            int idx = -1;
-            for (int i = 0; eq && i < DYS_N_INDICES; i++)
-                if (strlen(dys_index_get(i)->key) == (size_t)(eq - optarg) &&
-                    !strncmp(dys_index_get(i)->key, optarg, (size_t)(eq - optarg)))
-                    idx = i;
-            if (idx < 0 || cli_double(eq + 1, &x) || !(x >= 0)) {
-                rc = cli_usage("analyze", "--cutoff takes INDEX=VALUE with an index key "
-                                          "(ts_sd_12_ms, ...) and a value >= 0");
-                goto done;
-            }
-            p.cutoff[idx] = x;
-            break;
-        }
-        case 'C':
-            if (!strcmp(optarg, "curves")) {
-                p.avc_estimate = DYS_AVC_CURVES;
-            } else if (!strcmp(optarg, "heart-rate")) {
-                p.avc_estimate = DYS_AVC_HEART_RATE;
-            } else {
-                rc = cli_usage("analyze", "--avc-estimate takes curves or heart-rate");
                 goto done;
             }
             break;

@@ -420,6 +420,7 @@ int cmd_batch(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
+        CLI_ANALYSIS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     dys_read_options ro;
     dys_read_options_defaults(&ro);
@@ -437,6 +438,8 @@ int cmd_batch(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
         int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r == 0)
+            r = cli_analysis_option(opt, optarg, &p, "batch");
         if (r < 0) {
             rc = EXIT_USAGE;
             goto done;

@@ -25,11 +25,14 @@ int cmd_plot(int argc, char **argv)
         {"beat", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
+        CLI_ANALYSIS_LONGOPTS,
         {NULL, 0, NULL, 0}};
     dys_plot_options po;
     dys_plot_options_defaults(&po);
     dys_read_options ro;
     dys_read_options_defaults(&ro);
+    dys_params p;
+    dys_params_defaults(&p);
     const char *out = NULL;
     dys_ctx *ctx = dys_ctx_new();
     if (!ctx) {
@@ -42,6 +45,8 @@ int cmd_plot(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:k:h", longopts, NULL)) != -1) {
         int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r == 0)
+            r = cli_analysis_option(opt, optarg, &p, "plot");
         if (r < 0) {
             rc = EXIT_USAGE;
             goto done;
@@ -101,7 +106,7 @@ int cmd_plot(int argc, char **argv)
     dys_study *s = NULL;
     dys_result *r = NULL;
     if (dys_study_read(ctx, argv[optind], &ro, &s) != DYS_OK ||
-        dys_analyze(ctx, s, NULL, &r) != DYS_OK || dys_plot_write(ctx, s, r, &po, out) != DYS_OK) {
+        dys_analyze(ctx, s, &p, &r) != DYS_OK || dys_plot_write(ctx, s, r, &po, out) != DYS_OK) {
         cli_error("%s", dys_ctx_error(ctx));
         rc = EXIT_SOME_FAILED;
     }

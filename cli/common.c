@@ -80,6 +80,124 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
     return 0;
 }
 
+int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd)
+{
+    double x;
+    switch (opt) {
+    case CLI_OPT_LOWPASS:
+        if (!strcmp(arg, "auto"))
+            p->lowpass_hz = DYS_LOWPASS_AUTO;
+        else if (!strcmp(arg, "off"))
+            p->lowpass_hz = DYS_LOWPASS_OFF;
+        else if (!cli_double(arg, &x) && x > 0)
+            p->lowpass_hz = x;
+        else {
+            cli_usage(cmd, "--lowpass takes a cut-off in Hz, auto or off");
+            return -1;
+        }
+        return 1;
+    case CLI_OPT_PEAK:
+        if (!strcmp(arg, "max"))
+            p->peak = DYS_PEAK_MAX;
+        else if (!strcmp(arg, "first"))
+            p->peak = DYS_PEAK_FIRST;
+        else {
+            cli_usage(cmd, "--peak takes max or first");
+            return -1;
+        }
+        return 1;
+    case CLI_OPT_FIRST_FRACTION:
+        if (cli_double(arg, &x) || !(x > 0 && x <= 1)) {
+            cli_usage(cmd, "--first-fraction takes a number in (0, 1]");
+            return -1;
+        }
+        p->first_peak_fraction = x;
+        return 1;
+    case CLI_OPT_SD:
+        if (!strcmp(arg, "sample"))
+            p->sd = DYS_SD_SAMPLE;
+        else if (!strcmp(arg, "population"))
+            p->sd = DYS_SD_POPULATION;
+        else {
+            cli_usage(cmd, "--sd takes sample or population");
+            return -1;
+        }
+        return 1;
+    case CLI_OPT_AVO:
+    case CLI_OPT_AVC:
+        if (cli_double(arg, &x) || x < -200 || x > 2000) {
+            cli_usage(cmd, "--%s takes a time in ms from QRS onset",
+                      opt == CLI_OPT_AVO ? "avo" : "avc");
+            return -1;
+        }
+        *(opt == CLI_OPT_AVO ? &p->avo_ms : &p->avc_ms) = x;
+        return 1;
+    case CLI_OPT_MIN_SEGMENTS: {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", arg);
+        char *slash = strchr(buf, '/');
+        long a, b = p->min_segments_6;
+        if (slash)
+            *slash = '\0';
+        if (cli_long(buf, 2, 12, &a) || (slash && cli_long(slash + 1, 2, 6, &b))) {
+            cli_usage(cmd, "--min-segments takes N12 or N12/N6 (2..12 and 2..6)");
+            return -1;
+        }
+        p->min_segments_12 = (int)a;
+        p->min_segments_6 = (int)b;
+        return 1;
+    }
+    case CLI_OPT_LOW_AMPLITUDE:
+        if (cli_double(arg, &x) || x < 0) {
+            cli_usage(cmd, "--low-amplitude takes a velocity in cm/s");
+            return -1;
+        }
+        p->low_amplitude_cm_s = x;
+        return 1;
+    case CLI_OPT_MAX_GAP:
+        if (cli_double(arg, &x) || !(x > 0)) {
+            cli_usage(cmd, "--max-gap takes a duration in ms");
+            return -1;
+        }
+        p->max_gap_ms = x;
+        return 1;
+    case CLI_OPT_ECTOPIC_RR:
+        if (cli_double(arg, &x) || !(x > 0 && x < 1)) {
+            cli_usage(cmd, "--ectopic-rr takes a fraction in (0, 1)");
+            return -1;
+        }
+        p->ectopic_rr_frac = x;
+        return 1;
+    case CLI_OPT_CUTOFF: {
+        /* INDEX=VALUE: the cut-off that classifies an index */
+        const char *eq = strchr(arg, '=');
+        int idx = -1;
+        for (int i = 0; eq && i < DYS_N_INDICES; i++)
+            if (strlen(dys_index_get(i)->key) == (size_t)(eq - arg) &&
+                !strncmp(dys_index_get(i)->key, arg, (size_t)(eq - arg)))
+                idx = i;
+        if (idx < 0 || cli_double(eq + 1, &x) || !(x >= 0)) {
+            cli_usage(cmd, "--cutoff takes INDEX=VALUE with an index key "
+                           "(ts_sd_12_ms, ...) and a value >= 0");
+            return -1;
+        }
+        p->cutoff[idx] = x;
+        return 1;
+    }
+    case CLI_OPT_AVC_ESTIMATE:
+        if (!strcmp(arg, "curves")) {
+            p->avc_estimate = DYS_AVC_CURVES;
+        } else if (!strcmp(arg, "heart-rate")) {
+            p->avc_estimate = DYS_AVC_HEART_RATE;
+        } else {
+            cli_usage(cmd, "--avc-estimate takes curves or heart-rate");
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static const char overview[] =
     "usage: dyssync COMMAND [OPTIONS] ...\n"
     "\n"
@@ -116,7 +234,10 @@ static const char help_batch[] =
     "                      SLURM_ARRAY_TASK_ID/_COUNT/_MIN when set)\n"
     "  --plots none|all    all: OUTDIR/figures/<study_id>.png, the report\n"
     "  -q, --quiet         no progress line (shown only on a terminal)\n"
-    "  --map COLOUR=SEG,...  as for analyze\n";
+    "  --map COLOUR=SEG,...  as for analyze\n"
+    "  --lowpass, --peak, --first-fraction, --sd, --avo, --avc,\n"
+    "  --min-segments, --low-amplitude, --max-gap, --ectopic-rr,\n"
+    "  --avc-estimate, --cutoff   the analysis options, as for analyze\n";
 
 static const char help_merge[] =
     "usage: dyssync merge -o OUTDIR SHARDDIR...\n"
@@ -127,7 +248,8 @@ static const char help_merge[] =
 static const char help_plot[] =
     "usage: dyssync plot [OPTIONS] -o FILE STUDY\n"
     "\n"
-    "Draw a figure of one study, analysed with the default options.  FILE's\n"
+    "Draw a figure of one study, analysed as analyze would with the same\n"
+    "analysis options (--lowpass, --peak, --avo, ... as for analyze).  FILE's\n"
     "extension picks the format: .png (with its resolution and text chunks),\n"
     ".svg or .pdf.  The same input gives the same bytes.\n"
     "\n"

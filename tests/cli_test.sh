@@ -199,6 +199,13 @@ printf '# two studies\n%s\n%s\n' "$PWD/testdata/studies/lbbb_views" \
     [ "$(wc -l <"$b/man/studies.csv")" = 3 ] &&
     grep -q '^LBBB-01,' "$b/man/studies.csv" && grep -q '^LBBB-02,' "$b/man/studies.csv"
 check $? "batch: a manifest lists the studies (a view directory is one study)"
+# the analysis options reach batch: its JSON line is analyze's
+printf '%s\n' "$PWD/testdata/studies/lbbb_single.csv" >"$b/one.txt"
+"$dys" batch -q --peak first --sd population --lowpass 30 -o "$b/opt" "$b/one.txt" &&
+    "$dys" analyze --format json --peak first --sd population --lowpass 30 \
+        "$PWD/testdata/studies/lbbb_single.csv" >"$b/opt.json" &&
+    cmp -s "$b/opt/results.jsonl" "$b/opt.json" && grep -q '"peak": "first"' "$b/opt.json"
+check $? "batch takes the analysis options of analyze (same JSON)"
 "$dys" batch -q --shard 1/3 -o "$b/s1" "$b/in"
 SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 SLURM_ARRAY_TASK_COUNT=3 "$dys" batch -q -o "$b/s2" "$b/in"
 "$dys" batch -q --shard 3/3 -o "$b/s3" "$b/in"
