@@ -33,9 +33,10 @@
  *
  * FFT plans are made once per size and kept in the context (a context per
  * thread); sizes are 5-smooth (dys_fft_size), so a batch reuses a few
- * dozen plans instead of making one per study.  FFTW's planner itself is not thread-safe, so plan creation and
- * destruction take one process-wide lock (the only static state in the
- * library, and it guards FFTW's, not ours); executing plans does not.
+ * dozen plans instead of making one per study.  FFTW's planner itself is
+ * not thread-safe, so plan creation and destruction take one
+ * process-wide lock (the only static state in the library, and it guards
+ * FFTW's, not ours); executing plans does not.
  */
 #include "conditioning.h"
 

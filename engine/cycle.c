@@ -160,12 +160,6 @@ double dys_circ_sd_deg(const double *ph, size_t m)
     return sqrt(fmax(0, (ss - sum * sum / (double)m) / (double)(m - 1)));
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac)
 {
     if (m == 0)
@@ -175,7 +169,7 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac)
         return NAN;
     for (size_t i = 0; i < m; i++)
         p[i] = fmod(fmod(ph[i], 360.0) + 360.0, 360.0);
-    qsort(p, m, sizeof *p, cmp_dbl);
+    qsort(p, m, sizeof *p, dys_cmp_double);
     size_t k = (size_t)ceil(frac * (double)m - 1e-9);
     if (k < 1)
         k = 1;
