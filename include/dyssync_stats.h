@@ -1,0 +1,127 @@
+/*
+ * dyssync_stats.h - research statistics on analysed studies: ROC analysis
+ * of an index against a response (DeLong), agreement between raters (ICC,
+ * Bland-Altman) and between response definitions (Cohen's kappa).
+ *
+ * Pure functions of their arrays: no I/O, no global state, safe from any
+ * thread.  Missing values are the caller's to drop (NAN is refused).
+ * Sources are named at each function; tests/test_stats.c checks them on
+ * worked examples from the literature.
+ */
+#ifndef DYSSYNC_STATS_H
+#define DYSSYNC_STATS_H
+
+#include "dyssync.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- ROC ---------------------------------------------------------------- */
+
+/* Empirical ROC of `score` against `label` (1 responder, 0 not), a higher
+ * score meaning a responder.  AUC is the Mann-Whitney statistic, a tie
+ * counting one half; its standard error and 95 % CI are DeLong's (DeLong,
+ * DeLong & Clarke-Pearson, Biometrics 1988;44:837), the CI clipped to
+ * [0, 1].  The Youden-optimal cut-off maximises sensitivity +
+ * specificity - 1 over the cut-offs "score >= c" at the observed scores
+ * (the lowest such c when several tie). */
+typedef struct dys_roc {
+    size_t n_pos, n_neg;
+    double auc, auc_se, auc_ci_low, auc_ci_high;
+    double youden_cutoff, sensitivity, specificity;
+} dys_roc;
+
+/* DYS_ERR_INVALID with a message when a class is empty or a value is not
+ * finite. */
+DYS_API dys_status dys_roc_compute(dys_ctx *ctx, const double *score, const int *label,
+                                   size_t n, dys_roc *out);
+
+/* Sensitivity and specificity of "score >= cutoff" (or |score| >= cutoff
+ * when absolute != 0). */
+DYS_API void dys_roc_at(const double *score, const int *label, size_t n, double cutoff,
+                        int absolute, double *sensitivity, double *specificity);
+
+/* DeLong's paired test of two AUCs on the same subjects: z and the
+ * two-sided p value of AUC(a) - AUC(b). */
+DYS_API dys_status dys_roc_compare(dys_ctx *ctx, const double *a, const double *b,
+                                   const int *label, size_t n, double *diff, double *z,
+                                   double *p);
+
+/* ---- agreement ---------------------------------------------------------- */
+
+typedef struct dys_icc_value {
+    double value, ci_low, ci_high;
+} dys_icc_value;
+
+/* Intraclass correlation of n subjects rated by k raters (x[i * k + j]:
+ * subject i, rater j; complete data) in the six forms of Shrout & Fleiss
+ * (Psychol Bull 1979;86:420): ICC(1,1), (2,1), (3,1) and their k-rater
+ * means, with the 95 % CIs of McGraw & Wong (Psychol Methods
+ * 1996;1:30; the (2,1) bounds by Satterthwaite's degrees of freedom, the
+ * (2,k) bounds from them by Spearman-Brown). */
+typedef struct dys_icc {
+    size_t n, k;
+    dys_icc_value icc1_1, icc2_1, icc3_1, icc1_k, icc2_k, icc3_k;
+    double ms_rows, ms_cols, ms_error, ms_within;
+} dys_icc;
+
+/* DYS_ERR_INVALID with a message when n < 3, k < 2, a value is not
+ * finite, or every subject has the same mean (no between-subject
+ * variance: the ICC is undefined). */
+DYS_API dys_status dys_icc_compute(dys_ctx *ctx, const double *x, size_t n, size_t k,
+                                   dys_icc *out);
+
+/* Bland-Altman agreement of two raters over n subjects (Bland & Altman,
+ * Lancet 1986;i:307): bias = mean of a - b, limits bias -+ 1.96 SD, and
+ * 95 % CIs (t quantile; for each limit SE = sqrt(3 SD^2 / n)); the
+ * within-subject coefficient of variation sqrt(sum d^2 / 2n) over the
+ * grand mean, in per cent (NAN when the mean is 0). */
+typedef struct dys_bland_altman {
+    size_t n;
+    double bias, bias_ci_low, bias_ci_high, sd;
+    double loa_low, loa_low_ci_low, loa_low_ci_high;
+    double loa_high, loa_high_ci_low, loa_high_ci_high;
+    double cv_pct;
+} dys_bland_altman;
+
+DYS_API dys_status dys_bland_altman_compute(dys_ctx *ctx, const double *a, const double *b,
+                                            size_t n, dys_bland_altman *out);
+
+/* Cohen's kappa of two binary classifications of n subjects (Cohen,
+ * Educ Psychol Meas 1960;20:37), with the observed agreement; NAN
+ * kappa when the chance agreement is 1 (both constant). */
+DYS_API double dys_kappa(const int *a, const int *b, size_t n, double *observed);
+
+/* ---- correlation ---------------------------------------------------------- */
+
+/* Pearson's r of n pairs with the 95 % CI of Fisher's z (SE 1/sqrt(n-3)),
+ * and Spearman's rho (Pearson's r of the ranks, ties sharing their mean
+ * rank) with Fieller's SE sqrt(1.06/(n-3)) (Fieller, Hartley & Pearson,
+ * Biometrika 1957;44:470).  DYS_ERR_INVALID with a message when n < 4 or a
+ * variable is constant. */
+typedef struct dys_corr {
+    size_t n;
+    double r, ci_low, ci_high;
+} dys_corr;
+
+DYS_API dys_status dys_pearson(dys_ctx *ctx, const double *x, const double *y, size_t n,
+                               dys_corr *out);
+DYS_API dys_status dys_spearman(dys_ctx *ctx, const double *x, const double *y, size_t n,
+                                dys_corr *out);
+
+/* ---- distributions (for the CIs above) ----------------------------------- */
+
+/* Standard normal CDF and quantile. */
+DYS_API double dys_normal_cdf(double z);
+DYS_API double dys_normal_quantile(double p);
+/* Upper-tail quantile: the x with P(F(d1, d2) <= x) = p (d1, d2 > 0,
+ * need not be integers), and the same for Student's t with df degrees. */
+DYS_API double dys_f_quantile(double p, double d1, double d2);
+DYS_API double dys_t_quantile(double p, double df);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,221 @@
+/* Research statistics against worked examples from the literature (each
+ * named) and, for the confidence intervals the papers do not print,
+ * against an independent NumPy/SciPy computation (scipy.stats.f.ppf,
+ * t.ppf, norm.ppf on the same formulas, run once; the values are below). */
+#include "check_main.h"
+#include "dyssync_stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define TOL 5e-4 /* the published values have 2-3 decimals; ours are exact */
+
+static dys_ctx *ctx;
+
+static void setup(void)
+{
+    ctx = dys_ctx_new();
+}
+
+static void teardown(void)
+{
+    dys_ctx_free(ctx);
+}
+
+/* Shrout & Fleiss, Psychol Bull 1979;86:420, Table 2: 6 targets, 4
+ * judges.  Their Table 4 gives ICC(1,1) .17, (2,1) .29, (3,1) .71,
+ * (1,4) .44, (2,4) .62, (3,4) .91.  95 % CIs: SciPy (and the same as R's
+ * psych::ICC prints for this table: -0.133..0.72, 0.019..0.76,
+ * 0.342..0.95, -0.884..0.91, 0.071..0.93, 0.676..0.99). */
+static const double sf[6 * 4] = {9, 2, 5, 8, 6, 1, 3, 2, 8, 4, 6, 8,
+                                 7, 1, 2, 6, 10, 5, 6, 9, 6, 2, 4, 7};
+
+static void icc_eq(dys_icc_value v, double val, double lo, double hi)
+{
+    ck_assert_msg(fabs(v.value - val) < 1e-6 && fabs(v.ci_low - lo) < 1e-6 &&
+                      fabs(v.ci_high - hi) < 1e-6,
+                  "ICC %.6f (%.6f, %.6f), want %.6f (%.6f, %.6f)", v.value, v.ci_low,
+                  v.ci_high, val, lo, hi);
+}
+
+START_TEST(icc_shrout_fleiss)
+{
+    dys_icc r;
+    ck_assert_int_eq(dys_icc_compute(ctx, sf, 6, 4, &r), DYS_OK);
+    ck_assert(fabs(r.icc1_1.value - 0.17) < 0.005 && fabs(r.icc2_1.value - 0.29) < 0.005 &&
+              fabs(r.icc3_1.value - 0.71) < 0.005 && fabs(r.icc1_k.value - 0.44) < 0.005 &&
+              fabs(r.icc2_k.value - 0.62) < 0.005 && fabs(r.icc3_k.value - 0.91) < 0.005);
+    icc_eq(r.icc1_1, 0.16574176840547553, -0.13293232487475096, 0.7225600623281211);
+    icc_eq(r.icc2_1, 0.2897637795275592, 0.018786513374712044, 0.7610843696489529);
+    icc_eq(r.icc3_1, 0.7148407148407154, 0.34246476503392614, 0.9458582599553597);
+    icc_eq(r.icc1_k, 0.4427971336792688, -0.8844421552381196, 0.9124154203407756);
+    icc_eq(r.icc2_k, 0.6200505475989893, 0.07113681530250347, 0.9272320401677219);
+    icc_eq(r.icc3_k, 0.9093155423770697, 0.6756747138163055, 0.9858916781690623);
+    ck_assert(fabs(r.ms_rows - 11.241666666666669) < 1e-9 && fabs(r.ms_error - 1.019444444444442) < 1e-9);
+}
+END_TEST
+
+START_TEST(icc_degenerate)
+{
+    double two[4] = {1, 2, 3, 4};
+    dys_icc r;
+    ck_assert_int_eq(dys_icc_compute(ctx, two, 2, 2, &r), DYS_ERR_INVALID);
+    double same[6] = {5, 5, 5, 5, 5, 5};
+    ck_assert_int_eq(dys_icc_compute(ctx, same, 3, 2, &r), DYS_ERR_INVALID);
+    double nan[6] = {1, 2, NAN, 4, 5, 6};
+    ck_assert_int_eq(dys_icc_compute(ctx, nan, 3, 2, &r), DYS_ERR_INVALID);
+}
+END_TEST
+
+/* Bland & Altman, Lancet 1986;i:307: peak expiratory flow, Wright against
+ * mini Wright meter, first readings of 17 subjects: mean difference -2.1,
+ * SD 38.8 l/min; 95 % CI of the bias -22.0 to 17.8 (t with 16 df), SE of
+ * a limit sqrt(3 s^2 / n) = 16.3.  Limits at 1.96 SD (Bland & Altman,
+ * Stat Methods Med Res 1999;8:135). */
+START_TEST(bland_altman_pefr)
+{
+    static const double w[17] = {494, 395, 516, 434, 476, 557, 413, 442, 650,
+                                 433, 417, 656, 267, 478, 178, 423, 427};
+    static const double m[17] = {512, 430, 520, 428, 500, 600, 364, 380, 658,
+                                 445, 432, 626, 260, 477, 259, 350, 451};
+    dys_bland_altman r;
+    ck_assert_int_eq(dys_bland_altman_compute(ctx, w, m, 17, &r), DYS_OK);
+    ck_assert(fabs(r.bias - -2.1) < 0.05 && fabs(r.sd - 38.8) < 0.05);
+    ck_assert(fabs(r.bias_ci_low - -22.0) < 0.05 && fabs(r.bias_ci_high - 17.8) < 0.05);
+    ck_assert(fabs(r.bias - -2.1176470588235294) < 1e-9 && fabs(r.sd - 38.76512987360738) < 1e-9);
+    ck_assert(fabs(r.loa_low - -78.09590546711173) < 1e-6 &&
+              fabs(r.loa_high - 73.86061134946466) < 1e-6);
+    double t16 = 2.1199052992210112, se = 16.284611795031495;
+    ck_assert(fabs(r.loa_low_ci_low - (r.loa_low - t16 * se)) < 1e-6 &&
+              fabs(r.loa_high_ci_high - (r.loa_high + t16 * se)) < 1e-6);
+    ck_assert(fabs(r.cv_pct - 5.900330240727413) < 1e-6);
+    ck_assert_int_eq(dys_bland_altman_compute(ctx, w, m, 2, &r), DYS_ERR_INVALID);
+}
+END_TEST
+
+/* Hanley & McNeil, Radiology 1982;143:29, Table 1: CT ratings (1-5) of
+ * 58 normal and 51 abnormal studies; AUC 0.893.  DeLong SE and Youden
+ * cut-off from an independent NumPy computation. */
+START_TEST(roc_hanley_mcneil)
+{
+    static const int nneg[5] = {33, 6, 6, 11, 2}, npos[5] = {3, 2, 2, 11, 33};
+    double s[109];
+    int lab[109];
+    size_t n = 0;
+    for (int r = 0; r < 5; r++) {
+        for (int i = 0; i < nneg[r]; i++, n++) {
+            s[n] = r + 1;
+            lab[n] = 0;
+        }
+        for (int i = 0; i < npos[r]; i++, n++) {
+            s[n] = r + 1;
+            lab[n] = 1;
+        }
+    }
+    dys_roc r;
+    ck_assert_int_eq(dys_roc_compute(ctx, s, lab, n, &r), DYS_OK);
+    ck_assert_uint_eq(r.n_pos, 51);
+    ck_assert_uint_eq(r.n_neg, 58);
+    ck_assert(fabs(r.auc - 0.893) < TOL);
+    ck_assert(fabs(r.auc - 0.8931710615280595) < 1e-12);
+    ck_assert(fabs(r.auc_se - 0.030724408379381122) < 1e-9);
+    ck_assert(fabs(r.auc_ci_low - 0.8329523276581718) < 1e-7 &&
+              fabs(r.auc_ci_high - 0.9533897953979471) < 1e-7);
+    ck_assert(r.youden_cutoff == 4);
+    ck_assert(fabs(r.sensitivity - 0.8627450980392157) < 1e-12 &&
+              fabs(r.specificity - 0.7758620689655172) < 1e-12);
+    /* the same scores reversed rank every pair the other way */
+    double neg[109];
+    for (size_t i = 0; i < n; i++)
+        neg[i] = -s[i];
+    double diff, z, p;
+    ck_assert_int_eq(dys_roc_compare(ctx, s, neg, lab, n, &diff, &z, &p), DYS_OK);
+    ck_assert(fabs(diff - (2 * r.auc - 1)) < 1e-12 && z > 5 && p < 1e-6);
+    ck_assert_int_eq(dys_roc_compare(ctx, s, s, lab, n, &diff, &z, &p), DYS_OK);
+    ck_assert(diff == 0 && z == 0 && p == 1);
+}
+END_TEST
+
+START_TEST(roc_ties_and_degenerate)
+{
+    /* every positive tied with every negative: AUC exactly one half */
+    double s[6] = {1, 1, 1, 1, 1, 1};
+    int lab[6] = {1, 0, 1, 0, 1, 0};
+    dys_roc r;
+    ck_assert_int_eq(dys_roc_compute(ctx, s, lab, 6, &r), DYS_OK);
+    ck_assert(r.auc == 0.5);
+    int one[6] = {1, 1, 1, 1, 1, 0};
+    ck_assert_int_eq(dys_roc_compute(ctx, s, one, 6, &r), DYS_ERR_INVALID);
+    double se, sp;
+    double x[4] = {10, -40, 30, 5};
+    int l[4] = {1, 1, 0, 0};
+    dys_roc_at(x, l, 4, 20, 1, &se, &sp); /* |x| >= 20 */
+    ck_assert(se == 0.5 && sp == 0.5);
+}
+END_TEST
+
+/* Cohen's kappa, the 2 x 2 example of Wikipedia's "Cohen's kappa":
+ * 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no: po 0.7, pe 0.5, kappa 0.4. */
+START_TEST(kappa_two_by_two)
+{
+    int a[50], b[50];
+    for (int i = 0; i < 50; i++) {
+        a[i] = i < 25;
+        b[i] = i < 20 || (i >= 25 && i < 35);
+    }
+    double po, k = dys_kappa(a, b, 50, &po);
+    ck_assert(fabs(po - 0.7) < 1e-12 && fabs(k - 0.4) < 1e-12);
+    int c[3] = {1, 1, 1};
+    ck_assert(isnan(dys_kappa(c, c, 3, &po)));
+}
+END_TEST
+
+START_TEST(correlations)
+{
+    /* judges 1 and 4 of the Shrout & Fleiss table; NumPy/SciPy values */
+    double x[6], y[6];
+    for (int i = 0; i < 6; i++) {
+        x[i] = sf[i * 4];
+        y[i] = sf[i * 4 + 3];
+    }
+    dys_corr c;
+    ck_assert_int_eq(dys_pearson(ctx, x, y, 6, &c), DYS_OK);
+    ck_assert(fabs(c.r - 0.7501772840114584) < 1e-12 && fabs(c.ci_low - -0.15691800227373473) < 1e-9 &&
+              fabs(c.ci_high - 0.970738538609304) < 1e-9);
+    ck_assert_int_eq(dys_spearman(ctx, x, y, 6, &c), DYS_OK);
+    ck_assert(fabs(c.r - 0.8823529411764706) < 1e-12 && fabs(c.ci_low - 0.2177144177716234) < 1e-9 &&
+              fabs(c.ci_high - 0.9879124741572465) < 1e-9);
+    double k[6] = {3, 3, 3, 3, 3, 3};
+    ck_assert_int_eq(dys_pearson(ctx, x, k, 6, &c), DYS_ERR_INVALID);
+    ck_assert_int_eq(dys_pearson(ctx, x, y, 3, &c), DYS_ERR_INVALID);
+}
+END_TEST
+
+START_TEST(quantiles)
+{
+    ck_assert(fabs(dys_normal_quantile(0.975) - 1.959963984540054) < 1e-12);
+    ck_assert(fabs(dys_t_quantile(0.975, 16) - 2.1199052992210112) < 1e-10);
+    ck_assert(fabs(dys_f_quantile(0.975, 5, 18) - 3.381967805875243) < 1e-9);
+    ck_assert(fabs(dys_f_quantile(0.975, 3.7, 5) - 7.482187800098079) < 1e-8);
+    ck_assert(fabs(dys_t_quantile(0.025, 16) + 2.1199052992210112) < 1e-10);
+}
+END_TEST
+
+static Suite *stats_suite(void)
+{
+    Suite *s = suite_create("stats");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, icc_shrout_fleiss);
+    tcase_add_test(tc, icc_degenerate);
+    tcase_add_test(tc, bland_altman_pefr);
+    tcase_add_test(tc, roc_hanley_mcneil);
+    tcase_add_test(tc, roc_ties_and_degenerate);
+    tcase_add_test(tc, kappa_two_by_two);
+    tcase_add_test(tc, correlations);
+    tcase_add_test(tc, quantiles);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+DYS_CHECK_MAIN(stats_suite)
