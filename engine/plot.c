@@ -1,7 +1,8 @@
 /*
- * plot.c - figures with cairo (anti-aliased vector drawing and text);
- * PNG written through libpng so that it carries its resolution (pHYs) and
- * text chunks (Software, Title = study id, Description = key options).
+ * plot.c - the figures of one study, drawn with cairo (anti-aliased
+ * vector drawing and text) and written by figure.c (PNG through libpng
+ * with its resolution and text chunks: Title = study id, Description =
+ * key options; SVG; PDF).
  *
  * Conventions shared by every kind:
  *  - segment colours: the six walls in the Okabe-Ito colour-blind-safe
@@ -16,22 +17,16 @@
  * Determinism: no dates or random state are drawn; PDF metadata carries
  * no creation date.
  */
-#include "internal.h"
+#include "figure.h"
 #include "dyssync_plot.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
-#include <png.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#define FONT "DejaVu Sans"
 
 void dys_plot_options_defaults(dys_plot_options *o)
 {
@@ -99,18 +94,6 @@ static rgb tsi(double u)
                    : (rgb){0.90, 0.85 - 1.3 * (u - 0.5), 0.20 - 0.2 * (u - 0.5)};
 }
 
-static void text(cairo_t *cr, double x, double y, double size, int bold, double align,
-                 const char *s)
-{
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
-    cairo_move_to(cr, x - align * (e.x_advance), y);
-    cairo_show_text(cr, s);
-}
-
 /* ---- the pieces --------------------------------------------------------- */
 
 typedef struct {
@@ -145,7 +128,7 @@ static void footer(cairo_t *cr, const fig *f, double x, double y)
              f->r->events_per_view ? "per view" : "study",
              f->r->events_source == DYS_PROV_GIVEN ? "given" : "estimated");
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    text(cr, x, y, 6.5, 0, 0, buf);
+    dys_fig_text(cr, x, y, 6.5, 0, 0, buf);
 }
 
 /* Bull's-eye in the box centred (cx, cy) of radius R. */
@@ -213,7 +196,7 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
                 cairo_set_source_rgb(cr, 1, 1, 1);
             else
                 cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, ok ? 0.11 * R : 0.065 * R,
+            dys_fig_text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, ok ? 0.11 * R : 0.065 * R,
                  ok, 0.5, buf);
         }
     /* apical ring and apex: not measured */
@@ -234,14 +217,14 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-    text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
-    text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
+    dys_fig_text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
+    dys_fig_text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
     /* wall names */
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
-    text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
-    text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
-    text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
+    dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
+    dys_fig_text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
+    dys_fig_text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
+    dys_fig_text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
     /* colour bar */
     double bx = cx + R + 0.55 * R, by = cy - 0.8 * R, bw = 0.09 * R, bh = 1.6 * R;
     for (int i = 0; i < 100; i++) {
@@ -258,50 +241,12 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     for (int t = 0; t <= 4; t++) {
         char buf[32];
         snprintf(buf, sizeof buf, "%.0f", vhi - (vhi - vlo) * t / 4.0);
-        text(cr, bx + bw + 0.04 * R, by + bh * t / 4.0 + 0.025 * R, 0.065 * R, 0, 0, buf);
+        dys_fig_text(cr, bx + bw + 0.04 * R, by + bh * t / 4.0 + 0.025 * R, 0.065 * R, 0, 0, buf);
     }
     const char *what = r->trace == DYS_TRACE_STRAIN
                            ? (f->o->bullseye_delay ? "TTP strain delay, ms" : "time to peak strain, ms")
                            : (f->o->bullseye_delay ? "delay from earliest, ms" : "Ts, ms");
-    text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
-}
-
-/* Axis frame with ticks (xstep 0: none on x); the caller maps data itself. */
-static void axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,
-                 double y0, double y1, double xstep, double ystep, const char *xl,
-                 const char *yl, double fs)
-{
-    cairo_set_dash(cr, NULL, 0, 0);
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_set_line_width(cr, 0.7);
-    cairo_rectangle(cr, x, y, w, h);
-    cairo_stroke(cr);
-    char buf[32];
-    for (double v = ceil(x0 / xstep) * xstep; xstep > 0 && v <= x1 + 1e-9; v += xstep) {
-        double px = x + (v - x0) / (x1 - x0) * w;
-        cairo_move_to(cr, px, y + h);
-        cairo_line_to(cr, px, y + h + 3);
-        cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "%.0f", v);
-        text(cr, px, y + h + 3 + fs, fs, 0, 0.5, buf);
-    }
-    for (double v = ceil(y0 / ystep) * ystep; v <= y1 + 1e-9; v += ystep) {
-        double py = y + h - (v - y0) / (y1 - y0) * h;
-        cairo_move_to(cr, x - 3, py);
-        cairo_line_to(cr, x, py);
-        cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "%g", fabs(v) < 1e-9 ? 0.0 : v);
-        text(cr, x - 4, py + fs * 0.35, fs, 0, 1, buf);
-    }
-    if (xl)
-        text(cr, x + w / 2, y + h + 3 + 2.2 * fs, fs, 0, 0.5, xl);
-    if (yl) {
-        cairo_save(cr);
-        cairo_translate(cr, x - 5.5 * fs, y + h / 2);
-        cairo_rotate(cr, -M_PI / 2);
-        text(cr, 0, 0, fs, 0, 0.5, yl);
-        cairo_restore(cr);
-    }
+    dys_fig_text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
 }
 
 /* Ts per segment as bars grouped by wall (basal, mid), the mean and +-SD
@@ -323,7 +268,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     }
     double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + 100 : 0) + 40) / 50) * 50);
     const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
-    axis(cr, x, y, w, h, 0, 12, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
+    dys_fig_axis(cr, x, y, w, h, 0, 12, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
     double bw = w / 12.0;
     static const char *const wall[6] = {"ant", "antsep", "infsep", "inf", "inflat", "antlat"};
     int compact = w < 300; /* in the report: the index table carries the values */
@@ -342,7 +287,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         snprintf(buf, sizeof buf, compact ? "mean %.0f ms, band +-1 SD"
                                           : "mean %.0f ms, band +-1 SD (%.1f ms, the segments shown)",
                  mean, sd);
-        text(cr, x + 4, y + 10, 7, 0, 0, buf);
+        dys_fig_text(cr, x + 4, y + 10, 7, 0, 0, buf);
         if (compact)
             buf[0] = '\0';
         /* the published indices of this family, against their cut-offs */
@@ -362,7 +307,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
                 m += (size_t)snprintf(buf + m, sizeof buf - m, " (cut-off %g%s)", cut,
                                       r->index[idx] >= cut ? ", above" : "");
         }
-        text(cr, x + 4, y + 20, 7, 0, 0, buf);
+        dys_fig_text(cr, x + 4, y + 20, 7, 0, 0, buf);
     }
     if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) { /* Ts-diff-12 cut-off */
         const dys_cutoff *c = dys_cutoff_default(DYS_IDX_TS_DIFF_12);
@@ -377,7 +322,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         char buf[96];
         snprintf(buf, sizeof buf, compact ? "earliest + %.0f" : "earliest + %.0f ms (Ts-diff-12 cut-off)",
                  cv);
-        text(cr, x + w - 4, py - 3, 6.5, 0, 1, buf);
+        dys_fig_text(cr, x + w - 4, py - 3, 6.5, 0, 1, buf);
     }
     /* bars: walls in AHA order, basal then mid */
     for (int k = 0; k < 6; k++)
@@ -392,13 +337,13 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
                 cairo_fill(cr);
             } else {
                 cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
-                text(cr, bx + 0.35 * bw, y + h - 4, 6, 0, 0.5, "-");
+                dys_fig_text(cr, bx + 0.35 * bw, y + h - 4, 6, 0, 0.5, "-");
             }
             cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-            text(cr, bx + 0.35 * bw, y + h + 9, 6, 0, 0.5, m ? "mid" : "bas");
+            dys_fig_text(cr, bx + 0.35 * bw, y + h + 9, 6, 0, 0.5, m ? "mid" : "bas");
         }
     for (int k = 0; k < 6; k++)
-        text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
+        dys_fig_text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
 }
 
 /* One view's curves over the chosen beat, window shaded, Ts marked, ECG
@@ -444,10 +389,10 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     cairo_rectangle(cr, PX(q->avo_ms), y, PX(q->avc_ms) - PX(q->avo_ms), ph);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    text(cr, PX(q->avo_ms) + 2, y + fs + 1, fs * 0.85, 0, 0, "AVO");
-    text(cr, PX(q->avc_ms) - 2, y + fs + 1, fs * 0.85, 0, 1, "AVC");
+    dys_fig_text(cr, PX(q->avo_ms) + 2, y + fs + 1, fs * 0.85, 0, 0, "AVO");
+    dys_fig_text(cr, PX(q->avc_ms) - 2, y + fs + 1, fs * 0.85, 0, 1, "AVC");
     const char *unit = f->r->trace == DYS_TRACE_STRAIN ? "strain (%)" : "velocity (cm/s)";
-    axis(cr, x, y, w, ph, t0, t1, vmin, vmax, 100, step, NULL, unit, fs);
+    dys_fig_axis(cr, x, y, w, ph, t0, t1, vmin, vmax, 100, step, NULL, unit, fs);
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr, 0.4);
     cairo_move_to(cr, x, PY(0));
@@ -531,7 +476,7 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
         }
     } else {
         cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
-        text(cr, x + 4, ey + ecg_h * 0.6, fs * 0.85, 0, 0, "no ECG in this file");
+        dys_fig_text(cr, x + 4, ey + ecg_h * 0.6, fs * 0.85, 0, 0, "no ECG in this file");
     }
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 0.6);
@@ -541,12 +486,12 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     cairo_set_dash(cr, dash, 2, 0);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    text(cr, PX(0) + 2, ey + ecg_h - 1, fs * 0.8, 0, 0, "QRS onset");
+    dys_fig_text(cr, PX(0) + 2, ey + ecg_h - 1, fs * 0.8, 0, 0, "QRS onset");
     char buf[128];
     const char *slash = strrchr(q->source, '/'); /* the file's name, not its path */
     snprintf(buf, sizeof buf, "%s  %s", q->view ? dys_view_name(q->view) : "all views",
              slash ? slash + 1 : q->source);
-    text(cr, x, y - 3, fs, 1, 0, buf);
+    dys_fig_text(cr, x, y - 3, fs, 1, 0, buf);
 #undef PX
 #undef PY
 }
@@ -562,7 +507,7 @@ static void draw_legend(cairo_t *cr, double x, double y, double fs, int cols)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-        text(cr, lx + 2.6 * fs, ly, fs, 0, 0, pretty(s, buf, sizeof buf));
+        dys_fig_text(cr, lx + 2.6 * fs, ly, fs, 0, 0, pretty(s, buf, sizeof buf));
     }
 }
 
@@ -573,7 +518,7 @@ static void draw_curves(cairo_t *cr, const fig *f, double x, double y, double w,
     for (size_t i = 0; i < nv; i++)
         draw_view(cr, f, i, x + 40, y + 12 + i * (vh + gap), w - 48, vh, 7);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    text(cr, x + 40 + (w - 48) / 2, y + h - legend_h - 2, 7, 0, 0.5,
+    dys_fig_text(cr, x + 40 + (w - 48) / 2, y + h - legend_h - 2, 7, 0, 0.5,
          f->r->trace == DYS_TRACE_STRAIN
              ? "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
                "dots: time to peak strain)"
@@ -587,7 +532,7 @@ static void title(cairo_t *cr, const fig *f, double x, double y, const char *wha
     char buf[256];
     snprintf(buf, sizeof buf, "%s - %s", f->r->study_id, what);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, x, y, 12, 1, 0, buf);
+    dys_fig_text(cr, x, y, 12, 1, 0, buf);
 }
 
 static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
@@ -598,26 +543,26 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
     int row = 0;
     char buf[160];
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, x, y, fs, 1, 0, "index");
-    text(cr, cv, y, fs, 1, 1, "value");
-    text(cr, cc, y, fs, 1, 0, "cut-off");
+    dys_fig_text(cr, x, y, fs, 1, 0, "index");
+    dys_fig_text(cr, cv, y, fs, 1, 1, "value");
+    dys_fig_text(cr, cc, y, fs, 1, 0, "cut-off");
     for (int c = 0; c < r->n_class && row < max_rows; c++) {
         const dys_class *k = &r->classification[c];
         if (!dys_index_applies(k->index, r->trace))
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        text(cr, x, ly, fs, 0, 0, dys_index_get(k->index)->key);
+        dys_fig_text(cr, x, ly, fs, 0, 0, dys_index_get(k->index)->key);
         if (isfinite(k->value))
             snprintf(buf, sizeof buf, "%.1f", k->value);
         else
             snprintf(buf, sizeof buf, "null");
-        text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
+        dys_fig_text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
         snprintf(buf, sizeof buf, "%s%g", k->on_abs ? "|x|>=" : ">=", k->cutoff);
-        text(cr, cc, ly, fs, 0, 0, buf);
+        dys_fig_text(cr, cc, ly, fs, 0, 0, buf);
         if (k->dyssynchronous == 1)
             cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
-        text(cr, cd, ly, fs, 0, 0,
+        dys_fig_text(cr, cd, ly, fs, 0, 0,
              k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
              : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
                                       : "-");
@@ -630,17 +575,17 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        text(cr, x, ly, fs, 0, 0, dys_index_get(j)->key);
+        dys_fig_text(cr, x, ly, fs, 0, 0, dys_index_get(j)->key);
         if (isfinite(r->index[j]))
             snprintf(buf, sizeof buf, "%.1f", r->index[j]);
         else
             snprintf(buf, sizeof buf, "null");
-        text(cr, cv, ly, fs, 0, 1, buf);
-        text(cr, cc, ly, fs, 0, 0, "-");
-        text(cr, cd, ly, fs, 0, 0, "none published");
+        dys_fig_text(cr, cv, ly, fs, 0, 1, buf);
+        dys_fig_text(cr, cc, ly, fs, 0, 0, "-");
+        dys_fig_text(cr, cd, ly, fs, 0, 0, "none published");
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, cd, y, fs, 1, 0, "dyssynchrony");
+    dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
 }
 
 static void draw_report(cairo_t *cr, const fig *f, double W, double H)
@@ -665,7 +610,7 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "heart rate %.0f bpm   ", 60000.0 / r->rr_ms);
     snprintf(buf + n, sizeof buf - n, "segments ok %d of 12", r->n_segments);
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    text(cr, 28, 46, 8, 0, 0, buf);
+    dys_fig_text(cr, 28, 46, 8, 0, 0, buf);
     /* left: curves; middle: bull's-eye and bars; right: indices and CRT */
     draw_curves(cr, f, 20, 60, 0.40 * W, H - 90);
     draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
@@ -674,7 +619,7 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     draw_index_table(cr, f, tx, 80, 6.5, 14);
     double y = 80 + 12 * 6.5 * 1.45;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, tx, y, 7.5, 1, 0, "CRT eligibility (decision support, not a verdict)");
+    dys_fig_text(cr, tx, y, 7.5, 1, 0, "CRT eligibility (decision support, not a verdict)");
     static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};
     const char *missing = ""; /* the longest list, named once below */
     for (int i = 0; i < 3; i++) {
@@ -687,45 +632,46 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
             snprintf(buf, sizeof buf, "%s: class %s", label[i], e->cls);
         else
             snprintf(buf, sizeof buf, "%s: %s", label[i], e->eligible ? "eligible" : "not eligible");
-        text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
+        dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
     }
     if (missing[0]) {
         snprintf(buf, sizeof buf, "not given: %s", missing);
-        text(cr, tx, y + 4 * 11, 6.5, 0, 0, buf);
+        dys_fig_text(cr, tx, y + 4 * 11, 6.5, 0, 0, buf);
         y += 11;
     }
     y += 4 * 11 + 6;
     if (r->echocrt_warning[0]) {
         cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
-        text(cr, tx, y, 7, 1, 0, "EchoCRT: narrow QRS with echo dyssynchrony -");
-        text(cr, tx, y + 10, 7, 0, 0, "CRT chosen this way raised mortality (NEJM 2013)");
+        dys_fig_text(cr, tx, y, 7, 1, 0, "EchoCRT: narrow QRS with echo dyssynchrony -");
+        dys_fig_text(cr, tx, y + 10, 7, 0, 0, "CRT chosen this way raised mortality (NEJM 2013)");
         y += 24;
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, tx, y, 7.5, 1, 0, "LV lead target (latest reachable ok segments)");
+    dys_fig_text(cr, tx, y, 7.5, 1, 0, "LV lead target (latest reachable ok segments)");
     for (int i = 0; i < r->n_lead && i < 4; i++) {
         char nm[48];
         snprintf(buf, sizeof buf, "%s  +%.0f ms", pretty(r->lead[i].segment, nm, sizeof nm),
                  r->lead[i].delay_ms);
-        text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
+        dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
     }
     if (r->n_lead == 0)
-        text(cr, tx, y + 11, 7, 0, 0, "none (no ok free-wall segment)");
+        dys_fig_text(cr, tx, y + 11, 7, 0, 0, "none (no ok free-wall segment)");
     y += 6 * 11;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, tx, y, 7.5, 1, 0, "Ejection window");
+    dys_fig_text(cr, tx, y, 7.5, 1, 0, "Ejection window");
     for (size_t i = 0; i < r->n_rec && i < 3; i++) {
         snprintf(buf, sizeof buf, "%s: AVO %.0f ms (%s), AVC %.0f ms (%s)",
                  dys_view_name(r->rec[i].view), r->rec[i].avo_ms,
                  r->rec[i].avo_source == DYS_PROV_GIVEN ? "given" : "estimated",
                  r->rec[i].avc_ms, r->rec[i].avc_source == DYS_PROV_GIVEN ? "given" : "estimated");
-        text(cr, tx, y + (i + 1) * 11, 6.8, 0, 0, buf);
+        dys_fig_text(cr, tx, y + (i + 1) * 11, 6.8, 0, 0, buf);
     }
     footer(cr, f, 28, H - 12);
 }
 
-static void draw(cairo_t *cr, const fig *f, double W, double H)
+static void draw(cairo_t *cr, double W, double H, const void *data)
 {
+    const fig *f = data;
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     switch (f->o->kind) {
@@ -749,102 +695,6 @@ static void draw(cairo_t *cr, const fig *f, double W, double H)
     footer(cr, f, 16, H - 8);
 }
 
-/* ---- output --------------------------------------------------------------- */
-
-static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
-                                                         : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static const char *ext_of(const char *path)
-{
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    return dot && (!slash || dot > slash) ? dot + 1 : "";
-}
-
-/* The font must really be DejaVu Sans: fontconfig falls back silently. */
-static int have_font(void)
-{
-    FcConfig *cfg = FcInitLoadConfigAndFonts();
-    if (!cfg)
-        return 0;
-    FcPattern *p = FcNameParse((const FcChar8 *)FONT);
-    FcResult res;
-    int ok = 0;
-    if (p) {
-        FcConfigSubstitute(cfg, p, FcMatchPattern);
-        FcDefaultSubstitute(p);
-        FcPattern *m = FcFontMatch(cfg, p, &res);
-        FcChar8 *fam = NULL;
-        if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch)
-            ok = strcmp((const char *)fam, FONT) == 0;
-        if (m)
-            FcPatternDestroy(m);
-        FcPatternDestroy(p);
-    }
-    FcConfigDestroy(cfg);
-    return ok;
-}
-
-static dys_status write_png(dys_ctx *ctx, cairo_surface_t *sf, FILE *fp, const fig *f,
-                            const char *path)
-{
-    int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
-    int stride = cairo_image_surface_get_stride(sf);
-    unsigned char *px = cairo_image_surface_get_data(sf);
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    unsigned char *row = malloc((size_t)w * 3);
-    if (!png || !info || !row) {
-        png_destroy_write_struct(&png, &info);
-        free(row);
-        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(row);
-        return dys_fail(ctx, DYS_ERR_IO, "%s: PNG could not be written", path);
-    }
-    png_init_io(png, fp);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_uint_32 ppm = (png_uint_32)lround(f->o->dpi / 0.0254);
-    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
-    char software[64], desc[256];
-    snprintf(software, sizeof software, "dyssync %s", dys_version());
-    snprintf(desc, sizeof desc, "kind %s; low-pass %s; peak %s; SD %s; %d dpi",
-             (const char *[]){"curves", "bullseye", "bars", "report"}[f->o->kind],
-             f->r->params.lowpass_hz == DYS_LOWPASS_AUTO ? "auto" : "set",
-             f->r->params.peak == DYS_PEAK_MAX ? "max" : "first",
-             f->r->params.sd == DYS_SD_SAMPLE ? "sample" : "population", (int)f->o->dpi);
-    png_text t[3];
-    memset(t, 0, sizeof t);
-    t[0].compression = t[1].compression = t[2].compression = PNG_TEXT_COMPRESSION_NONE;
-    t[0].key = (char *)"Software";
-    t[0].text = software;
-    t[1].key = (char *)"Title";
-    t[1].text = f->r->study_id;
-    t[2].key = (char *)"Description";
-    t[2].text = desc;
-    png_set_text(png, info, t, 3);
-    png_set_compression_level(png, 6);
-    png_write_info(png, info);
-    for (int yy = 0; yy < h; yy++) {
-        const uint32_t *src = (const uint32_t *)(px + (size_t)yy * (size_t)stride);
-        for (int xx = 0; xx < w; xx++) { /* ARGB32, opaque: no unpremultiply */
-            row[3 * xx] = (unsigned char)(src[xx] >> 16);
-            row[3 * xx + 1] = (unsigned char)(src[xx] >> 8);
-            row[3 * xx + 2] = (unsigned char)src[xx];
-        }
-        png_write_row(png, row);
-    }
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    free(row);
-    return DYS_OK;
-}
-
 dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study, const dys_result *result,
                           const dys_plot_options *o, const char *path)
 {
@@ -855,60 +705,19 @@ dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study, const dys_result
     }
     if (!study || !result || !path)
         return dys_fail(ctx, DYS_ERR_INVALID, "plot: NULL argument");
-    if ((int)o->kind < 0 || o->kind > DYS_PLOT_REPORT || !(o->dpi >= 30 && o->dpi <= 1200) ||
-        o->width_in < 0 || o->height_in < 0 || o->width_in > 50 || o->height_in > 50)
-        return dys_fail(ctx, DYS_ERR_INVALID,
-                        "plot: bad options (dpi 30-1200, size up to 50 inches)");
-    const char *ext = ext_of(path);
-    int png = !strcasecmp(ext, "png"), svg = !strcasecmp(ext, "svg"), pdf = !strcasecmp(ext, "pdf");
-    if (!png && !svg && !pdf)
-        return dys_fail(ctx, DYS_ERR_INVALID, "%s: the extension picks the format: .png, .svg or .pdf",
-                        path);
-    if (!have_font())
-        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
-                        "plot: the font " FONT " is not installed (Debian: fonts-dejavu-core)");
+    if ((int)o->kind < 0 || o->kind > DYS_PLOT_REPORT || o->width_in < 0 || o->height_in < 0 ||
+        o->width_in > 50 || o->height_in > 50)
+        return dys_fail(ctx, DYS_ERR_INVALID, "plot: bad options (size up to 50 inches)");
     /* sizes in points; the report is A4 landscape */
     static const double defw[] = {7.5, 6.0, 7.0, 11.69}, defh[] = {8.0, 5.0, 4.5, 8.27};
     double W = 72.0 * (o->width_in > 0 ? o->width_in : defw[o->kind]);
     double H = 72.0 * (o->height_in > 0 ? o->height_in : defh[o->kind]);
     fig f = {study, result, o};
-    dys_outfile af;
-    dys_status st = dys_outfile_open(ctx, &af, path);
-    if (st != DYS_OK)
-        return st;
-    cairo_surface_t *sf;
-    if (png)
-        sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(W * o->dpi / 72.0),
-                                        (int)lround(H * o->dpi / 72.0));
-    else if (svg)
-        sf = cairo_svg_surface_create_for_stream(to_file, af.f, W, H);
-    else
-        sf = cairo_pdf_surface_create_for_stream(to_file, af.f, W, H);
-    if (pdf) {
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, result->study_id);
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "dyssync " DYS_VERSION_STRING);
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, "");
-    }
-    cairo_t *cr = cairo_create(sf);
-    if (png)
-        cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
-    draw(cr, &f, W, H);
-    cairo_show_page(cr);
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_flush(sf);
-    if (cs == CAIRO_STATUS_SUCCESS && png)
-        st = write_png(ctx, sf, af.f, &f, path);
-    cairo_surface_finish(sf);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(sf);
-    cairo_surface_destroy(sf);
-    if (cs != CAIRO_STATUS_SUCCESS && st == DYS_OK)
-        st = dys_fail(ctx, cs == CAIRO_STATUS_NO_MEMORY ? DYS_ERR_NOMEM : DYS_ERR_IO,
-                      "%s: drawing failed: %s", path, cairo_status_to_string(cs));
-    if (st != DYS_OK) {
-        dys_outfile_abort(&af);
-        return st;
-    }
-    return dys_outfile_commit(ctx, &af);
+    char desc[256];
+    snprintf(desc, sizeof desc, "kind %s; low-pass %s; peak %s; SD %s; %d dpi",
+             (const char *[]){"curves", "bullseye", "bars", "report"}[o->kind],
+             result->params.lowpass_hz == DYS_LOWPASS_AUTO ? "auto" : "set",
+             result->params.peak == DYS_PEAK_MAX ? "max" : "first",
+             result->params.sd == DYS_SD_SAMPLE ? "sample" : "population", (int)o->dpi);
+    return dys_fig_write(ctx, path, W, H, o->dpi, result->study_id, desc, draw, &f);
 }
