@@ -206,21 +206,6 @@ static void part_path(const char *outdir, const char *source, char *buf, size_t 
     snprintf(buf, cap, "%s/parts/%016llx.part", outdir, (unsigned long long)fnv1a(source));
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_num(FILE *f, double x, int digits)
 {
     if (isfinite(x))
@@ -236,14 +221,14 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_resu
     fprintf(f, "dyssync-part 1\n%s\n", source);
     if (!r) {
         fputs("@error\n", f);
-        csv_field(f, source);
+        dys_write_csv_field(f, source);
         fputc(',', f);
-        csv_field(f, error);
+        dys_write_csv_field(f, error);
         fputc('\n', f);
         fputs("@studies\n", f);
-        csv_field(f, "");
+        dys_write_csv_field(f, "");
         fputc(',', f);
-        csv_field(f, source);
+        dys_write_csv_field(f, source);
         fputs(",error,", f); /* n_segments, the indices and the events empty */
         for (int i = 0; i < DYS_N_INDICES + 3; i++)
             fputc(',', f);
@@ -251,9 +236,9 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_resu
         return;
     }
     fputs("@studies\n", f);
-    csv_field(f, r->study_id);
+    dys_write_csv_field(f, r->study_id);
     fputc(',', f);
-    csv_field(f, source);
+    dys_write_csv_field(f, source);
     fprintf(f, ",ok,%d", r->n_segments);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);
@@ -267,7 +252,7 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_resu
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
         int miss = g->status == DYS_SEG_MISSING;
-        csv_field(f, r->study_id);
+        dys_write_csv_field(f, r->study_id);
         fprintf(f, ",%s,%d,%s,%s,", dys_segment_name(s), s + 1, dys_view_name(dys_segment_view(s)),
                 dys_seg_status_name(g->status));
         const double v[] = {g->ts_ms, g->to_ms, g->peak_cm_s, g->ts_beat_sd_ms, g->phase_deg,
@@ -279,9 +264,9 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_resu
         fprintf(f, "%d,", g->n_beats);
         char flags[160];
         dys_flags_text(g->flags, flags, sizeof flags);
-        csv_field(f, flags);
+        dys_write_csv_field(f, flags);
         fputc(',', f);
-        csv_field(f, g->reason);
+        dys_write_csv_field(f, g->reason);
         fputc('\n', f);
     }
     fputs("@json\n", f);

@@ -47,7 +47,7 @@ void dys_fig_axis(cairo_t *cr, double x, double y, double w, double h, double x0
         cairo_move_to(cr, px, y + h);
         cairo_line_to(cr, px, y + h + 3);
         cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "%.0f", v);
+        snprintf(buf, sizeof buf, "%g", fabs(v) < 1e-9 ? 0.0 : v);
         dys_fig_text(cr, px, y + h + 3 + fs, fs, 0, 0.5, buf);
     }
     for (double v = ceil(y0 / ystep) * ystep; v <= y1 + 1e-9; v += ystep) {

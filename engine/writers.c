@@ -39,7 +39,7 @@ static int utf8_len(const unsigned char *p)
 
 /* A JSON string; bytes that are not UTF-8 (a path from another system)
  * become U+FFFD so the output is always valid JSON. */
-static void json_str(FILE *f, const char *s)
+void dys_write_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -118,9 +118,9 @@ static dys_status finish(dys_ctx *ctx, FILE *f)
 static void write_json(FILE *f, const dys_result *r)
 {
     fputs("{\"study_id\": ", f);
-    json_str(f, r->study_id);
+    dys_write_json_string(f, r->study_id);
     fputs(", \"source\": ", f);
-    json_str(f, r->source);
+    dys_write_json_string(f, r->source);
     fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
@@ -163,12 +163,12 @@ static void write_json(FILE *f, const dys_result *r)
         json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->noise_cm_s, 3);
         fputs(", \"file\": ", f);
         if (g->rec >= 0)
-            json_str(f, r->rec[g->rec].source);
+            dys_write_json_string(f, r->rec[g->rec].source);
         else
             fputs("null", f);
         fputs(", \"reason\": ", f);
         if (g->reason[0])
-            json_str(f, g->reason);
+            dys_write_json_string(f, g->reason);
         else
             fputs("null", f);
         fputc('}', f);
@@ -190,7 +190,7 @@ static void write_json(FILE *f, const dys_result *r)
                 k->cutoff, k->on_abs ? "true" : "false",
                 k->dyssynchronous < 0 ? "null" : k->dyssynchronous ? "true" : "false",
                 k->borderline ? "true" : "false");
-        json_str(f, k->source);
+        dys_write_json_string(f, k->source);
         fputc('}', f);
     }
     fputs("], \"crt_eligibility\": [", f);
@@ -199,7 +199,7 @@ static void write_json(FILE *f, const dys_result *r)
         fprintf(f, "%s{\"criteria\": \"%s\", \"eligible\": %s, \"class\": ", i ? ", " : "",
                 e->set, e->eligible < 0 ? "null" : e->eligible ? "true" : "false");
         if (e->cls)
-            json_str(f, e->cls);
+            dys_write_json_string(f, e->cls);
         else
             fputs("null", f);
         fputs(", \"unknown\": [", f);
@@ -212,7 +212,7 @@ static void write_json(FILE *f, const dys_result *r)
                 m++;
         }
         fputs("], \"note\": ", f);
-        json_str(f, e->note);
+        dys_write_json_string(f, e->note);
         fputc('}', f);
     }
     fputs("], \"crt_inputs\": {\"lvef_pct\": ", f);
@@ -226,7 +226,7 @@ static void write_json(FILE *f, const dys_result *r)
     fprintf(f, ", \"lbbb\": %s}, \"echocrt_warning\": ",
             r->lbbb < 0 ? "null" : r->lbbb ? "true" : "false");
     if (r->echocrt_warning[0])
-        json_str(f, r->echocrt_warning);
+        dys_write_json_string(f, r->echocrt_warning);
     else
         fputs("null", f);
     fputs(", \"lead_target\": {\"segments\": [", f);
@@ -239,19 +239,19 @@ static void write_json(FILE *f, const dys_result *r)
         fputc('}', f);
     }
     fputs("], \"rule\": ", f);
-    json_str(f, LEAD_RULE);
+    dys_write_json_string(f, LEAD_RULE);
     fputs("}, \"events\": {\"avo_ms\": ", f);
     json_num(f, r->avo_ms, 1);
     fputs(", \"avc_ms\": ", f);
     json_num(f, r->avc_ms, 1);
     fprintf(f, ", \"source\": \"%s\", \"method\": ", provenance_name(r->events_source));
-    json_str(f, r->events_method);
+    dys_write_json_string(f, r->events_method);
     fprintf(f, ", \"per_view\": %s}, \"recordings\": [",
             r->events_per_view ? "true" : "false");
     for (size_t i = 0; i < r->n_rec; i++) {
         const dys_result_rec *q = &r->rec[i];
         fprintf(f, "%s{\"view\": \"%s\", \"file\": ", i ? ", " : "", dys_view_name(q->view));
-        json_str(f, q->source);
+        dys_write_json_string(f, q->source);
         fprintf(f, ", \"qrs_onset_source\": \"%s\", \"hr_bpm\": ",
                 dys_onset_source_name(q->beats.source));
         json_num(f, q->beats.hr_bpm, 1);
@@ -263,9 +263,9 @@ static void write_json(FILE *f, const dys_result *r)
         json_num(f, q->avc_ms, 1);
         fprintf(f, ", \"avo_source\": \"%s\", \"avc_source\": \"%s\", \"avo_method\": ",
                 provenance_name(q->avo_source), provenance_name(q->avc_source));
-        json_str(f, q->avo_method);
+        dys_write_json_string(f, q->avo_method);
         fputs(", \"avc_method\": ", f);
-        json_str(f, q->avc_method);
+        dys_write_json_string(f, q->avc_method);
         fputs(", \"avc_from_curves_ms\": ", f);
         json_num(f, q->avc_curves_ms, 1);
         fputs(", \"avc_from_heart_rate_ms\": ", f);
@@ -280,7 +280,7 @@ static void write_json(FILE *f, const dys_result *r)
             json_num(f, bt->rr_ms, 1);
             fprintf(f, ", \"accepted\": %s, \"reason\": ", bt->accepted ? "true" : "false");
             if (bt->why[0])
-                json_str(f, bt->why);
+                dys_write_json_string(f, bt->why);
             else
                 fputs("null", f);
             fputc('}', f);
@@ -304,14 +304,14 @@ static void write_json(FILE *f, const dys_result *r)
         if (!study_level(r->meta[i].key))
             continue;
         fputs(n++ ? ", " : "", f);
-        json_str(f, r->meta[i].key);
+        dys_write_json_string(f, r->meta[i].key);
         fputs(": ", f);
-        json_str(f, r->meta[i].value);
+        dys_write_json_string(f, r->meta[i].value);
     }
     fputs("}, \"warnings\": [", f);
     for (size_t i = 0; i < r->n_warnings; i++) {
         fputs(i ? ", " : "", f);
-        json_str(f, r->warnings[i]);
+        dys_write_json_string(f, r->warnings[i]);
     }
     fputs("]}\n", f);
 }
@@ -324,7 +324,7 @@ dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void csv_str(FILE *f, const char *s)
+void dys_write_csv_field(FILE *f, const char *s)
 {
     if (!s)
         return;
@@ -336,7 +336,7 @@ static void csv_str(FILE *f, const char *s)
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
-        fputc(*s, f);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f); /* one row per line */
     }
     fputc('"', f);
 }
@@ -365,9 +365,9 @@ dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
 
 static void write_csv_row(FILE *f, const dys_result *r)
 {
-    csv_str(f, r->study_id);
+    dys_write_csv_field(f, r->study_id);
     fputc(',', f);
-    csv_str(f, r->source);
+    dys_write_csv_field(f, r->source);
     fprintf(f, ",%d", r->n_segments);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);

@@ -533,6 +533,11 @@ DYS_API dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r);
 /* CSV: header line, then one row per study. */
 DYS_API dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f);
 DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r);
+/* A JSON string literal (bytes that are not UTF-8 become U+FFFD), and a
+ * CSV field (quoted when it holds a comma, quote or line break; line
+ * breaks become spaces, so every row is one line). */
+DYS_API void dys_write_json_string(FILE *f, const char *s);
+DYS_API void dys_write_csv_field(FILE *f, const char *s);
 /* Human-readable report. */
 DYS_API dys_status dys_write_text(dys_ctx *ctx, FILE *f, const dys_result *r);
 
