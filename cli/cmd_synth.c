@@ -23,6 +23,7 @@ int cmd_synth(int argc, char **argv)
         {"ectopic", required_argument, NULL, 'X'},
         {"no-qrs-metadata", no_argument, NULL, 'Q'},
         {"no-events", no_argument, NULL, 'W'},
+        {"outcomes", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     dys_synth_params sp;
@@ -92,6 +93,9 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'W':
             sp.event_metadata = 0;
+            break;
+        case 'U':
+            sp.outcomes = 1;
             break;
         case 'h':
             return cli_help("synth");

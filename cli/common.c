@@ -208,6 +208,7 @@ static const char overview[] =
     "  analyze   measure Ts and the dyssynchrony indices of studies\n"
     "  batch     analyse many studies into tidy tables (parallel, resumable)\n"
     "  merge     join the outputs of batch shards\n"
+    "  stats     research statistics: responders, ROC, agreement, correlation\n"
     "  info      show what was read from studies\n"
     "  plot      draw a study's figure: curves, bull's-eye, bars or report\n"
     "  synth     write synthetic studies with known truth\n"
@@ -346,7 +347,51 @@ static const char help_synth[] =
     "  --no-qrs-metadata  leave out the true QRS onsets (qrs_onsets_ms,\n"
     "                     qrs_onset_ms): they must come from the ECG (needs --ecg)\n"
     "  --no-events        leave out avo_ms and avc_ms: the engine must estimate\n"
-    "                     them (truth.csv keeps the true ones)\n";
+    "                     them (truth.csv keeps the true ones)\n"
+    "  --outcomes         also write outcomes.csv (baseline and follow-up LVESV,\n"
+    "                     LVEF, NYHA, 6-minute walk, death or HF hospitalisation)\n"
+    "                     drawn from a known model in which the chance of\n"
+    "                     response rises with the true Ts-SD-12, and\n"
+    "                     outcomes_model.csv with each study's draw\n";
+
+static const char help_stats[] =
+    "usage: dyssync stats responders --outcomes FILE [OPTIONS]\n"
+    "       dyssync stats roc --results studies.csv --outcomes FILE --response DEF\n"
+    "                         [--index NAME]... [OPTIONS]\n"
+    "       dyssync stats roc --table FILE --score COL [--score COL]... --label COL\n"
+    "       dyssync stats agree A.csv B.csv [--index NAME]... [OPTIONS]\n"
+    "       dyssync stats agree --table FILE [OPTIONS]\n"
+    "       dyssync stats correlate --results studies.csv [--index NAME]... [OPTIONS]\n"
+    "\n"
+    "Research statistics on batch's studies.csv and an outcomes file.\n"
+    "  responders  response under each definition (lvesv15: LVESV -15 %;\n"
+    "              lvef5: LVEF +5 points; composite: Packer's clinical\n"
+    "              composite improved; nyha1: NYHA >= 1 class better;\n"
+    "              nyha1_walk25: and 6-minute walk +25 %), the rates, and\n"
+    "              Cohen's kappa between every pair of definitions\n"
+    "  roc         AUC (ties count one half), 95 % CI by DeLong, the Youden\n"
+    "              cut-off with sensitivity and specificity, the same at each\n"
+    "              published cut-off, and DeLong's paired test between\n"
+    "              indices (default: every index with a published cut-off)\n"
+    "  agree       two observers or runs matched by study_id (or a table: first\n"
+    "              column the subject, one column per rater): ICC(1,1), (2,1),\n"
+    "              (3,1) and their k-rater forms with 95 % CIs; with two raters\n"
+    "              Bland-Altman bias and limits with CIs, and the CV\n"
+    "  correlate   Pearson and Spearman matrices of the indices with CIs\n"
+    "\n"
+    "  --format text|json|csv  output (default text)\n"
+    "  -o, --output FILE       write there (atomically) instead of stdout\n"
+    "  --plot FILE             the figure (.png, .svg or .pdf): ROC curves,\n"
+    "                          Bland-Altman plot, or correlation heat map\n"
+    "  --dpi N                 PNG resolution (default 150)\n"
+    "\n"
+    "Outcomes file columns (any subset besides study_id): study_id,\n"
+    "lvesv_baseline_ml, lvesv_followup_ml, lvef_baseline_pct, lvef_followup_pct,\n"
+    "nyha_baseline, nyha_followup (1-4), composite (improved, unchanged,\n"
+    "worsened), walk6_baseline_m, walk6_followup_m, death_or_hf_hospitalisation\n"
+    "(yes, no).  Death or HF hospitalisation is non-response under every\n"
+    "definition.  A statistic that cannot be computed is reported with its\n"
+    "reason, and the exit status is then 1.\n";
 
 int cli_help(const char *cmd)
 {
@@ -364,6 +409,8 @@ int cli_help(const char *cmd)
         fputs(help_plot, stdout);
     else if (!strcmp(cmd, "batch"))
         fputs(help_batch, stdout);
+    else if (!strcmp(cmd, "stats"))
+        fputs(help_stats, stdout);
     else if (!strcmp(cmd, "merge"))
         fputs(help_merge, stdout);
     else if (!strcmp(cmd, "help"))

@@ -13,6 +13,7 @@ int cmd_synth(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /* Print "dyssync: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -276,7 +276,7 @@ static uint64_t mix64(uint64_t z)
 /* Streams of one study. */
 enum { STREAM_PHYSIO = 0, STREAM_TIME = 1, STREAM_NOISE = 5, STREAM_FORMAT = 9,
        STREAM_BEATS = 13, STREAM_ECG = 17, STREAM_ECG_NOISE = 21,
-       STREAM_ECG_STUDY = 25 };
+       STREAM_ECG_STUDY = 25, STREAM_OUTCOME = 29 };
 
 static void rng_init(syn_rng *r, uint64_t seed, uint64_t study, uint64_t stream)
 {
@@ -1478,8 +1478,10 @@ static void plan_mean_truth(const syn_plan *pl, double *ts, double *to)
     }
 }
 
+/* A CSV under dir with its header; seg_cols adds the ts_ and to_ columns
+ * of the 12 segments. */
 static dys_status open_csv(dys_ctx *ctx, dys_outfile *af, const char *dir, const char *name,
-                           const char *head)
+                           const char *head, int seg_cols)
 {
     char *path = join_path(dir, name);
     if (!path)
@@ -1489,12 +1491,67 @@ static dys_status open_csv(dys_ctx *ctx, dys_outfile *af, const char *dir, const
     if (rc != DYS_OK)
         return rc;
     fputs(head, af->f);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS; s++)
         fprintf(af->f, ",ts_%s_ms", canon_name[s]);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS; s++)
         fprintf(af->f, ",to_%s_ms", canon_name[s]);
     fputc('\n', af->f);
     return DYS_OK;
+}
+
+/* Outcomes after CRT (--outcomes), from a known model so that dyssync
+ * stats can be checked against it:
+ *  - the chance of LV reverse remodelling is logistic in the true
+ *    Ts-SD-12 (sample SD of the 12 true Ts): p = 1 / (1 + exp(-(SD - 30) /
+ *    6)), so 0.5 at 30 ms (about Yu's 32.6-ms cut-off) and 0.84 at 40 ms;
+ *  - remodelled: LVESV falls by N(25, 8) %, LVEF rises by N(8, 4) points,
+ *    NYHA improves by one class with probability 0.75 (0.15 two), the
+ *    6-minute walk rises by N(30, 15) %, death or HF hospitalisation 3 %,
+ *    the patient's global assessment better 70 %;
+ *  - not remodelled: LVESV N(-2, 8) % (a rise), LVEF N(1, 3), NYHA one
+ *    class better 0.30 or worse 0.10, walk N(3, 15) %, death/HF 10 %,
+ *    global assessment better 35 %;
+ *  - Packer's composite from these: worsened (death, HF hospitalisation or
+ *    worse NYHA), else improved (better NYHA or global assessment), else
+ *    unchanged.
+ * Baselines: the study's LVEF and NYHA metadata; LVEDV U(180, 300) ml,
+ * LVESV = LVEDV (1 - LVEF); walk U(200, 450) m.  Own random stream: the
+ * curves are the same with or without outcomes. */
+static void write_outcome(FILE *fo, FILE *fm, const char *id, const syn_study *st,
+                          const double *ts, uint64_t seed, uint64_t i)
+{
+    syn_rng r;
+    rng_init(&r, seed, i, STREAM_OUTCOME);
+    double m = 0, ss = 0;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        m += ts[s];
+    m /= DYS_N_SEGMENTS;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        ss += (ts[s] - m) * (ts[s] - m);
+    double sd = sqrt(ss / (DYS_N_SEGMENTS - 1)), prob = 1.0 / (1.0 + exp(-(sd - 30.0) / 6.0));
+    int rem = rng_unif(&r) < prob;
+    double edv = rng_range(&r, 180, 300), esv0 = edv * (1 - st->lvef_pct / 100.0);
+    double esv1 = esv0 * (1 - (rem ? 25 + 8 * rng_gauss(&r) : -2 + 8 * rng_gauss(&r)) / 100.0);
+    double ef1 = st->lvef_pct + (rem ? 8 + 4 * rng_gauss(&r) : 1 + 3 * rng_gauss(&r));
+    double u = rng_unif(&r);
+    int ny1 = st->nyha;
+    if (rem)
+        ny1 -= u < 0.15 ? 2 : u < 0.90 ? 1 : 0;
+    else
+        ny1 += u < 0.30 ? -1 : u < 0.40 ? 1 : 0;
+    ny1 = ny1 < 1 ? 1 : ny1 > 4 ? 4 : ny1;
+    double w0 = rng_range(&r, 200, 450);
+    double w1 = w0 * (1 + (rem ? 30 + 15 * rng_gauss(&r) : 3 + 15 * rng_gauss(&r)) / 100.0);
+    int event = rng_unif(&r) < (rem ? 0.03 : 0.10);
+    /* Packer's composite: worsened by death, HF hospitalisation or worse
+     * NYHA; improved by better NYHA or a better global assessment */
+    int global_better = rng_unif(&r) < (rem ? 0.70 : 0.35);
+    const char *comp = event || ny1 > st->nyha                 ? "worsened"
+                       : ny1 < st->nyha || global_better ? "improved"
+                                                         : "unchanged";
+    fprintf(fo, "%s,%.0f,%.0f,%.0f,%.0f,%d,%d,%.0f,%.0f,%s,%s\n", id, esv0, esv1, st->lvef_pct,
+            fmin(80, ef1), st->nyha, ny1, w0, fmax(0, w1), comp, event ? "yes" : "no");
+    fprintf(fm, "%s,%.4f,%.4f,%d\n", id, sd, prob, rem);
 }
 
 static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char *dir)
@@ -1506,14 +1563,32 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
 
     dys_outfile truth, tbeats;
     dys_status rc = open_csv(ctx, &truth, dir, "truth.csv",
-                             "study_id,path,layout,avo_ms,avc_ms,hr_bpm,fps,noise_cm_s");
+                             "study_id,path,layout,avo_ms,avc_ms,hr_bpm,fps,noise_cm_s", 1);
     if (rc != DYS_OK)
         return rc;
     if (multi) {
         rc = open_csv(ctx, &tbeats, dir, "truth_beats.csv",
-                      "study_id,file,beat,qrs_onset_ms,rr_ms,ectopic");
+                      "study_id,file,beat,qrs_onset_ms,rr_ms,ectopic", 1);
         if (rc != DYS_OK) {
             dys_outfile_abort(&truth);
+            return rc;
+        }
+    }
+
+    dys_outfile outc, model;
+    if (p->outcomes) {
+        rc = open_csv(ctx, &outc, dir, "outcomes.csv",
+                      "study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,"
+                      "lvef_followup_pct,nyha_baseline,nyha_followup,walk6_baseline_m,"
+                      "walk6_followup_m,composite,death_or_hf_hospitalisation", 0);
+        if (rc == DYS_OK &&
+            (rc = open_csv(ctx, &model, dir, "outcomes_model.csv",
+                           "study_id,true_ts_sd_12_ms,p_remodelling,remodelled", 0)) != DYS_OK)
+            dys_outfile_abort(&outc);
+        if (rc != DYS_OK) {
+            dys_outfile_abort(&truth);
+            if (multi)
+                dys_outfile_abort(&tbeats);
             return rc;
         }
     }
@@ -1591,6 +1666,8 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         for (int s = 0; s < DYS_N_SEGMENTS; s++)
             put_opt(truth.f, to[s]);
         fputc('\n', truth.f);
+        if (p->outcomes)
+            write_outcome(outc.f, model.f, id, st, ts, p->seed, (uint64_t)i);
     }
     free(st);
     free(em);
@@ -1598,6 +1675,16 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         rc = dys_outfile_commit(ctx, &tbeats);
     else if (multi)
         dys_outfile_abort(&tbeats);
+    if (rc == DYS_OK && p->outcomes) {
+        rc = dys_outfile_commit(ctx, &outc);
+        if (rc == DYS_OK)
+            rc = dys_outfile_commit(ctx, &model);
+        else
+            dys_outfile_abort(&model);
+    } else if (p->outcomes) {
+        dys_outfile_abort(&outc);
+        dys_outfile_abort(&model);
+    }
     if (rc != DYS_OK) {
         dys_outfile_abort(&truth);
         return rc;

@@ -598,6 +598,13 @@ typedef struct dys_synth_params {
     int event_metadata;   /* 1 (default): write avo_ms and avc_ms; 0: omit
                              them, so that the engine must estimate them
                              (truth.csv keeps them) */
+    int outcomes;         /* 1: also write DIR/outcomes.csv (baseline and
+                             follow-up LVESV, LVEF, NYHA, 6-minute walk,
+                             death or HF hospitalisation; the dyssync stats
+                             format) drawn from a known model of response
+                             to CRT, and DIR/outcomes_model.csv with each
+                             study's true Ts-SD-12, response probability
+                             and draw (engine/synth.c); default 0 */
 } dys_synth_params;
 
 DYS_API void dys_synth_params_defaults(dys_synth_params *p);

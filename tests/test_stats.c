@@ -133,6 +133,13 @@ START_TEST(roc_hanley_mcneil)
     ck_assert(fabs(diff - (2 * r.auc - 1)) < 1e-12 && z > 5 && p < 1e-6);
     ck_assert_int_eq(dys_roc_compare(ctx, s, s, lab, n, &diff, &z, &p), DYS_OK);
     ck_assert(diff == 0 && z == 0 && p == 1);
+    /* the curve: (0,0), one point per distinct rating from the top, (1,1);
+     * at "rating >= 4" it passes through the Youden point */
+    double fpr[111], tpr[111];
+    size_t k = dys_roc_points(s, lab, n, fpr, tpr);
+    ck_assert_uint_eq(k, 6);
+    ck_assert(fpr[0] == 0 && tpr[0] == 0 && fpr[5] == 1 && tpr[5] == 1);
+    ck_assert(fabs(tpr[2] - r.sensitivity) < 1e-12 && fabs(1 - fpr[2] - r.specificity) < 1e-12);
 }
 END_TEST
 

@@ -1,0 +1,1320 @@
+/*
+ * dyssync stats - research statistics on batch outputs: responders under
+ * each response definition and their agreement (kappa), ROC analysis of
+ * indices against a response, agreement between observers or runs (ICC,
+ * Bland-Altman), and correlation between indices.  The formulas are in the
+ * engine (engine/stats.c, dyssync_stats.h); this file reads the tables,
+ * joins them by study_id and writes text, JSON or CSV.
+ *
+ * A statistic that cannot be computed (one class only, a constant column,
+ * too few subjects) is reported with its reason, never as NaN, and makes
+ * the exit status 1.
+ */
+#include "common.h"
+#include "dyssync_stats.h"
+#include "table.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+typedef struct {
+    enum fmt fmt;
+    const char *output, *plot;
+    double dpi;
+} out_opts;
+
+static void jnum(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.6g", x);
+    else
+        fputs("null", f);
+}
+
+static void jkey(FILE *f, const char *k, double x, int comma)
+{
+    fprintf(f, "%s\"%s\": ", comma ? ", " : "", k);
+    jnum(f, x);
+}
+
+static void cnum(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.6g", x);
+}
+
+/* ---- outcomes and response definitions ------------------------------------ */
+
+enum { O_LVESV0, O_LVESV1, O_LVEF0, O_LVEF1, O_NYHA0, O_NYHA1, O_WALK0, O_WALK1, O_NUM };
+
+static const char *const outcome_num_cols[O_NUM] = {
+    "lvesv_baseline_ml", "lvesv_followup_ml", "lvef_baseline_pct", "lvef_followup_pct",
+    "nyha_baseline",     "nyha_followup",     "walk6_baseline_m",  "walk6_followup_m"};
+
+typedef struct {
+    char *id;
+    double v[O_NUM];
+    int composite;   /* 1 improved, 0 unchanged, -1 worsened, -2 not given */
+    int death_hf;    /* 1 yes, 0 no, -1 not given */
+} outcome;
+
+enum { R_LVESV, R_LVEF, R_COMPOSITE, R_NYHA, R_NYHA_WALK, R_N };
+
+static const struct {
+    const char *name, *description;
+} defs[R_N] = {
+    {"lvesv15", "LVESV reduction >= 15 %"},
+    {"lvef5", "LVEF increase >= 5 points"},
+    {"composite", "clinical composite improved (Packer)"},
+    {"nyha1", "NYHA improvement >= 1 class"},
+    {"nyha1_walk25", "NYHA >= 1 class and 6-min walk >= +25 %"},
+};
+
+static int def_parse(const char *s)
+{
+    for (int d = 0; d < R_N; d++)
+        if (!strcmp(s, defs[d].name))
+            return d;
+    return -1;
+}
+
+/* 1 responder, 0 not, -1 unknown.  Death or heart-failure hospitalisation
+ * makes a non-responder under every definition (the patient worsened,
+ * whatever the echo shows). */
+static int respond(const outcome *o, int d)
+{
+    if (o->death_hf == 1)
+        return 0;
+    const double *v = o->v;
+    switch (d) {
+    case R_LVESV:
+        if (!isfinite(v[O_LVESV0]) || !isfinite(v[O_LVESV1]) || !(v[O_LVESV0] > 0))
+            return -1;
+        return 100.0 * (v[O_LVESV0] - v[O_LVESV1]) / v[O_LVESV0] >= 15.0;
+    case R_LVEF:
+        if (!isfinite(v[O_LVEF0]) || !isfinite(v[O_LVEF1]))
+            return -1;
+        return v[O_LVEF1] - v[O_LVEF0] >= 5.0;
+    case R_COMPOSITE:
+        if (o->composite != -2)
+            return o->composite == 1;
+        /* not given: from NYHA alone (the global assessment is not in the
+         * file): worse NYHA worsened, better improved */
+        if (!isfinite(v[O_NYHA0]) || !isfinite(v[O_NYHA1]))
+            return -1;
+        return v[O_NYHA1] < v[O_NYHA0];
+    case R_NYHA:
+        if (!isfinite(v[O_NYHA0]) || !isfinite(v[O_NYHA1]))
+            return -1;
+        return v[O_NYHA0] - v[O_NYHA1] >= 1.0;
+    case R_NYHA_WALK: {
+        int ny = respond(o, R_NYHA);
+        if (ny < 0 || !isfinite(v[O_WALK0]) || !isfinite(v[O_WALK1]) || !(v[O_WALK0] > 0))
+            return -1;
+        return ny && 100.0 * (v[O_WALK1] - v[O_WALK0]) / v[O_WALK0] >= 25.0;
+    }
+    }
+    return -1;
+}
+
+typedef struct {
+    outcome *o;
+    size_t n;
+} outcomes;
+
+static void outcomes_free(outcomes *os)
+{
+    for (size_t i = 0; i < os->n; i++)
+        free(os->o[i].id);
+    free(os->o);
+    memset(os, 0, sizeof *os);
+}
+
+static int yes_no(const char *s)
+{
+    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1"))
+        return 1;
+    if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0"))
+        return 0;
+    return -1;
+}
+
+static int read_outcomes(const char *path, outcomes *os)
+{
+    memset(os, 0, sizeof *os);
+    cli_table t;
+    char err[1024] = "";
+    if (cli_table_read(path, &t, err, sizeof err)) {
+        cli_error("%s", err);
+        return -1;
+    }
+    int idc = cli_table_col(&t, "study_id"), comp = -1, death = -1, numc[O_NUM];
+    for (int k = 0; k < O_NUM; k++)
+        numc[k] = cli_table_col(&t, outcome_num_cols[k]);
+    int rc = 0;
+    if (idc < 0) {
+        cli_error("%s:%zu: no study_id column", path, (size_t)1);
+        rc = -1;
+    }
+    for (size_t c = 0; c < t.ncol && rc == 0; c++) {
+        const char *h = t.head[c];
+        int known = !strcmp(h, "study_id");
+        for (int k = 0; k < O_NUM; k++)
+            known |= !strcmp(h, outcome_num_cols[k]);
+        if (!strcmp(h, "composite"))
+            known = 1, comp = (int)c;
+        if (!strcmp(h, "death_or_hf_hospitalisation"))
+            known = 1, death = (int)c;
+        if (!known) {
+            cli_error("%s: column %zu \"%s\" is not an outcome (study_id, lvesv_baseline_ml, "
+                      "lvesv_followup_ml, lvef_baseline_pct, lvef_followup_pct, nyha_baseline, "
+                      "nyha_followup, composite, walk6_baseline_m, walk6_followup_m, "
+                      "death_or_hf_hospitalisation)", path, c + 1, h);
+            rc = -1;
+        }
+    }
+    os->o = calloc(t.nrow ? t.nrow : 1, sizeof *os->o);
+    if (!os->o)
+        rc = -1;
+    for (size_t r = 0; r < t.nrow && rc == 0; r++) {
+        outcome *o = &os->o[os->n];
+        const char *id = cli_table_get(&t, r, idc);
+        if (!*id) {
+            cli_error("%s:%zu:%d: empty study_id", path, t.line[r], idc + 1);
+            rc = -1;
+            break;
+        }
+        for (size_t q = 0; q < os->n; q++)
+            if (!strcmp(os->o[q].id, id)) {
+                cli_error("%s:%zu:%d: study_id %s appears twice", path, t.line[r], idc + 1, id);
+                rc = -1;
+            }
+        if (rc)
+            break;
+        o->id = strdup(id);
+        os->n++;
+        for (int k = 0; k < O_NUM && rc == 0; k++)
+            if (numc[k] >= 0 && cli_table_num(&t, r, numc[k], &o->v[k], err, sizeof err) < 0) {
+                cli_error("%s", err);
+                rc = -1;
+            } else if (numc[k] < 0) {
+                o->v[k] = NAN;
+            }
+        for (int k = O_NYHA0; k <= O_NYHA1 && rc == 0; k++)
+            if (isfinite(o->v[k]) && (o->v[k] < 1 || o->v[k] > 4 || o->v[k] != floor(o->v[k]))) {
+                cli_error("%s:%zu:%d: NYHA class must be 1, 2, 3 or 4", path, t.line[r],
+                          numc[k] + 1);
+                rc = -1;
+            }
+        o->composite = -2;
+        const char *cs = comp >= 0 ? cli_table_get(&t, r, comp) : "";
+        if (*cs) {
+            o->composite = !strcmp(cs, "improved") ? 1 : !strcmp(cs, "unchanged") ? 0
+                         : !strcmp(cs, "worsened") ? -1 : -3;
+            if (o->composite == -3) {
+                cli_error("%s:%zu:%d: composite must be improved, unchanged or worsened, "
+                          "not \"%s\"", path, t.line[r], comp + 1, cs);
+                rc = -1;
+            }
+        }
+        o->death_hf = -1;
+        const char *ds = death >= 0 ? cli_table_get(&t, r, death) : "";
+        if (*ds && (o->death_hf = yes_no(ds)) < 0) {
+            cli_error("%s:%zu:%d: death_or_hf_hospitalisation must be yes or no, not \"%s\"",
+                      path, t.line[r], death + 1, ds);
+            rc = -1;
+        }
+    }
+    cli_table_free(&t);
+    if (rc)
+        outcomes_free(os);
+    return rc;
+}
+
+static const outcome *find_outcome(const outcomes *os, const char *id)
+{
+    for (size_t i = 0; i < os->n; i++)
+        if (!strcmp(os->o[i].id, id))
+            return &os->o[i];
+    return NULL;
+}
+
+/* ---- output files --------------------------------------------------------- */
+
+static FILE *out_open(dys_ctx *ctx, const out_opts *oo, dys_outfile *af)
+{
+    if (!oo->output)
+        return stdout;
+    if (dys_outfile_open(ctx, af, oo->output) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
+        return NULL;
+    }
+    return af->f;
+}
+
+static int out_close(dys_ctx *ctx, const out_opts *oo, dys_outfile *af, FILE *f)
+{
+    if (!oo->output)
+        return fflush(f) == 0 ? 0 : -1;
+    if (dys_outfile_commit(ctx, af) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- responders ------------------------------------------------------------ */
+
+static int stats_responders(dys_ctx *ctx, const char *opath, const out_opts *oo)
+{
+    outcomes os;
+    if (read_outcomes(opath, &os))
+        return EXIT_SOME_FAILED;
+    int *resp = malloc((os.n ? os.n : 1) * R_N * sizeof *resp);
+    if (!resp) {
+        outcomes_free(&os);
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    for (size_t i = 0; i < os.n; i++)
+        for (int d = 0; d < R_N; d++)
+            resp[i * R_N + d] = respond(&os.o[i], d);
+    dys_outfile af;
+    FILE *f = out_open(ctx, oo, &af);
+    int rc = f ? EXIT_ALL_OK : EXIT_SOME_FAILED;
+    if (f && oo->fmt == FMT_CSV) {
+        fputs("study_id", f);
+        for (int d = 0; d < R_N; d++)
+            fprintf(f, ",%s", defs[d].name);
+        fputc('\n', f);
+        for (size_t i = 0; i < os.n; i++) {
+            dys_write_csv_field(f, os.o[i].id);
+            for (int d = 0; d < R_N; d++)
+                fprintf(f, resp[i * R_N + d] < 0 ? "," : ",%d", resp[i * R_N + d]);
+            fputc('\n', f);
+        }
+    } else if (f) {
+        int json = oo->fmt == FMT_JSON;
+        if (json)
+            fprintf(f, "{\"n_studies\": %zu, \"definitions\": [", os.n);
+        else
+            fprintf(f, "Responders: %zu studies in %s\n\n%-14s %-42s %5s %10s %7s\n", os.n,
+                    opath, "definition", "", "n", "responders", "rate");
+        for (int d = 0; d < R_N; d++) {
+            size_t n = 0, yes = 0;
+            for (size_t i = 0; i < os.n; i++)
+                if (resp[i * R_N + d] >= 0) {
+                    n++;
+                    yes += resp[i * R_N + d] == 1;
+                }
+            double rate = n ? 100.0 * (double)yes / (double)n : NAN;
+            if (json) {
+                fprintf(f, "%s{\"name\": \"%s\", \"description\": ", d ? ", " : "", defs[d].name);
+                dys_write_json_string(f, defs[d].description);
+                fprintf(f, ", \"n\": %zu, \"responders\": %zu", n, yes);
+                jkey(f, "rate_pct", rate, 1);
+                fputc('}', f);
+            } else if (n) {
+                fprintf(f, "%-14s %-42s %5zu %10zu %6.1f%%\n", defs[d].name, defs[d].description,
+                        n, yes, rate);
+            } else {
+                fprintf(f, "%-14s %-42s %5zu %10s %7s  (no study has the data)\n", defs[d].name,
+                        defs[d].description, n, "-", "-");
+            }
+        }
+        if (json)
+            fputs("], \"kappa\": [", f);
+        else
+            fputs("\nAgreement between definitions (Cohen's kappa, studies classified by both)\n",
+                  f);
+        int first = 1;
+        for (int a = 0; a < R_N; a++)
+            for (int b = a + 1; b < R_N; b++) {
+                int *x = malloc((os.n ? os.n : 1) * 2 * sizeof *x), *y;
+                if (!x)
+                    continue;
+                y = x + os.n;
+                size_t n = 0;
+                for (size_t i = 0; i < os.n; i++)
+                    if (resp[i * R_N + a] >= 0 && resp[i * R_N + b] >= 0) {
+                        x[n] = resp[i * R_N + a];
+                        y[n++] = resp[i * R_N + b];
+                    }
+                double po, k = dys_kappa(x, y, n, &po);
+                free(x);
+                const char *why = n == 0 ? "no study is classified by both"
+                                  : !isfinite(k) ? "undefined: both definitions put every study in one class"
+                                                 : NULL;
+                if (json) {
+                    fprintf(f, "%s{\"a\": \"%s\", \"b\": \"%s\", \"n\": %zu", first ? "" : ", ",
+                            defs[a].name, defs[b].name, n);
+                    jkey(f, "agreement_pct", n ? 100 * po : NAN, 1);
+                    jkey(f, "kappa", k, 1);
+                    fputs(", \"note\": ", f);
+                    if (why)
+                        dys_write_json_string(f, why);
+                    else
+                        fputs("null", f);
+                    fputc('}', f);
+                } else if (why) {
+                    fprintf(f, "  %-13s vs %-13s n %4zu  kappa -: %s\n", defs[a].name,
+                            defs[b].name, n, why);
+                } else {
+                    fprintf(f, "  %-13s vs %-13s n %4zu  agreement %5.1f%%  kappa %5.2f\n",
+                            defs[a].name, defs[b].name, n, 100 * po, k);
+                }
+                first = 0;
+            }
+        if (json) {
+            fputs("], \"studies\": [", f);
+            for (size_t i = 0; i < os.n; i++) {
+                fputs(i ? ", {\"study_id\": " : "{\"study_id\": ", f);
+                dys_write_json_string(f, os.o[i].id);
+                for (int d = 0; d < R_N; d++) {
+                    int v = resp[i * R_N + d];
+                    fprintf(f, ", \"%s\": %s", defs[d].name,
+                            v < 0 ? "null" : v ? "true" : "false");
+                }
+                fputc('}', f);
+            }
+            fputs("]}\n", f);
+        } else {
+            fputs("\nA death or heart-failure hospitalisation makes a non-responder under "
+                  "every definition.\n", f);
+        }
+    }
+    if (f && out_close(ctx, oo, &af, f))
+        rc = EXIT_SOME_FAILED;
+    free(resp);
+    outcomes_free(&os);
+    return rc;
+}
+
+/* ---- a numeric variable with its subjects ----------------------------------- */
+
+typedef struct {
+    char name[96];
+    const char **id; /* subject ids (borrowed from the table) */
+    double *x;
+    int *label;    /* for ROC */
+    size_t n;
+    char error[512];
+} var;
+
+static void var_free(var *v)
+{
+    free(v->id);
+    free(v->x);
+    free(v->label);
+    memset(v, 0, sizeof *v);
+}
+
+/* A batch studies.csv: the study_id and status columns are required, and
+ * only rows with status ok count. */
+static int read_results(const char *path, cli_table *t, int *idc, int *stc)
+{
+    char err[1024] = "";
+    if (cli_table_read(path, t, err, sizeof err)) {
+        cli_error("%s", err);
+        return -1;
+    }
+    *idc = cli_table_col(t, "study_id");
+    *stc = cli_table_col(t, "status");
+    if (*idc < 0) {
+        cli_error("%s: no study_id column (a batch studies.csv has one)", path);
+        cli_table_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_index_key(const char *k)
+{
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (!strcmp(dys_index_get(i)->key, k))
+            return i;
+    return -1;
+}
+
+/* ---- ROC ----------------------------------------------------------------- */
+
+static void roc_write(FILE *f, enum fmt fmt, const var *v, const dys_roc *r)
+{
+    if (fmt == FMT_JSON) {
+        fputs("{\"index\": ", f);
+        dys_write_json_string(f, v->name);
+        if (v->error[0]) {
+            fputs(", \"error\": ", f);
+            dys_write_json_string(f, v->error);
+            return;
+        }
+        fprintf(f, ", \"n_pos\": %zu, \"n_neg\": %zu", r->n_pos, r->n_neg);
+        jkey(f, "auc", r->auc, 1);
+        jkey(f, "auc_se", r->auc_se, 1);
+        jkey(f, "auc_ci_low", r->auc_ci_low, 1);
+        jkey(f, "auc_ci_high", r->auc_ci_high, 1);
+        jkey(f, "youden_cutoff", r->youden_cutoff, 1);
+        jkey(f, "sensitivity", r->sensitivity, 1);
+        jkey(f, "specificity", r->specificity, 1);
+    } else if (fmt == FMT_CSV) {
+        dys_write_csv_field(f, v->name);
+        if (v->error[0]) {
+            fputs(",,,,,,,,,,", f);
+            dys_write_csv_field(f, v->error);
+            fputc('\n', f);
+            return;
+        }
+        fprintf(f, ",%zu,%zu,", r->n_pos, r->n_neg);
+        const double x[] = {r->auc, r->auc_se, r->auc_ci_low, r->auc_ci_high, r->youden_cutoff,
+                            r->sensitivity, r->specificity};
+        for (size_t k = 0; k < 7; k++) {
+            cnum(f, x[k]);
+            fputc(',', f);
+        }
+        fputc('\n', f);
+    } else if (v->error[0]) {
+        fprintf(f, "%-34s %s\n", v->name, v->error);
+    } else {
+        fprintf(f, "%-34s %4zu %4zu  %5.3f  %5.3f-%5.3f  %10.4g  %5.2f  %5.2f\n", v->name,
+                r->n_pos, r->n_neg, r->auc, r->auc_ci_low, r->auc_ci_high, r->youden_cutoff,
+                r->sensitivity, r->specificity);
+    }
+}
+
+static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const char *table,
+                     int response, char **names, size_t nnames, const char *label_col,
+                     const out_opts *oo)
+{
+    cli_table t;
+    int idc = -1, stc = -1, lab = -1, rc = EXIT_ALL_OK;
+    outcomes os = {0};
+    char err[1024] = "";
+    if (table) {
+        if (cli_table_read(table, &t, err, sizeof err)) {
+            cli_error("%s", err);
+            return EXIT_SOME_FAILED;
+        }
+        if ((lab = cli_table_col(&t, label_col)) < 0) {
+            cli_error("%s: no column %s (--label)", table, label_col);
+            cli_table_free(&t);
+            return EXIT_SOME_FAILED;
+        }
+    } else {
+        if (read_results(results, &t, &idc, &stc))
+            return EXIT_SOME_FAILED;
+        if (read_outcomes(opath, &os)) {
+            cli_table_free(&t);
+            return EXIT_SOME_FAILED;
+        }
+    }
+    /* the scores: given, or every index with a published cut-off */
+    const char *dflt[DYS_N_INDICES];
+    size_t nd = 0;
+    if (!nnames && !table) {
+        for (int i = 0; dys_cutoff_get(i); i++) {
+            const char *k = dys_index_get(dys_cutoff_get(i)->index)->key;
+            int seen = 0;
+            for (size_t q = 0; q < nd; q++)
+                seen |= !strcmp(dflt[q], k);
+            if (!seen && cli_table_col(&t, k) >= 0)
+                dflt[nd++] = k;
+        }
+    }
+    size_t nv = nnames ? nnames : nd;
+    var *v = calloc(nv ? nv : 1, sizeof *v);
+    dys_roc *roc = calloc(nv ? nv : 1, sizeof *roc);
+    if (!v || !roc) {
+        cli_error("out of memory");
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    for (size_t s = 0; s < nv && rc == EXIT_ALL_OK; s++) {
+        const char *name = nnames ? names[s] : dflt[s];
+        snprintf(v[s].name, sizeof v[s].name, "%s", name);
+        int col = cli_table_col(&t, name);
+        if (col < 0) {
+            cli_error("%s: no column %s", table ? table : results, name);
+            rc = EXIT_SOME_FAILED;
+            break;
+        }
+        /* an index read on |value| (a signed delay whose cut-off is on its
+         * size) is scored on |value| too */
+        int idx = table ? -1 : is_index_key(name);
+        int on_abs = idx >= 0 && dys_cutoff_default(idx) && dys_cutoff_default(idx)->on_abs;
+        if (on_abs)
+            snprintf(v[s].name, sizeof v[s].name, "|%s|", name);
+        v[s].id = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].id);
+        v[s].x = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].x);
+        v[s].label = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].label);
+        if (!v[s].id || !v[s].x || !v[s].label) {
+            cli_error("out of memory");
+            rc = EXIT_SOME_FAILED;
+            break;
+        }
+        size_t no_outcome = 0;
+        for (size_t r = 0; r < t.nrow; r++) {
+            double x;
+            int k = cli_table_num(&t, r, col, &x, err, sizeof err);
+            if (k < 0) {
+                cli_error("%s", err);
+                rc = EXIT_SOME_FAILED;
+                break;
+            }
+            int l;
+            if (table) {
+                const char *ls = cli_table_get(&t, r, lab);
+                if (!*ls || !strcasecmp(ls, "NA"))
+                    continue;
+                if ((l = yes_no(ls)) < 0) {
+                    cli_error("%s:%zu:%d: label must be 1/0, yes/no or true/false, not \"%s\"",
+                              table, t.line[r], lab + 1, ls);
+                    rc = EXIT_SOME_FAILED;
+                    break;
+                }
+            } else {
+                if (stc >= 0 && strcmp(cli_table_get(&t, r, stc), "ok"))
+                    continue;
+                const outcome *o = find_outcome(&os, cli_table_get(&t, r, idc));
+                if (!o) {
+                    no_outcome++;
+                    continue;
+                }
+                if ((l = respond(o, response)) < 0)
+                    continue;
+            }
+            if (k != 0)
+                continue; /* index missing for this study */
+            v[s].id[v[s].n] = cli_table_get(&t, r, table ? 0 : idc);
+            v[s].x[v[s].n] = on_abs ? fabs(x) : x;
+            v[s].label[v[s].n++] = l;
+        }
+        if (rc != EXIT_ALL_OK)
+            break;
+        if (dys_roc_compute(ctx, v[s].x, v[s].label, v[s].n, &roc[s]) != DYS_OK) {
+            snprintf(v[s].error, sizeof v[s].error, "%s", dys_ctx_error(ctx));
+            cli_error("%s: %s", v[s].name, v[s].error);
+        }
+        if (s == 0 && no_outcome && oo->fmt == FMT_TEXT)
+            cli_error("%zu ok studies of %s have no row in %s", no_outcome, results, opath);
+    }
+    if (rc != EXIT_ALL_OK)
+        goto done;
+    dys_outfile af;
+    FILE *f = out_open(ctx, oo, &af);
+    if (!f) {
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    if (oo->fmt == FMT_CSV)
+        fputs("index,n_pos,n_neg,auc,auc_se,auc_ci_low,auc_ci_high,youden_cutoff,sensitivity,"
+              "specificity,error\n", f);
+    else if (oo->fmt == FMT_TEXT)
+        fprintf(f, "ROC against %s%s (%s)\n\n%-34s %4s %4s  %5s  %-11s  %10s  %5s  %5s\n",
+                table ? "the label " : "", table ? label_col : defs[response].description,
+                table ? table : defs[response].name, "score", "n+", "n-", "AUC", "95% CI",
+                "Youden cut", "sens", "spec");
+    for (size_t s = 0; s < nv; s++) {
+        roc_write(f, oo->fmt, &v[s], &roc[s]);
+        if (v[s].error[0]) {
+            rc = EXIT_SOME_FAILED;
+            if (oo->fmt == FMT_JSON)
+                fputs("}\n", f);
+            continue;
+        }
+        /* the published cut-offs of this index */
+        int idx = -1, nc = 0;
+        if (!table) { /* the name, without the bars of an |index| */
+            char key[96];
+            snprintf(key, sizeof key, "%s", v[s].name + (v[s].name[0] == '|'));
+            key[strcspn(key, "|")] = '\0';
+            idx = is_index_key(key);
+        }
+        for (int i = 0; idx >= 0 && dys_cutoff_get(i); i++) {
+            const dys_cutoff *c = dys_cutoff_get(i);
+            if (c->index != idx)
+                continue;
+            double se, sp;
+            dys_roc_at(v[s].x, v[s].label, v[s].n, c->value, c->on_abs, &se, &sp);
+            if (oo->fmt == FMT_JSON) {
+                fputs(nc ? ", {\"cutoff\": " : ", \"published_cutoffs\": [{\"cutoff\": ", f);
+                jnum(f, c->value);
+                fprintf(f, ", \"absolute\": %s, \"source\": ", c->on_abs ? "true" : "false");
+                dys_write_json_string(f, c->source);
+                jkey(f, "sensitivity", se, 1);
+                jkey(f, "specificity", sp, 1);
+                fputc('}', f);
+            } else if (oo->fmt == FMT_TEXT) {
+                fprintf(f, "    at the published %s%g (%s): sens %.2f, spec %.2f\n",
+                        c->on_abs ? "|x| >= " : ">= ", c->value, c->source, se, sp);
+            }
+            nc++;
+        }
+        if (nc && oo->fmt == FMT_JSON)
+            fputc(']', f);
+        /* paired DeLong tests against the later scores, on the subjects
+         * that have both */
+        int nt = 0;
+        for (size_t u = s + 1; u < nv; u++) {
+            if (v[u].error[0])
+                continue;
+            size_t m = 0;
+            double *a = malloc((v[s].n ? v[s].n : 1) * 2 * sizeof *a), *b;
+            int *l = malloc((v[s].n ? v[s].n : 1) * sizeof *l);
+            if (!a || !l) {
+                free(a);
+                free(l);
+                continue;
+            }
+            b = a + v[s].n;
+            for (size_t i = 0; i < v[s].n; i++)
+                for (size_t j = 0; j < v[u].n; j++)
+                    if (!strcmp(v[s].id[i], v[u].id[j])) {
+                        a[m] = v[s].x[i];
+                        b[m] = v[u].x[j];
+                        l[m++] = v[s].label[i];
+                        break;
+                    }
+            double diff, z, p;
+            dys_status st = dys_roc_compare(ctx, a, b, l, m, &diff, &z, &p);
+            size_t mp = 0;
+            for (size_t i = 0; i < m; i++)
+                mp += l[i] != 0;
+            free(a);
+            free(l);
+            if (oo->fmt == FMT_JSON) {
+                fputs(nt ? ", {\"with\": " : ", \"delong\": [{\"with\": ", f);
+                dys_write_json_string(f, v[u].name);
+                fprintf(f, ", \"n_pos\": %zu, \"n_neg\": %zu", mp, m - mp);
+                if (st == DYS_OK) {
+                    jkey(f, "auc_diff", diff, 1);
+                    jkey(f, "z", z, 1);
+                    jkey(f, "p", p, 1);
+                } else {
+                    fputs(", \"error\": ", f);
+                    dys_write_json_string(f, dys_ctx_error(ctx));
+                }
+                fputc('}', f);
+            } else if (oo->fmt == FMT_TEXT) {
+                if (st == DYS_OK)
+                    fprintf(f, "    vs %s (DeLong, paired, n %zu/%zu): AUC difference %+.3f, "
+                               "z %.2f, p %.3g\n", v[u].name, mp, m - mp, diff, z, p);
+                else
+                    fprintf(f, "    vs %s: %s\n", v[u].name, dys_ctx_error(ctx));
+            }
+            nt++;
+        }
+        if (nt && oo->fmt == FMT_JSON)
+            fputc(']', f);
+        if (oo->fmt == FMT_JSON)
+            fputs("}\n", f);
+    }
+    if (out_close(ctx, oo, &af, f))
+        rc = EXIT_SOME_FAILED;
+    if (oo->plot) {
+        dys_roc_series ser[8];
+        size_t ns = 0;
+        for (size_t s = 0; s < nv && ns < 8; s++)
+            if (!v[s].error[0]) {
+                dys_roc_series x = {v[s].name, v[s].x, v[s].label, v[s].n, roc[s]};
+                ser[ns++] = x;
+            }
+        char title[160];
+        snprintf(title, sizeof title, "ROC: %s", table ? label_col : defs[response].description);
+        if (ns == 0) {
+            cli_error("%s: no ROC curve to draw", oo->plot);
+            rc = EXIT_SOME_FAILED;
+        } else if (dys_plot_roc(ctx, oo->plot, ser, ns, title, oo->dpi) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
+            rc = EXIT_SOME_FAILED;
+        } else if (nv > 8) {
+            cli_error("%s: the first 8 curves are drawn", oo->plot);
+        }
+    }
+done:
+    for (size_t s = 0; v && s < nv; s++)
+        var_free(&v[s]);
+    free(v);
+    free(roc);
+    outcomes_free(&os);
+    cli_table_free(&t);
+    return rc;
+}
+
+/* ---- agreement --------------------------------------------------------------- */
+
+static void icc_json(FILE *f, const char *k, dys_icc_value v, int comma)
+{
+    fprintf(f, "%s\"%s\": {", comma ? ", " : "", k);
+    jkey(f, "value", v.value, 0);
+    jkey(f, "ci_low", v.ci_low, 1);
+    jkey(f, "ci_high", v.ci_high, 1);
+    fputc('}', f);
+}
+
+/* One agreement result: ICC of n x k ratings x (row-major), Bland-Altman
+ * when k == 2. */
+static int agree_one(dys_ctx *ctx, FILE *f, const out_opts *oo, const char *name,
+                     const double *x, size_t n, size_t k, int want_plot)
+{
+    dys_icc icc;
+    dys_bland_altman ba;
+    char why[512] = "";
+    double *a = NULL, *b = NULL;
+    if (dys_icc_compute(ctx, x, n, k, &icc) != DYS_OK)
+        snprintf(why, sizeof why, "%s", dys_ctx_error(ctx));
+    if (!why[0] && k == 2) {
+        a = malloc(2 * n * sizeof *a);
+        if (!a) {
+            snprintf(why, sizeof why, "out of memory");
+        } else {
+            b = a + n;
+            for (size_t i = 0; i < n; i++) {
+                a[i] = x[2 * i];
+                b[i] = x[2 * i + 1];
+            }
+            if (dys_bland_altman_compute(ctx, a, b, n, &ba) != DYS_OK)
+                snprintf(why, sizeof why, "%s", dys_ctx_error(ctx));
+        }
+    }
+    if (why[0]) {
+        cli_error("%s: %s", name, why);
+        if (oo->fmt == FMT_JSON) {
+            fputs("{\"index\": ", f);
+            dys_write_json_string(f, name);
+            fprintf(f, ", \"n\": %zu, \"k\": %zu, \"error\": ", n, k);
+            dys_write_json_string(f, why);
+            fputs("}\n", f);
+        } else if (oo->fmt == FMT_CSV) {
+            dys_write_csv_field(f, name);
+            fprintf(f, ",%zu,%zu", n, k);
+            for (int q = 0; q < 18 + 11; q++)
+                fputc(',', f);
+            dys_write_csv_field(f, why);
+            fputc('\n', f);
+        } else {
+            fprintf(f, "%s: %s\n\n", name, why);
+        }
+        free(a);
+        return -1;
+    }
+    const dys_icc_value *iv[6] = {&icc.icc1_1, &icc.icc2_1, &icc.icc3_1,
+                                  &icc.icc1_k, &icc.icc2_k, &icc.icc3_k};
+    static const char *const ik[6] = {"1_1", "2_1", "3_1", "1_k", "2_k", "3_k"};
+    if (oo->fmt == FMT_JSON) {
+        fputs("{\"index\": ", f);
+        dys_write_json_string(f, name);
+        fprintf(f, ", \"n\": %zu, \"k\": %zu, \"icc\": {", n, k);
+        for (int q = 0; q < 6; q++)
+            icc_json(f, ik[q], *iv[q], q > 0);
+        fputc('}', f);
+        if (k == 2) {
+            fputs(", \"bland_altman\": {", f);
+            jkey(f, "bias", ba.bias, 0);
+            jkey(f, "bias_ci_low", ba.bias_ci_low, 1);
+            jkey(f, "bias_ci_high", ba.bias_ci_high, 1);
+            jkey(f, "sd", ba.sd, 1);
+            jkey(f, "loa_low", ba.loa_low, 1);
+            jkey(f, "loa_low_ci_low", ba.loa_low_ci_low, 1);
+            jkey(f, "loa_low_ci_high", ba.loa_low_ci_high, 1);
+            jkey(f, "loa_high", ba.loa_high, 1);
+            jkey(f, "loa_high_ci_low", ba.loa_high_ci_low, 1);
+            jkey(f, "loa_high_ci_high", ba.loa_high_ci_high, 1);
+            fputc('}', f);
+            jkey(f, "cv_pct", ba.cv_pct, 1);
+        }
+        fputs("}\n", f);
+    } else if (oo->fmt == FMT_CSV) {
+        dys_write_csv_field(f, name);
+        fprintf(f, ",%zu,%zu", n, k);
+        for (int q = 0; q < 6; q++) {
+            fputc(',', f);
+            cnum(f, iv[q]->value);
+            fputc(',', f);
+            cnum(f, iv[q]->ci_low);
+            fputc(',', f);
+            cnum(f, iv[q]->ci_high);
+        }
+        const double bav[] = {ba.bias, ba.bias_ci_low, ba.bias_ci_high, ba.sd, ba.loa_low,
+                              ba.loa_low_ci_low, ba.loa_low_ci_high, ba.loa_high,
+                              ba.loa_high_ci_low, ba.loa_high_ci_high, ba.cv_pct};
+        for (size_t q = 0; q < 11; q++) {
+            fputc(',', f);
+            if (k == 2)
+                cnum(f, bav[q]);
+        }
+        fputs(",\n", f);
+    } else {
+        fprintf(f, "%s: %zu subjects, %zu raters\n", name, n, k);
+        static const char *const label[6] = {
+            "ICC(1,1)  one-way random, single     ", "ICC(2,1)  two-way random, single     ",
+            "ICC(3,1)  two-way mixed, single      ", "ICC(1,k)  one-way random, mean of k  ",
+            "ICC(2,k)  two-way random, mean of k  ", "ICC(3,k)  two-way mixed, mean of k   "};
+        for (int q = 0; q < 6; q++)
+            fprintf(f, "  %s %7.4f  (95%% CI %7.4f to %7.4f)\n", label[q], iv[q]->value,
+                    iv[q]->ci_low, iv[q]->ci_high);
+        if (k == 2)
+            fprintf(f, "  Bland-Altman: bias %.4g (95%% CI %.4g to %.4g), SD %.4g, limits of "
+                       "agreement %.4g to %.4g\n  (CIs %.4g to %.4g and %.4g to %.4g); "
+                       "coefficient of variation %.1f %%\n",
+                    ba.bias, ba.bias_ci_low, ba.bias_ci_high, ba.sd, ba.loa_low, ba.loa_high,
+                    ba.loa_low_ci_low, ba.loa_low_ci_high, ba.loa_high_ci_low,
+                    ba.loa_high_ci_high, ba.cv_pct);
+        fputc('\n', f);
+    }
+    int rc = 0;
+    if (want_plot && oo->plot) {
+        char title[160];
+        snprintf(title, sizeof title, "Bland-Altman: %s", name);
+        if (k != 2) {
+            cli_error("%s: a Bland-Altman plot needs exactly 2 raters (have %zu)", oo->plot, k);
+            rc = -1;
+        } else if (dys_plot_bland_altman(ctx, oo->plot, a, b, &ba, title,
+                                         is_index_key(name) >= 0
+                                             ? dys_index_get(is_index_key(name))->unit
+                                             : "",
+                                         oo->dpi) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
+            rc = -1;
+        }
+    }
+    free(a);
+    return rc;
+}
+
+static const char *agree_csv_header =
+    "index,n,k,icc_1_1,icc_1_1_ci_low,icc_1_1_ci_high,icc_2_1,icc_2_1_ci_low,icc_2_1_ci_high,"
+    "icc_3_1,icc_3_1_ci_low,icc_3_1_ci_high,icc_1_k,icc_1_k_ci_low,icc_1_k_ci_high,icc_2_k,"
+    "icc_2_k_ci_low,icc_2_k_ci_high,icc_3_k,icc_3_k_ci_low,icc_3_k_ci_high,bias,bias_ci_low,"
+    "bias_ci_high,sd,loa_low,loa_low_ci_low,loa_low_ci_high,loa_high,loa_high_ci_low,"
+    "loa_high_ci_high,cv_pct,error\n";
+
+static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *table,
+                       char **names, size_t nnames, const out_opts *oo)
+{
+    cli_table A, B;
+    char err[1024] = "";
+    int rc = EXIT_ALL_OK, ida, sta, idb, stb;
+    if (table) {
+        if (cli_table_read(table, &A, err, sizeof err)) {
+            cli_error("%s", err);
+            return EXIT_SOME_FAILED;
+        }
+        if (A.ncol < 3) {
+            cli_error("%s: needs a subject column and at least 2 rater columns", table);
+            cli_table_free(&A);
+            return EXIT_SOME_FAILED;
+        }
+        size_t k = A.ncol - 1, n = 0, dropped = 0;
+        double *x = malloc((A.nrow ? A.nrow : 1) * k * sizeof *x);
+        for (size_t r = 0; x && r < A.nrow && rc == EXIT_ALL_OK; r++) {
+            int miss = 0;
+            for (size_t j = 0; j < k; j++) {
+                int q = cli_table_num(&A, r, (int)j + 1, &x[n * k + j], err, sizeof err);
+                if (q < 0) {
+                    cli_error("%s", err);
+                    rc = EXIT_SOME_FAILED;
+                }
+                miss |= q != 0;
+            }
+            if (miss)
+                dropped++;
+            else
+                n++;
+        }
+        if (rc == EXIT_ALL_OK && x) {
+            dys_outfile af;
+            FILE *f = out_open(ctx, oo, &af);
+            if (!f) {
+                rc = EXIT_SOME_FAILED;
+            } else {
+                if (oo->fmt == FMT_CSV)
+                    fputs(agree_csv_header, f);
+                if (dropped && oo->fmt == FMT_TEXT)
+                    fprintf(f, "(%zu subjects with a missing rating left out)\n", dropped);
+                if (agree_one(ctx, f, oo, table, x, n, k, 1))
+                    rc = EXIT_SOME_FAILED;
+                if (out_close(ctx, oo, &af, f))
+                    rc = EXIT_SOME_FAILED;
+            }
+        }
+        if (!x)
+            cli_error("out of memory");
+        free(x);
+        cli_table_free(&A);
+        return x ? rc : EXIT_SOME_FAILED;
+    }
+    if (nfiles != 2)
+        return cli_usage("stats", "agree takes two studies.csv files (A and B) or --table FILE");
+    if (read_results(files[0], &A, &ida, &sta))
+        return EXIT_SOME_FAILED;
+    if (read_results(files[1], &B, &idb, &stb)) {
+        cli_table_free(&A);
+        return EXIT_SOME_FAILED;
+    }
+    /* the indices: given, or every index column both tables hold */
+    const char *sel[DYS_N_INDICES];
+    size_t ns = 0;
+    for (size_t q = 0; q < nnames && ns < DYS_N_INDICES; q++)
+        sel[ns++] = names[q];
+    for (int i = 0; !nnames && i < DYS_N_INDICES; i++) {
+        const char *k = dys_index_get(i)->key;
+        if (cli_table_col(&A, k) >= 0 && cli_table_col(&B, k) >= 0)
+            sel[ns++] = k;
+    }
+    double *x = malloc((A.nrow ? A.nrow : 1) * 2 * sizeof *x);
+    dys_outfile af;
+    FILE *f = x ? out_open(ctx, oo, &af) : NULL;
+    if (!f) {
+        free(x);
+        cli_table_free(&A);
+        cli_table_free(&B);
+        return EXIT_SOME_FAILED;
+    }
+    if (oo->fmt == FMT_CSV)
+        fputs(agree_csv_header, f);
+    else if (oo->fmt == FMT_TEXT)
+        fprintf(f, "Agreement of %s (A) and %s (B), studies matched by study_id\n\n", files[0],
+                files[1]);
+    if (oo->plot && ns != 1) {
+        cli_error("%s: a Bland-Altman plot is of one index: pick it with --index", oo->plot);
+        rc = EXIT_SOME_FAILED;
+    }
+    size_t shown = 0;
+    for (size_t s = 0; s < ns && rc == EXIT_ALL_OK; s++) {
+        int ca = cli_table_col(&A, sel[s]), cb = cli_table_col(&B, sel[s]);
+        if (ca < 0 || cb < 0) {
+            cli_error("%s: no column %s", ca < 0 ? files[0] : files[1], sel[s]);
+            rc = EXIT_SOME_FAILED;
+            break;
+        }
+        size_t n = 0;
+        for (size_t r = 0; r < A.nrow && rc == EXIT_ALL_OK; r++) {
+            if (sta >= 0 && strcmp(cli_table_get(&A, r, sta), "ok"))
+                continue;
+            const char *id = cli_table_get(&A, r, ida);
+            for (size_t q = 0; q < B.nrow; q++) {
+                if (strcmp(cli_table_get(&B, q, idb), id) ||
+                    (stb >= 0 && strcmp(cli_table_get(&B, q, stb), "ok")))
+                    continue;
+                double va, vb;
+                int ka = cli_table_num(&A, r, ca, &va, err, sizeof err);
+                int kb = ka < 0 ? 0 : cli_table_num(&B, q, cb, &vb, err, sizeof err);
+                if (ka < 0 || kb < 0) {
+                    cli_error("%s", err);
+                    rc = EXIT_SOME_FAILED;
+                } else if (ka == 0 && kb == 0) {
+                    x[2 * n] = va;
+                    x[2 * n + 1] = vb;
+                    n++;
+                }
+                break;
+            }
+        }
+        if (rc != EXIT_ALL_OK)
+            break;
+        if (n == 0 && !nnames)
+            continue; /* a default index neither run measured (strain in a velocity
+                         cohort, say): not an agreement question */
+        shown++;
+        if (agree_one(ctx, f, oo, sel[s], x, n, 2, 1))
+            rc = EXIT_SOME_FAILED;
+    }
+    if (rc == EXIT_ALL_OK && shown == 0) {
+        cli_error("no index has values for the same studies in both tables");
+        rc = EXIT_SOME_FAILED;
+    }
+    if (out_close(ctx, oo, &af, f))
+        rc = EXIT_SOME_FAILED;
+    free(x);
+    cli_table_free(&A);
+    cli_table_free(&B);
+    return rc;
+}
+
+/* ---- correlation ------------------------------------------------------------- */
+
+static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size_t nnames,
+                           const out_opts *oo)
+{
+    cli_table t;
+    int idc, stc, rc = EXIT_ALL_OK;
+    char err[1024] = "";
+    if (read_results(results, &t, &idc, &stc))
+        return EXIT_SOME_FAILED;
+    const char *sel[DYS_N_INDICES];
+    size_t k = 0;
+    for (size_t q = 0; q < nnames && k < DYS_N_INDICES; q++)
+        sel[k++] = names[q];
+    /* every index column with values in at least 4 ok studies */
+    for (int i = 0; !nnames && i < DYS_N_INDICES; i++) {
+        int c = cli_table_col(&t, dys_index_get(i)->key);
+        size_t m = 0;
+        for (size_t r = 0; c >= 0 && r < t.nrow; r++) {
+            double x;
+            if ((stc < 0 || !strcmp(cli_table_get(&t, r, stc), "ok")) &&
+                cli_table_num(&t, r, c, &x, err, sizeof err) == 0)
+                m++;
+        }
+        if (m >= 4)
+            sel[k++] = dys_index_get(i)->key;
+    }
+    if (k < 2) {
+        cli_error("%s: a correlation matrix needs at least 2 indices with values in 4 or more "
+                  "studies (have %zu)", results, k);
+        cli_table_free(&t);
+        return EXIT_SOME_FAILED;
+    }
+    int *col = malloc(k * sizeof *col);
+    dys_corr *pr = calloc(k * k, sizeof *pr), *sr = calloc(k * k, sizeof *sr);
+    char (*why)[256] = calloc(k * k, sizeof *why);
+    double *x = malloc((t.nrow ? t.nrow : 1) * 2 * sizeof *x), *rho = malloc(k * k * sizeof *rho);
+    if (!col || !pr || !sr || !why || !x || !rho) {
+        cli_error("out of memory");
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    for (size_t i = 0; i < k; i++)
+        if ((col[i] = cli_table_col(&t, sel[i])) < 0) {
+            cli_error("%s: no column %s", results, sel[i]);
+            rc = EXIT_SOME_FAILED;
+            goto done;
+        }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i; j < k; j++) {
+            size_t n = 0;
+            for (size_t r = 0; r < t.nrow; r++) {
+                double a, b;
+                if (stc >= 0 && strcmp(cli_table_get(&t, r, stc), "ok"))
+                    continue;
+                int ka = cli_table_num(&t, r, col[i], &a, err, sizeof err);
+                int kb = ka < 0 ? 0 : cli_table_num(&t, r, col[j], &b, err, sizeof err);
+                if (ka < 0 || kb < 0) {
+                    cli_error("%s", err);
+                    rc = EXIT_SOME_FAILED;
+                    goto done;
+                }
+                if (ka == 0 && kb == 0) {
+                    x[n] = a;
+                    x[t.nrow + n++] = b;
+                }
+            }
+            dys_corr p, s;
+            if (dys_pearson(ctx, x, x + t.nrow, n, &p) != DYS_OK ||
+                dys_spearman(ctx, x, x + t.nrow, n, &s) != DYS_OK) {
+                snprintf(why[i * k + j], sizeof why[0], "%s", dys_ctx_error(ctx));
+                p.n = s.n = n;
+                p.r = s.r = p.ci_low = s.ci_low = p.ci_high = s.ci_high = NAN;
+            }
+            pr[i * k + j] = pr[j * k + i] = p;
+            sr[i * k + j] = sr[j * k + i] = s;
+            snprintf(why[j * k + i], sizeof why[0], "%s", why[i * k + j]);
+            rho[i * k + j] = rho[j * k + i] = s.r;
+        }
+    dys_outfile af;
+    FILE *f = out_open(ctx, oo, &af);
+    if (!f) {
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    if (oo->fmt == FMT_CSV) {
+        fputs("index_a,index_b,n,pearson_r,pearson_ci_low,pearson_ci_high,spearman_rho,"
+              "spearman_ci_low,spearman_ci_high,note\n", f);
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++) {
+                const dys_corr *p = &pr[i * k + j], *s = &sr[i * k + j];
+                fprintf(f, "%s,%s,%zu,", sel[i], sel[j], p->n);
+                const double v[] = {p->r, p->ci_low, p->ci_high, s->r, s->ci_low, s->ci_high};
+                for (int q = 0; q < 6; q++) {
+                    cnum(f, v[q]);
+                    fputc(',', f);
+                }
+                dys_write_csv_field(f, why[i * k + j]);
+                fputc('\n', f);
+            }
+    } else if (oo->fmt == FMT_JSON) {
+        fputs("{\"indices\": [", f);
+        for (size_t i = 0; i < k; i++) {
+            fputs(i ? ", " : "", f);
+            dys_write_json_string(f, sel[i]);
+        }
+        fputs("]", f);
+        for (int m = 0; m < 2; m++) {
+            const dys_corr *c = m ? sr : pr;
+            fprintf(f, ", \"%s\": [", m ? "spearman" : "pearson");
+            for (size_t i = 0; i < k; i++) {
+                fputs(i ? ", [" : "[", f);
+                for (size_t j = 0; j < k; j++) {
+                    const dys_corr *e = &c[i * k + j];
+                    fprintf(f, "%s{\"n\": %zu", j ? ", " : "", e->n);
+                    jkey(f, "r", e->r, 1);
+                    jkey(f, "ci_low", e->ci_low, 1);
+                    jkey(f, "ci_high", e->ci_high, 1);
+                    if (why[i * k + j][0]) {
+                        fputs(", \"note\": ", f);
+                        dys_write_json_string(f, why[i * k + j]);
+                    }
+                    fputc('}', f);
+                }
+                fputc(']', f);
+            }
+            fputc(']', f);
+        }
+        fputs("}\n", f);
+    } else {
+        for (int m = 0; m < 2; m++) {
+            const dys_corr *c = m ? sr : pr;
+            fprintf(f, "%s (%s; 95 %% CI by Fisher's z%s)\n", m ? "Spearman's rho" : "Pearson's r",
+                    results, m ? ", Fieller's SE" : "");
+            for (size_t i = 0; i < k; i++)
+                for (size_t j = i + 1; j < k; j++) {
+                    const dys_corr *e = &c[i * k + j];
+                    if (why[i * k + j][0])
+                        fprintf(f, "  %-32s %-32s n %4zu  -: %s\n", sel[i], sel[j], e->n,
+                                why[i * k + j]);
+                    else
+                        fprintf(f, "  %-32s %-32s n %4zu  %6.3f  (%6.3f to %6.3f)\n", sel[i],
+                                sel[j], e->n, e->r, e->ci_low, e->ci_high);
+                }
+            fputc('\n', f);
+        }
+    }
+    if (out_close(ctx, oo, &af, f))
+        rc = EXIT_SOME_FAILED;
+    for (size_t i = 0; i < k * k; i++)
+        if (why[i][0])
+            rc = EXIT_SOME_FAILED;
+    if (oo->plot) {
+        char title[160];
+        size_t nok = 0;
+        for (size_t r = 0; r < t.nrow; r++)
+            nok += stc < 0 || !strcmp(cli_table_get(&t, r, stc), "ok");
+        snprintf(title, sizeof title, "Spearman's rho between indices (%zu studies)", nok);
+        if (dys_plot_heatmap(ctx, oo->plot, sel, k, rho, title, oo->dpi) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
+            rc = EXIT_SOME_FAILED;
+        }
+    }
+done:
+    free(col);
+    free(pr);
+    free(sr);
+    free(why);
+    free(x);
+    free(rho);
+    cli_table_free(&t);
+    return rc;
+}
+
+/* ---- the command --------------------------------------------------------------- */
+
+int cmd_stats(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+        return argc < 2 ? cli_usage("stats", "needs a statistic: responders, roc, agree or "
+                                             "correlate")
+                        : cli_help("stats");
+    const char *what = argv[1];
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"plot", required_argument, NULL, 'p'},
+        {"dpi", required_argument, NULL, 'd'},
+        {"results", required_argument, NULL, 'r'},
+        {"outcomes", required_argument, NULL, 'O'},
+        {"response", required_argument, NULL, 'R'},
+        {"index", required_argument, NULL, 'i'},
+        {"table", required_argument, NULL, 't'},
+        {"score", required_argument, NULL, 's'},
+        {"label", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    out_opts oo = {FMT_TEXT, NULL, NULL, 150};
+    const char *results = NULL, *opath = NULL, *table = NULL, *label = NULL;
+    int response = -1, opt;
+    char **names = calloc((size_t)argc, sizeof *names);
+    size_t nnames = 0;
+    long l;
+    if (!names) {
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    optind = 1;
+    int rc = -1;
+    while (rc < 0 && (opt = getopt_long(argc - 1, argv + 1, "o:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                oo.fmt = FMT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                oo.fmt = FMT_JSON;
+            else if (!strcmp(optarg, "csv"))
+                oo.fmt = FMT_CSV;
+            else
+                rc = cli_usage("stats", "--format takes text, json or csv");
+            break;
+        case 'o': oo.output = optarg; break;
+        case 'p': oo.plot = optarg; break;
+        case 'd':
+            if (cli_long(optarg, 30, 1200, &l))
+                rc = cli_usage("stats", "--dpi takes 30..1200");
+            oo.dpi = (double)l;
+            break;
+        case 'r': results = optarg; break;
+        case 'O': opath = optarg; break;
+        case 'R':
+            if ((response = def_parse(optarg)) < 0)
+                rc = cli_usage("stats", "--response takes lvesv15, lvef5, composite, nyha1 or "
+                                        "nyha1_walk25");
+            break;
+        case 'i':
+        case 's':
+            if (opt == 'i' && is_index_key(optarg) < 0)
+                rc = cli_usage("stats", "--index %s: not an index key (docs/indices.md)", optarg);
+            names[nnames++] = optarg;
+            break;
+        case 't': table = optarg; break;
+        case 'l': label = optarg; break;
+        case 'h': rc = cli_help("stats"); break;
+        default: rc = cli_usage("stats", "unknown option"); break;
+        }
+    }
+    char **rest = argv + 1 + optind;
+    size_t nrest = (size_t)(argc - 1 - optind);
+    dys_ctx *ctx = rc < 0 ? dys_ctx_new() : NULL;
+    if (rc < 0 && !ctx) {
+        cli_error("out of memory");
+        rc = EXIT_SOME_FAILED;
+    }
+    if (rc >= 0) {
+        /* an option error or --help */
+    } else if (!strcmp(what, "responders")) {
+        rc = !opath || nrest ? cli_usage("stats", "responders takes --outcomes FILE")
+                             : stats_responders(ctx, opath, &oo);
+    } else if (!strcmp(what, "roc")) {
+        if (table && (!label || !nnames))
+            rc = cli_usage("stats", "roc --table FILE needs --score COL and --label COL");
+        else if (!table && (!results || !opath || response < 0))
+            rc = cli_usage("stats", "roc needs --results studies.csv --outcomes FILE "
+                                    "--response DEF, or --table FILE --score COL --label COL");
+        else if (nrest)
+            rc = cli_usage("stats", "roc takes no operands");
+        else
+            rc = stats_roc(ctx, results, opath, table, response, names, nnames, label, &oo);
+    } else if (!strcmp(what, "agree")) {
+        rc = stats_agree(ctx, rest, nrest, table, names, nnames, &oo);
+    } else if (!strcmp(what, "correlate")) {
+        rc = !results || nrest ? cli_usage("stats", "correlate takes --results studies.csv")
+                               : stats_correlate(ctx, results, names, nnames, &oo);
+    } else {
+        rc = cli_usage("stats", "unknown statistic %s (responders, roc, agree, correlate)", what);
+    }
+    dys_ctx_free(ctx);
+    free(names);
+    return rc;
+}

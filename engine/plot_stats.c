@@ -1,0 +1,322 @@
+/*
+ * plot_stats.c - the figures of dyssync stats: ROC curves, the
+ * Bland-Altman plot and the correlation heat map.  Same conventions as the
+ * study figures (figure.c): DejaVu Sans, Okabe-Ito colours (colour-blind
+ * safe), the engine version in small print, deterministic bytes.
+ */
+#include "figure.h"
+#include "dyssync_stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double okabe_ito[8][3] = {
+    {0.000, 0.447, 0.698}, {0.835, 0.369, 0.000}, {0.000, 0.620, 0.451}, {0.800, 0.475, 0.655},
+    {0.902, 0.624, 0.000}, {0.337, 0.706, 0.914}, {0.941, 0.894, 0.259}, {0.0, 0.0, 0.0}};
+
+static void version_line(cairo_t *cr, double x, double y)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "dyssync %s", dys_version());
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    dys_fig_text(cr, x, y, 6.5, 0, 0, buf);
+}
+
+/* A tick step of 1, 2 or 5 times a power of ten giving about 5 ticks. */
+static double nice_step(double range)
+{
+    if (!(range > 0))
+        return 1;
+    double raw = range / 5, p = pow(10, floor(log10(raw))), f = raw / p;
+    return p * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
+}
+
+/* ---- ROC ----------------------------------------------------------------- */
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+size_t dys_roc_points(const double *score, const int *label, size_t n, double *fpr, double *tpr)
+{
+    size_t np = 0, nn = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        np += label[i] != 0;
+    nn = n - np;
+    fpr[k] = tpr[k] = 0;
+    k++;
+    double *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s || !np || !nn) {
+        free(s);
+        fpr[k] = tpr[k] = 1;
+        return k + 1;
+    }
+    memcpy(s, score, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_desc);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && s[i] == s[i - 1])
+            continue;
+        size_t tp = 0, fp = 0;
+        for (size_t j = 0; j < n; j++)
+            if (score[j] >= s[i]) {
+                tp += label[j] != 0;
+                fp += label[j] == 0;
+            }
+        fpr[k] = (double)fp / (double)nn;
+        tpr[k] = (double)tp / (double)np;
+        k++;
+    }
+    free(s);
+    return k;
+}
+
+typedef struct {
+    const dys_roc_series *s;
+    size_t ns;
+    const char *title;
+} roc_fig;
+
+static void draw_roc(cairo_t *cr, double W, double H, const void *data)
+{
+    const roc_fig *f = data;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 16, 24, 13, 1, 0, f->title);
+    double x = 62, y = 44, w = W - 84, h = H - 100;
+    dys_fig_axis(cr, x, y, w, h, 0, 1, 0, 1, 0.2, 0.2, "1 - specificity", "sensitivity", 8);
+    double dash[] = {3, 3};
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, x, y + h);
+    cairo_line_to(cr, x + w, y);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    for (size_t c = 0; c < f->ns; c++) {
+        const dys_roc_series *s = &f->s[c];
+        double *fp = malloc((s->n + 2) * 2 * sizeof *fp);
+        if (!fp)
+            continue;
+        double *tp = fp + s->n + 2;
+        size_t k = dys_roc_points(s->score, s->label, s->n, fp, tp);
+        const double *col = okabe_ito[c % 8];
+        cairo_set_source_rgb(cr, col[0], col[1], col[2]);
+        cairo_set_line_width(cr, 1.6);
+        /* ties between classes move up and across at once: a diagonal */
+        for (size_t i = 0; i < k; i++) {
+            double px = x + fp[i] * w, py = y + h - tp[i] * h;
+            if (i == 0)
+                cairo_move_to(cr, px, py);
+            else
+                cairo_line_to(cr, px, py);
+        }
+        cairo_stroke(cr);
+        free(fp);
+        /* the Youden point */
+        double px = x + (1 - s->roc.specificity) * w, py = y + h - s->roc.sensitivity * h;
+        cairo_arc(cr, px, py, 2.8, 0, 2 * M_PI);
+        cairo_fill(cr);
+        char buf[160];
+        snprintf(buf, sizeof buf, "%s  AUC %.2f (%.2f-%.2f), n %zu/%zu", s->name, s->roc.auc,
+                 s->roc.auc_ci_low, s->roc.auc_ci_high, s->roc.n_pos, s->roc.n_neg);
+        double ly = y + h - 10 - 12.0 * (double)(f->ns - 1 - c);
+        cairo_move_to(cr, x + w * 0.30, ly - 3);
+        cairo_line_to(cr, x + w * 0.30 + 14, ly - 3);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        dys_fig_text(cr, x + w * 0.30 + 18, ly, 7.5, 0, 0, buf);
+    }
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    dys_fig_text(cr, x, H - 24, 7, 0, 0,
+                 "dots: Youden-optimal cut-off; AUC 95 % CI by DeLong; n responders/non-responders");
+    version_line(cr, 16, H - 8);
+}
+
+dys_status dys_plot_roc(dys_ctx *ctx, const char *path, const dys_roc_series *s, size_t ns,
+                        const char *title, double dpi)
+{
+    if (ns == 0 || ns > 8)
+        return dys_fail(ctx, DYS_ERR_INVALID, "ROC figure: 1 to 8 curves (have %zu)", ns);
+    roc_fig f = {s, ns, title};
+    return dys_fig_write(ctx, path, 6.0 * 72, 6.0 * 72, dpi, title, "ROC curves", draw_roc, &f);
+}
+
+/* ---- Bland-Altman -------------------------------------------------------- */
+
+typedef struct {
+    const double *a, *b;
+    const dys_bland_altman *ba;
+    const char *title, *unit;
+} ba_fig;
+
+static void draw_ba(cairo_t *cr, double W, double H, const void *data)
+{
+    const ba_fig *f = data;
+    const dys_bland_altman *ba = f->ba;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 16, 24, 13, 1, 0, f->title);
+    double x0 = INFINITY, x1 = -INFINITY, y0 = fmin(0, ba->loa_low_ci_low),
+           y1 = fmax(0, ba->loa_high_ci_high);
+    for (size_t i = 0; i < ba->n; i++) {
+        double m = 0.5 * (f->a[i] + f->b[i]), d = f->a[i] - f->b[i];
+        x0 = fmin(x0, m);
+        x1 = fmax(x1, m);
+        y0 = fmin(y0, d);
+        y1 = fmax(y1, d);
+    }
+    double xs = nice_step(x1 - x0), ys = nice_step(y1 - y0);
+    x0 = floor(x0 / xs) * xs;
+    x1 = ceil(x1 / xs) * xs;
+    if (x1 <= x0)
+        x1 = x0 + xs;
+    y0 = floor(y0 / ys) * ys;
+    y1 = ceil(y1 / ys) * ys;
+    double x = 70, y = 44, w = W - 200, h = H - 100;
+    char xl[96], yl[96];
+    snprintf(xl, sizeof xl, "mean of the two (%s)", f->unit);
+    snprintf(yl, sizeof yl, "difference A - B (%s)", f->unit);
+    dys_fig_axis(cr, x, y, w, h, x0, x1, y0, y1, xs, ys, xl, yl, 8);
+#define MAPX(v) (x + ((v) - x0) / (x1 - x0) * w)
+#define MAPY(v) (y + h - ((v) - y0) / (y1 - y0) * h)
+    /* the CIs of bias and limits as bands, then the lines */
+    const double band[3][2] = {{ba->bias_ci_low, ba->bias_ci_high},
+                               {ba->loa_low_ci_low, ba->loa_low_ci_high},
+                               {ba->loa_high_ci_low, ba->loa_high_ci_high}};
+    const double line[3] = {ba->bias, ba->loa_low, ba->loa_high};
+    const char *name[3] = {"bias", "-1.96 SD", "+1.96 SD"};
+    for (int k = 0; k < 3; k++) {
+        cairo_set_source_rgba(cr, k ? 0.835 : 0.0, k ? 0.369 : 0.447, k ? 0.0 : 0.698, 0.15);
+        cairo_rectangle(cr, x, MAPY(band[k][1]), w, MAPY(band[k][0]) - MAPY(band[k][1]));
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, k ? 0.835 : 0.0, k ? 0.369 : 0.447, k ? 0.0 : 0.698);
+        double dash[] = {4, 3};
+        cairo_set_dash(cr, dash, k ? 2 : 0, 0);
+        cairo_set_line_width(cr, 1.2);
+        cairo_move_to(cr, x, MAPY(line[k]));
+        cairo_line_to(cr, x + w, MAPY(line[k]));
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s %.3g", name[k], line[k]);
+        dys_fig_text(cr, x + w + 6, MAPY(line[k]) + 3, 8, 0, 0, buf);
+    }
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, x, MAPY(0));
+    cairo_line_to(cr, x + w, MAPY(0));
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    for (size_t i = 0; i < ba->n; i++) {
+        cairo_arc(cr, MAPX(0.5 * (f->a[i] + f->b[i])), MAPY(f->a[i] - f->b[i]), 2.2, 0, 2 * M_PI);
+        cairo_fill(cr);
+    }
+#undef MAPX
+#undef MAPY
+    char buf[160];
+    snprintf(buf, sizeof buf, "n %zu; bands: 95 %% CIs (Bland & Altman 1986); CV %.1f %%", ba->n,
+             ba->cv_pct);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    dys_fig_text(cr, x, H - 24, 7, 0, 0, buf);
+    version_line(cr, 16, H - 8);
+}
+
+dys_status dys_plot_bland_altman(dys_ctx *ctx, const char *path, const double *a,
+                                 const double *b, const dys_bland_altman *ba, const char *title,
+                                 const char *unit, double dpi)
+{
+    if (!ba || ba->n < 1)
+        return dys_fail(ctx, DYS_ERR_INVALID, "Bland-Altman figure: no pairs");
+    ba_fig f = {a, b, ba, title, unit ? unit : ""};
+    return dys_fig_write(ctx, path, 7.5 * 72, 5.0 * 72, dpi, title, "Bland-Altman plot", draw_ba,
+                         &f);
+}
+
+/* ---- heat map ------------------------------------------------------------ */
+
+typedef struct {
+    const char *const *names;
+    size_t k;
+    const double *r;
+    const char *title;
+    double label_w;
+} heat_fig;
+
+/* Diverging blue - white - red (the ends of ColorBrewer's RdBu). */
+static void diverging(double r, double *c)
+{
+    static const double neg[3] = {0.129, 0.400, 0.675}, pos[3] = {0.698, 0.094, 0.169};
+    double u = fmin(1, fabs(r));
+    const double *e = r < 0 ? neg : pos;
+    for (int i = 0; i < 3; i++)
+        c[i] = 1 + (e[i] - 1) * u;
+}
+
+static void draw_heat(cairo_t *cr, double W, double H, const void *data)
+{
+    const heat_fig *f = data;
+    (void)W;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 16, 24, 13, 1, 0, f->title);
+    const double cell = 26, x = 16 + f->label_w, y = 44 + f->label_w;
+    for (size_t i = 0; i < f->k; i++) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        dys_fig_text(cr, x - 4, y + cell * ((double)i + 0.62), 7, 0, 1, f->names[i]);
+        cairo_save(cr);
+        cairo_translate(cr, x + cell * ((double)i + 0.62), y - 4);
+        cairo_rotate(cr, -M_PI / 2);
+        dys_fig_text(cr, 0, 0, 7, 0, 0, f->names[i]);
+        cairo_restore(cr);
+        for (size_t j = 0; j < f->k; j++) {
+            double v = f->r[i * f->k + j], c[3] = {0.85, 0.85, 0.85};
+            if (isfinite(v))
+                diverging(v, c);
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_rectangle(cr, x + cell * (double)j, y + cell * (double)i, cell, cell);
+            cairo_fill(cr);
+            char buf[16];
+            snprintf(buf, sizeof buf, isfinite(v) ? "%.2f" : "-", v);
+            if (isfinite(v) && fabs(v) > 0.6)
+                cairo_set_source_rgb(cr, 1, 1, 1);
+            else
+                cairo_set_source_rgb(cr, 0, 0, 0);
+            dys_fig_text(cr, x + cell * ((double)j + 0.5), y + cell * ((double)i + 0.6), 6.5, 0,
+                         0.5, buf);
+        }
+    }
+    /* the scale */
+    double sx = x, sy = y + cell * (double)f->k + 18, sw = fmin(200, cell * (double)f->k);
+    for (int q = 0; q < 100; q++) {
+        double c[3];
+        diverging(-1 + 2.0 * q / 99.0, c);
+        cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+        cairo_rectangle(cr, sx + sw * q / 100.0, sy, sw / 100.0 + 0.3, 8);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, sx, sy + 18, 7, 0, 0.5, "-1");
+    dys_fig_text(cr, sx + sw / 2, sy + 18, 7, 0, 0.5, "0");
+    dys_fig_text(cr, sx + sw, sy + 18, 7, 0, 0.5, "1");
+    version_line(cr, 16, H - 8);
+}
+
+dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *names, size_t k,
+                            const double *r, const char *title, double dpi)
+{
+    if (k < 2 || k > 60)
+        return dys_fail(ctx, DYS_ERR_INVALID, "heat map: 2 to 60 variables (have %zu)", k);
+    size_t longest = 0;
+    for (size_t i = 0; i < k; i++)
+        longest = strlen(names[i]) > longest ? strlen(names[i]) : longest;
+    heat_fig f = {names, k, r, title, 8 + 3.9 * (double)longest};
+    double side = 26.0 * (double)k;
+    double W = fmax(300, 40 + f.label_w + side), H = 44 + f.label_w + side + 60;
+    return dys_fig_write(ctx, path, W, H, dpi, title, "correlation heat map", draw_heat, &f);
+}

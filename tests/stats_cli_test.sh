@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# CLI tests of dyssync stats, in TAP: the published worked examples through
+# the command line (tables in, JSON out), the response definitions and
+# kappa on a hand-made outcomes file, degenerate inputs (clear message,
+# exit 1, never NaN), bad files (file:line:column), figures, and the
+# README's worked example end to end (synth --outcomes, batch, stats roc
+# against the known model).
+#
+# usage: tests/stats_cli_test.sh DYSSYNC SOURCE_ROOT
+set -u
+dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$2" || exit 2
+tmp=$(mktemp -d /tmp/dyssync_stats.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
+}
+check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
+# jcheck FILE PYTHON: run a Python assertion on the JSON lines of FILE (j:
+# the list of objects); fails on NaN or Infinity anywhere
+jcheck() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+def bad(c):
+    raise ValueError("not JSON: " + c)
+text = open(sys.argv[1]).read()
+j = [json.loads(l, parse_constant=bad) for l in text.splitlines() if l.strip()]
+exec(sys.argv[2])
+PY
+}
+
+# Shrout & Fleiss 1979, Table 2 (6 targets x 4 judges): ICC(1,1) .17,
+# (2,1) .29, (3,1) .71, (1,4) .44, (2,4) .62, (3,4) .91
+printf 'target,j1,j2,j3,j4\n1,9,2,5,8\n2,6,1,3,2\n3,8,4,6,8\n4,7,1,2,6\n5,10,5,6,9\n6,6,2,4,7\n' >"$tmp/sf.csv"
+"$dys" stats agree --table "$tmp/sf.csv" --format json >"$tmp/sf.json" &&
+    jcheck "$tmp/sf.json" '
+i = j[0]["icc"]
+want = {"1_1": .17, "2_1": .29, "3_1": .71, "1_k": .44, "2_k": .62, "3_k": .91}
+assert all(abs(i[k]["value"] - v) < 0.005 for k, v in want.items()), i
+assert abs(i["2_1"]["ci_low"] - 0.0188) < 1e-3 and abs(i["3_k"]["ci_high"] - 0.9859) < 1e-3
+assert j[0]["n"] == 6 and j[0]["k"] == 4 and "bland_altman" not in j[0]'
+check $? "agree --table: Shrout & Fleiss 1979 ICCs and CIs"
+
+# Bland & Altman 1986, PEFR (Wright against mini Wright, 17 subjects):
+# bias -2.1, SD 38.8, bias CI -22.0 to 17.8
+printf 'subject,wright,mini\n' >"$tmp/pefr.csv"
+paste -d, <(seq 1 17) <(printf '%s\n' 494 395 516 434 476 557 413 442 650 433 417 656 267 478 178 423 427) \
+    <(printf '%s\n' 512 430 520 428 500 600 364 380 658 445 432 626 260 477 259 350 451) >>"$tmp/pefr.csv"
+"$dys" stats agree --table "$tmp/pefr.csv" --format json --plot "$tmp/ba.png" >"$tmp/pefr.json" &&
+    jcheck "$tmp/pefr.json" '
+b = j[0]["bland_altman"]
+assert abs(b["bias"] + 2.1) < 0.05 and abs(b["sd"] - 38.8) < 0.05, b
+assert abs(b["bias_ci_low"] + 22.0) < 0.05 and abs(b["bias_ci_high"] - 17.8) < 0.05, b
+assert b["loa_low"] < b["loa_low_ci_high"] and b["loa_high_ci_low"] < b["loa_high"]
+assert 0 < j[0]["cv_pct"] < 10' && [ "$(head -c 4 "$tmp/ba.png" | tail -c 3)" = PNG ]
+check $? "agree --table with 2 raters: Bland & Altman 1986 PEFR, and the plot"
+
+# Hanley & McNeil 1982, Table 1: CT ratings of 58 normal and 51 abnormal
+# studies, AUC 0.893
+{
+    echo "patient,rating,abnormal"
+    k=0
+    for r in 1 2 3 4 5; do
+        neg=$(echo 33 6 6 11 2 | cut -d' ' -f$r); pos=$(echo 3 2 2 11 33 | cut -d' ' -f$r)
+        for _ in $(seq "$neg"); do k=$((k + 1)); echo "p$k,$r,no"; done
+        for _ in $(seq "$pos"); do k=$((k + 1)); echo "p$k,$r,yes"; done
+    done
+} >"$tmp/hm.csv"
+"$dys" stats roc --table "$tmp/hm.csv" --score rating --label abnormal --format json \
+    --plot "$tmp/roc.svg" >"$tmp/hm.json" &&
+    jcheck "$tmp/hm.json" '
+r = j[0]
+assert set(["index", "n_pos", "n_neg", "auc", "auc_ci_low", "auc_ci_high", "youden_cutoff",
+            "sensitivity", "specificity"]) <= set(r), r
+assert r["n_pos"] == 51 and r["n_neg"] == 58 and abs(r["auc"] - 0.893) < 5e-4
+assert abs(r["auc_ci_low"] - 0.83295) < 1e-4 and abs(r["auc_ci_high"] - 0.95339) < 1e-4
+assert r["youden_cutoff"] == 4' &&
+    python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$tmp/roc.svg"
+check $? "roc --table: Hanley & McNeil 1982 AUC, DeLong CI (keys of the issue), SVG plot"
+
+# Response definitions and kappa on a hand-made outcomes file: s1 remodels
+# and improves; s2 neither; s3 improves in NYHA only; s4 died (non-responder
+# everywhere); s5 has no follow-up echo
+cat >"$tmp/out.csv" <<'EOF'
+study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,lvef_followup_pct,nyha_baseline,nyha_followup,walk6_baseline_m,walk6_followup_m,composite,death_or_hf_hospitalisation
+s1,200,160,25,32,3,2,300,390,improved,no
+s2,200,190,25,27,3,3,300,310,unchanged,no
+s3,200,185,25,26,3,2,300,320,improved,no
+s4,200,150,25,35,3,2,300,400,,yes
+s5,,,,,3,3,300,300,,no
+EOF
+"$dys" stats responders --outcomes "$tmp/out.csv" --format json >"$tmp/resp.json" &&
+    jcheck "$tmp/resp.json" '
+s = {x["study_id"]: x for x in j[0]["studies"]}
+assert [s[k]["lvesv15"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, False, False, None]
+assert [s[k]["lvef5"] for k in ("s1", "s2", "s3", "s4")] == [True, False, False, False]
+assert [s[k]["nyha1"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, True, False, False]
+assert [s[k]["composite"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, True, False, False]
+assert [s[k]["nyha1_walk25"] for k in ("s1", "s2", "s3")] == [True, False, False]
+d = {x["name"]: x for x in j[0]["definitions"]}
+assert d["lvesv15"]["n"] == 4 and d["lvesv15"]["responders"] == 1 and d["lvesv15"]["rate_pct"] == 25
+k = {(x["a"], x["b"]): x for x in j[0]["kappa"]}
+# lvesv15 against nyha1 on s1-s4: (1,1) (0,0) (0,1) (0,0): po .75, pe .5, kappa .5
+assert k[("lvesv15", "nyha1")]["n"] == 4 and abs(k[("lvesv15", "nyha1")]["kappa"] - 0.5) < 1e-9
+assert k[("lvesv15", "lvef5")]["kappa"] == 1'
+check $? "responders: each definition, death as non-response, Cohen's kappa per pair"
+
+# Degenerate inputs: a clear message, exit 1, and no NaN in the output
+printf 'id,score,label\na,1,1\nb,2,1\nc,3,1\n' >"$tmp/one.csv"
+"$dys" stats roc --table "$tmp/one.csv" --score score --label label --format json \
+    >"$tmp/one.json" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "at least 2 responders and 2 non-responders" "$tmp/err" &&
+    jcheck "$tmp/one.json" 'assert "error" in j[0] and "auc" not in j[0]'
+check $? "roc with one class only: exit 1, the reason, no NaN"
+printf 's,a,b\n1,5,5\n2,5,5\n3,5,5\n' >"$tmp/flat.csv"
+"$dys" stats agree --table "$tmp/flat.csv" --format json >"$tmp/flat.json" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "undefined" "$tmp/err" && jcheck "$tmp/flat.json" 'assert "error" in j[0]'
+check $? "agree on a constant table: exit 1, ICC undefined and why"
+printf 's,a,b\n1,5,6\n2,7,7\n' >"$tmp/two.csv"
+"$dys" stats agree --table "$tmp/two.csv" --format csv >"$tmp/two.out" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "at least 3 subjects" "$tmp/err" && ! grep -qi nan "$tmp/two.out"
+check $? "agree with n < 3: exit 1, the reason, no NaN in the CSV"
+
+# Bad files name the place
+printf 'study_id,lvesv_baseline_ml,height_cm\ns1,200,170\n' >"$tmp/badcol.csv"
+"$dys" stats responders --outcomes "$tmp/badcol.csv" 2>"$tmp/err" >/dev/null
+[ $? = 1 ] && grep -q 'column 3 "height_cm" is not an outcome' "$tmp/err"
+check $? "an unknown outcome column is refused, by position and name"
+printf 'study_id,lvesv_baseline_ml\ns1,200\ns2,2OO\n' >"$tmp/badnum.csv"
+"$dys" stats responders --outcomes "$tmp/badnum.csv" 2>"$tmp/err" >/dev/null
+[ $? = 1 ] && grep -q "badnum.csv:3:2: lvesv_baseline_ml \"2OO\" is not a number" "$tmp/err"
+check $? "a bad number: file:line:column"
+printf 'study_id,nyha_baseline\ns1,3\ns2,5\n' >"$tmp/badny.csv"
+"$dys" stats responders --outcomes "$tmp/badny.csv" 2>"$tmp/err" >/dev/null
+[ $? = 1 ] && grep -q "badny.csv:3:2: NYHA class must be 1, 2, 3 or 4" "$tmp/err"
+check $? "NYHA outside I-IV is refused"
+"$dys" stats roc --results x.csv --outcomes y.csv --response lvesv20 >/dev/null 2>&1
+[ $? = 2 ]
+check $? "an unknown response definition is a usage error"
+
+# The README's worked example: a cohort whose response depends on the true
+# Ts-SD-12 (logistic, 0.5 at 30 ms), batch, then stats.  Ts-SD-12 must
+# predict LV remodelling well; a statistic of the ECG-free phase is there
+# too; the paired test and the published cut-offs are reported.
+mkdir -p "$tmp/cohort"
+"$dys" synth -o "$tmp/cohort/studies" -n 80 --seed 11 --noise 0.1 --outcomes >/dev/null &&
+    mv "$tmp/cohort/studies/"{truth,outcomes,outcomes_model}.csv "$tmp/cohort/" &&
+    "$dys" batch -q -o "$tmp/cohort/out" "$tmp/cohort/studies" &&
+    "$dys" stats roc --results "$tmp/cohort/out/studies.csv" --outcomes "$tmp/cohort/outcomes.csv" \
+        --response lvesv15 --index ts_sd_12_ms --index septal_lateral_delay_ms --format json \
+        --plot "$tmp/cohort/roc.png" >"$tmp/cohort/roc.json" &&
+    jcheck "$tmp/cohort/roc.json" '
+r = {x["index"]: x for x in j}
+t = r["ts_sd_12_ms"]
+assert t["auc"] > 0.8 and t["n_pos"] + t["n_neg"] == 80, t
+assert any(c["cutoff"] == 32.6 for c in t["published_cutoffs"])
+assert t["delong"][0]["with"] == "|septal_lateral_delay_ms|" and 0 <= t["delong"][0]["p"] <= 1' &&
+    "$dys" stats correlate --results "$tmp/cohort/out/studies.csv" --format json \
+        --plot "$tmp/cohort/heat.pdf" >"$tmp/cohort/cor.json" &&
+    jcheck "$tmp/cohort/cor.json" '
+k = j[0]["indices"].index("ts_sd_12_ms"); d = j[0]["indices"].index("ts_diff_12_ms")
+assert j[0]["pearson"][k][d]["r"] > 0.8 and j[0]["spearman"][k][k]["r"] == 1' &&
+    [ "$(head -c 4 "$tmp/cohort/heat.pdf")" = "%PDF" ]
+check $? "worked example: synth --outcomes, batch, stats roc (AUC > 0.8 for the known model), correlate"
+
+echo "1..$n"
+[ $failed = 0 ]
