@@ -1186,9 +1186,15 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
     }
     if (out_close(ctx, oo, &af, f))
         rc = EXIT_SOME_FAILED;
-    for (size_t i = 0; i < k * k; i++)
-        if (why[i][0])
-            rc = EXIT_SOME_FAILED;
+    size_t nbad = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++)
+            nbad += why[i * k + j][0] != 0;
+    if (nbad) {
+        cli_error("%zu of %zu pairs could not be computed (the output says why)", nbad,
+                  k * (k - 1) / 2);
+        rc = EXIT_SOME_FAILED;
+    }
     if (oo->plot) {
         char title[160];
         size_t nok = 0;

@@ -126,6 +126,20 @@ printf 's,a,b\n1,5,6\n2,7,7\n' >"$tmp/two.csv"
 [ $? = 1 ] && grep -q "at least 3 subjects" "$tmp/err" && ! grep -qi nan "$tmp/two.out"
 check $? "agree with n < 3: exit 1, the reason, no NaN in the CSV"
 
+# Missing values are left out, not guessed: NA and empty cells
+printf 'id,score,label\na,1,0\nb,NA,1\nc,3,1\nd,,0\ne,2,0\nf,5,1\ng,4,\n' >"$tmp/miss.csv"
+"$dys" stats roc --table "$tmp/miss.csv" --score score --label label --format json >"$tmp/miss.json" &&
+    jcheck "$tmp/miss.json" 'assert j[0]["n_pos"] == 2 and j[0]["n_neg"] == 2 and j[0]["auc"] == 1'
+check $? "roc skips subjects with a missing score or label"
+printf 'study_id,status,ts_sd_12_ms,ts_diff_12_ms,septal_lateral_delay_ms\n' >"$tmp/const.csv"
+for i in 1 2 3 4 5 6; do echo "s$i,ok,$((20 + i * 3)),$((60 + i * i)),40" >>"$tmp/const.csv"; done
+"$dys" stats correlate --results "$tmp/const.csv" --index ts_sd_12_ms --index ts_diff_12_ms \
+    --index septal_lateral_delay_ms --format json >"$tmp/const.json" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "could not be computed" "$tmp/err" && jcheck "$tmp/const.json" '
+p = j[0]["pearson"]
+assert p[0][2]["r"] is None and "constant" in p[0][2]["note"] and p[0][1]["r"] > 0.9'
+check $? "correlate with a constant index: null with the reason, never NaN, exit 1"
+
 # Bad files name the place
 printf 'study_id,lvesv_baseline_ml,height_cm\ns1,200,170\n' >"$tmp/badcol.csv"
 "$dys" stats responders --outcomes "$tmp/badcol.csv" 2>"$tmp/err" >/dev/null
