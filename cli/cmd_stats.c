@@ -400,7 +400,7 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const out_opts *oo)
 
 typedef struct {
     char name[96];
-    const char **id; /* subject ids (borrowed from the table) */
+    size_t *row;   /* the table row of each subject, increasing */
     double *x;
     int *label;    /* for ROC */
     size_t n;
@@ -409,7 +409,7 @@ typedef struct {
 
 static void var_free(var *v)
 {
-    free(v->id);
+    free(v->row);
     free(v->x);
     free(v->label);
     memset(v, 0, sizeof *v);
@@ -549,10 +549,10 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
         int on_abs = idx >= 0 && dys_cutoff_default(idx) && dys_cutoff_default(idx)->on_abs;
         if (on_abs)
             snprintf(v[s].name, sizeof v[s].name, "|%s|", name);
-        v[s].id = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].id);
+        v[s].row = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].row);
         v[s].x = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].x);
         v[s].label = malloc((t.nrow ? t.nrow : 1) * sizeof *v[s].label);
-        if (!v[s].id || !v[s].x || !v[s].label) {
+        if (!v[s].row || !v[s].x || !v[s].label) {
             cli_error("out of memory");
             rc = EXIT_SOME_FAILED;
             break;
@@ -590,7 +590,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             }
             if (k != 0)
                 continue; /* index missing for this study */
-            v[s].id[v[s].n] = cli_table_get(&t, r, table ? 0 : idc);
+            v[s].row[v[s].n] = r;
             v[s].x[v[s].n] = on_abs ? fabs(x) : x;
             v[s].label[v[s].n++] = l;
         }
@@ -600,7 +600,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             snprintf(v[s].error, sizeof v[s].error, "%s", dys_ctx_error(ctx));
             cli_error("%s: %s", v[s].name, v[s].error);
         }
-        if (s == 0 && no_outcome && oo->fmt == FMT_TEXT)
+        if (s == 0 && no_outcome)
             cli_error("%zu ok studies of %s have no row in %s", no_outcome, results, opath);
     }
     if (rc != EXIT_ALL_OK)
@@ -672,14 +672,19 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
                 continue;
             }
             b = a + v[s].n;
-            for (size_t i = 0; i < v[s].n; i++)
-                for (size_t j = 0; j < v[u].n; j++)
-                    if (!strcmp(v[s].id[i], v[u].id[j])) {
-                        a[m] = v[s].x[i];
-                        b[m] = v[u].x[j];
-                        l[m++] = v[s].label[i];
-                        break;
-                    }
+            /* both scores come from the same rows in order: a merge join */
+            for (size_t i = 0, j = 0; i < v[s].n && j < v[u].n;) {
+                if (v[s].row[i] < v[u].row[j]) {
+                    i++;
+                } else if (v[s].row[i] > v[u].row[j]) {
+                    j++;
+                } else {
+                    a[m] = v[s].x[i];
+                    b[m] = v[u].x[j];
+                    l[m++] = v[s].label[i++];
+                    j++;
+                }
+            }
             double diff, z, p;
             dys_status st = dys_roc_compare(ctx, a, b, l, m, &diff, &z, &p);
             size_t mp = 0;
@@ -793,7 +798,7 @@ static int agree_one(dys_ctx *ctx, FILE *f, const out_opts *oo, const char *name
         } else if (oo->fmt == FMT_CSV) {
             dys_write_csv_field(f, name);
             fprintf(f, ",%zu,%zu", n, k);
-            for (int q = 0; q < 18 + 11; q++)
+            for (int q = 0; q < 18 + 11 + 1; q++) /* the empty ICC and Bland-Altman cells */
                 fputc(',', f);
             dys_write_csv_field(f, why);
             fputc('\n', f);
@@ -887,6 +892,57 @@ static int agree_one(dys_ctx *ctx, FILE *f, const out_opts *oo, const char *name
     return rc;
 }
 
+typedef struct {
+    const char *id;
+    size_t row;
+} id_row;
+
+static int cmp_id_row(const void *a, const void *b)
+{
+    const id_row *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* For each ok row of A, the first ok row of B with the same study_id
+ * (-1: none); by sorting B's ids, not comparing every pair. */
+static long *match_rows(const cli_table *A, int ida, int sta, const cli_table *B, int idb,
+                        int stb)
+{
+    long *m = malloc((A->nrow ? A->nrow : 1) * sizeof *m);
+    id_row *k = malloc((B->nrow ? B->nrow : 1) * sizeof *k);
+    if (!m || !k) {
+        free(m);
+        free(k);
+        return NULL;
+    }
+    size_t nk = 0;
+    for (size_t q = 0; q < B->nrow; q++)
+        if (stb < 0 || !strcmp(cli_table_get(B, q, stb), "ok")) {
+            k[nk].id = cli_table_get(B, q, idb);
+            k[nk++].row = q;
+        }
+    qsort(k, nk, sizeof *k, cmp_id_row);
+    for (size_t r = 0; r < A->nrow; r++) {
+        m[r] = -1;
+        if (sta >= 0 && strcmp(cli_table_get(A, r, sta), "ok"))
+            continue;
+        const char *id = cli_table_get(A, r, ida);
+        size_t lo = 0, hi = nk; /* first key >= id */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(k[mid].id, id) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < nk && !strcmp(k[lo].id, id))
+            m[r] = (long)k[lo].row;
+    }
+    free(k);
+    return m;
+}
+
 static const char *agree_csv_header =
     "index,n,k,icc_1_1,icc_1_1_ci_low,icc_1_1_ci_high,icc_2_1,icc_2_1_ci_low,icc_2_1_ci_high,"
     "icc_3_1,icc_3_1_ci_low,icc_3_1_ci_high,icc_1_k,icc_1_k_ci_low,icc_1_k_ci_high,icc_2_k,"
@@ -968,9 +1024,13 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
             sel[ns++] = k;
     }
     double *x = malloc((A.nrow ? A.nrow : 1) * 2 * sizeof *x);
+    long *match = x ? match_rows(&A, ida, sta, &B, idb, stb) : NULL;
     dys_outfile af;
-    FILE *f = x ? out_open(ctx, oo, &af) : NULL;
+    FILE *f = match ? out_open(ctx, oo, &af) : NULL;
     if (!f) {
+        if (!match)
+            cli_error("out of memory");
+        free(match);
         free(x);
         cli_table_free(&A);
         cli_table_free(&B);
@@ -995,25 +1055,18 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
         }
         size_t n = 0;
         for (size_t r = 0; r < A.nrow && rc == EXIT_ALL_OK; r++) {
-            if (sta >= 0 && strcmp(cli_table_get(&A, r, sta), "ok"))
+            if (match[r] < 0)
                 continue;
-            const char *id = cli_table_get(&A, r, ida);
-            for (size_t q = 0; q < B.nrow; q++) {
-                if (strcmp(cli_table_get(&B, q, idb), id) ||
-                    (stb >= 0 && strcmp(cli_table_get(&B, q, stb), "ok")))
-                    continue;
-                double va, vb;
-                int ka = cli_table_num(&A, r, ca, &va, err, sizeof err);
-                int kb = ka < 0 ? 0 : cli_table_num(&B, q, cb, &vb, err, sizeof err);
-                if (ka < 0 || kb < 0) {
-                    cli_error("%s", err);
-                    rc = EXIT_SOME_FAILED;
-                } else if (ka == 0 && kb == 0) {
-                    x[2 * n] = va;
-                    x[2 * n + 1] = vb;
-                    n++;
-                }
-                break;
+            double va, vb;
+            int ka = cli_table_num(&A, r, ca, &va, err, sizeof err);
+            int kb = ka < 0 ? 0 : cli_table_num(&B, (size_t)match[r], cb, &vb, err, sizeof err);
+            if (ka < 0 || kb < 0) {
+                cli_error("%s", err);
+                rc = EXIT_SOME_FAILED;
+            } else if (ka == 0 && kb == 0) {
+                x[2 * n] = va;
+                x[2 * n + 1] = vb;
+                n++;
             }
         }
         if (rc != EXIT_ALL_OK)
@@ -1031,6 +1084,7 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
     }
     if (out_close(ctx, oo, &af, f))
         rc = EXIT_SOME_FAILED;
+    free(match);
     free(x);
     cli_table_free(&A);
     cli_table_free(&B);
@@ -1113,7 +1167,8 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
             }
             pr[i * k + j] = pr[j * k + i] = p;
             sr[i * k + j] = sr[j * k + i] = s;
-            snprintf(why[j * k + i], sizeof why[0], "%s", why[i * k + j]);
+            if (i != j)
+                memcpy(why[j * k + i], why[i * k + j], sizeof why[0]);
             rho[i * k + j] = rho[j * k + i] = s.r;
         }
     dys_outfile af;

@@ -123,7 +123,8 @@ printf 's,a,b\n1,5,5\n2,5,5\n3,5,5\n' >"$tmp/flat.csv"
 check $? "agree on a constant table: exit 1, ICC undefined and why"
 printf 's,a,b\n1,5,6\n2,7,7\n' >"$tmp/two.csv"
 "$dys" stats agree --table "$tmp/two.csv" --format csv >"$tmp/two.out" 2>"$tmp/err"
-[ $? = 1 ] && grep -q "at least 3 subjects" "$tmp/err" && ! grep -qi nan "$tmp/two.out"
+[ $? = 1 ] && grep -q "at least 3 subjects" "$tmp/err" && ! grep -qi nan "$tmp/two.out" &&
+    python3 -c "import csv, sys; r = list(csv.reader(open(sys.argv[1]))); assert len(r) == 2 and len(r[0]) == len(r[1]) and 'at least 3' in r[1][-1]" "$tmp/two.out"
 check $? "agree with n < 3: exit 1, the reason, no NaN in the CSV"
 
 # Missing values are left out, not guessed: NA and empty cells
