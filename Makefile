@@ -12,7 +12,14 @@ PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
            fonts-dejavu-core check python3
 
-.PHONY: all deps build test test-asan check-all demo install accuracy bench clean
+.PHONY: all deps build test test-asan check-all demo install accuracy bench clean \
+        fuzz fuzz-ci fuzz-build
+
+# libFuzzer needs clang and its runtime.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_TARGETS  = study views number table
+FUZZ_SECONDS ?= 3600
+fuzz fuzz-ci fuzz-build: PACKAGES += clang libclang-rt-dev
 
 # The SciPy peer (../shared/peer/ref_dyssync.py) that accuracy and bench
 # compare against runs on Debian's NumPy and SciPy.
@@ -85,5 +92,41 @@ accuracy: build
 bench: build
 	python3 tests/bench.py --dyssync $(DYSSYNC) --out docs/benchmarks.md
 
+# The fuzz targets (tests/fuzz): clang, ASan and UBSan, no Check suites.
+fuzz-build: deps
+	@test -f $(FUZZ_BUILD)/build.ninja || \
+	  CC=clang meson setup $(FUZZ_BUILD) -Dtests=false -Dfuzz=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
+	meson compile -C $(FUZZ_BUILD)
+
+# Long runs: FUZZ_SECONDS per target (default an hour).  New inputs go to
+# $(FUZZ_BUILD)/corpus/<target> (merge the useful ones into
+# tests/fuzz/corpus); a crash stops the run and leaves its input in
+# $(FUZZ_BUILD)/artifacts/: add it to the corpus with the fix.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  UBSAN_OPTIONS=halt_on_error=1 $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+# CI: replay the committed corpus, then a short deterministic run of each
+# target (fixed seed, bounded runs and time); any finding fails.
+fuzz-ci: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  scratch=$$(mktemp -d); \
+	  UBSAN_OPTIONS=halt_on_error=1 $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -runs=0 \
+	    tests/fuzz/corpus/$$t 2>$$scratch/replay.log || { cat $$scratch/replay.log; exit 1; }; \
+	  UBSAN_OPTIONS=halt_on_error=1 $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -seed=1 -runs=20000 \
+	    -max_total_time=30 -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=$$scratch/ $$scratch tests/fuzz/corpus/$$t 2>$$scratch/run.log \
+	    || { tail -40 $$scratch/run.log; exit 1; }; \
+	  echo "fuzz_$$t: corpus replayed, $$(grep -o 'Done [0-9]* runs' $$scratch/run.log)"; \
+	  rm -rf $$scratch; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEMO_OUT)

@@ -112,8 +112,49 @@ static int is_view_file(const char *dir, const char *name)
     return 0;
 }
 
-static int discover_dir(const char *dir, strs *out, int depth)
+/* Directories already searched, by device and inode: a symbolic link
+ * back up the tree (or two that point at each other) would otherwise be
+ * followed until the depth limit, in exponentially many ways. */
+typedef struct {
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } *v;
+    size_t n, cap;
+} dirset;
+
+/* 1 if dir was seen before (it is then not searched again), 0 if it is
+ * new (now recorded), -1 out of memory or unreadable. */
+static int dir_seen(dirset *seen, const char *dir)
 {
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        return -1;
+    for (size_t i = 0; i < seen->n; i++)
+        if (seen->v[i].dev == sb.st_dev && seen->v[i].ino == sb.st_ino)
+            return 1;
+    if (seen->n == seen->cap) {
+        size_t cap = seen->cap ? 2 * seen->cap : 64;
+        void *v = realloc(seen->v, cap * sizeof *seen->v);
+        if (!v)
+            return -1;
+        seen->v = v;
+        seen->cap = cap;
+    }
+    seen->v[seen->n].dev = sb.st_dev;
+    seen->v[seen->n++].ino = sb.st_ino;
+    return 0;
+}
+
+static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
+{
+    int s = dir_seen(seen, dir);
+    if (s != 0) {
+        if (s > 0)
+            cli_error("%s: skipped: the same directory as one already searched (a "
+                      "symbolic link loop?)", dir);
+        return s > 0 ? 0 : -1;
+    }
     DIR *d = opendir(dir);
     if (!d)
         return -1;
@@ -126,8 +167,10 @@ static int discover_dir(const char *dir, strs *out, int depth)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         struct stat sb;
-        if (stat(path, &sb) != 0)
+        if (stat(path, &sb) != 0) { /* a dangling or looping link */
+            cli_error("%s: skipped: %s", path, strerror(errno));
             continue;
+        }
         if (S_ISDIR(sb.st_mode))
             rc = strs_add(&subdirs, path);
         else if (S_ISREG(sb.st_mode) && is_data_file(e->d_name)) {
@@ -141,9 +184,18 @@ static int discover_dir(const char *dir, strs *out, int depth)
     } else {
         for (size_t i = 0; i < files.n && rc == 0; i++)
             rc = strs_add(out, files.v[i]);
-        for (size_t i = 0; i < subdirs.n && rc == 0 && depth < 32; i++)
-            if (discover_dir(subdirs.v[i], out, depth + 1) < 0 && errno == ENOMEM)
-                rc = -1; /* an unreadable subdirectory is skipped */
+        for (size_t i = 0; i < subdirs.n && rc == 0; i++) {
+            if (depth >= 32) {
+                cli_error("%s: skipped: more than 32 directories deep", subdirs.v[i]);
+                continue;
+            }
+            if (discover_dir(subdirs.v[i], out, depth + 1, seen) < 0) {
+                if (errno == ENOMEM)
+                    rc = -1;
+                else /* an unreadable subdirectory is skipped, and said */
+                    cli_error("%s: skipped: %s", subdirs.v[i], strerror(errno));
+            }
+        }
     }
     strs_free(&files);
     strs_free(&subdirs);
@@ -151,13 +203,13 @@ static int discover_dir(const char *dir, strs *out, int depth)
 }
 
 /* Studies of one INPUT; -1 with errno when it cannot be read. */
-static int discover(const char *input, strs *out)
+static int discover(const char *input, strs *out, dirset *seen)
 {
     struct stat sb;
     if (stat(input, &sb) != 0)
         return -1;
     if (S_ISDIR(sb.st_mode))
-        return discover_dir(input, out, 0);
+        return discover_dir(input, out, 0, seen);
     const char *dot = strrchr(input, '.');
     if (dot && !strcasecmp(dot, ".txt")) {
         /* a manifest: one path per line, unless it is itself a study file
@@ -180,7 +232,7 @@ static int discover(const char *input, strs *out)
                 break;
             struct stat ps;
             if (stat(p, &ps) == 0 && S_ISDIR(ps.st_mode))
-                rc = discover_dir(p, out, 0);
+                rc = discover_dir(p, out, 0, seen);
             else
                 rc = strs_add(out, p);
         }
@@ -473,12 +525,15 @@ int cmd_batch(int argc, char **argv)
             goto done;
         }
     }
+    dirset seen = {0};
     for (int i = optind; i < argc; i++)
-        if (discover(argv[i], &studies) != 0) {
+        if (discover(argv[i], &studies, &seen) != 0) {
             cli_error("%s: %s", argv[i], strerror(errno));
+            free(seen.v);
             rc = EXIT_SOME_FAILED;
             goto done;
         }
+    free(seen.v);
     qsort(studies.v, studies.n, sizeof *studies.v, cmp_str);
     /* drop duplicates (an input given twice) */
     size_t w = 0;

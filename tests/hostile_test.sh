@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Hostile inputs through analyze and batch, in TAP (docs/robustness.md has
+# the table).  Each file of tests/hostile/, and the inputs that cannot be
+# committed (a 1 MB line, symbolic link loops, an unreadable file, a
+# nonexistent path, an empty directory, files past the size and row
+# limits), must give exit status 1 and a message naming the file (and the
+# line and column where there is one), within a time bound, without a
+# crash (under the sanitizer build a report is a crash); and a batch over
+# all of them must keep the good study and list every bad one.
+#
+# usage: tests/hostile_test.sh DYSSYNC SOURCE_ROOT
+set -u
+dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$2" || exit 2
+tmp=$(mktemp -d /tmp/dyssync_hostile.XXXXXX)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
+}
+
+# expect INPUT MESSAGE [ANALYZE OPTIONS...]: analyze exits 1 within 30 s
+# and its message holds MESSAGE (a fixed string)
+expect() {
+    local input=$1 msg=$2
+    shift 2
+    timeout 30 "$dys" analyze "$@" "$input" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc = 1 ] && grep -qF -- "$msg" "$tmp/err"; then
+        ok "$(basename "$input"): exit 1, \"$msg\""
+    else
+        not_ok "$(basename "$input"): exit $rc, expected 1 and \"$msg\"" "$(head -c 600 "$tmp/err")"
+    fi
+}
+
+h=tests/hostile
+expect $h/empty.csv "empty.csv:1:1: no column header"
+expect $h/header_only.csv "header_only.csv:2:1: 0 data rows"
+expect $h/nonnumeric.csv "nonnumeric.csv:12:5: 'abc' is not a number"
+expect $h/dup_time.csv "dup_time.csv:13:1: time -11.105 ms is not after the previous row's"
+expect $h/decreasing_time.csv "decreasing_time.csv:12:1: time -20.577 ms is not after"
+expect $h/unknown_segment.csv "unknown_segment.csv:10:9: unknown column 'basal_foo'"
+expect $h/dup_segment.csv "dup_segment.csv:10:24: column 'basal_anterior' is the same as column 2"
+expect $h/short_row.csv "short_row.csv:13:6: row has 3 of the header's 13 columns"
+expect $h/long_row.csv "long_row.csv:13:93: row has more than the 13 columns"
+expect $h/inf_nan.csv "inf_nan.csv:12:5: 'inf' is not a number"
+expect $h/huge.csv "huge.csv:12:5: '1e999' is out of range"
+expect $h/binary_junk.csv "binary_junk.csv:1:21: NUL byte"
+expect $h/nul_byte.csv "nul_byte.csv:6:2: NUL byte"
+expect $h/utf16.csv "utf16.csv:1:1: the file is UTF-16"
+expect $h/avo_after_avc.csv "AVO 400.0 ms and AVC 350.0 ms leave no ejection period"
+expect $h/conflicting_views "a4c.csv:6:11: hr_bpm '62' disagrees with '61' given at"
+
+# Inputs made here: a 1 MB cell, a 1 MB header line, a link loop, a
+# nonexistent path, an empty directory, the size and row limits
+g=testdata/studies/lbbb_single.csv
+{ head -11 $g; python3 -c "print('0.5,' + '7' * 1048576 + ',1,1,1,1,1,1,1,1,1,1,1')"; } >"$tmp/megacell.csv"
+expect "$tmp/megacell.csv" "megacell.csv:12:5: '7777777777777777777777777777777777777777' is out of range"
+{ head -9 $g; python3 -c "print('time_ms,' + 'x' * 1048576)"; } >"$tmp/megaheader.csv"
+expect "$tmp/megaheader.csv" "megaheader.csv:10:9: unknown column 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+ln -s loop_b "$tmp/loop_a.csv" && ln -s loop_a.csv "$tmp/loop_b"
+expect "$tmp/loop_a.csv" "loop_a.csv: Too many levels of symbolic links"
+expect "$tmp/nonexistent.csv" "nonexistent.csv: No such file or directory"
+mkdir "$tmp/emptydir"
+expect "$tmp/emptydir" "emptydir: directory holds no view files"
+python3 -c "import sys; sys.stdout.write(open('$g').read() + '\n'.join('%d,%s' % (1000 + i, ','.join(['1'] * 12)) for i in range(200000)) + '\n')" >"$tmp/big.csv"
+expect "$tmp/big.csv" "big.csv: file is larger than the limit: expected at most 1048576 bytes" --max-file-mb 1
+expect "$tmp/big.csv" "big.csv:1011:1: more than 1000 rows" --max-rows 1000
+
+# An unreadable file: root reads everything, so the check runs as nobody
+cp $g "$tmp/unreadable.csv" && chmod 000 "$tmp/unreadable.csv"
+if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$tmp"
+    timeout 30 setpriv --reuid=nobody --regid=nogroup --clear-groups "$dys" analyze \
+        "$tmp/unreadable.csv" >/dev/null 2>"$tmp/err"
+else
+    timeout 30 "$dys" analyze "$tmp/unreadable.csv" >/dev/null 2>"$tmp/err"
+fi
+rc=$?
+if [ $rc = 1 ] && grep -qF "unreadable.csv: cannot open: Permission denied" "$tmp/err"; then
+    ok "unreadable.csv: exit 1, \"Permission denied\""
+else
+    not_ok "unreadable.csv: exit $rc, expected 1 and \"Permission denied\"" "$(cat "$tmp/err")"
+fi
+
+# A batch over all of it, with a good study and directory loops: it ends,
+# keeps the good study, lists every bad one, says what it skipped
+b="$tmp/batch"
+mkdir -p "$b/in/sub"
+cp -r $h/* "$b/in/" && cp $g "$b/in/good.csv" && cp "$tmp/megacell.csv" "$b/in/"
+ln -s . "$b/in/selfloop" && ln -s .. "$b/in/sub/up" && ln -s nowhere "$b/in/dangling.csv"
+timeout 120 "$dys" batch -q -o "$b/out" "$b/in" 2>"$tmp/err"
+rc=$?
+nbad=$(($(wc -l <"$b/out/errors.csv") - 1))
+want=$(($(ls $h | wc -l) + 1))
+if [ $rc = 1 ] && [ "$nbad" = "$want" ] && grep -q '^LBBB-01,.*good.csv,ok,12,' "$b/out/studies.csv" &&
+    grep -q "selfloop: skipped: the same directory" "$tmp/err" &&
+    grep -q "dangling.csv: skipped: No such file" "$tmp/err"; then
+    ok "batch over the hostile corpus: ends, keeps the good study, $nbad errors listed, loops skipped and said"
+else
+    not_ok "batch over the hostile corpus: exit $rc, $nbad of $want errors" "$(head -c 800 "$tmp/err")"
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
