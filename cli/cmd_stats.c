@@ -27,6 +27,7 @@ typedef struct {
     enum fmt fmt;
     const char *output, *plot;
     double dpi;
+    size_t max_bytes; /* the largest input table read */
 } out_opts;
 
 static void jnum(FILE *f, double x)
@@ -145,12 +146,12 @@ static int yes_no(const char *s)
     return -1;
 }
 
-static int read_outcomes(const char *path, outcomes *os)
+static int read_outcomes(const char *path, size_t max_bytes, outcomes *os)
 {
     memset(os, 0, sizeof *os);
     cli_table t;
     char err[1024] = "";
-    if (cli_table_read(path, &t, err, sizeof err)) {
+    if (cli_table_read(path, max_bytes, &t, err, sizeof err)) {
         cli_error("%s", err);
         return -1;
     }
@@ -274,7 +275,7 @@ static int out_close(dys_ctx *ctx, const out_opts *oo, dys_outfile *af, FILE *f)
 static int stats_responders(dys_ctx *ctx, const char *opath, const out_opts *oo)
 {
     outcomes os;
-    if (read_outcomes(opath, &os))
+    if (read_outcomes(opath, oo->max_bytes, &os))
         return EXIT_SOME_FAILED;
     int *resp = malloc((os.n ? os.n : 1) * R_N * sizeof *resp);
     if (!resp) {
@@ -417,10 +418,10 @@ static void var_free(var *v)
 
 /* A batch studies.csv: the study_id and status columns are required, and
  * only rows with status ok count. */
-static int read_results(const char *path, cli_table *t, int *idc, int *stc)
+static int read_results(const char *path, size_t max_bytes, cli_table *t, int *idc, int *stc)
 {
     char err[1024] = "";
-    if (cli_table_read(path, t, err, sizeof err)) {
+    if (cli_table_read(path, max_bytes, t, err, sizeof err)) {
         cli_error("%s", err);
         return -1;
     }
@@ -496,7 +497,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
     outcomes os = {0};
     char err[1024] = "";
     if (table) {
-        if (cli_table_read(table, &t, err, sizeof err)) {
+        if (cli_table_read(table, oo->max_bytes, &t, err, sizeof err)) {
             cli_error("%s", err);
             return EXIT_SOME_FAILED;
         }
@@ -506,9 +507,9 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             return EXIT_SOME_FAILED;
         }
     } else {
-        if (read_results(results, &t, &idc, &stc))
+        if (read_results(results, oo->max_bytes, &t, &idc, &stc))
             return EXIT_SOME_FAILED;
-        if (read_outcomes(opath, &os)) {
+        if (read_outcomes(opath, oo->max_bytes, &os)) {
             cli_table_free(&t);
             return EXIT_SOME_FAILED;
         }
@@ -957,7 +958,7 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
     char err[1024] = "";
     int rc = EXIT_ALL_OK, ida, sta, idb, stb;
     if (table) {
-        if (cli_table_read(table, &A, err, sizeof err)) {
+        if (cli_table_read(table, oo->max_bytes, &A, err, sizeof err)) {
             cli_error("%s", err);
             return EXIT_SOME_FAILED;
         }
@@ -1007,9 +1008,9 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
     }
     if (nfiles != 2)
         return cli_usage("stats", "agree takes two studies.csv files (A and B) or --table FILE");
-    if (read_results(files[0], &A, &ida, &sta))
+    if (read_results(files[0], oo->max_bytes, &A, &ida, &sta))
         return EXIT_SOME_FAILED;
-    if (read_results(files[1], &B, &idb, &stb)) {
+    if (read_results(files[1], oo->max_bytes, &B, &idb, &stb)) {
         cli_table_free(&A);
         return EXIT_SOME_FAILED;
     }
@@ -1099,7 +1100,7 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
     cli_table t;
     int idc, stc, rc = EXIT_ALL_OK;
     char err[1024] = "";
-    if (read_results(results, &t, &idc, &stc))
+    if (read_results(results, oo->max_bytes, &t, &idc, &stc))
         return EXIT_SOME_FAILED;
     const char *sel[DYS_N_INDICES];
     size_t k = 0;
@@ -1293,9 +1294,10 @@ int cmd_stats(int argc, char **argv)
         {"table", required_argument, NULL, 't'},
         {"score", required_argument, NULL, 's'},
         {"label", required_argument, NULL, 'l'},
+        {"max-file-mb", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    out_opts oo = {FMT_TEXT, NULL, NULL, 150};
+    out_opts oo = {FMT_TEXT, NULL, NULL, 150, (size_t)512 << 20};
     const char *results = NULL, *opath = NULL, *table = NULL, *label = NULL;
     int response = -1, opt;
     char **names = calloc((size_t)argc, sizeof *names);
@@ -1341,6 +1343,12 @@ int cmd_stats(int argc, char **argv)
             break;
         case 't': table = optarg; break;
         case 'l': label = optarg; break;
+        case 'M':
+            if (cli_long(optarg, 1, 1L << 20, &l))
+                rc = cli_usage("stats", "--max-file-mb takes a whole number of MiB (1..1048576)");
+            else
+                oo.max_bytes = (size_t)l << 20;
+            break;
         case 'h': rc = cli_help("stats"); break;
         default: rc = cli_usage("stats", "unknown option"); break;
         }

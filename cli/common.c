@@ -384,6 +384,7 @@ static const char help_stats[] =
     "  --plot FILE             the figure (.png, .svg or .pdf): ROC curves,\n"
     "                          Bland-Altman plot, or correlation heat map\n"
     "  --dpi N                 PNG resolution (default 150)\n"
+    "  --max-file-mb N         refuse input tables larger than N MiB (default 512)\n"
     "\n"
     "Outcomes file columns (any subset besides study_id): study_id,\n"
     "lvesv_baseline_ml, lvesv_followup_ml, lvef_baseline_pct, lvef_followup_pct,\n"

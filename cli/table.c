@@ -22,7 +22,7 @@ static int grow(void **v, size_t *cap, size_t n, size_t sz)
     return 0;
 }
 
-static char *read_all(const char *path, char *err, size_t errcap)
+static char *read_all(const char *path, size_t max_bytes, char *err, size_t errcap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -40,6 +40,13 @@ static char *read_all(const char *path, char *err, size_t errcap)
         }
         got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
+        if (len > max_bytes) {
+            snprintf(err, errcap, "%s: file is larger than the limit: expected at most %zu "
+                     "bytes (--max-file-mb raises it)", path, max_bytes);
+            free(buf);
+            fclose(f);
+            return NULL;
+        }
     } while (got > 0);
     int bad = ferror(f);
     fclose(f);
@@ -100,10 +107,10 @@ static char *cell(const char **p, size_t *lineno, const char *path, char *err, s
     return out;
 }
 
-int cli_table_read(const char *path, cli_table *t, char *err, size_t errcap)
+int cli_table_read(const char *path, size_t max_bytes, cli_table *t, char *err, size_t errcap)
 {
     memset(t, 0, sizeof *t);
-    char *buf = read_all(path, err, errcap);
+    char *buf = read_all(path, max_bytes, err, errcap);
     if (!buf)
         return -1;
     t->path = strdup(path);

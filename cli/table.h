@@ -19,8 +19,9 @@ typedef struct cli_table {
     size_t *line;  /* file line of each row, for messages */
 } cli_table;
 
-/* 0, or -1 with a message naming path:line:column in err. */
-int cli_table_read(const char *path, cli_table *t, char *err, size_t errcap);
+/* 0, or -1 with a message naming path:line:column in err.  A file larger
+ * than max_bytes is refused (read in full, it would all be in memory). */
+int cli_table_read(const char *path, size_t max_bytes, cli_table *t, char *err, size_t errcap);
 void cli_table_free(cli_table *t);
 /* Column index by name, -1 when absent. */
 int cli_table_col(const cli_table *t, const char *name);

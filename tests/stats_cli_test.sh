@@ -142,6 +142,10 @@ assert p[0][2]["r"] is None and "constant" in p[0][2]["note"] and p[0][1]["r"] >
 check $? "correlate with a constant index: null with the reason, never NaN, exit 1"
 
 # Bad files name the place
+python3 -c "print('s,a,b'); [print('%d,1,2' % i) for i in range(200000)]" >"$tmp/bigtable.csv"
+"$dys" stats agree --table "$tmp/bigtable.csv" --max-file-mb 1 2>"$tmp/err" >/dev/null
+[ $? = 1 ] && grep -q "bigtable.csv: file is larger than the limit: expected at most 1048576 bytes" "$tmp/err"
+check $? "a table past --max-file-mb is refused before it is read"
 printf 'study_id,lvesv_baseline_ml,height_cm\ns1,200,170\n' >"$tmp/badcol.csv"
 "$dys" stats responders --outcomes "$tmp/badcol.csv" 2>"$tmp/err" >/dev/null
 [ $? = 1 ] && grep -q 'column 3 "height_cm" is not an outcome' "$tmp/err"

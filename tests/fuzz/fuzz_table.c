@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     cli_table t;
     char err[1024] = "";
-    if (cli_table_read(path, &t, err, sizeof err) == 0) {
+    if (cli_table_read(path, (size_t)1 << 20, &t, err, sizeof err) == 0) {
         for (size_t r = 0; r < t.nrow; r++)
             for (size_t c = 0; c < t.ncol; c++) {
                 double v;
