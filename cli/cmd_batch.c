@@ -585,6 +585,7 @@ int cmd_batch(int argc, char **argv)
     int tty = !quiet && isatty(2);
     size_t done_n = 0, n = studies.n;
     int io_failed = 0;
+    char io_err[1024] = ""; /* the first write failure, said at the end */
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 #pragma omp parallel
@@ -595,8 +596,12 @@ int cmd_batch(int argc, char **argv)
             const char *src = studies.v[i];
             char pp[4096];
             part_path(outdir, src, pp, sizeof pp);
-            if (resume && part_complete(pp))
-                goto next;
+            int stop;
+#pragma omp atomic read
+            stop = io_failed;
+            if (stop || (resume && part_complete(pp)))
+                goto next; /* after a write failure (a full disk, say) the rest
+                              would fail too: --resume does them */
             dys_study *s = NULL;
             dys_result *r = NULL;
             char err[1024] = "";
@@ -620,15 +625,20 @@ int cmd_batch(int argc, char **argv)
                 }
             }
             dys_outfile of;
-            if (tc && dys_outfile_open(tc, &of, pp) == DYS_OK) {
+            int wrote = tc && dys_outfile_open(tc, &of, pp) == DYS_OK;
+            if (wrote) {
                 write_part(of.f, tc, src, r, err);
-                if (dys_outfile_commit_unsynced(tc, &of) != DYS_OK) {
+                wrote = dys_outfile_commit_unsynced(tc, &of) == DYS_OK;
+            }
+            if (!wrote) {
+#pragma omp critical(batch_io)
+                {
+                    if (!io_err[0])
+                        snprintf(io_err, sizeof io_err, "%s",
+                                 tc ? dys_ctx_error(tc) : "out of memory");
 #pragma omp atomic write
                     io_failed = 1;
                 }
-            } else {
-#pragma omp atomic write
-                io_failed = 1;
             }
             dys_result_free(r);
             dys_study_free(s);
@@ -654,8 +664,9 @@ int cmd_batch(int argc, char **argv)
     int failed = 0;
     int missing = io_failed ? -1 : assemble(ctx, outdir, studies.v, n, pd, 1, &failed);
     if (missing != 0) {
-        cli_error("%s: the outputs could not be written (%s); rerun with --resume",
-                  outdir, missing < 0 ? dys_ctx_error(ctx) : "parts missing");
+        cli_error("%s: the outputs could not be written (%s); the studies done are kept: "
+                  "rerun with --resume", outdir,
+                  io_failed ? io_err : missing < 0 ? dys_ctx_error(ctx) : "parts missing");
         rc = EXIT_SOME_FAILED;
     } else if (failed) {
         if (!quiet)

@@ -104,5 +104,67 @@ else
     not_ok "batch over the hostile corpus: exit $rc, $nbad of $want errors" "$(head -c 800 "$tmp/err")"
 fi
 
+# Faults while writing.  as_runner: run as nobody when root (permissions
+# bind nobody, not root), else as ourselves.
+as_runner() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+    else
+        "$@"
+    fi
+}
+f="$tmp/faults"
+mkdir -p "$f" && chmod 777 "$f" && "$dys" synth -o "$f/in" -n 150 --seed 12 --noise 0.1 >/dev/null &&
+    rm "$f/in/truth.csv" && chmod -R a+rX "$f/in" && "$dys" batch -q -o "$f/clean" "$f/in"
+same_tables() {
+    for t in studies.csv segments.csv results.jsonl errors.csv; do
+        cmp -s "$f/clean/$t" "$1/$t" || return 1
+    done
+}
+
+# The disk fills up: a 400 kB file system (a tmpfs, when we may mount one;
+# otherwise a file size limit, which fails the tables, not the parts)
+mkdir -p "$f/small"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=400k tmpfs "$f/small" 2>/dev/null; then
+    how="a full 400 kB file system"
+    timeout 60 "$dys" batch -q -j 2 -o "$f/small/out" "$f/in" 2>"$tmp/err"
+    rc=$?
+    kept=$(ls "$f/small/out/parts" | grep -c '\.part$')
+    mount -o remount,size=64m "$f/small"
+else
+    how="a 400 kB file size limit"
+    (trap '' XFSZ; ulimit -f 800; timeout 60 "$dys" batch -q -j 2 -o "$f/small/out" "$f/in") 2>"$tmp/err"
+    rc=$?
+    kept=$(ls "$f/small/out/parts" | grep -c '\.part$')
+fi
+"$dys" batch -q --resume -o "$f/small/out" "$f/in"
+if [ $rc = 1 ] && grep -qE "could not be written \(.*(No space left on device|File too large)\).*rerun with --resume" "$tmp/err" &&
+    [ "$kept" -ge 1 ] && same_tables "$f/small/out"; then
+    ok "$how: exit 1, the cause said, $kept studies kept, --resume gives the clean tables"
+else
+    not_ok "$how: exit $rc, $kept parts kept" "$(head -c 600 "$tmp/err")"
+fi
+mountpoint -q "$f/small" && umount "$f/small"
+
+# The output directory becomes unwritable mid-run (after 1-100 parts)
+mkdir -p "$f/ro" && chmod 777 "$f/ro"
+as_runner timeout 60 "$dys" batch -q -j 1 -o "$f/ro/out" "$f/in" 2>"$tmp/err" & pid=$!
+want=$((RANDOM % 100 + 1))
+while kill -0 $pid 2>/dev/null && [ "$(ls "$f/ro/out/parts" 2>/dev/null | grep -c '\.part$')" -lt $want ]; do
+    sleep 0.005
+done
+chmod 555 "$f/ro/out/parts"
+wait $pid
+rc=$?
+kept=$(ls "$f/ro/out/parts" | grep -c '\.part$')
+chmod 777 "$f/ro/out/parts"
+as_runner "$dys" batch -q --resume -o "$f/ro/out" "$f/in"
+if [ $rc = 1 ] && grep -q "could not be written (.*Permission denied).*rerun with --resume" "$tmp/err" &&
+    [ "$kept" -ge 1 ] && [ "$kept" -lt 150 ] && same_tables "$f/ro/out"; then
+    ok "output directory unwritable after $kept of 150 studies: exit 1, the cause said, --resume gives the clean tables"
+else
+    not_ok "output directory unwritable mid-run: exit $rc, $kept parts kept" "$(head -c 600 "$tmp/err")"
+fi
+
 echo "1..$n"
 [ $failed = 0 ]
