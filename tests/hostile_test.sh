@@ -22,17 +22,27 @@ not_ok() {
     [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
 }
 
-# expect INPUT MESSAGE [ANALYZE OPTIONS...]: analyze exits 1 within 30 s
+# expect INPUT MESSAGE [ANALYZE OPTIONS...]: analyze exits 1 within 30 s,
+# its peak memory under 512 MB (sanitizer and valgrind builds included),
 # and its message holds MESSAGE (a fixed string)
 expect() {
     local input=$1 msg=$2
     shift 2
-    timeout 30 "$dys" analyze "$@" "$input" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ $rc = 1 ] && grep -qF -- "$msg" "$tmp/err"; then
+    local res rc rss
+    res=$(python3 -c '
+import resource, subprocess, sys
+try:
+    rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, timeout=30).returncode
+except subprocess.TimeoutExpired:
+    rc = 124
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+        "$dys" analyze "$@" "$input" 2>"$tmp/err")
+    read -r rc rss <<<"$res"
+    if [ "$rc" = 1 ] && [ "$rss" -lt 524288 ] && grep -qF -- "$msg" "$tmp/err"; then
         ok "$(basename "$input"): exit 1, \"$msg\""
     else
-        not_ok "$(basename "$input"): exit $rc, expected 1 and \"$msg\"" "$(head -c 600 "$tmp/err")"
+        not_ok "$(basename "$input"): exit $rc, $rss kB, expected 1 and \"$msg\"" \
+            "$(head -c 600 "$tmp/err")"
     fi
 }
 
