@@ -90,7 +90,8 @@ dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
         dys_status st = dys_detect_qrs(ctx, rec->t_ms, rec->ecg_mv, rec->n, &det);
         if (st != DYS_OK) {
             char why[DYS_ERRMSG_MAX];
-            snprintf(why, sizeof why, "%s", dys_ctx_error(ctx));
+            const char *e = dys_ctx_error(ctx);
+            snprintf(why, sizeof why, "%s", strncmp(e, "ECG: ", 5) ? e : e + 5);
             return dys_fail(ctx, st, "%s: ECG: %s; give qrs_onsets_ms if the ECG "
                             "cannot be read", rec->source, why);
         }

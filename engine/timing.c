@@ -80,13 +80,25 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
+    /* A grid at the frame interval over the whole span has about as many
+     * points as there are frames.  A time axis with a huge jump (a typing
+     * error: 6.8e51 ms was found by fuzzing) would ask for an absurd grid:
+     * refuse the segment instead. */
+    double points = (c->t_last - c->t_first) / dt + 1;
+    if (!(points <= 16.0 * (double)m + 1024)) {
+        snprintf(why, whycap,
+                 "the time axis (%.4g..%.4g ms) is far longer than its %zu frames at %.3g ms "
+                 "cover: a time value is wrong", c->t_first, c->t_last, m, dt);
+        st = DYS_ERR_ANALYSIS;
+        goto out;
+    }
     dys_spline raw;
     if ((st = dys_spline_init(&raw, x, y, m)) != DYS_OK)
         goto out;
     /* As many grid points as frames, rounded up to an FFT-friendly count
      * (dys_fft_size): the step is then a few per cent below the frame
      * interval, and the grid spans the samples exactly. */
-    size_t g = dys_fft_size((size_t)floor((c->t_last - c->t_first) / dt) + 1);
+    size_t g = dys_fft_size((size_t)points);
     dt = (c->t_last - c->t_first) / (double)(g - 1);
     grid = malloc(g * sizeof *grid);
     gv = malloc(g * sizeof *gv);
