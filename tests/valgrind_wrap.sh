@@ -5,7 +5,7 @@
 # a shim that runs dyssync under valgrind, so every dyssync the script
 # starts is checked.  valgrind's errors exit 99, which no test expects.
 here=$(cd "$(dirname "$0")" && pwd)
-vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-possibly-lost=no \
 --suppressions=$here/valgrind.supp"
 case "$(basename "$1")" in
 bash | sh | python3*)
