@@ -1,8 +1,9 @@
 /*
  * fuzz_common.h - what the libFuzzer targets share: the readers take
- * paths, so each input is written to a file of the process's own (created
- * once, rewritten in place), and the study read from it is analysed too,
- * so that what a reader lets through cannot crash the analysis.
+ * paths, so each input is written to a file in a directory of the
+ * process's own (created once, rewritten in place); a study read from it
+ * is analysed too, so that what a reader lets through cannot crash the
+ * analysis.
  */
 #ifndef DYS_FUZZ_COMMON_H
 #define DYS_FUZZ_COMMON_H
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 /* A private directory for this fuzzing process. */
-static const char *fuzz_dir(void)
+static inline const char *fuzz_dir(void)
 {
     static char dir[64];
     if (!dir[0]) {
@@ -28,7 +29,7 @@ static const char *fuzz_dir(void)
     return dir;
 }
 
-static void fuzz_write(const char *path, const uint8_t *d, size_t n)
+static inline void fuzz_write(const char *path, const uint8_t *d, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f || (n && fwrite(d, 1, n, f) != n) || fclose(f) != 0)
@@ -37,7 +38,7 @@ static void fuzz_write(const char *path, const uint8_t *d, size_t n)
 
 /* Read the study at path (a file or a directory) and, when it reads,
  * analyse it with the defaults; every outcome but a crash is fine. */
-static void fuzz_study(const char *path)
+static inline void fuzz_study(const char *path)
 {
     dys_ctx *ctx = dys_ctx_new();
     dys_read_options ro;

@@ -3,25 +3,19 @@
  * each output format.  Its output goes to /dev/null; its messages stay on
  * stderr with the fuzzer's, so that a sanitizer report is never lost. */
 #include "common.h"
-
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/dyssync_fuzz_outcomes.XXXXXX");
-        int fd = mkstemp(path);
-        if (fd < 0 || !freopen("/dev/null", "w", stdout))
+    static int quiet;
+    if (!quiet) {
+        quiet = 1;
+        if (!freopen("/dev/null", "w", stdout))
             abort();
-        close(fd);
     }
-    FILE *f = fopen(path, "wb");
-    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
-        abort();
+    char path[128];
+    snprintf(path, sizeof path, "%s/outcomes.csv", fuzz_dir());
+    fuzz_write(path, data, size);
     static const char *const fmts[3] = {"text", "json", "csv"};
     char *argv[] = {(char *)"stats", (char *)"responders", (char *)"--outcomes", path,
                     (char *)"--format", (char *)fmts[size % 3], NULL};

@@ -1,25 +1,13 @@
 /* Fuzz target: the CSV table reader of dyssync stats (cli/table.c), and
  * the number conversion of every cell. */
+#include "fuzz_common.h"
 #include "table.h"
-
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/dyssync_fuzz_table.XXXXXX");
-        int fd = mkstemp(path);
-        if (fd < 0)
-            abort();
-        close(fd);
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
-        abort();
+    char path[128];
+    snprintf(path, sizeof path, "%s/table.csv", fuzz_dir());
+    fuzz_write(path, data, size);
     cli_table t;
     char err[1024] = "";
     if (cli_table_read(path, (size_t)1 << 20, &t, err, sizeof err) == 0) {
