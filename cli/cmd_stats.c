@@ -401,6 +401,7 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const out_opts *oo)
 
 typedef struct {
     char name[96];
+    int index;     /* its dys_index, -1 for a column that is not one */
     size_t *row;   /* the table row of each subject, increasing */
     double *x;
     int *label;    /* for ROC */
@@ -433,14 +434,6 @@ static int read_results(const char *path, size_t max_bytes, cli_table *t, int *i
         return -1;
     }
     return 0;
-}
-
-static int is_index_key(const char *k)
-{
-    for (int i = 0; i < DYS_N_INDICES; i++)
-        if (!strcmp(dys_index_get(i)->key, k))
-            return i;
-    return -1;
 }
 
 /* ---- ROC ----------------------------------------------------------------- */
@@ -546,7 +539,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
         }
         /* an index read on |value| (a signed delay whose cut-off is on its
          * size) is scored on |value| too */
-        int idx = table ? -1 : is_index_key(name);
+        int idx = v[s].index = table ? -1 : cli_index_key(name, strlen(name));
         int on_abs = idx >= 0 && dys_cutoff_default(idx) && dys_cutoff_default(idx)->on_abs;
         if (on_abs)
             snprintf(v[s].name, sizeof v[s].name, "|%s|", name);
@@ -629,13 +622,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             continue;
         }
         /* the published cut-offs of this index */
-        int idx = -1, nc = 0;
-        if (!table) { /* the name, without the bars of an |index| */
-            char key[96];
-            snprintf(key, sizeof key, "%s", v[s].name + (v[s].name[0] == '|'));
-            key[strcspn(key, "|")] = '\0';
-            idx = is_index_key(key);
-        }
+        int idx = v[s].index, nc = 0;
         for (int i = 0; idx >= 0 && dys_cutoff_get(i); i++) {
             const dys_cutoff *c = dys_cutoff_get(i);
             if (c->index != idx)
@@ -880,13 +867,14 @@ static int agree_one(dys_ctx *ctx, FILE *f, const out_opts *oo, const char *name
         if (k != 2) {
             cli_error("%s: a Bland-Altman plot needs exactly 2 raters (have %zu)", oo->plot, k);
             rc = -1;
-        } else if (dys_plot_bland_altman(ctx, oo->plot, a, b, &ba, title,
-                                         is_index_key(name) >= 0
-                                             ? dys_index_get(is_index_key(name))->unit
-                                             : "",
-                                         oo->dpi) != DYS_OK) {
-            cli_error("%s", dys_ctx_error(ctx));
-            rc = -1;
+        } else {
+            int ix = cli_index_key(name, strlen(name));
+            if (dys_plot_bland_altman(ctx, oo->plot, a, b, &ba, title,
+                                      ix >= 0 ? dys_index_get(ix)->unit : "",
+                                      oo->dpi) != DYS_OK) {
+                cli_error("%s", dys_ctx_error(ctx));
+                rc = -1;
+            }
         }
     }
     free(a);
@@ -1337,7 +1325,7 @@ int cmd_stats(int argc, char **argv)
             break;
         case 'i':
         case 's':
-            if (opt == 'i' && is_index_key(optarg) < 0)
+            if (opt == 'i' && cli_index_key(optarg, strlen(optarg)) < 0)
                 rc = cli_usage("stats", "--index %s: not an index key (docs/indices.md)", optarg);
             names[nnames++] = optarg;
             break;

@@ -80,6 +80,14 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
     return 0;
 }
 
+int cli_index_key(const char *s, size_t len)
+{
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (strlen(dys_index_get(i)->key) == len && !strncmp(dys_index_get(i)->key, s, len))
+            return i;
+    return -1;
+}
+
 int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd)
 {
     double x;
@@ -171,11 +179,7 @@ int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd
     case CLI_OPT_CUTOFF: {
         /* INDEX=VALUE: the cut-off that classifies an index */
         const char *eq = strchr(arg, '=');
-        int idx = -1;
-        for (int i = 0; eq && i < DYS_N_INDICES; i++)
-            if (strlen(dys_index_get(i)->key) == (size_t)(eq - arg) &&
-                !strncmp(dys_index_get(i)->key, arg, (size_t)(eq - arg)))
-                idx = i;
+        int idx = eq ? cli_index_key(arg, (size_t)(eq - arg)) : -1;
         if (idx < 0 || cli_double(eq + 1, &x) || !(x >= 0)) {
             cli_usage(cmd, "--cutoff takes INDEX=VALUE with an index key "
                            "(ts_sd_12_ms, ...) and a value >= 0");

@@ -34,6 +34,9 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
     {"max-file-mb", required_argument, NULL, 1001},         \
     {"max-rows", required_argument, NULL, 1002}
 
+/* The dys_index whose key (ts_sd_12_ms, ...) is s[0..len), -1 if none. */
+int cli_index_key(const char *s, size_t len);
+
 /* The analysis options (dys_params) of every analysing command: --lowpass,
  * --peak, --first-fraction, --sd, --avo, --avc, --min-segments,
  * --low-amplitude, --max-gap, --ectopic-rr, --avc-estimate, --cutoff.
