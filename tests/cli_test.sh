@@ -8,19 +8,11 @@
 #   diff before committing it).
 set -u
 dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/tap.sh"
 cd "$2" || exit 2
 update=${3:-}
 tmp=$(mktemp -d /tmp/dyssync_cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
-}
-check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
 
 # golden NAME EXPECTED_EXIT CMD...: stdout must equal testdata/expected/NAME
 golden() {
@@ -242,5 +234,4 @@ check $? "batch killed with SIGKILL after $done_at_kill of 150 studies, one part
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end

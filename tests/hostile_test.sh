@@ -11,16 +11,10 @@
 # usage: tests/hostile_test.sh DYSSYNC SOURCE_ROOT
 set -u
 dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/tap.sh"
 cd "$2" || exit 2
 tmp=$(mktemp -d /tmp/dyssync_hostile.XXXXXX)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
-}
 
 # expect INPUT MESSAGE [ANALYZE OPTIONS...]: analyze exits 1 within 30 s,
 # its peak memory under 512 MB (sanitizer and valgrind builds included),
@@ -186,5 +180,4 @@ else
     not_ok "output directory unwritable mid-run: exit $rc, $kept parts kept" "$(head -c 600 "$tmp/err")"
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end

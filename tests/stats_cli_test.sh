@@ -9,17 +9,10 @@
 # usage: tests/stats_cli_test.sh DYSSYNC SOURCE_ROOT
 set -u
 dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/tap.sh"
 cd "$2" || exit 2
 tmp=$(mktemp -d /tmp/dyssync_stats.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"
-}
-check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${3:-}"; fi; }
 # jcheck FILE PYTHON: run a Python assertion on the JSON lines of FILE (j:
 # the list of objects); fails on NaN or Infinity anywhere
 jcheck() {
@@ -187,5 +180,4 @@ assert j[0]["pearson"][k][d]["r"] > 0.8 and j[0]["spearman"][k][k]["r"] == 1' &&
     [ "$(head -c 4 "$tmp/cohort/heat.pdf")" = "%PDF" ]
 check $? "worked example: synth --outcomes, batch, stats roc (AUC > 0.8 for the known model), correlate"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end
