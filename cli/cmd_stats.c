@@ -28,7 +28,7 @@ typedef struct {
     const char *output, *plot;
     double dpi;
     size_t max_bytes; /* the largest input table read */
-} out_opts;
+} stats_opts;
 
 static void jnum(FILE *f, double x)
 {
@@ -248,7 +248,7 @@ static const outcome *find_outcome(const outcomes *os, const char *id)
 
 /* ---- output files --------------------------------------------------------- */
 
-static FILE *out_open(dys_ctx *ctx, const out_opts *oo, dys_outfile *af)
+static FILE *out_open(dys_ctx *ctx, const stats_opts *oo, dys_outfile *af)
 {
     if (!oo->output)
         return stdout;
@@ -259,7 +259,7 @@ static FILE *out_open(dys_ctx *ctx, const out_opts *oo, dys_outfile *af)
     return af->f;
 }
 
-static int out_close(dys_ctx *ctx, const out_opts *oo, dys_outfile *af, FILE *f)
+static int out_close(dys_ctx *ctx, const stats_opts *oo, dys_outfile *af, FILE *f)
 {
     if (!oo->output)
         return fflush(f) == 0 ? 0 : -1;
@@ -272,7 +272,7 @@ static int out_close(dys_ctx *ctx, const out_opts *oo, dys_outfile *af, FILE *f)
 
 /* ---- responders ------------------------------------------------------------ */
 
-static int stats_responders(dys_ctx *ctx, const char *opath, const out_opts *oo)
+static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
 {
     outcomes os;
     if (read_outcomes(opath, oo->max_bytes, &os))
@@ -483,7 +483,7 @@ static void roc_write(FILE *f, enum fmt fmt, const var *v, const dys_roc *r)
 
 static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const char *table,
                      int response, char **names, size_t nnames, const char *label_col,
-                     const out_opts *oo)
+                     const stats_opts *oo)
 {
     cli_table t;
     int idc = -1, stc = -1, lab = -1, rc = EXIT_ALL_OK;
@@ -752,7 +752,7 @@ static void icc_json(FILE *f, const char *k, dys_icc_value v, int comma)
 
 /* One agreement result: ICC of n x k ratings x (row-major), Bland-Altman
  * when k == 2. */
-static int agree_one(dys_ctx *ctx, FILE *f, const out_opts *oo, const char *name,
+static int agree_one(dys_ctx *ctx, FILE *f, const stats_opts *oo, const char *name,
                      const double *x, size_t n, size_t k, int want_plot)
 {
     dys_icc icc;
@@ -940,7 +940,7 @@ static const char *agree_csv_header =
     "loa_high_ci_high,cv_pct,error\n";
 
 static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *table,
-                       char **names, size_t nnames, const out_opts *oo)
+                       char **names, size_t nnames, const stats_opts *oo)
 {
     cli_table A, B;
     char err[1024] = "";
@@ -1083,7 +1083,7 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
 /* ---- correlation ------------------------------------------------------------- */
 
 static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size_t nnames,
-                           const out_opts *oo)
+                           const stats_opts *oo)
 {
     cli_table t;
     int idc, stc, rc = EXIT_ALL_OK;
@@ -1285,7 +1285,7 @@ int cmd_stats(int argc, char **argv)
         {"max-file-mb", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    out_opts oo = {FMT_TEXT, NULL, NULL, 150, (size_t)512 << 20};
+    stats_opts oo = {FMT_TEXT, NULL, NULL, 150, (size_t)512 << 20};
     const char *results = NULL, *opath = NULL, *table = NULL, *label = NULL;
     int response = -1, opt;
     char **names = calloc((size_t)argc, sizeof *names);

@@ -31,7 +31,6 @@ void dys_fig_text(cairo_t *cr, double x, double y, double size, int bold, double
     cairo_show_text(cr, s);
 }
 
-
 void dys_fig_axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,
                   double y0, double y1, double xstep, double ystep, const char *xl,
                   const char *yl, double fs)

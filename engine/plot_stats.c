@@ -191,10 +191,11 @@ static void draw_ba(cairo_t *cr, double W, double H, const void *data)
     const double line[3] = {ba->bias, ba->loa_low, ba->loa_high};
     const char *name[3] = {"bias", "-1.96 SD", "+1.96 SD"};
     for (int k = 0; k < 3; k++) {
-        cairo_set_source_rgba(cr, k ? 0.835 : 0.0, k ? 0.369 : 0.447, k ? 0.0 : 0.698, 0.15);
+        const double *col = okabe_ito[k ? 1 : 0]; /* bias blue, limits vermillion */
+        cairo_set_source_rgba(cr, col[0], col[1], col[2], 0.15);
         cairo_rectangle(cr, x, MAPY(band[k][1]), w, MAPY(band[k][0]) - MAPY(band[k][1]));
         cairo_fill(cr);
-        cairo_set_source_rgb(cr, k ? 0.835 : 0.0, k ? 0.369 : 0.447, k ? 0.0 : 0.698);
+        cairo_set_source_rgb(cr, col[0], col[1], col[2]);
         double dash[] = {4, 3};
         cairo_set_dash(cr, dash, k ? 2 : 0, 0);
         cairo_set_line_width(cr, 1.2);
