@@ -43,7 +43,16 @@ static void analyse_one(dys_ctx *ctx, const char *path, const dys_read_options *
     dys_study_free(st);
 }
 
-static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, dys_ctx *ctx)
+/* Whether another study of the run has the same study_id as study i. */
+static int duplicate_id(const outcome *out, int n, int i)
+{
+    for (int j = 0; out[i].res && j < n; j++)
+        if (j != i && out[j].res && !strcmp(out[j].res->study_id, out[i].res->study_id))
+            return 1;
+    return 0;
+}
+
+static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, char **paths, dys_ctx *ctx)
 {
     int failed = 0;
     if (fmt == FMT_CSV && dys_write_csv_header(ctx, f) != DYS_OK)
@@ -52,10 +61,17 @@ static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, dys_ctx *ctx)
         if (out[i].error) {
             cli_error("%s", out[i].error);
             failed++;
+            /* the table keeps a row for it, so it is one consistent run */
+            if (fmt == FMT_CSV && dys_write_csv_error_row(ctx, f, paths[i], out[i].error, NULL))
+                return -1;
             continue;
         }
+        dys_csv_extra x = {duplicate_id(out, n, i), NULL};
+        if (x.duplicate_id)
+            cli_error("%s: warning: study_id %s is also another study's (flagged "
+                      "duplicate_id in CSV)", paths[i], out[i].res->study_id);
         dys_status s = fmt == FMT_JSON ? dys_write_json(ctx, f, out[i].res)
-                       : fmt == FMT_CSV ? dys_write_csv_row(ctx, f, out[i].res)
+                       : fmt == FMT_CSV ? dys_write_csv_row(ctx, f, out[i].res, &x)
                                         : dys_write_text(ctx, f, out[i].res);
         if (s != DYS_OK)
             return -1;
@@ -169,7 +185,7 @@ int cmd_analyze(int argc, char **argv)
         }
         f = of.f;
     }
-    int failed = write_all(f, fmt, out, n, ctx);
+    int failed = write_all(f, fmt, out, n, paths, ctx);
     if (failed < 0 || (output && dys_outfile_commit(ctx, &of) != DYS_OK) ||
         (!output && fflush(stdout) != 0)) {
         cli_error("%s: %s", output ? output : "standard output",

@@ -5,9 +5,12 @@
  * Discovery.  An INPUT is a directory or a manifest (.txt, one path per
  * line, '#' comments).  A directory whose data files (.csv .tsv .txt) carry
  * `# view:` metadata or are named after a view (a4c, a2c, aplax, 4ch, ...)
- * is one study; otherwise each data file in it is a study and its
- * subdirectories are searched.  Studies are sorted by path, so the order,
- * the shards and the output do not depend on the file system.
+ * is one study; otherwise each data file in it that starts as a study
+ * (dys_file_is_study: a README or a truth table is skipped, and said) is
+ * a study and its subdirectories are searched.  Paths are normalised
+ * ("dir/" and "dir", "a//b", "./a" are the same) and sorted, so the order,
+ * the shards and the output do not depend on the file system or on how a
+ * path was typed.
  *
  * Durability.  Each study's outcome is written first as its own part file,
  * OUTDIR/parts/<hash of the path>.part, atomically (temporary file,
@@ -15,12 +18,22 @@
  * trusted when it ends with its "@end" marker); the tables are then
  * assembled from the parts in study order, each atomically and fsynced.
  * A batch killed at any moment (even SIGKILL) leaves complete part files
- * and complete tables or none; --resume skips the studies whose part is
- * complete and assembles the same tables an uninterrupted run would have.
+ * and complete tables or none.  SIGINT and SIGTERM stop it cleanly: the
+ * studies in flight finish, the tables of what is done are assembled,
+ * run.json says the run is incomplete, and the exit status is 130.
+ *
+ * Fingerprints.  A part records what produced it: the engine version, a
+ * hash of the bytes of every file of the study and the options as
+ * dys_params_text() writes them.  --resume keeps a part only when all
+ * three are those of this run; it refuses to resume with other options
+ * than the parts were made with (naming them), unless --reanalyse asks to
+ * analyse those studies again.  One batch writes an OUTDIR at a time (a
+ * lock on OUTDIR/.lock); OUTDIR/run.json records how the tables were made.
  *
  * Shards.  --shard K/N (or SLURM_ARRAY_TASK_ID, _COUNT and _MIN) keeps the
  * studies whose index in the sorted list is K-1 modulo N; dyssync merge
- * assembles the parts of every shard directory in the global order.
+ * assembles the parts of every shard directory in the global order, after
+ * checking that their run.json agree on engine version and options.
  */
 #include "common.h"
 #include "dyssync_plot.h"
@@ -28,13 +41,16 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +91,34 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A path as the one key of its study: no repeated or trailing '/', no
+ * "./" components ("dir/", "dir" and "./dir" are one study set; parts and
+ * `source` use this form).  ".." is kept: without the file system it
+ * cannot be resolved safely (symbolic links). */
+static void normalise_path(char *p)
+{
+    char *w = p;
+    const char *r = p;
+    int absolute = *r == '/';
+    while (*r) {
+        while (*r == '/')
+            r++;
+        if (r[0] == '.' && (r[1] == '/' || r[1] == '\0')) {
+            r++; /* a "." component */
+            continue;
+        }
+        if (!*r)
+            break;
+        if (w > p || absolute)
+            *w++ = '/';
+        while (*r && *r != '/')
+            *w++ = *r++;
+    }
+    if (w == p)
+        *w++ = absolute ? '/' : '.';
+    *w = '\0';
+}
+
 /* ---- discovery ------------------------------------------------------------ */
 
 static int is_data_file(const char *name)
@@ -100,7 +144,10 @@ static int is_view_file(const char *dir, const char *name)
     size_t n = fread(buf, 1, 4096, f);
     fclose(f);
     buf[n] = '\0';
-    for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    /* lines end with LF, CRLF or a lone CR (old Mac, EchoPAC full traces) */
+    for (char *l = buf; l && *l; l = strpbrk(l, "\r\n") ? strpbrk(l, "\r\n") + 1 : NULL) {
+        if (*l == '\n' || *l == '\r')
+            continue;
         if (*l != '#')
             break; /* metadata ends at the header */
         const char *k = l + 1;
@@ -166,6 +213,7 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        normalise_path(path);
         struct stat sb;
         if (stat(path, &sb) != 0) { /* a dangling or looping link */
             cli_error("%s: skipped: %s", path, strerror(errno));
@@ -174,8 +222,15 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
         if (S_ISDIR(sb.st_mode))
             rc = strs_add(&subdirs, path);
         else if (S_ISREG(sb.st_mode) && is_data_file(e->d_name)) {
-            rc = strs_add(&files, path);
-            views += is_view_file(dir, e->d_name);
+            if (strpbrk(e->d_name, "\r\n"))
+                cli_error("%s: skipped: a line break in the file name", path);
+            else if (!dys_file_is_study(path))
+                cli_error("%s: skipped: not a study (neither metadata, a time column "
+                          "header nor an EchoPAC export at its start)", path);
+            else {
+                rc = strs_add(&files, path);
+                views += is_view_file(dir, e->d_name);
+            }
         }
     }
     closedir(d);
@@ -243,19 +298,186 @@ static int discover(const char *input, strs *out, dirset *seen)
     return strs_add(out, input);
 }
 
-/* ---- part files ------------------------------------------------------------ */
+/* ---- fingerprints ---------------------------------------------------------- */
 
-static uint64_t fnv1a(const char *s)
+/* FNV-1a, 64 bits: change detection, not security (a deliberate collision
+ * is easy; an edited study colliding by chance is 1 in 2^64). */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+static uint64_t fnv1a_bytes(uint64_t h, const void *data, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
     return h;
 }
 
-static void part_path(const char *outdir, const char *source, char *buf, size_t cap)
+static uint64_t fnv1a(const char *s)
 {
-    snprintf(buf, cap, "%s/parts/%016llx.part", outdir, (unsigned long long)fnv1a(source));
+    return fnv1a_bytes(FNV_OFFSET, s, strlen(s));
+}
+
+static int hash_file(const char *path, uint64_t *h)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        *h = fnv1a_bytes(*h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    return bad ? -1 : 0;
+}
+
+/* The hash of a study's input: a file's bytes, or every data file of a
+ * view directory (names and bytes, in name order).  0 when unreadable (the
+ * study then fails on reading and its part is never reused). */
+static uint64_t input_hash(const char *src)
+{
+    uint64_t h = FNV_OFFSET;
+    struct stat sb;
+    if (stat(src, &sb) != 0)
+        return 0;
+    if (!S_ISDIR(sb.st_mode))
+        return hash_file(src, &h) ? 0 : h;
+    DIR *d = opendir(src);
+    if (!d)
+        return 0;
+    strs names = {0};
+    struct dirent *e;
+    int bad = 0;
+    while ((e = readdir(d)) && !bad)
+        if (e->d_name[0] != '.' && is_data_file(e->d_name))
+            bad = strs_add(&names, e->d_name);
+    closedir(d);
+    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    for (size_t i = 0; i < names.n && !bad; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", src, names.v[i]);
+        h = fnv1a_bytes(h, names.v[i], strlen(names.v[i]) + 1);
+        bad = hash_file(path, &h);
+    }
+    strs_free(&names);
+    return bad ? 0 : h;
+}
+
+/* Option texts are "key=value" tokens separated by spaces; the key of
+ * "cutoff=ts_sd_12_ms=30" is "cutoff=ts_sd_12_ms". */
+static size_t opt_key_len(const char *t, size_t len)
+{
+    const char *eq = memchr(t, '=', len);
+    if (eq && !strncmp(t, "cutoff=", 7)) {
+        const char *eq2 = memchr(t + 7, '=', len - 7);
+        return eq2 ? (size_t)(eq2 - t) : len;
+    }
+    return eq ? (size_t)(eq - t) : len;
+}
+
+/* The value of key in an option text (NULL when it has none). */
+static const char *opt_find(const char *list, const char *key, size_t klen, int *vlen)
+{
+    for (const char *o = list; *o;) {
+        size_t ol = strcspn(o, " ");
+        if (opt_key_len(o, ol) == klen && !strncmp(o, key, klen)) {
+            *vlen = ol > klen ? (int)(ol - klen - 1) : 0;
+            return ol > klen ? o + klen + 1 : o + ol;
+        }
+        o += ol + (o[ol] == ' ');
+    }
+    return NULL;
+}
+
+/* The options whose values differ between two option texts, as "lowpass
+ * (20 then, auto now), cutoff=ts_sd_12_ms (30 then, none now)". */
+static void options_diff(const char *then, const char *now, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int pass = 0; pass < 2; pass++) { /* the keys of now, then those only in then */
+        for (const char *t = pass ? then : now; *t && n < cap;) {
+            size_t len = strcspn(t, " "), kl = opt_key_len(t, len);
+            int tl = len > kl ? (int)(len - kl - 1) : 0, ol = 0;
+            const char *tv = t + kl + (len > kl), *ov = opt_find(pass ? now : then, t, kl, &ol);
+            if (pass == 0 && (!ov || ol != tl || strncmp(ov, tv, (size_t)tl)))
+                n += (size_t)snprintf(out + n, cap - n, "%s%.*s (%.*s then, %.*s now)",
+                                      n ? ", " : "", (int)kl, t, ov ? ol : 4, ov ? ov : "none",
+                                      tl, tv);
+            else if (pass == 1 && !ov)
+                n += (size_t)snprintf(out + n, cap - n, "%s%.*s (%.*s then, none now)",
+                                      n ? ", " : "", (int)kl, t, tl, tv);
+            t += len + (t[len] == ' ');
+        }
+    }
+}
+
+/* ---- part files ------------------------------------------------------------ */
+
+/* A part:
+ *   dyssync-part 2
+ *   <source>                  the normalised path, the study's key
+ *   <study_id>                empty when the study failed
+ *   <version> <input hash>    the engine and the bytes that made it
+ *   <options>                 dys_params_text and the reading options
+ *   @studies / @segments / @json (or @error, @studies) sections
+ *   @end
+ */
+enum { PART_HEADER_LINES = 5 };
+
+typedef struct {
+    char source[4096];
+    char id[1024];
+    char version[64];
+    uint64_t input;
+    char options[2048];
+} part_header;
+
+static void part_path(const char *outdir, const char *source, const char *ext, char *buf,
+                      size_t cap)
+{
+    snprintf(buf, cap, "%s/parts/%016llx.%s", outdir, (unsigned long long)fnv1a(source), ext);
+}
+
+/* A part is complete when it ends with its "@end" line.  Parts are
+ * renamed into place complete but not fsynced (dys_outfile_commit_unsynced),
+ * so after a power cut one may be empty or short: it then counts as
+ * missing, and --resume analyses that study again. */
+static int part_complete(const char *path)
+{
+    static const char end[] = "@end\n";
+    char tail[sizeof end - 1];
+    FILE *f = fopen(path, "rb");
+    int ok = f && fseek(f, -(long)sizeof tail, SEEK_END) == 0 &&
+             fread(tail, 1, sizeof tail, f) == sizeof tail && !memcmp(tail, end, sizeof tail);
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+/* The header of a complete part of format 2; -1 if there is none (missing,
+ * short, or made by a dyssync before fingerprints). */
+static int part_header_read(const char *path, part_header *h)
+{
+    if (!part_complete(path))
+        return -1;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[4096], fp[256];
+    int ok = fgets(line, sizeof line, f) && !strcmp(line, "dyssync-part 2\n") &&
+             fgets(h->source, sizeof h->source, f) && fgets(h->id, sizeof h->id, f) &&
+             fgets(fp, sizeof fp, f) && fgets(h->options, sizeof h->options, f);
+    fclose(f);
+    if (!ok)
+        return -1;
+    h->source[strcspn(h->source, "\n")] = '\0';
+    h->id[strcspn(h->id, "\n")] = '\0';
+    h->options[strcspn(h->options, "\n")] = '\0';
+    unsigned long long in;
+    if (sscanf(fp, "%63s %llx", h->version, &in) != 2)
+        return -1;
+    h->input = in;
+    return 0;
 }
 
 static void csv_num(FILE *f, double x, int digits)
@@ -264,43 +486,27 @@ static void csv_num(FILE *f, double x, int digits)
         fprintf(f, "%.*f", digits, x);
 }
 
-/* The part of one study: its source, then the studies.csv row, its
- * segments.csv rows, its results.jsonl line (or its errors.csv row), each
- * section introduced by a marker line. */
-static void write_part(FILE *f, dys_ctx *ctx, const char *source, const dys_result *r,
-                       const char *error)
+/* The part of one study: its header, then the studies.csv row, its
+ * segments.csv rows, its results.jsonl line (or its errors.csv row and an
+ * error row of studies.csv), each section introduced by a marker line. */
+static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input,
+                       const char *options, const dys_result *r, const char *error)
 {
-    fprintf(f, "dyssync-part 1\n%s\n", source);
+    fprintf(f, "dyssync-part 2\n%s\n%s\n%s %016llx\n%s\n", source, r ? r->study_id : "",
+            dys_version(), (unsigned long long)input, options);
     if (!r) {
         fputs("@error\n", f);
         dys_write_csv_field(f, source);
         fputc(',', f);
         dys_write_csv_field(f, error);
-        fputc('\n', f);
-        fputs("@studies\n", f);
-        dys_write_csv_field(f, "");
-        fputc(',', f);
-        dys_write_csv_field(f, source);
-        fputs(",error,", f); /* n_segments, the indices and the events empty */
-        for (int i = 0; i < DYS_N_INDICES + 3; i++)
-            fputc(',', f);
-        fputs("\n@end\n", f);
+        fputs("\n@studies\n", f);
+        dys_write_csv_error_row(ctx, f, source, error, NULL);
+        fputs("@end\n", f);
         return;
     }
     fputs("@studies\n", f);
-    dys_write_csv_field(f, r->study_id);
-    fputc(',', f);
-    dys_write_csv_field(f, source);
-    fprintf(f, ",ok,%d", r->n_segments);
-    for (int i = 0; i < DYS_N_INDICES; i++) {
-        fputc(',', f);
-        csv_num(f, r->index[i], 2);
-    }
-    fputc(',', f);
-    csv_num(f, r->avo_ms, 1);
-    fputc(',', f);
-    csv_num(f, r->avc_ms, 1);
-    fprintf(f, ",%s\n@segments\n", r->events_source == DYS_PROV_GIVEN ? "given" : "estimated");
+    dys_write_csv_row(ctx, f, r, NULL);
+    fputs("@segments\n", f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         const dys_segment_result *g = &r->seg[s];
         int miss = g->status == DYS_SEG_MISSING;
@@ -330,37 +536,70 @@ static const char *segments_header =
     "study_id,segment,aha,view,status,ts_ms,to_ms,peak_velocity_cm_s,ts_beat_sd_ms,"
     "phase_deg,strain_ttp_ms,peak_strain_pct,n_beats,flags,reason\n";
 
-static void studies_header(FILE *f)
+/* ---- assembling the tables -------------------------------------------------- */
+
+/* One study of a table: where its part is, its id, and what only the
+ * whole table knows (a duplicate id, the figure's name). */
+typedef struct {
+    const char *source;
+    char part[4096];  /* "" when no complete part was found */
+    char id[1024];
+    int duplicate;
+} row;
+
+static int cmp_row_id(const void *a, const void *b)
 {
-    fputs("study_id,source,status,n_segments", f);
-    for (int i = 0; i < DYS_N_INDICES; i++)
-        fprintf(f, ",%s", dys_index_get(i)->key);
-    fputs(",avo_ms,avc_ms,events_source\n", f);
+    const row *x = *(row *const *)a, *y = *(row *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : strcmp(x->source, y->source);
 }
 
-/* A part is complete when it ends with its "@end" line.  Parts are
- * renamed into place complete but not fsynced (dys_outfile_commit_unsynced),
- * so after a power cut one may be empty or short: it then counts as
- * missing, and --resume analyses that study again. */
-static int part_complete(const char *path)
+/* A figure under its readable name: a hard link to the part's image (a
+ * copy across file systems), replacing an older one atomically. */
+static int place_figure(const char *from, const char *to)
 {
-    static const char end[] = "@end\n";
-    char tail[sizeof end - 1];
-    FILE *f = fopen(path, "rb");
-    int ok = f && fseek(f, -(long)sizeof tail, SEEK_END) == 0 &&
-             fread(tail, 1, sizeof tail, f) == sizeof tail && !memcmp(tail, end, sizeof tail);
-    if (f)
-        fclose(f);
-    return ok;
+    char tmp[8300];
+    snprintf(tmp, sizeof tmp, "%s.tmp.link", to);
+    unlink(tmp);
+    if (link(from, tmp) != 0) {
+        FILE *in = fopen(from, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+        char buf[65536];
+        size_t n;
+        int bad = !out;
+        while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            bad = fwrite(buf, 1, n, out) != n;
+        if (in)
+            fclose(in);
+        if (out && fclose(out) != 0)
+            bad = 1;
+        if (bad) {
+            unlink(tmp);
+            return -1;
+        }
+    }
+    return rename(tmp, to);
 }
 
-/* Append the sections of one part file to the open tables; -1 if the part
- * is missing or incomplete (nothing is appended then). */
-static int append_part(const char *path, FILE *st, FILE *sg, FILE *js, FILE *er, int *failed)
+/* The studies.csv row of a part ends with the two empty table-level cells
+ * (",,\n", dys_write_csv_row without extras); write it with them filled. */
+static void put_studies_row(FILE *to, const char *line, size_t len, const row *w,
+                            const char *figure)
 {
-    if (!part_complete(path))
-        return -1;
-    FILE *f = fopen(path, "r");
+    if (len >= 3 && !memcmp(line + len - 3, ",,\n", 3)) {
+        fwrite(line, 1, len - 3, to);
+        dys_csv_extra x = {w->duplicate, figure};
+        fputs(x.duplicate_id ? ",yes," : ",,", to);
+        dys_write_csv_field(to, figure);
+        fputc('\n', to);
+    } else
+        fwrite(line, 1, len, to);
+}
+
+/* Append the sections of one part file to the open tables. */
+static int append_part(const row *w, FILE *st, FILE *sg, FILE *js, FILE *er, int *failed,
+                       const char *figure)
+{
+    FILE *f = fopen(w->part, "r");
     if (!f)
         return -1;
     char *line = NULL;
@@ -369,8 +608,7 @@ static int append_part(const char *path, FILE *st, FILE *sg, FILE *js, FILE *er,
     FILE *to = NULL;
     int lineno = 0, complete = 0;
     while ((len = getline(&line, &cap, f)) > 0) {
-        lineno++;
-        if (lineno <= 2)
+        if (++lineno <= PART_HEADER_LINES)
             continue;
         if (!strcmp(line, "@studies\n"))
             to = st;
@@ -384,7 +622,9 @@ static int append_part(const char *path, FILE *st, FILE *sg, FILE *js, FILE *er,
         } else if (!strcmp(line, "@end\n")) {
             complete = 1;
             break;
-        } else if (to)
+        } else if (to == st)
+            put_studies_row(st, line, (size_t)len, w, figure);
+        else if (to)
             fwrite(line, 1, (size_t)len, to);
     }
     free(line);
@@ -392,46 +632,258 @@ static int append_part(const char *path, FILE *st, FILE *sg, FILE *js, FILE *er,
     return complete ? 0 : -1;
 }
 
-/* Assemble the tables of OUTDIR from the parts of `sources` found in the
- * part directories `partdirs`; returns the number of studies whose part
- * is missing, or -1 when a table cannot be written. */
+typedef struct {
+    size_t studies, missing, failed, duplicates;
+} table_counts;
+
+/* Assemble the tables of OUTDIR (and its figures/, from the parts' images)
+ * from the parts of `sources` found in the part directories `partdirs`;
+ * studies without a complete part are counted as missing.  -1 when a
+ * table cannot be written. */
 static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
-                    char **partdirs, size_t npd, int *failed)
+                    char **partdirs, size_t npd, table_counts *c, char *err, size_t errcap)
 {
     static const char *const names[4] = {"studies.csv", "segments.csv", "results.jsonl",
                                           "errors.csv"};
+    memset(c, 0, sizeof *c);
+    c->studies = n;
+    row *rows = calloc(n ? n : 1, sizeof *rows);
+    row **by_id = calloc(n ? n : 1, sizeof *by_id);
+    if (!rows || !by_id) {
+        free(rows);
+        free(by_id);
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    size_t nid = 0;
+    for (size_t i = 0; i < n; i++) {
+        rows[i].source = sources[i];
+        part_header h;
+        for (size_t d = 0; d < npd && !rows[i].part[0]; d++) {
+            char path[4096];
+            part_path(partdirs[d], sources[i], "part", path, sizeof path);
+            if (part_header_read(path, &h) == 0) {
+                snprintf(rows[i].part, sizeof rows[i].part, "%s", path);
+                snprintf(rows[i].id, sizeof rows[i].id, "%s", h.id);
+            }
+        }
+        c->missing += !rows[i].part[0];
+        if (rows[i].part[0] && rows[i].id[0])
+            by_id[nid++] = &rows[i];
+    }
+    /* study ids shared by several studies: flagged, and their figures get
+     * the path's hash in the name so that none overwrites another */
+    qsort(by_id, nid, sizeof *by_id, cmp_row_id);
+    for (size_t i = 0; i < nid; i++)
+        if ((i > 0 && !strcmp(by_id[i - 1]->id, by_id[i]->id)) ||
+            (i + 1 < nid && !strcmp(by_id[i + 1]->id, by_id[i]->id))) {
+            by_id[i]->duplicate = 1;
+            c->duplicates++;
+        }
+    free(by_id);
     dys_outfile of[4];
     memset(of, 0, sizeof of);
     for (int t = 0; t < 4; t++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", outdir, names[t]);
         if (dys_outfile_open(ctx, &of[t], path) != DYS_OK) {
+            snprintf(err, errcap, "%s", dys_ctx_error(ctx));
             for (int u = 0; u < t; u++)
                 dys_outfile_abort(&of[u]);
+            free(rows);
             return -1;
         }
     }
-    studies_header(of[0].f);
+    dys_write_csv_header(ctx, of[0].f);
     fputs(segments_header, of[1].f);
     fputs("source,message\n", of[3].f);
-    int missing = 0;
-    *failed = 0;
+    int failed = 0, figs_dir = 0;
     for (size_t i = 0; i < n; i++) {
-        int found = 0;
-        for (size_t d = 0; d < npd && !found; d++) {
-            char path[4096];
-            part_path(partdirs[d], sources[i], path, sizeof path);
-            found = append_part(path, of[0].f, of[1].f, of[2].f, of[3].f, failed) == 0;
+        row *w = &rows[i];
+        if (!w->part[0])
+            continue;
+        char png[4200], figure[1100] = "";
+        snprintf(png, sizeof png, "%.*s.png", (int)strlen(w->part) - 5, w->part);
+        if (w->id[0] && access(png, F_OK) == 0) {
+            char id[1024];
+            snprintf(id, sizeof id, "%s", w->id);
+            for (char *ch = id; *ch; ch++)
+                if (*ch == '/' || *ch == '\\' || (unsigned char)*ch < 32)
+                    *ch = '_';
+            if (w->duplicate)
+                snprintf(figure, sizeof figure, "figures/%.900s-%08llx.png", id,
+                         (unsigned long long)(fnv1a(w->source) >> 32));
+            else
+                snprintf(figure, sizeof figure, "figures/%.900s.png", id);
+            char dst[8192];
+            snprintf(dst, sizeof dst, "%s/figures", outdir);
+            if (!figs_dir++ && mkdir(dst, 0777) != 0 && errno != EEXIST)
+                figure[0] = '\0';
+            snprintf(dst, sizeof dst, "%s/%s", outdir, figure);
+            if (figure[0] && place_figure(png, dst) != 0) {
+                cli_error("%s: figure not placed: %s", dst, strerror(errno));
+                figure[0] = '\0';
+            }
         }
-        missing += !found;
+        if (append_part(w, of[0].f, of[1].f, of[2].f, of[3].f, &failed, figure) != 0)
+            c->missing++;
     }
+    c->failed = (size_t)failed;
+    free(rows);
     for (int t = 0; t < 4; t++)
         if (dys_outfile_commit(ctx, &of[t]) != DYS_OK) {
+            snprintf(err, errcap, "%s", dys_ctx_error(ctx));
             for (int u = t + 1; u < 4; u++)
                 dys_outfile_abort(&of[u]);
             return -1;
         }
-    return missing;
+    return 0;
+}
+
+/* ---- the run manifest, the lock, signals ------------------------------------ */
+
+typedef struct {
+    const char *command; /* "batch" or "merge" */
+    const char *version; /* the engine's, or the shards' */
+    const char *options;
+    char started[32], ended[32];
+    char **inputs;
+    size_t n_inputs;
+    char shard[48];      /* "K/N", "" */
+    int complete, interrupted;
+    size_t studies, analysed, reused, failed, not_done, duplicates;
+} manifest;
+
+static void utc_now(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* OUTDIR/run.json, one key per line, written atomically: at the start
+ * (complete false, no end time) and again at the end. */
+static int manifest_write(dys_ctx *ctx, const char *outdir, const manifest *m)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run.json", outdir);
+    dys_outfile of;
+    if (dys_outfile_open(ctx, &of, path) != DYS_OK)
+        return -1;
+    FILE *f = of.f;
+    fprintf(f, "{\n  \"dyssync_version\": ");
+    dys_write_json_string(f, m->version);
+    fprintf(f, ",\n  \"command\": \"%s\",\n  \"options\": ", m->command);
+    dys_write_json_string(f, m->options);
+    fprintf(f, ",\n  \"started\": \"%s\",\n  \"ended\": ", m->started);
+    if (m->ended[0])
+        fprintf(f, "\"%s\"", m->ended);
+    else
+        fputs("null", f);
+    fprintf(f, ",\n  \"complete\": %s,\n  \"interrupted\": %s,\n  \"shard\": ",
+            m->complete ? "true" : "false", m->interrupted ? "true" : "false");
+    if (m->shard[0])
+        fprintf(f, "\"%s\"", m->shard);
+    else
+        fputs("null", f);
+    fputs(",\n  \"inputs\": [", f);
+    for (size_t i = 0; i < m->n_inputs; i++) {
+        fputs(i ? ", " : "", f);
+        dys_write_json_string(f, m->inputs[i]);
+    }
+    fprintf(f, "],\n  \"studies\": %zu,\n  \"analysed\": %zu,\n  \"reused\": %zu,\n"
+               "  \"failed\": %zu,\n  \"not_done\": %zu,\n  \"duplicate_ids\": %zu\n}\n",
+            m->studies, m->analysed, m->reused, m->failed, m->not_done, m->duplicates);
+    return dys_outfile_commit(ctx, &of) == DYS_OK ? 0 : -1;
+}
+
+/* The raw (still JSON-escaped) text of a string key of OUTDIR/run.json,
+ * or of a true/false key ("true"); -1 when the file or the key is absent. */
+static int manifest_get(const char *outdir, const char *key, char *out, size_t cap)
+{
+    char path[4096], line[8192], pat[128];
+    snprintf(path, sizeof path, "%s/run.json", outdir);
+    snprintf(pat, sizeof pat, "  \"%s\": ", key);
+    FILE *f = fopen(path, "r");
+    int found = -1;
+    while (f && found < 0 && fgets(line, sizeof line, f)) {
+        size_t pl = strlen(pat);
+        if (strncmp(line, pat, pl))
+            continue;
+        const char *v = line + pl;
+        size_t n = 0;
+        if (*v == '"')
+            for (v++; *v && *v != '"' && n + 1 < cap; v++) {
+                if (*v == '\\' && v[1])
+                    out[n++] = *v++;
+                out[n++] = *v;
+            }
+        else {
+            n = strcspn(v, ",\n");
+            if (n >= cap)
+                n = cap - 1;
+            memcpy(out, v, n);
+        }
+        out[n] = '\0';
+        found = 0;
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* One writer per OUTDIR: an exclusive lock on OUTDIR/.lock, held until
+ * the process ends (the kernel drops it even after SIGKILL), holding who
+ * took it.  -1 (said) when another process holds it. */
+static int lock_outdir(const char *outdir, const char *command)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/.lock", outdir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        cli_error("%s: cannot lock: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char who[512] = "";
+        ssize_t n = pread(fd, who, sizeof who - 1, 0);
+        who[n > 0 ? n : 0] = '\0';
+        who[strcspn(who, "\n")] = '\0';
+        cli_error("%s is being written by another dyssync (%s); wait for it to end or "
+                  "choose another -o", outdir, who[0] ? who : "holder unknown");
+        close(fd);
+        return -1;
+    }
+    char host[256] = "?", when[32], who[600];
+    gethostname(host, sizeof host - 1);
+    utc_now(when, sizeof when);
+    int n = snprintf(who, sizeof who, "dyssync %s, pid %ld on %s, since %s\n", command,
+                     (long)getpid(), host, when);
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, who, (size_t)n, 0) != n) {
+        /* the lock holds all the same; only the note about it is lost */
+    }
+    return fd;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+/* The first SIGINT/SIGTERM asks the batch to stop after the studies in
+ * flight; SA_RESETHAND makes a second one end it at once. */
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* ---- the commands ----------------------------------------------------------- */
@@ -446,12 +898,34 @@ static int parse_shard(const char *s, long *k, long *n)
     return *e || *n < 1 || *k < 1 || *k > *n ? -1 : 0;
 }
 
+/* Why a study done before is analysed again on --resume. */
+enum redo { REDO_NONE, REDO_NEW, REDO_INPUT, REDO_OPTIONS, REDO_VERSION, REDO_FIGURE, N_REDO };
+
+static void remove_temporaries(const char *outdir, const char *parts)
+{
+    /* temporaries of a killed run: never renamed, never complete */
+    const char *dirs[2] = {outdir, parts};
+    for (int k = 0; k < 2; k++) {
+        DIR *d = opendir(dirs[k]);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strstr(e->d_name, ".tmp.")) {
+                char tp[8192];
+                snprintf(tp, sizeof tp, "%s/%s", dirs[k], e->d_name);
+                unlink(tp);
+            }
+        if (d)
+            closedir(d);
+    }
+}
+
 int cmd_batch(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"resume", no_argument, NULL, 'r'},
+        {"reanalyse", no_argument, NULL, 'R'},
         {"shard", required_argument, NULL, 'S'},
         {"plots", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},
@@ -463,9 +937,9 @@ int cmd_batch(int argc, char **argv)
     dys_read_options_defaults(&ro);
     dys_params p;
     dys_params_defaults(&p);
-    const char *outdir = NULL;
+    const char *outdir = NULL, *map = "default";
     long jobs = 0, sk = 0, sn = 0;
-    int resume = 0, plots = 0, quiet = 0, rc = EXIT_ALL_OK, opt;
+    int resume = 0, reanalyse = 0, plots = 0, quiet = 0, rc = EXIT_ALL_OK, opt, lock = -1;
     dys_ctx *ctx = dys_ctx_new();
     strs studies = {0};
     if (!ctx) {
@@ -475,6 +949,8 @@ int cmd_batch(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
         int r = cli_read_option(opt, optarg, &ro, ctx);
+        if (r > 0 && opt == 'M')
+            map = optarg;
         if (r == 0)
             r = cli_analysis_option(opt, optarg, &p, "batch");
         if (r < 0) {
@@ -492,6 +968,7 @@ int cmd_batch(int argc, char **argv)
             }
             break;
         case 'r': resume = 1; break;
+        case 'R': reanalyse = 1; break;
         case 'S':
             if (parse_shard(optarg, &sk, &sn)) {
                 rc = cli_usage("batch", "--shard takes K/N with 1 <= K <= N");
@@ -514,6 +991,11 @@ int cmd_batch(int argc, char **argv)
         rc = cli_usage("batch", "needs -o OUTDIR and at least one INPUT");
         goto done;
     }
+    if (reanalyse && !resume) {
+        rc = cli_usage("batch", "--reanalyse goes with --resume (without it every study is "
+                                "analysed anyway)");
+        goto done;
+    }
     if (!sn && getenv("SLURM_ARRAY_TASK_ID") && getenv("SLURM_ARRAY_TASK_COUNT")) {
         long id = strtol(getenv("SLURM_ARRAY_TASK_ID"), NULL, 10);
         long min = getenv("SLURM_ARRAY_TASK_MIN") ? strtol(getenv("SLURM_ARRAY_TASK_MIN"), NULL, 10) : 0;
@@ -525,6 +1007,11 @@ int cmd_batch(int argc, char **argv)
             goto done;
         }
     }
+    /* the options that make a result: the analysis's and the reading's */
+    char options[4096];
+    size_t ol = dys_params_text(&p, options, sizeof options);
+    snprintf(options + ol, sizeof options - ol, " map=%s max-file-bytes=%zu max-rows=%zu", map,
+             ro.max_file_bytes, ro.max_rows);
     dirset seen = {0};
     for (int i = optind; i < argc; i++)
         if (discover(argv[i], &studies, &seen) != 0) {
@@ -534,8 +1021,10 @@ int cmd_batch(int argc, char **argv)
             goto done;
         }
     free(seen.v);
+    for (size_t i = 0; i < studies.n; i++)
+        normalise_path(studies.v[i]);
     qsort(studies.v, studies.n, sizeof *studies.v, cmp_str);
-    /* drop duplicates (an input given twice) */
+    /* drop duplicates (an input given twice, or as "dir" and "dir/") */
     size_t w = 0;
     for (size_t i = 0; i < studies.n; i++) {
         if (w && !strcmp(studies.v[w - 1], studies.v[i])) {
@@ -555,35 +1044,56 @@ int cmd_batch(int argc, char **argv)
         }
         studies.n = m;
     }
-    char parts[4096], figs[4096];
+    char parts[4096];
     snprintf(parts, sizeof parts, "%s/parts", outdir);
-    snprintf(figs, sizeof figs, "%s/figures", outdir);
     if ((mkdir(outdir, 0777) != 0 && errno != EEXIST) ||
-        (mkdir(parts, 0777) != 0 && errno != EEXIST) ||
-        (plots && mkdir(figs, 0777) != 0 && errno != EEXIST)) {
+        (mkdir(parts, 0777) != 0 && errno != EEXIST)) {
         cli_error("%s: cannot create: %s", outdir, strerror(errno));
         rc = EXIT_SOME_FAILED;
         goto done;
     }
-    if (resume) { /* temporaries of a killed run: never renamed, never complete */
-        const char *dirs[2] = {outdir, parts};
-        for (int k = 0; k < 2; k++) {
-            DIR *d = opendir(dirs[k]);
-            struct dirent *e;
-            while (d && (e = readdir(d)))
-                if (strstr(e->d_name, ".tmp.")) {
-                    char tp[8192];
-                    snprintf(tp, sizeof tp, "%s/%s", dirs[k], e->d_name);
-                    unlink(tp);
-                }
-            if (d)
-                closedir(d);
+    if ((lock = lock_outdir(outdir, "batch")) < 0) {
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    size_t n = studies.n;
+    if (resume) {
+        remove_temporaries(outdir, parts);
+        /* a resume with other options than the parts were made with would
+         * mix two analyses in one table: refused, unless asked for */
+        size_t other = 0;
+        char diff[1024] = "";
+        for (size_t i = 0; i < n; i++) {
+            char pp[4096];
+            part_header h;
+            part_path(outdir, studies.v[i], "part", pp, sizeof pp);
+            if (part_header_read(pp, &h) == 0 && strcmp(h.options, options) &&
+                !strcmp(h.version, dys_version()) && other++ == 0)
+                options_diff(h.options, options, diff, sizeof diff);
+        }
+        if (other && !reanalyse) {
+            cli_error("%s: %zu studies there were analysed with other options: %s. Resume "
+                      "with the same options, or add --reanalyse to analyse those studies "
+                      "again with these", outdir, other, diff);
+            rc = EXIT_USAGE;
+            goto done;
         }
     }
+    manifest man = {.command = "batch", .version = dys_version(), .options = options,
+                    .inputs = argv + optind, .n_inputs = (size_t)(argc - optind), .studies = n};
+    utc_now(man.started, sizeof man.started);
+    if (sn)
+        snprintf(man.shard, sizeof man.shard, "%ld/%ld", sk, sn);
+    if (manifest_write(ctx, outdir, &man) != 0) {
+        cli_error("%s", dys_ctx_error(ctx));
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    catch_stop_signals();
     if (jobs > 0)
         omp_set_num_threads((int)jobs);
     int tty = !quiet && isatty(2);
-    size_t done_n = 0, n = studies.n;
+    size_t done_n = 0, analysed = 0, redo[N_REDO] = {0};
     int io_failed = 0;
     char io_err[1024] = ""; /* the first write failure, said at the end */
     struct timespec t0;
@@ -594,14 +1104,30 @@ int cmd_batch(int argc, char **argv)
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
             const char *src = studies.v[i];
-            char pp[4096];
-            part_path(outdir, src, pp, sizeof pp);
+            char pp[4096], png[4096];
+            part_path(outdir, src, "part", pp, sizeof pp);
+            part_path(outdir, src, "png", png, sizeof png);
             int stop;
 #pragma omp atomic read
             stop = io_failed;
-            if (stop || (resume && part_complete(pp)))
-                goto next; /* after a write failure (a full disk, say) the rest
-                              would fail too: --resume does them */
+            if (stop || stop_signal)
+                continue; /* after a write failure (a full disk, say) the rest
+                             would fail too; after a signal the user wants out:
+                             --resume does them */
+            uint64_t input = input_hash(src);
+            enum redo why = REDO_NEW;
+            part_header h;
+            if (resume && part_header_read(pp, &h) == 0) {
+                why = strcmp(h.version, dys_version()) ? REDO_VERSION
+                      : h.input != input || !input     ? REDO_INPUT
+                      : strcmp(h.options, options)     ? REDO_OPTIONS
+                      : plots && h.id[0] && access(png, F_OK) != 0 ? REDO_FIGURE
+                                                                   : REDO_NONE;
+            }
+#pragma omp atomic
+            redo[why]++;
+            if (why == REDO_NONE)
+                goto next;
             dys_study *s = NULL;
             dys_result *r = NULL;
             char err[1024] = "";
@@ -610,16 +1136,13 @@ int cmd_batch(int argc, char **argv)
             else if (dys_study_read(tc, src, &ro, &s) != DYS_OK ||
                      dys_analyze(tc, s, &p, &r) != DYS_OK)
                 snprintf(err, sizeof err, "%s", dys_ctx_error(tc));
+            /* the part's image, placed under the study's name by assemble();
+             * an image of an earlier analysis must not outlive it */
+            unlink(png);
             if (r && plots) {
-                char fp[4096], id[256];
-                snprintf(id, sizeof id, "%s", r->study_id);
-                for (char *c = id; *c; c++)
-                    if (*c == '/' || *c == '\\')
-                        *c = '_';
-                snprintf(fp, sizeof fp, "%s/%s.png", figs, id);
                 dys_plot_options po;
                 dys_plot_options_defaults(&po);
-                if (dys_plot_write(tc, s, r, &po, fp) != DYS_OK) {
+                if (dys_plot_write(tc, s, r, &po, png) != DYS_OK) {
 #pragma omp critical(batch_err)
                     cli_error("%s: figure not written: %s", src, dys_ctx_error(tc));
                 }
@@ -627,7 +1150,7 @@ int cmd_batch(int argc, char **argv)
             dys_outfile of;
             int wrote = tc && dys_outfile_open(tc, &of, pp) == DYS_OK;
             if (wrote) {
-                write_part(of.f, tc, src, r, err);
+                write_part(of.f, tc, src, input, options, r, err);
                 wrote = dys_outfile_commit_unsynced(tc, &of) == DYS_OK;
             }
             if (!wrote) {
@@ -639,6 +1162,9 @@ int cmd_batch(int argc, char **argv)
 #pragma omp atomic write
                     io_failed = 1;
                 }
+            } else {
+#pragma omp atomic
+                analysed++;
             }
             dys_result_free(r);
             dys_study_free(s);
@@ -660,20 +1186,51 @@ int cmd_batch(int argc, char **argv)
     }
     if (tty)
         fputc('\n', stderr);
+    if (resume && !quiet && n - redo[REDO_NEW] > 0)
+        cli_error("resume: %zu studies kept; analysed again: %zu with a changed input, %zu "
+                  "made with other options, %zu by another dyssync version, %zu without "
+                  "their figure; %zu not done before",
+                  redo[REDO_NONE], redo[REDO_INPUT], redo[REDO_OPTIONS], redo[REDO_VERSION],
+                  redo[REDO_FIGURE], redo[REDO_NEW]);
+    /* the tables of what is done, also after a signal or a write failure
+     * (run.json then says they are incomplete) */
     char *pd[1] = {(char *)outdir};
-    int failed = 0;
-    int missing = io_failed ? -1 : assemble(ctx, outdir, studies.v, n, pd, 1, &failed);
-    if (missing != 0) {
+    table_counts tc = {0};
+    char aerr[1024] = "";
+    int bad_tables = assemble(ctx, outdir, studies.v, n, pd, 1, &tc, aerr, sizeof aerr);
+    man.analysed = analysed;
+    man.reused = redo[REDO_NONE];
+    man.failed = tc.failed;
+    man.not_done = tc.missing;
+    man.duplicates = tc.duplicates;
+    man.interrupted = stop_signal != 0;
+    man.complete = !bad_tables && !tc.missing && !io_failed && !stop_signal;
+    utc_now(man.ended, sizeof man.ended);
+    if (manifest_write(ctx, outdir, &man) != 0 && !bad_tables) {
+        bad_tables = 1;
+        snprintf(aerr, sizeof aerr, "%s", dys_ctx_error(ctx));
+    }
+    if (tc.duplicates)
+        cli_error("warning: %zu studies share their study_id with another (flagged "
+                  "duplicate_id in %s/studies.csv; their figures carry the path's hash)",
+                  tc.duplicates, outdir);
+    if (stop_signal) {
+        cli_error("interrupted: %zu of %zu studies done; run the same command with --resume "
+                  "to finish", n - tc.missing, n);
+        rc = 128 + (stop_signal == SIGTERM ? SIGTERM : SIGINT);
+    } else if (bad_tables || io_failed || tc.missing) {
         cli_error("%s: the outputs could not be written (%s); the studies done are kept: "
                   "rerun with --resume", outdir,
-                  io_failed ? io_err : missing < 0 ? dys_ctx_error(ctx) : "parts missing");
+                  io_failed ? io_err : bad_tables ? aerr : "parts missing");
         rc = EXIT_SOME_FAILED;
-    } else if (failed) {
+    } else if (tc.failed) {
         if (!quiet)
-            cli_error("%d of %zu studies failed: see %s/errors.csv", failed, n, outdir);
+            cli_error("%zu of %zu studies failed: see %s/errors.csv", tc.failed, n, outdir);
         rc = EXIT_SOME_FAILED;
     }
 done:
+    if (lock >= 0)
+        close(lock);
     strs_free(&studies);
     dys_ctx_free(ctx);
     return rc;
@@ -682,7 +1239,7 @@ done:
 int cmd_merge(int argc, char **argv)
 {
     const char *outdir = NULL;
-    int opt, rc = EXIT_ALL_OK;
+    int opt, rc = EXIT_ALL_OK, lock = -1;
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -699,7 +1256,39 @@ int cmd_merge(int argc, char **argv)
         return cli_usage("merge", "needs -o OUTDIR and at least one SHARDDIR");
     dys_ctx *ctx = dys_ctx_new();
     strs sources = {0};
-    /* every study of every shard, from the first two lines of its parts */
+    manifest man = {.command = "merge", .inputs = argv + optind,
+                    .n_inputs = (size_t)(argc - optind)};
+    char version[64] = "", options[4096] = "";
+    utc_now(man.started, sizeof man.started);
+    /* shards made by other engine versions or with other options would
+     * make one table of two analyses: refused */
+    for (int a = optind; a < argc && rc == EXIT_ALL_OK; a++) {
+        char v[64], o[4096], complete[16];
+        if (manifest_get(argv[a], "dyssync_version", v, sizeof v) ||
+            manifest_get(argv[a], "options", o, sizeof o)) {
+            cli_error("%s: no run.json: not the output of a dyssync batch (or of one "
+                      "before run manifests; run that shard again)", argv[a]);
+            rc = EXIT_SOME_FAILED;
+        } else if (a == optind) {
+            snprintf(version, sizeof version, "%s", v);
+            snprintf(options, sizeof options, "%s", o);
+        } else if (strcmp(v, version)) {
+            cli_error("%s was made by dyssync %s, %s by %s: shards of one table must come "
+                      "from one version", argv[a], v, argv[optind], version);
+            rc = EXIT_USAGE;
+        } else if (strcmp(o, options)) {
+            char diff[1024];
+            options_diff(options, o, diff, sizeof diff);
+            cli_error("%s was made with other options than %s: %s", argv[a], argv[optind],
+                      diff);
+            rc = EXIT_USAGE;
+        }
+        if (rc == EXIT_ALL_OK && !manifest_get(argv[a], "complete", complete, sizeof complete) &&
+            strcmp(complete, "true"))
+            cli_error("warning: %s is an unfinished batch (run.json): resume it, then merge "
+                      "again, or its studies not done are not in the tables", argv[a]);
+    }
+    /* every study of every shard, from the header of its parts */
     for (int a = optind; a < argc && rc == EXIT_ALL_OK; a++) {
         char pdir[4096];
         snprintf(pdir, sizeof pdir, "%s/parts", argv[a]);
@@ -714,16 +1303,11 @@ int cmd_merge(int argc, char **argv)
             const char *dot = strrchr(e->d_name, '.');
             if (!dot || strcmp(dot, ".part"))
                 continue;
-            char path[8192], line[4096];
+            char path[8192];
+            part_header h;
             snprintf(path, sizeof path, "%s/%s", pdir, e->d_name);
-            FILE *f = fopen(path, "r");
-            if (f && fgets(line, sizeof line, f) && !strcmp(line, "dyssync-part 1\n") &&
-                fgets(line, sizeof line, f)) {
-                line[strcspn(line, "\n")] = '\0';
-                strs_add(&sources, line);
-            }
-            if (f)
-                fclose(f);
+            if (part_header_read(path, &h) == 0)
+                strs_add(&sources, h.source);
         }
         closedir(d);
     }
@@ -732,19 +1316,32 @@ int cmd_merge(int argc, char **argv)
         if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
             cli_error("%s: cannot create: %s", outdir, strerror(errno));
             rc = EXIT_SOME_FAILED;
+        } else if ((lock = lock_outdir(outdir, "merge")) < 0) {
+            rc = EXIT_SOME_FAILED;
         } else {
-            int failed = 0;
+            table_counts tc;
+            char aerr[1024] = "";
             char **pd = (char **)(argv + optind);
-            int missing = assemble(ctx, outdir, sources.v, sources.n, pd, (size_t)(argc - optind),
-                                   &failed);
-            if (missing != 0) {
-                cli_error("%s: could not be written: %s", outdir, dys_ctx_error(ctx));
+            int bad = assemble(ctx, outdir, sources.v, sources.n, pd, (size_t)(argc - optind),
+                               &tc, aerr, sizeof aerr);
+            man.version = version;
+            man.options = options;
+            man.studies = sources.n;
+            man.failed = tc.failed;
+            man.not_done = tc.missing;
+            man.duplicates = tc.duplicates;
+            man.complete = !bad && !tc.missing;
+            utc_now(man.ended, sizeof man.ended);
+            if (bad || manifest_write(ctx, outdir, &man) != 0) {
+                cli_error("%s: could not be written: %s", outdir, bad ? aerr : dys_ctx_error(ctx));
                 rc = EXIT_SOME_FAILED;
-            } else if (failed) {
+            } else if (tc.failed || tc.missing) {
                 rc = EXIT_SOME_FAILED;
             }
         }
     }
+    if (lock >= 0)
+        close(lock);
     strs_free(&sources);
     dys_ctx_free(ctx);
     return rc;

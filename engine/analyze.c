@@ -43,6 +43,58 @@ void dys_params_defaults(dys_params *p)
         p->cutoff[i] = NAN;
 }
 
+/* A number as the shortest %g text that reads back to the same double, so
+ * the text of two parameter sets differs exactly when the numbers do. */
+static int exact_g(char *buf, size_t cap, double x)
+{
+    for (int digits = 6; digits < 17; digits++) {
+        int n = snprintf(buf, cap, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return n;
+    }
+    return snprintf(buf, cap, "%.17g", x);
+}
+
+size_t dys_params_text(const dys_params *p, char *buf, size_t cap)
+{
+    char v[11][40];
+    const char *lowpass = p->lowpass_hz == DYS_LOWPASS_AUTO  ? "auto"
+                          : p->lowpass_hz == DYS_LOWPASS_OFF ? "off"
+                                                             : (exact_g(v[0], 40, p->lowpass_hz), v[0]);
+    exact_g(v[1], 40, p->first_peak_fraction);
+    if (isnan(p->avo_ms))
+        snprintf(v[2], 40, "study");
+    else
+        exact_g(v[2], 40, p->avo_ms);
+    if (isnan(p->avc_ms))
+        snprintf(v[3], 40, "study");
+    else
+        exact_g(v[3], 40, p->avc_ms);
+    exact_g(v[4], 40, p->low_amplitude_cm_s);
+    exact_g(v[5], 40, p->max_gap_ms);
+    exact_g(v[6], 40, p->ectopic_rr_frac);
+    size_t n = (size_t)snprintf(
+        buf, cap,
+        "lowpass=%s peak=%s first-fraction=%s sd=%s avo=%s avc=%s min-segments=%d/%d "
+        "low-amplitude=%s max-gap=%s ectopic-rr=%s avc-estimate=%s",
+        lowpass, p->peak == DYS_PEAK_MAX ? "max" : "first", v[1],
+        p->sd == DYS_SD_SAMPLE ? "sample" : "population", v[2], v[3], p->min_segments_12,
+        p->min_segments_6, v[4], v[5], v[6],
+        p->avc_estimate == DYS_AVC_CURVES ? "curves" : "heart-rate");
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (!isnan(p->cutoff[i])) {
+            exact_g(v[7], 40, p->cutoff[i]);
+            n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0,
+                                  " cutoff=%s=%s", dys_index_get(i)->key, v[7]);
+        }
+    /* under a locale with a decimal comma %g wrote (and strtod read) "0,2":
+     * the text is the same in every locale */
+    for (char *c = buf; cap && *c; c++)
+        if (*c == ',')
+            *c = '.';
+    return n;
+}
+
 void dys_result_free(dys_result *r)
 {
     if (!r)
@@ -423,10 +475,10 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     dys_lead_target(r);
     if (r->echocrt_warning[0])
         dys_strlist_add(&r->warnings, &r->n_warnings, "%s", r->echocrt_warning);
-    for (int i = 0; i < DYS_N_INDICES; i++)
-        if (r->index_reason[i][0] && dys_index_applies(i, r->trace))
-            dys_strlist_add(&r->warnings, &r->n_warnings, "%s is null: %s",
-                            dys_index_get(i)->key, r->index_reason[i]);
+    char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX]; /* at most one cause per index */
+    int nc = dys_null_causes(r, causes, DYS_N_INDICES);
+    for (int i = 0; i < nc; i++)
+        dys_strlist_add(&r->warnings, &r->n_warnings, "%s", causes[i]);
     *out = r;
     return DYS_OK;
 }

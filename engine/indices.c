@@ -425,3 +425,50 @@ void dys_compute_indices(dys_result *r, const dys_params *p)
         compute_one(r, p, i);
     classify(r, p);
 }
+
+/* Null indices grouped by cause, so a study with too few segments gets one
+ * sentence, not one per index (22 near-identical lines before).  "Too few
+ * usable segments" is one cause whatever the index's own count and mask:
+ * the sentence names the unusable segments of all of them, then the
+ * indices.  Other reasons group when their text is the same. */
+int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int max)
+{
+    int n = 0, done[DYS_N_INDICES] = {0};
+    for (int i = 0; i < DYS_N_INDICES && n < max; i++) {
+        if (done[i] || !r->index_reason[i][0] || !dys_index_applies(i, r->trace))
+            continue;
+        int a, b, c;
+        int few = sscanf(r->index_reason[i], "%d of %d segments usable (needs %d)", &a, &b, &c) == 3;
+        unsigned mask = 0;
+        int count = 0;
+        char keys[DYS_NULL_CAUSE_MAX / 2] = "";
+        size_t kl = 0;
+        for (int j = i; j < DYS_N_INDICES; j++) {
+            if (done[j] || !r->index_reason[j][0] || !dys_index_applies(j, r->trace))
+                continue;
+            int same = few ? sscanf(r->index_reason[j], "%d of %d segments usable (needs %d)",
+                                    &a, &b, &c) == 3
+                           : !strcmp(r->index_reason[j], r->index_reason[i]);
+            if (!same)
+                continue;
+            done[j] = 1;
+            mask |= catalogue[j].mask;
+            count++;
+            if (kl < sizeof keys)
+                kl += (size_t)snprintf(keys + kl, sizeof keys - kl, "%s%s", kl ? ", " : "",
+                                       catalogue[j].info.key);
+        }
+        if (count == 1)
+            snprintf(lines[n], DYS_NULL_CAUSE_MAX, "%s is null: %s", keys, r->index_reason[i]);
+        else if (few) {
+            char list[300];
+            list_unusable(r, mask, M_NONE, list, sizeof list);
+            snprintf(lines[n], DYS_NULL_CAUSE_MAX,
+                     "%d indices are null, too few usable segments (%s): %s", count, list, keys);
+        } else
+            snprintf(lines[n], DYS_NULL_CAUSE_MAX, "%d indices are null, %s: %s", count,
+                     r->index_reason[i], keys);
+        n++;
+    }
+    return n;
+}

@@ -768,6 +768,37 @@ static int has_ext(const char *name)
                    !strcasecmp(dot, ".txt"));
 }
 
+int dys_file_is_study(const char *path)
+{
+    char buf[4097];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 1; /* reading it will say why */
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* empty, binary or UTF-16: a broken study, to be failed loudly */
+    if (n == 0 || memchr(buf, '\0', n))
+        return 1;
+    const char *p = buf;
+    if (!strncmp(p, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
+        p += 3;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    size_t line = strcspn(p, "\r\n");
+    if (*p == '"')
+        p++;
+    /* a table of studies, not a study: dyssync's own tables (studies.csv,
+     * segments.csv, errors.csv), synth's truth and outcomes files */
+    if ((!strncasecmp(p, "study_id", 8) || !strncasecmp(p, "source", 6)) &&
+        memchr(p, ',', line))
+        return 0;
+    /* prose (a README, a licence): no metadata, no EchoPAC title, no
+     * separator in the first line */
+    return *p == '#' || !strncasecmp(p, "Local Traces", 12) ||
+           strcspn(p, ",;\t\r\n") < line;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

@@ -4,8 +4,10 @@
  * never recompute.  Numbers are written in the C locale whatever the
  * caller's locale (uselocale is per thread), NAN as null / empty.
  */
+#include "indices.h"
 #include "internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -295,11 +297,17 @@ static void write_json(FILE *f, const dys_result *r)
         fprintf(f, "\"first_peak_fraction\": %g, ", r->params.first_peak_fraction);
     fprintf(f, "\"sd\": \"%s\", \"min_segments_12\": %d, \"min_segments_6\": %d, "
                "\"low_amplitude_cm_s\": %g, \"max_gap_ms\": %g, \"ectopic_rr_frac\": %g, "
-               "\"avc_estimate\": \"%s\"}, \"metadata\": {",
+               "\"avc_estimate\": \"%s\", \"options\": ",
             r->params.sd == DYS_SD_SAMPLE ? "sample" : "population",
             r->params.min_segments_12, r->params.min_segments_6,
             r->params.low_amplitude_cm_s, r->params.max_gap_ms, r->params.ectopic_rr_frac,
             r->params.avc_estimate == DYS_AVC_CURVES ? "curves" : "heart-rate");
+    /* every option, overrides of AVO/AVC and cut-offs included, as the
+     * canonical text batch compares runs by */
+    char opts[2048];
+    dys_params_text(&r->params, opts, sizeof opts);
+    dys_write_json_string(f, opts);
+    fputs("}, \"metadata\": {", f);
     for (size_t i = 0, n = 0; i < r->n_meta; i++) {
         if (!study_level(r->meta[i].key))
             continue;
@@ -324,15 +332,42 @@ dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
+/* A text cell that a spreadsheet would run as a formula (CSV injection:
+ * Excel, LibreOffice and Sheets evaluate cells starting with = + - @, and
+ * tab or CR before them) gets a leading apostrophe, which spreadsheets
+ * show as text and `dyssync stats` removes again.  Numbers written as text
+ * ("-12.5") are left alone: a minus sign before digits is no formula. */
+static int formula_like(const char *s)
+{
+    if (!strchr("=+-@\t\r", s[0]) || !s[0])
+        return 0;
+    const char *p = s + (s[0] == '-' || s[0] == '+');
+    int digits = 0;
+    while (isdigit((unsigned char)*p) || *p == '.')
+        digits += *p++ != '.';
+    if (digits && (*p == 'e' || *p == 'E')) {
+        p++;
+        p += *p == '-' || *p == '+';
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    return !digits || *p;
+}
+
 void dys_write_csv_field(FILE *f, const char *s)
 {
     if (!s)
         return;
+    int guard = formula_like(s);
     if (strpbrk(s, ",\"\n\r") == NULL) {
+        if (guard)
+            fputc('\'', f);
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (guard)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
@@ -347,28 +382,46 @@ static void csv_num(FILE *f, double x)
         fprintf(f, "%.2f", x);
 }
 
+/* The one-row-per-study layout of `analyze --format csv` and batch's
+ * studies.csv (docs/format.md lists every column). */
 dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
 {
-    fputs("study_id,source,n_segments", f);
+    fputs("study_id,source,status,error,n_segments", f);
     for (int i = 0; i < DYS_N_INDICES; i++)
         fprintf(f, ",%s", dys_index_get(i)->key);
     fputs(",avo_ms,avc_ms,events_source", f);
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (dys_cutoff_default(i))
+            fprintf(f, ",dyssynchronous_%s", dys_index_get(i)->key);
+    static const char *const sets[3] = {"classic", "acc_aha_hrs_2012", "esc_2021"};
+    for (int i = 0; i < 3; i++)
+        fprintf(f, ",crt_%s,crt_%s_class", sets[i], sets[i]);
+    fputs(",n_warnings,first_warning,null_reasons", f);
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",ts_%s_ms", dys_segment_name(s));
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",to_%s_ms", dys_segment_name(s));
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",status_%s", dys_segment_name(s));
-    fputc('\n', f);
+    fputs(",duplicate_id,figure\n", f);
     return finish(ctx, f);
 }
 
-static void write_csv_row(FILE *f, const dys_result *r)
+/* The row's last two cells, which only the whole table knows. */
+static void csv_extra(FILE *f, const dys_csv_extra *x)
+{
+    fputs(x && x->duplicate_id ? ",yes," : ",,", f);
+    if (x)
+        dys_write_csv_field(f, x->figure);
+    fputc('\n', f);
+}
+
+static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
 {
     dys_write_csv_field(f, r->study_id);
     fputc(',', f);
     dys_write_csv_field(f, r->source);
-    fprintf(f, ",%d", r->n_segments);
+    fprintf(f, ",ok,,%d", r->n_segments);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);
         csv_num(f, r->index[i]);
@@ -378,6 +431,35 @@ static void write_csv_row(FILE *f, const dys_result *r)
     fputc(',', f);
     csv_num(f, r->avc_ms);
     fprintf(f, ",%s", provenance_name(r->events_source));
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        if (!dys_cutoff_default(i))
+            continue;
+        const dys_class *k = NULL;
+        for (int c = 0; c < r->n_class; c++)
+            if (r->classification[c].index == i)
+                k = &r->classification[c];
+        fputs(!k || k->dyssynchronous < 0 ? ","
+              : k->borderline             ? ",borderline"
+              : k->dyssynchronous         ? ",yes"
+                                          : ",no", f);
+    }
+    for (int i = 0; i < 3; i++) {
+        const dys_eligibility *e = &r->crt[i];
+        fprintf(f, ",%s,%s",
+                e->eligible > 0 ? "eligible" : e->eligible == 0 ? "not_eligible" : "unknown",
+                e->cls ? e->cls : "");
+    }
+    fprintf(f, ",%zu,", r->n_warnings);
+    dys_write_csv_field(f, r->n_warnings ? r->warnings[0] : "");
+    fputc(',', f);
+    char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
+    int nc = dys_null_causes(r, causes, DYS_N_INDICES);
+    char all[4096];
+    size_t n = 0;
+    all[0] = '\0';
+    for (int i = 0; i < nc && n < sizeof all; i++)
+        n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i ? " | " : "", causes[i]);
+    dys_write_csv_field(f, all);
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         fputc(',', f);
         csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].ts_ms);
@@ -388,12 +470,37 @@ static void write_csv_row(FILE *f, const dys_result *r)
     }
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",%s", dys_seg_status_name(r->seg[s].status));
-    fputc('\n', f);
+    csv_extra(f, x);
 }
 
-dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r)
+dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r, const dys_csv_extra *x)
 {
-    WITH_C_LOCALE(ctx, write_csv_row(f, r));
+    WITH_C_LOCALE(ctx, write_csv_row(f, r, x));
+    return finish(ctx, f);
+}
+
+/* Columns between n_segments and the last two, left empty in an error row:
+ * the indices, the events (3), the classifications, the CRT sets (6), the
+ * warnings (3) and the segments (3 x 12). */
+static int csv_middle_columns(void)
+{
+    int n = DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS;
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        n += dys_cutoff_default(i) != NULL;
+    return n;
+}
+
+dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source, const char *message,
+                                   const dys_csv_extra *x)
+{
+    fputc(',', f);
+    dys_write_csv_field(f, source);
+    fputs(",error,", f);
+    dys_write_csv_field(f, message);
+    fputc(',', f); /* n_segments */
+    for (int i = csv_middle_columns(); i > 0; i--)
+        fputc(',', f);
+    csv_extra(f, x);
     return finish(ctx, f);
 }
 

@@ -216,6 +216,13 @@ DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *op
 DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
                           const dys_read_options *opt, dys_study **out);
 DYS_API void dys_study_free(dys_study *study);
+/* 0 when a file is certainly not a study: prose (a README, a licence: no
+ * metadata and no separator in its first line) or a table whose first
+ * column is study_id or source (dyssync's own tables, synth's truth and
+ * outcomes files); 1 otherwise, also for an empty, binary or unreadable
+ * file, which reading then fails with its reason.  Batch discovery skips
+ * the 0s, and says so, instead of counting them as failed studies. */
+DYS_API int dys_file_is_study(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Analysis parameters                                                  */
@@ -266,6 +273,13 @@ typedef struct dys_params {
 } dys_params;
 
 DYS_API void dys_params_defaults(dys_params *p);
+/* The parameters as canonical text, one "option=value" per option in the
+ * CLI's names, space-separated ("lowpass=auto peak=max ... cutoff=KEY=V"):
+ * two parameter sets give the same text exactly when they are equal, so
+ * batch compares runs by it and records it.  Writes at most cap bytes
+ * (NUL included) and returns the length the whole text needs, like
+ * snprintf; 512 bytes hold the defaults with room to spare. */
+DYS_API size_t dys_params_text(const dys_params *p, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Beats                                                                */
@@ -530,12 +544,26 @@ DYS_API void dys_result_free(dys_result *r);
 
 /* One JSON object on one line (FORMAT.md output contract). */
 DYS_API dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r);
-/* CSV: header line, then one row per study. */
+/* CSV, one row per study (the layout of `analyze --format csv` and of
+ * batch's studies.csv; docs/format.md lists the columns): the header
+ * line, then a row per analysed study, or an error row (status "error",
+ * the message, the rest empty) per study that failed.  The last two
+ * columns, duplicate_id and figure, are what only the whole table knows:
+ * x gives them (NULL: both empty, so the row ends with ",,\n"). */
+typedef struct dys_csv_extra {
+    int duplicate_id;    /* another study of the table has this study_id */
+    const char *figure;  /* the study's figure file, NULL: none */
+} dys_csv_extra;
 DYS_API dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f);
-DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r);
+DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r,
+                                     const dys_csv_extra *x);
+DYS_API dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source,
+                                           const char *message, const dys_csv_extra *x);
 /* A JSON string literal (bytes that are not UTF-8 become U+FFFD), and a
  * CSV field (quoted when it holds a comma, quote or line break; line
- * breaks become spaces, so every row is one line). */
+ * breaks become spaces, so every row is one line; text a spreadsheet
+ * would run as a formula, starting with = + - @ tab or CR and not a
+ * number, gets a leading apostrophe). */
 DYS_API void dys_write_json_string(FILE *f, const char *s);
 DYS_API void dys_write_csv_field(FILE *f, const char *s);
 /* Human-readable report. */

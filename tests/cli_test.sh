@@ -181,7 +181,7 @@ for t in studies.csv segments.csv results.jsonl errors.csv; do
 done
 [ $rc1 = 1 ] && [ $rc2 = 1 ] && [ $same = 0 ] && [ "$(wc -l <"$b/j1/studies.csv")" = 13 ] &&
     [ "$(wc -l <"$b/j1/segments.csv")" = 133 ] && grep -q "bad.csv:3" "$b/j1/errors.csv" &&
-    grep -q '^LBBB-02,.*lbbb_views,ok,12,' "$b/j1/studies.csv"
+    grep -q '^LBBB-02,.*lbbb_views,ok,,12,' "$b/j1/studies.csv"
 check $? "batch: same tables with -j 1 and -j 2, the bad study in errors.csv, exit 1"
 # discovery: a manifest of paths (a view directory and a file, with a
 # comment) gives exactly those studies
