@@ -136,27 +136,9 @@ static int is_view_file(const char *dir, const char *name)
     for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
         if (strlen(stems[i]) == stem && !strncasecmp(name, stems[i], stem))
             return 1;
-    char path[4096], buf[4097];
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, 4096, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* lines end with LF, CRLF or a lone CR (old Mac, EchoPAC full traces) */
-    for (char *l = buf; l && *l; l = strpbrk(l, "\r\n") ? strpbrk(l, "\r\n") + 1 : NULL) {
-        if (*l == '\n' || *l == '\r')
-            continue;
-        if (*l != '#')
-            break; /* metadata ends at the header */
-        const char *k = l + 1;
-        while (*k == ' ')
-            k++;
-        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' '))
-            return 1;
-    }
-    return 0;
+    return dys_file_declares_view(path);
 }
 
 /* Directories already searched, by device and inode: a symbolic link
@@ -1186,7 +1168,7 @@ int cmd_batch(int argc, char **argv)
     }
     if (tty)
         fputc('\n', stderr);
-    if (resume && !quiet && n - redo[REDO_NEW] > 0)
+    if (resume && n - redo[REDO_NEW] > 0)
         cli_error("resume: %zu studies kept; analysed again: %zu with a changed input, %zu "
                   "made with other options, %zu by another dyssync version, %zu without "
                   "their figure; %zu not done before",

@@ -110,10 +110,6 @@ int cmd_synth(int argc, char **argv)
     if (!sp.qrs_metadata && !sp.ecg)
         return cli_usage("synth", "--no-qrs-metadata needs --ecg (the onsets must come "
                                   "from somewhere)");
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_error("%s: cannot create directory: %s", dir, strerror(errno));
-        return EXIT_SOME_FAILED;
-    }
     dys_ctx *ctx = dys_ctx_new();
     if (!ctx) {
         cli_error("out of memory");

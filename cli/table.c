@@ -103,6 +103,10 @@ static char *cell(const char **p, size_t *lineno, const char *path, char *err, s
         return NULL;
     }
     out[len] = '\0';
+    /* dyssync's CSV writer put an apostrophe before text a spreadsheet
+     * would run as a formula (dys_write_csv_field): the text is without */
+    if (out[0] == '\'' && out[1] && strchr("=+-@\t\r", out[1]))
+        memmove(out, out + 1, len);
     *p = s;
     return out;
 }

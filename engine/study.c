@@ -768,6 +768,30 @@ static int has_ext(const char *name)
                    !strcasecmp(dot, ".txt"));
 }
 
+int dys_file_declares_view(const char *path)
+{
+    char buf[4097];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* lines end with LF, CRLF or a lone CR (old Mac, EchoPAC full traces) */
+    for (const char *l = buf; l && *l; l = strpbrk(l, "\r\n") ? strpbrk(l, "\r\n") + 1 : NULL) {
+        if (*l == '\n' || *l == '\r')
+            continue;
+        if (*l != '#')
+            break; /* metadata ends at the header */
+        const char *k = l + 1;
+        while (*k == ' ')
+            k++;
+        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
 int dys_file_is_study(const char *path)
 {
     char buf[4097];
@@ -874,6 +898,20 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
                         "*.tsv or *.txt files",
                         path);
     qsort(names, n, sizeof *names, cmp_str);
+    /* A folder of separate single-file studies is not one study's views:
+     * said before a file of it fails for another reason. */
+    size_t views = 0;
+    for (size_t i = 0; i < n; i++)
+        views += view_from_filename(names[i]) != DYS_VIEW_UNKNOWN ||
+                 dys_file_declares_view(names[i]);
+    if (views == 0) {
+        dys_strlist_free(names, n);
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s: not the view files of one study (no file is named after a "
+                        "view or has '# view:' metadata): for a folder of studies use "
+                        "`dyssync batch -o OUTDIR %s`, or give analyze the files",
+                        path, path);
+    }
     /* Header positions, one per file read (rec[i] comes from names[i]). */
     dys_reader *where = dys_calloc(n, sizeof *where);
     if (!where) {

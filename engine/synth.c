@@ -1255,6 +1255,15 @@ static void put_number(FILE *fp, double x, int decimals, int dec_comma)
 
 static dys_status make_dir(dys_ctx *ctx, const char *path)
 {
+    /* the missing parents first, as `mkdir -p` */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", path);
+    for (char *sl = strchr(parent + 1, '/'); sl; sl = strchr(sl + 1, '/')) {
+        *sl = '\0';
+        if (mkdir(parent, 0755) != 0 && errno != EEXIST)
+            break; /* the final mkdir says why */
+        *sl = '/';
+    }
     if (mkdir(path, 0755) == 0)
         return DYS_OK;
     int e = errno;

@@ -223,6 +223,8 @@ DYS_API void dys_study_free(dys_study *study);
  * file, which reading then fails with its reason.  Batch discovery skips
  * the 0s, and says so, instead of counting them as failed studies. */
 DYS_API int dys_file_is_study(const char *path);
+/* Whether a file's metadata says which view it holds ("# view: A4C"). */
+DYS_API int dys_file_declares_view(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Analysis parameters                                                  */

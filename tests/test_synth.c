@@ -908,9 +908,12 @@ START_TEST(test_bad_params)
     ck_assert_str_ne(dys_ctx_error(ctx), "");
     ck_assert_int_eq(dys_synth_write(NULL, &p, g_root), DYS_ERR_INVALID);
 
-    /* A directory that cannot be made: I/O error naming the path. */
+    /* Missing parents are made, as `mkdir -p`; a directory that cannot be
+     * made (under a file) is an I/O error naming the path. */
     char bad_dir[512];
     xsnprintf(bad_dir, sizeof bad_dir, "%s/no/such/parent", g_root);
+    ck_assert_int_eq(dys_synth_write(ctx, &p, bad_dir), DYS_OK);
+    xsnprintf(bad_dir, sizeof bad_dir, "%s/no/such/parent/truth.csv/sub", g_root);
     ck_assert_int_eq(dys_synth_write(ctx, &p, bad_dir), DYS_ERR_IO);
     ck_assert_msg(strstr(dys_ctx_error(ctx), bad_dir) != NULL, "message '%s'",
                   dys_ctx_error(ctx));

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Batch tables are one consistent run (issue 13), in TAP: fingerprints and
+# --resume, run.json, normalised paths, one writer per OUTDIR, merge checks,
+# duplicate study ids, CSV injection, SIGINT, the one-row-per-study table,
+# discovery by content, synth and analyze on folders.
+#
+# usage: tests/batch_test.sh DYSSYNC SOURCE_ROOT
+set -u
+dys=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/tap.sh"
+cd "$2" || exit 2
+tmp=$(mktemp -d /tmp/dyssync_batch.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+tables="studies.csv segments.csv results.jsonl errors.csv"
+# same_tables A B: the four tables of two OUTDIRs are byte for byte equal
+same_tables() {
+    for t in $tables; do cmp -s "$1/$t" "$2/$t" || return 1; done
+}
+
+# An archive of 40 single-file studies, truth tables beside them.
+a="$tmp/arch"
+"$dys" synth -o "$a" -n 40 --seed 21 --noise 0.1 >/dev/null
+
+# Killed mid-way (SIGKILL), then an input edited and the options changed:
+# resume re-analyses exactly what changed, refuses other options unless
+# --reanalyse, and every table equals a clean run of the same inputs and
+# options.
+"$dys" batch -q -j 1 -o "$tmp/run" "$a" & pid=$!
+while kill -0 $pid 2>/dev/null && [ "$(ls "$tmp/run/parts" 2>/dev/null | grep -c '\.part$')" -lt 10 ]; do
+    sleep 0.005
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+killed_at=$(ls "$tmp/run/parts" | grep -c '\.part$')
+# one sample of a study already done changes (its file keeps its size)
+victim=$(sed -n 2p "$tmp/run/parts/$(ls "$tmp/run/parts" | grep '\.part$' | head -n 1)")
+sed -i '12s/\.\([0-9]\)/.9/' "$victim"
+"$dys" batch -q -j 2 --resume -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
+"$dys" batch -q -j 2 -o "$tmp/clean" "$a" 2>/dev/null
+[ $rc = 0 ] && same_tables "$tmp/run" "$tmp/clean" && [ "$killed_at" -lt 40 ] &&
+    grep -q "analysed again: 1 with a changed input" "$tmp/err"
+check $? "killed after $killed_at of 40, an input edited: --resume analyses it again and equals a clean run" "$(cat "$tmp/err")"
+
+"$dys" batch -q --resume --lowpass 20 -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "40 studies there were analysed with other options: lowpass (auto then, 20 now)" "$tmp/err" &&
+    grep -q -- "--reanalyse" "$tmp/err" && same_tables "$tmp/run" "$tmp/clean"
+check $? "--resume with other options is refused, naming them, and changes nothing" "$(cat "$tmp/err")"
+
+"$dys" batch -q --resume --reanalyse --lowpass 20 -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
+"$dys" batch -q --lowpass 20 -o "$tmp/clean20" "$a" 2>/dev/null
+[ $rc = 0 ] && same_tables "$tmp/run" "$tmp/clean20" &&
+    [ "$(grep -c '"options": "lowpass=20 ' "$tmp/run/results.jsonl")" = 40 ] &&
+    grep -q "40 made with other options" "$tmp/err"
+check $? "--resume --reanalyse redoes the studies made with other options: a clean --lowpass 20 table" "$(cat "$tmp/err")"
+
+# run.json says how the tables were made
+python3 - "$tmp/run/run.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["dyssync_version"] and m["command"] == "batch", m
+assert m["options"].startswith("lowpass=20 peak=max "), m["options"]
+assert m["complete"] is True and m["interrupted"] is False, m
+assert m["studies"] == 40 and m["analysed"] == 40 and m["reused"] == 0, m
+assert m["failed"] == 0 and m["not_done"] == 0 and m["ended"] >= m["started"], m
+assert m["inputs"] and m["shard"] is None, m
+EOF
+check $? "run.json: version, options, start and end, inputs, counts"
+
+# "dir/", "dir" and "./dir//" are one study set: same parts, no "//"
+(cd "$tmp" && "$dys" batch -q -o slash arch/ 2>/dev/null)
+(cd "$tmp" && "$dys" batch -q --resume -o slash ./arch// 2>"$tmp/err"); rc=$?
+(cd "$tmp" && "$dys" batch -q -o noslash arch 2>/dev/null)
+[ $rc = 0 ] && grep -q "40 studies kept" "$tmp/err" && same_tables "$tmp/slash" "$tmp/noslash" &&
+    ! grep -q '//' "$tmp/slash/studies.csv" && [ "$(ls "$tmp/slash/parts" | wc -l)" = 40 ]
+check $? "paths normalised: dir/, dir and ./dir// are one study set" "$(cat "$tmp/err")"
+
+# One writer per OUTDIR: a second batch is refused while the first runs
+big="$tmp/big"
+"$dys" synth -o "$big" -n 200 --seed 5 --beats 3 --ecg >/dev/null
+"$dys" batch -q -j 1 -o "$tmp/locked" "$big" 2>/dev/null & pid=$!
+while [ ! -s "$tmp/locked/.lock" ]; do sleep 0.01; done
+"$dys" batch -q --lowpass 20 -o "$tmp/locked" "$big" 2>"$tmp/err"; rc=$?
+wait $pid; rc1=$?
+"$dys" batch -q -j 1 -o "$tmp/bigclean" "$big" 2>/dev/null
+[ $rc = 1 ] && [ $rc1 = 0 ] && grep -q "being written by another dyssync (dyssync batch, pid $pid" "$tmp/err" &&
+    same_tables "$tmp/locked" "$tmp/bigclean" && ! grep -q 'lowpass=20' "$tmp/locked/results.jsonl"
+check $? "a second batch on a busy OUTDIR is refused, naming the running one; the table is one run" "$(cat "$tmp/err")"
+
+# SIGINT: the studies in flight finish, the tables of what is done, exit 130
+"$dys" batch -j 1 -o "$tmp/int" "$big" 2>"$tmp/err" & pid=$!
+while [ "$(ls "$tmp/int/parts" 2>/dev/null | grep -c '\.part$')" -lt 20 ]; do sleep 0.005; done
+kill -INT $pid; wait $pid; rc=$?
+rows=$(($(wc -l <"$tmp/int/studies.csv") - 1))
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert not m['complete'] and m['interrupted'] and m['not_done'] == 200 - $rows" \
+    "$tmp/int/run.json"; man=$?
+"$dys" batch -q -j 2 --resume -o "$tmp/int" "$big" 2>/dev/null; rc2=$?
+[ $rc = 130 ] && [ $man = 0 ] && [ "$rows" -ge 20 ] && [ "$rows" -lt 200 ] &&
+    grep -q "interrupted: $rows of 200 studies done; run the same command with --resume to finish" "$tmp/err" &&
+    ! ls "$tmp/int" "$tmp/int/parts" | grep -q '\.tmp' && [ $rc2 = 0 ] && same_tables "$tmp/int" "$tmp/bigclean"
+check $? "SIGINT: exit 130, tables of the $rows studies done, run.json incomplete; --resume finishes to the clean tables" "$(cat "$tmp/err")"
+
+# merge refuses shards made with other options (or versions)
+"$dys" batch -q --shard 1/2 -o "$tmp/sh1" "$a" 2>/dev/null
+"$dys" batch -q --shard 2/2 --lowpass 25 -o "$tmp/sh2" "$a" 2>/dev/null
+"$dys" merge -o "$tmp/merged" "$tmp/sh1" "$tmp/sh2" 2>"$tmp/err"; rc=$?
+"$dys" batch -q --shard 2/2 -o "$tmp/sh2b" "$a" 2>/dev/null
+"$dys" merge -o "$tmp/merged2" "$tmp/sh1" "$tmp/sh2b" 2>/dev/null; rc2=$?
+[ $rc = 2 ] && grep -q "sh2 was made with other options than .*sh1: lowpass (auto then, 25 now)" "$tmp/err" &&
+    [ ! -e "$tmp/merged/studies.csv" ] && [ $rc2 = 0 ] && same_tables "$tmp/merged2" "$tmp/clean" &&
+    grep -q '"command": "merge"' "$tmp/merged2/run.json"
+check $? "merge refuses shards made with other options; equal shards merge to the one-run tables" "$(cat "$tmp/err")"
+
+# Two studies with one study_id: flagged, warned, figures unique; a
+# formula-like study_id is neutralised in every CSV and read back by stats;
+# README, LICENSE and tables of studies are skipped by their content.
+d="$tmp/dup"; mkdir -p "$d/a" "$d/b"
+cp testdata/studies/lbbb_single.csv "$d/a/" && cp testdata/studies/lbbb_single.csv "$d/b/"
+sed 's/^# study_id: .*/# study_id: =HYPERLINK("http:\/\/x";"y")/' testdata/studies/lbbb_single.csv >"$d/formula.csv"
+printf 'dyssync test data\nSee the licence.\n' >"$d/README.txt"
+printf 'MIT License\n\nCopyright (c) 2026\n' >"$d/LICENSE.txt"
+cp "$a/truth.csv" "$d/"
+"$dys" batch -q --plots all -o "$tmp/dupout" "$d" 2>"$tmp/err"; rc=$?
+python3 - "$tmp/dupout" <<'EOF'; py=$?
+import csv, os, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, "studies.csv"))))
+assert len(rows) == 3, rows
+dup = [r for r in rows if r["study_id"] == "LBBB-01"]
+assert len(dup) == 2 and all(r["duplicate_id"] == "yes" for r in dup), dup
+figs = {r["figure"] for r in rows}
+assert len(figs) == 3 and all(os.path.getsize(os.path.join(out, f)) > 1000 for f in figs), figs
+f = [r for r in rows if r["study_id"].startswith("'=")]
+assert len(f) == 1 and f[0]["duplicate_id"] == "", rows
+for name in ("studies.csv", "segments.csv"):
+    for line in open(os.path.join(out, name)):
+        assert not line.startswith("=") and ',=' not in line and ',"=' not in line, line
+EOF
+[ $rc = 0 ] && [ $py = 0 ] && grep -q "2 studies share their study_id" "$tmp/err" &&
+    grep -q "README.txt: skipped: not a study" "$tmp/err" && grep -q "LICENSE.txt: skipped: not a study" "$tmp/err" &&
+    grep -q "truth.csv: skipped: not a study" "$tmp/err" && ! grep -q "README\|LICENSE\|truth" "$tmp/dupout/errors.csv"
+check $? "duplicate study_ids flagged and warned, figures unique; formula-like ids neutralised; README, LICENSE, truth.csv skipped" "$(cat "$tmp/err")"
+
+T=testdata/studies
+"$dys" analyze --format csv "$d/formula.csv" $T/lbbb_views $T/multibeat_ecg $T/eu_tab_decimal_comma.csv \
+    >"$tmp/r4.csv" 2>/dev/null
+printf 'study_id,lvesv_baseline_ml,lvesv_followup_ml\n"=HYPERLINK(""http://x"";""y"")",200,150\nLBBB-02,200,150\nMB-06,200,195\nEU-03,200,199\n' >"$tmp/outcomes.csv"
+"$dys" stats roc --results "$tmp/r4.csv" --outcomes "$tmp/outcomes.csv" --response lvesv15 \
+    --index ts_sd_12_ms >"$tmp/roc.txt" 2>"$tmp/err"
+grep -qE '^ts_sd_12_ms +2 +2 ' "$tmp/roc.txt"
+check $? "stats reads the neutralised study_id back and joins it with the outcomes" "$(cat "$tmp/err" "$tmp/roc.txt")"
+
+# analyze --format csv writes batch's studies.csv layout, from one writer
+"$dys" analyze --format csv "$d/a/lbbb_single.csv" "$d/formula.csv" >"$tmp/an.csv" 2>/dev/null
+head -n 1 "$tmp/an.csv" | cmp -s - <(head -n 1 "$tmp/dupout/studies.csv") &&
+    grep -q "^\"'=HYPERLINK" "$tmp/an.csv" &&
+    python3 - "$tmp/an.csv" <<'EOF'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))[0]
+assert r["status"] == "ok" and r["dyssynchronous_ts_sd_12_ms"] == "yes", r
+assert r["crt_acc_aha_hrs_2012"] == "eligible" and r["crt_acc_aha_hrs_2012_class"] == "I", r
+assert r["n_warnings"] == "0" and r["null_reasons"] == "", r
+EOF
+check $? "analyze --format csv: the studies.csv layout, classification and CRT class per study"
+# a study with null indices says why in one cell, grouped by cause
+"$dys" analyze --format csv testdata/studies/echopac_a4c_velocity.txt >"$tmp/ep.csv"
+python3 - "$tmp/ep.csv" <<'EOF'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))[0]
+assert r["null_reasons"].startswith("24 indices are null, too few usable segments (basal_anterior missing"), r["null_reasons"]
+assert int(r["n_warnings"]) == 2 and r["first_warning"].startswith("AVO estimated"), r
+assert r["dyssynchronous_ts_sd_12_ms"] == "" and r["crt_classic"] == "unknown", r
+EOF
+check $? "studies.csv: why indices are null (one cause), the warnings' count and the first"
+
+# synth creates missing parents; analyze on a folder of studies says batch
+"$dys" synth -o "$tmp/new/deep/dir" -n 2 >/dev/null && [ -f "$tmp/new/deep/dir/synth_0002.csv" ]
+check $? "synth creates missing parent directories"
+"$dys" analyze "$a" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not the view files of one study .*use \`dyssync batch -o OUTDIR" "$tmp/err"
+check $? "analyze on a folder of single-file studies says to use batch" "$(cat "$tmp/err")"
+
+tap_end
