@@ -230,11 +230,19 @@ static const char help_batch[] =
     "whose files carry view metadata or view names is one study; otherwise\n"
     "each study file is a study and subdirectories are searched.  Studies run\n"
     "in sorted order; the output does not depend on -j.  Each study is kept\n"
-    "as OUTDIR/parts/*.part, written atomically, so an interrupted batch\n"
-    "loses nothing.  Exit 1 if any study failed.\n"
+    "as OUTDIR/parts/*.part, written atomically with a fingerprint (engine\n"
+    "version, a hash of the study's files, the options), so an interrupted\n"
+    "batch loses nothing; OUTDIR/run.json says how the tables were made.\n"
+    "One batch writes an OUTDIR at a time.  Ctrl-C finishes the studies in\n"
+    "flight and writes the tables of what is done (exit 130).  Exit 1 if any\n"
+    "study failed, 2 on a usage error or a refused resume.\n"
     "\n"
     "  -j, --jobs N        studies in parallel (default: all cores)\n"
-    "  --resume            skip the studies already done in OUTDIR\n"
+    "  --resume            keep the studies done in OUTDIR whose fingerprint\n"
+    "                      is this run's, analyse the others (edited inputs,\n"
+    "                      another version); refused when the options differ\n"
+    "  --reanalyse         with --resume: analyse again the studies made\n"
+    "                      with other options\n"
     "  --shard K/N         the K-th of N disjoint slices (default from\n"
     "                      SLURM_ARRAY_TASK_ID/_COUNT/_MIN when set)\n"
     "  --plots none|all    all: OUTDIR/figures/<study_id>.png, the report\n"
@@ -248,7 +256,8 @@ static const char help_merge[] =
     "usage: dyssync merge -o OUTDIR SHARDDIR...\n"
     "\n"
     "Assemble the tables of batch shards into OUTDIR, as one batch over all\n"
-    "their studies would have written them.\n";
+    "their studies would have written them.  Shards whose run.json differ in\n"
+    "engine version or options are refused.\n";
 
 static const char help_plot[] =
     "usage: dyssync plot [OPTIONS] -o FILE STUDY\n"
