@@ -630,6 +630,9 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
             snprintf(buf, sizeof buf, "%s: unknown", label[i]);
         else if (e->cls)
             snprintf(buf, sizeof buf, "%s: class %s", label[i], e->cls);
+        else if (!e->class_known && e->classes[0])
+            snprintf(buf, sizeof buf, "%s: %s (class %s)", label[i],
+                     e->eligible ? "eligible" : "not eligible", e->classes);
         else
             snprintf(buf, sizeof buf, "%s: %s", label[i], e->eligible ? "eligible" : "not eligible");
         dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);

@@ -202,16 +202,21 @@ static void write_json(FILE *f, const dys_result *r)
             dys_write_json_string(f, e->cls);
         else
             fputs("null", f);
-        fputs(", \"unknown\": [", f);
-        /* the missing inputs, "a, b" -> ["a", "b"] */
-        for (const char *m = e->missing; *m;) {
-            size_t len = strcspn(m, ",");
-            fprintf(f, "%s\"%.*s\"", m == e->missing ? "" : ", ", (int)len, m);
-            m += len;
-            while (*m == ',' || *m == ' ')
-                m++;
+        /* the classes the missing inputs allow, and those inputs:
+         * "a, b" -> ["a", "b"] */
+        const char *lists[2] = {e->classes, e->missing};
+        for (int l = 0; l < 2; l++) {
+            fputs(l ? ", \"unknown\": [" : ", \"possible_classes\": [", f);
+            for (const char *m = lists[l]; *m;) {
+                size_t len = strcspn(m, ",");
+                fprintf(f, "%s\"%.*s\"", m == lists[l] ? "" : ", ", (int)len, m);
+                m += len;
+                while (*m == ',' || *m == ' ')
+                    m++;
+            }
+            fputc(']', f);
         }
-        fputs("], \"note\": ", f);
+        fputs(", \"note\": ", f);
         dys_write_json_string(f, e->note);
         fputc('}', f);
     }

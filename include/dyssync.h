@@ -446,15 +446,25 @@ typedef struct dys_class {
     const char *source;      /* the published source, or "--cutoff" */
 } dys_class;
 
-/* CRT eligibility by one criteria set (decision support, not a verdict). */
+/* CRT eligibility by one criteria set (decision support, not a verdict).
+ * Three-valued: a missing input makes the answer unknown only when its
+ * value could change it (LVEF 60 % is not eligible whatever else is
+ * missing; engine/eligibility.c). */
 typedef struct dys_eligibility {
     const char *set;          /* "classic", "acc_aha_hrs_2012", "esc_2021" */
-    int known;                /* 0: inputs missing (named in missing) */
+    int known;                /* 1: eligibility determined by what is given */
     int eligible;             /* 1, 0, -1 unknown */
+    int class_known;          /* 1: cls is determined (NULL then means no
+                                 class applies); 0: missing inputs could
+                                 change it, or classic (which has none) */
     const char *cls;          /* guideline class "I", "IIa", "IIb", "III";
-                                 NULL: none applies, or classic */
-    char missing[96];         /* "lvef_pct, nyha" */
-    char note[160];
+                                 NULL: none applies, undetermined, or
+                                 classic */
+    char classes[32];         /* the classes the missing inputs allow,
+                                 "I, IIa, none" ("" for classic) */
+    char missing[96];         /* the missing inputs whose value could change
+                                 eligibility or class: "lvef_pct, nyha" */
+    char note[200];
 } dys_eligibility;
 
 /* A suggested LV lead target segment. */

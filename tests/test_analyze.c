@@ -567,6 +567,78 @@ START_TEST(crt_eligibility_sets)
 }
 END_TEST
 
+/* Three-valued eligibility: (LVEF, QRS, LBBB, NYHA; NAN / -1 / 0 = not
+ * given) -> per set (classic, ACC/AHA/HRS 2012, ESC 2021) the eligibility
+ * (1, 0, -1 unknown), the class ("" none applies, NULL undetermined), the
+ * possible classes and the inputs that could change the answer; and the
+ * contradiction warnings. */
+static const struct {
+    double lvef, qrs;
+    int lbbb, nyha;
+    int elig[3];
+    const char *cls[2], *classes[2], *missing[3];
+    const char *warning; /* a substring of a warning, or NULL for none */
+} crt_partial[] = {
+    /* a given criterion that fails decides, whatever is missing */
+    {60, NAN, -1, 0, {0, 0, 0}, {"", ""}, {"none", "none"}, {"", "", ""}, NULL},
+    {NAN, 90, -1, 0, {0, 0, 0}, {"", NULL}, {"none", "III, none"},
+     {"", "", "lvef_pct, nyha"}, NULL},
+    /* missing inputs that could change it: unknown, and named */
+    {25, 160, 1, 0, {-1, -1, -1}, {NULL, NULL}, {"I, IIb, none", "I, none"},
+     {"nyha", "nyha, aetiology (not in the study format)", "nyha"}, NULL},
+    {25, 160, 1, 3, {1, 1, 1}, {"I", "I"}, {"I", "I"}, {"", "", ""}, NULL},
+    /* eligible whatever the LBBB, the class depends on it */
+    {30, 140, -1, 3, {1, 1, 1}, {NULL, NULL}, {"IIa, IIb", "IIa, IIb"},
+     {"", "lbbb", "lbbb"}, NULL},
+    {NAN, 125, 0, 2, {0, 0, 0}, {NULL, NULL}, {"III, none", "III, none"},
+     {"", "lvef_pct", "lvef_pct"}, NULL},
+    /* NYHA I: ACC 2012 IIb only if ischaemic, which the format does not say */
+    {25, 160, 1, 1, {0, -1, 0}, {NULL, ""}, {"IIb, none", "none"},
+     {"", "aetiology (not in the study format)", ""}, "nyha I (no symptoms)"},
+    /* contradiction: LBBB needs QRS >= 120 ms */
+    {25, 110, 1, 3, {0, 0, 0}, {"", "III"}, {"none", "III"}, {"", "", ""},
+     "lbbb yes with QRS 110 ms"},
+};
+
+START_TEST(crt_three_valued)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    s->lvef_pct = crt_partial[_i].lvef;
+    s->qrs_duration_ms = crt_partial[_i].qrs;
+    s->lbbb = crt_partial[_i].lbbb;
+    s->nyha = crt_partial[_i].nyha;
+    dys_result *r = run(s, NULL);
+    for (int k = 0; k < 3; k++) {
+        const dys_eligibility *e = &r->crt[k];
+        ck_assert_msg(e->eligible == crt_partial[_i].elig[k], "case %d set %s: eligible %d",
+                      _i, e->set, e->eligible);
+        ck_assert_int_eq(e->known, e->eligible >= 0);
+        ck_assert_str_eq(e->missing, crt_partial[_i].missing[k]);
+        if (k == 0) {
+            ck_assert_ptr_null(e->cls);
+            ck_assert_str_eq(e->classes, "");
+            continue;
+        }
+        const char *want = crt_partial[_i].cls[k - 1];
+        ck_assert_int_eq(e->class_known, want != NULL);
+        if (want && want[0])
+            ck_assert_str_eq(e->cls, want);
+        else
+            ck_assert_ptr_null(e->cls);
+        ck_assert_str_eq(e->classes, crt_partial[_i].classes[k - 1]);
+        /* the note says what the class depends on when it is open */
+        if (!e->class_known)
+            ck_assert_ptr_nonnull(strstr(e->note, e->missing));
+    }
+    int warned = 0;
+    for (size_t w = 0; w < r->n_warnings; w++)
+        warned |= crt_partial[_i].warning && strstr(r->warnings[w], crt_partial[_i].warning);
+    ck_assert_int_eq(warned, crt_partial[_i].warning != NULL);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
 START_TEST(crt_unknown_and_lead_target)
 {
     dys_study *s = make_study(physiological, NULL, 900, 90, 420);
@@ -743,6 +815,8 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, crt_eligibility_sets, 0,
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);
+    tcase_add_loop_test(tc, crt_three_valued, 0,
+                        (int)(sizeof crt_partial / sizeof crt_partial[0]));
     tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_timing);
     tcase_add_test(tc, synthetic_truth_noise_free);
