@@ -540,7 +540,7 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
 {
     const dys_result *r = f->r;
     const double cv = x + 22 * fs, cc = x + 23 * fs, cd = x + 29.5 * fs; /* columns */
-    int row = 0;
+    int row = 0, any_ref = 0;
     char buf[160];
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, x, y, fs, 1, 0, "index");
@@ -558,14 +558,25 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
         else
             snprintf(buf, sizeof buf, "null");
         dys_fig_text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
-        snprintf(buf, sizeof buf, "%s%g", k->on_abs ? "|x|>=" : ">=", k->cutoff);
+        snprintf(buf, sizeof buf, "%s%g%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                 k->reference_only ? " ref" : "");
         dys_fig_text(cr, cc, ly, fs, 0, 0, buf);
         if (k->dyssynchronous == 1)
             cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
+        else if (k->reference_only)
+            cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
         dys_fig_text(cr, cd, ly, fs, 0, 0,
-             k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
+             k->reference_only ? "not validated: reference"
+             : k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
              : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
                                       : "-");
+        any_ref |= k->reference_only;
+    }
+    if (any_ref && row < max_rows) {
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        dys_fig_text(cr, x, y + (++row) * fs * 1.45, fs * 0.9, 0, 0,
+                     "ref: cut-off from another modality or definition (docs/indices.md); "
+                     "not counted");
     }
     /* no index of this trace kind has a published cut-off (strain): its
      * indices with their values, unclassified */

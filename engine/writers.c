@@ -191,6 +191,12 @@ static void write_json(FILE *f, const dys_result *r)
                 k->dyssynchronous < 0 ? "null" : k->dyssynchronous ? "true" : "false",
                 k->borderline ? "true" : "false");
         dys_write_json_string(f, k->source);
+        fprintf(f, ", \"validated\": %s, \"reference_only\": ",
+                k->validated ? "true" : "false");
+        if (k->reference_only)
+            dys_write_json_string(f, k->validity);
+        else
+            fputs("null", f);
         fputc('}', f);
     }
     fputs("], \"crt_eligibility\": [", f);
@@ -485,16 +491,21 @@ static void write_text(FILE *f, const dys_result *r)
         if (isfinite(r->index[i]))
             snprintf(v, sizeof v, "%.1f", r->index[i]);
         if (k)
-            snprintf(cut, sizeof cut, "%s%g%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
-                     k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "");
-        if (k)
+            snprintf(cut, sizeof cut, "%s%g%s%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                     k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",
+                     k->reference_only ? " ref" : "");
+        if (k && k->reference_only)
+            fprintf(f, "  %-33s %7s  %-13s %s [reference only: %s]\n", info->key, v, cut,
+                    k->source, k->validity);
+        else if (k)
             fprintf(f, "  %-33s %7s  %-13s %s\n", info->key, v, cut, k->source);
         else
             fprintf(f, "  %-33s %7s  %s\n", info->key, v, cut);
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
-    fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline)\n",
-            100.0 * DYS_BORDERLINE_FRAC);
+    fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
+               "cut-off not validated for this measurement, shown for reference, never "
+               "classifies)\n", 100.0 * DYS_BORDERLINE_FRAC);
     char in[160];
     size_t n = 0;
     in[0] = '\0';

@@ -423,10 +423,16 @@ typedef struct dys_cutoff {
     int on_abs;
     const char *source;
     const char *population;  /* where it was derived */
+    int validated;           /* 1: derived for the measurement dyssync makes
+                                (modality, event, segments); 0: reference
+                                only, never classifies (docs/indices.md) */
+    const char *validity;    /* what it was validated for, or why it is
+                                reference only */
 } dys_cutoff;
 
 /* The table of published cut-offs, i = 0.. (NULL past the end); an
- * index's default is its first row (the one INDICES.md lists first). */
+ * index's default is its first row (the one INDICES.md lists first).  Only
+ * a validated default classifies; a reference-only one is shown. */
 DYS_API const dys_cutoff *dys_cutoff_get(int i);
 DYS_API const dys_cutoff *dys_cutoff_default(int index);
 
@@ -441,9 +447,16 @@ typedef struct dys_class {
     double value;            /* NAN when the index is null */
     double cutoff;
     int on_abs;
-    int dyssynchronous;      /* 1, 0, or -1 when the value is null */
-    int borderline;          /* within DYS_BORDERLINE_FRAC of the cut-off */
+    int dyssynchronous;      /* 1, 0, or -1 when the value is null or the
+                                cut-off is reference only */
+    int borderline;          /* within DYS_BORDERLINE_FRAC of the cut-off
+                                (0 for a reference-only cut-off) */
     const char *source;      /* the published source, or "--cutoff" */
+    int validated;           /* a published cut-off validated for this
+                                measurement (0 for --cutoff) */
+    int reference_only;      /* shown for reference, not classified */
+    const char *validity;    /* what it is validated for, why it is
+                                reference only, or that the user gave it */
 } dys_class;
 
 /* CRT eligibility by one criteria set (decision support, not a verdict).

@@ -234,4 +234,32 @@ check $? "batch killed with SIGKILL after $done_at_kill of 150 studies, one part
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"
 
+# CRT eligibility in three-valued logic: LVEF 60 % with QRS, NYHA and LBBB
+# not given is not eligible by every set (not unknown); LBBB with QRS
+# 100 ms is warned about.
+sed -e '/^# \(qrs_duration_ms\|nyha\|lbbb\):/d' -e 's/^# lvef_pct: 30/# lvef_pct: 60/' \
+    testdata/studies/lbbb_single.csv >"$tmp/lvef60.csv"
+"$dys" analyze --format json "$tmp/lvef60.csv" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+for e in o["crt_eligibility"]:
+    assert e["eligible"] is False and e["unknown"] == [], e' 2>"$tmp/err" &&
+    "$dys" analyze "$tmp/lvef60.csv" | grep -q 'classic           not eligible  not met: LVEF 60 %'
+check $? "LVEF 60 %, the rest not given: not eligible, not unknown" "$(cat "$tmp/err")"
+sed -e 's/^# qrs_duration_ms: 164/# qrs_duration_ms: 100/' testdata/studies/lbbb_single.csv >"$tmp/lbbb100.csv"
+"$dys" analyze "$tmp/lbbb100.csv" | grep -q -- '- lbbb yes with QRS 100 ms: LBBB requires QRS >= 120 ms'
+check $? "LBBB with QRS 100 ms is warned about"
+
+# A reference-only cut-off (the To rule differs from the source's) never
+# classifies: LBBB-01's to_sd_6_basal_ms 48 ms over 20 is null, marked
+# ref; --cutoff makes it classify on the user's responsibility.
+"$dys" analyze --format json testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "to_sd_6_basal_ms", "value": [0-9.]*, "cutoff": 20, "absolute": false, "dyssynchronous": null, "borderline": false, "source": "PMID 16455423 (To-SD-6 basal > 20 ms)", "validated": false, "reference_only": "the onset rule' &&
+    "$dys" analyze --format json testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "phase_sd_deg", [^}]*"dyssynchronous": null, [^}]*"reference_only": "SPECT phase, not validated for echo"' &&
+    "$dys" analyze --format json --cutoff to_sd_6_basal_ms=20 testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "to_sd_6_basal_ms", [^}]*"dyssynchronous": true, "borderline": false, "source": "--cutoff", "validated": false, "reference_only": null' &&
+    "$dys" analyze testdata/studies/lbbb_single.csv | grep -q 'to_sd_6_basal_ms  *48.3  >=20 ref *PMID 16455423 .*\[reference only: '
+check $? "reference-only cut-offs never classify; --cutoff does"
+
 tap_end
