@@ -271,6 +271,12 @@ static const char help_plot[] =
     "  --delay          bull's-eye coloured by delay from the earliest segment\n"
     "  --tsi-colours    green -> yellow -> red instead of viridis\n"
     "  --beat N         curves: the N-th accepted beat of each view (default 1)\n"
+    "  --colour-scale fixed|study\n"
+    "                   bull's-eye colours and bars axis: fixed (default), the\n"
+    "                   delay from the earliest segment on 0-150 ms for every\n"
+    "                   study, published delay cut-offs marked, so a\n"
+    "                   synchronous study stays at the low end; study: stretched\n"
+    "                   over this study's range\n"
     "  --map COLOUR=SEG,...  as for analyze\n";
 
 static const char help_analyze[] =
