@@ -239,6 +239,10 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                         "%s: only the first %d accepted beats are measured",
                         rec->source, MAX_BEATS);
     if (nb == 0) {
+        char all[300];
+        if (dys_beats_all_rejected(bl, all, sizeof all))
+            dys_strlist_add(&r->warnings, &r->n_warnings,
+                            "%s: %s: no segment of this view is measured", rec->source, all);
         for (int k = 0; k < DYS_N_SEGMENTS; k++)
             if (rec->seg[k]) {
                 r->seg[k].rec = (int)ri;

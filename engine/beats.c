@@ -60,6 +60,29 @@ double dys_views_median_hr(const dys_result *r)
     return n ? dys_quantile(h, n, 0.5) : NAN;
 }
 
+int dys_beats_all_rejected(const dys_beat_list *b, char *buf, size_t cap)
+{
+    if (cap)
+        buf[0] = '\0';
+    if (!b || b->n == 0)
+        return 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->beat[i].accepted)
+            return 0;
+    size_t n = (size_t)snprintf(buf, cap, "all %zu beat%s rejected: %s", b->n,
+                                b->n == 1 ? "" : "s", b->beat[0].why);
+    /* the other kinds of reason (the word before the first ':') */
+    for (size_t i = 1; i < b->n && n < cap; i++) {
+        size_t k = strcspn(b->beat[i].why, ":");
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcspn(b->beat[j].why, ":") == k && !strncmp(b->beat[j].why, b->beat[i].why, k);
+        if (!seen)
+            n += (size_t)snprintf(buf + n, cap - n, "; also %.*s", (int)k, b->beat[i].why);
+    }
+    return 1;
+}
+
 void dys_beat_list_free(dys_beat_list *b)
 {
     if (!b)

@@ -484,6 +484,44 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     const dys_recording *rec = &f->s->rec[ri];
     const dys_result_rec *q = &f->r->rec[ri];
     const dys_beat_list *bl = &q->beats;
+    char all[400];
+    if (dys_beats_all_rejected(bl, all, sizeof all)) {
+        /* no beat measured: say so and why, instead of curves that no
+         * value comes from */
+        char buf[128];
+        const char *slash = strrchr(q->source, '/');
+        snprintf(buf, sizeof buf, "%s  %s", q->view ? dys_view_name(q->view) : "all views",
+                 slash ? slash + 1 : q->source);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dys_fig_text(cr, x, y - 3, fs, 1, 0, buf);
+        cairo_set_source_rgb(cr, 0.96, 0.93, 0.93);
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.6, 0.3, 0.3);
+        cairo_set_line_width(cr, 0.8);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.55, 0.08, 0.08);
+        dys_fig_text(cr, x + 8, y + 2.2 * fs, fs * 1.1, 1, 0,
+                     "No beat of this view measured: its segments are missing");
+        /* the reason, wrapped at spaces to the panel's width */
+        size_t per_line = (size_t)fmax(20, w / (0.55 * fs)), len = strlen(all), at = 0;
+        double ly = y + 4.0 * fs;
+        while (at < len && ly < y + h - fs) {
+            size_t take = len - at;
+            if (take > per_line) {
+                take = per_line;
+                while (take > per_line / 2 && all[at + take] != ' ')
+                    take--;
+            }
+            snprintf(buf, sizeof buf, "%.*s", (int)fmin((double)take, sizeof buf - 1), all + at);
+            dys_fig_text(cr, x + 8, ly, fs, 0, 0, buf);
+            at += take;
+            while (all[at] == ' ')
+                at++;
+            ly += 1.4 * fs;
+        }
+        return;
+    }
     int want = f->o->beat, seen = 0;
     double on = NAN, rr = NAN;
     for (size_t b = 0; b < bl->n; b++)

@@ -449,6 +449,9 @@ static void write_text(FILE *f, const dys_result *r)
             if (!bl->beat[b].accepted)
                 fprintf(f, "  beat %zu (QRS onset %.0f ms) not analysed: %s\n", b + 1,
                         bl->beat[b].onset_ms, bl->beat[b].why);
+        char all[300];
+        if (dys_beats_all_rejected(bl, all, sizeof all))
+            fprintf(f, "  ! %s: no segment of this view is measured\n", all);
     }
     int strain = r->trace == DYS_TRACE_STRAIN;
     fputs(strain ? "\n  AHA  Segment               View   Status        TTP ms  TTP-ES  Peak %   PSI %  Note\n"

@@ -262,4 +262,30 @@ check $? "LBBB with QRS 100 ms is warned about"
     "$dys" analyze testdata/studies/lbbb_single.csv | grep -q 'to_sd_6_basal_ms  *48.3  >=20 ref *PMID 16455423 .*\[reference only: '
 check $? "reference-only cut-offs never classify; --cutoff does"
 
+# A view whose beats are all rejected (MB-06's A2C given the QRS onsets of a
+# bigeminy-like rhythm, RR 800/400 ms) says so, with the reason, in the
+# text report, the JSON warnings and the figure (drawn; its pixels are
+# checked in test_plot); the other views are still measured.
+cp -r testdata/studies/multibeat_ecg "$tmp/allrej" &&
+    sed -i '2a # qrs_onsets_ms: 300 1100 1500 2300 2700 3500 3900' "$tmp/allrej/a2c.csv" &&
+    "$dys" analyze "$tmp/allrej" >"$tmp/out" &&
+    grep -q '^  ! all 7 beats rejected: ectopic: RR .* no segment of this view is measured$' "$tmp/out" &&
+    grep -q '^    1  basal anterior        A2C    missing .*no beat to measure: ectopic' "$tmp/out" &&
+    grep -q '^    3  basal inferoseptal    A4C    ok' "$tmp/out" &&
+    "$dys" analyze --format json "$tmp/allrej" |
+    grep -q '"warnings": \[.*a2c.csv: all 7 beats rejected: ectopic' &&
+    "$dys" plot --kind curves -o "$tmp/allrej.png" "$tmp/allrej"
+check $? "a view with every beat rejected: said with the reason in text, JSON and figure"
+
+# --colour-scale: fixed (default) and study draw different bull's-eyes; an
+# unknown scale is a usage error.
+"$dys" plot --kind bullseye -o "$tmp/fixed.png" testdata/studies/multibeat_ecg &&
+    "$dys" plot --kind bullseye --colour-scale fixed -o "$tmp/fixed2.png" testdata/studies/multibeat_ecg &&
+    "$dys" plot --kind bullseye --colour-scale study -o "$tmp/study.png" testdata/studies/multibeat_ecg &&
+    cmp -s "$tmp/fixed.png" "$tmp/fixed2.png" && ! cmp -s "$tmp/fixed.png" "$tmp/study.png"
+check $? "plot --colour-scale fixed is the default, study differs"
+"$dys" plot --colour-scale rainbow -o "$tmp/x.png" testdata/studies/multibeat_ecg >/dev/null 2>&1
+[ $? = 2 ] && "$dys" plot --help | grep -q -- '--colour-scale fixed|study'
+check $? "plot --colour-scale: unknown value is a usage error; --help documents it"
+
 tap_end
