@@ -256,9 +256,13 @@ typedef struct dys_params {
     double low_amplitude_cm_s; /* peak below this: LOW_AMPLITUDE, 1.0 */
     double max_gap_ms;        /* longer gaps of missing samples inside the
                                  ejection window make a segment missing */
-    double ectopic_rr_frac;   /* beats whose RR (before or after) departs
-                                 from the median by more than this fraction
-                                 are rejected as ectopic; default 0.20 */
+    double ectopic_rr_frac;   /* beats whose preceding RR departs from the
+                                 median by more than this fraction are
+                                 rejected: premature (shorter) or after a
+                                 pause (longer); the first beat, whose RR
+                                 before is not recorded, when the RR after
+                                 it is longer.  The beat before a premature
+                                 one is kept (beats.c); default 0.20 */
     dys_avc_estimate avc_estimate; /* how a missing AVC is estimated;
                                  default DYS_AVC_CURVES */
     double cutoff[DYS_N_INDICES_MAX]; /* cut-off overrides by dys_index;

@@ -269,11 +269,11 @@ check $? "reference-only cut-offs never classify; --cutoff does"
 cp -r testdata/studies/multibeat_ecg "$tmp/allrej" &&
     sed -i '2a # qrs_onsets_ms: 300 1100 1500 2300 2700 3500 3900' "$tmp/allrej/a2c.csv" &&
     "$dys" analyze "$tmp/allrej" >"$tmp/out" &&
-    grep -q '^  ! all 7 beats rejected: ectopic: RR .* no segment of this view is measured$' "$tmp/out" &&
-    grep -q '^    1  basal anterior        A2C    missing .*no beat to measure: ectopic' "$tmp/out" &&
+    grep -q '^  ! all 7 beats rejected: .*ectopic (premature): no segment of this view is measured$' "$tmp/out" &&
+    grep -q '^    1  basal anterior        A2C    missing .*no beat to measure: possibly premature' "$tmp/out" &&
     grep -q '^    3  basal inferoseptal    A4C    ok' "$tmp/out" &&
     "$dys" analyze --format json "$tmp/allrej" |
-    grep -q '"warnings": \[.*a2c.csv: all 7 beats rejected: ectopic' &&
+    grep -q '"warnings": \[.*a2c.csv: all 7 beats rejected: possibly premature' &&
     "$dys" plot --kind curves -o "$tmp/allrej.png" "$tmp/allrej"
 check $? "a view with every beat rejected: said with the reason in text, JSON and figure"
 

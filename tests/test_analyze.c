@@ -286,9 +286,12 @@ START_TEST(ectopic_beats_rejected)
     ck_assert_uint_eq(bl->n, 6);
     /* RR: 800 800 600 1000 800; median 800 */
     ck_assert(bl->beat[0].accepted && bl->beat[1].accepted && bl->beat[2].accepted);
+    /* beat 2 (1700 ms) has a short RR to the next onset but was itself a
+     * sinus beat: kept */
     ck_assert(!bl->beat[3].accepted); /* premature: 600 ms after the previous */
-    ck_assert_ptr_nonnull(strstr(bl->beat[3].why, "ectopic"));
+    ck_assert_ptr_nonnull(strstr(bl->beat[3].why, "ectopic (premature): RR before 600 ms"));
     ck_assert(!bl->beat[4].accepted); /* after the compensatory pause */
+    ck_assert_ptr_nonnull(strstr(bl->beat[4].why, "after a pause (post-extrasystolic)"));
     ck_assert(bl->beat[5].accepted);  /* 690 ms of recording left, RR 800: >= 80 % */
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
@@ -302,6 +305,80 @@ START_TEST(ectopic_beats_rejected)
     r = run(s, &p);
     ck_assert_int_eq(r->seg[0].n_beats, 6);
     ck_assert_double_eq_tol(r->seg[0].ts_ms, 210, 0.5);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* Beats at the given onsets (arg: 6 onsets), segment k peaking at
+ * 200 + 10 k ms after each. */
+static double beats_at(double t, int k, void *arg)
+{
+    const double *on = arg;
+    double v = 0, tau = 30;
+    for (int b = 0; b < 6; b++)
+        v += s_wave(t, on[b] + 200 + 10 * k - 2 * tau, tau, 5.0);
+    return v;
+}
+
+static dys_result *with_onsets(const double on[6], dys_study **out)
+{
+    dys_study *s = make_study(beats_at, (void *)on, 4800, 90, 420);
+    s->rec->n_qrs_onsets = 6;
+    s->rec->qrs_onsets_ms = malloc(6 * sizeof(double));
+    memcpy(s->rec->qrs_onsets_ms, on, 6 * sizeof(double));
+    *out = s;
+    return run(s, NULL);
+}
+
+/* normal - premature - pause - normal ...: the premature beat comes second,
+ * so the first beat has no RR before it; its short RR after does not
+ * condemn it (the next beat is the premature one).  Its Ts counts, but not
+ * its cycle, which the premature beat cuts short: Ts/RR is over whole
+ * cycles only (without that rule it would include Ts / 550). */
+START_TEST(beat_before_premature_kept)
+{
+    static const double on[6] = {100, 650, 1650, 2450, 3250, 4050}; /* RR 550 1000 800 800 800 */
+    dys_study *s;
+    dys_result *r = with_onsets(on, &s);
+    const dys_beat_list *bl = &r->rec[0].beats;
+    ck_assert_msg(bl->beat[0].accepted, "%s", bl->beat[0].why);
+    ck_assert(!bl->beat[1].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[1].why, "ectopic (premature)"));
+    ck_assert(!bl->beat[2].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "after a pause"));
+    ck_assert(bl->beat[3].accepted && bl->beat[4].accepted && bl->beat[5].accepted);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].n_beats, 4);
+        ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].ts_rr_pct, 100 * r->seg[k].ts_ms / 800, 0.1);
+    }
+    dys_result_free(r);
+    dys_study_free(s);
+    /* a first beat followed by a long RR may itself be premature (its RR
+     * before is not recorded): rejected */
+    static const double on2[6] = {100, 1100, 1900, 2700, 3500, 4300}; /* 1000 800 ... */
+    r = with_onsets(on2, &s);
+    ck_assert(!r->rec[0].beats.beat[0].accepted);
+    ck_assert_ptr_nonnull(strstr(r->rec[0].beats.beat[0].why, "possibly premature"));
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* A premature QRS before the previous beat's AVC cuts its ejection: that
+ * beat is rejected too, with the reason. */
+START_TEST(premature_before_avc_cuts_ejection)
+{
+    static const double on[6] = {100, 900, 1700, 2000, 3300, 4100}; /* RR 800 800 300 1300 800 */
+    dys_study *s;
+    dys_result *r = with_onsets(on, &s);
+    const dys_beat_list *bl = &r->rec[0].beats;
+    ck_assert(bl->beat[0].accepted && bl->beat[1].accepted);
+    ck_assert(!bl->beat[2].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "ejection cut: the next QRS comes 300 ms"));
+    ck_assert(!bl->beat[3].accepted && !bl->beat[4].accepted);
+    ck_assert(bl->beat[5].accepted);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -815,6 +892,8 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, crt_eligibility_sets, 0,
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);
+    tcase_add_test(tc, beat_before_premature_kept);
+    tcase_add_test(tc, premature_before_avc_cuts_ejection);
     tcase_add_loop_test(tc, crt_three_valued, 0,
                         (int)(sizeof crt_partial / sizeof crt_partial[0]));
     tcase_add_test(tc, avc_estimated_from_curves);
