@@ -9,7 +9,11 @@
  *    palette, basal solid and mid dashed, the same in every figure;
  *  - the bull's-eye colour map is viridis (perceptually uniform, readable
  *    in grey and by colour-blind readers), or green -> yellow -> red as in
- *    tissue synchronisation imaging (TSI) on request;
+ *    tissue synchronisation imaging (TSI) on request; by default it is
+ *    clinically anchored (DYS_COLOUR_FIXED: delay from the earliest
+ *    segment on 0..DYS_PLOT_DELAY_MAX_MS, published cut-offs marked), so
+ *    the same colour means the same delay in every study;
+ *  - a view whose beats were all rejected shows why, not curves;
  *  - every figure states the study id in its title and the engine version
  *    and key options in small print;
  *  - fonts: DejaVu Sans through fontconfig; its absence is an error, not a
