@@ -23,6 +23,7 @@ int cmd_plot(int argc, char **argv)
         {"delay", no_argument, NULL, 'D'},
         {"tsi-colours", no_argument, NULL, 'T'},
         {"beat", required_argument, NULL, 'b'},
+        {"colour-scale", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         CLI_READ_LONGOPTS,
         CLI_ANALYSIS_LONGOPTS,
@@ -91,6 +92,15 @@ int cmd_plot(int argc, char **argv)
             }
             po.beat = (int)l;
             break;
+        case 'C': {
+            int cs = dys_colour_scale_parse(optarg);
+            if (cs < 0) {
+                rc = cli_usage("plot", "--colour-scale takes fixed or study");
+                goto done;
+            }
+            po.colour_scale = (dys_colour_scale)cs;
+            break;
+        }
         case 'h':
             rc = cli_help("plot");
             goto done;

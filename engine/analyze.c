@@ -266,8 +266,21 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                      rec->t_ms[rec->n - 1], a, e);
         }
     }
+    /* The beat before a premature one (beats.c): kept, unless the
+     * premature QRS comes before its AVC and so cuts its ejection. */
+    double med_rr = isfinite(bl->hr_bpm) ? 60000.0 / bl->hr_bpm : NAN;
+    for (size_t b = 0; b + 1 < bl->n; b++) {
+        dys_beat *bt = &bl->beat[b];
+        if (bt->accepted && bt->rr_ms < avc) {
+            bt->accepted = 0;
+            snprintf(bt->why, sizeof bt->why,
+                     "ejection cut: the next QRS comes %.0f ms after this one, before its "
+                     "AVC (%.0f ms)", bt->rr_ms, avc);
+        }
+    }
     enum { MAX_BEATS = 128 }; /* more are not measured (a warning says) */
     double onsets[MAX_BEATS], win_lo[MAX_BEATS], win_hi[MAX_BEATS], rrs[MAX_BEATS];
+    double rr_next[MAX_BEATS];
     size_t nb = 0;
     const char *no_beat = NULL;
     /* a beat's RR: to the next onset, else the view's or study's rate */
@@ -281,7 +294,11 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             continue;
         }
         onsets[nb] = bl->beat[b].onset_ms;
-        rrs[nb] = isfinite(bl->beat[b].rr_ms) ? bl->beat[b].rr_ms : rr_else;
+        rr_next[nb] = isfinite(bl->beat[b].rr_ms) ? bl->beat[b].rr_ms : rr_else;
+        /* a cycle cut short by a premature beat is no whole cycle: the
+         * whole-cycle measures leave it out (NAN) */
+        int cut = isfinite(med_rr) && bl->beat[b].rr_ms < (1.0 - p->ectopic_rr_frac) * med_rr;
+        rrs[nb] = cut ? NAN : rr_next[nb];
         win_lo[nb] = onsets[nb] + avo;
         win_hi[nb] = onsets[nb] + avc;
         nb++;
@@ -291,6 +308,10 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                         "%s: only the first %d accepted beats are measured",
                         rec->source, MAX_BEATS);
     if (nb == 0) {
+        char all[300];
+        if (dys_beats_all_rejected(bl, all, sizeof all))
+            dys_strlist_add(&r->warnings, &r->n_warnings,
+                            "%s: %s: no segment of this view is measured", rec->source, all);
         for (int k = 0; k < DYS_N_SEGMENTS; k++)
             if (rec->seg[k]) {
                 r->seg[k].rec = (int)ri;
@@ -304,7 +325,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             if (!rec->seg[k])
                 continue;
             r->seg[k].rec = (int)ri;
-            dys_status st = dys_measure_strain(ctx, rec, k, onsets, rrs, nb, avo, avc, p,
+            dys_status st = dys_measure_strain(ctx, rec, k, onsets, rr_next, nb, avo, avc, p,
                                                &r->seg[k]);
             if (st != DYS_OK)
                 return st;
@@ -367,7 +388,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             used++;
         }
         if (used > 0)
-            st_out = dys_segment_cycle(ctx, &c, onsets, rrs, tsb, in_mean, nb, avo, avc, sr,
+            st_out = dys_segment_cycle(ctx, &c, onsets, rrs, rr_next, tsb, in_mean, nb, avo, avc, sr,
                                        k < 6 ? &cyc[k] : NULL);
         dys_curve_free(&c);
         if (st_out != DYS_OK)

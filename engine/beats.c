@@ -7,13 +7,30 @@
  * exported; a 60-fps export can be too coarse for our detector, which then
  * placed the onset on the P wave), else detected on the ECG column
  * (ecg.c), else t = 0 as the onset of a single beat.
- * Rules (documented in the README; each rejection says why):
- *  - ectopic: a beat whose preceding RR (the first beat: its following
- *    RR) departs from the recording's median RR by more than
- *    ectopic_rr_frac (default 20 %) is rejected, so a premature beat and
- *    the beat after its compensatory pause both go (their filling, and so
- *    their contraction, differ from a sinus beat's) while the sinus beat
- *    before the premature one stays;
+ * Rules (documented in the README; each rejection says why).  A premature
+ * beat is the one that starts early: the beat AFTER the short RR.
+ *  - premature (ectopic): a beat whose preceding RR is shorter than the
+ *    recording's median RR by more than ectopic_rr_frac (default 20 %) is
+ *    rejected: it fills less, and a ventricular ectopic beat also activates
+ *    the ventricle from its own focus, so its timing is not the patient's
+ *    conducted pattern;
+ *  - after a pause (post-extrasystolic): a beat whose preceding RR is
+ *    longer than the median by more than ectopic_rr_frac is rejected: after
+ *    the compensatory pause, filling and post-extrasystolic potentiation
+ *    change its contraction (Cooper, Circulation 1993;88:2962);
+ *  - the beat BEFORE a premature one is kept: its RR to the next onset is
+ *    short, but its own filling and activation were sinus.  The analysis
+ *    (analyze.c) rejects it only if the premature QRS comes before its AVC
+ *    (its ejection would be cut), and leaves it out of the whole-cycle
+ *    measures (phase, displacement, cross-correlation, Ts/RR), whose
+ *    cycle the premature beat cuts short;
+ *  - the first beat has no preceding RR in the recording: it is rejected
+ *    when the RR after it is long by more than ectopic_rr_frac (it may be a
+ *    premature beat followed by its compensatory pause), and kept when
+ *    that RR is short (the next beat is the premature one);
+ *  Timing is thus averaged over sinus beats only, in the spirit of the
+ *  echo guidelines' averaging of several beats in irregular rhythm
+ *  (Nagueh, JASE 2016;29:277).
  *  - incomplete: with several beats, the last onset's beat is kept only if
  *    the recording runs on for at least 80 % of the median RR after it;
  *    the partial beat before the first onset has no onset and is never
@@ -58,6 +75,29 @@ double dys_views_median_hr(const dys_result *r)
         if (isfinite(r->rec[i].beats.hr_bpm))
             h[n++] = r->rec[i].beats.hr_bpm;
     return n ? dys_quantile(h, n, 0.5) : NAN;
+}
+
+int dys_beats_all_rejected(const dys_beat_list *b, char *buf, size_t cap)
+{
+    if (cap)
+        buf[0] = '\0';
+    if (!b || b->n == 0)
+        return 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->beat[i].accepted)
+            return 0;
+    size_t n = (size_t)snprintf(buf, cap, "all %zu beat%s rejected: %s", b->n,
+                                b->n == 1 ? "" : "s", b->beat[0].why);
+    /* the other kinds of reason (the word before the first ':') */
+    for (size_t i = 1; i < b->n && n < cap; i++) {
+        size_t k = strcspn(b->beat[i].why, ":");
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcspn(b->beat[j].why, ":") == k && !strncmp(b->beat[j].why, b->beat[i].why, k);
+        if (!seen)
+            n += (size_t)snprintf(buf + n, cap - n, "; also %.*s", (int)k, b->beat[i].why);
+    }
+    return 1;
 }
 
 void dys_beat_list_free(dys_beat_list *b)
@@ -133,13 +173,28 @@ dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
     for (size_t i = 0; i < n; i++) {
         dys_beat *b = &out->beat[i];
         if (n > 1) {
+            /* the RR before the beat; the first beat: the RR after it,
+             * which only condemns it when long (see the rules above) */
             double x = i > 0 ? out->beat[i - 1].rr_ms : b->rr_ms;
-            if (fabs(x - med) > p->ectopic_rr_frac * med) {
+            double dev = (x - med) / med;
+            if (fabs(dev) > p->ectopic_rr_frac && (i > 0 || dev > 0)) {
                 b->accepted = 0;
-                snprintf(b->why, sizeof b->why,
-                         "ectopic: RR %s %.0f ms departs %.0f %% from the median "
-                         "%.0f ms (limit %.0f %%)", i > 0 ? "before" : "after", x,
-                         100.0 * fabs(x - med) / med, med, 100.0 * p->ectopic_rr_frac);
+                if (i == 0)
+                    snprintf(b->why, sizeof b->why,
+                             "possibly premature: RR after %.0f ms is %.0f %% longer than the "
+                             "median %.0f ms (limit %.0f %%); RR before not recorded", x,
+                             100.0 * dev, med,
+                             100.0 * p->ectopic_rr_frac);
+                else if (dev < 0)
+                    snprintf(b->why, sizeof b->why,
+                             "ectopic (premature): RR before %.0f ms is %.0f %% shorter than "
+                             "the median %.0f ms (limit %.0f %%)", x, -100.0 * dev, med,
+                             100.0 * p->ectopic_rr_frac);
+                else
+                    snprintf(b->why, sizeof b->why,
+                             "after a pause (post-extrasystolic): RR before %.0f ms is %.0f %% "
+                             "longer than the median %.0f ms (limit %.0f %%)", x, 100.0 * dev,
+                             med, 100.0 * p->ectopic_rr_frac);
             }
             if (b->accepted && i + 1 == n && t_end - b->onset_ms < 0.8 * med) {
                 b->accepted = 0;

@@ -190,7 +190,7 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac)
 #define DLC_MIN_PSI_PCT 5.0
 
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
-                             const double *rrs, const double *ts, const unsigned char *used,
+                             const double *rrs, const double *rr_next, const double *ts, const unsigned char *used,
                              size_t nb, double avo, double avc, dys_segment_result *sr,
                              double **keep)
 {
@@ -224,7 +224,9 @@ dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *ons
         double on = onsets[b], rr = rrs[b];
         ep_sum += 100.0 * (ts[b] - avo) / (avc - avo);
         n_ep++;
-        double e = fmin(on + avc + PS_EXTRA_MS, c->t_last), vmax;
+        /* never into the next beat (a premature one may come early) */
+        double e = fmin(fmin(on + avc + PS_EXTRA_MS, c->t_last),
+                        isfinite(rr_next[b]) ? on + rr_next[b] : INFINITY), vmax;
         if (e > on + avo) {
             ps_sum += dys_spline_argmax(&c->sp, on + avo, e, &vmax) - on;
             n_ps++;

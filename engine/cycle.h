@@ -42,14 +42,16 @@ double dys_circ_sd_deg(const double *ph, size_t m);
 double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac);
 
 /* The whole-cycle measures of one segment over the beats used for its Ts
- * (used[b] != 0; onsets, RRs (NAN: unknown) and Ts of nb beats): fills
- * sr's ts_rr_pct, ts_ep_pct, ts_ps_ms, phase_deg, disp_phase_deg,
- * psi_pct, dlc.  With keep != NULL, *keep receives nb x DYS_CYCLE_N
- * velocity samples (NAN rows where a beat has none), for the
+ * (used[b] != 0; onsets, RRs of whole cycles (NAN: unknown, or a cycle cut
+ * short by a premature beat: no whole-cycle measure), the time to the next
+ * onset (NAN: unknown; it bounds the post-systolic window) and Ts of nb
+ * beats): fills sr's ts_rr_pct, ts_ep_pct, ts_ps_ms, phase_deg,
+ * disp_phase_deg, psi_pct, dlc.  With keep != NULL, *keep receives nb x
+ * DYS_CYCLE_N velocity samples (NAN rows where a beat has none), for the
  * cross-correlation of opposing pairs; free it. */
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
-                             const double *rrs, const double *ts, const unsigned char *used,
-                             size_t nb, double avo, double avc, dys_segment_result *sr,
+                             const double *rrs, const double *rr_next, const double *ts,
+                             const unsigned char *used, size_t nb, double avo, double avc, dys_segment_result *sr,
                              double **keep);
 
 #endif

@@ -2,24 +2,41 @@
  * eligibility.c - CRT eligibility by three published criteria sets, and a
  * suggested LV lead target.  Decision support, never a verdict: guidelines
  * select patients by LVEF, QRS width and morphology and NYHA class, which
- * come from the study's metadata, not from echo dyssynchrony.  A missing
- * input makes the answer unknown and is named; nothing is guessed.
+ * come from the study's metadata, not from echo dyssynchrony.
+ *
+ * Three-valued logic.  Each set is a function of (LVEF, QRS, LBBB, NYHA)
+ * (and, for ACCF/AHA/HRS 2012, the aetiology, which the study format does
+ * not record).  A missing input is not guessed: the set is evaluated for
+ * every value the input could take (one representative per interval that
+ * the criteria distinguish: LVEF 25, 33, 40 %; QRS 100, 125, 140, 160 ms;
+ * LBBB no/yes; NYHA I-IV; aetiology ischaemic or not).  When every
+ * completion gives the same eligibility, it is stated, even with inputs
+ * missing (LVEF 60 % is not eligible whatever the QRS); only when the
+ * completions disagree is it unknown.  The class is stated when every
+ * completion gives the same class; otherwise the possible classes are
+ * listed.  `missing` names only the missing inputs whose value could change
+ * the eligibility or the class.
  *
  * Criteria (INDICES.md):
  *  - classic: LVEF <= 35 %, QRS >= 120 ms, NYHA III-IV.
- *  - ACCF/AHA/HRS 2012 (LVEF <= 35 % throughout): I LBBB, QRS >= 150 ms,
- *    NYHA II-IV; IIa LBBB 120-149 ms NYHA II-IV, or non-LBBB >= 150 ms
- *    NYHA III-IV; IIb non-LBBB 120-149 ms NYHA III-IV, or non-LBBB
- *    >= 150 ms NYHA II; III (not recommended) non-LBBB < 150 ms NYHA I-II.
- *    Outside these (QRS < 120 ms, LVEF > 35 %, other NYHA I cases) no
- *    class applies: not indicated.
+ *  - ACCF/AHA/HRS 2012 (Tracy, Circulation 2012;126:1784; LVEF <= 35 %
+ *    throughout): I LBBB, QRS >= 150 ms, NYHA II-IV; IIa LBBB 120-149 ms
+ *    NYHA II-IV, or non-LBBB >= 150 ms NYHA III-IV; IIb non-LBBB 120-149 ms
+ *    NYHA III-IV, or non-LBBB >= 150 ms NYHA II, or LVEF <= 30 %, ischaemic
+ *    aetiology, LBBB >= 150 ms, NYHA I; III (not recommended) non-LBBB
+ *    < 150 ms NYHA I-II.  Outside these (QRS < 120 ms, LVEF > 35 %, other
+ *    NYHA I cases) no class applies: not indicated.
  *  - ESC 2021 (symptomatic, NYHA II-IV, LVEF <= 35 %, sinus rhythm): I LBBB
  *    >= 150 ms; IIa LBBB 130-149 ms or non-LBBB >= 150 ms; IIb non-LBBB
  *    130-149 ms; III QRS < 130 ms.  The study format records no rhythm, so
  *    the class is given for sinus rhythm and says so.
  *  - EchoCRT (Ruschitzka, NEJM 2013): in QRS < 130 ms, CRT chosen for echo
  *    dyssynchrony raised mortality (HR 1.81).  A narrow QRS with any index
- *    over its cut-off gets that warning.
+ *    over a validated cut-off gets that warning.
+ * Contradictory inputs are warned about, not corrected: LBBB with QRS
+ * < 120 ms (LBBB is defined by QRS >= 120 ms: Surawicz, AHA/ACCF/HRS
+ * recommendations, Circulation 2009;119:e235), and NYHA I (asymptomatic)
+ * read against sets that require symptoms.
  *
  * LV lead target (in the spirit of TARGET, Khan JACC 2012, and STARTER,
  * Saba Circ HF 2013, which placed the lead at the latest-activated
@@ -39,69 +56,48 @@
 
 #define LEAD_WITHIN_MS 20.0
 
-/* Names the missing inputs among those needed; 1 when all are there. */
-static int inputs(const dys_study *s, int need_lbbb, dys_eligibility *e)
+/* The inputs of one completion. */
+typedef struct {
+    double lvef, qrs;
+    int lbbb, nyha, ischaemic;
+} crt_in;
+
+/* A criteria set: the class (NULL: none applies; "" for the classic set,
+ * which has none) and whether CRT is recommended. */
+typedef const char *(*crt_rule)(const crt_in *x, int *eligible);
+
+static const char *classic_rule(const crt_in *x, int *eligible)
 {
-    size_t n = 0;
-    e->missing[0] = '\0';
-    if (isnan(s->lvef_pct))
-        n += (size_t)snprintf(e->missing + n, sizeof e->missing - n, "%slvef_pct",
-                              n ? ", " : "");
-    if (isnan(s->qrs_duration_ms))
-        n += (size_t)snprintf(e->missing + n, sizeof e->missing - n, "%sqrs_duration_ms",
-                              n ? ", " : "");
-    if (s->nyha < 1)
-        n += (size_t)snprintf(e->missing + n, sizeof e->missing - n, "%snyha", n ? ", " : "");
-    if (need_lbbb && s->lbbb < 0)
-        snprintf(e->missing + n, sizeof e->missing - n, "%slbbb", n ? ", " : "");
-    return e->missing[0] == '\0';
+    *eligible = x->lvef <= 35 && x->qrs >= 120 && x->nyha >= 3;
+    return "";
 }
 
-static void classic(const dys_study *s, dys_eligibility *e)
+static const char *acc_2012_rule(const crt_in *x, int *eligible)
 {
-    e->set = "classic";
-    if (!(e->known = inputs(s, 0, e)))
-        return;
-    e->eligible = s->lvef_pct <= 35 && s->qrs_duration_ms >= 120 && s->nyha >= 3;
-    e->cls = NULL;
-    snprintf(e->note, sizeof e->note, "LVEF <= 35 %%, QRS >= 120 ms, NYHA III-IV");
-}
-
-static void acc_2012(const dys_study *s, dys_eligibility *e)
-{
-    e->set = "acc_aha_hrs_2012";
-    if (!(e->known = inputs(s, 1, e)))
-        return;
-    double q = s->qrs_duration_ms;
-    int lb = s->lbbb == 1, ny = s->nyha;
+    double q = x->qrs;
+    int lb = x->lbbb == 1, ny = x->nyha;
     const char *c = NULL;
-    if (s->lvef_pct <= 35 && q >= 120) {
+    if (x->lvef <= 35 && q >= 120) {
         if (lb && q >= 150 && ny >= 2)
             c = "I";
         else if ((lb && ny >= 2) || (!lb && q >= 150 && ny >= 3))
             c = "IIa";
-        else if ((!lb && q < 150 && ny >= 3) || (!lb && q >= 150 && ny == 2))
+        else if ((!lb && q < 150 && ny >= 3) || (!lb && q >= 150 && ny == 2) ||
+                 (lb && q >= 150 && ny == 1 && x->lvef <= 30 && x->ischaemic))
             c = "IIb";
         else if (!lb && q < 150 && ny <= 2)
             c = "III";
     }
-    e->cls = c;
-    e->eligible = c && strcmp(c, "III") != 0;
-    snprintf(e->note, sizeof e->note, "%s", c ? (strcmp(c, "III") ? "CRT recommended at this class"
-                                                                 : "CRT not recommended (class III)")
-                                            : "outside the indications (LVEF > 35 %, QRS < 120 ms "
-                                              "or NYHA I)");
+    *eligible = c && strcmp(c, "III") != 0;
+    return c;
 }
 
-static void esc_2021(const dys_study *s, dys_eligibility *e)
+static const char *esc_2021_rule(const crt_in *x, int *eligible)
 {
-    e->set = "esc_2021";
-    if (!(e->known = inputs(s, 1, e)))
-        return;
-    double q = s->qrs_duration_ms;
-    int lb = s->lbbb == 1;
+    double q = x->qrs;
+    int lb = x->lbbb == 1;
     const char *c = NULL;
-    if (s->lvef_pct <= 35 && s->nyha >= 2) {
+    if (x->lvef <= 35 && x->nyha >= 2) {
         if (q < 130)
             c = "III";
         else if (lb && q >= 150)
@@ -111,34 +107,200 @@ static void esc_2021(const dys_study *s, dys_eligibility *e)
         else
             c = "IIb";
     }
-    e->cls = c;
-    e->eligible = c && strcmp(c, "III") != 0;
-    snprintf(e->note, sizeof e->note, "%s; for sinus rhythm (the study records no rhythm)",
-             c ? (strcmp(c, "III") ? "CRT recommended at this class"
-                                  : "CRT not recommended (QRS < 130 ms)")
-               : "outside the indications (LVEF > 35 % or asymptomatic)");
+    *eligible = c && strcmp(c, "III") != 0;
+    return c;
+}
+
+enum { IN_LVEF, IN_QRS, IN_LBBB, IN_NYHA, IN_AETIOLOGY, N_IN };
+static const char *const in_name[N_IN] = {"lvef_pct", "qrs_duration_ms", "lbbb", "nyha",
+                                          "aetiology (not in the study format)"};
+/* One representative per interval the criteria distinguish. */
+static const double cand[N_IN][4] = {
+    {25, 33, 40}, {100, 125, 140, 160}, {0, 1}, {1, 2, 3, 4}, {0, 1}};
+static const int n_cand[N_IN] = {3, 4, 2, 4, 2};
+
+static void set_in(crt_in *x, int which, double v)
+{
+    switch (which) {
+    case IN_LVEF: x->lvef = v; break;
+    case IN_QRS: x->qrs = v; break;
+    case IN_LBBB: x->lbbb = (int)v; break;
+    case IN_NYHA: x->nyha = (int)v; break;
+    default: x->ischaemic = (int)v; break;
+    }
+}
+
+/* A class as text for lists: "none" when no class applies. */
+static const char *cls_text(const char *c)
+{
+    return c ? c : "none";
+}
+
+static int class_rank(const char *c)
+{
+    static const char *const order[] = {"I", "IIa", "IIb", "III"};
+    for (int k = 0; c && k < 4; k++)
+        if (!strcmp(c, order[k]))
+            return k;
+    return 4;
+}
+
+static int same_class(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Evaluate `rule` over every completion of the missing inputs (those of
+ * `uses` not given). */
+static void evaluate(const dys_study *s, const char *set, crt_rule rule, unsigned uses,
+                     dys_eligibility *e)
+{
+    memset(e, 0, sizeof *e);
+    e->set = set;
+    crt_in given = {s->lvef_pct, s->qrs_duration_ms, s->lbbb, s->nyha, -1};
+    int free_in[N_IN], nf = 0;
+    for (int k = 0; k < N_IN; k++) {
+        int absent = k == IN_LVEF ? isnan(s->lvef_pct) : k == IN_QRS ? isnan(s->qrs_duration_ms)
+                     : k == IN_LBBB ? s->lbbb < 0 : k == IN_NYHA ? s->nyha < 1 : 1;
+        if ((uses >> k & 1u) && absent)
+            free_in[nf++] = k;
+    }
+    /* Completions in mixed radix over the free inputs. */
+    int total = 1;
+    for (int k = 0; k < nf; k++)
+        total *= n_cand[free_in[k]];
+    int elig_seen[2] = {0, 0}, matters[N_IN] = {0};
+    const char *classes[8];
+    int n_classes = 0;
+    for (int i = 0; i < total; i++) {
+        crt_in x = given;
+        int digit[N_IN], rest = i;
+        for (int k = 0; k < nf; k++) {
+            digit[k] = rest % n_cand[free_in[k]];
+            rest /= n_cand[free_in[k]];
+            set_in(&x, free_in[k], cand[free_in[k]][digit[k]]);
+        }
+        int el;
+        const char *c = rule(&x, &el);
+        elig_seen[el] = 1;
+        int seen = 0;
+        for (int j = 0; j < n_classes; j++)
+            seen |= same_class(classes[j], c);
+        if (!seen && n_classes < 8)
+            classes[n_classes++] = c;
+        /* which missing input, changed alone, changes the answer */
+        for (int k = 0; k < nf; k++)
+            for (int d = 0; d < n_cand[free_in[k]] && !matters[k]; d++) {
+                crt_in y = x;
+                set_in(&y, free_in[k], cand[free_in[k]][d]);
+                int el2;
+                const char *c2 = rule(&y, &el2);
+                matters[k] |= el2 != el || !same_class(c2, c);
+            }
+    }
+    size_t n = 0;
+    for (int k = 0; k < nf; k++)
+        if (matters[k] && n < sizeof e->missing)
+            n += (size_t)snprintf(e->missing + n, sizeof e->missing - n, "%s%s", n ? ", " : "",
+                                  in_name[free_in[k]]);
+    e->eligible = elig_seen[0] && elig_seen[1] ? -1 : elig_seen[1];
+    e->known = e->eligible >= 0;
+    int no_class = classes[0] && !classes[0][0]; /* the classic set */
+    e->class_known = n_classes == 1 && !no_class;
+    e->cls = e->class_known ? classes[0] : NULL;
+    /* strongest recommendation first: I, IIa, IIb, III, none */
+    for (int a = 1; a < n_classes; a++)
+        for (int b = a; b > 0 && class_rank(classes[b]) < class_rank(classes[b - 1]); b--) {
+            const char *t = classes[b];
+            classes[b] = classes[b - 1];
+            classes[b - 1] = t;
+        }
+    n = 0;
+    e->classes[0] = '\0';
+    for (int j = 0; j < n_classes && !no_class && n < sizeof e->classes; j++)
+        n += (size_t)snprintf(e->classes + n, sizeof e->classes - n, "%s%s", j ? ", " : "",
+                              cls_text(classes[j]));
+}
+
+/* The given inputs that already fail the classic criteria, "LVEF 60 %
+ * (needs <= 35 %)". */
+static void classic_note(const dys_study *s, dys_eligibility *e)
+{
+    char fail[120] = "";
+    size_t n = 0;
+    if (s->lvef_pct > 35)
+        n += (size_t)snprintf(fail + n, sizeof fail - n, "LVEF %.0f %% (needs <= 35 %%)",
+                              s->lvef_pct);
+    if (s->qrs_duration_ms < 120 && n < sizeof fail)
+        n += (size_t)snprintf(fail + n, sizeof fail - n, "%sQRS %.0f ms (needs >= 120)",
+                              n ? ", " : "", s->qrs_duration_ms);
+    if (s->nyha >= 1 && s->nyha < 3 && n < sizeof fail)
+        snprintf(fail + n, sizeof fail - n, "%sNYHA %s (needs III-IV)", n ? ", " : "",
+                 s->nyha == 1 ? "I" : "II");
+    if (e->eligible == 0 && fail[0])
+        snprintf(e->note, sizeof e->note, "not met: %s", fail);
+    else if (e->eligible < 0)
+        snprintf(e->note, sizeof e->note, "LVEF <= 35 %%, QRS >= 120 ms, NYHA III-IV; "
+                 "depends on %s", e->missing);
+    else
+        snprintf(e->note, sizeof e->note, "LVEF <= 35 %%, QRS >= 120 ms, NYHA III-IV");
+}
+
+static void class_note(dys_eligibility *e, const char *outside, const char *suffix)
+{
+    char missing[sizeof e->missing]; /* a copy: gcc -Wrestrict at -O0 */
+    memcpy(missing, e->missing, sizeof missing);
+    if (e->eligible < 0)
+        snprintf(e->note, sizeof e->note, "unknown: class %s depending on %s%s", e->classes,
+                 missing, suffix);
+    else if (!e->class_known)
+        snprintf(e->note, sizeof e->note, "%s whatever %s; the class (%s) depends on it%s",
+                 e->eligible ? "CRT recommended" : "CRT not recommended", missing, e->classes,
+                 suffix);
+    else if (!e->cls)
+        snprintf(e->note, sizeof e->note, "outside the indications (%s)%s", outside, suffix);
+    else
+        snprintf(e->note, sizeof e->note, "%s%s",
+                 strcmp(e->cls, "III") ? "CRT recommended at this class"
+                                       : "CRT not recommended (class III)", suffix);
+}
+
+#define USES(...) bits_of((int[]){__VA_ARGS__, -1})
+static unsigned bits_of(const int *k)
+{
+    unsigned m = 0;
+    for (; *k >= 0; k++)
+        m |= 1u << *k;
+    return m;
 }
 
 void dys_crt_eligibility(const dys_study *s, dys_result *r)
 {
     memset(r->crt, 0, sizeof r->crt);
-    classic(s, &r->crt[0]);
-    acc_2012(s, &r->crt[1]);
-    esc_2021(s, &r->crt[2]);
-    for (int i = 0; i < 3; i++) {
-        dys_eligibility *e = &r->crt[i];
-        if (!e->known) {
-            e->eligible = -1;
-            e->cls = NULL;
-            char missing[sizeof e->missing]; /* a copy: gcc -Wrestrict at -O0 */
-            memcpy(missing, e->missing, sizeof missing);
-            snprintf(e->note, sizeof e->note, "unknown: %s not given", missing);
-        }
-    }
+    evaluate(s, "classic", classic_rule, USES(IN_LVEF, IN_QRS, IN_NYHA), &r->crt[0]);
+    classic_note(s, &r->crt[0]);
+    evaluate(s, "acc_aha_hrs_2012", acc_2012_rule,
+             USES(IN_LVEF, IN_QRS, IN_LBBB, IN_NYHA, IN_AETIOLOGY), &r->crt[1]);
+    class_note(&r->crt[1], "LVEF > 35 %, QRS < 120 ms or NYHA I", "");
+    evaluate(s, "esc_2021", esc_2021_rule, USES(IN_LVEF, IN_QRS, IN_LBBB, IN_NYHA),
+             &r->crt[2]);
+    class_note(&r->crt[2], "LVEF > 35 % or asymptomatic",
+               "; for sinus rhythm (the study records no rhythm)");
     r->lvef_pct = s->lvef_pct;
     r->qrs_duration_ms = s->qrs_duration_ms;
     r->nyha = s->nyha;
     r->lbbb = s->lbbb;
+    /* Contradictions: said, never silently resolved. */
+    if (s->lbbb == 1 && s->qrs_duration_ms < 120)
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "lbbb yes with QRS %.0f ms: LBBB requires QRS >= 120 ms (AHA/ACCF/HRS "
+                        "2009); check both, eligibility was read with the values as given",
+                        s->qrs_duration_ms);
+    if (s->nyha == 1)
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "nyha I (no symptoms): the classic criteria (NYHA III-IV) and ESC 2021 "
+                        "(NYHA II-IV) require symptoms; ACC/AHA/HRS 2012 gives NYHA I at most "
+                        "class IIb (LBBB >= 150 ms, LVEF <= 30 %%, ischaemic aetiology)");
     r->echocrt_warning[0] = '\0';
     int dys = 0;
     for (int c = 0; c < r->n_class; c++)

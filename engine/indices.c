@@ -155,29 +155,48 @@ static const struct {
 };
 
 /* Published cut-offs; an index's first row is its default (INDICES.md's
- * first). */
+ * first).  Each row was reviewed (docs/indices.md, "Cut-off review") for
+ * whether its source measured what dyssync measures: the same modality
+ * (tissue-Doppler longitudinal velocity), the same event (peak systolic
+ * velocity in the ejection window, or the same onset rule) and the same
+ * segments.  Only a validated row classifies a study; a reference-only row
+ * is shown beside the value with its reason and `dyssynchronous` null,
+ * because a threshold carried over from another modality or definition
+ * has no known sensitivity or specificity here. */
+#define TDI_TS "tissue-Doppler velocity Ts in the ejection phase, as measured here"
 static const dys_cutoff cutoffs[] = {
     {DYS_IDX_TS_SD_12, 32.6, 0, "Yu, Heart 2003;89:54 (mean + 2 SD of 88 controls)",
-     "88 normal controls"},
+     "88 normal controls", 1, TDI_TS ", 12 basal and mid segments"},
     {DYS_IDX_TS_SD_12, 31.4, 0, "Yu, Circulation 2004;110:66 (ROC for LV reverse "
-     "remodelling, AUC 0.94)", "54 CRT patients"},
-    {DYS_IDX_TS_SD_12, 33.0, 0, "ASE 2008 dyssynchrony consensus", "expert consensus"},
+     "remodelling, AUC 0.94)", "54 CRT patients", 1,
+     TDI_TS ", 12 segments; an outcome cut-off in wide-QRS CRT candidates"},
+    {DYS_IDX_TS_SD_12, 33.0, 0, "ASE 2008 dyssynchrony consensus", "expert consensus", 1,
+     TDI_TS " (the Yu index)"},
     {DYS_IDX_TS_SD_12, 34.4, 0, "Yu, JACC 2005;45:677 (tissue synchronisation imaging)",
-     "CRT patients"},
-    {DYS_IDX_TS_DIFF_12, 100, 0, "Yu, Heart 2003;89:54", "88 normal controls"},
-    {DYS_IDX_SEPTAL_LATERAL, 60, 1, "Bax, Am J Cardiol 2003", "CRT patients"},
+     "CRT patients", 0,
+     "Ts from tissue synchronisation imaging: its automated peak detection, not this one"},
+    {DYS_IDX_TS_DIFF_12, 100, 0, "Yu, Heart 2003;89:54", "88 normal controls", 1,
+     TDI_TS ", 12 segments"},
+    {DYS_IDX_SEPTAL_LATERAL, 60, 1, "Bax, Am J Cardiol 2003", "CRT patients", 1,
+     TDI_TS ", basal septal and lateral (4-chamber view)"},
     {DYS_IDX_ANTEROSEPTAL_POSTERIOR, 65, 1, "Gorcsan, Am J Cardiol 2004;93:1178",
-     "CRT patients"},
-    {DYS_IDX_BASAL_4SEG_MAX, 65, 0, "Bax, JACC 2004;44:1834", "85 CRT patients"},
+     "CRT patients", 1, TDI_TS ", basal anteroseptal and posterior (long-axis view)"},
+    {DYS_IDX_BASAL_4SEG_MAX, 65, 0, "Bax, JACC 2004;44:1834", "85 CRT patients", 1,
+     TDI_TS ", basal septal, lateral, anterior, inferior"},
     {DYS_IDX_OPPOSING_WALL_MAX, 65, 0, "ASE 2008 consensus (RethinQ)",
-     "narrow-QRS heart failure (RethinQ)"},
-    {DYS_IDX_OPPOSING_WALL_MAX, 80, 0, "EchoCRT, NEJM 2013", "narrow-QRS heart failure"},
+     "narrow-QRS heart failure (RethinQ)", 1,
+     TDI_TS ", opposing basal walls; in narrow QRS it did not predict benefit (RethinQ)"},
+    {DYS_IDX_OPPOSING_WALL_MAX, 80, 0, "EchoCRT, NEJM 2013", "narrow-QRS heart failure", 1,
+     TDI_TS ", opposing basal walls; EchoCRT's enrolment threshold, CRT raised mortality"},
     {DYS_IDX_TO_SD_6_BASAL, 20, 0, "PMID 16455423 (To-SD-6 basal > 20 ms)",
-     "heart failure"},
+     "heart failure", 0,
+     "the onset rule is not the source's (To here: 10 % of S'), and To depends on it"},
     {DYS_IDX_TO_DIFF_6_BASAL, 60, 0, "PMID 16455423 (any 2 of 6 basal >= 60 ms apart)",
-     "heart failure"},
+     "heart failure", 0,
+     "the onset rule is not the source's (To here: 10 % of S'), and To depends on it"},
     {DYS_IDX_PHASE_SD, 43, 0, "Chen/Garcia, J Nucl Cardiol 2005 (SPECT phase SD)",
-     "SPECT, not tissue Doppler: a borrowed threshold"},
+     "SPECT, not tissue Doppler: a borrowed threshold", 0,
+     "SPECT phase, not validated for echo"},
 };
 #define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 
@@ -404,7 +423,14 @@ static void classify(dys_result *r, const dys_params *p)
         k->cutoff = isnan(over) ? c->value : over;
         k->on_abs = c ? c->on_abs : 0;
         k->source = isnan(over) ? c->source : "--cutoff";
-        if (isnan(k->value)) {
+        /* --cutoff classifies: the user chose the threshold and answers
+         * for it */
+        k->validated = isnan(over) && c->validated;
+        k->reference_only = isnan(over) && !c->validated;
+        k->validity = !isnan(over) ? "given with --cutoff: classifies on the user's "
+                                     "responsibility"
+                                   : c->validity;
+        if (isnan(k->value) || k->reference_only) {
             k->dyssynchronous = -1;
             k->borderline = 0;
             continue;

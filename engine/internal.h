@@ -58,6 +58,11 @@ double dys_quantile(const double *v, size_t n, double q);
 /* The median heart rate of the recordings whose beats give one (NAN when
  * none does). */
 double dys_views_median_hr(const dys_result *r);
+/* When a recording has beats and none was accepted: 1, and into buf "all
+ * 5 beats rejected: <the first beat's reason>" (with the other kinds of
+ * reason, "; also incomplete"), so that text and figures say why a view
+ * has no measured segment; 0 otherwise. */
+int dys_beats_all_rejected(const dys_beat_list *b, char *buf, size_t cap);
 
 /* The activation time a segment is ranked by: Ts, or in strain studies the
  * time to peak strain (NAN when not measured). */

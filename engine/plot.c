@@ -9,7 +9,11 @@
  *    palette, basal solid and mid dashed, the same in every figure;
  *  - the bull's-eye colour map is viridis (perceptually uniform, readable
  *    in grey and by colour-blind readers), or green -> yellow -> red as in
- *    tissue synchronisation imaging (TSI) on request;
+ *    tissue synchronisation imaging (TSI) on request; by default it is
+ *    clinically anchored (DYS_COLOUR_FIXED: delay from the earliest
+ *    segment on 0..DYS_PLOT_DELAY_MAX_MS, published cut-offs marked), so
+ *    the same colour means the same delay in every study;
+ *  - a view whose beats were all rejected shows why, not curves;
  *  - every figure states the study id in its title and the engine version
  *    and key options in small print;
  *  - fonts: DejaVu Sans through fontconfig; its absence is an error, not a
@@ -33,6 +37,15 @@ void dys_plot_options_defaults(dys_plot_options *o)
     memset(o, 0, sizeof *o);
     o->kind = DYS_PLOT_REPORT;
     o->dpi = 150;
+}
+
+int dys_colour_scale_parse(const char *name)
+{
+    if (name && !strcmp(name, "fixed"))
+        return DYS_COLOUR_FIXED;
+    if (name && !strcmp(name, "study"))
+        return DYS_COLOUR_STUDY;
+    return -1;
 }
 
 int dys_plot_kind_parse(const char *name)
@@ -131,6 +144,30 @@ static void footer(cairo_t *cr, const fig *f, double x, double y)
     dys_fig_text(cr, x, y, 6.5, 0, 0, buf);
 }
 
+/* The published delay cut-offs on the fixed scale (velocity studies; the
+ * user's --cutoff when given): septal-lateral (Bax 2003) and the opposing
+ * walls (ASE 2008), 60 and 65 ms, labelled once as wall delays, and
+ * Ts-diff-12 (Yu 2003), 100 ms, which is exactly a delay from the earliest
+ * segment.  Strain timing has no published cut-off: none. */
+static int delay_cutoffs(const dys_result *r, double mark[3], const char *label[3])
+{
+    if (r->trace != DYS_TRACE_VELOCITY)
+        return 0;
+    static const int idx[3] = {DYS_IDX_SEPTAL_LATERAL, DYS_IDX_OPPOSING_WALL_MAX,
+                               DYS_IDX_TS_DIFF_12};
+    int n = 0;
+    for (int i = 0; i < 3; i++) {
+        const dys_cutoff *c = dys_cutoff_default(idx[i]);
+        double v = isnan(r->params.cutoff[idx[i]]) ? (c ? c->value : NAN) : r->params.cutoff[idx[i]];
+        if (!isfinite(v))
+            continue;
+        mark[n] = v;
+        label[n] = i == 0 ? NULL : i == 1 ? "wall" : "Ts-diff";
+        n++;
+    }
+    return n;
+}
+
 /* Bull's-eye in the box centred (cx, cy) of radius R. */
 static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
 {
@@ -141,8 +178,16 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
             lo = fmin(lo, dys_activation_ms(r, s));
             hi = fmax(hi, dys_activation_ms(r, s));
         }
-    double base = f->o->bullseye_delay ? lo : 0;
+    int fixed = f->o->colour_scale == DYS_COLOUR_FIXED;
+    /* base: subtracted from the numbers shown; cbase: from the coloured
+     * value.  Fixed: colour is always the delay from the earliest segment
+     * on 0..DYS_PLOT_DELAY_MAX_MS; study: the numbers, stretched. */
+    double base = f->o->bullseye_delay ? lo : 0, cbase = fixed ? lo : base;
     double vlo = f->o->bullseye_delay ? 0 : lo, vhi = f->o->bullseye_delay ? hi - lo : hi;
+    if (fixed) {
+        vlo = 0;
+        vhi = DYS_PLOT_DELAY_MAX_MS;
+    }
     if (!isfinite(vlo)) {
         vlo = 0;
         vhi = 1;
@@ -165,11 +210,11 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
             cairo_arc_negative(cr, cx, cy, r1, a0, a1);
             cairo_arc(cr, cx, cy, r0, a1, a0);
             cairo_close_path(cr);
-            double v = dys_activation_ms(r, seg) - base;
+            double v = dys_activation_ms(r, seg) - base, cv = dys_activation_ms(r, seg) - cbase;
             int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
             if (ok) {
-                rgb c = f->o->tsi_colours ? tsi((v - vlo) / (vhi - vlo))
-                                          : viridis((v - vlo) / (vhi - vlo));
+                rgb c = f->o->tsi_colours ? tsi((cv - vlo) / (vhi - vlo))
+                                          : viridis((cv - vlo) / (vhi - vlo));
                 cairo_set_source_rgb(cr, c.r, c.g, c.b);
             } else {
                 cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
@@ -188,8 +233,8 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
                 snprintf(buf, sizeof buf, "%s", dys_seg_status_name(r->seg[seg].status));
             double lum = 0;
             if (ok) {
-                rgb c = f->o->tsi_colours ? tsi((v - vlo) / (vhi - vlo))
-                                          : viridis((v - vlo) / (vhi - vlo));
+                rgb c = f->o->tsi_colours ? tsi((cv - vlo) / (vhi - vlo))
+                                          : viridis((cv - vlo) / (vhi - vlo));
                 lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
             }
             if (ok && lum < 0.5)
@@ -238,15 +283,63 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     cairo_set_line_width(cr, 0.6);
     cairo_rectangle(cr, bx, by, bw, bh);
     cairo_stroke(cr);
-    for (int t = 0; t <= 4; t++) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.0f", vhi - (vhi - vlo) * t / 4.0);
-        dys_fig_text(cr, bx + bw + 0.04 * R, by + bh * t / 4.0 + 0.025 * R, 0.065 * R, 0, 0, buf);
+    if (!fixed) {
+        for (int t = 0; t <= 4; t++) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "%.0f", vhi - (vhi - vlo) * t / 4.0);
+            dys_fig_text(cr, bx + bw + 0.04 * R, by + bh * t / 4.0 + 0.025 * R, 0.065 * R, 0, 0,
+                         buf);
+        }
+    } else {
+        /* 0, 50, 150+ and the published delay cut-offs in their place */
+        static const double tick[] = {0, 50, DYS_PLOT_DELAY_MAX_MS};
+        for (int t = 0; t < 3; t++) {
+            char buf[32];
+            snprintf(buf, sizeof buf, t == 2 ? "%.0f+" : "%.0f", tick[t]);
+            dys_fig_text(cr, bx + bw + 0.04 * R,
+                         by + bh * (1 - tick[t] / DYS_PLOT_DELAY_MAX_MS) + 0.025 * R, 0.065 * R,
+                         0, 0, buf);
+        }
+        double mark[3];
+        const char *mlabel[3];
+        int nm = delay_cutoffs(r, mark, mlabel);
+        for (int m = 0; m < nm; m++) {
+            double py = by + bh * (1 - fmin(mark[m], DYS_PLOT_DELAY_MAX_MS) / DYS_PLOT_DELAY_MAX_MS);
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            cairo_set_line_width(cr, 0.9);
+            cairo_move_to(cr, bx - 0.03 * R, py);
+            cairo_line_to(cr, bx + bw + 0.03 * R, py);
+            cairo_stroke(cr);
+            if (!mlabel[m])
+                continue;
+            char buf[32];
+            if (m > 0 && !mlabel[m - 1]) /* the septal-lateral one just under it */
+                snprintf(buf, sizeof buf, "%.0f/%.0f", mark[m - 1], mark[m]);
+            else
+                snprintf(buf, sizeof buf, "%.0f", mark[m]);
+            dys_fig_text(cr, bx + bw + 0.04 * R, py + 0.025 * R, 0.065 * R, 1, 0, buf);
+        }
+        if (nm) {
+            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+            dys_fig_text(cr, bx + bw / 2, by + bh + 0.23 * R, 0.055 * R, 0, 0.5,
+                         "marks: cut-offs of wall");
+            dys_fig_text(cr, bx + bw / 2, by + bh + 0.30 * R, 0.055 * R, 0, 0.5,
+                         "delays, Ts-diff-12");
+        }
     }
     const char *what = r->trace == DYS_TRACE_STRAIN
                            ? (f->o->bullseye_delay ? "TTP strain delay, ms" : "time to peak strain, ms")
                            : (f->o->bullseye_delay ? "delay from earliest, ms" : "Ts, ms");
-    dys_fig_text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
+    if (fixed) {
+        /* the numbers may be Ts; the colour is always the delay */
+        char buf[64];
+        snprintf(buf, sizeof buf, "numbers: %s", what);
+        dys_fig_text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, "colour: delay, ms");
+        if (!f->o->bullseye_delay)
+            dys_fig_text(cr, bx + bw / 2, by + bh + 0.14 * R, 0.06 * R, 0, 0.5, buf);
+    } else {
+        dys_fig_text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, what);
+    }
 }
 
 /* Ts per segment as bars grouped by wall (basal, mid), the mean and +-SD
@@ -266,7 +359,12 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             hi = fmax(hi, v);
         }
     }
-    double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + 100 : 0) + 40) / 50) * 50);
+    /* fixed: the axis always holds the earliest Ts + the whole fixed delay
+     * scale, so a synchronous study's bars sit well under the cut-off
+     * lines; study: just above the data and the Ts-diff-12 line */
+    int fixed = f->o->colour_scale == DYS_COLOUR_FIXED;
+    double span = fixed ? DYS_PLOT_DELAY_MAX_MS : 100;
+    double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + span : 0) + 40) / 50) * 50);
     const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
     dys_fig_axis(cr, x, y, w, h, 0, 12, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
     double bw = w / 12.0;
@@ -309,20 +407,45 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         }
         dys_fig_text(cr, x + 4, y + 20, 7, 0, 0, buf);
     }
-    if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) { /* Ts-diff-12 cut-off */
-        const dys_cutoff *c = dys_cutoff_default(DYS_IDX_TS_DIFF_12);
-        double cv = c ? c->value : 100, py = y + h - (lo + cv) / ymax * h;
-        static const double dash[] = {3, 2};
-        cairo_set_dash(cr, dash, 2, 0);
-        cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
-        cairo_move_to(cr, x, py);
-        cairo_line_to(cr, x + w, py);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        char buf[96];
-        snprintf(buf, sizeof buf, compact ? "earliest + %.0f" : "earliest + %.0f ms (Ts-diff-12 cut-off)",
-                 cv);
-        dys_fig_text(cr, x + w - 4, py - 3, 6.5, 0, 1, buf);
+    char lab[3][96];
+    double lab_y[3];
+    int lab_tsdiff[3], nlab = 0;
+    if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) {
+        /* the Ts-diff-12 cut-off above the earliest segment; fixed: the
+         * opposing-wall one too (the published delay cut-offs) */
+        double mark[3];
+        const char *mlabel[3];
+        int nm = delay_cutoffs(r, mark, mlabel);
+        for (int m = 0; m < nm; m++) {
+            if (!mlabel[m] || (!fixed && strcmp(mlabel[m], "Ts-diff")))
+                continue;
+            int tsdiff = !strcmp(mlabel[m], "Ts-diff");
+            double cv = mark[m], py = y + h - (lo + cv) / ymax * h;
+            static const double dash[] = {3, 2};
+            cairo_set_dash(cr, dash, 2, 0);
+            cairo_set_line_width(cr, 0.9);
+            if (tsdiff)
+                cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+            else
+                cairo_set_source_rgb(cr, 0.85, 0.45, 0.1);
+            cairo_move_to(cr, x, py);
+            cairo_line_to(cr, x + w, py);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            char buf[96];
+            if (tsdiff)
+                snprintf(buf, sizeof buf, compact ? "earliest + %.0f"
+                                                  : "earliest + %.0f ms (Ts-diff-12 cut-off)", cv);
+            else
+                snprintf(buf, sizeof buf, compact ? "earliest + %.0f"
+                                                  : "earliest + %.0f ms (opposing-wall cut-off)", cv);
+            /* on a white box above the bars, drawn after them */
+            if (nlab < 3) {
+                lab_y[nlab] = py;
+                lab_tsdiff[nlab] = tsdiff;
+                snprintf(lab[nlab++], sizeof lab[0], "%s", buf);
+            }
+        }
     }
     /* bars: walls in AHA order, basal then mid */
     for (int k = 0; k < 6; k++)
@@ -344,6 +467,17 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         }
     for (int k = 0; k < 6; k++)
         dys_fig_text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
+    for (int i = 0; i < nlab; i++) {
+        double tw = 0.56 * 6.5 * (double)strlen(lab[i]);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_rectangle(cr, x + w - 6 - tw, lab_y[i] - 10, tw + 4, 9);
+        cairo_fill(cr);
+        if (lab_tsdiff[i])
+            cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+        else
+            cairo_set_source_rgb(cr, 0.75, 0.35, 0.0);
+        dys_fig_text(cr, x + w - 4, lab_y[i] - 3, 6.5, 0, 1, lab[i]);
+    }
 }
 
 /* One view's curves over the chosen beat, window shaded, Ts marked, ECG
@@ -354,6 +488,44 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     const dys_recording *rec = &f->s->rec[ri];
     const dys_result_rec *q = &f->r->rec[ri];
     const dys_beat_list *bl = &q->beats;
+    char all[400];
+    if (dys_beats_all_rejected(bl, all, sizeof all)) {
+        /* no beat measured: say so and why, instead of curves that no
+         * value comes from */
+        char buf[128];
+        const char *slash = strrchr(q->source, '/');
+        snprintf(buf, sizeof buf, "%s  %s", q->view ? dys_view_name(q->view) : "all views",
+                 slash ? slash + 1 : q->source);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dys_fig_text(cr, x, y - 3, fs, 1, 0, buf);
+        cairo_set_source_rgb(cr, 0.96, 0.93, 0.93);
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.6, 0.3, 0.3);
+        cairo_set_line_width(cr, 0.8);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.55, 0.08, 0.08);
+        dys_fig_text(cr, x + 8, y + 2.2 * fs, fs * 1.1, 1, 0,
+                     "No beat of this view measured: its segments are missing");
+        /* the reason, wrapped at spaces to the panel's width */
+        size_t per_line = (size_t)fmax(20, w / (0.55 * fs)), len = strlen(all), at = 0;
+        double ly = y + 4.0 * fs;
+        while (at < len && ly < y + h - fs) {
+            size_t take = len - at;
+            if (take > per_line) {
+                take = per_line;
+                while (take > per_line / 2 && all[at + take] != ' ')
+                    take--;
+            }
+            snprintf(buf, sizeof buf, "%.*s", (int)fmin((double)take, sizeof buf - 1), all + at);
+            dys_fig_text(cr, x + 8, ly, fs, 0, 0, buf);
+            at += take;
+            while (all[at] == ' ')
+                at++;
+            ly += 1.4 * fs;
+        }
+        return;
+    }
     int want = f->o->beat, seen = 0;
     double on = NAN, rr = NAN;
     for (size_t b = 0; b < bl->n; b++)
@@ -540,7 +712,7 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
 {
     const dys_result *r = f->r;
     const double cv = x + 22 * fs, cc = x + 23 * fs, cd = x + 29.5 * fs; /* columns */
-    int row = 0;
+    int row = 0, any_ref = 0;
     char buf[160];
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, x, y, fs, 1, 0, "index");
@@ -558,14 +730,24 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
         else
             snprintf(buf, sizeof buf, "null");
         dys_fig_text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
-        snprintf(buf, sizeof buf, "%s%g", k->on_abs ? "|x|>=" : ">=", k->cutoff);
+        snprintf(buf, sizeof buf, "%s%g%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                 k->reference_only ? " ref" : "");
         dys_fig_text(cr, cc, ly, fs, 0, 0, buf);
         if (k->dyssynchronous == 1)
             cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
+        else if (k->reference_only)
+            cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
         dys_fig_text(cr, cd, ly, fs, 0, 0,
-             k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
+             k->reference_only ? "ref only"
+             : k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
              : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
                                       : "-");
+        any_ref |= k->reference_only;
+    }
+    if (any_ref && row < max_rows) {
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        dys_fig_text(cr, x, y + (++row) * fs * 1.45, fs * 0.9, 0, 0,
+                     "ref: cut-off not validated for this measurement; not counted");
     }
     /* no index of this trace kind has a published cut-off (strain): its
      * indices with their values, unclassified */
@@ -630,6 +812,9 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
             snprintf(buf, sizeof buf, "%s: unknown", label[i]);
         else if (e->cls)
             snprintf(buf, sizeof buf, "%s: class %s", label[i], e->cls);
+        else if (!e->class_known && e->classes[0])
+            snprintf(buf, sizeof buf, "%s: %s (class %s)", label[i],
+                     e->eligible ? "eligible" : "not eligible", e->classes);
         else
             snprintf(buf, sizeof buf, "%s: %s", label[i], e->eligible ? "eligible" : "not eligible");
         dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);

@@ -193,6 +193,12 @@ static void write_json(FILE *f, const dys_result *r)
                 k->dyssynchronous < 0 ? "null" : k->dyssynchronous ? "true" : "false",
                 k->borderline ? "true" : "false");
         dys_write_json_string(f, k->source);
+        fprintf(f, ", \"validated\": %s, \"reference_only\": ",
+                k->validated ? "true" : "false");
+        if (k->reference_only)
+            dys_write_json_string(f, k->validity);
+        else
+            fputs("null", f);
         fputc('}', f);
     }
     fputs("], \"crt_eligibility\": [", f);
@@ -204,16 +210,21 @@ static void write_json(FILE *f, const dys_result *r)
             dys_write_json_string(f, e->cls);
         else
             fputs("null", f);
-        fputs(", \"unknown\": [", f);
-        /* the missing inputs, "a, b" -> ["a", "b"] */
-        for (const char *m = e->missing; *m;) {
-            size_t len = strcspn(m, ",");
-            fprintf(f, "%s\"%.*s\"", m == e->missing ? "" : ", ", (int)len, m);
-            m += len;
-            while (*m == ',' || *m == ' ')
-                m++;
+        /* the classes the missing inputs allow, and those inputs:
+         * "a, b" -> ["a", "b"] */
+        const char *lists[2] = {e->classes, e->missing};
+        for (int l = 0; l < 2; l++) {
+            fputs(l ? ", \"unknown\": [" : ", \"possible_classes\": [", f);
+            for (const char *m = lists[l]; *m;) {
+                size_t len = strcspn(m, ",");
+                fprintf(f, "%s\"%.*s\"", m == lists[l] ? "" : ", ", (int)len, m);
+                m += len;
+                while (*m == ',' || *m == ' ')
+                    m++;
+            }
+            fputc(']', f);
         }
-        fputs("], \"note\": ", f);
+        fputs(", \"note\": ", f);
         dys_write_json_string(f, e->note);
         fputc('}', f);
     }
@@ -438,7 +449,9 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
         for (int c = 0; c < r->n_class; c++)
             if (r->classification[c].index == i)
                 k = &r->classification[c];
-        fputs(!k || k->dyssynchronous < 0 ? ","
+        /* a cut-off validated elsewhere (SPECT phase) is not a verdict */
+        fputs(k && k->reference_only && !isnan(k->value) ? ",reference_only"
+              : !k || k->dyssynchronous < 0 ? ","
               : k->borderline             ? ",borderline"
               : k->dyssynchronous         ? ",yes"
                                           : ",no", f);
@@ -545,6 +558,9 @@ static void write_text(FILE *f, const dys_result *r)
             if (!bl->beat[b].accepted)
                 fprintf(f, "  beat %zu (QRS onset %.0f ms) not analysed: %s\n", b + 1,
                         bl->beat[b].onset_ms, bl->beat[b].why);
+        char all[300];
+        if (dys_beats_all_rejected(bl, all, sizeof all))
+            fprintf(f, "  ! %s: no segment of this view is measured\n", all);
     }
     int strain = r->trace == DYS_TRACE_STRAIN;
     fputs(strain ? "\n  AHA  Segment               View   Status        TTP ms  TTP-ES  Peak %   PSI %  Note\n"
@@ -587,16 +603,21 @@ static void write_text(FILE *f, const dys_result *r)
         if (isfinite(r->index[i]))
             snprintf(v, sizeof v, "%.1f", r->index[i]);
         if (k)
-            snprintf(cut, sizeof cut, "%s%g%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
-                     k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "");
-        if (k)
+            snprintf(cut, sizeof cut, "%s%g%s%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                     k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",
+                     k->reference_only ? " ref" : "");
+        if (k && k->reference_only)
+            fprintf(f, "  %-33s %7s  %-13s %s [reference only: %s]\n", info->key, v, cut,
+                    k->source, k->validity);
+        else if (k)
             fprintf(f, "  %-33s %7s  %-13s %s\n", info->key, v, cut, k->source);
         else
             fprintf(f, "  %-33s %7s  %s\n", info->key, v, cut);
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
-    fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline)\n",
-            100.0 * DYS_BORDERLINE_FRAC);
+    fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
+               "cut-off not validated for this measurement, shown for reference, never "
+               "classifies)\n", 100.0 * DYS_BORDERLINE_FRAC);
     char in[160];
     size_t n = 0;
     in[0] = '\0';

@@ -265,9 +265,13 @@ typedef struct dys_params {
     double low_amplitude_cm_s; /* peak below this: LOW_AMPLITUDE, 1.0 */
     double max_gap_ms;        /* longer gaps of missing samples inside the
                                  ejection window make a segment missing */
-    double ectopic_rr_frac;   /* beats whose RR (before or after) departs
-                                 from the median by more than this fraction
-                                 are rejected as ectopic; default 0.20 */
+    double ectopic_rr_frac;   /* beats whose preceding RR departs from the
+                                 median by more than this fraction are
+                                 rejected: premature (shorter) or after a
+                                 pause (longer); the first beat, whose RR
+                                 before is not recorded, when the RR after
+                                 it is longer.  The beat before a premature
+                                 one is kept (beats.c); default 0.20 */
     dys_avc_estimate avc_estimate; /* how a missing AVC is estimated;
                                  default DYS_AVC_CURVES */
     double cutoff[DYS_N_INDICES_MAX]; /* cut-off overrides by dys_index;
@@ -439,10 +443,16 @@ typedef struct dys_cutoff {
     int on_abs;
     const char *source;
     const char *population;  /* where it was derived */
+    int validated;           /* 1: derived for the measurement dyssync makes
+                                (modality, event, segments); 0: reference
+                                only, never classifies (docs/indices.md) */
+    const char *validity;    /* what it was validated for, or why it is
+                                reference only */
 } dys_cutoff;
 
 /* The table of published cut-offs, i = 0.. (NULL past the end); an
- * index's default is its first row (the one INDICES.md lists first). */
+ * index's default is its first row (the one INDICES.md lists first).  Only
+ * a validated default classifies; a reference-only one is shown. */
 DYS_API const dys_cutoff *dys_cutoff_get(int i);
 DYS_API const dys_cutoff *dys_cutoff_default(int index);
 
@@ -457,20 +467,37 @@ typedef struct dys_class {
     double value;            /* NAN when the index is null */
     double cutoff;
     int on_abs;
-    int dyssynchronous;      /* 1, 0, or -1 when the value is null */
-    int borderline;          /* within DYS_BORDERLINE_FRAC of the cut-off */
+    int dyssynchronous;      /* 1, 0, or -1 when the value is null or the
+                                cut-off is reference only */
+    int borderline;          /* within DYS_BORDERLINE_FRAC of the cut-off
+                                (0 for a reference-only cut-off) */
     const char *source;      /* the published source, or "--cutoff" */
+    int validated;           /* a published cut-off validated for this
+                                measurement (0 for --cutoff) */
+    int reference_only;      /* shown for reference, not classified */
+    const char *validity;    /* what it is validated for, why it is
+                                reference only, or that the user gave it */
 } dys_class;
 
-/* CRT eligibility by one criteria set (decision support, not a verdict). */
+/* CRT eligibility by one criteria set (decision support, not a verdict).
+ * Three-valued: a missing input makes the answer unknown only when its
+ * value could change it (LVEF 60 % is not eligible whatever else is
+ * missing; engine/eligibility.c). */
 typedef struct dys_eligibility {
     const char *set;          /* "classic", "acc_aha_hrs_2012", "esc_2021" */
-    int known;                /* 0: inputs missing (named in missing) */
+    int known;                /* 1: eligibility determined by what is given */
     int eligible;             /* 1, 0, -1 unknown */
+    int class_known;          /* 1: cls is determined (NULL then means no
+                                 class applies); 0: missing inputs could
+                                 change it, or classic (which has none) */
     const char *cls;          /* guideline class "I", "IIa", "IIb", "III";
-                                 NULL: none applies, or classic */
-    char missing[96];         /* "lvef_pct, nyha" */
-    char note[160];
+                                 NULL: none applies, undetermined, or
+                                 classic */
+    char classes[32];         /* the classes the missing inputs allow,
+                                 "I, IIa, none" ("" for classic) */
+    char missing[96];         /* the missing inputs whose value could change
+                                 eligibility or class: "lvef_pct, nyha" */
+    char note[200];
 } dys_eligibility;
 
 /* A suggested LV lead target segment. */

@@ -23,6 +23,25 @@ typedef enum dys_plot_kind {
     DYS_PLOT_REPORT      /* one page: the three, metadata, indices, eligibility */
 } dys_plot_kind;
 
+/* How the bull's-eye colours and the bars' axis are scaled. */
+typedef enum dys_colour_scale {
+    DYS_COLOUR_FIXED = 0, /* clinically anchored (default): colour is the
+                             delay from the earliest segment, 0 to
+                             DYS_PLOT_DELAY_MAX_MS, the same for every
+                             study, with the published delay cut-offs
+                             marked; a synchronous study stays at the low
+                             end of the scale */
+    DYS_COLOUR_STUDY      /* stretched over this study's range: every
+                             study uses the whole scale, so a synchronous
+                             one shows the same extremes as a dyssynchronous
+                             one */
+} dys_colour_scale;
+
+/* The top of the fixed scale: 1.5 x the largest published delay cut-off
+ * (Ts-diff-12, 100 ms, Yu 2003), so every cut-off lies inside it and
+ * delays past it saturate (docs/indices.md, "Figures"). */
+#define DYS_PLOT_DELAY_MAX_MS 150.0
+
 typedef struct dys_plot_options {
     dys_plot_kind kind;
     double dpi;          /* PNG resolution (default 150) */
@@ -34,7 +53,12 @@ typedef struct dys_plot_options {
                             instead of the perceptually uniform viridis */
     int beat;            /* curves: the accepted beat to show, 1-based;
                             0 = the first accepted beat of each view */
+    dys_colour_scale colour_scale; /* bull's-eye and bars: DYS_COLOUR_FIXED
+                            (default) or DYS_COLOUR_STUDY */
 } dys_plot_options;
+
+/* Parse "fixed", "study"; -1 when unknown. */
+DYS_API int dys_colour_scale_parse(const char *name);
 
 DYS_API void dys_plot_options_defaults(dys_plot_options *o);
 

@@ -234,4 +234,58 @@ check $? "batch killed with SIGKILL after $done_at_kill of 150 studies, one part
 [ $? = 2 ]
 check $? "--cutoff with an unknown index is a usage error"
 
+# CRT eligibility in three-valued logic: LVEF 60 % with QRS, NYHA and LBBB
+# not given is not eligible by every set (not unknown); LBBB with QRS
+# 100 ms is warned about.
+sed -e '/^# \(qrs_duration_ms\|nyha\|lbbb\):/d' -e 's/^# lvef_pct: 30/# lvef_pct: 60/' \
+    testdata/studies/lbbb_single.csv >"$tmp/lvef60.csv"
+"$dys" analyze --format json "$tmp/lvef60.csv" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+for e in o["crt_eligibility"]:
+    assert e["eligible"] is False and e["unknown"] == [], e' 2>"$tmp/err" &&
+    "$dys" analyze "$tmp/lvef60.csv" | grep -q 'classic           not eligible  not met: LVEF 60 %'
+check $? "LVEF 60 %, the rest not given: not eligible, not unknown" "$(cat "$tmp/err")"
+sed -e 's/^# qrs_duration_ms: 164/# qrs_duration_ms: 100/' testdata/studies/lbbb_single.csv >"$tmp/lbbb100.csv"
+"$dys" analyze "$tmp/lbbb100.csv" | grep -q -- '- lbbb yes with QRS 100 ms: LBBB requires QRS >= 120 ms'
+check $? "LBBB with QRS 100 ms is warned about"
+
+# A reference-only cut-off (the To rule differs from the source's) never
+# classifies: LBBB-01's to_sd_6_basal_ms 48 ms over 20 is null, marked
+# ref; --cutoff makes it classify on the user's responsibility.
+"$dys" analyze --format json testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "to_sd_6_basal_ms", "value": [0-9.]*, "cutoff": 20, "absolute": false, "dyssynchronous": null, "borderline": false, "source": "PMID 16455423 (To-SD-6 basal > 20 ms)", "validated": false, "reference_only": "the onset rule' &&
+    "$dys" analyze --format json testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "phase_sd_deg", [^}]*"dyssynchronous": null, [^}]*"reference_only": "SPECT phase, not validated for echo"' &&
+    "$dys" analyze --format json --cutoff to_sd_6_basal_ms=20 testdata/studies/lbbb_single.csv |
+    grep -q '{"index": "to_sd_6_basal_ms", [^}]*"dyssynchronous": true, "borderline": false, "source": "--cutoff", "validated": false, "reference_only": null' &&
+    "$dys" analyze testdata/studies/lbbb_single.csv | grep -q 'to_sd_6_basal_ms  *48.3  >=20 ref *PMID 16455423 .*\[reference only: '
+check $? "reference-only cut-offs never classify; --cutoff does"
+
+# A view whose beats are all rejected (MB-06's A2C given the QRS onsets of a
+# bigeminy-like rhythm, RR 800/400 ms) says so, with the reason, in the
+# text report, the JSON warnings and the figure (drawn; its pixels are
+# checked in test_plot); the other views are still measured.
+cp -r testdata/studies/multibeat_ecg "$tmp/allrej" &&
+    sed -i '2a # qrs_onsets_ms: 300 1100 1500 2300 2700 3500 3900' "$tmp/allrej/a2c.csv" &&
+    "$dys" analyze "$tmp/allrej" >"$tmp/out" &&
+    grep -q '^  ! all 7 beats rejected: .*ectopic (premature): no segment of this view is measured$' "$tmp/out" &&
+    grep -q '^    1  basal anterior        A2C    missing .*no beat to measure: possibly premature' "$tmp/out" &&
+    grep -q '^    3  basal inferoseptal    A4C    ok' "$tmp/out" &&
+    "$dys" analyze --format json "$tmp/allrej" |
+    grep -q '"warnings": \[.*a2c.csv: all 7 beats rejected: possibly premature' &&
+    "$dys" plot --kind curves -o "$tmp/allrej.png" "$tmp/allrej"
+check $? "a view with every beat rejected: said with the reason in text, JSON and figure"
+
+# --colour-scale: fixed (default) and study draw different bull's-eyes; an
+# unknown scale is a usage error.
+"$dys" plot --kind bullseye -o "$tmp/fixed.png" testdata/studies/multibeat_ecg &&
+    "$dys" plot --kind bullseye --colour-scale fixed -o "$tmp/fixed2.png" testdata/studies/multibeat_ecg &&
+    "$dys" plot --kind bullseye --colour-scale study -o "$tmp/study.png" testdata/studies/multibeat_ecg &&
+    cmp -s "$tmp/fixed.png" "$tmp/fixed2.png" && ! cmp -s "$tmp/fixed.png" "$tmp/study.png"
+check $? "plot --colour-scale fixed is the default, study differs"
+"$dys" plot --colour-scale rainbow -o "$tmp/x.png" testdata/studies/multibeat_ecg >/dev/null 2>&1
+[ $? = 2 ] && "$dys" plot --help | grep -q -- '--colour-scale fixed|study'
+check $? "plot --colour-scale: unknown value is a usage error; --help documents it"
+
 tap_end

@@ -292,9 +292,12 @@ START_TEST(ectopic_beats_rejected)
     ck_assert_uint_eq(bl->n, 6);
     /* RR: 800 800 600 1000 800; median 800 */
     ck_assert(bl->beat[0].accepted && bl->beat[1].accepted && bl->beat[2].accepted);
+    /* beat 2 (1700 ms) has a short RR to the next onset but was itself a
+     * sinus beat: kept */
     ck_assert(!bl->beat[3].accepted); /* premature: 600 ms after the previous */
-    ck_assert_ptr_nonnull(strstr(bl->beat[3].why, "ectopic"));
+    ck_assert_ptr_nonnull(strstr(bl->beat[3].why, "ectopic (premature): RR before 600 ms"));
     ck_assert(!bl->beat[4].accepted); /* after the compensatory pause */
+    ck_assert_ptr_nonnull(strstr(bl->beat[4].why, "after a pause (post-extrasystolic)"));
     ck_assert(bl->beat[5].accepted);  /* 690 ms of recording left, RR 800: >= 80 % */
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
@@ -308,6 +311,80 @@ START_TEST(ectopic_beats_rejected)
     r = run(s, &p);
     ck_assert_int_eq(r->seg[0].n_beats, 6);
     ck_assert_double_eq_tol(r->seg[0].ts_ms, 210, 0.5);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* Beats at the given onsets (arg: 6 onsets), segment k peaking at
+ * 200 + 10 k ms after each. */
+static double beats_at(double t, int k, void *arg)
+{
+    const double *on = arg;
+    double v = 0, tau = 30;
+    for (int b = 0; b < 6; b++)
+        v += s_wave(t, on[b] + 200 + 10 * k - 2 * tau, tau, 5.0);
+    return v;
+}
+
+static dys_result *with_onsets(const double on[6], dys_study **out)
+{
+    dys_study *s = make_study(beats_at, (void *)on, 4800, 90, 420);
+    s->rec->n_qrs_onsets = 6;
+    s->rec->qrs_onsets_ms = malloc(6 * sizeof(double));
+    memcpy(s->rec->qrs_onsets_ms, on, 6 * sizeof(double));
+    *out = s;
+    return run(s, NULL);
+}
+
+/* normal - premature - pause - normal ...: the premature beat comes second,
+ * so the first beat has no RR before it; its short RR after does not
+ * condemn it (the next beat is the premature one).  Its Ts counts, but not
+ * its cycle, which the premature beat cuts short: Ts/RR is over whole
+ * cycles only (without that rule it would include Ts / 550). */
+START_TEST(beat_before_premature_kept)
+{
+    static const double on[6] = {100, 650, 1650, 2450, 3250, 4050}; /* RR 550 1000 800 800 800 */
+    dys_study *s;
+    dys_result *r = with_onsets(on, &s);
+    const dys_beat_list *bl = &r->rec[0].beats;
+    ck_assert_msg(bl->beat[0].accepted, "%s", bl->beat[0].why);
+    ck_assert(!bl->beat[1].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[1].why, "ectopic (premature)"));
+    ck_assert(!bl->beat[2].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "after a pause"));
+    ck_assert(bl->beat[3].accepted && bl->beat[4].accepted && bl->beat[5].accepted);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].n_beats, 4);
+        ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
+        ck_assert_double_eq_tol(r->seg[k].ts_rr_pct, 100 * r->seg[k].ts_ms / 800, 0.1);
+    }
+    dys_result_free(r);
+    dys_study_free(s);
+    /* a first beat followed by a long RR may itself be premature (its RR
+     * before is not recorded): rejected */
+    static const double on2[6] = {100, 1100, 1900, 2700, 3500, 4300}; /* 1000 800 ... */
+    r = with_onsets(on2, &s);
+    ck_assert(!r->rec[0].beats.beat[0].accepted);
+    ck_assert_ptr_nonnull(strstr(r->rec[0].beats.beat[0].why, "possibly premature"));
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* A premature QRS before the previous beat's AVC cuts its ejection: that
+ * beat is rejected too, with the reason. */
+START_TEST(premature_before_avc_cuts_ejection)
+{
+    static const double on[6] = {100, 900, 1700, 2000, 3300, 4100}; /* RR 800 800 300 1300 800 */
+    dys_study *s;
+    dys_result *r = with_onsets(on, &s);
+    const dys_beat_list *bl = &r->rec[0].beats;
+    ck_assert(bl->beat[0].accepted && bl->beat[1].accepted);
+    ck_assert(!bl->beat[2].accepted);
+    ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "ejection cut: the next QRS comes 300 ms"));
+    ck_assert(!bl->beat[3].accepted && !bl->beat[4].accepted);
+    ck_assert(bl->beat[5].accepted);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -573,6 +650,78 @@ START_TEST(crt_eligibility_sets)
 }
 END_TEST
 
+/* Three-valued eligibility: (LVEF, QRS, LBBB, NYHA; NAN / -1 / 0 = not
+ * given) -> per set (classic, ACC/AHA/HRS 2012, ESC 2021) the eligibility
+ * (1, 0, -1 unknown), the class ("" none applies, NULL undetermined), the
+ * possible classes and the inputs that could change the answer; and the
+ * contradiction warnings. */
+static const struct {
+    double lvef, qrs;
+    int lbbb, nyha;
+    int elig[3];
+    const char *cls[2], *classes[2], *missing[3];
+    const char *warning; /* a substring of a warning, or NULL for none */
+} crt_partial[] = {
+    /* a given criterion that fails decides, whatever is missing */
+    {60, NAN, -1, 0, {0, 0, 0}, {"", ""}, {"none", "none"}, {"", "", ""}, NULL},
+    {NAN, 90, -1, 0, {0, 0, 0}, {"", NULL}, {"none", "III, none"},
+     {"", "", "lvef_pct, nyha"}, NULL},
+    /* missing inputs that could change it: unknown, and named */
+    {25, 160, 1, 0, {-1, -1, -1}, {NULL, NULL}, {"I, IIb, none", "I, none"},
+     {"nyha", "nyha, aetiology (not in the study format)", "nyha"}, NULL},
+    {25, 160, 1, 3, {1, 1, 1}, {"I", "I"}, {"I", "I"}, {"", "", ""}, NULL},
+    /* eligible whatever the LBBB, the class depends on it */
+    {30, 140, -1, 3, {1, 1, 1}, {NULL, NULL}, {"IIa, IIb", "IIa, IIb"},
+     {"", "lbbb", "lbbb"}, NULL},
+    {NAN, 125, 0, 2, {0, 0, 0}, {NULL, NULL}, {"III, none", "III, none"},
+     {"", "lvef_pct", "lvef_pct"}, NULL},
+    /* NYHA I: ACC 2012 IIb only if ischaemic, which the format does not say */
+    {25, 160, 1, 1, {0, -1, 0}, {NULL, ""}, {"IIb, none", "none"},
+     {"", "aetiology (not in the study format)", ""}, "nyha I (no symptoms)"},
+    /* contradiction: LBBB needs QRS >= 120 ms */
+    {25, 110, 1, 3, {0, 0, 0}, {"", "III"}, {"none", "III"}, {"", "", ""},
+     "lbbb yes with QRS 110 ms"},
+};
+
+START_TEST(crt_three_valued)
+{
+    dys_study *s = make_study(physiological, NULL, 900, 90, 420);
+    s->lvef_pct = crt_partial[_i].lvef;
+    s->qrs_duration_ms = crt_partial[_i].qrs;
+    s->lbbb = crt_partial[_i].lbbb;
+    s->nyha = crt_partial[_i].nyha;
+    dys_result *r = run(s, NULL);
+    for (int k = 0; k < 3; k++) {
+        const dys_eligibility *e = &r->crt[k];
+        ck_assert_msg(e->eligible == crt_partial[_i].elig[k], "case %d set %s: eligible %d",
+                      _i, e->set, e->eligible);
+        ck_assert_int_eq(e->known, e->eligible >= 0);
+        ck_assert_str_eq(e->missing, crt_partial[_i].missing[k]);
+        if (k == 0) {
+            ck_assert_ptr_null(e->cls);
+            ck_assert_str_eq(e->classes, "");
+            continue;
+        }
+        const char *want = crt_partial[_i].cls[k - 1];
+        ck_assert_int_eq(e->class_known, want != NULL);
+        if (want && want[0])
+            ck_assert_str_eq(e->cls, want);
+        else
+            ck_assert_ptr_null(e->cls);
+        ck_assert_str_eq(e->classes, crt_partial[_i].classes[k - 1]);
+        /* the note says what the class depends on when it is open */
+        if (!e->class_known)
+            ck_assert_ptr_nonnull(strstr(e->note, e->missing));
+    }
+    int warned = 0;
+    for (size_t w = 0; w < r->n_warnings; w++)
+        warned |= crt_partial[_i].warning && strstr(r->warnings[w], crt_partial[_i].warning);
+    ck_assert_int_eq(warned, crt_partial[_i].warning != NULL);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
 START_TEST(crt_unknown_and_lead_target)
 {
     dys_study *s = make_study(physiological, NULL, 900, 90, 420);
@@ -749,6 +898,10 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, crt_eligibility_sets, 0,
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);
+    tcase_add_test(tc, beat_before_premature_kept);
+    tcase_add_test(tc, premature_before_avc_cuts_ejection);
+    tcase_add_loop_test(tc, crt_three_valued, 0,
+                        (int)(sizeof crt_partial / sizeof crt_partial[0]));
     tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_timing);
     tcase_add_test(tc, synthetic_truth_noise_free);

@@ -174,6 +174,7 @@ START_TEST(catalogue_is_complete)
         ck_assert(c->index >= 0 && c->index < DYS_N_INDICES);
         ck_assert_ptr_nonnull(c->source);
         ck_assert_ptr_nonnull(c->population);
+        ck_assert_ptr_nonnull(c->validity); /* every row reviewed, with its reason */
         n_yu += c->index == DYS_IDX_TS_SD_12;
     }
     ck_assert_int_eq(n_yu, 4); /* 32.6, 31.4, 33, 34.4 */
@@ -183,6 +184,13 @@ START_TEST(catalogue_is_complete)
     ck_assert_double_eq(dys_cutoff_default(DYS_IDX_PHASE_SD)->value, 43);
     ck_assert_int_eq(dys_cutoff_default(DYS_IDX_SEPTAL_LATERAL)->on_abs, 1);
     ck_assert_ptr_null(dys_cutoff_default(DYS_IDX_TS_SD_6_BASAL));
+    /* the review (docs/indices.md): SPECT phase and the To rows, whose
+     * onset rule differs, are reference only; the Ts rows are validated */
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_PHASE_SD)->validated, 0);
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_TO_SD_6_BASAL)->validated, 0);
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_TO_DIFF_6_BASAL)->validated, 0);
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_TS_SD_12)->validated, 1);
+    ck_assert_int_eq(dys_cutoff_default(DYS_IDX_OPPOSING_WALL_MAX)->validated, 1);
 }
 END_TEST
 
@@ -230,6 +238,44 @@ START_TEST(classification_and_borderline)
 }
 END_TEST
 
+/* A cut-off validated in another modality never classifies: a phase SD
+ * over SPECT's 43 degrees is shown with the cut-off, dyssynchronous
+ * null, and does not count; --cutoff makes it classify. */
+START_TEST(reference_only_cutoff_never_classifies)
+{
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    dys_result r;
+    fill(&r, a);
+    for (int seg = 0; seg < DYS_N_SEGMENTS; seg++)
+        r.seg[seg].phase_deg = 15.0 * seg; /* 0..165 degrees: a wide spread */
+    dys_params p;
+    dys_params_defaults(&p);
+    dys_compute_indices(&r, &p);
+    ck_assert(r.index[DYS_IDX_PHASE_SD] > 43);
+    const dys_class *k = class_of(&r, DYS_IDX_PHASE_SD);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_double_eq(k->cutoff, 43);
+    ck_assert_int_eq(k->reference_only, 1);
+    ck_assert_int_eq(k->validated, 0);
+    ck_assert_int_eq(k->dyssynchronous, -1);
+    ck_assert_int_eq(k->borderline, 0);
+    ck_assert_ptr_nonnull(strstr(k->validity, "not validated for echo"));
+    k = class_of(&r, DYS_IDX_TS_SD_12);
+    ck_assert_int_eq(k->validated, 1);
+    ck_assert_int_eq(k->reference_only, 0);
+    ck_assert_int_eq(k->dyssynchronous, 0);
+    /* the user's cut-off classifies, and says whose it is */
+    p.cutoff[DYS_IDX_PHASE_SD] = 0.001;
+    dys_compute_indices(&r, &p);
+    k = class_of(&r, DYS_IDX_PHASE_SD);
+    ck_assert_int_eq(k->reference_only, 0);
+    ck_assert_int_eq(k->dyssynchronous, 1);
+    ck_assert_int_eq(k->validated, 0);
+    ck_assert_str_eq(k->source, "--cutoff");
+    ck_assert_ptr_nonnull(strstr(k->validity, "user"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("indices");
@@ -242,6 +288,7 @@ static Suite *suite(void)
     tcase_add_test(tc, to_indices);
     tcase_add_test(tc, catalogue_is_complete);
     tcase_add_test(tc, classification_and_borderline);
+    tcase_add_test(tc, reference_only_cutoff_never_classifies);
     suite_add_tcase(s, tc);
     return s;
 }

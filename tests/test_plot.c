@@ -226,6 +226,107 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* The fixed colour scale: the synchronous MB-06 (Ts spread 28 ms) in the
+ * TSI colours shows no red in its rings, while stretched over the study
+ * (--colour-scale study) its latest segment is red; the LBBB study's
+ * latest segments (over 100 ms later) are warm on the fixed scale too. */
+static size_t red_in_rings(const char *study, dys_colour_scale cs, const char *name)
+{
+    dys_study *s;
+    dys_result *r;
+    analysed(study, &s, &r);
+    dys_plot_options o;
+    dys_plot_options_defaults(&o);
+    o.kind = DYS_PLOT_BULLSEYE;
+    o.dpi = 100;
+    o.tsi_colours = 1;
+    o.colour_scale = cs;
+    char out[256];
+    snprintf(out, sizeof out, "%s/%s.png", tmpdir, name);
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_msg(dys_plot_write(ctx, s, r, &o, out) == DYS_OK, "%s", dys_ctx_error(ctx));
+    image a;
+    read_png(out, &a);
+    /* the bull's-eye of a 6 x 5 in figure: centre (0.42 W, 0.53 H), radius
+     * 0.33 H; the colour bar lies outside it */
+    double cx = 0.42 * a.w, cy = 0.53 * a.h, rad = 0.33 * a.h;
+    size_t red = 0;
+    for (png_uint_32 y = 0; y < a.h; y++)
+        for (png_uint_32 x = 0; x < a.w; x++) {
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > rad * rad)
+                continue;
+            const unsigned char *p = a.rgb + ((size_t)y * a.w + x) * 3;
+            red += p[0] > 200 && p[1] < 140 && p[2] < 80;
+        }
+    free(a.rgb);
+    dys_ctx_free(ctx);
+    dys_result_free(r);
+    dys_study_free(s);
+    return red;
+}
+
+START_TEST(fixed_scale_keeps_synchronous_green)
+{
+    ck_assert_uint_eq(red_in_rings("studies/multibeat_ecg", DYS_COLOUR_FIXED, "sync_fixed"), 0);
+    ck_assert_uint_gt(red_in_rings("studies/multibeat_ecg", DYS_COLOUR_STUDY, "sync_study"), 500);
+    ck_assert_uint_gt(red_in_rings("studies/lbbb_views", DYS_COLOUR_FIXED, "lbbb_fixed"), 0);
+    ck_assert_int_eq(dys_colour_scale_parse("fixed"), DYS_COLOUR_FIXED);
+    ck_assert_int_eq(dys_colour_scale_parse("study"), DYS_COLOUR_STUDY);
+    ck_assert_int_eq(dys_colour_scale_parse("auto"), -1);
+}
+END_TEST
+
+/* A view whose beats were all rejected: its panel in the curves figure
+ * (and the report) is the pale red box that says so and why, not curves
+ * no value came from.  MB-06's A2C given QRS onsets of a bigeminy-like
+ * rhythm (RR 800/400 ms): every beat departs 33 % from the median. */
+static size_t rejected_panel_pixels(int bigeminy, dys_plot_kind kind)
+{
+    const char *root = getenv("DYS_TESTDATA");
+    char path[512];
+    snprintf(path, sizeof path, "%s/studies/multibeat_ecg", root ? root : "testdata");
+    dys_ctx *ctx = dys_ctx_new();
+    dys_study *s;
+    dys_result *r;
+    ck_assert_msg(dys_study_read(ctx, path, NULL, &s) == DYS_OK, "%s", dys_ctx_error(ctx));
+    static const double on[7] = {300, 1100, 1500, 2300, 2700, 3500, 3900};
+    for (size_t i = 0; bigeminy && i < s->n_rec; i++)
+        if (s->rec[i].view == DYS_VIEW_A2C) {
+            free(s->rec[i].qrs_onsets_ms);
+            s->rec[i].qrs_onsets_ms = malloc(sizeof on);
+            memcpy(s->rec[i].qrs_onsets_ms, on, sizeof on);
+            s->rec[i].n_qrs_onsets = 7;
+        }
+    ck_assert_msg(dys_analyze(ctx, s, NULL, &r) == DYS_OK, "%s", dys_ctx_error(ctx));
+    dys_plot_options o;
+    dys_plot_options_defaults(&o);
+    o.kind = kind;
+    o.dpi = 60;
+    char out[256];
+    snprintf(out, sizeof out, "%s/rejected_%d_%d.png", tmpdir, bigeminy, (int)kind);
+    ck_assert_msg(dys_plot_write(ctx, s, r, &o, out) == DYS_OK, "%s", dys_ctx_error(ctx));
+    image a;
+    read_png(out, &a);
+    size_t n = 0;
+    for (size_t k = 0; k < (size_t)a.w * a.h; k++) {
+        const unsigned char *p = a.rgb + 3 * k;
+        n += abs(p[0] - 245) <= 2 && abs(p[1] - 237) <= 2 && abs(p[2] - 237) <= 2; /* the fill */
+    }
+    free(a.rgb);
+    dys_ctx_free(ctx);
+    dys_result_free(r);
+    dys_study_free(s);
+    return n;
+}
+
+START_TEST(all_beats_rejected_panel)
+{
+    ck_assert_uint_eq(rejected_panel_pixels(0, DYS_PLOT_CURVES), 0);
+    ck_assert_uint_gt(rejected_panel_pixels(1, DYS_PLOT_CURVES), 20000);
+    ck_assert_uint_gt(rejected_panel_pixels(1, DYS_PLOT_REPORT), 10000);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     if (!mkdtemp(tmpdir))
@@ -236,6 +337,8 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, png_matches_reference, 0, (int)(sizeof figures / sizeof figures[0]));
     tcase_add_test(tc, svg_and_pdf);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, fixed_scale_keeps_synchronous_green);
+    tcase_add_test(tc, all_beats_rejected_panel);
     suite_add_tcase(s, tc);
     return s;
 }
