@@ -137,7 +137,9 @@ static void text_where(const char *buf, size_t off, int *line, int *col)
     *line = 1;
     *col = 1;
     for (size_t i = 0; i < off; i++) {
-        if (buf[i] == '\n') {
+        /* LF, CRLF and a bare CR (old Mac) each end a line, as in
+         * dys_text_next. */
+        if (buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n')) {
             (*line)++;
             *col = 1;
         } else {
@@ -281,11 +283,18 @@ int dys_text_next(dys_text *t, const char **line, size_t *len)
     if (t->pos >= t->len)
         return 0;
     const char *s = t->data + t->pos;
-    const char *nl = memchr(s, '\n', t->len - t->pos);
-    size_t l = nl ? (size_t)(nl - s) : t->len - t->pos;
-    t->pos += l + (nl ? 1 : 0);
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
+    /* A line ends at LF, CRLF or a bare CR: GE EchoPAC's full-trace
+     * exports still end their lines with a lone CR (old Mac style), and
+     * treating such a file as one line would misnumber every message.
+     * The text holds no NUL (dys_text_load refuses it), so strcspn stops
+     * at the end of the data at the latest. */
+    size_t l = strcspn(s, "\r\n");
+    size_t eol = 0;
+    if (s[l] == '\r')
+        eol = s[l + 1] == '\n' ? 2 : 1;
+    else if (s[l] == '\n')
+        eol = 1;
+    t->pos += l + eol;
     t->line++;
     *line = s;
     *len = l;

@@ -33,7 +33,8 @@ typedef struct dys_text {
 dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
                          const dys_read_options *opt);
 void dys_text_free(dys_text *t);
-/* Next line without its "\n" / "\r\n"; returns 0 at the end. */
+/* Next line without its end (LF, CRLF or a bare CR); returns 0 at the
+ * end. */
 int dys_text_next(dys_text *t, const char **line, size_t *len);
 
 /* Per-file reading state the metadata rules need. */
