@@ -71,6 +71,9 @@
 #define SPIKE_AMPLITUDE 3.0  /* departure / the curve's largest |value| */
 #define SPIKE_FLOOR 20.0     /* departure, cm/s or % */
 #define N_NAMED 3            /* samples named one by one per file */
+/* Fewer samples say nothing of a curve's amplitude, hence of its unit
+ * (10 frames are 40-250 ms, less than a systole). */
+#define MIN_UNIT_SAMPLES 10
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -107,8 +110,11 @@ static double amplitude(const double *x, const size_t *idx, size_t m, size_t *at
     double a = 0;
     *at = m ? idx[0] : 0;
     for (size_t j = 0; j < m; j++) {
-        double v = j == 0 || j + 1 == m ? x[idx[j]]
-                                        : median3(x[idx[j - 1]], x[idx[j]], x[idx[j + 1]]);
+        /* the ends take the median of the three nearest samples, so a
+         * spike in the first or last frame cannot set the amplitude */
+        size_t c = m < 3 ? j : j == 0 ? 1 : j + 1 == m ? m - 2 : j;
+        double v = m < 3 ? x[idx[j]]
+                         : median3(x[idx[c - 1]], x[idx[c]], x[idx[c + 1]]);
         if (fabs(v) > a) {
             a = fabs(v);
             *at = idx[j];
@@ -206,7 +212,7 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
         if (!rec->seg[k])
             continue;
         size_t nf = finite_index(rec->seg[k], rec->n, idx);
-        if (nf == 0)
+        if (nf < MIN_UNIT_SAMPLES)
             continue;
         amp[m] = amplitude(rec->seg[k], idx, nf, &at[m]);
         sorted[m] = amp[m];
@@ -260,14 +266,18 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
     else
         snprintf(hint, sizeof hint, "'V in %s' on the export's first line",
                  units[best]);
-    if (p < 0.3 || p > VELOCITY_LIMIT_CM_S)
+    /* Refused only when another unit makes the values plausible: values
+     * no unit explains (1e300 in every segment) are not a unit mistake;
+     * beyond the limit they are dropped and named below. */
+    double as_best = p / dscale * scale[best];
+    if ((p < 0.3 || p > VELOCITY_LIMIT_CM_S) && as_best >= 1.0 && as_best <= 30.0)
         return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
                         "%s:%d:%d: velocities peak at %.3g cm/s (read as %s; the "
                         "median over %d segment%s of each one's largest |v|, here "
                         "%s): myocardial velocities peak at 3-25 cm/s, so these are "
                         "%s: expected %s", rec->source, line, col, p, decl, m,
                         m == 1 ? "" : "s", dys_segment_name(k), units[best], hint);
-    if (p < 1.0 || p > 30.0)
+    if (p < 1.0 || (p > 30.0 && p <= VELOCITY_LIMIT_CM_S))
         return dys_strlist_add(&s->warnings, &s->n_warnings,
                                "%s:%d:%d: velocities peak at %.3g cm/s (read as %s; "
                                "the median over %d segment%s of each one's largest "
