@@ -17,8 +17,9 @@
  *     median of 3 (so one spike cannot decide it), and the median of that
  *     over the file's segments (so one bad segment cannot either).
  *     Velocity: normal peak S' is 5-12 cm/s and e' up to about 20 cm/s
- *     (Dalen et al., Eur J Echocardiogr 2010;11:176, 1266 healthy adults;
- *     Nagueh et al., ASE/EACVI 2016 diastolic guidelines), the isovolumic
+ *     (Dalen et al., Circ Cardiovasc Imaging 2010;3:614, the HUNT study's
+ *     healthy adults; Nagueh et al., J Am Soc Echocardiogr 2016;29:277,
+ *     ASE/EACVI diastolic guidelines), the isovolumic
  *     spike of the same order; a curve's largest |v| over a cycle is
  *     therefore 3-25 cm/s even in heart failure.  Below 0.3 cm/s the
  *     values are certainly m/s read as cm/s (refused), below 1 cm/s
