@@ -256,8 +256,20 @@ static int discover(const char *input, strs *out, dirset *seen)
             return -1;
         char line[4096];
         int manifest = -1, rc = 0;
-        while (fgets(line, sizeof line, f) && rc == 0) {
-            line[strcspn(line, "\r\n")] = '\0';
+        /* Lines end at LF, CRLF or a bare CR (an old-Mac manifest would
+         * otherwise be one line), so read up to either byte: getdelim
+         * takes one, hence the loop over characters. */
+        for (;;) {
+            size_t n = 0;
+            int c;
+            while ((c = getc(f)) != EOF && c != '\n' && c != '\r')
+                if (n < sizeof line - 1)
+                    line[n++] = (char)c;
+            if (c == '\r' && (c = getc(f)) != '\n' && c != EOF)
+                ungetc(c, f);
+            line[n] = '\0';
+            if ((c == EOF && n == 0) || rc != 0)
+                break;
             char *p = line;
             while (isspace((unsigned char)*p))
                 p++;

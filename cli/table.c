@@ -88,7 +88,8 @@ static char *cell(const char **p, size_t *lineno, const char *path, char *err, s
             break;
         } else {
             c = *s++;
-            *lineno += c == '\n';
+            /* a line break inside quotes: LF, CRLF or a bare CR (old Mac) */
+            *lineno += c == '\n' || (c == '\r' && *s != '\n');
         }
         if (grow((void **)&out, &cap, len + 1, 1)) {
             free(out);
@@ -125,8 +126,12 @@ int cli_table_read(const char *path, size_t max_bytes, cli_table *t, char *err, 
     int rc = t->path ? 0 : -1;
     while (*p && rc == 0) {
         if (*p == '#' || *p == '\n' || *p == '\r') { /* a comment or a blank line */
-            p += strcspn(p, "\n");
-            if (*p)
+            /* ending at LF, CRLF or a bare CR (old-Mac line ends), so a
+             * comment does not swallow the rest of a CR-only file */
+            p += strcspn(p, "\r\n");
+            if (*p == '\r')
+                p++;
+            if (*p == '\n')
                 p++;
             lineno++;
             continue;

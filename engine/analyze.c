@@ -419,6 +419,32 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     return st_out;
 }
 
+/* A segment from which the reader dropped more than 5 % of its samples as
+ * impossible or isolated spikes (plausible.c) is indeterminate: the
+ * spline bridges a lone dropped frame within a frame's error, but a curve
+ * with many is broken (a tracking failure, a corrupted export) in ways
+ * the dropped samples only hint at.  5 %: one spike per beat at 40
+ * frames/s stays below it, one every few frames does not. */
+static void distrust_dropped(const dys_study *s, dys_result *r)
+{
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        dys_segment_result *sr = &r->seg[k];
+        if (sr->rec < 0 || (size_t)sr->rec >= s->n_rec || sr->status != DYS_SEG_OK)
+            continue;
+        const dys_recording *rec = &s->rec[sr->rec];
+        size_t dropped = rec->n_dropped[k], kept = 0;
+        for (size_t i = 0; rec->seg[k] && i < rec->n; i++)
+            kept += !isnan(rec->seg[k][i]);
+        if (dropped == 0 || dropped * 20 <= dropped + kept)
+            continue;
+        sr->status = DYS_SEG_INDETERMINATE;
+        snprintf(sr->reason, sizeof sr->reason,
+                 "%zu of its %zu samples were impossible or isolated spikes and "
+                 "were dropped (more than 5 %%; the warnings name them)",
+                 dropped, dropped + kept);
+    }
+}
+
 dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *params,
                        dys_result **out)
 {
@@ -491,6 +517,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         dys_result_free(r);
         return st;
     }
+    distrust_dropped(s, r);
     dys_compute_indices(r, params);
     dys_crt_eligibility(s, r);
     dys_lead_target(r);

@@ -199,6 +199,8 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
             }
             cols = nc;
             memset(&cols[ncol], 0, sizeof *cols);
+            if (ncol == 0)
+                r->time_col = col;
             st = header_cell(r, t->line, col, ncol, cell, clen, &cols[ncol],
                              &time_pow10, vel_unit_seen);
             ncol++;
@@ -261,6 +263,10 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
                           r->opt->max_rows, r->opt->max_rows);
             goto out;
         }
+        if (dys_icolumn_push(&r->row_line, t->line) != DYS_OK) {
+            st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         size_t pos = 0;
         int more = 1, col, k = 0;
         const char *cell;
@@ -301,7 +307,9 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
             }
             if (k == 0 && (st = dys_next_time(r, t->line, col, x, &prev_t)) != DYS_OK)
                 goto out;
-            if (cols[k].kind != COL_EXTRA && dys_column_push(&cols[k].data, x)) {
+            if ((cols[k].kind != COL_EXTRA && dys_column_push(&cols[k].data, x)) ||
+                (cols[k].kind == COL_SEG &&
+                 dys_icolumn_push(&r->cell_col[cols[k].seg], col))) {
                 st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
                 goto out;
             }

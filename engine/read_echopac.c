@@ -240,6 +240,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
         dys_normalise_name(tok, tlen, name, sizeof name);
         segs[ncol] = -1;
         if (ncol == 0) {
+            r->time_col = col;
             /* "Time (s)", "Time(s)", "Time (ms)" or a bare "Time" (s) */
             const char *unit = NULL;
             size_t ulen = 0;
@@ -368,6 +369,10 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
                           r->opt->max_rows, r->opt->max_rows);
             goto out;
         }
+        if (dys_icolumn_push(&r->row_line, t->line) != DYS_OK) {
+            st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         while (next_token(line, len, &p, &tok, &tlen)) {
             int col = (int)(tok - line) + 1;
             double x;
@@ -388,7 +393,9 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
             }
             if (k == 0 && (st = dys_next_time(r, t->line, col, x, &prev_t)) != DYS_OK)
                 goto out;
-            if (kinds[k] != C_EXTRA && dys_column_push(&data[k], x) != DYS_OK) {
+            if ((kinds[k] != C_EXTRA && dys_column_push(&data[k], x) != DYS_OK) ||
+                (kinds[k] == C_SEG &&
+                 dys_icolumn_push(&r->cell_col[segs[k]], col) != DYS_OK)) {
                 st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
                 goto out;
             }

@@ -137,7 +137,9 @@ static void text_where(const char *buf, size_t off, int *line, int *col)
     *line = 1;
     *col = 1;
     for (size_t i = 0; i < off; i++) {
-        if (buf[i] == '\n') {
+        /* LF, CRLF and a bare CR (old Mac) each end a line, as in
+         * dys_text_next. */
+        if (buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n')) {
             (*line)++;
             *col = 1;
         } else {
@@ -281,11 +283,18 @@ int dys_text_next(dys_text *t, const char **line, size_t *len)
     if (t->pos >= t->len)
         return 0;
     const char *s = t->data + t->pos;
-    const char *nl = memchr(s, '\n', t->len - t->pos);
-    size_t l = nl ? (size_t)(nl - s) : t->len - t->pos;
-    t->pos += l + (nl ? 1 : 0);
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
+    /* A line ends at LF, CRLF or a bare CR: GE EchoPAC's full-trace
+     * exports still end their lines with a lone CR (old Mac style), and
+     * treating such a file as one line would misnumber every message.
+     * The text holds no NUL (dys_text_load refuses it), so strcspn stops
+     * at the end of the data at the latest. */
+    size_t l = strcspn(s, "\r\n");
+    size_t eol = 0;
+    if (s[l] == '\r')
+        eol = s[l + 1] == '\n' ? 2 : 1;
+    else if (s[l] == '\n')
+        eol = 1;
+    t->pos += l + eol;
     t->line++;
     *line = s;
     *len = l;
@@ -304,6 +313,29 @@ dys_status dys_column_push(dys_column *c, double x)
     }
     c->v[c->n++] = x;
     return DYS_OK;
+}
+
+dys_status dys_icolumn_push(dys_icolumn *c, int x)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 256;
+        int *nv = realloc(c->v, nc * sizeof *nv);
+        if (!nv)
+            return DYS_ERR_NOMEM;
+        c->v = nv;
+        c->cap = nc;
+    }
+    c->v[c->n++] = x;
+    return DYS_OK;
+}
+
+void dys_reader_free(dys_reader *r)
+{
+    free(r->row_line.v);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        free(r->cell_col[k].v);
+    memset(&r->row_line, 0, sizeof r->row_line);
+    memset(r->cell_col, 0, sizeof r->cell_col);
 }
 
 dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
@@ -720,11 +752,15 @@ static dys_study *study_new(const char *path)
     return s;
 }
 
-/* Read one file into a new recording appended to the study; *where (if
- * not NULL) receives the header position the reader noted. */
+/* Read one file into a new recording appended to the study; *where
+ * receives the reader's state (header position, where each sample
+ * stands), which the caller frees with dys_reader_free.  in_dir: the file
+ * is one of a directory's views. */
 static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
-                           const dys_read_options *opt, dys_reader *where)
+                           const dys_read_options *opt, dys_reader *where,
+                           int in_dir)
 {
+    memset(where, 0, sizeof *where);
     dys_recording *nr = realloc(s->rec, (s->n_rec + 1) * sizeof *nr);
     if (!nr)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
@@ -754,10 +790,9 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
     dys_text_free(&t);
     /* A colour export read with the default 4-chamber map is an A4C view
      * (in a directory, read_dir checks this against the file name). */
-    if (st == DYS_OK && !where && r.default_map_col && rec->view == DYS_VIEW_UNKNOWN)
+    if (st == DYS_OK && !in_dir && r.default_map_col && rec->view == DYS_VIEW_UNKNOWN)
         rec->view = DYS_VIEW_A4C;
-    if (where)
-        *where = r;
+    *where = r;
     return st;
 }
 
@@ -854,8 +889,11 @@ static dys_view view_from_filename(const char *name)
     return DYS_VIEW_UNKNOWN;
 }
 
+/* *where_out receives one reader state per file read (rec[i] from
+ * (*where_out)[i]), owned by the caller even on failure. */
 static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
-                           const dys_read_options *opt)
+                           const dys_read_options *opt, dys_reader **where_out,
+                           size_t *n_where)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -918,8 +956,10 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
         dys_strlist_free(names, n);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
+    *where_out = where;
     for (size_t i = 0; i < n && st == DYS_OK; i++) {
-        st = read_one(ctx, s, names[i], opt, &where[i]);
+        *n_where = i + 1;
+        st = read_one(ctx, s, names[i], opt, &where[i], 1);
         if (st != DYS_OK)
             break;
         dys_recording *rec = &s->rec[s->n_rec - 1];
@@ -963,7 +1003,6 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
                 }
         }
     }
-    free(where);
     dys_strlist_free(names, n);
     return st;
 }
@@ -980,8 +1019,10 @@ static int cmp_rec(const void *a, const void *b)
     return d ? d : strcmp(x->source, y->source);
 }
 
-/* Everything that needs all files: units, defaults, cross-file checks. */
-static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
+/* Everything that needs all files: units, plausibility, defaults,
+ * cross-file checks.  where[i] is the reader state of s->rec[i]. */
+static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
+                         const dys_reader *where, size_t n_where)
 {
     double scale = meta_number_of(s, ctx->c_locale, "velocity_unit");
     if (isnan(scale))
@@ -1002,6 +1043,19 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
             }
         if (s->rec[i].view == DYS_VIEW_UNKNOWN && one)
             s->rec[i].view = v;
+        if (s->trace == DYS_TRACE_VELOCITY && scale != 1.0)
+            for (int k = 0; k < DYS_N_SEGMENTS; k++)
+                for (size_t j = 0; s->rec[i].seg[k] && j < s->rec[i].n; j++)
+                    /* mm/s: divide, exact */
+                    s->rec[i].seg[k][j] = scale == 0.1 ? s->rec[i].seg[k][j] / 10.0
+                                                       : s->rec[i].seg[k][j] * scale;
+    }
+    /* In engine units now, and before the sort, while where[i] still
+     * belongs to rec[i]. */
+    if (n_where == s->n_rec) {
+        dys_status st = dys_check_plausible(ctx, s, where, n_where);
+        if (st != DYS_OK)
+            return st;
     }
     qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
 
@@ -1030,10 +1084,6 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path)
                                 "%s file", rec->source, dys_segment_name(k),
                                 dys_view_name(dys_segment_view(k)),
                                 dys_view_name(rec->view));
-            if (s->trace == DYS_TRACE_VELOCITY && scale != 1.0)
-                for (size_t j = 0; j < rec->n; j++) /* mm/s: divide, exact */
-                    rec->seg[k][j] = scale == 0.1 ? rec->seg[k][j] / 10.0
-                                                  : rec->seg[k][j] * scale;
         }
     }
     for (int e = 0; e < 2; e++) {
@@ -1108,10 +1158,22 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
     dys_study *s = study_new(path);
     if (!s)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    dys_status st = S_ISDIR(sb.st_mode) ? read_dir(ctx, s, path, opt)
-                                        : read_one(ctx, s, path, opt, NULL);
+    dys_reader one, *where = &one;
+    size_t n_where = 1;
+    dys_status st;
+    if (S_ISDIR(sb.st_mode)) {
+        where = NULL;
+        n_where = 0;
+        st = read_dir(ctx, s, path, opt, &where, &n_where);
+    } else {
+        st = read_one(ctx, s, path, opt, &one, 0);
+    }
     if (st == DYS_OK)
-        st = finish(ctx, s, path);
+        st = finish(ctx, s, path, where, n_where);
+    for (size_t i = 0; i < n_where; i++)
+        dys_reader_free(&where[i]);
+    if (where != &one)
+        free(where);
     if (st != DYS_OK) {
         dys_study_free(s);
         return st;

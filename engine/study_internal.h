@@ -33,8 +33,16 @@ typedef struct dys_text {
 dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
                          const dys_read_options *opt);
 void dys_text_free(dys_text *t);
-/* Next line without its "\n" / "\r\n"; returns 0 at the end. */
+/* Next line without its end (LF, CRLF or a bare CR); returns 0 at the
+ * end. */
 int dys_text_next(dys_text *t, const char **line, size_t *len);
+
+/* Growable column of ints (line numbers, text columns). */
+typedef struct dys_icolumn {
+    int *v;
+    size_t n, cap;
+} dys_icolumn;
+dys_status dys_icolumn_push(dys_icolumn *c, int x);
 
 /* Per-file reading state the metadata rules need. */
 typedef struct dys_reader {
@@ -51,7 +59,17 @@ typedef struct dys_reader {
     /* Column of the first ROI colour mapped with the default 4-chamber
      * layout (no --map), 0 if none: such a file is an A4C view. */
     int default_map_col;
+    /* Where each sample stands, for the messages of the plausibility
+     * checks (plausible.c), which run after every file is read because
+     * the velocity unit may be declared in any of them: the line of each
+     * row, the text column of each segment's cell in it, and the text
+     * column of the time in the header.  dys_reader_free releases them. */
+    dys_icolumn row_line;
+    dys_icolumn cell_col[DYS_N_SEGMENTS];
+    int time_col;
 } dys_reader;
+
+void dys_reader_free(dys_reader *r);
 
 /* Apply one "key: value" metadata line (FORMAT.md table): known keys are
  * checked and stored in the study or recording, every key is kept in
@@ -82,6 +100,15 @@ dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
 dys_status dys_read_csv(dys_reader *r, dys_text *t);
 dys_status dys_read_echopac(dys_reader *r, dys_text *t);
 int dys_text_is_echopac(const dys_text *t);
+
+/* The input plausibility rules of plausible.c over a study whose files
+ * are all read and whose values are in engine units (ms, cm/s, %):
+ * where[i] is the reader of s->rec[i].  Refuses a time or value unit
+ * that is certainly wrong, warns where it is only likely, and drops
+ * (NAN) impossible samples and isolated spikes, naming them in
+ * s->warnings and counting them in rec->n_dropped. */
+dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *where,
+                               size_t n);
 
 /* Free what a recording owns (not the struct itself). */
 void dys_recording_clear(dys_recording *rec);

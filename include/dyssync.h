@@ -160,6 +160,12 @@ typedef struct dys_recording {
     char **extra_columns; /* columns read but outside the 12 (GLOBAL,
                              apical segments), for dys_study info */
     size_t n_extra_columns;
+    size_t n_dropped[DYS_N_SEGMENTS]; /* samples the reader dropped (made
+                             NAN) as physiologically impossible or as
+                             isolated spikes, each named in the study's
+                             warnings; dys_analyze makes a segment
+                             indeterminate when they exceed 5 % of its
+                             samples (README "Implausible samples") */
 } dys_recording;
 
 typedef struct dys_study {

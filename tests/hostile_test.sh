@@ -68,6 +68,82 @@ else
     not_ok "huge_time_echopac.txt: exit $rc" "$(head -c 600 "$tmp/err")"
 fi
 
+# Silent errors (issue 13, docs/robustness.md "Silent errors (input)"):
+# implausible values, unit mistakes and old-Mac CR-only line ends.  Each
+# ends with exit 1 and a message naming file:line:col, or with exit 0 and
+# a warning naming file:line:col in the report; the loop below checks that
+# rule on every one of them, so none can leave exit 0 silently.
+expect $h/seconds_as_ms.csv "seconds_as_ms.csv:10:1: the times run from -0.020577 to 0.663228 ms over 83 rows, a frame every 0.00832 ms (120207 frames/s): no echo records so fast, so these are seconds read as ms: expected time_s"
+expect $h/ms_as_seconds.csv "ms_as_seconds.csv:10:1: a frame every 8319 ms (0.12 frames/s): no echo records so slowly, so these are ms read as seconds: expected time_ms"
+expect $h/m_s_as_cm_s.csv "m_s_as_cm_s.csv:76:79: velocities peak at 0.132 cm/s (read as cm/s;"
+expect $h/m_s_as_cm_s.csv "so these are m/s: expected '# velocity_unit: m/s'"
+expect $h/mm_s_as_cm_s.csv "mm_s_as_cm_s.csv:76:70: velocities peak at 132 cm/s"
+expect $h/mm_s_as_cm_s.csv "so these are mm/s: expected '# velocity_unit: mm/s'"
+expect $h/strain_fraction.csv "strain_fraction.csv:77:38: no segment's strain reaches 1 % (the largest |strain| is 0.884 %, basal_inferior)"
+expect $h/cr_nonnumeric.csv "cr_nonnumeric.csv:12:5: 'abc' is not a number"
+
+# expect_warned INPUT MESSAGE: analyze exits 0 within 30 s and the text
+# report's warnings hold MESSAGE
+expect_warned() {
+    timeout 30 "$dys" analyze "$1" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc = 0 ] && sed -n '/^Warnings:/,$p' "$tmp/out" | grep -qF -- "$2"; then
+        ok "$(basename "$1"): exit 0, warned \"$2\""
+    else
+        not_ok "$(basename "$1"): exit $rc, expected 0 and the warning \"$2\"" \
+            "$(head -c 600 "$tmp/err"; sed -n '/^Warnings:/,$p' "$tmp/out" | head -c 600)"
+    fi
+}
+expect_warned $h/warn_spike_1e300.csv "warn_spike_1e300.csv:30:45: basal_inferoseptal sample 1e+300 cm/s is beyond the physiological limit of +-50 cm/s: dropped as a missing sample"
+expect_warned $h/warn_spike_isolated.csv "warn_spike_isolated.csv:30:45: basal_inferoseptal sample 42 cm/s is an isolated spike"
+expect_warned $h/warn_many_spikes.csv "warn_many_spikes.csv: 7 more samples dropped as impossible or isolated spikes, 10 in all (basal_inferoseptal 10)"
+if grep -q "basal inferoseptal .*indeterminate .*10 of its 83 samples were impossible or isolated spikes" "$tmp/out"; then
+    ok "warn_many_spikes.csv: basal inferoseptal indeterminate, 10 of 83 samples dropped"
+else
+    not_ok "warn_many_spikes.csv: basal inferoseptal not indeterminate" "$(grep 'basal inferoseptal' "$tmp/out")"
+fi
+expect_warned $h/warn_low_velocity.csv "warn_low_velocity.csv:76:76: velocities peak at 0.661 cm/s"
+expect_warned $h/warn_cr_spike.csv "warn_cr_spike.csv:30:45: basal_inferoseptal sample 1e+300 cm/s"
+expect_warned $h/warn_cr_spike_echopac.txt "warn_cr_spike_echopac.txt:40:27: mid_inferoseptal sample -9.99e+09 cm/s"
+
+# The rule itself, on each of these cases: exit 1 with file:line:col on
+# stderr, or exit 0 with a warning naming file:line:col in the report and
+# no number of 9 or more digits anywhere in it
+for c in seconds_as_ms.csv ms_as_seconds.csv m_s_as_cm_s.csv mm_s_as_cm_s.csv \
+    strain_fraction.csv cr_nonnumeric.csv warn_spike_1e300.csv warn_spike_isolated.csv \
+    warn_many_spikes.csv warn_low_velocity.csv warn_cr_spike.csv warn_cr_spike_echopac.txt; do
+    timeout 30 "$dys" analyze "$h/$c" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    at="$c:[0-9]+:[0-9]+: "
+    if { [ $rc = 1 ] && grep -qE "$at" "$tmp/err"; } ||
+        { [ $rc = 0 ] && sed -n '/^Warnings:/,$p' "$tmp/out" | grep -qE "^  - .*$at" &&
+            ! grep -qE '[0-9]{9}' "$tmp/out"; }; then
+        ok "$c: never silent (exit $rc, file:line:col named)"
+    else
+        not_ok "$c: exit $rc without file:line:col in an error or a warning" \
+            "$(head -c 400 "$tmp/err"; head -c 400 "$tmp/out")"
+    fi
+done
+
+# Old-Mac CR-only line ends in a batch manifest and in a stats table
+printf '%s\r%s\r' "$PWD/testdata/studies/lbbb_single.csv" "$PWD/testdata/studies/echopac_a4c_velocity.txt" >"$tmp/cr_manifest.txt"
+timeout 60 "$dys" batch -q -o "$tmp/cr_batch" "$tmp/cr_manifest.txt" 2>"$tmp/err"
+rc=$?
+rows=$(($(wc -l <"$tmp/cr_batch/studies.csv") - 1))
+if [ $rc = 0 ] && [ "$rows" = 2 ]; then
+    ok "CR-only batch manifest: both studies read"
+else
+    not_ok "CR-only batch manifest: exit $rc, $rows studies" "$(head -c 400 "$tmp/err")"
+fi
+printf '# a comment\rsubject,a,b\rs1,1,2\rs2,2,x3\rs3,3,4\r' >"$tmp/cr_table.csv"
+timeout 30 "$dys" stats agree --table "$tmp/cr_table.csv" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qF 'cr_table.csv:4:3: b "x3" is not a number' "$tmp/err"; then
+    ok "CR-only stats table: the bad cell named at its line, 4:3"
+else
+    not_ok "CR-only stats table: exit $rc" "$(head -c 400 "$tmp/err")"
+fi
+
 # Inputs made here: a 1 MB cell, a 1 MB header line, a link loop, a
 # nonexistent path, an empty directory, the size and row limits
 g=testdata/studies/lbbb_single.csv
@@ -109,7 +185,9 @@ ln -s . "$b/in/selfloop" && ln -s .. "$b/in/sub/up" && ln -s nowhere "$b/in/dang
 timeout 120 "$dys" batch -q -o "$b/out" "$b/in" 2>"$tmp/err"
 rc=$?
 nbad=$(($(wc -l <"$b/out/errors.csv") - 1))
-want=$(($(ls $h | grep -vc huge_time_echopac) + 1)) # every bad file and megacell
+# every bad file and megacell; huge_time_echopac and the warn_ cases are
+# analysed (with warnings)
+want=$(($(ls $h | grep -vcE '^(huge_time_echopac|warn_)') + 1))
 if [ $rc = 1 ] && [ "$nbad" = "$want" ] && grep -q '^LBBB-01,.*good.csv,ok,,12,' "$b/out/studies.csv" &&
     grep -q "selfloop: skipped: the same directory" "$tmp/err" &&
     grep -q "dangling.csv: skipped: No such file" "$tmp/err"; then

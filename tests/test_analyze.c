@@ -880,6 +880,159 @@ START_TEST(synthetic_truth_noise_free)
 }
 END_TEST
 
+/* Issue 13: one sample of 1e300 (line 30, basal_inferoseptal: inside the
+ * ejection window, on the rise to S') once moved that segment's Ts by
+ * 180 ms and printed S' as a 15-digit number.  Now the reader drops it
+ * with a warning naming file, line and column, Ts stays within a frame of
+ * the clean file's, and the text report holds no absurd number. */
+static char *read_all_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return dys_strdup(buf);
+}
+
+/* lbbb_single.csv with the cell of `field` (1-based) on `line` replaced
+ * by `value` on each line of lines[0..nl), written to path. */
+static void write_spiked(const char *path, const int *lines, int nl, int field,
+                         const char *value)
+{
+    const char *root = getenv("DYS_TESTDATA");
+    char src[512];
+    snprintf(src, sizeof src, "%s/studies/lbbb_single.csv", root ? root : "testdata");
+    char *text = read_all_text(src);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    int line = 1;
+    for (char *p = text; *p;) {
+        char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        int hit = 0;
+        for (int i = 0; i < nl; i++)
+            hit |= lines[i] == line;
+        if (!hit) {
+            fwrite(p, 1, len, f);
+        } else {
+            int fi = 1;
+            for (size_t i = 0; i < len; i++) {
+                if (p[i] == ',')
+                    fi++;
+                if (fi == field && p[i] != ',') {
+                    fputs(value, f);
+                    while (i + 1 < len && p[i + 1] != ',')
+                        i++;
+                    fi = -1; /* done */
+                    continue;
+                }
+                fputc(p[i], f);
+            }
+        }
+        fputc('\n', f);
+        line++;
+        p = end ? end + 1 : p + len;
+    }
+    fclose(f);
+    free(text);
+}
+
+static dys_result *analyze_file(dys_ctx *ctx, const char *path)
+{
+    dys_study *s = NULL;
+    ck_assert_msg(dys_study_read(ctx, path, NULL, &s) == DYS_OK, "%s",
+                  dys_ctx_error(ctx));
+    dys_result *r = NULL;
+    ck_assert_msg(dys_analyze(ctx, s, NULL, &r) == DYS_OK, "%s", dys_ctx_error(ctx));
+    dys_study_free(s);
+    return r;
+}
+
+START_TEST(huge_sample_named_not_measured)
+{
+    char dir[] = "/tmp/dyssync-huge-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char clean[600], spiked[600];
+    snprintf(clean, sizeof clean, "%s/clean.csv", dir);
+    snprintf(spiked, sizeof spiked, "%s/spiked.csv", dir);
+    int line30 = 30;
+    write_spiked(clean, &line30, 0, 7, NULL);
+    write_spiked(spiked, &line30, 1, 7, "1e300");
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *a = analyze_file(ctx, clean), *b = analyze_file(ctx, spiked);
+    const dys_segment_result *sa = &a->seg[DYS_SEG_BASAL_INFEROSEPTAL];
+    const dys_segment_result *sb = &b->seg[DYS_SEG_BASAL_INFEROSEPTAL];
+    ck_assert_int_eq(sa->status, DYS_SEG_OK);
+    /* within a frame (120 frames/s: 8.3 ms), or indeterminate */
+    ck_assert_msg(sb->status == DYS_SEG_INDETERMINATE ||
+                      (sb->status == DYS_SEG_OK && fabs(sb->ts_ms - sa->ts_ms) < 8.3),
+                  "Ts %.1f against %.1f ms clean", sb->ts_ms, sa->ts_ms);
+    ck_assert_msg(fabs(sb->peak_cm_s - sa->peak_cm_s) < 0.5, "S' %g against %g",
+                  sb->peak_cm_s, sa->peak_cm_s);
+    /* the warning names file:line:col (the cell's column: 45) */
+    char want[700];
+    snprintf(want, sizeof want, "%s:30:45: basal_inferoseptal sample 1e+300 cm/s", spiked);
+    int named = 0;
+    for (size_t i = 0; i < b->n_warnings; i++)
+        named |= strstr(b->warnings[i], want) != NULL;
+    ck_assert_msg(named, "no warning names %s", want);
+    /* no number longer than plausible in the text report: every digit run
+     * is at most 8 long (the longest real one is a PubMed id in the
+     * cut-off sources) */
+    char *rep = NULL;
+    size_t rlen = 0;
+    FILE *mf = open_memstream(&rep, &rlen);
+    ck_assert_int_eq(dys_write_text(ctx, mf, b), DYS_OK);
+    fclose(mf);
+    size_t run = 0, longest = 0;
+    for (size_t i = 0; i < rlen; i++) {
+        run = (rep[i] >= '0' && rep[i] <= '9') ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    /* the warning echoes "1e+300": short; a formatted 1e300 would be 301
+     * digits, the old S' 15 */
+    ck_assert_msg(longest <= 8, "a run of %zu digits in the report", longest);
+    free(rep);
+    dys_result_free(a);
+    dys_result_free(b);
+    dys_ctx_free(ctx);
+    unlink(clean);
+    unlink(spiked);
+    rmdir(dir);
+}
+END_TEST
+
+/* More than 5 % of a segment's samples dropped: indeterminate, with the
+ * count in the reason; 4 of 83 (4.8 %) stay ok. */
+START_TEST(many_dropped_samples_indeterminate)
+{
+    char dir[] = "/tmp/dyssync-drop-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[600];
+    snprintf(path, sizeof path, "%s/s.csv", dir);
+    static const int lines[] = {20, 40, 60, 80, 90};
+    dys_ctx *ctx = dys_ctx_new();
+    write_spiked(path, lines, 4, 7, "1e300");
+    dys_result *r = analyze_file(ctx, path);
+    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].status, DYS_SEG_OK);
+    dys_result_free(r);
+    write_spiked(path, lines, 5, 7, "1e300");
+    r = analyze_file(ctx, path);
+    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].status, DYS_SEG_INDETERMINATE);
+    ck_assert_msg(strstr(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].reason,
+                         "5 of its 83 samples were impossible or isolated spikes"),
+                  "%s", r->seg[DYS_SEG_BASAL_INFEROSEPTAL].reason);
+    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_ANTERIOR].status, DYS_SEG_OK);
+    dys_result_free(r);
+    dys_ctx_free(ctx);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("analyze");
@@ -905,6 +1058,8 @@ static Suite *suite(void)
     tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_timing);
     tcase_add_test(tc, synthetic_truth_noise_free);
+    tcase_add_test(tc, huge_sample_named_not_measured);
+    tcase_add_test(tc, many_dropped_samples_indeterminate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -385,14 +385,17 @@ static const struct {
 
 START_TEST(t_velocity_unit)
 {
+    /* 12.3, -4.5 and 0.25 scaled to a plausible velocity in each unit
+     * (plausible.c refuses m/s values of 12.3) */
+    double k = units[_i].scale;
+    double f = k == 100 ? 0.01 : k == 0.1 ? 10 : 1;
     char *text = dys_asprintf("# velocity_unit: %s\ntime_ms,basal_septal,ecg\n"
-                              "0,12.3,1\n10,-4.5,2\n20,0.25,3\n",
-                              units[_i].unit);
+                              "0,%.17g,1\n10,%.17g,2\n20,%.17g,3\n",
+                              units[_i].unit, 12.3 * f, -4.5 * f, 0.25 * f);
     const dys_study *st = read_ok(wfile("v.csv", text));
     free(text);
-    double k = units[_i].scale;
     expect_close(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
-                 (double[]){12.3 * k, -4.5 * k, 0.25 * k}, 3);
+                 (double[]){12.3 * f * k, -4.5 * f * k, 0.25 * f * k}, 3);
     /* neither the time nor the ECG is a velocity */
     expect_values(st->rec[0].t_ms, (double[]){0, 10, 20}, 3);
     expect_values(st->rec[0].ecg_mv, (double[]){1, 2, 3}, 3);
@@ -550,7 +553,7 @@ START_TEST(t_all_twelve_segments)
         strcat(head, dys_segment_name(k));
         for (int j = 0; j < 3; j++) {
             char c[32];
-            snprintf(c, sizeof c, ",%d", 100 * k + j);
+            snprintf(c, sizeof c, ",%d", 2 * k + j); /* distinct, plausible cm/s */
             strcat(rows[j], c);
         }
     }
@@ -561,7 +564,7 @@ START_TEST(t_all_twelve_segments)
     ck_assert_int_eq(n_segs(r), 12);
     for (int i = 0; i < DYS_N_SEGMENTS; i++) {
         int k = order[i];
-        expect_values(r->seg[k], (double[]){100 * k, 100 * k + 1, 100 * k + 2}, 3);
+        expect_values(r->seg[k], (double[]){2 * k, 2 * k + 1, 2 * k + 2}, 3);
         ck_assert_int_eq(r->seg_line[k], i + 2);
     }
 }
@@ -1424,12 +1427,20 @@ static const struct {
 START_TEST(t_echopac_trace_kinds)
 {
     char *head = dys_asprintf("%s\nFR= 250\n", ep_kinds[_i].line1);
+    /* m/s values a hundred times smaller: 1.5 m/s is no tissue velocity
+     * (plausible.c refuses it) */
+    double f = ep_kinds[_i].scale == 100 ? 0.01 : 1;
+    char *rows = f == 1 ? dys_strdup(ep_named_rows)
+                        : dys_asprintf("0\t0.015\t0.025\t-0.01\t-0.02\t0\t0.1\n"
+                                       "0.004\t0.025\t0.035\t-0.015\t-0.025\t0\t0.2\n"
+                                       "0.008\t0.035\t0.045\t-0.02\t-0.03\t0\t0.3\n");
     const dys_study *st =
-        read_ok(echopac_file(NULL, "v.txt", head, ep_named_header, ep_named_rows));
+        read_ok(echopac_file(NULL, "v.txt", head, ep_named_header, rows));
     free(head);
+    free(rows);
     ck_assert_int_eq(st->trace, ep_kinds[_i].trace);
     const dys_recording *r = &st->rec[0];
-    double k = ep_kinds[_i].scale;
+    double k = ep_kinds[_i].scale * f;
     ck_assert_int_eq(n_segs(r), 4);
     expect_close(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
                  3);
@@ -1907,7 +1918,7 @@ START_TEST(t_large_file)
     ck_assert_ptr_nonnull(text);
     n += (size_t)snprintf(text + n, cap - n, "time_ms;seg3;ecg\r\n");
     for (size_t i = 0; i < rows; i++)
-        n += (size_t)snprintf(text + n, cap - n, "%zu;%zu,5;-%zu\r\n", i * 2, i % 97,
+        n += (size_t)snprintf(text + n, cap - n, "%zu;%zu,5;-%zu\r\n", i * 2, i % 47,
                               i % 13);
     const char *p = wfile_n(NULL, "large.csv", text, n);
     free(text);
@@ -1915,7 +1926,7 @@ START_TEST(t_large_file)
     ck_assert_uint_eq(st->rec[0].n, rows);
     ck_assert_double_eq(st->rec[0].t_ms[rows - 1], (double)(rows - 1) * 2);
     ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][rows - 1],
-                        (double)((rows - 1) % 97) + 0.5);
+                        (double)((rows - 1) % 47) + 0.5);
 }
 END_TEST
 
@@ -2044,6 +2055,270 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------ */
 
+/* ---- old-Mac line ends and plausibility (issue 13) ------------------- */
+
+/* CR-only lines: metadata, header and rows keep their line numbers. */
+START_TEST(t_cr_only_csv)
+{
+    const dys_study *st = read_ok(wfile(
+        "cr.csv", "# avo_ms: 90\r# study_id: CR1\rtime_ms,basal_septal\r0,1\r10,2\r20,3\r"));
+    ck_assert_str_eq(st->study_id, "CR1");
+    ck_assert_uint_eq(st->rec[0].n, 3);
+    ck_assert_double_eq(st->avo_ms, 90);
+    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    ck_assert_int_eq(find_meta(st, "study_id")->line, 2);
+    read_fail(wfile("bad.csv", "# avo_ms: 90\rtime_ms,basal_septal\r0,1\r10,x\r20,3\r"),
+              DYS_ERR_PARSE, ":4:4:", "'x'");
+    /* the positions of refusals before any line is read (NUL, bad UTF-8) */
+    read_fail(wfile_n(NULL, "nul.csv", "time_ms,seg3\r0,1\r1\0,2\r", 20), DYS_ERR_PARSE,
+              ":3:2:", "NUL");
+}
+END_TEST
+
+/* LF, CRLF and CR mixed in one file: each ends one line. */
+START_TEST(t_mixed_line_ends)
+{
+    read_fail(wfile("m.csv", "# a: 1\r\n# b: 2\rtime_ms,seg3\n0,1\r\n10,?\r20,3\n"),
+              DYS_ERR_PARSE, ":5:4:", "'?'");
+}
+END_TEST
+
+/* A CR-only EchoPAC export (GE full-trace exports end lines so). */
+START_TEST(t_cr_only_echopac)
+{
+    const char *head = "Local Traces V in cm/s\rFR= 250\r";
+    const char *header = "Time (s)\tbasSept\tmidSept\tECG : \r";
+    const dys_study *st = read_ok(echopac_file(
+        NULL, "cr.txt", head, header, "0\t1.5\t2.5\t0.1\r0.004\t2.5\t3.5\t0.2\r0.008\t3.5\t4.5\t0.3\r"));
+    ck_assert_uint_eq(st->rec[0].n, 3);
+    expect_values(st->rec[0].t_ms, (double[]){0, 4, 8}, 3);
+    read_fail(echopac_file(NULL, "bad.txt", head, header,
+                           "0\t1.5\t2.5\t0.1\r0.004\t2.5\tzz\t0.2\r0.008\t3.5\t4.5\t0.3\r"),
+              DYS_ERR_PARSE, ":5:11:", "'zz'");
+}
+END_TEST
+
+/* A smooth curve of 60 rows at 100 frames/s (8 cm/s peaks, in the file's
+ * unit times vscale), the time times tscale, under `head`; the cell of row
+ * `at` (0-based; -1 none) replaced by `val`. */
+static char *curve_text(const char *head, double tscale, double vscale, int at,
+                        const char *val)
+{
+    size_t cap = 8192, n = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    n += (size_t)snprintf(t + n, cap - n, "%s", head);
+    for (int i = 0; i < 60; i++) {
+        double v = 8.0 * sin(2 * M_PI * i / 40.0) * vscale;
+        if (i == at)
+            n += (size_t)snprintf(t + n, cap - n, "%.9g,%s\n", i * 10.0 * tscale, val);
+        else
+            n += (size_t)snprintf(t + n, cap - n, "%.9g,%.6g\n", i * 10.0 * tscale, v);
+    }
+    return t;
+}
+
+static const char *curve_file(const char *name, const char *head, double tscale,
+                              double vscale, int at, const char *val)
+{
+    char *t = curve_text(head, tscale, vscale, at, val);
+    const char *p = wfile(name, t);
+    free(t);
+    return p;
+}
+
+/* Beyond the hard limit (|v| > 50 cm/s after the unit, |strain| > 100 %):
+ * dropped as missing, counted, named at file:line:col. */
+START_TEST(t_plausible_limit)
+{
+    const char *p = curve_file("v.csv", "time_ms,basal_septal\n", 1, 1, 20, "1e300");
+    const dys_study *st = read_ok(p);
+    ck_assert(isnan(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][20]));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    char *want = dys_asprintf("%s:22:5: basal_inferoseptal sample 1e+300 cm/s is beyond "
+                              "the physiological limit of +-50 cm/s", p);
+    ck_assert_msg(has_warning(st, want), "no warning '%s'", want);
+    free(want);
+    /* 51 cm/s given as 510 mm/s: the limit applies in cm/s */
+    st = read_ok(curve_file("mm.csv", "# velocity_unit: mm/s\ntime_ms,seg3\n", 1, 10, 20,
+                            "510"));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert(has_warning(st, "sample 51 cm/s is beyond"));
+    /* 49 cm/s, under the limit, on a curve peaking at 20 cm/s is kept:
+     * its departure (about 49) is under 3 x 20, so no spike either */
+    st = read_ok(curve_file("ok.csv", "time_ms,seg3\n", 1, 2.5, 20, "49"));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
+    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][20], 49);
+    /* strain: 150 % dropped */
+    st = read_ok(curve_file("s.csv", "# trace: strain\ntime_ms,seg3\n", 1, -2, 30, "150"));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert(has_warning(st, "sample 150 % is beyond the physiological limit of +-100 %"));
+}
+END_TEST
+
+/* An isolated spike under the limit: dropped and named. */
+START_TEST(t_plausible_isolated_spike)
+{
+    const char *p = curve_file("v.csv", "time_ms,basal_septal\n", 1, 1, 25, "42");
+    const dys_study *st = read_ok(p);
+    ck_assert(isnan(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][25]));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    char *want = dys_asprintf("%s:27:5: basal_inferoseptal sample 42 cm/s is an isolated "
+                              "spike", p);
+    ck_assert_msg(has_warning(st, want), "no warning '%s'", want);
+    free(want);
+    /* two samples wide: a wave, not a spike (however unlikely) */
+    char *t = curve_text("time_ms,basal_septal\n", 1, 1, 25, "42");
+    char *row = strstr(t, "\n260,");
+    ck_assert_ptr_nonnull(row);
+    char *end = strchr(row + 1, '\n');
+    char *t2 = dys_asprintf("%.*s\n260,41%s", (int)(row - t), t, end);
+    st = read_ok(wfile("w.csv", t2));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
+    free(t);
+    free(t2);
+}
+END_TEST
+
+/* A one-sample isovolumic spike twice S' at 40 frames/s is real: kept. */
+START_TEST(t_plausible_sharp_peak_kept)
+{
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "time_ms,basal_septal\n");
+    for (int i = 0; i < 40; i++) {
+        double t = i * 25.0, v = 6.0 * sin(M_PI * (t - 100) / 250.0);
+        if (t < 100 || t > 350)
+            v = -0.5;
+        if (i == 2)
+            v = 13.0; /* the septal flash, one frame */
+        n += (size_t)snprintf(text + n, sizeof text - n, "%g,%.4g\n", t, v);
+    }
+    const dys_study *st = read_ok(wfile("f.csv", text));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
+    ck_assert(!has_warning(st, "dropped"));
+}
+END_TEST
+
+/* dyssync synth at 40-250 frames/s with noise: nothing dropped, no unit
+ * or frame-rate warning (the false-positive check, also in
+ * docs/robustness.md at a larger scale). */
+static const struct {
+    double fps, noise;
+    int beats;
+} synth_sets[] = {{40, 0, 1}, {40, 0.5, 1}, {50, 1, 1}, {60, 0.25, 3}, {100, 1, 1},
+                  {250, 0.5, 1}};
+
+START_TEST(t_plausible_synth_clean)
+{
+    dys_synth_params sp;
+    dys_synth_params_defaults(&sp);
+    sp.n_studies = 25;
+    sp.seed = 40 + (unsigned)_i;
+    sp.fps = synth_sets[_i].fps;
+    sp.noise_cm_s = synth_sets[_i].noise;
+    sp.beats = synth_sets[_i].beats;
+    sp.ecg = sp.beats > 1;
+    const char *dir = keep(dys_asprintf("%s/synth", g_dir));
+    ck_assert_msg(dys_synth_write(g_ctx, &sp, dir) == DYS_OK, "%s", dys_ctx_error(g_ctx));
+    for (int k = 1; k <= sp.n_studies; k++) {
+        char *p = dys_asprintf("%s/synth_%04d.csv", dir, k);
+        const dys_study *st = read_ok(p);
+        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+            ck_assert_msg(st->rec[0].n_dropped[s] == 0, "%s: %s: %zu dropped", p,
+                          dys_segment_name(s), st->rec[0].n_dropped[s]);
+        ck_assert_msg(!has_warning(st, "dropped") && !has_warning(st, "peak at") &&
+                          !has_warning(st, "frames/s"),
+                      "%s: %s", p, st->n_warnings ? st->warnings[0] : "");
+        free(p);
+    }
+}
+END_TEST
+
+/* Many dropped samples: the first three named, then one summary. */
+START_TEST(t_plausible_summary)
+{
+    char *t = curve_text("time_ms,basal_septal\n", 1, 1, -1, "");
+    /* every 5th row's value replaced by 1e300 */
+    size_t cap = strlen(t) * 2, n = 0;
+    char *o = malloc(cap);
+    int row = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"), row++) {
+        if (row > 0 && row % 5 == 0)
+            n += (size_t)snprintf(o + n, cap - n, "%.*s,1e300\n",
+                                  (int)(strchr(line, ',') - line), line);
+        else
+            n += (size_t)snprintf(o + n, cap - n, "%s\n", line);
+    }
+    const dys_study *st = read_ok(wfile("many.csv", o));
+    free(t);
+    free(o);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 12);
+    size_t named = 0;
+    for (size_t i = 0; i < st->n_warnings; i++)
+        named += strstr(st->warnings[i], "is beyond") != NULL;
+    ck_assert_uint_eq(named, 3);
+    ck_assert(has_warning(st, "9 more samples dropped as impossible or isolated spikes, "
+                              "12 in all (basal_inferoseptal 12)"));
+}
+END_TEST
+
+/* Unit mistakes: refused where certain, with the header's or the cell's
+ * file:line:col and what the file should say; warned where likely. */
+START_TEST(t_unit_seconds_as_ms)
+{
+    read_fail(curve_file("t.csv", "# study_id: x\ntime_ms,seg3\n", 0.001, 1, -1, ""),
+              DYS_ERR_UNSUPPORTED, ":2:1:", "seconds read as ms: expected time_s");
+    read_fail(curve_file("t2.csv", "time_s,seg3\n", 1, 1, -1, ""), DYS_ERR_UNSUPPORTED,
+              ":1:1:", "ms read as seconds: expected time_ms");
+    /* 2000 frames/s: only likely, a warning */
+    const dys_study *st = read_ok(curve_file("t3.csv", "time_ms,seg3\n", 0.05, 1, -1, ""));
+    ck_assert(has_warning(st, "(2000 frames/s) is faster than tissue Doppler records: if "
+                              "the times are seconds, the header should say time_s"));
+}
+END_TEST
+
+START_TEST(t_unit_velocity)
+{
+    /* m/s read as cm/s: 0.08 cm/s peaks */
+    read_fail(curve_file("m.csv", "time_ms,seg3\n", 1, 0.01, -1, ""),
+              DYS_ERR_UNSUPPORTED, NULL, "so these are m/s: expected '# velocity_unit: m/s'");
+    /* mm/s read as cm/s: 80 cm/s peaks */
+    read_fail(curve_file("mm.csv", "time_ms,seg3\n", 1, 10, -1, ""), DYS_ERR_UNSUPPORTED,
+              ":", "so these are mm/s: expected '# velocity_unit: mm/s'");
+    /* cm/s declared as m/s */
+    read_fail(curve_file("cm.csv", "# velocity_unit: m/s\ntime_ms,seg3\n", 1, 1, -1, ""),
+              DYS_ERR_UNSUPPORTED, NULL, "read as m/s");
+    /* 0.6 cm/s and 35 cm/s peaks: likely wrong, warned (the amplitude is
+     * after a running median of 3: 0.6 cos(2 pi / 40) = 0.593) */
+    const dys_study *st = read_ok(curve_file("lo.csv", "time_ms,seg3\n", 1, 0.075, -1, ""));
+    ck_assert(has_warning(st, "velocities peak at 0.593 cm/s"));
+    st = read_ok(curve_file("hi.csv", "time_ms,seg3\n", 1, 4.4, -1, ""));
+    ck_assert(has_warning(st, "velocities peak at 34.8 cm/s"));
+    ck_assert(has_warning(st, "if the values are mm/s, the file should say "
+                              "'# velocity_unit: mm/s'"));
+    /* the EchoPAC hint names the export's first line; the message points
+     * at the sample that sets the amplitude after the running median
+     * (0.076 at 0.04 s: line 8, column 6) */
+    char rows[512];
+    size_t n = 0;
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(rows + n, sizeof rows - n, "%.2f\t%.3f\n", i * 0.01,
+                              0.08 * sin(M_PI * i / 10.0));
+    read_fail(echopac_file(NULL, "e.txt", "Local Traces V in cm/s\nFR= 100\n",
+                           "Time (s)\tbasSept\n", rows),
+              DYS_ERR_UNSUPPORTED, ":8:6:", "'V in m/s' on the export's first line");
+}
+END_TEST
+
+START_TEST(t_unit_strain_fraction)
+{
+    read_fail(curve_file("f.csv", "# trace: strain\ntime_ms,seg3\n", 1, -0.025, -1, ""),
+              DYS_ERR_UNSUPPORTED, NULL, "so these are fractions: expected percent");
+    /* -20 % is fine */
+    read_ok(curve_file("p.csv", "# trace: strain\ntime_ms,seg3\n", 1, -2.5, -1, ""));
+}
+END_TEST
+
 static TCase *tc(Suite *s, const char *name)
 {
     TCase *t = tcase_create(name);
@@ -2159,6 +2434,19 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_unreadable_file);
     tcase_add_test(t, t_max_rows);
     tcase_add_test(t, t_max_file_bytes);
+
+    t = tc(s, "plausible");
+    tcase_add_test(t, t_cr_only_csv);
+    tcase_add_test(t, t_mixed_line_ends);
+    tcase_add_test(t, t_cr_only_echopac);
+    tcase_add_test(t, t_plausible_limit);
+    tcase_add_test(t, t_plausible_isolated_spike);
+    tcase_add_test(t, t_plausible_sharp_peak_kept);
+    tcase_add_loop_test(t, t_plausible_synth_clean, 0, N_ELEMS(synth_sets));
+    tcase_add_test(t, t_plausible_summary);
+    tcase_add_test(t, t_unit_seconds_as_ms);
+    tcase_add_test(t, t_unit_velocity);
+    tcase_add_test(t, t_unit_strain_fraction);
 
     t = tc(s, "api");
     tcase_add_test(t, t_large_file);
