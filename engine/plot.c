@@ -469,13 +469,30 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         dys_fig_text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
     for (int i = 0; i < nlab; i++) {
         double tw = 0.56 * 6.5 * (double)strlen(lab[i]);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-        cairo_rectangle(cr, x + w - 6 - tw, lab_y[i] - 10, tw + 4, 9);
-        cairo_fill(cr);
         if (lab_tsdiff[i])
             cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
         else
             cairo_set_source_rgb(cr, 0.75, 0.35, 0.0);
+        if (!compact) {
+            /* the full figure: a legend above the plot, where no bar can
+             * be (the latest walls, drawn at the right, are the tallest in
+             * the LBBB pattern and were hidden under labels on the lines) */
+            double ly = y - 6 - 10.0 * (nlab - 1 - i);
+            static const double dash[] = {3, 2};
+            cairo_set_dash(cr, dash, 2, 0);
+            cairo_set_line_width(cr, 0.9);
+            cairo_move_to(cr, x + w - 16, ly - 2.5);
+            cairo_line_to(cr, x + w, ly - 2.5);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            dys_fig_text(cr, x + w - 20, ly, 6.5, 0, 1, lab[i]);
+            continue;
+        }
+        cairo_save(cr);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_rectangle(cr, x + w - 6 - tw, lab_y[i] - 10, tw + 4, 9);
+        cairo_fill(cr);
+        cairo_restore(cr);
         dys_fig_text(cr, x + w - 4, lab_y[i] - 3, 6.5, 0, 1, lab[i]);
     }
 }
