@@ -519,6 +519,18 @@ dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source, co
 
 /* ---- text report ---------------------------------------------------------- */
 
+/* A number for the report's columns.  The readers drop impossible samples
+ * (plausible.c), but a ratio over a tiny denominator can still be large:
+ * beyond 1e6 it is written as %.3g ("2.96e+14"), never as a run of digits
+ * that reads like a measurement. */
+static void report_num(char *buf, size_t cap, double x, int decimals)
+{
+    if (fabs(x) >= 1e6)
+        snprintf(buf, cap, "%.3g", x);
+    else
+        snprintf(buf, cap, "%.*f", decimals, x);
+}
+
 static void write_text(FILE *f, const dys_result *r)
 {
     char lp[32];
@@ -582,7 +594,7 @@ static void write_text(FILE *f, const dys_result *r)
         char *cell[4] = {c1, c2, c3, c4};
         for (int k = 0; k < 4; k++)
             if (g->status != DYS_SEG_MISSING && isfinite(v[k]))
-                snprintf(cell[k], 16, k == 3 && !strain ? "%.2f" : "%.1f", v[k]);
+                report_num(cell[k], 16, v[k], k == 3 && !strain ? 2 : 1);
         size_t n = dys_flags_text(g->flags, note, sizeof note);
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
@@ -601,7 +613,7 @@ static void write_text(FILE *f, const dys_result *r)
                 k = &r->classification[c];
         char v[16] = "null", cut[32] = "-";
         if (isfinite(r->index[i]))
-            snprintf(v, sizeof v, "%.1f", r->index[i]);
+            report_num(v, sizeof v, r->index[i], 1);
         if (k)
             snprintf(cut, sizeof cut, "%s%g%s%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
                      k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",

@@ -996,6 +996,22 @@ START_TEST(huge_sample_named_not_measured)
      * digits, the old S' 15 */
     ck_assert_msg(longest <= 8, "a run of %zu digits in the report", longest);
     free(rep);
+    /* and should a measure still come out huge (a ratio over a tiny
+     * denominator), the report writes it short, not as digits */
+    b->seg[2].peak_cm_s = 296445879580177.0;
+    b->index[DYS_IDX_TS_SD_12] = 1e300;
+    mf = open_memstream(&rep, &rlen);
+    ck_assert_int_eq(dys_write_text(ctx, mf, b), DYS_OK);
+    fclose(mf);
+    longest = run = 0;
+    for (size_t i = 0; i < rlen; i++) {
+        run = (rep[i] >= '0' && rep[i] <= '9') ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    ck_assert_msg(longest <= 8, "a run of %zu digits in the report", longest);
+    ck_assert_ptr_nonnull(strstr(rep, "2.96e+14"));
+    free(rep);
     dys_result_free(a);
     dys_result_free(b);
     dys_ctx_free(ctx);
