@@ -31,6 +31,42 @@ void dys_fig_text(cairo_t *cr, double x, double y, double size, int bold, double
     cairo_show_text(cr, s);
 }
 
+int dys_fig_text_wrapped(cairo_t *cr, double x, double y, double size, double width,
+                         double line_h, int max_lines, const char *s)
+{
+    cairo_select_font_face(cr, DYS_FIG_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    char line[512];
+    int lines = 0;
+    while (*s && lines < max_lines) {
+        /* the longest run of whole words that fits (a word longer than the
+         * width is cut) */
+        size_t fit = 0, n = strlen(s) < sizeof line - 1 ? strlen(s) : sizeof line - 1;
+        for (size_t end = 1; end <= n; end++) {
+            if (end < n && s[end] != ' ')
+                continue;
+            memcpy(line, s, end);
+            line[end] = '\0';
+            cairo_text_extents_t e;
+            cairo_text_extents(cr, line, &e);
+            if (e.x_advance > width && fit)
+                break;
+            fit = end;
+            if (e.x_advance > width)
+                break;
+        }
+        memcpy(line, s, fit);
+        line[fit] = '\0';
+        cairo_move_to(cr, x, y + lines * line_h);
+        cairo_show_text(cr, line);
+        lines++;
+        s += fit;
+        while (*s == ' ')
+            s++;
+    }
+    return lines;
+}
+
 void dys_fig_axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,
                   double y0, double y1, double xstep, double ystep, const char *xl,
                   const char *yl, double fs)

@@ -18,6 +18,11 @@
 void dys_fig_text(cairo_t *cr, double x, double y, double size, int bold, double align,
                   const char *s);
 
+/* Text wrapped at spaces to `width`, from baseline y, line_h apart, at
+ * most max_lines lines; returns the lines drawn. */
+int dys_fig_text_wrapped(cairo_t *cr, double x, double y, double size, double width,
+                         double line_h, int max_lines, const char *s);
+
 /* Axis frame with ticks (xstep 0: none on x) and labels; the caller maps
  * data to the box itself. */
 void dys_fig_axis(cairo_t *cr, double x, double y, double w, double h, double x0, double x1,

@@ -408,7 +408,6 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
         dys_fig_text(cr, x + 4, y + 20, 7, 0, 0, buf);
     }
     char lab[3][96];
-    double lab_y[3];
     int lab_tsdiff[3], nlab = 0;
     if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) {
         /* the Ts-diff-12 cut-off above the earliest segment; fixed: the
@@ -439,9 +438,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             else
                 snprintf(buf, sizeof buf, compact ? "earliest + %.0f"
                                                   : "earliest + %.0f ms (opposing-wall cut-off)", cv);
-            /* on a white box above the bars, drawn after them */
             if (nlab < 3) {
-                lab_y[nlab] = py;
                 lab_tsdiff[nlab] = tsdiff;
                 snprintf(lab[nlab++], sizeof lab[0], "%s", buf);
             }
@@ -468,32 +465,22 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     for (int k = 0; k < 6; k++)
         dys_fig_text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
     for (int i = 0; i < nlab; i++) {
-        double tw = 0.56 * 6.5 * (double)strlen(lab[i]);
         if (lab_tsdiff[i])
             cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
         else
             cairo_set_source_rgb(cr, 0.75, 0.35, 0.0);
-        if (!compact) {
-            /* the full figure: a legend above the plot, where no bar can
-             * be (the latest walls, drawn at the right, are the tallest in
-             * the LBBB pattern and were hidden under labels on the lines) */
-            double ly = y - 6 - 10.0 * (nlab - 1 - i);
-            static const double dash[] = {3, 2};
-            cairo_set_dash(cr, dash, 2, 0);
-            cairo_set_line_width(cr, 0.9);
-            cairo_move_to(cr, x + w - 16, ly - 2.5);
-            cairo_line_to(cr, x + w, ly - 2.5);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-            dys_fig_text(cr, x + w - 20, ly, 6.5, 0, 1, lab[i]);
-            continue;
-        }
-        cairo_save(cr);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-        cairo_rectangle(cr, x + w - 6 - tw, lab_y[i] - 10, tw + 4, 9);
-        cairo_fill(cr);
-        cairo_restore(cr);
-        dys_fig_text(cr, x + w - 4, lab_y[i] - 3, 6.5, 0, 1, lab[i]);
+        /* a legend above the plot, where no bar can be: labels on the lines
+         * hid the tops of the latest (tallest) bars, the lateral walls
+         * drawn at the right in the LBBB pattern */
+        double ly = y - 6 - 10.0 * i; /* in the order of the lines */
+        static const double dash[] = {3, 2};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_line_width(cr, 0.9);
+        cairo_move_to(cr, x + w - 16, ly - 2.5);
+        cairo_line_to(cr, x + w, ly - 2.5);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        dys_fig_text(cr, x + w - 20, ly, 6.5, 0, 1, lab[i]);
     }
 }
 
@@ -525,22 +512,8 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
         dys_fig_text(cr, x + 8, y + 2.2 * fs, fs * 1.1, 1, 0,
                      "No beat of this view measured: its segments are missing");
         /* the reason, wrapped at spaces to the panel's width */
-        size_t per_line = (size_t)fmax(20, w / (0.55 * fs)), len = strlen(all), at = 0;
-        double ly = y + 4.0 * fs;
-        while (at < len && ly < y + h - fs) {
-            size_t take = len - at;
-            if (take > per_line) {
-                take = per_line;
-                while (take > per_line / 2 && all[at + take] != ' ')
-                    take--;
-            }
-            snprintf(buf, sizeof buf, "%.*s", (int)fmin((double)take, sizeof buf - 1), all + at);
-            dys_fig_text(cr, x + 8, ly, fs, 0, 0, buf);
-            at += take;
-            while (all[at] == ' ')
-                at++;
-            ly += 1.4 * fs;
-        }
+        dys_fig_text_wrapped(cr, x + 8, y + 4.0 * fs, fs, w - 16, 1.4 * fs,
+                             (int)((h - 5.0 * fs) / (1.4 * fs)), all);
         return;
     }
     int want = f->o->beat, seen = 0;
@@ -676,7 +649,7 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     dys_fig_text(cr, PX(0) + 2, ey + ecg_h - 1, fs * 0.8, 0, 0, "QRS onset");
-    char buf[128];
+    char buf[400];
     const char *slash = strrchr(q->source, '/'); /* the file's name, not its path */
     snprintf(buf, sizeof buf, "%s  %s", q->view ? dys_view_name(q->view) : "all views",
              slash ? slash + 1 : q->source);
@@ -837,9 +810,9 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
         dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
     }
     if (missing[0]) {
+        /* wrapped to the page's right margin: the list can be long */
         snprintf(buf, sizeof buf, "not given: %s", missing);
-        dys_fig_text(cr, tx, y + 4 * 11, 6.5, 0, 0, buf);
-        y += 11;
+        y += 9 * (dys_fig_text_wrapped(cr, tx, y + 4 * 11, 6.5, W - 20 - tx, 9, 4, buf) - 1) + 11;
     }
     y += 4 * 11 + 6;
     if (r->echocrt_warning[0]) {
