@@ -3,9 +3,10 @@
  * join the outputs of shards into what one run would have written.
  *
  * Discovery.  An INPUT is a directory or a manifest (.txt, one path per
- * line, '#' comments).  A directory whose data files (.csv .tsv .txt) carry
- * `# view:` metadata or are named after a view (a4c, a2c, aplax, 4ch, ...)
- * is one study; otherwise each data file in it that starts as a study
+ * line, '#' comments).  A directory of view files (dys_dir_is_view_study,
+ * the rule the study reader uses too: a data file with `# view:` metadata
+ * or a view in its name, "a4c.csv", "P01_a4c.csv") is one study;
+ * otherwise each data file in it that starts as a study
  * (dys_file_is_study: a README or a truth table is skipped, and said) is
  * a study and its subdirectories are searched.  Paths are normalised
  * ("dir/" and "dir", "a//b", "./a" are the same) and sorted, so the order,
@@ -121,26 +122,6 @@ static void normalise_path(char *p)
 
 /* ---- discovery ------------------------------------------------------------ */
 
-static int is_data_file(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".tsv") || !strcasecmp(dot, ".txt"));
-}
-
-/* A view file: named after a view, or with `# view:` in its first 4 KB. */
-static int is_view_file(const char *dir, const char *name)
-{
-    static const char *const stems[] = {"a4c", "a2c", "aplax", "4ch", "2ch", "3ch", "ap4",
-                                        "ap2", "a3c", "alax", "lax"};
-    size_t stem = strcspn(name, ".");
-    for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
-        if (strlen(stems[i]) == stem && !strncasecmp(name, stems[i], stem))
-            return 1;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return dys_file_declares_view(path);
-}
-
 /* Directories already searched, by device and inode: a symbolic link
  * back up the tree (or two that point at each other) would otherwise be
  * followed until the depth limit, in exponentially many ways. */
@@ -189,7 +170,7 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
         return -1;
     strs files = {0}, subdirs = {0};
     struct dirent *e;
-    int views = 0, rc = 0;
+    int rc = 0;
     while ((e = readdir(d)) && rc == 0) {
         if (e->d_name[0] == '.')
             continue;
@@ -203,20 +184,18 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
         }
         if (S_ISDIR(sb.st_mode))
             rc = strs_add(&subdirs, path);
-        else if (S_ISREG(sb.st_mode) && is_data_file(e->d_name)) {
+        else if (S_ISREG(sb.st_mode) && dys_is_data_file_name(e->d_name)) {
             if (strpbrk(e->d_name, "\r\n"))
                 cli_error("%s: skipped: a line break in the file name", path);
             else if (!dys_file_is_study(path))
                 cli_error("%s: skipped: not a study (prose, or a table whose first "
                           "column is study_id or source)", path);
-            else {
+            else
                 rc = strs_add(&files, path);
-                views += is_view_file(dir, e->d_name);
-            }
         }
     }
     closedir(d);
-    if (rc == 0 && views > 0) {
+    if (rc == 0 && files.n && dys_dir_is_view_study(dir)) {
         rc = strs_add(out, dir); /* a view directory: one study */
     } else {
         for (size_t i = 0; i < files.n && rc == 0; i++)
@@ -342,7 +321,7 @@ static uint64_t input_hash(const char *src)
     struct dirent *e;
     int bad = 0;
     while ((e = readdir(d)) && !bad)
-        if (e->d_name[0] != '.' && is_data_file(e->d_name))
+        if (e->d_name[0] != '.' && dys_is_data_file_name(e->d_name))
             bad = strs_add(&names, e->d_name);
     closedir(d);
     qsort(names.v, names.n, sizeof *names.v, cmp_str);

@@ -796,14 +796,16 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
     return st;
 }
 
-static int has_ext(const char *name)
+int dys_is_data_file_name(const char *name)
 {
     const char *dot = strrchr(name, '.');
     return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".tsv") ||
                    !strcasecmp(dot, ".txt"));
 }
 
-int dys_file_declares_view(const char *path)
+/* 1 when the file's metadata has a view line (`# view: A4C`); *view gets
+ * its value (DYS_VIEW_UNKNOWN if the value names no view). */
+static int metadata_view(const char *path, dys_view *view)
 {
     char buf[4097];
     FILE *f = fopen(path, "rb");
@@ -821,8 +823,20 @@ int dys_file_declares_view(const char *path)
         const char *k = l + 1;
         while (*k == ' ')
             k++;
-        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' '))
+        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' ')) {
+            k += 4;
+            while (*k == ':' || *k == ' ' || *k == '\t')
+                k++;
+            char word[32];
+            size_t n = 0;
+            while (isalnum((unsigned char)k[n]) && n < sizeof word - 1) {
+                word[n] = k[n];
+                n++;
+            }
+            word[n] = '\0';
+            *view = dys_view_from_name(word);
             return 1;
+        }
     }
     return 0;
 }
@@ -889,6 +903,41 @@ static dys_view view_from_filename(const char *name)
     return DYS_VIEW_UNKNOWN;
 }
 
+/* Whether a file says which view it holds, by its metadata or its name:
+ * the one rule for view directories (dys_dir_is_view_study, read_dir). */
+static int names_its_view(const char *path)
+{
+    dys_view v;
+    return metadata_view(path, &v) || view_from_filename(path) != DYS_VIEW_UNKNOWN;
+}
+
+dys_view dys_file_view(const char *path)
+{
+    dys_view v = DYS_VIEW_UNKNOWN;
+    if (metadata_view(path, &v) && v != DYS_VIEW_UNKNOWN)
+        return v;
+    return view_from_filename(path);
+}
+
+int dys_dir_is_view_study(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int views = 0;
+    while (!views && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !dys_is_data_file_name(e->d_name))
+            continue;
+        char *full = dys_asprintf("%s/%s", dir, e->d_name);
+        struct stat sb;
+        views = full && stat(full, &sb) == 0 && S_ISREG(sb.st_mode) && names_its_view(full);
+        free(full);
+    }
+    closedir(d);
+    return views;
+}
+
 /* *where_out receives one reader state per file read (rec[i] from
  * (*where_out)[i]), owned by the caller even on failure. */
 static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
@@ -904,7 +953,7 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
     dys_status st = DYS_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !has_ext(e->d_name))
+        if (e->d_name[0] == '.' || !dys_is_data_file_name(e->d_name))
             continue;
         char *full = dys_asprintf("%s/%s", path, e->d_name);
         struct stat sb;
@@ -940,8 +989,7 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
      * said before a file of it fails for another reason. */
     size_t views = 0;
     for (size_t i = 0; i < n; i++)
-        views += view_from_filename(names[i]) != DYS_VIEW_UNKNOWN ||
-                 dys_file_declares_view(names[i]);
+        views += names_its_view(names[i]);
     if (views == 0) {
         dys_strlist_free(names, n);
         return dys_fail(ctx, DYS_ERR_PARSE,

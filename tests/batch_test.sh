@@ -172,6 +172,18 @@ assert r["dyssynchronous_ts_sd_12_ms"] == "" and r["crt_classic"] == "unknown", 
 EOF
 check $? "studies.csv: why indices are null (one cause), the warnings' count and the first"
 
+# One rule for view directories (dys_dir_is_view_study): files named
+# P01_a4c.csv, ... are one study's views for batch as for analyze
+mkdir -p "$tmp/views/p01"
+for f in testdata/studies/lbbb_views/*.csv; do # the view from the name only
+    grep -iv '^# *view' "$f" >"$tmp/views/p01/P01_$(basename "$f")"
+done
+"$dys" batch -q -o "$tmp/viewsout" "$tmp/views" 2>"$tmp/err"; rc=$?
+"$dys" analyze --format csv "$tmp/views/p01" >"$tmp/p01.csv"
+[ $rc = 0 ] && [ "$(wc -l <"$tmp/viewsout/studies.csv")" = 2 ] &&
+    cmp -s <(tail -n 1 "$tmp/viewsout/studies.csv") <(tail -n 1 "$tmp/p01.csv")
+check $? "batch and analyze agree that P01_a4c.csv, P01_a2c.csv, P01_aplax.csv are one study" "$(cat "$tmp/err")"
+
 # synth creates missing parents; analyze on a folder of studies says batch
 "$dys" synth -o "$tmp/new/deep/dir" -n 2 >/dev/null && [ -f "$tmp/new/deep/dir/synth_0002.csv" ]
 check $? "synth creates missing parent directories"
