@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_SEGMENTS };
 
 typedef struct {
     dys_result *res;
@@ -55,7 +55,8 @@ static int duplicate_id(const outcome *out, int n, int i)
 static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, char **paths, dys_ctx *ctx)
 {
     int failed = 0;
-    if (fmt == FMT_CSV && dys_write_csv_header(ctx, f) != DYS_OK)
+    if ((fmt == FMT_CSV && dys_write_csv_header(ctx, f) != DYS_OK) ||
+        (fmt == FMT_SEGMENTS && dys_write_segments_csv_header(ctx, f) != DYS_OK))
         return -1;
     for (int i = 0; i < n; i++) {
         if (out[i].error) {
@@ -72,6 +73,7 @@ static int write_all(FILE *f, enum fmt fmt, outcome *out, int n, char **paths, d
                       "duplicate_id in CSV)", paths[i], out[i].res->study_id);
         dys_status s = fmt == FMT_JSON ? dys_write_json(ctx, f, out[i].res)
                        : fmt == FMT_CSV ? dys_write_csv_row(ctx, f, out[i].res, &x)
+                       : fmt == FMT_SEGMENTS ? dys_write_segments_csv_rows(ctx, f, out[i].res)
                                         : dys_write_text(ctx, f, out[i].res);
         if (s != DYS_OK)
             return -1;
@@ -122,8 +124,10 @@ int cmd_analyze(int argc, char **argv)
                 fmt = FMT_JSON;
             else if (!strcmp(optarg, "csv"))
                 fmt = FMT_CSV;
+            else if (!strcmp(optarg, "segments"))
+                fmt = FMT_SEGMENTS;
             else {
-                rc = cli_usage("analyze", "--format takes text, json or csv");
+                rc = cli_usage("analyze", "--format takes text, json, csv or segments");
                 goto done;
             }
             break;

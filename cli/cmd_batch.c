@@ -453,12 +453,6 @@ static int part_header_read(const char *path, part_header *h)
     return 0;
 }
 
-static void csv_num(FILE *f, double x, int digits)
-{
-    if (isfinite(x))
-        fprintf(f, "%.*f", digits, x);
-}
-
 /* The part of one study: its header, then the studies.csv row, its
  * segments.csv rows, its results.jsonl line (or its errors.csv row and an
  * error row of studies.csv), each section introduced by a marker line. */
@@ -480,34 +474,11 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input
     fputs("@studies\n", f);
     dys_write_csv_row(ctx, f, r, NULL);
     fputs("@segments\n", f);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
-        const dys_segment_result *g = &r->seg[s];
-        int miss = g->status == DYS_SEG_MISSING;
-        dys_write_csv_field(f, r->study_id);
-        fprintf(f, ",%s,%d,%s,%s,", dys_segment_name(s), s + 1, dys_view_name(dys_segment_view(s)),
-                dys_seg_status_name(g->status));
-        const double v[] = {g->ts_ms, g->to_ms, g->peak_cm_s, g->ts_beat_sd_ms, g->phase_deg,
-                            g->strain_ttp_ms, g->peak_strain_pct};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            csv_num(f, miss ? NAN : v[k], 2);
-            fputc(',', f);
-        }
-        fprintf(f, "%d,", g->n_beats);
-        char flags[160];
-        dys_flags_text(g->flags, flags, sizeof flags);
-        dys_write_csv_field(f, flags);
-        fputc(',', f);
-        dys_write_csv_field(f, g->reason);
-        fputc('\n', f);
-    }
+    dys_write_segments_csv_rows(ctx, f, r);
     fputs("@json\n", f);
     dys_write_json(ctx, f, r);
     fputs("@end\n", f);
 }
-
-static const char *segments_header =
-    "study_id,segment,aha,view,status,ts_ms,to_ms,peak_velocity_cm_s,ts_beat_sd_ms,"
-    "phase_deg,strain_ttp_ms,peak_strain_pct,n_beats,flags,reason\n";
 
 /* ---- assembling the tables -------------------------------------------------- */
 
@@ -668,7 +639,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
         }
     }
     dys_write_csv_header(ctx, of[0].f);
-    fputs(segments_header, of[1].f);
+    dys_write_segments_csv_header(ctx, of[1].f);
     fputs("source,message\n", of[3].f);
     int failed = 0, figs_dir = 0;
     for (size_t i = 0; i < n; i++) {

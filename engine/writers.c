@@ -492,6 +492,45 @@ dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r, const d
     return finish(ctx, f);
 }
 
+/* One row per study and segment (batch's segments.csv): the segment's
+ * measures, its beats, flags and the reason for its status. */
+dys_status dys_write_segments_csv_header(dys_ctx *ctx, FILE *f)
+{
+    fputs("study_id,segment,aha,view,status,ts_ms,to_ms,peak_velocity_cm_s,ts_beat_sd_ms,"
+          "phase_deg,strain_ttp_ms,peak_strain_pct,n_beats,flags,reason\n", f);
+    return finish(ctx, f);
+}
+
+static void write_segments_csv_rows(FILE *f, const dys_result *r)
+{
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        const dys_segment_result *g = &r->seg[s];
+        int miss = g->status == DYS_SEG_MISSING;
+        dys_write_csv_field(f, r->study_id);
+        fprintf(f, ",%s,%d,%s,%s", dys_segment_name(s), s + 1,
+                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
+        const double v[] = {g->ts_ms, g->to_ms, g->peak_cm_s, g->ts_beat_sd_ms, g->phase_deg,
+                            g->strain_ttp_ms, g->peak_strain_pct};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc(',', f);
+            csv_num(f, miss ? NAN : v[k]);
+        }
+        fprintf(f, ",%d,", g->n_beats);
+        char flags[160];
+        dys_flags_text(g->flags, flags, sizeof flags);
+        dys_write_csv_field(f, flags);
+        fputc(',', f);
+        dys_write_csv_field(f, g->reason);
+        fputc('\n', f);
+    }
+}
+
+dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *r)
+{
+    WITH_C_LOCALE(ctx, write_segments_csv_rows(f, r));
+    return finish(ctx, f);
+}
+
 /* Columns between n_segments and the last two, left empty in an error row:
  * the indices, the events (3), the classifications, the CRT sets (6), the
  * warnings (3) and the segments (3 x 12). */

@@ -602,6 +602,10 @@ DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r,
                                      const dys_csv_extra *x);
 DYS_API dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source,
                                            const char *message, const dys_csv_extra *x);
+/* CSV, one row per study and segment (batch's segments.csv, `analyze
+ * --format segments`): the header, then the 12 rows of a result. */
+DYS_API dys_status dys_write_segments_csv_header(dys_ctx *ctx, FILE *f);
+DYS_API dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *r);
 /* A JSON string literal (bytes that are not UTF-8 become U+FFFD), and a
  * CSV field (quoted when it holds a comma, quote or line break; line
  * breaks become spaces, so every row is one line; text a spreadsheet

@@ -183,6 +183,9 @@ done
 [ $rc = 0 ] && [ "$(wc -l <"$tmp/viewsout/studies.csv")" = 2 ] &&
     cmp -s <(tail -n 1 "$tmp/viewsout/studies.csv") <(tail -n 1 "$tmp/p01.csv")
 check $? "batch and analyze agree that P01_a4c.csv, P01_a2c.csv, P01_aplax.csv are one study" "$(cat "$tmp/err")"
+"$dys" analyze --format segments "$tmp/views/p01" >"$tmp/p01_seg.csv"
+cmp -s "$tmp/p01_seg.csv" "$tmp/viewsout/segments.csv" && [ "$(wc -l <"$tmp/p01_seg.csv")" = 13 ]
+check $? "analyze --format segments writes batch's segments.csv rows (one writer in the engine)"
 
 # synth creates missing parents; analyze on a folder of studies says batch
 "$dys" synth -o "$tmp/new/deep/dir" -n 2 >/dev/null && [ -f "$tmp/new/deep/dir/synth_0002.csv" ]
