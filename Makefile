@@ -7,9 +7,10 @@ MESON_OPTS ?=
 DEMO_OUT   ?= demo-out
 DYSSYNC     = $(BUILD)/cli/dyssync
 
-# gcc brings OpenMP (libgomp); python3 runs the accuracy check; util-linux's
+# gcc brings OpenMP (libgomp); g++ and binutils check the public headers as C++
+# and the exported symbols (nm); python3 runs the accuracy check; util-linux's
 # setpriv runs the unreadable-file test as nobody when the tests run as root.
-PACKAGES = gcc libc6-dev make meson ninja-build pkg-config \
+PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
            fonts-dejavu-core check python3 util-linux
 

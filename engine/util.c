@@ -16,6 +16,7 @@
 void dys_fftcache_free(struct dys_fftcache *c); /* conditioning.c */
 
 const char *dys_version(void) { return DYS_VERSION_STRING; }
+int dys_version_number(void) { return DYS_VERSION_NUMBER; }
 
 const char *dys_strerror(dys_status status)
 {

@@ -36,13 +36,17 @@ extern "C" {
 #define DYS_API
 #endif
 
-#define DYS_VERSION_MAJOR 0
-#define DYS_VERSION_MINOR 1
-#define DYS_VERSION_PATCH 0
-#define DYS_VERSION_STRING "0.1.0"
+/* DYS_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _NUMBER, generated from
+ * meson.build.  ABI policy: before 1.0 any minor release may change the
+ * ABI (the shared library's soname follows the version); from 1.0 on, a
+ * minor release only adds functions and fields at the end of structs
+ * whose size the library never assumes. */
+#include "dyssync_version.h"
 
-/* Version of the library actually linked (may differ from the macros). */
+/* Version of the library actually linked (may differ from the macros):
+ * the string ("0.1.0", static) and the number (DYS_VERSION_NUMBER's). */
 DYS_API const char *dys_version(void);
+DYS_API int dys_version_number(void);
 
 /* ------------------------------------------------------------------ */
 /* Status codes                                                        */
@@ -541,9 +545,12 @@ typedef struct dys_result {
     char *study_id;
     char *source;
     dys_segment_result seg[DYS_N_SEGMENTS];
-    double index[DYS_N_INDICES];     /* NAN when it cannot be computed */
-    char index_reason[DYS_N_INDICES][400];
-    dys_class classification[DYS_N_INDICES]; /* the indices with a cut-off */
+    /* Sized DYS_N_INDICES_MAX, not DYS_N_INDICES, so that a new index
+     * does not move the fields after these; entries from DYS_N_INDICES on
+     * are unused. */
+    double index[DYS_N_INDICES_MAX];     /* NAN when it cannot be computed */
+    char index_reason[DYS_N_INDICES_MAX][400];
+    dys_class classification[DYS_N_INDICES_MAX]; /* the indices with a cut-off */
     int n_class;
     dys_eligibility crt[3];          /* classic, ACC/AHA/HRS 2012, ESC 2021 */
     double lvef_pct, qrs_duration_ms; /* the inputs they used (NAN: none) */
