@@ -863,7 +863,21 @@ static void remove_temporaries(const char *outdir, const char *parts)
     }
 }
 
-int cmd_batch(int argc, char **argv)
+/* What a batch was asked to do. */
+typedef struct {
+    dys_read_options ro;
+    dys_params p;
+    const char *outdir, *map;
+    long jobs, sk, sn; /* sn 0: no shards */
+    int resume, reanalyse, plots, quiet;
+    char **inputs;
+    int n_inputs;
+    char options[4096]; /* what makes a result: dys_params_text, the reading options */
+} batch_opts;
+
+/* The command line into o; -1 when the batch is to run, else the exit
+ * status (help, a usage error). */
+static int batch_parse(int argc, char **argv, dys_ctx *ctx, batch_opts *o)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -877,169 +891,208 @@ int cmd_batch(int argc, char **argv)
         CLI_READ_LONGOPTS,
         CLI_ANALYSIS_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    dys_read_options ro;
-    dys_read_options_defaults(&ro);
-    dys_params p;
-    dys_params_defaults(&p);
-    const char *outdir = NULL, *map = "default";
-    long jobs = 0, sk = 0, sn = 0;
-    int resume = 0, reanalyse = 0, plots = 0, quiet = 0, rc = EXIT_ALL_OK, opt, lock = -1;
-    dys_ctx *ctx = dys_ctx_new();
-    strs studies = {0};
-    if (!ctx) {
-        cli_error("out of memory");
-        return EXIT_SOME_FAILED;
-    }
+    memset(o, 0, sizeof *o);
+    dys_read_options_defaults(&o->ro);
+    dys_params_defaults(&o->p);
+    o->map = "default";
+    int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
-        int r = cli_read_option(opt, optarg, &ro, ctx);
+        int r = cli_read_option(opt, optarg, &o->ro, ctx);
         if (r > 0 && opt == 'M')
-            map = optarg;
+            o->map = optarg;
         if (r == 0)
-            r = cli_analysis_option(opt, optarg, &p, "batch");
-        if (r < 0) {
-            rc = EXIT_USAGE;
-            goto done;
-        }
+            r = cli_analysis_option(opt, optarg, &o->p, "batch");
+        if (r < 0)
+            return EXIT_USAGE;
         if (r > 0)
             continue;
         switch (opt) {
-        case 'o': outdir = optarg; break;
+        case 'o': o->outdir = optarg; break;
         case 'j':
-            if (cli_long(optarg, 1, 1024, &jobs)) {
-                rc = cli_usage("batch", "-j takes 1..1024");
-                goto done;
-            }
+            if (cli_long(optarg, 1, 1024, &o->jobs))
+                return cli_usage("batch", "-j takes 1..1024");
             break;
-        case 'r': resume = 1; break;
-        case 'R': reanalyse = 1; break;
+        case 'r': o->resume = 1; break;
+        case 'R': o->reanalyse = 1; break;
         case 'S':
-            if (parse_shard(optarg, &sk, &sn)) {
-                rc = cli_usage("batch", "--shard takes K/N with 1 <= K <= N");
-                goto done;
-            }
+            if (parse_shard(optarg, &o->sk, &o->sn))
+                return cli_usage("batch", "--shard takes K/N with 1 <= K <= N");
             break;
         case 'P':
-            if (strcmp(optarg, "none") && strcmp(optarg, "all")) {
-                rc = cli_usage("batch", "--plots takes none or all");
-                goto done;
-            }
-            plots = !strcmp(optarg, "all");
+            if (strcmp(optarg, "none") && strcmp(optarg, "all"))
+                return cli_usage("batch", "--plots takes none or all");
+            o->plots = !strcmp(optarg, "all");
             break;
-        case 'q': quiet = 1; break;
-        case 'h': rc = cli_help("batch"); goto done;
-        default: rc = cli_usage("batch", "unknown option"); goto done;
+        case 'q': o->quiet = 1; break;
+        case 'h': return cli_help("batch");
+        default: return cli_usage("batch", "unknown option");
         }
     }
-    if (!outdir || optind >= argc) {
-        rc = cli_usage("batch", "needs -o OUTDIR and at least one INPUT");
-        goto done;
-    }
-    if (reanalyse && !resume) {
-        rc = cli_usage("batch", "--reanalyse goes with --resume (without it every study is "
-                                "analysed anyway)");
-        goto done;
-    }
-    if (!sn && getenv("SLURM_ARRAY_TASK_ID") && getenv("SLURM_ARRAY_TASK_COUNT")) {
+    if (!o->outdir || optind >= argc)
+        return cli_usage("batch", "needs -o OUTDIR and at least one INPUT");
+    if (o->reanalyse && !o->resume)
+        return cli_usage("batch", "--reanalyse goes with --resume (without it every study is "
+                                  "analysed anyway)");
+    if (!o->sn && getenv("SLURM_ARRAY_TASK_ID") && getenv("SLURM_ARRAY_TASK_COUNT")) {
         long id = strtol(getenv("SLURM_ARRAY_TASK_ID"), NULL, 10);
         long min = getenv("SLURM_ARRAY_TASK_MIN") ? strtol(getenv("SLURM_ARRAY_TASK_MIN"), NULL, 10) : 0;
-        sn = strtol(getenv("SLURM_ARRAY_TASK_COUNT"), NULL, 10);
-        sk = id - min + 1;
-        if (sn < 1 || sk < 1 || sk > sn) {
-            cli_error("SLURM_ARRAY_TASK_ID/COUNT/MIN give no valid shard (%ld of %ld)", sk, sn);
-            rc = EXIT_USAGE;
-            goto done;
+        o->sn = strtol(getenv("SLURM_ARRAY_TASK_COUNT"), NULL, 10);
+        o->sk = id - min + 1;
+        if (o->sn < 1 || o->sk < 1 || o->sk > o->sn) {
+            cli_error("SLURM_ARRAY_TASK_ID/COUNT/MIN give no valid shard (%ld of %ld)", o->sk,
+                      o->sn);
+            return EXIT_USAGE;
         }
     }
-    /* the options that make a result: the analysis's and the reading's */
-    char options[4096];
-    size_t ol = dys_params_text(&p, options, sizeof options);
-    snprintf(options + ol, sizeof options - ol, " map=%s max-file-bytes=%zu max-rows=%zu", map,
-             ro.max_file_bytes, ro.max_rows);
+    o->inputs = argv + optind;
+    o->n_inputs = argc - optind;
+    size_t ol = dys_params_text(&o->p, o->options, sizeof o->options);
+    snprintf(o->options + ol, sizeof o->options - ol, " map=%s max-file-bytes=%zu max-rows=%zu",
+             o->map, o->ro.max_file_bytes, o->ro.max_rows);
+    return -1;
+}
+
+/* The studies of this run: discovered, normalised, sorted, each once, this
+ * shard's slice.  -1 (said) when an input cannot be read. */
+static int batch_studies(const batch_opts *o, strs *studies)
+{
     dirset seen = {0};
-    for (int i = optind; i < argc; i++)
-        if (discover(argv[i], &studies, &seen) != 0) {
-            cli_error("%s: %s", argv[i], strerror(errno));
+    for (int i = 0; i < o->n_inputs; i++)
+        if (discover(o->inputs[i], studies, &seen) != 0) {
+            cli_error("%s: %s", o->inputs[i], strerror(errno));
             free(seen.v);
-            rc = EXIT_SOME_FAILED;
-            goto done;
+            return -1;
         }
     free(seen.v);
-    for (size_t i = 0; i < studies.n; i++)
-        normalise_path(studies.v[i]);
-    qsort(studies.v, studies.n, sizeof *studies.v, cmp_str);
-    /* drop duplicates (an input given twice, or as "dir" and "dir/") */
-    size_t w = 0;
-    for (size_t i = 0; i < studies.n; i++) {
-        if (w && !strcmp(studies.v[w - 1], studies.v[i])) {
-            free(studies.v[i]);
-            continue;
-        }
-        studies.v[w++] = studies.v[i];
+    for (size_t i = 0; i < studies->n; i++)
+        normalise_path(studies->v[i]);
+    qsort(studies->v, studies->n, sizeof *studies->v, cmp_str);
+    /* drop duplicates (an input given twice, or as "dir" and "dir/"), and
+     * keep this shard's slice of the sorted list */
+    size_t w = 0, k = 0;
+    for (size_t i = 0; i < studies->n; i++) {
+        if (w && !strcmp(studies->v[w - 1], studies->v[i]))
+            free(studies->v[i]);
+        else
+            studies->v[w++] = studies->v[i];
     }
-    studies.n = w;
-    if (sn) { /* this shard's slice */
-        size_t m = 0;
-        for (size_t i = 0; i < studies.n; i++) {
-            if ((long)(i % (size_t)sn) == sk - 1)
-                studies.v[m++] = studies.v[i];
-            else
-                free(studies.v[i]);
-        }
-        studies.n = m;
+    for (size_t i = 0; i < w; i++) {
+        if (!o->sn || (long)(i % (size_t)o->sn) == o->sk - 1)
+            studies->v[k++] = studies->v[i];
+        else
+            free(studies->v[i]);
     }
+    studies->n = k;
+    return 0;
+}
+
+/* --resume: the temporaries of a killed run go; a resume with other options
+ * than the parts were made with would mix two analyses in one table, so it
+ * is refused (0: go on, else the exit status), unless --reanalyse. */
+static int resume_check(const batch_opts *o, const strs *studies)
+{
     char parts[4096];
-    snprintf(parts, sizeof parts, "%s/parts", outdir);
-    if ((mkdir(outdir, 0777) != 0 && errno != EEXIST) ||
-        (mkdir(parts, 0777) != 0 && errno != EEXIST)) {
-        cli_error("%s: cannot create: %s", outdir, strerror(errno));
-        rc = EXIT_SOME_FAILED;
-        goto done;
+    snprintf(parts, sizeof parts, "%s/parts", o->outdir);
+    remove_temporaries(o->outdir, parts);
+    size_t other = 0;
+    char diff[1024] = "";
+    for (size_t i = 0; i < studies->n; i++) {
+        char pp[4096];
+        part_header h;
+        part_path(o->outdir, studies->v[i], "part", pp, sizeof pp);
+        if (part_header_read(pp, &h) == 0 && strcmp(h.options, o->options) &&
+            !strcmp(h.version, dys_version()) && other++ == 0)
+            options_diff(h.options, o->options, diff, sizeof diff);
     }
-    if ((lock = lock_outdir(outdir, "batch")) < 0) {
-        rc = EXIT_SOME_FAILED;
-        goto done;
+    if (other && !o->reanalyse) {
+        cli_error("%s: %zu studies there were analysed with other options: %s. Resume with "
+                  "the same options, or add --reanalyse to analyse those studies again with "
+                  "these", o->outdir, other, diff);
+        return EXIT_USAGE;
     }
-    size_t n = studies.n;
-    if (resume) {
-        remove_temporaries(outdir, parts);
-        /* a resume with other options than the parts were made with would
-         * mix two analyses in one table: refused, unless asked for */
-        size_t other = 0;
-        char diff[1024] = "";
-        for (size_t i = 0; i < n; i++) {
-            char pp[4096];
-            part_header h;
-            part_path(outdir, studies.v[i], "part", pp, sizeof pp);
-            if (part_header_read(pp, &h) == 0 && strcmp(h.options, options) &&
-                !strcmp(h.version, dys_version()) && other++ == 0)
-                options_diff(h.options, options, diff, sizeof diff);
+    return 0;
+}
+
+/* What the run did, shared by the threads (updated atomically). */
+typedef struct {
+    size_t done, analysed, redo[N_REDO];
+    int io_failed;
+    char io_err[1024]; /* the first write failure, said at the end */
+} run_state;
+
+/* One study: kept when --resume finds its part made by this run's engine,
+ * input and options; else read, analysed, drawn and written as its part. */
+static void batch_one(dys_ctx *tc, const batch_opts *o, const char *src, run_state *st)
+{
+    char pp[4096], png[4096];
+    part_path(o->outdir, src, "part", pp, sizeof pp);
+    part_path(o->outdir, src, "png", png, sizeof png);
+    uint64_t input = input_hash(src);
+    enum redo why = REDO_NEW;
+    part_header h;
+    if (o->resume && part_header_read(pp, &h) == 0)
+        why = strcmp(h.version, dys_version())                   ? REDO_VERSION
+              : h.input != input || !input                       ? REDO_INPUT
+              : strcmp(h.options, o->options)                    ? REDO_OPTIONS
+              : o->plots && h.id[0] && access(png, F_OK) != 0    ? REDO_FIGURE
+                                                                 : REDO_NONE;
+#pragma omp atomic
+    st->redo[why]++;
+    if (why == REDO_NONE)
+        return;
+    dys_study *s = NULL;
+    dys_result *r = NULL;
+    char err[1024] = "";
+    if (!tc)
+        snprintf(err, sizeof err, "out of memory");
+    else if (dys_study_read(tc, src, &o->ro, &s) != DYS_OK ||
+             dys_analyze(tc, s, &o->p, &r) != DYS_OK)
+        snprintf(err, sizeof err, "%s", dys_ctx_error(tc));
+    /* the part's image, placed under the study's name by assemble(); an
+     * image of an earlier analysis must not outlive it */
+    unlink(png);
+    if (r && o->plots) {
+        dys_plot_options po;
+        dys_plot_options_defaults(&po);
+        if (dys_plot_write(tc, s, r, &po, png) != DYS_OK) {
+#pragma omp critical(batch_err)
+            cli_error("%s: figure not written: %s", src, dys_ctx_error(tc));
         }
-        if (other && !reanalyse) {
-            cli_error("%s: %zu studies there were analysed with other options: %s. Resume "
-                      "with the same options, or add --reanalyse to analyse those studies "
-                      "again with these", outdir, other, diff);
-            rc = EXIT_USAGE;
-            goto done;
+    }
+    dys_outfile of;
+    int wrote = tc && dys_outfile_open(tc, &of, pp) == DYS_OK;
+    if (wrote) {
+        write_part(of.f, tc, src, input, o->options, r, err);
+        wrote = dys_outfile_commit_unsynced(tc, &of) == DYS_OK;
+    }
+    if (!wrote) {
+#pragma omp critical(batch_io)
+        {
+            if (!st->io_err[0])
+                snprintf(st->io_err, sizeof st->io_err, "%s",
+                         tc ? dys_ctx_error(tc) : "out of memory");
+#pragma omp atomic write
+            st->io_failed = 1;
         }
+    } else {
+#pragma omp atomic
+        st->analysed++;
     }
-    manifest man = {.command = "batch", .version = dys_version(), .options = options,
-                    .inputs = argv + optind, .n_inputs = (size_t)(argc - optind), .studies = n};
-    utc_now(man.started, sizeof man.started);
-    if (sn)
-        snprintf(man.shard, sizeof man.shard, "%ld/%ld", sk, sn);
-    if (manifest_write(ctx, outdir, &man) != 0) {
-        cli_error("%s", dys_ctx_error(ctx));
-        rc = EXIT_SOME_FAILED;
-        goto done;
-    }
-    catch_stop_signals();
-    if (jobs > 0)
-        omp_set_num_threads((int)jobs);
-    int tty = !quiet && isatty(2);
-    size_t done_n = 0, analysed = 0, redo[N_REDO] = {0};
-    int io_failed = 0;
-    char io_err[1024] = ""; /* the first write failure, said at the end */
+    dys_result_free(r);
+    dys_study_free(s);
+}
+
+/* Every study, in parallel (dynamic scheduling: studies differ in size),
+ * with a progress line on a terminal.  After a write failure (a full disk)
+ * the rest would fail too, and after SIGINT/SIGTERM the user wants out:
+ * the studies not started are left for --resume. */
+static void batch_run(const batch_opts *o, const strs *studies, run_state *st)
+{
+    if (o->jobs > 0)
+        omp_set_num_threads((int)o->jobs);
+    int tty = !o->quiet && isatty(2);
+    size_t n = studies->n;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 #pragma omp parallel
@@ -1047,75 +1100,15 @@ int cmd_batch(int argc, char **argv)
         dys_ctx *tc = dys_ctx_new();
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
-            const char *src = studies.v[i];
-            char pp[4096], png[4096];
-            part_path(outdir, src, "part", pp, sizeof pp);
-            part_path(outdir, src, "png", png, sizeof png);
             int stop;
 #pragma omp atomic read
-            stop = io_failed;
+            stop = st->io_failed;
             if (stop || stop_signal)
-                continue; /* after a write failure (a full disk, say) the rest
-                             would fail too; after a signal the user wants out:
-                             --resume does them */
-            uint64_t input = input_hash(src);
-            enum redo why = REDO_NEW;
-            part_header h;
-            if (resume && part_header_read(pp, &h) == 0) {
-                why = strcmp(h.version, dys_version()) ? REDO_VERSION
-                      : h.input != input || !input     ? REDO_INPUT
-                      : strcmp(h.options, options)     ? REDO_OPTIONS
-                      : plots && h.id[0] && access(png, F_OK) != 0 ? REDO_FIGURE
-                                                                   : REDO_NONE;
-            }
-#pragma omp atomic
-            redo[why]++;
-            if (why == REDO_NONE)
-                goto next;
-            dys_study *s = NULL;
-            dys_result *r = NULL;
-            char err[1024] = "";
-            if (!tc)
-                snprintf(err, sizeof err, "out of memory");
-            else if (dys_study_read(tc, src, &ro, &s) != DYS_OK ||
-                     dys_analyze(tc, s, &p, &r) != DYS_OK)
-                snprintf(err, sizeof err, "%s", dys_ctx_error(tc));
-            /* the part's image, placed under the study's name by assemble();
-             * an image of an earlier analysis must not outlive it */
-            unlink(png);
-            if (r && plots) {
-                dys_plot_options po;
-                dys_plot_options_defaults(&po);
-                if (dys_plot_write(tc, s, r, &po, png) != DYS_OK) {
-#pragma omp critical(batch_err)
-                    cli_error("%s: figure not written: %s", src, dys_ctx_error(tc));
-                }
-            }
-            dys_outfile of;
-            int wrote = tc && dys_outfile_open(tc, &of, pp) == DYS_OK;
-            if (wrote) {
-                write_part(of.f, tc, src, input, options, r, err);
-                wrote = dys_outfile_commit_unsynced(tc, &of) == DYS_OK;
-            }
-            if (!wrote) {
-#pragma omp critical(batch_io)
-                {
-                    if (!io_err[0])
-                        snprintf(io_err, sizeof io_err, "%s",
-                                 tc ? dys_ctx_error(tc) : "out of memory");
-#pragma omp atomic write
-                    io_failed = 1;
-                }
-            } else {
-#pragma omp atomic
-                analysed++;
-            }
-            dys_result_free(r);
-            dys_study_free(s);
-        next:;
+                continue;
+            batch_one(tc, o, studies->v[i], st);
             size_t d;
 #pragma omp atomic capture
-            d = ++done_n;
+            d = ++st->done;
             if (tty) {
                 struct timespec t1;
                 clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1130,48 +1123,100 @@ int cmd_batch(int argc, char **argv)
     }
     if (tty)
         fputc('\n', stderr);
-    if (resume && n - redo[REDO_NEW] > 0)
+}
+
+/* The tables of what is done (also after a signal or a write failure),
+ * run.json with the counts, and what to say; returns the exit status. */
+static int batch_finish(dys_ctx *ctx, const batch_opts *o, const strs *studies,
+                        const run_state *st, manifest *man)
+{
+    size_t n = studies->n;
+    if (o->resume && n - st->redo[REDO_NEW] > 0)
         cli_error("resume: %zu studies kept; analysed again: %zu with a changed input, %zu "
                   "made with other options, %zu by another dyssync version, %zu without "
                   "their figure; %zu not done before",
-                  redo[REDO_NONE], redo[REDO_INPUT], redo[REDO_OPTIONS], redo[REDO_VERSION],
-                  redo[REDO_FIGURE], redo[REDO_NEW]);
-    /* the tables of what is done, also after a signal or a write failure
-     * (run.json then says they are incomplete) */
-    char *pd[1] = {(char *)outdir};
+                  st->redo[REDO_NONE], st->redo[REDO_INPUT], st->redo[REDO_OPTIONS],
+                  st->redo[REDO_VERSION], st->redo[REDO_FIGURE], st->redo[REDO_NEW]);
+    char *pd[1] = {(char *)o->outdir};
     table_counts tc = {0};
     char aerr[1024] = "";
-    int bad_tables = assemble(ctx, outdir, studies.v, n, pd, 1, &tc, aerr, sizeof aerr);
-    man.analysed = analysed;
-    man.reused = redo[REDO_NONE];
-    man.failed = tc.failed;
-    man.not_done = tc.missing;
-    man.duplicates = tc.duplicates;
-    man.interrupted = stop_signal != 0;
-    man.complete = !bad_tables && !tc.missing && !io_failed && !stop_signal;
-    utc_now(man.ended, sizeof man.ended);
-    if (manifest_write(ctx, outdir, &man) != 0 && !bad_tables) {
+    int bad_tables = assemble(ctx, o->outdir, studies->v, n, pd, 1, &tc, aerr, sizeof aerr);
+    man->analysed = st->analysed;
+    man->reused = st->redo[REDO_NONE];
+    man->failed = tc.failed;
+    man->not_done = tc.missing;
+    man->duplicates = tc.duplicates;
+    man->interrupted = stop_signal != 0;
+    man->complete = !bad_tables && !tc.missing && !st->io_failed && !stop_signal;
+    utc_now(man->ended, sizeof man->ended);
+    if (manifest_write(ctx, o->outdir, man) != 0 && !bad_tables) {
         bad_tables = 1;
         snprintf(aerr, sizeof aerr, "%s", dys_ctx_error(ctx));
     }
     if (tc.duplicates)
         cli_error("warning: %zu studies share their study_id with another (flagged "
                   "duplicate_id in %s/studies.csv; their figures carry the path's hash)",
-                  tc.duplicates, outdir);
+                  tc.duplicates, o->outdir);
     if (stop_signal) {
         cli_error("interrupted: %zu of %zu studies done; run the same command with --resume "
                   "to finish", n - tc.missing, n);
-        rc = 128 + (stop_signal == SIGTERM ? SIGTERM : SIGINT);
-    } else if (bad_tables || io_failed || tc.missing) {
-        cli_error("%s: the outputs could not be written (%s); the studies done are kept: "
-                  "rerun with --resume", outdir,
-                  io_failed ? io_err : bad_tables ? aerr : "parts missing");
-        rc = EXIT_SOME_FAILED;
-    } else if (tc.failed) {
-        if (!quiet)
-            cli_error("%zu of %zu studies failed: see %s/errors.csv", tc.failed, n, outdir);
-        rc = EXIT_SOME_FAILED;
+        return 128 + (stop_signal == SIGTERM ? SIGTERM : SIGINT);
     }
+    if (bad_tables || st->io_failed || tc.missing) {
+        cli_error("%s: the outputs could not be written (%s); the studies done are kept: "
+                  "rerun with --resume", o->outdir,
+                  st->io_failed ? st->io_err : bad_tables ? aerr : "parts missing");
+        return EXIT_SOME_FAILED;
+    }
+    if (tc.failed) {
+        if (!o->quiet)
+            cli_error("%zu of %zu studies failed: see %s/errors.csv", tc.failed, n, o->outdir);
+        return EXIT_SOME_FAILED;
+    }
+    return EXIT_ALL_OK;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return EXIT_SOME_FAILED;
+    }
+    batch_opts o;
+    strs studies = {0};
+    int lock = -1, rc = batch_parse(argc, argv, ctx, &o);
+    if (rc >= 0)
+        goto done;
+    rc = EXIT_SOME_FAILED;
+    char parts[4096];
+    snprintf(parts, sizeof parts, "%s/parts", o.outdir);
+    if (batch_studies(&o, &studies) != 0)
+        goto done;
+    if ((mkdir(o.outdir, 0777) != 0 && errno != EEXIST) ||
+        (mkdir(parts, 0777) != 0 && errno != EEXIST)) {
+        cli_error("%s: cannot create: %s", o.outdir, strerror(errno));
+        goto done;
+    }
+    if ((lock = lock_outdir(o.outdir, "batch")) < 0)
+        goto done;
+    if (o.resume && (rc = resume_check(&o, &studies)) != 0)
+        goto done;
+    manifest man = {.command = "batch", .version = dys_version(), .options = o.options,
+                    .inputs = o.inputs, .n_inputs = (size_t)o.n_inputs, .studies = studies.n};
+    utc_now(man.started, sizeof man.started);
+    if (o.sn)
+        snprintf(man.shard, sizeof man.shard, "%ld/%ld", o.sk, o.sn);
+    if (manifest_write(ctx, o.outdir, &man) != 0) {
+        cli_error("%s", dys_ctx_error(ctx));
+        rc = EXIT_SOME_FAILED;
+        goto done;
+    }
+    catch_stop_signals();
+    run_state st;
+    memset(&st, 0, sizeof st);
+    batch_run(&o, &studies, &st);
+    rc = batch_finish(ctx, &o, &studies, &st, &man);
 done:
     if (lock >= 0)
         close(lock);
@@ -1180,10 +1225,76 @@ done:
     return rc;
 }
 
+/* Shards made by other engine versions or with other options would make
+ * one table of two analyses: refused (the exit status), else 0 with the
+ * shards' version and options. */
+static int merge_check(char **shards, int n, char *version, size_t vcap, char *options,
+                       size_t ocap)
+{
+    for (int a = 0; a < n; a++) {
+        char v[64], o[4096], complete[16];
+        if (manifest_get(shards[a], "dyssync_version", v, sizeof v) ||
+            manifest_get(shards[a], "options", o, sizeof o)) {
+            cli_error("%s: no run.json: not the output of a dyssync batch (or of one "
+                      "before run manifests; run that shard again)", shards[a]);
+            return EXIT_SOME_FAILED;
+        }
+        if (a == 0) {
+            snprintf(version, vcap, "%s", v);
+            snprintf(options, ocap, "%s", o);
+        } else if (strcmp(v, version)) {
+            cli_error("%s was made by dyssync %s, %s by %s: shards of one table must come "
+                      "from one version", shards[a], v, shards[0], version);
+            return EXIT_USAGE;
+        } else if (strcmp(o, options)) {
+            char diff[1024];
+            options_diff(options, o, diff, sizeof diff);
+            cli_error("%s was made with other options than %s: %s", shards[a], shards[0], diff);
+            return EXIT_USAGE;
+        }
+        if (!manifest_get(shards[a], "complete", complete, sizeof complete) &&
+            strcmp(complete, "true"))
+            cli_error("warning: %s is an unfinished batch (run.json): resume it, then merge "
+                      "again, or its studies not done are not in the tables", shards[a]);
+    }
+    return 0;
+}
+
+/* Every study of every shard, from the header of its parts, sorted. */
+static int merge_sources(char **shards, int n, strs *sources)
+{
+    for (int a = 0; a < n; a++) {
+        char pdir[4096];
+        snprintf(pdir, sizeof pdir, "%s/parts", shards[a]);
+        DIR *d = opendir(pdir);
+        if (!d) {
+            cli_error("%s: %s", pdir, strerror(errno));
+            return -1;
+        }
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            const char *dot = strrchr(e->d_name, '.');
+            if (!dot || strcmp(dot, ".part"))
+                continue;
+            char path[8192];
+            part_header h;
+            snprintf(path, sizeof path, "%s/%s", pdir, e->d_name);
+            if (part_header_read(path, &h) == 0 && strs_add(sources, h.source) != 0) {
+                closedir(d);
+                cli_error("out of memory");
+                return -1;
+            }
+        }
+        closedir(d);
+    }
+    qsort(sources->v, sources->n, sizeof *sources->v, cmp_str);
+    return 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     const char *outdir = NULL;
-    int opt, rc = EXIT_ALL_OK, lock = -1;
+    int opt;
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -1198,92 +1309,43 @@ int cmd_merge(int argc, char **argv)
     }
     if (!outdir || optind >= argc)
         return cli_usage("merge", "needs -o OUTDIR and at least one SHARDDIR");
+    char **shards = argv + optind;
+    int n = argc - optind, lock = -1;
+    char version[64] = "", options[4096] = "";
+    int rc = merge_check(shards, n, version, sizeof version, options, sizeof options);
+    if (rc)
+        return rc;
     dys_ctx *ctx = dys_ctx_new();
     strs sources = {0};
-    manifest man = {.command = "merge", .inputs = argv + optind,
-                    .n_inputs = (size_t)(argc - optind)};
-    char version[64] = "", options[4096] = "";
+    manifest man = {.command = "merge", .inputs = shards, .n_inputs = (size_t)n,
+                    .version = version, .options = options};
     utc_now(man.started, sizeof man.started);
-    /* shards made by other engine versions or with other options would
-     * make one table of two analyses: refused */
-    for (int a = optind; a < argc && rc == EXIT_ALL_OK; a++) {
-        char v[64], o[4096], complete[16];
-        if (manifest_get(argv[a], "dyssync_version", v, sizeof v) ||
-            manifest_get(argv[a], "options", o, sizeof o)) {
-            cli_error("%s: no run.json: not the output of a dyssync batch (or of one "
-                      "before run manifests; run that shard again)", argv[a]);
-            rc = EXIT_SOME_FAILED;
-        } else if (a == optind) {
-            snprintf(version, sizeof version, "%s", v);
-            snprintf(options, sizeof options, "%s", o);
-        } else if (strcmp(v, version)) {
-            cli_error("%s was made by dyssync %s, %s by %s: shards of one table must come "
-                      "from one version", argv[a], v, argv[optind], version);
-            rc = EXIT_USAGE;
-        } else if (strcmp(o, options)) {
-            char diff[1024];
-            options_diff(options, o, diff, sizeof diff);
-            cli_error("%s was made with other options than %s: %s", argv[a], argv[optind],
-                      diff);
-            rc = EXIT_USAGE;
-        }
-        if (rc == EXIT_ALL_OK && !manifest_get(argv[a], "complete", complete, sizeof complete) &&
-            strcmp(complete, "true"))
-            cli_error("warning: %s is an unfinished batch (run.json): resume it, then merge "
-                      "again, or its studies not done are not in the tables", argv[a]);
+    rc = EXIT_SOME_FAILED;
+    if (!ctx)
+        cli_error("out of memory");
+    if (!ctx || merge_sources(shards, n, &sources) != 0)
+        goto done;
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot create: %s", outdir, strerror(errno));
+        goto done;
     }
-    /* every study of every shard, from the header of its parts */
-    for (int a = optind; a < argc && rc == EXIT_ALL_OK; a++) {
-        char pdir[4096];
-        snprintf(pdir, sizeof pdir, "%s/parts", argv[a]);
-        DIR *d = opendir(pdir);
-        if (!d) {
-            cli_error("%s: %s", pdir, strerror(errno));
-            rc = EXIT_SOME_FAILED;
-            break;
-        }
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            const char *dot = strrchr(e->d_name, '.');
-            if (!dot || strcmp(dot, ".part"))
-                continue;
-            char path[8192];
-            part_header h;
-            snprintf(path, sizeof path, "%s/%s", pdir, e->d_name);
-            if (part_header_read(path, &h) == 0)
-                strs_add(&sources, h.source);
-        }
-        closedir(d);
-    }
-    if (rc == EXIT_ALL_OK) {
-        qsort(sources.v, sources.n, sizeof *sources.v, cmp_str);
-        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-            cli_error("%s: cannot create: %s", outdir, strerror(errno));
-            rc = EXIT_SOME_FAILED;
-        } else if ((lock = lock_outdir(outdir, "merge")) < 0) {
-            rc = EXIT_SOME_FAILED;
-        } else {
-            table_counts tc;
-            char aerr[1024] = "";
-            char **pd = (char **)(argv + optind);
-            int bad = assemble(ctx, outdir, sources.v, sources.n, pd, (size_t)(argc - optind),
-                               &tc, aerr, sizeof aerr);
-            man.version = version;
-            man.options = options;
-            man.studies = sources.n;
-            man.failed = tc.failed;
-            man.not_done = tc.missing;
-            man.duplicates = tc.duplicates;
-            man.complete = !bad && !tc.missing;
-            utc_now(man.ended, sizeof man.ended);
-            if (bad || manifest_write(ctx, outdir, &man) != 0) {
-                cli_error("%s: could not be written: %s", outdir, bad ? aerr : dys_ctx_error(ctx));
-                rc = EXIT_SOME_FAILED;
-            } else if (tc.failed || tc.missing) {
-                rc = EXIT_SOME_FAILED;
-            }
-        }
-    }
+    if ((lock = lock_outdir(outdir, "merge")) < 0)
+        goto done;
+    table_counts tc;
+    char aerr[1024] = "";
+    int bad = assemble(ctx, outdir, sources.v, sources.n, shards, (size_t)n, &tc, aerr,
+                       sizeof aerr);
+    man.studies = sources.n;
+    man.failed = tc.failed;
+    man.not_done = tc.missing;
+    man.duplicates = tc.duplicates;
+    man.complete = !bad && !tc.missing;
+    utc_now(man.ended, sizeof man.ended);
+    if (bad || manifest_write(ctx, outdir, &man) != 0)
+        cli_error("%s: could not be written: %s", outdir, bad ? aerr : dys_ctx_error(ctx));
+    else
+        rc = tc.failed || tc.missing ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+done:
     if (lock >= 0)
         close(lock);
     strs_free(&sources);
