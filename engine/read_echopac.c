@@ -77,29 +77,32 @@ static int next_token(const char *line, size_t len, size_t *pos,
 
 enum { C_TIME, C_ECG, C_SEG, C_EXTRA };
 
-dys_status dys_read_echopac(dys_reader *r, dys_text *t)
+/* The reading of one export, phase by phase. */
+typedef struct {
+    dys_reader *r;
+    dys_text *t;
+    locale_t loc;
+    int kinds[64], segs[64], ncol;
+    dys_column data[64];
+    int time_pow10;           /* EchoPAC writes seconds (3); "Time (ms)": 0 */
+    double marker_span;       /* right - left marker, in the time unit */
+    double marker_left;
+    const char *es_text;      /* "ES Time=" value, converted once the time */
+    size_t es_len;            /* unit is known */
+    int es_line, es_col;
+    long declared_frames;
+    int used_default_map;
+    int header_line;
+} echopac;
+
+/* Line 1, "Local Traces <kind> in <unit>": velocity (and its unit) or
+ * strain, through the study-level rules (a directory may mix files). */
+static dys_status read_title(echopac *x)
 {
+    dys_reader *r = x->r;
     const char *line;
     size_t len;
-    dys_status st = DYS_OK;
-    locale_t loc = r->ctx->c_locale;
-    dys_study *s = r->study;
-    dys_recording *rec = r->rec;
-    int kinds[64], segs[64], ncol = 0;
-    dys_column data[64];
-    memset(data, 0, sizeof data);
-    int time_pow10 = 3; /* EchoPAC writes seconds */
-    double marker_span = NAN; /* right - left marker, in the time unit */
-    double marker_left = NAN;
-    const char *es_text = NULL; /* "ES Time=" value, converted once the time
-                                   unit is known */
-    size_t es_len = 0;
-    int es_line = 0, es_col = 0;
-    long declared_frames = -1;
-    int used_default_map = 0;
-
-    /* Line 1: "Local Traces <kind> in <unit>" */
-    dys_text_next(t, &line, &len);
+    dys_text_next(x->t, &line, &len);
     while (len && isspace((unsigned char)line[len - 1]))
         len--;
     const char *kind = line;
@@ -124,325 +127,362 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
         dys_normalise_name(in + 4, klen - (size_t)(in + 4 - kind), un, sizeof un);
     else
         un[0] = '\0';
+    dys_study *s = r->study;
     free(s->trace_label);
     s->trace_label = dys_strndup(kind, klen);
+    int col = (int)(kind - line) + 1;
     if (!strcmp(kn, "sl") || !strcmp(kn, "s") || !strcmp(kn, "strain") ||
         !strcmp(kn, "ls") || !strcmp(kn, "longitudinal_strain")) {
         if (strcmp(un, "%") != 0)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:1:%d: strain trace in '%s': expected %%", r->path,
-                            (int)(kind - line) + 1, un);
-        /* The study-level trace rule applies (a directory may mix files). */
-        st = dys_meta_apply(r, "trace", 5, "strain", 6, 1, (int)(kind - line) + 1);
-        if (st != DYS_OK)
-            return st;
-    } else if (!strcmp(kn, "v") || !strcmp(kn, "vel") || !strcmp(kn, "velocity") ||
-               !strcmp(kn, "tvi") || !strcmp(kn, "tissue_velocity")) {
+            return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:1:%d: strain trace in '%s': expected %%",
+                            r->path, col, un);
+        return dys_meta_apply(r, "trace", 5, "strain", 6, 1, col);
+    }
+    if (!strcmp(kn, "v") || !strcmp(kn, "vel") || !strcmp(kn, "velocity") ||
+        !strcmp(kn, "tvi") || !strcmp(kn, "tissue_velocity")) {
         double scale = !strcmp(un, "cm/s") ? 1.0 : !strcmp(un, "mm/s") ? 0.1
                        : !strcmp(un, "m/s") ? 100.0 : NAN;
         if (isnan(scale))
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:1:%d: velocity trace in '%s': expected cm/s, mm/s "
-                            "or m/s", r->path, (int)(kind - line) + 1, un);
+                            "or m/s", r->path, col, un);
         /* The study-level rules apply: a CSV view declaring another unit
          * or strain must not silently rescale or relabel these values. */
-        st = dys_meta_apply(r, "trace", 5, "velocity", 8, 1, (int)(kind - line) + 1);
+        dys_status st = dys_meta_apply(r, "trace", 5, "velocity", 8, 1, col);
         if (st == DYS_OK)
             st = dys_meta_apply(r, "velocity_unit", 13, un, strlen(un), 1,
                                 (int)(in - line) + 5);
-        if (st != DYS_OK)
-            return st;
-    } else {
-        return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
-                        "%s:1:%d: trace kind '%.*s' is not supported: expected "
-                        "velocity (V, TVI) or longitudinal strain (SL)", r->path,
-                        (int)(kind - line) + 1,
-                        DYS_SNIP(in ? (size_t)(in - kind) : klen), kind);
+        return st;
     }
+    return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
+                    "%s:1:%d: trace kind '%.*s' is not supported: expected "
+                    "velocity (V, TVI) or longitudinal strain (SL)", r->path, col,
+                    DYS_SNIP(in ? (size_t)(in - kind) : klen), kind);
+}
 
-    /* Header lines up to the column header. */
-    int found_header = 0;
-    while (!found_header && dys_text_next(t, &line, &len)) {
-        const char *p = line;
-        while (p < line + len && isspace((unsigned char)*p))
+/* One line of the preamble: the frame count, FR=, the markers, ES Time=;
+ * kept whole as metadata for the record. */
+static dys_status read_preamble_line(echopac *x, const char *line, size_t len)
+{
+    dys_reader *r = x->r;
+    int line_no = x->t->line, col = 1, es_c = 1, mc = 1;
+    double fr = labelled(line, len, "FR=", x->loc, 0, &col);
+    if (fr == -INFINITY || fr <= 0)
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: FR=: expected a frame rate in Hz",
+                        r->path, line_no, col);
+    double es = labelled(line, len, "ES Time=", x->loc, 0, &es_c);
+    double left = labelled(line, len, "Left Marker Time=", x->loc, 0, &mc);
+    double right = labelled(line, len, "Right Marker Time=", x->loc, 0, &mc);
+    if (left == -INFINITY || right == -INFINITY)
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: Marker Time=: expected a time",
+                        r->path, line_no, mc);
+    if (isfinite(left) && isfinite(right)) {
+        x->marker_span = right - left;
+        x->marker_left = left;
+    }
+    if (es == -INFINITY)
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: ES Time=: expected a time",
+                        r->path, line_no, es_c);
+    if (!isnan(fr))
+        r->rec->frame_rate_hz = fr;
+    if (!isnan(es)) { /* converted with the time column's unit later */
+        size_t off = (size_t)(es_c - 1);
+        x->es_text = line + off;
+        x->es_len = 0;
+        while (off + x->es_len < len && !isspace((unsigned char)x->es_text[x->es_len]))
+            x->es_len++;
+        x->es_line = line_no;
+        x->es_col = es_c;
+    }
+    char key[32];
+    snprintf(key, sizeof key, "echopac_line_%d", line_no);
+    return dys_meta_apply(r, key, strlen(key), line, len, line_no, 1);
+}
+
+/* The preamble, up to the column header (left in *line, *len). */
+static dys_status read_preamble(echopac *x, const char **line, size_t *len)
+{
+    while (dys_text_next(x->t, line, len)) {
+        const char *p = *line;
+        while (p < *line + *len && isspace((unsigned char)*p))
             p++;
-        size_t rest = len - (size_t)(p - line);
+        size_t rest = *len - (size_t)(p - *line);
         if (rest == 0)
             continue;
-        int col = 1;
         if (!strncasecmp(p, "Number of Frames", 16)) {
             char *end;
-            declared_frames = strtol(p + 16, &end, 10);
+            x->declared_frames = strtol(p + 16, &end, 10);
             continue;
         }
         if (!strncasecmp(p, "Time", 4) &&
-            (rest == 4 || isspace((unsigned char)p[4]) || p[4] == '(')) {
-            found_header = 1;
-            break;
-        }
-        int es_c = 1;
-        double fr = labelled(line, len, "FR=", loc, 0, &col);
-        if (fr == -INFINITY || fr <= 0)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: FR=: expected a frame rate in Hz", r->path,
-                            t->line, col);
-        double es = labelled(line, len, "ES Time=", loc, 0, &es_c);
-        int mc = 1;
-        double left = labelled(line, len, "Left Marker Time=", loc, 0, &mc);
-        double right = labelled(line, len, "Right Marker Time=", loc, 0, &mc);
-        if (left == -INFINITY || right == -INFINITY)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: Marker Time=: expected a time", r->path,
-                            t->line, mc);
-        if (isfinite(left) && isfinite(right)) {
-            marker_span = right - left;
-            marker_left = left;
-        }
-        if (es == -INFINITY)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: ES Time=: expected a time", r->path,
-                            t->line, es_c);
-        if (!isnan(fr))
-            rec->frame_rate_hz = fr;
-        if (!isnan(es)) { /* converted with the time column's unit below */
-            size_t off = (size_t)(es_c - 1);
-            es_text = line + off;
-            es_len = 0;
-            while (off + es_len < len && !isspace((unsigned char)es_text[es_len]))
-                es_len++;
-            es_line = t->line;
-            es_col = es_c;
-        }
-        /* Keep the whole header line as metadata for the record. */
-        char key[32];
-        snprintf(key, sizeof key, "echopac_line_%d", t->line);
-        st = dys_meta_apply(r, key, strlen(key), line, len, t->line, 1);
+            (rest == 4 || isspace((unsigned char)p[4]) || p[4] == '('))
+            return DYS_OK;
+        dys_status st = read_preamble_line(x, *line, *len);
         if (st != DYS_OK)
             return st;
     }
-    if (!found_header)
-        return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:1: no column header: expected a line starting "
-                        "with 'Time (s)'", r->path, t->line + 1);
+    return dys_fail(x->r->ctx, DYS_ERR_PARSE,
+                    "%s:%d:1: no column header: expected a line starting "
+                    "with 'Time (s)'", x->r->path, x->t->line + 1);
+}
 
-    /* Column header: Time (s) | names... | ECG : */
+/* The first column: "Time (s)", "Time(s)", "Time (ms)" or a bare "Time"
+ * (seconds); the unit may be its own token. */
+static dys_status time_column(echopac *x, const char *line, size_t len, size_t *pos,
+                              const char *tok, size_t tlen)
+{
+    dys_reader *r = x->r;
+    int col = (int)(tok - line) + 1;
+    char name[64];
+    const char *unit = NULL;
+    size_t ulen = 0;
+    r->time_col = col;
+    if (tlen > 4 && tok[4] == '(') {
+        unit = tok + 4;
+        ulen = tlen - 4;
+        tlen = 4;
+    }
+    dys_normalise_name(tok, tlen, name, sizeof name);
+    if (strcmp(name, "time"))
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: expected 'Time (s)' first, found '%.*s'",
+                        r->path, x->header_line, col, DYS_SNIP(tlen), tok);
+    size_t save = *pos;
+    if (!unit && next_token(line, len, pos, &tok, &tlen) && tok[0] == '(') {
+        unit = tok;
+        ulen = tlen;
+    } else if (!unit) {
+        *pos = save;
+    }
+    if (unit) {
+        if (ulen == 4 && !strncasecmp(unit, "(ms)", 4))
+            x->time_pow10 = 0;
+        else if (!(ulen == 3 && !strncasecmp(unit, "(s)", 3)))
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: time unit '%.*s': expected (s) or (ms)", r->path,
+                            x->header_line, (int)(unit - line) + 1, DYS_SNIP(ulen), unit);
+    }
+    x->kinds[x->ncol++] = C_TIME;
+    return DYS_OK;
+}
+
+/* A later column: the ECG, a segment by name or ROI colour (through the
+ * map), or an extra column (GLOBAL, apical segments, unmapped colours). */
+static dys_status other_column(echopac *x, const char *line, size_t len, size_t *pos,
+                               const char *tok, size_t tlen)
+{
+    dys_reader *r = x->r;
+    int col = (int)(tok - line) + 1, ncol = x->ncol;
+    char name[64];
+    dys_normalise_name(tok, tlen, name, sizeof name);
+    if (!strcmp(name, "ecg") || !strcmp(name, "ecg:")) {
+        for (int k = 1; k < ncol; k++)
+            if (x->kinds[k] == C_ECG)
+                return dys_fail(r->ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: a second ECG column (the first is "
+                                "column %d): expected one", r->path, x->header_line, col, k + 1);
+        size_t save = *pos;
+        const char *colon;
+        size_t clen;
+        if (!(next_token(line, len, pos, &colon, &clen) && clen == 1 && colon[0] == ':'))
+            *pos = save;
+        x->kinds[x->ncol++] = C_ECG;
+        return DYS_OK;
+    }
+    int c = dys_colour_index(name);
+    int sg = c >= 0 ? r->opt->colour_map[c] : dys_segment_from_name(name);
+    if (c >= 0 && !r->opt->colour_map_set) {
+        x->used_default_map = 1;
+        if (!r->default_map_col)
+            r->default_map_col = col;
+    }
+    if (c >= 0 && sg == -2)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: ROI colour %.*s is not in the --map given: "
+                        "expected %.*s=<segment> (or =none) in the map", r->path,
+                        x->header_line, col, DYS_SNIP(tlen), tok, DYS_SNIP(tlen), tok);
+    if (sg >= 0) {
+        for (int k = 1; k < ncol; k++)
+            if (x->kinds[k] == C_SEG && x->segs[k] == sg)
+                return dys_fail(r->ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: column %.*s is %s again (column %d): "
+                                "expected each segment once", r->path, x->header_line, col,
+                                DYS_SNIP(tlen), tok, dys_segment_name(sg), k + 1);
+        x->kinds[ncol] = C_SEG;
+        x->segs[x->ncol++] = sg;
+        r->seg_col[sg] = col;
+        return DYS_OK;
+    }
+    if (c >= 0 || dys_is_extra_column(name)) {
+        x->kinds[x->ncol++] = C_EXTRA;
+        if (dys_strlist_add(&r->rec->extra_columns, &r->rec->n_extra_columns, "%.*s",
+                            (int)tlen, tok) != DYS_OK)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        return DYS_OK;
+    }
+    return dys_fail(r->ctx, DYS_ERR_PARSE,
+                    "%s:%d:%d: unknown column '%.*s': expected a segment "
+                    "(basSept, midLat, ...), an ROI colour (YELLOW, CYAN, "
+                    "GREEN, MAGENTA, BLUE, RED), GLOBAL or ECG",
+                    r->path, x->header_line, col, DYS_SNIP(tlen), tok);
+}
+
+/* The column header, Time (s) | names... | ECG :, then what it implies:
+ * the cycle from the markers and the AVC from ES Time, in the time's unit. */
+static dys_status read_columns(echopac *x, const char *line, size_t len)
+{
+    dys_reader *r = x->r;
     size_t pos = 0;
     const char *tok;
     size_t tlen;
-    int header_line = t->line;
+    x->header_line = x->t->line;
     while (next_token(line, len, &pos, &tok, &tlen)) {
-        int col = (int)(tok - line) + 1;
-        if (ncol == 64)
+        if (x->ncol == 64)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: more than 64 columns: expected at most 64",
-                            r->path, header_line, col);
-        char name[64];
-        dys_normalise_name(tok, tlen, name, sizeof name);
-        segs[ncol] = -1;
-        if (ncol == 0) {
-            r->time_col = col;
-            /* "Time (s)", "Time(s)", "Time (ms)" or a bare "Time" (s) */
-            const char *unit = NULL;
-            size_t ulen = 0;
-            if (tlen > 4 && tok[4] == '(') {
-                unit = tok + 4;
-                ulen = tlen - 4;
-                tlen = 4;
-                dys_normalise_name(tok, tlen, name, sizeof name);
-            }
-            if (strcmp(name, "time"))
-                return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                "%s:%d:%d: expected 'Time (s)' first, found "
-                                "'%.*s'", r->path, header_line, col, DYS_SNIP(tlen),
-                                tok);
-            size_t save = pos;
-            if (!unit && next_token(line, len, &pos, &tok, &tlen) && tok[0] == '(') {
-                unit = tok;
-                ulen = tlen;
-            } else if (!unit) {
-                pos = save;
-            }
-            if (unit) {
-                if (ulen == 4 && !strncasecmp(unit, "(ms)", 4))
-                    time_pow10 = 0;
-                else if (!(ulen == 3 && !strncasecmp(unit, "(s)", 3)))
-                    return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                    "%s:%d:%d: time unit '%.*s': expected (s) or "
-                                    "(ms)", r->path, header_line,
-                                    (int)(unit - line) + 1, DYS_SNIP(ulen), unit);
-            }
-            kinds[ncol++] = C_TIME;
-            continue;
-        }
-        if (!strcmp(name, "ecg") || !strcmp(name, "ecg:")) {
-            for (int k = 1; k < ncol; k++)
-                if (kinds[k] == C_ECG)
-                    return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                    "%s:%d:%d: a second ECG column (the first is "
-                                    "column %d): expected one", r->path,
-                                    header_line, col, k + 1);
-            size_t save = pos;
-            if (!(next_token(line, len, &pos, &tok, &tlen) && tlen == 1 && tok[0] == ':'))
-                pos = save;
-            kinds[ncol++] = C_ECG;
-            continue;
-        }
-        int c = dys_colour_index(name);
-        int sg = c >= 0 ? r->opt->colour_map[c] : dys_segment_from_name(name);
-        if (c >= 0 && !r->opt->colour_map_set) {
-            used_default_map = 1;
-            if (!r->default_map_col)
-                r->default_map_col = col;
-        }
-        if (c >= 0 && sg == -2)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: ROI colour %.*s is not in the --map given: "
-                            "expected %.*s=<segment> (or =none) in the map",
-                            r->path, header_line, col, DYS_SNIP(tlen), tok,
-                            DYS_SNIP(tlen), tok);
-        if (sg >= 0) {
-            for (int k = 1; k < ncol; k++)
-                if (kinds[k] == C_SEG && segs[k] == sg)
-                    return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                    "%s:%d:%d: column %.*s is %s again (column %d): "
-                                    "expected each segment once", r->path,
-                                    header_line, col, DYS_SNIP(tlen), tok,
-                                    dys_segment_name(sg), k + 1);
-            kinds[ncol] = C_SEG;
-            segs[ncol++] = sg;
-            r->seg_col[sg] = col;
-            continue;
-        }
-        if (c >= 0 || dys_is_extra_column(name)) {
-            kinds[ncol++] = C_EXTRA;
-            if (dys_strlist_add(&rec->extra_columns, &rec->n_extra_columns, "%.*s",
-                                (int)tlen, tok) != DYS_OK)
-                return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-            continue;
-        }
+                            "%s:%d:%d: more than 64 columns: expected at most 64", r->path,
+                            x->header_line, (int)(tok - line) + 1);
+        x->segs[x->ncol] = -1;
+        dys_status st = x->ncol == 0 ? time_column(x, line, len, &pos, tok, tlen)
+                                     : other_column(x, line, len, &pos, tok, tlen);
+        if (st != DYS_OK)
+            return st;
+    }
+    r->header_line = x->header_line;
+    int nseg = 0;
+    for (int k = 0; k < x->ncol; k++)
+        nseg += x->kinds[k] == C_SEG;
+    if (nseg == 0)
         return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:%d: unknown column '%.*s': expected a segment "
-                        "(basSept, midLat, ...), an ROI colour (YELLOW, CYAN, "
-                        "GREEN, MAGENTA, BLUE, RED), GLOBAL or ECG",
-                        r->path, header_line, col, DYS_SNIP(tlen), tok);
-    }
-
-    r->header_line = header_line;
-    {
-        int nseg = 0;
-        for (int k = 0; k < ncol; k++)
-            nseg += kinds[k] == C_SEG;
-        if (nseg == 0)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:1: no segment column: expected some of the 12 "
-                            "segments (basSept, midLat, ... or ROI colours with "
-                            "--map)", r->path, header_line);
-    }
+                        "%s:%d:1: no segment column: expected some of the 12 "
+                        "segments (basSept, midLat, ... or ROI colours with "
+                        "--map)", r->path, x->header_line);
     /* The markers delimit the cycle the operator analysed; their distance
      * is one RR when it is a plausible one (0.25-2.5 s). */
-    double span_ms = marker_span * (time_pow10 == 3 ? 1000.0 : 1.0);
+    double to_ms = x->time_pow10 == 3 ? 1000.0 : 1.0, span_ms = x->marker_span * to_ms;
     if (span_ms >= 250.0 && span_ms <= 2500.0) {
-        rec->cycle_ms = span_ms;
-        rec->cycle_start_ms = marker_left * (time_pow10 == 3 ? 1000.0 : 1.0);
+        r->rec->cycle_ms = span_ms;
+        r->rec->cycle_start_ms = x->marker_left * to_ms;
     }
-    if (es_text) {
+    if (x->es_text) {
         double es;
-        if (dys_parse_number_pow10(es_text, es_len, 0, loc, time_pow10, &es) != 0 ||
+        if (dys_parse_number_pow10(x->es_text, x->es_len, 0, x->loc, x->time_pow10, &es) != 0 ||
             !isfinite(es))
-            return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: ES Time=: expected "
-                            "a time", r->path, es_line, es_col);
-        rec->avc_file_ms = es;
+            return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: ES Time=: expected a time",
+                            r->path, x->es_line, x->es_col);
+        r->rec->avc_file_ms = es;
     }
+    return DYS_OK;
+}
 
-    /* Rows. */
+/* One data row: a number per column, the time strictly increasing. */
+static dys_status read_row(echopac *x, const char *line, size_t len, double *prev_t)
+{
+    dys_reader *r = x->r;
+    int line_no = x->t->line, k = 0;
+    size_t p = 0;
+    const char *tok;
+    size_t tlen;
+    if (x->data[0].n >= r->opt->max_rows)
+        return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
+                        "%s:%d:1: more than %zu rows: expected at most %zu "
+                        "(the limit; --max-rows raises it)", r->path, line_no,
+                        r->opt->max_rows, r->opt->max_rows);
+    if (dys_icolumn_push(&r->row_line, line_no) != DYS_OK)
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    while (next_token(line, len, &p, &tok, &tlen)) {
+        int col = (int)(tok - line) + 1;
+        double v;
+        dys_status st;
+        if (k == x->ncol)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: row has more than the %d columns of the "
+                            "header: expected %d values", r->path, line_no, col, x->ncol,
+                            x->ncol);
+        if (dys_parse_number_pow10(tok, tlen, 0, x->loc, k == 0 ? x->time_pow10 : 0, &v) != 0 ||
+            !isfinite(v))
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: '%.*s' is not a number: expected a finite "
+                            "number", r->path, line_no, col, DYS_SNIP(tlen), tok);
+        if (k == 0 && (st = dys_next_time(r, line_no, col, v, prev_t)) != DYS_OK)
+            return st;
+        if ((x->kinds[k] != C_EXTRA && dys_column_push(&x->data[k], v) != DYS_OK) ||
+            (x->kinds[k] == C_SEG && dys_icolumn_push(&r->cell_col[x->segs[k]], col) != DYS_OK))
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        k++;
+    }
+    if (k < x->ncol)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%zu: row has %d of the header's %d columns: "
+                        "expected %d values", r->path, line_no, len + 1, k, x->ncol, x->ncol);
+    return DYS_OK;
+}
+
+/* The rows, then the columns handed to the recording, with what the
+ * reading noticed (a frame count that differs, the default colour map). */
+static dys_status read_rows(echopac *x)
+{
+    dys_reader *r = x->r;
+    dys_study *s = r->study;
+    const char *line, *tok;
+    size_t len, tlen, p;
     double prev_t = -INFINITY;
-    while (dys_text_next(t, &line, &len)) {
-        size_t p = 0;
-        int k = 0;
-        if (!next_token(line, len, &p, &tok, &tlen))
-            continue;
+    while (dys_text_next(x->t, &line, &len)) {
         p = 0;
-        if (data[0].n >= r->opt->max_rows) {
-            st = dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
-                          "%s:%d:1: more than %zu rows: expected at most %zu "
-                          "(the limit; --max-rows raises it)", r->path, t->line,
-                          r->opt->max_rows, r->opt->max_rows);
-            goto out;
-        }
-        if (dys_icolumn_push(&r->row_line, t->line) != DYS_OK) {
-            st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        while (next_token(line, len, &p, &tok, &tlen)) {
-            int col = (int)(tok - line) + 1;
-            double x;
-            if (k == ncol) {
-                st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: row has more than the %d columns of the "
-                              "header: expected %d values", r->path, t->line, col,
-                              ncol, ncol);
-                goto out;
-            }
-            if (dys_parse_number_pow10(tok, tlen, 0, loc, k == 0 ? time_pow10 : 0,
-                                       &x) != 0 || !isfinite(x)) {
-                st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: '%.*s' is not a number: expected a finite "
-                              "number", r->path, t->line,
-                              col, DYS_SNIP(tlen), tok);
-                goto out;
-            }
-            if (k == 0 && (st = dys_next_time(r, t->line, col, x, &prev_t)) != DYS_OK)
-                goto out;
-            if ((kinds[k] != C_EXTRA && dys_column_push(&data[k], x) != DYS_OK) ||
-                (kinds[k] == C_SEG &&
-                 dys_icolumn_push(&r->cell_col[segs[k]], col) != DYS_OK)) {
-                st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            k++;
-        }
-        if (k < ncol) {
-            st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                          "%s:%d:%zu: row has %d of the header's %d columns: "
-                          "expected %d values", r->path, t->line, len + 1, k,
-                          ncol, ncol);
-            goto out;
-        }
+        if (!next_token(line, len, &p, &tok, &tlen))
+            continue; /* a blank line */
+        dys_status st = read_row(x, line, len, &prev_t);
+        if (st != DYS_OK)
+            return st;
     }
-    if (data[0].n < 3) {
-        st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                      "%s:%d:1: %zu data rows: expected at least 3", r->path,
-                      t->line + 1, data[0].n);
-        goto out;
-    }
-    if (declared_frames >= 0 && (size_t)declared_frames != data[0].n)
-        dys_strlist_add(&s->warnings, &s->n_warnings,
-                        "%s: header declares %ld frames, %zu rows read", r->path,
-                        declared_frames, data[0].n);
-    if (used_default_map) {
+    if (x->data[0].n < 3)
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:1: %zu data rows: expected at least 3",
+                        r->path, x->t->line + 1, x->data[0].n);
+    if (x->declared_frames >= 0 && (size_t)x->declared_frames != x->data[0].n)
+        dys_strlist_add(&s->warnings, &s->n_warnings, "%s: header declares %ld frames, %zu rows read",
+                        r->path, x->declared_frames, x->data[0].n);
+    if (x->used_default_map) /* the file is then an A4C view (study.c sets
+                                it, after checking the view its name may give) */
         dys_strlist_add(&s->warnings, &s->n_warnings,
                         "%s: ROI colours mapped with the default 4-chamber layout "
                         "(YELLOW=basal_inferoseptal, CYAN=mid_inferoseptal, "
                         "BLUE=mid_anterolateral, RED=basal_anterolateral, GREEN and "
                         "MAGENTA apical); give --map if the ROIs were placed "
                         "otherwise", r->path);
-        /* the file is then an A4C view (study.c sets it, after checking
-         * the view its name may give in a directory) */
-    }
-    rec->n = data[0].n;
-    for (int k = 0; k < ncol; k++) {
-        double **dst = kinds[k] == C_TIME  ? &rec->t_ms
-                       : kinds[k] == C_ECG ? &rec->ecg_mv
-                       : kinds[k] == C_SEG ? &rec->seg[segs[k]] : NULL;
+    dys_recording *rec = r->rec;
+    rec->n = x->data[0].n;
+    for (int k = 0; k < x->ncol; k++) {
+        double **dst = x->kinds[k] == C_TIME  ? &rec->t_ms
+                       : x->kinds[k] == C_ECG ? &rec->ecg_mv
+                       : x->kinds[k] == C_SEG ? &rec->seg[x->segs[k]] : NULL;
         if (dst) {
-            *dst = data[k].v;
-            data[k].v = NULL;
-            if (kinds[k] == C_SEG)
-                rec->seg_line[segs[k]] = k + 1;
+            *dst = x->data[k].v;
+            x->data[k].v = NULL;
+            if (x->kinds[k] == C_SEG)
+                rec->seg_line[x->segs[k]] = k + 1;
         }
     }
-out:
-    for (int k = 0; k < ncol; k++)
-        free(data[k].v);
+    return DYS_OK;
+}
+
+dys_status dys_read_echopac(dys_reader *r, dys_text *t)
+{
+    echopac x;
+    memset(&x, 0, sizeof x);
+    x.r = r;
+    x.t = t;
+    x.loc = r->ctx->c_locale;
+    x.time_pow10 = 3;
+    x.marker_span = x.marker_left = NAN;
+    x.declared_frames = -1;
+    const char *line;
+    size_t len;
+    dys_status st = read_title(&x);
+    if (st == DYS_OK)
+        st = read_preamble(&x, &line, &len);
+    if (st == DYS_OK)
+        st = read_columns(&x, line, len);
+    if (st == DYS_OK)
+        st = read_rows(&x);
+    for (int k = 0; k < x.ncol; k++)
+        free(x.data[k].v);
     return st;
 }
