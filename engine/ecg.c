@@ -1017,6 +1017,138 @@ static double onset_rule(const double *y, const double *ys, size_t n, size_t ir,
 
 /* ---- the detector ------------------------------------------------------ */
 
+/* Pan & Tompkins's detection signal on the band-passed ECG bp: the
+ * derivative d, its square (0 where samples are missing) with its running
+ * sum cum, and the moving-window integral mwi (centred: no delay; the ends
+ * reflected, as the DCT's even extension does).  sq: scratch, N long. */
+static void detection_signal(const ecg_grid *g, const double *bp, double *d, double *sq,
+                             double *cum, double *mwi)
+{
+    const size_t N = g->n;
+    for (size_t i = 0; i < N; i++) {
+        size_t a = i ? i - 1 : 0, b = i + 1 < N ? i + 1 : N - 1;
+        d[i] = b > a ? (bp[b] - bp[a]) / (double)(b - a) : 0;
+        sq[i] = g->miss[i] ? 0 : d[i] * d[i];
+    }
+    cum[0] = 0;
+    for (size_t i = 0; i < N; i++)
+        cum[i + 1] = cum[i] + sq[i];
+    const long hw = MWI_MS / 2, nn = (long)N;
+#define E(j) sq[(j) < 0 ? (-(j) - 1 < nn ? -(j) - 1 : nn - 1) \
+                : (j) >= nn ? (2 * nn - 1 - (j) >= 0 ? 2 * nn - 1 - (j) : 0) : (j)]
+    double s = 0;
+    for (long j = -hw; j <= hw; j++)
+        s += E(j);
+    for (long i = 0; i < nn; i++) {
+        mwi[i] = s > 0 ? s / (double)(2 * hw + 1) : 0;
+        s += E(i + hw + 1) - E(i - hw);
+    }
+#undef E
+}
+
+/* Pass 2 of the classification: from the start again, with the median
+ * signal and noise peaks, the median RR and the typical QRS of pass 1. */
+static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *bp, size_t N)
+{
+    double spki = class_median(cs, nc, N, C_QRS, 0);
+    double npki = class_median(cs, nc, N, C_NOISE, 0);
+    double rr0 = NAN;
+    size_t nq = 0;
+    for (size_t k = 0; k < nc; k++)
+        nq += cs[k].cls == C_QRS;
+    if (nq >= 2) {
+        double *rrs = malloc((nq - 1) * sizeof *rrs);
+        if (!rrs)
+            return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        size_t m = 0, prev = 0;
+        int have = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (cs[k].cls == C_QRS) {
+                if (have)
+                    rrs[m++] = (double)(cs[k].i - prev) * GRID_MS;
+                prev = cs[k].i;
+                have = 1;
+            }
+        rr0 = dys_quantile(rrs, m, 0.5);
+        free(rrs);
+    }
+    if (!isfinite(spki))
+        return DYS_OK;
+    /* the typical QRS: the one whose waveform best matches the others'
+     * (median correlation), so that frequent ectopic beats do not set the
+     * standard; ties to the median energy */
+    long ref = -1;
+    double ref_corr = -2;
+    for (size_t k = 0; k < nc; k++) {
+        if (cs[k].cls != C_QRS)
+            continue;
+        double cr[16];
+        size_t m = 0;
+        for (size_t j = 0; j < nc && m < 16; j++)
+            if (j != k && cs[j].cls == C_QRS)
+                cr[m++] = wave_corr(bp, N, cs[k].ir, cs[j].ir);
+        double mc = m ? dys_quantile(cr, m, 0.5) : 1;
+        if (ref < 0 || mc > ref_corr + 1e-9 ||
+            (mc > ref_corr - 1e-9 && fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki))) {
+            ref = (long)k;
+            ref_corr = mc;
+        }
+    }
+    pt_state ps = {spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc};
+    pt_pass(cs, nc, &ps, N - 1);
+    return DYS_OK;
+}
+
+/* The QRS candidates that stay QRS: a detection near an end must look like
+ * a typical QRS, and every one must stand out of the detection band's
+ * noise (noise_bp); the others become noise.  Returns how many stay. */
+static size_t keep_clear_qrs(cand *cs, size_t nc, const double *bp, size_t N, double noise_bp)
+{
+    double pk = class_median(cs, nc, N, C_QRS, 2);
+    double sl = class_median(cs, nc, N, C_QRS, 3);
+    if (isfinite(pk) && isfinite(sl))
+        for (size_t k = 0; k < nc; k++)
+            if (cs[k].cls == C_QRS && (cs[k].i < EDGE_MS || cs[k].i + EDGE_MS >= N) &&
+                (cs[k].pk < EDGE_FRAC * pk || cs[k].slope < EDGE_FRAC * sl))
+                cs[k].cls = C_NOISE;
+    size_t nb = 0;
+    for (size_t k = 0; k < nc; k++) {
+        if (cs[k].cls != C_QRS)
+            continue;
+        size_t i = cs[k].i;
+        size_t a = i > SLOPE_HALF_MS ? i - SLOPE_HALF_MS : 0;
+        size_t b = i + SLOPE_HALF_MS < N ? i + SLOPE_HALF_MS : N - 1;
+        double amp = 0;
+        for (size_t j = a; j <= b; j++)
+            amp = fmax(amp, fabs(bp[j]));
+        if (amp >= SNR_MIN * noise_bp)
+            nb++;
+        else
+            cs[k].cls = C_NOISE;
+    }
+    return nb;
+}
+
+/* Polarity: whether the template's largest deflection from its onset level
+ * within POLARITY_MS of the onset is negative. */
+static int template_inverted(const beat_template *bt, double on_tpl, int clamped)
+{
+    size_t a = 0;
+    if (!clamped && on_tpl > 0)
+        a = (size_t)on_tpl;
+    else
+        while (a < TPL_PRE_MS && isnan(bt->tpl[a]))
+            a++;
+    size_t b = a + POLARITY_MS < TPL_LEN ? a + POLARITY_MS : TPL_LEN - 1;
+    double base = bt->tpl[a], pos = 0, neg = 0;
+    for (size_t j = a; j <= b; j++)
+        if (!isnan(bt->tpl[j])) {
+            pos = fmax(pos, bt->tpl[j] - base);
+            neg = fmax(neg, base - bt->tpl[j]);
+        }
+    return neg > pos;
+}
+
 void dys_beats_free(dys_beats *b)
 {
     if (!b)
@@ -1064,29 +1196,7 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
     if ((st = filter_bands(ctx, &g, det_lp, ons_lp, bp, ob)) != DYS_OK)
         goto out;
 
-    /* derivative, squaring, moving-window integration (centred: no delay;
-     * the ends reflected, as the DCT's even extension does) */
-    for (size_t i = 0; i < N; i++) {
-        size_t a = i ? i - 1 : 0, b = i + 1 < N ? i + 1 : N - 1;
-        d[i] = b > a ? (bp[b] - bp[a]) / (double)(b - a) : 0;
-        tmp[i] = g.miss[i] ? 0 : d[i] * d[i];
-    }
-    cum[0] = 0;
-    for (size_t i = 0; i < N; i++)
-        cum[i + 1] = cum[i] + tmp[i];
-    {
-        const long hw = MWI_MS / 2, nn = (long)N;
-#define E(j) tmp[(j) < 0 ? (-(j) - 1 < nn ? -(j) - 1 : nn - 1) \
-                 : (j) >= nn ? (2 * nn - 1 - (j) >= 0 ? 2 * nn - 1 - (j) : 0) : (j)]
-        double s = 0;
-        for (long j = -hw; j <= hw; j++)
-            s += E(j);
-        for (long i = 0; i < nn; i++) {
-            mwi[i] = s > 0 ? s / (double)(2 * hw + 1) : 0;
-            s += E(i + hw + 1) - E(i - hw);
-        }
-#undef E
-    }
+    detection_signal(&g, bp, d, tmp, cum, mwi);
 
     size_t nc;
     cs = find_candidates(mwi, d, cum, g.miss, N, &nc);
@@ -1115,83 +1225,10 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         cs[k].qrs1 = cs[k].cls == C_QRS;
     /* pass 2: from the start again, with the median signal and noise
      * peaks, the median RR and a typical QRS of pass 1 */
-    {
-        double spki = class_median(cs, nc, N, C_QRS, 0);
-        double npki = class_median(cs, nc, N, C_NOISE, 0);
-        double rr0 = NAN;
-        size_t nq = 0;
-        for (size_t k = 0; k < nc; k++)
-            nq += cs[k].cls == C_QRS;
-        if (nq >= 2) {
-            double *rrs = malloc((nq - 1) * sizeof *rrs);
-            if (!rrs) {
-                st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            size_t m = 0, prev = 0;
-            int have = 0;
-            for (size_t k = 0; k < nc; k++)
-                if (cs[k].cls == C_QRS) {
-                    if (have)
-                        rrs[m++] = (double)(cs[k].i - prev) * GRID_MS;
-                    prev = cs[k].i;
-                    have = 1;
-                }
-            rr0 = dys_quantile(rrs, m, 0.5);
-            free(rrs);
-        }
-        if (isfinite(spki)) {
-            /* the typical QRS: the one whose waveform best matches the
-             * others' (median correlation), so that frequent ectopic beats
-             * do not set the standard; ties to the median energy */
-            long ref = -1;
-            double ref_corr = -2;
-            for (size_t k = 0; k < nc; k++) {
-                if (cs[k].cls != C_QRS)
-                    continue;
-                double cr[16];
-                size_t m = 0;
-                for (size_t j = 0; j < nc && m < 16; j++)
-                    if (j != k && cs[j].cls == C_QRS)
-                        cr[m++] = wave_corr(bp, N, cs[k].ir, cs[j].ir);
-                double mc = m ? dys_quantile(cr, m, 0.5) : 1;
-                if (ref < 0 || mc > ref_corr + 1e-9 ||
-                    (mc > ref_corr - 1e-9 && fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki))) {
-                    ref = (long)k;
-                    ref_corr = mc;
-                }
-            }
-            ps = (pt_state){spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc};
-            pt_pass(cs, nc, &ps, N - 1);
-        }
-    }
-    /* a detection near an end must look like a typical QRS */
-    {
-        double pk = class_median(cs, nc, N, C_QRS, 2);
-        double sl = class_median(cs, nc, N, C_QRS, 3);
-        if (isfinite(pk) && isfinite(sl))
-            for (size_t k = 0; k < nc; k++)
-                if (cs[k].cls == C_QRS && (cs[k].i < EDGE_MS || cs[k].i + EDGE_MS >= N) &&
-                    (cs[k].pk < EDGE_FRAC * pk || cs[k].slope < EDGE_FRAC * sl))
-                    cs[k].cls = C_NOISE;
-    }
-    /* and every QRS must stand out of the detection band's noise */
+    if ((st = second_pass(ctx, cs, nc, bp, N)) != DYS_OK)
+        goto out;
     const double noise_bp = band_noise(g.noise_sd, g.frame_ms, DET_HP_HZ, det_lp);
-    size_t nb = 0;
-    for (size_t k = 0; k < nc; k++) {
-        if (cs[k].cls != C_QRS)
-            continue;
-        size_t i = cs[k].i;
-        size_t a = i > SLOPE_HALF_MS ? i - SLOPE_HALF_MS : 0;
-        size_t b = i + SLOPE_HALF_MS < N ? i + SLOPE_HALF_MS : N - 1;
-        double amp = 0;
-        for (size_t j = a; j <= b; j++)
-            amp = fmax(amp, fabs(bp[j]));
-        if (amp >= SNR_MIN * noise_bp)
-            nb++;
-        else
-            cs[k].cls = C_NOISE;
-    }
+    size_t nb = keep_clear_qrs(cs, nc, bp, N, noise_bp);
     if (nb == 0) {
         st = dys_fail(ctx, DYS_ERR_ANALYSIS,
                       "ECG: no QRS complex stands out of the noise (lead off, or no ECG "
@@ -1255,24 +1292,7 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         onset[k] = g.t0 + on * GRID_MS;
     }
 
-    /* polarity: the template's largest deflection from its onset level
-     * within POLARITY_MS of the onset */
-    {
-        size_t a = 0;
-        if (!clamped && on_tpl > 0)
-            a = (size_t)on_tpl;
-        else
-            while (a < TPL_PRE_MS && isnan(bt->tpl[a]))
-                a++;
-        size_t b = a + POLARITY_MS < TPL_LEN ? a + POLARITY_MS : TPL_LEN - 1;
-        double base = bt->tpl[a], pos = 0, neg = 0;
-        for (size_t j = a; j <= b; j++)
-            if (!isnan(bt->tpl[j])) {
-                pos = fmax(pos, bt->tpl[j] - base);
-                neg = fmax(neg, base - bt->tpl[j]);
-            }
-        out->inverted = neg > pos;
-    }
+    out->inverted = template_inverted(bt, on_tpl, clamped);
 
     /* the energy peak: the template's, placed on each matching beat */
     out->r_ms = malloc(nb * sizeof *out->r_ms);
