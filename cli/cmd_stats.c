@@ -3,8 +3,9 @@
  * each response definition and their agreement (kappa), ROC analysis of
  * indices against a response, agreement between observers or runs (ICC,
  * Bland-Altman), and correlation between indices.  The formulas are in the
- * engine (engine/stats.c, dyssync_stats.h); this file reads the tables,
- * joins them by study_id and writes text, JSON or CSV.
+ * engine (engine/stats.c, dyssync_stats.h), as are the table and outcomes
+ * readers and the response definitions (engine/table.c, outcomes.c); this
+ * file joins the tables by study_id and writes text, JSON or CSV.
  *
  * A statistic that cannot be computed (one class only, a constant column,
  * too few subjects) is reported with its reason, never as NaN, and makes
@@ -12,7 +13,6 @@
  */
 #include "common.h"
 #include "dyssync_stats.h"
-#include "table.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -27,7 +27,7 @@ typedef struct {
     enum fmt fmt;
     const char *output, *plot;
     double dpi;
-    size_t max_bytes; /* the largest input table read */
+    dys_table_options topts; /* the largest input table read */
 } stats_opts;
 
 static void jnum(FILE *f, double x)
@@ -48,202 +48,6 @@ static void cnum(FILE *f, double x)
 {
     if (isfinite(x))
         fprintf(f, "%.6g", x);
-}
-
-/* ---- outcomes and response definitions ------------------------------------ */
-
-enum { O_LVESV0, O_LVESV1, O_LVEF0, O_LVEF1, O_NYHA0, O_NYHA1, O_WALK0, O_WALK1, O_NUM };
-
-static const char *const outcome_num_cols[O_NUM] = {
-    "lvesv_baseline_ml", "lvesv_followup_ml", "lvef_baseline_pct", "lvef_followup_pct",
-    "nyha_baseline",     "nyha_followup",     "walk6_baseline_m",  "walk6_followup_m"};
-
-typedef struct {
-    char *id;
-    double v[O_NUM];
-    int composite;   /* 1 improved, 0 unchanged, -1 worsened, -2 not given */
-    int death_hf;    /* 1 yes, 0 no, -1 not given */
-} outcome;
-
-enum { R_LVESV, R_LVEF, R_COMPOSITE, R_NYHA, R_NYHA_WALK, R_N };
-
-static const struct {
-    const char *name, *description;
-} defs[R_N] = {
-    {"lvesv15", "LVESV reduction >= 15 %"},
-    {"lvef5", "LVEF increase >= 5 points"},
-    {"composite", "clinical composite improved (Packer)"},
-    {"nyha1", "NYHA improvement >= 1 class"},
-    {"nyha1_walk25", "NYHA >= 1 class and 6-min walk >= +25 %"},
-};
-
-static int def_parse(const char *s)
-{
-    for (int d = 0; d < R_N; d++)
-        if (!strcmp(s, defs[d].name))
-            return d;
-    return -1;
-}
-
-/* 1 responder, 0 not, -1 unknown.  Death or heart-failure hospitalisation
- * makes a non-responder under every definition (the patient worsened,
- * whatever the echo shows). */
-static int respond(const outcome *o, int d)
-{
-    if (o->death_hf == 1)
-        return 0;
-    const double *v = o->v;
-    switch (d) {
-    case R_LVESV:
-        if (!isfinite(v[O_LVESV0]) || !isfinite(v[O_LVESV1]) || !(v[O_LVESV0] > 0))
-            return -1;
-        return 100.0 * (v[O_LVESV0] - v[O_LVESV1]) / v[O_LVESV0] >= 15.0;
-    case R_LVEF:
-        if (!isfinite(v[O_LVEF0]) || !isfinite(v[O_LVEF1]))
-            return -1;
-        return v[O_LVEF1] - v[O_LVEF0] >= 5.0;
-    case R_COMPOSITE:
-        if (o->composite != -2)
-            return o->composite == 1;
-        /* not given: from NYHA alone (the global assessment is not in the
-         * file): worse NYHA worsened, better improved */
-        if (!isfinite(v[O_NYHA0]) || !isfinite(v[O_NYHA1]))
-            return -1;
-        return v[O_NYHA1] < v[O_NYHA0];
-    case R_NYHA:
-        if (!isfinite(v[O_NYHA0]) || !isfinite(v[O_NYHA1]))
-            return -1;
-        return v[O_NYHA0] - v[O_NYHA1] >= 1.0;
-    case R_NYHA_WALK: {
-        int ny = respond(o, R_NYHA);
-        if (ny < 0 || !isfinite(v[O_WALK0]) || !isfinite(v[O_WALK1]) || !(v[O_WALK0] > 0))
-            return -1;
-        return ny && 100.0 * (v[O_WALK1] - v[O_WALK0]) / v[O_WALK0] >= 25.0;
-    }
-    }
-    return -1;
-}
-
-typedef struct {
-    outcome *o;
-    size_t n;
-} outcomes;
-
-static void outcomes_free(outcomes *os)
-{
-    for (size_t i = 0; i < os->n; i++)
-        free(os->o[i].id);
-    free(os->o);
-    memset(os, 0, sizeof *os);
-}
-
-static int yes_no(const char *s)
-{
-    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1"))
-        return 1;
-    if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0"))
-        return 0;
-    return -1;
-}
-
-static int read_outcomes(const char *path, size_t max_bytes, outcomes *os)
-{
-    memset(os, 0, sizeof *os);
-    cli_table t;
-    char err[1024] = "";
-    if (cli_table_read(path, max_bytes, &t, err, sizeof err)) {
-        cli_error("%s", err);
-        return -1;
-    }
-    int idc = cli_table_col(&t, "study_id"), comp = -1, death = -1, numc[O_NUM];
-    for (int k = 0; k < O_NUM; k++)
-        numc[k] = cli_table_col(&t, outcome_num_cols[k]);
-    int rc = 0;
-    if (idc < 0) {
-        cli_error("%s:%zu: no study_id column", path, (size_t)1);
-        rc = -1;
-    }
-    for (size_t c = 0; c < t.ncol && rc == 0; c++) {
-        const char *h = t.head[c];
-        int known = !strcmp(h, "study_id");
-        for (int k = 0; k < O_NUM; k++)
-            known |= !strcmp(h, outcome_num_cols[k]);
-        if (!strcmp(h, "composite"))
-            known = 1, comp = (int)c;
-        if (!strcmp(h, "death_or_hf_hospitalisation"))
-            known = 1, death = (int)c;
-        if (!known) {
-            cli_error("%s: column %zu \"%s\" is not an outcome (study_id, lvesv_baseline_ml, "
-                      "lvesv_followup_ml, lvef_baseline_pct, lvef_followup_pct, nyha_baseline, "
-                      "nyha_followup, composite, walk6_baseline_m, walk6_followup_m, "
-                      "death_or_hf_hospitalisation)", path, c + 1, h);
-            rc = -1;
-        }
-    }
-    os->o = calloc(t.nrow ? t.nrow : 1, sizeof *os->o);
-    if (!os->o)
-        rc = -1;
-    for (size_t r = 0; r < t.nrow && rc == 0; r++) {
-        outcome *o = &os->o[os->n];
-        const char *id = cli_table_get(&t, r, idc);
-        if (!*id) {
-            cli_error("%s:%zu:%d: empty study_id", path, t.line[r], idc + 1);
-            rc = -1;
-            break;
-        }
-        for (size_t q = 0; q < os->n; q++)
-            if (!strcmp(os->o[q].id, id)) {
-                cli_error("%s:%zu:%d: study_id %s appears twice", path, t.line[r], idc + 1, id);
-                rc = -1;
-            }
-        if (rc)
-            break;
-        o->id = strdup(id);
-        os->n++;
-        for (int k = 0; k < O_NUM && rc == 0; k++)
-            if (numc[k] >= 0 && cli_table_num(&t, r, numc[k], &o->v[k], err, sizeof err) < 0) {
-                cli_error("%s", err);
-                rc = -1;
-            } else if (numc[k] < 0) {
-                o->v[k] = NAN;
-            }
-        for (int k = O_NYHA0; k <= O_NYHA1 && rc == 0; k++)
-            if (isfinite(o->v[k]) && (o->v[k] < 1 || o->v[k] > 4 || o->v[k] != floor(o->v[k]))) {
-                cli_error("%s:%zu:%d: NYHA class must be 1, 2, 3 or 4", path, t.line[r],
-                          numc[k] + 1);
-                rc = -1;
-            }
-        o->composite = -2;
-        const char *cs = comp >= 0 ? cli_table_get(&t, r, comp) : "";
-        if (*cs) {
-            o->composite = !strcmp(cs, "improved") ? 1 : !strcmp(cs, "unchanged") ? 0
-                         : !strcmp(cs, "worsened") ? -1 : -3;
-            if (o->composite == -3) {
-                cli_error("%s:%zu:%d: composite must be improved, unchanged or worsened, "
-                          "not \"%s\"", path, t.line[r], comp + 1, cs);
-                rc = -1;
-            }
-        }
-        o->death_hf = -1;
-        const char *ds = death >= 0 ? cli_table_get(&t, r, death) : "";
-        if (*ds && (o->death_hf = yes_no(ds)) < 0) {
-            cli_error("%s:%zu:%d: death_or_hf_hospitalisation must be yes or no, not \"%s\"",
-                      path, t.line[r], death + 1, ds);
-            rc = -1;
-        }
-    }
-    cli_table_free(&t);
-    if (rc)
-        outcomes_free(os);
-    return rc;
-}
-
-static const outcome *find_outcome(const outcomes *os, const char *id)
-{
-    for (size_t i = 0; i < os->n; i++)
-        if (!strcmp(os->o[i].id, id))
-            return &os->o[i];
-    return NULL;
 }
 
 /* ---- output files --------------------------------------------------------- */
@@ -274,30 +78,32 @@ static int out_close(dys_ctx *ctx, const stats_opts *oo, dys_outfile *af, FILE *
 
 static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
 {
-    outcomes os;
-    if (read_outcomes(opath, oo->max_bytes, &os))
+    dys_outcomes os;
+    if (dys_outcomes_read(ctx, opath, &oo->topts, &os) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
         return EXIT_SOME_FAILED;
-    int *resp = malloc((os.n ? os.n : 1) * R_N * sizeof *resp);
+    }
+    int *resp = malloc((os.n ? os.n : 1) * DYS_N_RESPONSE_DEFS * sizeof *resp);
     if (!resp) {
-        outcomes_free(&os);
+        dys_outcomes_free(&os);
         cli_error("out of memory");
         return EXIT_SOME_FAILED;
     }
     for (size_t i = 0; i < os.n; i++)
-        for (int d = 0; d < R_N; d++)
-            resp[i * R_N + d] = respond(&os.o[i], d);
+        for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++)
+            resp[i * DYS_N_RESPONSE_DEFS + d] = dys_response(&os.o[i], d, NULL);
     dys_outfile af;
     FILE *f = out_open(ctx, oo, &af);
     int rc = f ? EXIT_ALL_OK : EXIT_SOME_FAILED;
     if (f && oo->fmt == FMT_CSV) {
         fputs("study_id", f);
-        for (int d = 0; d < R_N; d++)
-            fprintf(f, ",%s", defs[d].name);
+        for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++)
+            fprintf(f, ",%s", dys_response_name(d));
         fputc('\n', f);
         for (size_t i = 0; i < os.n; i++) {
-            dys_write_csv_field(f, os.o[i].id);
-            for (int d = 0; d < R_N; d++)
-                fprintf(f, resp[i * R_N + d] < 0 ? "," : ",%d", resp[i * R_N + d]);
+            dys_write_csv_field(f, os.o[i].study_id);
+            for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++)
+                fprintf(f, resp[i * DYS_N_RESPONSE_DEFS + d] < 0 ? "," : ",%d", resp[i * DYS_N_RESPONSE_DEFS + d]);
             fputc('\n', f);
         }
     } else if (f) {
@@ -307,26 +113,26 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
         else
             fprintf(f, "Responders: %zu studies in %s\n\n%-14s %-42s %5s %10s %7s\n", os.n,
                     opath, "definition", "", "n", "responders", "rate");
-        for (int d = 0; d < R_N; d++) {
+        for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++) {
             size_t n = 0, yes = 0;
             for (size_t i = 0; i < os.n; i++)
-                if (resp[i * R_N + d] >= 0) {
+                if (resp[i * DYS_N_RESPONSE_DEFS + d] >= 0) {
                     n++;
-                    yes += resp[i * R_N + d] == 1;
+                    yes += resp[i * DYS_N_RESPONSE_DEFS + d] == 1;
                 }
             double rate = n ? 100.0 * (double)yes / (double)n : NAN;
             if (json) {
-                fprintf(f, "%s{\"name\": \"%s\", \"description\": ", d ? ", " : "", defs[d].name);
-                dys_write_json_string(f, defs[d].description);
+                fprintf(f, "%s{\"name\": \"%s\", \"description\": ", d ? ", " : "", dys_response_name(d));
+                dys_write_json_string(f, dys_response_description(d));
                 fprintf(f, ", \"n\": %zu, \"responders\": %zu", n, yes);
                 jkey(f, "rate_pct", rate, 1);
                 fputc('}', f);
             } else if (n) {
-                fprintf(f, "%-14s %-42s %5zu %10zu %6.1f%%\n", defs[d].name, defs[d].description,
+                fprintf(f, "%-14s %-42s %5zu %10zu %6.1f%%\n", dys_response_name(d), dys_response_description(d),
                         n, yes, rate);
             } else {
-                fprintf(f, "%-14s %-42s %5zu %10s %7s  (no study has the data)\n", defs[d].name,
-                        defs[d].description, n, "-", "-");
+                fprintf(f, "%-14s %-42s %5zu %10s %7s  (no study has the data)\n", dys_response_name(d),
+                        dys_response_description(d), n, "-", "-");
             }
         }
         if (json)
@@ -335,17 +141,17 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
             fputs("\nAgreement between definitions (Cohen's kappa, studies classified by both)\n",
                   f);
         int first = 1;
-        for (int a = 0; a < R_N; a++)
-            for (int b = a + 1; b < R_N; b++) {
+        for (int a = 0; a < DYS_N_RESPONSE_DEFS; a++)
+            for (int b = a + 1; b < DYS_N_RESPONSE_DEFS; b++) {
                 int *x = malloc((os.n ? os.n : 1) * 2 * sizeof *x), *y;
                 if (!x)
                     continue;
                 y = x + os.n;
                 size_t n = 0;
                 for (size_t i = 0; i < os.n; i++)
-                    if (resp[i * R_N + a] >= 0 && resp[i * R_N + b] >= 0) {
-                        x[n] = resp[i * R_N + a];
-                        y[n++] = resp[i * R_N + b];
+                    if (resp[i * DYS_N_RESPONSE_DEFS + a] >= 0 && resp[i * DYS_N_RESPONSE_DEFS + b] >= 0) {
+                        x[n] = resp[i * DYS_N_RESPONSE_DEFS + a];
+                        y[n++] = resp[i * DYS_N_RESPONSE_DEFS + b];
                     }
                 double po, k = dys_kappa(x, y, n, &po);
                 free(x);
@@ -354,7 +160,7 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                                                  : NULL;
                 if (json) {
                     fprintf(f, "%s{\"a\": \"%s\", \"b\": \"%s\", \"n\": %zu", first ? "" : ", ",
-                            defs[a].name, defs[b].name, n);
+                            dys_response_name(a), dys_response_name(b), n);
                     jkey(f, "agreement_pct", n ? 100 * po : NAN, 1);
                     jkey(f, "kappa", k, 1);
                     fputs(", \"note\": ", f);
@@ -364,11 +170,11 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                         fputs("null", f);
                     fputc('}', f);
                 } else if (why) {
-                    fprintf(f, "  %-13s vs %-13s n %4zu  kappa -: %s\n", defs[a].name,
-                            defs[b].name, n, why);
+                    fprintf(f, "  %-13s vs %-13s n %4zu  kappa -: %s\n", dys_response_name(a),
+                            dys_response_name(b), n, why);
                 } else {
                     fprintf(f, "  %-13s vs %-13s n %4zu  agreement %5.1f%%  kappa %5.2f\n",
-                            defs[a].name, defs[b].name, n, 100 * po, k);
+                            dys_response_name(a), dys_response_name(b), n, 100 * po, k);
                 }
                 first = 0;
             }
@@ -376,10 +182,10 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
             fputs("], \"studies\": [", f);
             for (size_t i = 0; i < os.n; i++) {
                 fputs(i ? ", {\"study_id\": " : "{\"study_id\": ", f);
-                dys_write_json_string(f, os.o[i].id);
-                for (int d = 0; d < R_N; d++) {
-                    int v = resp[i * R_N + d];
-                    fprintf(f, ", \"%s\": %s", defs[d].name,
+                dys_write_json_string(f, os.o[i].study_id);
+                for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++) {
+                    int v = resp[i * DYS_N_RESPONSE_DEFS + d];
+                    fprintf(f, ", \"%s\": %s", dys_response_name(d),
                             v < 0 ? "null" : v ? "true" : "false");
                 }
                 fputc('}', f);
@@ -393,7 +199,7 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
     if (f && out_close(ctx, oo, &af, f))
         rc = EXIT_SOME_FAILED;
     free(resp);
-    outcomes_free(&os);
+    dys_outcomes_free(&os);
     return rc;
 }
 
@@ -419,18 +225,18 @@ static void var_free(var *v)
 
 /* A batch studies.csv: the study_id and status columns are required, and
  * only rows with status ok count. */
-static int read_results(const char *path, size_t max_bytes, cli_table *t, int *idc, int *stc)
+static int read_results(dys_ctx *ctx, const char *path, const stats_opts *oo, dys_table *t,
+                        int *idc, int *stc)
 {
-    char err[1024] = "";
-    if (cli_table_read(path, max_bytes, t, err, sizeof err)) {
-        cli_error("%s", err);
+    if (dys_table_read(ctx, path, &oo->topts, t) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
         return -1;
     }
-    *idc = cli_table_col(t, "study_id");
-    *stc = cli_table_col(t, "status");
+    *idc = dys_table_col(t, "study_id");
+    *stc = dys_table_col(t, "status");
     if (*idc < 0) {
         cli_error("%s: no study_id column (a batch studies.csv has one)", path);
-        cli_table_free(t);
+        dys_table_free(t);
         return -1;
     }
     return 0;
@@ -485,25 +291,25 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
                      int response, char **names, size_t nnames, const char *label_col,
                      const stats_opts *oo)
 {
-    cli_table t;
+    dys_table t;
     int idc = -1, stc = -1, lab = -1, rc = EXIT_ALL_OK;
-    outcomes os = {0};
-    char err[1024] = "";
+    dys_outcomes os = {0};
     if (table) {
-        if (cli_table_read(table, oo->max_bytes, &t, err, sizeof err)) {
-            cli_error("%s", err);
+        if (dys_table_read(ctx, table, &oo->topts, &t) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
             return EXIT_SOME_FAILED;
         }
-        if ((lab = cli_table_col(&t, label_col)) < 0) {
+        if ((lab = dys_table_col(&t, label_col)) < 0) {
             cli_error("%s: no column %s (--label)", table, label_col);
-            cli_table_free(&t);
+            dys_table_free(&t);
             return EXIT_SOME_FAILED;
         }
     } else {
-        if (read_results(results, oo->max_bytes, &t, &idc, &stc))
+        if (read_results(ctx, results, oo, &t, &idc, &stc))
             return EXIT_SOME_FAILED;
-        if (read_outcomes(opath, oo->max_bytes, &os)) {
-            cli_table_free(&t);
+        if (dys_outcomes_read(ctx, opath, &oo->topts, &os) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
+            dys_table_free(&t);
             return EXIT_SOME_FAILED;
         }
     }
@@ -516,7 +322,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             int seen = 0;
             for (size_t q = 0; q < nd; q++)
                 seen |= !strcmp(dflt[q], k);
-            if (!seen && cli_table_col(&t, k) >= 0)
+            if (!seen && dys_table_col(&t, k) >= 0)
                 dflt[nd++] = k;
         }
     }
@@ -531,7 +337,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
     for (size_t s = 0; s < nv && rc == EXIT_ALL_OK; s++) {
         const char *name = nnames ? names[s] : dflt[s];
         snprintf(v[s].name, sizeof v[s].name, "%s", name);
-        int col = cli_table_col(&t, name);
+        int col = dys_table_col(&t, name);
         if (col < 0) {
             cli_error("%s: no column %s", table ? table : results, name);
             rc = EXIT_SOME_FAILED;
@@ -554,32 +360,32 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
         size_t no_outcome = 0;
         for (size_t r = 0; r < t.nrow; r++) {
             double x;
-            int k = cli_table_num(&t, r, col, &x, err, sizeof err);
+            int k = dys_table_num(ctx, &t, r, col, &x);
             if (k < 0) {
-                cli_error("%s", err);
+                cli_error("%s", dys_ctx_error(ctx));
                 rc = EXIT_SOME_FAILED;
                 break;
             }
             int l;
             if (table) {
-                const char *ls = cli_table_get(&t, r, lab);
+                const char *ls = dys_table_get(&t, r, lab);
                 if (!*ls || !strcasecmp(ls, "NA"))
                     continue;
-                if ((l = yes_no(ls)) < 0) {
+                if ((l = dys_parse_yes_no(ls)) < 0) {
                     cli_error("%s:%zu:%d: label must be 1/0, yes/no or true/false, not \"%s\"",
                               table, t.line[r], lab + 1, ls);
                     rc = EXIT_SOME_FAILED;
                     break;
                 }
             } else {
-                if (stc >= 0 && strcmp(cli_table_get(&t, r, stc), "ok"))
+                if (stc >= 0 && strcmp(dys_table_get(&t, r, stc), "ok"))
                     continue;
-                const outcome *o = find_outcome(&os, cli_table_get(&t, r, idc));
+                const dys_outcome *o = dys_outcomes_find(&os, dys_table_get(&t, r, idc));
                 if (!o) {
                     no_outcome++;
                     continue;
                 }
-                if ((l = respond(o, response)) < 0)
+                if ((l = dys_response(o, response, NULL)) < 0)
                     continue;
             }
             if (k != 0)
@@ -610,8 +416,8 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
               "specificity,error\n", f);
     else if (oo->fmt == FMT_TEXT)
         fprintf(f, "ROC against %s%s (%s)\n\n%-34s %4s %4s  %5s  %-11s  %10s  %5s  %5s\n",
-                table ? "the label " : "", table ? label_col : defs[response].description,
-                table ? table : defs[response].name, "score", "n+", "n-", "AUC", "95% CI",
+                table ? "the label " : "", table ? label_col : dys_response_description(response),
+                table ? table : dys_response_name(response), "score", "n+", "n-", "AUC", "95% CI",
                 "Youden cut", "sens", "spec");
     for (size_t s = 0; s < nv; s++) {
         roc_write(f, oo->fmt, &v[s], &roc[s]);
@@ -718,7 +524,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
                 ser[ns++] = x;
             }
         char title[160];
-        snprintf(title, sizeof title, "ROC: %s", table ? label_col : defs[response].description);
+        snprintf(title, sizeof title, "ROC: %s", table ? label_col : dys_response_description(response));
         if (ns == 0) {
             cli_error("%s: no ROC curve to draw", oo->plot);
             rc = EXIT_SOME_FAILED;
@@ -734,8 +540,8 @@ done:
         var_free(&v[s]);
     free(v);
     free(roc);
-    outcomes_free(&os);
-    cli_table_free(&t);
+    dys_outcomes_free(&os);
+    dys_table_free(&t);
     return rc;
 }
 
@@ -895,7 +701,7 @@ static int cmp_id_row(const void *a, const void *b)
 
 /* For each ok row of A, the first ok row of B with the same study_id
  * (-1: none); by sorting B's ids, not comparing every pair. */
-static long *match_rows(const cli_table *A, int ida, int sta, const cli_table *B, int idb,
+static long *match_rows(const dys_table *A, int ida, int sta, const dys_table *B, int idb,
                         int stb)
 {
     long *m = malloc((A->nrow ? A->nrow : 1) * sizeof *m);
@@ -907,16 +713,16 @@ static long *match_rows(const cli_table *A, int ida, int sta, const cli_table *B
     }
     size_t nk = 0;
     for (size_t q = 0; q < B->nrow; q++)
-        if (stb < 0 || !strcmp(cli_table_get(B, q, stb), "ok")) {
-            k[nk].id = cli_table_get(B, q, idb);
+        if (stb < 0 || !strcmp(dys_table_get(B, q, stb), "ok")) {
+            k[nk].id = dys_table_get(B, q, idb);
             k[nk++].row = q;
         }
     qsort(k, nk, sizeof *k, cmp_id_row);
     for (size_t r = 0; r < A->nrow; r++) {
         m[r] = -1;
-        if (sta >= 0 && strcmp(cli_table_get(A, r, sta), "ok"))
+        if (sta >= 0 && strcmp(dys_table_get(A, r, sta), "ok"))
             continue;
-        const char *id = cli_table_get(A, r, ida);
+        const char *id = dys_table_get(A, r, ida);
         size_t lo = 0, hi = nk; /* first key >= id */
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -942,17 +748,16 @@ static const char *agree_csv_header =
 static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *table,
                        char **names, size_t nnames, const stats_opts *oo)
 {
-    cli_table A, B;
-    char err[1024] = "";
+    dys_table A, B;
     int rc = EXIT_ALL_OK, ida, sta, idb, stb;
     if (table) {
-        if (cli_table_read(table, oo->max_bytes, &A, err, sizeof err)) {
-            cli_error("%s", err);
+        if (dys_table_read(ctx, table, &oo->topts, &A) != DYS_OK) {
+            cli_error("%s", dys_ctx_error(ctx));
             return EXIT_SOME_FAILED;
         }
         if (A.ncol < 3) {
             cli_error("%s: needs a subject column and at least 2 rater columns", table);
-            cli_table_free(&A);
+            dys_table_free(&A);
             return EXIT_SOME_FAILED;
         }
         size_t k = A.ncol - 1, n = 0, dropped = 0;
@@ -960,9 +765,9 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
         for (size_t r = 0; x && r < A.nrow && rc == EXIT_ALL_OK; r++) {
             int miss = 0;
             for (size_t j = 0; j < k; j++) {
-                int q = cli_table_num(&A, r, (int)j + 1, &x[n * k + j], err, sizeof err);
+                int q = dys_table_num(ctx, &A, r, (int)j + 1, &x[n * k + j]);
                 if (q < 0) {
-                    cli_error("%s", err);
+                    cli_error("%s", dys_ctx_error(ctx));
                     rc = EXIT_SOME_FAILED;
                 }
                 miss |= q != 0;
@@ -991,15 +796,15 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
         if (!x)
             cli_error("out of memory");
         free(x);
-        cli_table_free(&A);
+        dys_table_free(&A);
         return x ? rc : EXIT_SOME_FAILED;
     }
     if (nfiles != 2)
         return cli_usage("stats", "agree takes two studies.csv files (A and B) or --table FILE");
-    if (read_results(files[0], oo->max_bytes, &A, &ida, &sta))
+    if (read_results(ctx, files[0], oo, &A, &ida, &sta))
         return EXIT_SOME_FAILED;
-    if (read_results(files[1], oo->max_bytes, &B, &idb, &stb)) {
-        cli_table_free(&A);
+    if (read_results(ctx, files[1], oo, &B, &idb, &stb)) {
+        dys_table_free(&A);
         return EXIT_SOME_FAILED;
     }
     /* the indices: given, or every index column both tables hold */
@@ -1009,7 +814,7 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
         sel[ns++] = names[q];
     for (int i = 0; !nnames && i < DYS_N_INDICES; i++) {
         const char *k = dys_index_get(i)->key;
-        if (cli_table_col(&A, k) >= 0 && cli_table_col(&B, k) >= 0)
+        if (dys_table_col(&A, k) >= 0 && dys_table_col(&B, k) >= 0)
             sel[ns++] = k;
     }
     double *x = malloc((A.nrow ? A.nrow : 1) * 2 * sizeof *x);
@@ -1021,8 +826,8 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
             cli_error("out of memory");
         free(match);
         free(x);
-        cli_table_free(&A);
-        cli_table_free(&B);
+        dys_table_free(&A);
+        dys_table_free(&B);
         return EXIT_SOME_FAILED;
     }
     if (oo->fmt == FMT_CSV)
@@ -1036,7 +841,7 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
     }
     size_t shown = 0;
     for (size_t s = 0; s < ns && rc == EXIT_ALL_OK; s++) {
-        int ca = cli_table_col(&A, sel[s]), cb = cli_table_col(&B, sel[s]);
+        int ca = dys_table_col(&A, sel[s]), cb = dys_table_col(&B, sel[s]);
         if (ca < 0 || cb < 0) {
             cli_error("%s: no column %s", ca < 0 ? files[0] : files[1], sel[s]);
             rc = EXIT_SOME_FAILED;
@@ -1047,10 +852,10 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
             if (match[r] < 0)
                 continue;
             double va, vb;
-            int ka = cli_table_num(&A, r, ca, &va, err, sizeof err);
-            int kb = ka < 0 ? 0 : cli_table_num(&B, (size_t)match[r], cb, &vb, err, sizeof err);
+            int ka = dys_table_num(ctx, &A, r, ca, &va);
+            int kb = ka < 0 ? 0 : dys_table_num(ctx, &B, (size_t)match[r], cb, &vb);
             if (ka < 0 || kb < 0) {
-                cli_error("%s", err);
+                cli_error("%s", dys_ctx_error(ctx));
                 rc = EXIT_SOME_FAILED;
             } else if (ka == 0 && kb == 0) {
                 x[2 * n] = va;
@@ -1075,8 +880,8 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
         rc = EXIT_SOME_FAILED;
     free(match);
     free(x);
-    cli_table_free(&A);
-    cli_table_free(&B);
+    dys_table_free(&A);
+    dys_table_free(&B);
     return rc;
 }
 
@@ -1085,10 +890,9 @@ static int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *ta
 static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size_t nnames,
                            const stats_opts *oo)
 {
-    cli_table t;
+    dys_table t;
     int idc, stc, rc = EXIT_ALL_OK;
-    char err[1024] = "";
-    if (read_results(results, oo->max_bytes, &t, &idc, &stc))
+    if (read_results(ctx, results, oo, &t, &idc, &stc))
         return EXIT_SOME_FAILED;
     const char *sel[DYS_N_INDICES];
     size_t k = 0;
@@ -1096,12 +900,12 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
         sel[k++] = names[q];
     /* every index column with values in at least 4 ok studies */
     for (int i = 0; !nnames && i < DYS_N_INDICES; i++) {
-        int c = cli_table_col(&t, dys_index_get(i)->key);
+        int c = dys_table_col(&t, dys_index_get(i)->key);
         size_t m = 0;
         for (size_t r = 0; c >= 0 && r < t.nrow; r++) {
             double x;
-            if ((stc < 0 || !strcmp(cli_table_get(&t, r, stc), "ok")) &&
-                cli_table_num(&t, r, c, &x, err, sizeof err) == 0)
+            if ((stc < 0 || !strcmp(dys_table_get(&t, r, stc), "ok")) &&
+                dys_table_num(ctx, &t, r, c, &x) == 0)
                 m++;
         }
         if (m >= 4)
@@ -1110,7 +914,7 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
     if (k < 2) {
         cli_error("%s: a correlation matrix needs at least 2 indices with values in 4 or more "
                   "studies (have %zu)", results, k);
-        cli_table_free(&t);
+        dys_table_free(&t);
         return EXIT_SOME_FAILED;
     }
     int *col = malloc(k * sizeof *col);
@@ -1123,7 +927,7 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
         goto done;
     }
     for (size_t i = 0; i < k; i++)
-        if ((col[i] = cli_table_col(&t, sel[i])) < 0) {
+        if ((col[i] = dys_table_col(&t, sel[i])) < 0) {
             cli_error("%s: no column %s", results, sel[i]);
             rc = EXIT_SOME_FAILED;
             goto done;
@@ -1133,12 +937,12 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
             size_t n = 0;
             for (size_t r = 0; r < t.nrow; r++) {
                 double a, b;
-                if (stc >= 0 && strcmp(cli_table_get(&t, r, stc), "ok"))
+                if (stc >= 0 && strcmp(dys_table_get(&t, r, stc), "ok"))
                     continue;
-                int ka = cli_table_num(&t, r, col[i], &a, err, sizeof err);
-                int kb = ka < 0 ? 0 : cli_table_num(&t, r, col[j], &b, err, sizeof err);
+                int ka = dys_table_num(ctx, &t, r, col[i], &a);
+                int kb = ka < 0 ? 0 : dys_table_num(ctx, &t, r, col[j], &b);
                 if (ka < 0 || kb < 0) {
-                    cli_error("%s", err);
+                    cli_error("%s", dys_ctx_error(ctx));
                     rc = EXIT_SOME_FAILED;
                     goto done;
                 }
@@ -1243,7 +1047,7 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
         char title[160];
         size_t nok = 0;
         for (size_t r = 0; r < t.nrow; r++)
-            nok += stc < 0 || !strcmp(cli_table_get(&t, r, stc), "ok");
+            nok += stc < 0 || !strcmp(dys_table_get(&t, r, stc), "ok");
         snprintf(title, sizeof title, "Spearman's rho between indices (%zu studies)", nok);
         if (dys_plot_heatmap(ctx, oo->plot, sel, k, rho, title, oo->dpi) != DYS_OK) {
             cli_error("%s", dys_ctx_error(ctx));
@@ -1257,7 +1061,7 @@ done:
     free(why);
     free(x);
     free(rho);
-    cli_table_free(&t);
+    dys_table_free(&t);
     return rc;
 }
 
@@ -1285,7 +1089,7 @@ int cmd_stats(int argc, char **argv)
         {"max-file-mb", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    stats_opts oo = {FMT_TEXT, NULL, NULL, 150, (size_t)512 << 20};
+    stats_opts oo = {FMT_TEXT, NULL, NULL, 150, {DYS_TABLE_MAX_BYTES}};
     const char *results = NULL, *opath = NULL, *table = NULL, *label = NULL;
     int response = -1, opt;
     char **names = calloc((size_t)argc, sizeof *names);
@@ -1319,7 +1123,7 @@ int cmd_stats(int argc, char **argv)
         case 'r': results = optarg; break;
         case 'O': opath = optarg; break;
         case 'R':
-            if ((response = def_parse(optarg)) < 0)
+            if ((response = dys_response_parse(optarg)) < 0)
                 rc = cli_usage("stats", "--response takes lvesv15, lvef5, composite, nyha1 or "
                                         "nyha1_walk25");
             break;
@@ -1335,7 +1139,7 @@ int cmd_stats(int argc, char **argv)
             if (cli_long(optarg, 1, 1L << 20, &l))
                 rc = cli_usage("stats", "--max-file-mb takes a whole number of MiB (1..1048576)");
             else
-                oo.max_bytes = (size_t)l << 20;
+                oo.topts.max_bytes = (size_t)l << 20;
             break;
         case 'h': rc = cli_help("stats"); break;
         default: rc = cli_usage("stats", "unknown option"); break;
