@@ -13,6 +13,7 @@
  */
 #include "common.h"
 #include "dyssync_stats.h"
+#include "json.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -30,24 +31,14 @@ typedef struct {
     dys_table_options topts; /* the largest input table read */
 } stats_opts;
 
-static void jnum(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.6g", x);
-    else
-        fputs("null", f);
-}
+/* Statistics are written with 6 significant digits, in JSON and CSV. */
+#define SIG 6
 
-static void jkey(FILE *f, const char *k, double x, int comma)
-{
-    fprintf(f, "%s\"%s\": ", comma ? ", " : "", k);
-    jnum(f, x);
-}
-
+/* A CSV cell of a number: empty when not finite. */
 static void cnum(FILE *f, double x)
 {
     if (isfinite(x))
-        fprintf(f, "%.6g", x);
+        fprintf(f, "%.*g", SIG, x);
 }
 
 /* ---- output files --------------------------------------------------------- */
@@ -108,11 +99,17 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
         }
     } else if (f) {
         int json = oo->fmt == FMT_JSON;
-        if (json)
-            fprintf(f, "{\"n_studies\": %zu, \"definitions\": [", os.n);
-        else
+        cli_json j;
+        json_init(&j, f);
+        if (json) {
+            json_object_begin(&j);
+            json_member_size(&j, "n_studies", os.n);
+            json_key(&j, "definitions");
+            json_array_begin(&j);
+        } else {
             fprintf(f, "Responders: %zu studies in %s\n\n%-14s %-42s %5s %10s %7s\n", os.n,
                     opath, "definition", "", "n", "responders", "rate");
+        }
         for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++) {
             size_t n = 0, yes = 0;
             for (size_t i = 0; i < os.n; i++)
@@ -122,11 +119,13 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                 }
             double rate = n ? 100.0 * (double)yes / (double)n : NAN;
             if (json) {
-                fprintf(f, "%s{\"name\": \"%s\", \"description\": ", d ? ", " : "", dys_response_name(d));
-                dys_write_json_string(f, dys_response_description(d));
-                fprintf(f, ", \"n\": %zu, \"responders\": %zu", n, yes);
-                jkey(f, "rate_pct", rate, 1);
-                fputc('}', f);
+                json_object_begin(&j);
+                json_member_string(&j, "name", dys_response_name(d));
+                json_member_string(&j, "description", dys_response_description(d));
+                json_member_size(&j, "n", n);
+                json_member_size(&j, "responders", yes);
+                json_member_g(&j, "rate_pct", rate, SIG);
+                json_object_end(&j);
             } else if (n) {
                 fprintf(f, "%-14s %-42s %5zu %10zu %6.1f%%\n", dys_response_name(d), dys_response_description(d),
                         n, yes, rate);
@@ -135,12 +134,14 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                         dys_response_description(d), n, "-", "-");
             }
         }
-        if (json)
-            fputs("], \"kappa\": [", f);
-        else
+        if (json) {
+            json_array_end(&j);
+            json_key(&j, "kappa");
+            json_array_begin(&j);
+        } else {
             fputs("\nAgreement between definitions (Cohen's kappa, studies classified by both)\n",
                   f);
-        int first = 1;
+        }
         for (int a = 0; a < DYS_N_RESPONSE_DEFS; a++)
             for (int b = a + 1; b < DYS_N_RESPONSE_DEFS; b++) {
                 int *x = malloc((os.n ? os.n : 1) * 2 * sizeof *x), *y;
@@ -159,16 +160,14 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                                   : !isfinite(k) ? "undefined: both definitions put every study in one class"
                                                  : NULL;
                 if (json) {
-                    fprintf(f, "%s{\"a\": \"%s\", \"b\": \"%s\", \"n\": %zu", first ? "" : ", ",
-                            dys_response_name(a), dys_response_name(b), n);
-                    jkey(f, "agreement_pct", n ? 100 * po : NAN, 1);
-                    jkey(f, "kappa", k, 1);
-                    fputs(", \"note\": ", f);
-                    if (why)
-                        dys_write_json_string(f, why);
-                    else
-                        fputs("null", f);
-                    fputc('}', f);
+                    json_object_begin(&j);
+                    json_member_string(&j, "a", dys_response_name(a));
+                    json_member_string(&j, "b", dys_response_name(b));
+                    json_member_size(&j, "n", n);
+                    json_member_g(&j, "agreement_pct", n ? 100 * po : NAN, SIG);
+                    json_member_g(&j, "kappa", k, SIG);
+                    json_member_string(&j, "note", why); /* null when there is none */
+                    json_object_end(&j);
                 } else if (why) {
                     fprintf(f, "  %-13s vs %-13s n %4zu  kappa -: %s\n", dys_response_name(a),
                             dys_response_name(b), n, why);
@@ -176,21 +175,27 @@ static int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *o
                     fprintf(f, "  %-13s vs %-13s n %4zu  agreement %5.1f%%  kappa %5.2f\n",
                             dys_response_name(a), dys_response_name(b), n, 100 * po, k);
                 }
-                first = 0;
             }
         if (json) {
-            fputs("], \"studies\": [", f);
+            json_array_end(&j);
+            json_key(&j, "studies");
+            json_array_begin(&j);
             for (size_t i = 0; i < os.n; i++) {
-                fputs(i ? ", {\"study_id\": " : "{\"study_id\": ", f);
-                dys_write_json_string(f, os.o[i].study_id);
+                json_object_begin(&j);
+                json_member_string(&j, "study_id", os.o[i].study_id);
                 for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++) {
                     int v = resp[i * DYS_N_RESPONSE_DEFS + d];
-                    fprintf(f, ", \"%s\": %s", dys_response_name(d),
-                            v < 0 ? "null" : v ? "true" : "false");
+                    json_key(&j, dys_response_name(d));
+                    if (v < 0)
+                        json_null(&j);
+                    else
+                        json_bool(&j, v);
                 }
-                fputc('}', f);
+                json_object_end(&j);
             }
-            fputs("]}\n", f);
+            json_array_end(&j);
+            json_object_end(&j);
+            json_newline(&j);
         } else {
             fputs("\nA death or heart-failure hospitalisation makes a non-responder under "
                   "every definition.\n", f);
@@ -244,24 +249,26 @@ static int read_results(dys_ctx *ctx, const char *path, const stats_opts *oo, dy
 
 /* ---- ROC ----------------------------------------------------------------- */
 
-static void roc_write(FILE *f, enum fmt fmt, const var *v, const dys_roc *r)
+/* One score's line, or in JSON its object left open for the published
+ * cut-offs and the paired tests. */
+static void roc_write(FILE *f, cli_json *j, enum fmt fmt, const var *v, const dys_roc *r)
 {
     if (fmt == FMT_JSON) {
-        fputs("{\"index\": ", f);
-        dys_write_json_string(f, v->name);
+        json_object_begin(j);
+        json_member_string(j, "index", v->name);
         if (v->error[0]) {
-            fputs(", \"error\": ", f);
-            dys_write_json_string(f, v->error);
+            json_member_string(j, "error", v->error);
             return;
         }
-        fprintf(f, ", \"n_pos\": %zu, \"n_neg\": %zu", r->n_pos, r->n_neg);
-        jkey(f, "auc", r->auc, 1);
-        jkey(f, "auc_se", r->auc_se, 1);
-        jkey(f, "auc_ci_low", r->auc_ci_low, 1);
-        jkey(f, "auc_ci_high", r->auc_ci_high, 1);
-        jkey(f, "youden_cutoff", r->youden_cutoff, 1);
-        jkey(f, "sensitivity", r->sensitivity, 1);
-        jkey(f, "specificity", r->specificity, 1);
+        json_member_size(j, "n_pos", r->n_pos);
+        json_member_size(j, "n_neg", r->n_neg);
+        json_member_g(j, "auc", r->auc, SIG);
+        json_member_g(j, "auc_se", r->auc_se, SIG);
+        json_member_g(j, "auc_ci_low", r->auc_ci_low, SIG);
+        json_member_g(j, "auc_ci_high", r->auc_ci_high, SIG);
+        json_member_g(j, "youden_cutoff", r->youden_cutoff, SIG);
+        json_member_g(j, "sensitivity", r->sensitivity, SIG);
+        json_member_g(j, "specificity", r->specificity, SIG);
     } else if (fmt == FMT_CSV) {
         dys_write_csv_field(f, v->name);
         if (v->error[0]) {
@@ -419,12 +426,16 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
                 table ? "the label " : "", table ? label_col : dys_response_description(response),
                 table ? table : dys_response_name(response), "score", "n+", "n-", "AUC", "95% CI",
                 "Youden cut", "sens", "spec");
+    cli_json j;
+    json_init(&j, f);
     for (size_t s = 0; s < nv; s++) {
-        roc_write(f, oo->fmt, &v[s], &roc[s]);
+        roc_write(f, &j, oo->fmt, &v[s], &roc[s]);
         if (v[s].error[0]) {
             rc = EXIT_SOME_FAILED;
-            if (oo->fmt == FMT_JSON)
-                fputs("}\n", f);
+            if (oo->fmt == FMT_JSON) {
+                json_object_end(&j);
+                json_newline(&j);
+            }
             continue;
         }
         /* the published cut-offs of this index */
@@ -436,13 +447,18 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             double se, sp;
             dys_roc_at(v[s].x, v[s].label, v[s].n, c->value, c->on_abs, &se, &sp);
             if (oo->fmt == FMT_JSON) {
-                fputs(nc ? ", {\"cutoff\": " : ", \"published_cutoffs\": [{\"cutoff\": ", f);
-                jnum(f, c->value);
-                fprintf(f, ", \"absolute\": %s, \"source\": ", c->on_abs ? "true" : "false");
-                dys_write_json_string(f, c->source);
-                jkey(f, "sensitivity", se, 1);
-                jkey(f, "specificity", sp, 1);
-                fputc('}', f);
+                if (!nc) {
+                    json_key(&j, "published_cutoffs");
+                    json_array_begin(&j);
+                }
+                json_object_begin(&j);
+                json_member_g(&j, "cutoff", c->value, SIG);
+                json_key(&j, "absolute");
+                json_bool(&j, c->on_abs);
+                json_member_string(&j, "source", c->source);
+                json_member_g(&j, "sensitivity", se, SIG);
+                json_member_g(&j, "specificity", sp, SIG);
+                json_object_end(&j);
             } else if (oo->fmt == FMT_TEXT) {
                 fprintf(f, "    at the published %s%g (%s): sens %.2f, spec %.2f\n",
                         c->on_abs ? "|x| >= " : ">= ", c->value, c->source, se, sp);
@@ -450,7 +466,7 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             nc++;
         }
         if (nc && oo->fmt == FMT_JSON)
-            fputc(']', f);
+            json_array_end(&j);
         /* paired DeLong tests against the later scores, on the subjects
          * that have both */
         int nt = 0;
@@ -487,18 +503,22 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             free(a);
             free(l);
             if (oo->fmt == FMT_JSON) {
-                fputs(nt ? ", {\"with\": " : ", \"delong\": [{\"with\": ", f);
-                dys_write_json_string(f, v[u].name);
-                fprintf(f, ", \"n_pos\": %zu, \"n_neg\": %zu", mp, m - mp);
-                if (st == DYS_OK) {
-                    jkey(f, "auc_diff", diff, 1);
-                    jkey(f, "z", z, 1);
-                    jkey(f, "p", p, 1);
-                } else {
-                    fputs(", \"error\": ", f);
-                    dys_write_json_string(f, dys_ctx_error(ctx));
+                if (!nt) {
+                    json_key(&j, "delong");
+                    json_array_begin(&j);
                 }
-                fputc('}', f);
+                json_object_begin(&j);
+                json_member_string(&j, "with", v[u].name);
+                json_member_size(&j, "n_pos", mp);
+                json_member_size(&j, "n_neg", m - mp);
+                if (st == DYS_OK) {
+                    json_member_g(&j, "auc_diff", diff, SIG);
+                    json_member_g(&j, "z", z, SIG);
+                    json_member_g(&j, "p", p, SIG);
+                } else {
+                    json_member_string(&j, "error", dys_ctx_error(ctx));
+                }
+                json_object_end(&j);
             } else if (oo->fmt == FMT_TEXT) {
                 if (st == DYS_OK)
                     fprintf(f, "    vs %s (DeLong, paired, n %zu/%zu): AUC difference %+.3f, "
@@ -509,9 +529,11 @@ static int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const
             nt++;
         }
         if (nt && oo->fmt == FMT_JSON)
-            fputc(']', f);
-        if (oo->fmt == FMT_JSON)
-            fputs("}\n", f);
+            json_array_end(&j);
+        if (oo->fmt == FMT_JSON) {
+            json_object_end(&j);
+            json_newline(&j);
+        }
     }
     if (out_close(ctx, oo, &af, f))
         rc = EXIT_SOME_FAILED;
@@ -547,13 +569,14 @@ done:
 
 /* ---- agreement --------------------------------------------------------------- */
 
-static void icc_json(FILE *f, const char *k, dys_icc_value v, int comma)
+static void icc_json(cli_json *j, const char *k, dys_icc_value v)
 {
-    fprintf(f, "%s\"%s\": {", comma ? ", " : "", k);
-    jkey(f, "value", v.value, 0);
-    jkey(f, "ci_low", v.ci_low, 1);
-    jkey(f, "ci_high", v.ci_high, 1);
-    fputc('}', f);
+    json_key(j, k);
+    json_object_begin(j);
+    json_member_g(j, "value", v.value, SIG);
+    json_member_g(j, "ci_low", v.ci_low, SIG);
+    json_member_g(j, "ci_high", v.ci_high, SIG);
+    json_object_end(j);
 }
 
 /* One agreement result: ICC of n x k ratings x (row-major), Bland-Altman
@@ -584,11 +607,15 @@ static int agree_one(dys_ctx *ctx, FILE *f, const stats_opts *oo, const char *na
     if (why[0]) {
         cli_error("%s: %s", name, why);
         if (oo->fmt == FMT_JSON) {
-            fputs("{\"index\": ", f);
-            dys_write_json_string(f, name);
-            fprintf(f, ", \"n\": %zu, \"k\": %zu, \"error\": ", n, k);
-            dys_write_json_string(f, why);
-            fputs("}\n", f);
+            cli_json j;
+            json_init(&j, f);
+            json_object_begin(&j);
+            json_member_string(&j, "index", name);
+            json_member_size(&j, "n", n);
+            json_member_size(&j, "k", k);
+            json_member_string(&j, "error", why);
+            json_object_end(&j);
+            json_newline(&j);
         } else if (oo->fmt == FMT_CSV) {
             dys_write_csv_field(f, name);
             fprintf(f, ",%zu,%zu", n, k);
@@ -606,28 +633,35 @@ static int agree_one(dys_ctx *ctx, FILE *f, const stats_opts *oo, const char *na
                                   &icc.icc1_k, &icc.icc2_k, &icc.icc3_k};
     static const char *const ik[6] = {"1_1", "2_1", "3_1", "1_k", "2_k", "3_k"};
     if (oo->fmt == FMT_JSON) {
-        fputs("{\"index\": ", f);
-        dys_write_json_string(f, name);
-        fprintf(f, ", \"n\": %zu, \"k\": %zu, \"icc\": {", n, k);
+        cli_json j;
+        json_init(&j, f);
+        json_object_begin(&j);
+        json_member_string(&j, "index", name);
+        json_member_size(&j, "n", n);
+        json_member_size(&j, "k", k);
+        json_key(&j, "icc");
+        json_object_begin(&j);
         for (int q = 0; q < 6; q++)
-            icc_json(f, ik[q], *iv[q], q > 0);
-        fputc('}', f);
+            icc_json(&j, ik[q], *iv[q]);
+        json_object_end(&j);
         if (k == 2) {
-            fputs(", \"bland_altman\": {", f);
-            jkey(f, "bias", ba.bias, 0);
-            jkey(f, "bias_ci_low", ba.bias_ci_low, 1);
-            jkey(f, "bias_ci_high", ba.bias_ci_high, 1);
-            jkey(f, "sd", ba.sd, 1);
-            jkey(f, "loa_low", ba.loa_low, 1);
-            jkey(f, "loa_low_ci_low", ba.loa_low_ci_low, 1);
-            jkey(f, "loa_low_ci_high", ba.loa_low_ci_high, 1);
-            jkey(f, "loa_high", ba.loa_high, 1);
-            jkey(f, "loa_high_ci_low", ba.loa_high_ci_low, 1);
-            jkey(f, "loa_high_ci_high", ba.loa_high_ci_high, 1);
-            fputc('}', f);
-            jkey(f, "cv_pct", ba.cv_pct, 1);
+            json_key(&j, "bland_altman");
+            json_object_begin(&j);
+            json_member_g(&j, "bias", ba.bias, SIG);
+            json_member_g(&j, "bias_ci_low", ba.bias_ci_low, SIG);
+            json_member_g(&j, "bias_ci_high", ba.bias_ci_high, SIG);
+            json_member_g(&j, "sd", ba.sd, SIG);
+            json_member_g(&j, "loa_low", ba.loa_low, SIG);
+            json_member_g(&j, "loa_low_ci_low", ba.loa_low_ci_low, SIG);
+            json_member_g(&j, "loa_low_ci_high", ba.loa_low_ci_high, SIG);
+            json_member_g(&j, "loa_high", ba.loa_high, SIG);
+            json_member_g(&j, "loa_high_ci_low", ba.loa_high_ci_low, SIG);
+            json_member_g(&j, "loa_high_ci_high", ba.loa_high_ci_high, SIG);
+            json_object_end(&j);
+            json_member_g(&j, "cv_pct", ba.cv_pct, SIG);
         }
-        fputs("}\n", f);
+        json_object_end(&j);
+        json_newline(&j);
     } else if (oo->fmt == FMT_CSV) {
         dys_write_csv_field(f, name);
         fprintf(f, ",%zu,%zu", n, k);
@@ -986,34 +1020,37 @@ static int stats_correlate(dys_ctx *ctx, const char *results, char **names, size
                 fputc('\n', f);
             }
     } else if (oo->fmt == FMT_JSON) {
-        fputs("{\"indices\": [", f);
-        for (size_t i = 0; i < k; i++) {
-            fputs(i ? ", " : "", f);
-            dys_write_json_string(f, sel[i]);
-        }
-        fputs("]", f);
+        cli_json js;
+        json_init(&js, f);
+        json_object_begin(&js);
+        json_key(&js, "indices");
+        json_array_begin(&js);
+        for (size_t i = 0; i < k; i++)
+            json_string(&js, sel[i]);
+        json_array_end(&js);
         for (int m = 0; m < 2; m++) {
             const dys_corr *c = m ? sr : pr;
-            fprintf(f, ", \"%s\": [", m ? "spearman" : "pearson");
+            json_key(&js, m ? "spearman" : "pearson");
+            json_array_begin(&js);
             for (size_t i = 0; i < k; i++) {
-                fputs(i ? ", [" : "[", f);
+                json_array_begin(&js);
                 for (size_t j = 0; j < k; j++) {
                     const dys_corr *e = &c[i * k + j];
-                    fprintf(f, "%s{\"n\": %zu", j ? ", " : "", e->n);
-                    jkey(f, "r", e->r, 1);
-                    jkey(f, "ci_low", e->ci_low, 1);
-                    jkey(f, "ci_high", e->ci_high, 1);
-                    if (why[i * k + j][0]) {
-                        fputs(", \"note\": ", f);
-                        dys_write_json_string(f, why[i * k + j]);
-                    }
-                    fputc('}', f);
+                    json_object_begin(&js);
+                    json_member_size(&js, "n", e->n);
+                    json_member_g(&js, "r", e->r, SIG);
+                    json_member_g(&js, "ci_low", e->ci_low, SIG);
+                    json_member_g(&js, "ci_high", e->ci_high, SIG);
+                    if (why[i * k + j][0])
+                        json_member_string(&js, "note", why[i * k + j]);
+                    json_object_end(&js);
                 }
-                fputc(']', f);
+                json_array_end(&js);
             }
-            fputc(']', f);
+            json_array_end(&js);
         }
-        fputs("}\n", f);
+        json_object_end(&js);
+        json_newline(&js);
     } else {
         for (int m = 0; m < 2; m++) {
             const dys_corr *c = m ? sr : pr;
