@@ -222,4 +222,12 @@ eu "$tmp/out.csv" "$tmp/out_eu.csv" && eu "$tmp/cohort/outcomes_dec.csv" "$tmp/c
     jcheck "$tmp/cohort/roc_lvef5.eu.json" 'assert all(x["n_pos"] + x["n_neg"] == 80 for x in j), j'
 check $? "a European-locale outcomes file (BOM, ';', decimal comma, CRLF): the same responders and ROC"
 
+# The commands come from one table: the usage message for a missing
+# command names every command of the overview (it used to omit stats)
+"$dys" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && listed=$("$dys" help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}') &&
+    [ "$(echo "$listed" | wc -l)" -ge 8 ] && echo "$listed" | grep -qx stats &&
+    (for c in $listed; do grep -q "[(, ]$c[,)]" "$tmp/err" || exit 1; done)
+check $? "the usage line and the overview list the same commands, stats included"
+
 tap_end
