@@ -202,23 +202,25 @@ int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd
     return 0;
 }
 
-static const char overview[] =
+/* The overview: its command list comes from cli_commands (main.c). */
+static const char overview_head[] =
     "usage: dyssync COMMAND [OPTIONS] ...\n"
     "\n"
     "Echocardiographic dyssynchrony analysis: time to peak systolic velocity\n"
     "(Ts) in 12 LV segments and the Yu index family.\n"
     "\n"
-    "commands:\n"
-    "  analyze   measure Ts and the dyssynchrony indices of studies\n"
-    "  batch     analyse many studies into tidy tables (parallel, resumable)\n"
-    "  merge     join the outputs of batch shards\n"
-    "  stats     research statistics: responders, ROC, agreement, correlation\n"
-    "  info      show what was read from studies\n"
-    "  plot      draw a study's figure: curves, bull's-eye, bars or report\n"
-    "  synth     write synthetic studies with known truth\n"
-    "  help      show help for a command\n"
+    "commands:\n";
+static const char overview_tail[] =
     "\n"
     "dyssync --version prints the version.  See dyssync(1).\n";
+
+static void overview(void)
+{
+    fputs(overview_head, stdout);
+    for (size_t i = 0; i < cli_n_commands; i++)
+        printf("  %-9s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fputs(overview_tail, stdout);
+}
 
 static const char help_batch[] =
     "usage: dyssync batch [OPTIONS] -o OUTDIR INPUT...\n"
@@ -421,10 +423,15 @@ static const char help_stats[] =
     "definition.  A statistic that cannot be computed is reported with its\n"
     "reason, and the exit status is then 1.\n";
 
+int cmd_help(int argc, char **argv)
+{
+    return cli_help(argc > 1 ? argv[1] : NULL);
+}
+
 int cli_help(const char *cmd)
 {
     if (!cmd) {
-        fputs(overview, stdout);
+        overview();
         return EXIT_ALL_OK;
     }
     if (!strcmp(cmd, "analyze"))
@@ -442,7 +449,7 @@ int cli_help(const char *cmd)
     else if (!strcmp(cmd, "merge"))
         fputs(help_merge, stdout);
     else if (!strcmp(cmd, "help"))
-        fputs(overview, stdout);
+        overview();
     else
         return cli_usage(NULL, "unknown command '%s'", cmd);
     return EXIT_ALL_OK;

@@ -14,6 +14,18 @@ int cmd_plot(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* The commands, in the order of the overview (main.c): name, what runs
+ * it, and the one-line summary the overview and the usage message list,
+ * so neither can leave a command out. */
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+extern const cli_command cli_commands[];
+extern const size_t cli_n_commands;
 
 /* Print "dyssync: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

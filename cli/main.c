@@ -9,10 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
+const cli_command cli_commands[] = {
+    {"analyze", cmd_analyze, "measure Ts and the dyssynchrony indices of studies"},
+    {"batch", cmd_batch, "analyse many studies into tidy tables (parallel, resumable)"},
+    {"merge", cmd_merge, "join the outputs of batch shards"},
+    {"stats", cmd_stats, "research statistics: responders, ROC, agreement, correlation"},
+    {"info", cmd_info, "show what was read from studies"},
+    {"plot", cmd_plot, "draw a study's figure: curves, bull's-eye, bars or report"},
+    {"synth", cmd_synth, "write synthetic studies with known truth"},
+    {"help", cmd_help, "show help for a command"},
+};
+const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
+
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_usage(NULL, "a command is needed (analyze, batch, merge, info, plot, synth, help)");
+    if (argc < 2) {
+        char names[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < cli_n_commands && len < sizeof names; i++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+                                    cli_commands[i].name);
+        return cli_usage(NULL, "a command is needed (%s)", names);
+    }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("dyssync %s\n", dys_version());
@@ -20,21 +38,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
         return cli_help(NULL);
-    if (!strcmp(cmd, "help"))
-        return cli_help(argc > 2 ? argv[2] : NULL);
-    if (!strcmp(cmd, "analyze"))
-        return cmd_analyze(argc - 1, argv + 1);
-    if (!strcmp(cmd, "info"))
-        return cmd_info(argc - 1, argv + 1);
-    if (!strcmp(cmd, "synth"))
-        return cmd_synth(argc - 1, argv + 1);
-    if (!strcmp(cmd, "plot"))
-        return cmd_plot(argc - 1, argv + 1);
-    if (!strcmp(cmd, "batch"))
-        return cmd_batch(argc - 1, argv + 1);
-    if (!strcmp(cmd, "merge"))
-        return cmd_merge(argc - 1, argv + 1);
-    if (!strcmp(cmd, "stats"))
-        return cmd_stats(argc - 1, argv + 1);
+    for (size_t i = 0; i < cli_n_commands; i++)
+        if (!strcmp(cmd, cli_commands[i].name))
+            return cli_commands[i].run(argc - 1, argv + 1);
     return cli_usage(NULL, "unknown command '%s'", cmd);
 }

@@ -86,4 +86,17 @@ void *dys_calloc(size_t n, size_t size);
 int dys_parse_number(const char *s, size_t len, int decimal_comma,
                      locale_t loc, double *out);
 
+/* ---- CSV dialect (table.c) ------------------------------------------ */
+
+/* The separator and decimal mark of a CSV file, from its header line
+ * s[0..len): a tab, else ';', else ',' (the first of these outside double
+ * quotes); with a tab or ';' a decimal comma is accepted in numbers.  One
+ * rule for the study reader (read_csv.c) and the tables (table.c), so a
+ * file a European-locale spreadsheet saved is read by both. */
+typedef struct dys_csv_dialect {
+    char sep;
+    int decimal_comma;
+} dys_csv_dialect;
+dys_csv_dialect dys_csv_dialect_detect(const char *line, size_t len);
+
 #endif

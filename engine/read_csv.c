@@ -3,7 +3,8 @@
  *
  * Layout: "# key: value" metadata lines, then a header line whose
  * separator (tab, ';' or ',', in that order of precedence) is the file's;
- * then one row per frame.  With ';' or tab a decimal comma is accepted.
+ * then one row per frame.  With ';' or tab a decimal comma is accepted
+ * (dys_csv_dialect_detect, shared with the tables of dyssync stats).
  * Cells may be wrapped in double quotes (spreadsheets do that).  Missing
  * samples are empty cells, NaN or '-'.  Blank lines are skipped; a '#'
  * line without ':' is a plain comment.  Everything else that departs from
@@ -164,6 +165,7 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
     column *cols = NULL;
     int ncol = 0;
     char sep = 0;
+    int decimal_comma = 0;
     int time_pow10 = 0;
     char vel_unit_seen[16] = "";
     dys_status st = DYS_OK;
@@ -186,7 +188,9 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
             continue;
         }
         header_line = t->line;
-        sep = memchr(line, '\t', len) ? '\t' : memchr(line, ';', len) ? ';' : ',';
+        dys_csv_dialect dialect = dys_csv_dialect_detect(line, len);
+        sep = dialect.sep;
+        decimal_comma = dialect.decimal_comma;
         size_t pos = 0;
         int more = 1, col;
         const char *cell;
@@ -289,14 +293,14 @@ dys_status dys_read_csv(dys_reader *r, dys_text *t)
                     goto out;
                 }
                 x = NAN;
-            } else if (dys_parse_number_pow10(cell, clen, sep != ',', loc, pow10,
+            } else if (dys_parse_number_pow10(cell, clen, decimal_comma, loc, pow10,
                                               &x) != 0) {
                 st = dys_fail(r->ctx, DYS_ERR_PARSE,
                               "%s:%d:%d: '%.*s' is not a number (column %d; "
                               "expected a number%s, or empty/NaN/- for a missing "
                               "sample)", r->path, t->line, col,
                               DYS_SNIP(clen), cell, k + 1,
-                              sep != ',' ? " with '.' or ',' as decimal mark" : "");
+                              decimal_comma ? " with '.' or ',' as decimal mark" : "");
                 goto out;
             } else if (!isfinite(x)) {
                 st = dys_fail(r->ctx, DYS_ERR_PARSE,

@@ -3,10 +3,14 @@
  * of an index against a response (DeLong), agreement between raters (ICC,
  * Bland-Altman) and between response definitions (Cohen's kappa).
  *
- * Pure functions of their arrays: no I/O, no global state, safe from any
- * thread.  Missing values are the caller's to drop (NAN is refused).
- * Sources are named at each function; tests/test_stats.c checks them on
- * worked examples from the literature.
+ * The statistics are pure functions of their arrays: no I/O, no global
+ * state, safe from any thread.  Missing values are the caller's to drop
+ * (NAN is refused).  Sources are named at each function; tests/test_stats.c
+ * checks them on worked examples from the literature.
+ *
+ * The tables they are usually fed from (batch's studies.csv, an outcomes
+ * file) are read here too, with the response definitions of CRT trials,
+ * so that every program applies the same rules to the same files.
  */
 #ifndef DYSSYNC_STATS_H
 #define DYSSYNC_STATS_H
@@ -16,6 +20,117 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- tables -------------------------------------------------------------- */
+
+/* A table with named columns: a header row, then rows with as many cells
+ * (RFC 4180 quoting, '#' comment lines and blank lines skipped, a UTF-8
+ * BOM and LF, CRLF or CR line ends accepted).  The separator and decimal
+ * mark are found from the header as in study files: a tab, else ';', else
+ * ','; with a tab or ';' numbers may have a decimal comma (a spreadsheet
+ * saving in a European locale writes such files).  A cell that dyssync's
+ * CSV writer protected from spreadsheets with a leading apostrophe
+ * (dys_write_csv_field) is read without it. */
+typedef struct dys_table {
+    char *path;
+    size_t ncol, nrow;
+    char **head;       /* ncol names */
+    char **cell;       /* nrow x ncol, row-major */
+    size_t *line;      /* file line of each row, for messages */
+    char sep;          /* the separator found: ',', ';' or '\t' */
+    int decimal_comma; /* 1: numbers may have ',' as decimal mark */
+} dys_table;
+
+typedef struct dys_table_options {
+    size_t max_bytes; /* a larger file is refused before it is all in memory */
+} dys_table_options;
+
+#define DYS_TABLE_MAX_BYTES ((size_t)512 << 20) /* opts NULL: 512 MiB */
+
+/* DYS_ERR_IO, DYS_ERR_PARSE (message naming path:line:column),
+ * DYS_ERR_UNSUPPORTED (too large) or DYS_ERR_NOMEM; *t is then empty.
+ * opts may be NULL. */
+DYS_API dys_status dys_table_read(dys_ctx *ctx, const char *path, const dys_table_options *opts,
+                                  dys_table *t);
+DYS_API void dys_table_free(dys_table *t);
+/* Column index by name, -1 when absent. */
+DYS_API int dys_table_col(const dys_table *t, const char *name);
+DYS_API const char *dys_table_get(const dys_table *t, size_t row, int col);
+/* The cell as a number (spaces around it ignored): 0 and *v; 1 when
+ * missing (empty, NA or nan; *v NAN); -1 when not a finite number, with
+ * a message naming path:line:column in ctx (which must not be NULL). */
+DYS_API int dys_table_num(dys_ctx *ctx, const dys_table *t, size_t row, int col, double *v);
+
+/* 1 for yes, true or 1; 0 for no, false or 0 (case-insensitive words);
+ * -1 otherwise. */
+DYS_API int dys_parse_yes_no(const char *s);
+
+/* ---- outcomes and response to CRT ----------------------------------------- */
+
+/* The numeric columns of an outcomes file, in the order of dys_outcome.v. */
+typedef enum dys_outcome_value {
+    DYS_OUT_LVESV_BASELINE, /* lvesv_baseline_ml */
+    DYS_OUT_LVESV_FOLLOWUP, /* lvesv_followup_ml */
+    DYS_OUT_LVEF_BASELINE,  /* lvef_baseline_pct */
+    DYS_OUT_LVEF_FOLLOWUP,  /* lvef_followup_pct */
+    DYS_OUT_NYHA_BASELINE,  /* nyha_baseline (1-4) */
+    DYS_OUT_NYHA_FOLLOWUP,  /* nyha_followup (1-4) */
+    DYS_OUT_WALK6_BASELINE, /* walk6_baseline_m */
+    DYS_OUT_WALK6_FOLLOWUP, /* walk6_followup_m */
+    DYS_N_OUTCOME_VALUES
+} dys_outcome_value;
+
+/* The column name of a value ("lvesv_baseline_ml", ...). */
+DYS_API const char *dys_outcome_column(dys_outcome_value v);
+
+/* One study's outcomes; a value not given is NAN. */
+typedef struct dys_outcome {
+    char *study_id;
+    double v[DYS_N_OUTCOME_VALUES];
+    int composite; /* Packer's clinical composite: 1 improved, 0 unchanged,
+                      -1 worsened, -2 not given */
+    int death_hf;  /* death or heart-failure hospitalisation: 1 yes, 0 no,
+                      -1 not given */
+} dys_outcome;
+
+typedef struct dys_outcomes {
+    dys_outcome *o;
+    size_t n;
+} dys_outcomes;
+
+/* Read an outcomes file (a dys_table): a study_id column (non-empty,
+ * unique) and any of the columns above, composite (improved, unchanged,
+ * worsened) and death_or_hf_hospitalisation (dys_parse_yes_no).  Any other
+ * column, a value that is not a number, or a NYHA class outside 1-4 is
+ * refused with a message naming path:line:column.  opts may be NULL. */
+DYS_API dys_status dys_outcomes_read(dys_ctx *ctx, const char *path,
+                                     const dys_table_options *opts, dys_outcomes *out);
+DYS_API void dys_outcomes_free(dys_outcomes *os);
+/* The outcome of a study, NULL when the file has none. */
+DYS_API const dys_outcome *dys_outcomes_find(const dys_outcomes *os, const char *study_id);
+
+/* Definitions of response to CRT. */
+typedef enum dys_response_def {
+    DYS_RESP_LVESV15,      /* LVESV reduction >= 15 % */
+    DYS_RESP_LVEF5,        /* LVEF increase >= 5 points */
+    DYS_RESP_COMPOSITE,    /* clinical composite improved (Packer); when not
+                              given, from NYHA alone (better improved) */
+    DYS_RESP_NYHA1,        /* NYHA improvement >= 1 class */
+    DYS_RESP_NYHA1_WALK25, /* NYHA >= 1 class and 6-min walk >= +25 % */
+    DYS_N_RESPONSE_DEFS
+} dys_response_def;
+
+/* Short name ("lvesv15") and description of a definition. */
+DYS_API const char *dys_response_name(dys_response_def def);
+DYS_API const char *dys_response_description(dys_response_def def);
+/* The definition named s, -1 when none. */
+DYS_API int dys_response_parse(const char *s);
+
+/* 1 responder, 0 not, -1 unknown (the data the definition needs are not
+ * given).  A death or heart-failure hospitalisation makes a non-responder
+ * under every definition: the patient worsened, whatever the echo shows.
+ * why (may be NULL) receives a constant phrase saying why. */
+DYS_API int dys_response(const dys_outcome *o, dys_response_def def, const char **why);
 
 /* ---- ROC ---------------------------------------------------------------- */
 

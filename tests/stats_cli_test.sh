@@ -180,4 +180,54 @@ assert j[0]["pearson"][k][d]["r"] > 0.8 and j[0]["spearman"][k][k]["r"] == 1' &&
     [ "$(head -c 4 "$tmp/cohort/heat.pdf")" = "%PDF" ]
 check $? "worked example: synth --outcomes, batch, stats roc (AUC > 0.8 for the known model), correlate"
 
+# An outcomes file saved by a spreadsheet in a European locale (a BOM, ';'
+# between cells, decimal commas, CRLF) gives the same results as the plain
+# file: responders on the hand-made file, ROC on the cohort's (its LVEF
+# given with decimals, the same in both)
+eu() { # eu PLAIN EU: the same table in the European dialect
+    python3 - "$1" "$2" <<'PY'
+import csv, re, sys
+rows = list(csv.reader(open(sys.argv[1])))
+num = re.compile(r"^-?[0-9]+\.[0-9]+$")
+with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as f:
+    for r in rows:
+        f.write(";".join(c.replace(".", ",") if num.match(c) else c for c in r) + "\r\n")
+PY
+}
+python3 - "$tmp/cohort/outcomes.csv" "$tmp/cohort/outcomes_dec.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+cols = [i for i, h in enumerate(rows[0]) if h.startswith("lvef_")]
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(rows[0])
+    for r in rows[1:]:
+        w.writerow([c + ".25" if i in cols and c else c for i, c in enumerate(r)])
+PY
+eu "$tmp/out.csv" "$tmp/out_eu.csv" && eu "$tmp/cohort/outcomes_dec.csv" "$tmp/cohort/outcomes_eu.csv" &&
+    head -c 3 "$tmp/out_eu.csv" | od -An -tx1 | grep -q "ef bb bf" && grep -q $'\r$' "$tmp/out_eu.csv" &&
+    grep -q ';31,25;' "$tmp/cohort/outcomes_eu.csv" &&
+    "$dys" stats responders --outcomes "$tmp/out_eu.csv" --format json >"$tmp/resp_eu.json" &&
+    cmp "$tmp/resp.json" "$tmp/resp_eu.json" &&
+    (
+        for r in lvesv15 lvef5; do
+            for o in dec eu; do
+                "$dys" stats roc --results "$tmp/cohort/out/studies.csv" --response $r \
+                    --outcomes "$tmp/cohort/outcomes_$o.csv" --format json \
+                    >"$tmp/cohort/roc_$r.$o.json" || exit 1
+            done
+            cmp "$tmp/cohort/roc_$r.dec.json" "$tmp/cohort/roc_$r.eu.json" || exit 1
+        done
+    ) &&
+    jcheck "$tmp/cohort/roc_lvef5.eu.json" 'assert all(x["n_pos"] + x["n_neg"] == 80 for x in j), j'
+check $? "a European-locale outcomes file (BOM, ';', decimal comma, CRLF): the same responders and ROC"
+
+# The commands come from one table: the usage message for a missing
+# command names every command of the overview (it used to omit stats)
+"$dys" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && listed=$("$dys" help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}') &&
+    [ "$(echo "$listed" | wc -l)" -ge 8 ] && echo "$listed" | grep -qx stats &&
+    (for c in $listed; do grep -q "[(, ]$c[,)]" "$tmp/err" || exit 1; done)
+check $? "the usage line and the overview list the same commands, stats included"
+
 tap_end

@@ -4,9 +4,13 @@
  * t.ppf, norm.ppf on the same formulas, run once; the values are below). */
 #include "check_main.h"
 #include "dyssync_stats.h"
+#include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #define TOL 5e-4 /* the published values have 2-3 decimals; ours are exact */
 
@@ -208,6 +212,208 @@ START_TEST(quantiles)
 }
 END_TEST
 
+
+/* ---- tables, outcomes and response definitions ----------------------------- */
+
+/* text written to a new temporary file; its path in a static buffer of
+ * the caller's (each test is its own process) */
+static const char *write_tmp(char *path, size_t cap, const char *text)
+{
+    snprintf(path, cap, "/tmp/dyssync_test_stats.XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static const char plain_outcomes[] =
+    "study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,lvef_followup_pct,"
+    "nyha_baseline,nyha_followup,walk6_baseline_m,walk6_followup_m,composite,"
+    "death_or_hf_hospitalisation\n"
+    "s1,200,160,25,32,3,2,300,390,improved,no\n"     /* responds everywhere */
+    "s2,200,190,25,27,3,3,300,310,unchanged,no\n"    /* nowhere */
+    "s3,200,185,25,26,3,2,300,320,improved,no\n"     /* NYHA only */
+    "s4,200,150,25,35,3,2,300,400,,yes\n"            /* died: non-responder */
+    "s5,,,,,3,3,300,300,,no\n"                       /* no follow-up echo */
+    "s6,200,170,25.5,30.5,2,3,,,,\n"                 /* exactly 15 % and 5 points */
+    "s7,0,0,NA,30,,,300,400,worsened,\n";            /* LVESV 0: undefined */
+
+/* want[study][definition]: 1, 0 or -1 */
+static const int want_response[7][DYS_N_RESPONSE_DEFS] = {
+    {1, 1, 1, 1, 1},    {0, 0, 0, 0, 0},    {0, 0, 1, 1, 0},  {0, 0, 0, 0, 0},
+    {-1, -1, 0, 0, 0},  {1, 1, 0, 0, -1},   {-1, -1, 0, -1, -1}};
+
+static void check_outcomes(const dys_outcomes *os)
+{
+    ck_assert_uint_eq(os->n, 7);
+    for (size_t i = 0; i < os->n; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "s%zu", i + 1);
+        ck_assert_str_eq(os->o[i].study_id, id);
+        ck_assert_ptr_eq(dys_outcomes_find(os, id), &os->o[i]);
+        for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++) {
+            const char *why = NULL;
+            int r = dys_response(&os->o[i], d, &why);
+            ck_assert_msg(r == want_response[i][d], "%s %s: %d (%s), want %d", id,
+                          dys_response_name(d), r, why ? why : "-", want_response[i][d]);
+            ck_assert_ptr_nonnull(why);
+        }
+    }
+    ck_assert_ptr_null(dys_outcomes_find(os, "s8"));
+}
+
+START_TEST(outcomes_and_definitions)
+{
+    char path[64];
+    dys_outcomes os;
+    ck_assert_int_eq(dys_outcomes_read(ctx, write_tmp(path, sizeof path, plain_outcomes), NULL,
+                                       &os), DYS_OK);
+    check_outcomes(&os);
+    /* the values as read: a missing cell is NAN, the categories coded */
+    ck_assert(fabs(os.o[5].v[DYS_OUT_LVEF_BASELINE] - 25.5) < 1e-12);
+    ck_assert(isnan(os.o[4].v[DYS_OUT_LVESV_BASELINE]) && isnan(os.o[6].v[DYS_OUT_LVEF_BASELINE]));
+    ck_assert_int_eq(os.o[3].death_hf, 1);
+    ck_assert_int_eq(os.o[5].death_hf, -1);
+    ck_assert_int_eq(os.o[6].composite, -1);
+    ck_assert_int_eq(os.o[4].composite, -2);
+    /* death is the reason, whatever the echo showed */
+    const char *why;
+    ck_assert_int_eq(dys_response(&os.o[3], DYS_RESP_LVESV15, &why), 0);
+    ck_assert_ptr_nonnull(strstr(why, "death"));
+    dys_outcomes_free(&os);
+    unlink(path);
+
+    for (int d = 0; d < DYS_N_RESPONSE_DEFS; d++)
+        ck_assert_int_eq(dys_response_parse(dys_response_name(d)), d);
+    ck_assert_int_eq(dys_response_parse("lvesv20"), -1);
+    ck_assert_str_eq(dys_response_description(DYS_RESP_LVEF5), "LVEF increase >= 5 points");
+    ck_assert_str_eq(dys_outcome_column(DYS_OUT_WALK6_FOLLOWUP), "walk6_followup_m");
+    ck_assert_int_eq(dys_parse_yes_no("TRUE"), 1);
+    ck_assert_int_eq(dys_parse_yes_no("0"), 0);
+    ck_assert_int_eq(dys_parse_yes_no("maybe"), -1);
+}
+END_TEST
+
+/* The same outcomes as a spreadsheet in a European locale saves them:
+ * a BOM, ';' between cells, decimal commas, CRLF line ends, a quoted cell
+ * with the separator in it, a comment line. */
+START_TEST(outcomes_european_dialect)
+{
+    char eu[2048] = "\xEF\xBB\xBF";
+    size_t n = 3;
+    for (const char *p = plain_outcomes; *p; p++) {
+        if (*p == '\n')
+            eu[n++] = '\r';
+        eu[n++] = *p == ',' ? ';' : *p;
+    }
+    eu[n] = '\0';
+    /* decimal commas where the plain file has points */
+    char *x = strstr(eu, "25.5;30.5");
+    ck_assert_ptr_nonnull(x);
+    memcpy(x, "25,5;30,5", 9);
+    char path[64];
+    dys_outcomes os;
+    ck_assert_int_eq(dys_outcomes_read(ctx, write_tmp(path, sizeof path, eu), NULL, &os), DYS_OK);
+    check_outcomes(&os);
+    ck_assert(fabs(os.o[5].v[DYS_OUT_LVEF_FOLLOWUP] - 30.5) < 1e-12);
+    dys_outcomes_free(&os);
+    unlink(path);
+
+    /* a table: quoted separators stay text, an apostrophe dyssync put
+     * before formula-like text is taken off again */
+    dys_table t;
+    ck_assert_int_eq(dys_table_read(ctx, write_tmp(path, sizeof path,
+                                                   "# a comment\r\n\"a;b\";c\r\n'=1;\"2,5\"\r\n"
+                                                   "x;1e3\r\n"), NULL, &t), DYS_OK);
+    ck_assert_int_eq(t.sep, ';');
+    ck_assert_int_eq(t.ncol, 2);
+    ck_assert_str_eq(t.head[0], "a;b");
+    ck_assert_str_eq(dys_table_get(&t, 0, 0), "=1");
+    ck_assert_uint_eq(t.line[1], 4);
+    double v;
+    ck_assert_int_eq(dys_table_num(ctx, &t, 0, 1, &v), 0);
+    ck_assert(v == 2.5);
+    ck_assert_int_eq(dys_table_num(ctx, &t, 1, 1, &v), 0);
+    ck_assert(v == 1000);
+    dys_table_free(&t);
+    unlink(path);
+
+    /* in a comma-separated file a comma is never a decimal mark */
+    ck_assert_int_eq(dys_table_read(ctx, write_tmp(path, sizeof path, "a,b\n1,\"2,5\"\n"), NULL,
+                                    &t), DYS_OK);
+    ck_assert_int_eq(dys_table_num(ctx, &t, 0, 1, &v), -1);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), ":2:2: b \"2,5\" is not a number"));
+    dys_table_free(&t);
+    unlink(path);
+}
+END_TEST
+
+/* The one dialect rule of the study reader and the tables. */
+START_TEST(csv_dialect)
+{
+    static const struct {
+        const char *line;
+        char sep;
+        int dc;
+    } c[] = {{"time_ms,a,b", ',', 0}, {"time_ms;a;b", ';', 1}, {"time_ms\ta;b,c", '\t', 1},
+             {"a,\"b;c\",d", ',', 0}, {"\"a\tb\";c", ';', 1}, {"single", ',', 0}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        dys_csv_dialect d = dys_csv_dialect_detect(c[i].line, strlen(c[i].line));
+        ck_assert_msg(d.sep == c[i].sep && d.decimal_comma == c[i].dc, "%s", c[i].line);
+    }
+}
+END_TEST
+
+/* Bad outcomes files are refused with the place: path:line:column. */
+START_TEST(outcomes_bad_files)
+{
+    static const struct {
+        const char *text, *msg;
+    } c[] = {
+        {"id,lvesv_baseline_ml\ns1,200\n", ":1: no study_id column"},
+        {"study_id,lvesv_baseline_ml,height_cm\ns1,200,170\n",
+         ": column 3 \"height_cm\" is not an outcome"},
+        {"study_id,lvesv_baseline_ml\ns1,200\ns2,2OO\n",
+         ":3:2: lvesv_baseline_ml \"2OO\" is not a number"},
+        {"study_id;lvef_baseline_pct\ns1;25.5.1\n", ":2:2: lvef_baseline_pct \"25.5.1\" is not a number"},
+        {"study_id,nyha_baseline\ns1,3\ns2,5\n", ":3:2: NYHA class must be 1, 2, 3 or 4"},
+        {"study_id,nyha_followup\ns1,2.5\n", ":2:2: NYHA class must be 1, 2, 3 or 4"},
+        {"study_id,composite\ns1,better\n",
+         ":2:2: composite must be improved, unchanged or worsened, not \"better\""},
+        {"study_id,death_or_hf_hospitalisation\ns1,maybe\n",
+         ":2:2: death_or_hf_hospitalisation must be yes or no, not \"maybe\""},
+        {"nyha_baseline,study_id\n3,\n", ":2:2: empty study_id"},
+        {"study_id,nyha_baseline\n# a comment\ns1,3\ns1,2\n", ":4:1: study_id s1 appears twice"},
+        {"study_id,nyha_baseline\ns1,3,4\n", ":2:3: 3 cells where the header has 2"},
+        {"study_id,nyha_baseline\n\"s1,3\n", ":2: a quoted cell is not closed"},
+        {"study_id,study_id\n", ":1:2: column study_id appears twice"},
+        {"", ": empty (no header row)"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char path[64], want[256];
+        dys_outcomes os;
+        write_tmp(path, sizeof path, c[i].text);
+        ck_assert_int_ne(dys_outcomes_read(ctx, path, NULL, &os), DYS_OK);
+        ck_assert_ptr_null(os.o);
+        snprintf(want, sizeof want, "%s%s", path, c[i].msg);
+        ck_assert_msg(strstr(dys_ctx_error(ctx), want) == dys_ctx_error(ctx),
+                      "case %zu: \"%s\", want \"%s\"", i, dys_ctx_error(ctx), want);
+        unlink(path);
+    }
+    dys_outcomes os;
+    ck_assert_int_eq(dys_outcomes_read(ctx, "/nonexistent/outcomes.csv", NULL, &os), DYS_ERR_IO);
+    char path[64];
+    dys_table_options small = {8};
+    write_tmp(path, sizeof path, "study_id\ns1\ns2\ns3\n");
+    ck_assert_int_eq(dys_outcomes_read(ctx, path, &small, &os), DYS_ERR_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "file is larger than the limit"));
+    unlink(path);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -221,6 +427,10 @@ static Suite *stats_suite(void)
     tcase_add_test(tc, kappa_two_by_two);
     tcase_add_test(tc, correlations);
     tcase_add_test(tc, quantiles);
+    tcase_add_test(tc, outcomes_and_definitions);
+    tcase_add_test(tc, outcomes_european_dialect);
+    tcase_add_test(tc, csv_dialect);
+    tcase_add_test(tc, outcomes_bad_files);
     suite_add_tcase(s, tc);
     return s;
 }
