@@ -2,7 +2,7 @@
  * beats.c - which beats of a recording are measured.
  *
  * QRS onsets, in this order: given (qrs_onsets_ms / qrs_onset_ms,
- * FORMAT.md), else an export's cycle markers (EchoPAC's left and right
+ * docs/format.md), else an export's cycle markers (EchoPAC's left and right
  * markers: the scanner's own QRS triggers, which delimit the cycle it
  * exported; a 60-fps export can be too coarse for our detector, which then
  * placed the onset on the P wave), else detected on the ECG column

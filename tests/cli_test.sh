@@ -56,7 +56,7 @@ for line in open(sys.argv[1]):
         assert k in o["indices"], k
     assert o["events"]["source"] in ("given", "estimated")
 PY
-check $? "JSON output follows the FORMAT.md contract" "$(cat "$tmp/err")"
+check $? "JSON output follows the docs/format.md contract" "$(cat "$tmp/err")"
 
 # The output does not depend on the number of threads.
 "$dys" analyze --format json -j 1 "${studies[@]}" >"$tmp/j1"
