@@ -165,7 +165,8 @@ typedef struct dys_recording {
                              isolated spikes, each named in the study's
                              warnings; dys_analyze makes a segment
                              indeterminate when they exceed 5 % of its
-                             samples (README "Implausible samples") */
+                             samples (docs/format.md, "Plausibility and
+                             unit checks") */
 } dys_recording;
 
 typedef struct dys_study {
