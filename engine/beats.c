@@ -2,13 +2,14 @@
  * beats.c - which beats of a recording are measured.
  *
  * QRS onsets, in this order: given (qrs_onsets_ms / qrs_onset_ms,
- * FORMAT.md), else an export's cycle markers (EchoPAC's left and right
+ * docs/format.md), else an export's cycle markers (EchoPAC's left and right
  * markers: the scanner's own QRS triggers, which delimit the cycle it
  * exported; a 60-fps export can be too coarse for our detector, which then
  * placed the onset on the P wave), else detected on the ECG column
  * (ecg.c), else t = 0 as the onset of a single beat.
- * Rules (documented in the README; each rejection says why).  A premature
- * beat is the one that starts early: the beat AFTER the short RR.
+ * Rules (documented in docs/indices.md, "How Ts is measured"; each
+ * rejection says why).  A premature beat is the one that starts early:
+ * the beat AFTER the short RR.
  *  - premature (ectopic): a beat whose preceding RR is shorter than the
  *    recording's median RR by more than ectopic_rr_frac (default 20 %) is
  *    rejected: it fills less, and a ventricular ectopic beat also activates

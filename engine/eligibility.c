@@ -17,7 +17,7 @@
  * listed.  `missing` names only the missing inputs whose value could change
  * the eligibility or the class.
  *
- * Criteria (INDICES.md):
+ * Criteria (docs/indices.md, "CRT eligibility"):
  *  - classic: LVEF <= 35 %, QRS >= 120 ms, NYHA III-IV.
  *  - ACCF/AHA/HRS 2012 (Tracy, Circulation 2012;126:1784; LVEF <= 35 %
  *    throughout): I LBBB, QRS >= 150 ms, NYHA II-IV; IIa LBBB 120-149 ms

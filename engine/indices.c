@@ -1,5 +1,5 @@
 /*
- * indices.c - the dyssynchrony index catalogue (INDICES.md, and
+ * indices.c - the dyssynchrony index catalogue (docs/indices.md, and
  * docs/indices.md for every entry's definition, window, estimator, source
  * and limits) as one table that both the computation and the writers loop
  * over, so no index is defined twice; and the table of published cut-offs
@@ -154,7 +154,7 @@ static const struct {
      M_S_PSI, ST_MAX, ALL12, 0, 0, 0},
 };
 
-/* Published cut-offs; an index's first row is its default (INDICES.md's
+/* Published cut-offs; an index's first row is its default (docs/indices.md's
  * first).  Each row was reviewed (docs/indices.md, "Cut-off review") for
  * whether its source measured what dyssync measures: the same modality
  * (tissue-Doppler longitudinal velocity), the same event (peak systolic

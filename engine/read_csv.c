@@ -1,5 +1,5 @@
 /*
- * read_csv.c - the study CSV of FORMAT.md.
+ * read_csv.c - the study CSV of docs/format.md.
  *
  * Layout: "# key: value" metadata lines, then a header line whose
  * separator (tab, ';' or ',', in that order of precedence) is the file's;

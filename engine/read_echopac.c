@@ -1,7 +1,8 @@
 /*
  * read_echopac.c - GE EchoPAC "Local Traces" text exports.
  *
- * Layout (see shared/external/README.md for a real sample):
+ * Layout (as a real export writes it; docs/format.md and
+ * testdata/studies/echopac_a4c_velocity.txt):
  *   Local Traces SL in %                 <- trace kind and unit
  *   Number of Frames 65
  *   FR= 63 Left Marker Time=0.145 Right Marker Time=0.896 ES Time=0.475

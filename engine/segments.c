@@ -1,7 +1,8 @@
 /*
  * segments.c - the 12-segment model (Yu et al.; AHA numbering, Cerqueira
  * 2002) and every name under which a segment may appear in a column header:
- * canonical names, FORMAT.md aliases, segN, and GE EchoPAC abbreviations.
+ * canonical names, the aliases of docs/format.md, segN, and GE EchoPAC
+ * abbreviations.
  * Names are compared after normalisation (lower case, '_' '-' and space
  * the same, runs collapsed), so "Basal Septal", "basal-septal" and
  * "basal_septal" are one name.
@@ -36,10 +37,10 @@ static const struct {
     const char *alias;
     int seg;
 } alias_table[] = {
-    /* FORMAT.md aliases */
+    /* aliases (docs/format.md): the older wall names */
     {"basal_septal", 2}, {"basal_posterior", 4}, {"basal_lateral", 5},
     {"mid_septal", 8}, {"mid_posterior", 10}, {"mid_lateral", 11},
-    /* GE EchoPAC abbreviations (INDICES.md), plus their AHA-named forms */
+    /* GE EchoPAC abbreviations (docs/format.md), plus their AHA-named forms */
     {"basant", 0}, {"basantsept", 1}, {"bassept", 2}, {"basinfsept", 2},
     {"basinf", 3}, {"baspost", 4}, {"basinflat", 4}, {"baslat", 5},
     {"basantlat", 5},

@@ -16,7 +16,7 @@
  * values are means over its accepted beats.
  *
  * Mechanical dispersion (Haugaa, JACC Imaging 2010) is the SD of the time
- * to peak strain over the cycle (indices.c).  INDICES.md lists no cut-off
+ * to peak strain over the cycle (indices.c).  docs/indices.md has no cut-off
  * for longitudinal strain timing; --cutoff classifies against one.
  */
 #include "strain.h"

@@ -1,12 +1,12 @@
 /*
  * study.c - reading a study: one file or a directory of view files, the
- * metadata rules of FORMAT.md, and the study's lifetime.
+ * metadata rules of docs/format.md, and the study's lifetime.
  *
  * A file is recognised by its content (a GE EchoPAC "Local Traces" export
- * starts with that phrase; anything else is the FORMAT.md CSV), never by
- * its name.  In a directory every *.csv, *.tsv and *.txt file is one view;
- * the view comes from its `view` metadata, else from its file name (a4c,
- * 2ch, aplax, ... as a word in the name).  Values are converted to the
+ * starts with that phrase; anything else is the study CSV of
+ * docs/format.md), never by its name.  In a directory every *.csv, *.tsv
+ * and *.txt file is one view; the view comes from its `view` metadata,
+ * else from its file name (a4c, 2ch, aplax, ... as a word in the name).  Values are converted to the
  * engine's units (ms, cm/s) only after all files are read, because the
  * study-level `velocity_unit` may stand in any of them.
  */
@@ -28,7 +28,7 @@ static const char *const colour_names[6] = {"yellow", "cyan", "green",
 void dys_read_options_defaults(dys_read_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    /* The conventional 4-chamber ROI layout (INDICES.md). */
+    /* The conventional 4-chamber ROI layout (docs/format.md, ROI colours). */
     opt->colour_map[0] = DYS_SEG_BASAL_INFEROSEPTAL; /* YELLOW */
     opt->colour_map[1] = DYS_SEG_MID_INFEROSEPTAL;   /* CYAN */
     opt->colour_map[2] = -1;                         /* GREEN apical septal */

@@ -1,6 +1,6 @@
 /*
  * study_internal.h - what the readers share: name normalisation, the text
- * buffer and line cursor, and the metadata rules of FORMAT.md.
+ * buffer and line cursor, and the metadata rules of docs/format.md.
  */
 #ifndef DYS_STUDY_INTERNAL_H
 #define DYS_STUDY_INTERNAL_H
@@ -71,7 +71,7 @@ typedef struct dys_reader {
 
 void dys_reader_free(dys_reader *r);
 
-/* Apply one "key: value" metadata line (FORMAT.md table): known keys are
+/* Apply one "key: value" metadata line (docs/format.md table): known keys are
  * checked and stored in the study or recording, every key is kept in
  * study->meta, and a study-level key that disagrees with an earlier one is
  * an error.  col is the 1-based column of the value. */

@@ -74,7 +74,7 @@
  *   vary_format = 0 writes comma-separated cm/s with canonical names in
  *   AHA order and LF; vary_format = 1 rotates by study index through the
  *   separators , ; tab, the decimal comma (with ; or tab), the five time
- *   column spellings, cm/s mm/s m/s, canonical / FORMAT.md alias / segN /
+ *   column spellings, cm/s mm/s m/s, canonical / alias (docs/format.md) / segN /
  *   GE EchoPAC / Title Case names with or without a unit suffix, shuffled
  *   columns, BOM, CRLF, key spellings ("Study-ID", "AVO ms"), rr_ms for
  *   hr_bpm, NYHA in Roman numerals and view aliases (4CH, AP2, ...).
@@ -230,18 +230,18 @@ static const char *const canon_name[DYS_N_SEGMENTS] = {
     "mid_anterior",        "mid_anteroseptal",   "mid_inferoseptal",
     "mid_inferior",        "mid_inferolateral",  "mid_anterolateral"};
 
-/* FORMAT.md alias where there is one, segN otherwise. */
+/* The alias of docs/format.md where there is one, segN otherwise. */
 static const char *const alias_name[DYS_N_SEGMENTS] = {
     "seg1", "seg2", "basal_septal", "seg4", "basal_posterior",
     "basal_lateral", "seg7", "seg8", "mid_septal", "seg10",
     "mid_posterior", "mid_lateral"};
 
-/* GE EchoPAC abbreviations (INDICES.md). */
+/* GE EchoPAC abbreviations (docs/format.md). */
 static const char *const echopac_name[DYS_N_SEGMENTS] = {
     "basAnt", "basAntSept", "basSept", "basInf", "basPost", "basLat",
     "midAnt", "midAntSept", "midSept", "midInf", "midPost", "midLat"};
 
-/* View of each segment: 1 A4C, 2 A2C, 3 APLAX (FORMAT.md table). */
+/* View of each segment: 1 A4C, 2 A2C, 3 APLAX (the table of docs/format.md). */
 static const int seg_view[DYS_N_SEGMENTS] = {2, 3, 1, 2, 3, 1,
                                              2, 3, 1, 2, 3, 1};
 

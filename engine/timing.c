@@ -13,7 +13,7 @@
  * is refitted to the raw samples around the peak (refine_noisy_peak):
  * on synthetic curves with 0.25 cm/s noise at 100 fps this lowers the
  * median error from 3.7 to 2.3 ms.
- * Flags (INDICES.md):
+ * Flags (docs/indices.md, "How Ts is measured"):
  *  - NO_POSITIVE_PEAK: nothing above 0 in the window (akinetic or
  *    dyskinetic); Ts is not taken from |v|.
  *  - LOW_AMPLITUDE: peak below max(low_amplitude_cm_s, 3 x noise SD).

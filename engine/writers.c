@@ -1,5 +1,5 @@
 /*
- * writers.c - results as JSON (FORMAT.md output contract), CSV and a text
+ * writers.c - results as JSON (the output contract of docs/format.md), CSV and a text
  * report.  Writers only format what the analysis put in the result; they
  * never recompute.  Numbers are written in the C locale whatever the
  * caller's locale (uselocale is per thread), NAN as null / empty.

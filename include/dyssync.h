@@ -112,7 +112,7 @@ DYS_API dys_view dys_segment_view(int segment);
 /* "A4C", "A2C", "APLAX" or "unknown". */
 DYS_API const char *dys_view_name(dys_view view);
 /* Segment index for any accepted column name or alias (canonical names,
- * FORMAT.md aliases, segN, GE EchoPAC abbreviations), -1 if none. */
+ * aliases, segN, GE EchoPAC abbreviations: docs/format.md), -1 if none. */
 DYS_API int dys_segment_from_name(const char *name);
 
 /* ------------------------------------------------------------------ */
@@ -169,7 +169,8 @@ typedef struct dys_recording {
                              isolated spikes, each named in the study's
                              warnings; dys_analyze makes a segment
                              indeterminate when they exceed 5 % of its
-                             samples (README "Implausible samples") */
+                             samples (docs/format.md, "Plausibility and
+                             unit checks") */
 } dys_recording;
 
 typedef struct dys_study {
@@ -205,7 +206,7 @@ typedef struct dys_read_options {
     /* ROI colour -> segment for EchoPAC exports whose columns are named by
      * colour; -1 = not one of the 12 (apical), -2 = not mapped.  Indexed
      * by dys_colour (YELLOW, CYAN, GREEN, MAGENTA, BLUE, RED).  The default
-     * is the conventional 4-chamber layout (INDICES.md): YELLOW basal
+     * is the conventional 4-chamber layout (docs/format.md): YELLOW basal
      * inferoseptal, CYAN mid inferoseptal, GREEN and MAGENTA apical, BLUE
      * mid anterolateral, RED basal anterolateral. */
     int colour_map[6];
@@ -220,9 +221,10 @@ DYS_API void dys_read_options_defaults(dys_read_options *opt);
 DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
                                       const char *spec);
 
-/* Read a study: a file (FORMAT.md CSV or a GE EchoPAC text export) or a
- * directory of view files.  On success *out owns a new study; on failure
- * *out is NULL and dys_ctx_error() names file, line and column. */
+/* Read a study: a file (a study CSV or a GE EchoPAC text export, as
+ * docs/format.md describes them) or a directory of view files.  On
+ * success *out owns a new study; on failure *out is NULL and
+ * dys_ctx_error() names file, line and column. */
 DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
                           const dys_read_options *opt, dys_study **out);
 DYS_API void dys_study_free(dys_study *study);
@@ -469,7 +471,7 @@ typedef struct dys_cutoff {
 } dys_cutoff;
 
 /* The table of published cut-offs, i = 0.. (NULL past the end); an
- * index's default is its first row (the one INDICES.md lists first).  Only
+ * index's default is its first row (the first in docs/indices.md).  Only
  * a validated default classifies; a reference-only one is shown. */
 DYS_API const dys_cutoff *dys_cutoff_get(int i);
 DYS_API const dys_cutoff *dys_cutoff_default(int index);
@@ -592,7 +594,7 @@ DYS_API void dys_result_free(dys_result *r);
 /* ------------------------------------------------------------------ */
 /* Writers (locale-independent; never recompute)                        */
 
-/* One JSON object on one line (FORMAT.md output contract). */
+/* One JSON object on one line (the output contract of docs/format.md). */
 DYS_API dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r);
 /* CSV, one row per study (the layout of `analyze --format csv` and of
  * batch's studies.csv; docs/format.md lists the columns): the header

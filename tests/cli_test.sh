@@ -56,7 +56,7 @@ for line in open(sys.argv[1]):
         assert k in o["indices"], k
     assert o["events"]["source"] in ("given", "estimated")
 PY
-check $? "JSON output follows the FORMAT.md contract" "$(cat "$tmp/err")"
+check $? "JSON output follows the docs/format.md contract" "$(cat "$tmp/err")"
 
 # The output does not depend on the number of threads.
 "$dys" analyze --format json -j 1 "${studies[@]}" >"$tmp/j1"
@@ -148,6 +148,49 @@ for k in $keys; do
 done
 [ -n "$keys" ] && [ -z "$missing" ]
 check $? "docs/indices.md documents every index" "missing:$missing"
+
+# docs/format.md is the output contract: every JSON key the bundled studies
+# produce (at any depth; the contents of "metadata" are the study's own keys,
+# not the schema's) and every studies.csv column must be named there in
+# backquotes.  The per-index and per-segment column families are documented
+# once as a pattern (dyssynchronous_<index>, ts_<segment>_ms, ...), so such a
+# column counts when its index or segment is named in the file.  This keeps
+# the doc from falling behind when a writer gains a key.
+"$dys" analyze --format json "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
+    >"$tmp/contract.jsonl" 2>/dev/null
+"$dys" analyze --format csv "${studies[@]}" 2>/dev/null | head -1 >"$tmp/contract.csv"
+python3 - "$tmp/contract.jsonl" "$tmp/contract.csv" docs/format.md <<'PY' >"$tmp/err" 2>&1
+import json, re, sys
+doc = open(sys.argv[3], encoding="utf-8").read()
+named = set(re.findall(r"`([^`\s]+)`", doc))
+keys = set()
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            keys.add(k)
+            if k != "metadata":
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+for line in open(sys.argv[1]):
+    walk(json.loads(line))
+missing = sorted(k for k in keys if k not in named)
+cols = open(sys.argv[2]).read().strip().split(",")
+families = [(r"dyssynchronous_(.+)", "dyssynchronous_<index>"),
+            (r"ts_(.+)_ms", "ts_<segment>_ms"), (r"to_(.+)_ms", "to_<segment>_ms"),
+            (r"status_(.+)", "status_<segment>")]
+for c in cols:
+    if c in named:
+        continue
+    if not any(re.fullmatch(rx, c) and re.fullmatch(rx, c).group(1) in named and
+               pattern in doc for rx, pattern in families):
+        missing.append("csv:" + c)
+if len(keys) < 50 or len(cols) < 90 or missing:
+    print("keys %d, columns %d, not in docs/format.md: %s" % (len(keys), len(cols), " ".join(missing)))
+    sys.exit(1)
+PY
+check $? "docs/format.md documents every JSON key and studies.csv column" "$(cat "$tmp/err")"
 
 # plot: each format written, SVG well-formed XML, a usage error for a bad
 # kind, exit 1 for a bad extension.

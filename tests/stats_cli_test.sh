@@ -3,8 +3,8 @@
 # the command line (tables in, JSON out), the response definitions and
 # kappa on a hand-made outcomes file, degenerate inputs (clear message,
 # exit 1, never NaN), bad files (file:line:column), figures, and the
-# README's worked example end to end (synth --outcomes, batch, stats roc
-# against the known model).
+# worked example of docs/statistics.md end to end, on a smaller cohort
+# (synth --outcomes, batch, stats roc against the known model).
 #
 # usage: tests/stats_cli_test.sh DYSSYNC SOURCE_ROOT
 set -u
@@ -155,7 +155,7 @@ check $? "NYHA outside I-IV is refused"
 [ $? = 2 ]
 check $? "an unknown response definition is a usage error"
 
-# The README's worked example: a cohort whose response depends on the true
+# The worked example of docs/statistics.md: a cohort whose response depends on the true
 # Ts-SD-12 (logistic, 0.5 at 30 ms), batch, then stats.  Ts-SD-12 must
 # predict LV remodelling well; a statistic of the ECG-free phase is there
 # too; the paired test and the published cut-offs are reported.

@@ -598,7 +598,7 @@ START_TEST(whole_cycle_indices)
 }
 END_TEST
 
-/* Criteria sets of INDICES.md: (LVEF, QRS, LBBB, NYHA) -> classic,
+/* Criteria sets of docs/indices.md: (LVEF, QRS, LBBB, NYHA) -> classic,
  * ACC/AHA/HRS 2012 class, ESC 2021 class (NULL: none applies). */
 static const struct {
     double lvef, qrs;

@@ -1,4 +1,4 @@
-/* Index catalogue on the exact cross-check vectors of INDICES.md. */
+/* Index catalogue on the exact cross-check vectors of docs/indices.md. */
 #include "check_main.h"
 #include "indices.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_readers.c - the study readers against the input contract
- * (shared/spec/FORMAT.md, INDICES.md for the EchoPAC names and ROI colours).
+ * (docs/format.md, which also gives the EchoPAC names and ROI colours).
  *
  * Every test writes its own input files into a fresh directory under a
  * mkdtemp() root in /tmp (removed at the end), reads them with the public
@@ -465,7 +465,7 @@ static const struct {
     {"mid_anterior", 6, 1}, {"mid_anteroseptal", 7, 1},
     {"mid_inferoseptal", 8, 1}, {"mid_inferior", 9, 1},
     {"mid_inferolateral", 10, 1}, {"mid_anterolateral", 11, 1},
-    /* FORMAT.md aliases */
+    /* aliases of docs/format.md */
     {"basal_septal", 2, 1}, {"basal_posterior", 4, 1}, {"basal_lateral", 5, 1},
     {"mid_septal", 8, 1}, {"mid_posterior", 10, 1}, {"mid_lateral", 11, 1},
     /* AHA numbers */
@@ -486,7 +486,7 @@ static const struct {
     {"basal_septal (cm/s)", 2, 0}, {"Basal Lateral [cm/s]", 5, 0},
     {"seg7 (cm/s)", 6, 0}, {"mid_anterior[cm/s]", 6, 0},
     {"Mid Inferolateral  ( cm/s )", 10, 0}, {"basal_anterior (%)", 0, 0},
-    /* GE EchoPAC abbreviations (INDICES.md) */
+    /* GE EchoPAC abbreviations (docs/format.md) */
     {"basSept", 2, 1}, {"midSept", 8, 1}, {"basLat", 5, 1}, {"midLat", 11, 1},
     {"basAnt", 0, 1}, {"midAnt", 6, 1}, {"basInf", 3, 1}, {"midInf", 9, 1},
     {"basAntSept", 1, 1}, {"midAntSept", 7, 1}, {"basPost", 4, 1},

@@ -38,14 +38,14 @@ static const char *const canon[NSEG] = {
     "basal_inferior",      "basal_inferolateral", "basal_anterolateral",
     "mid_anterior",        "mid_anteroseptal",   "mid_inferoseptal",
     "mid_inferior",        "mid_inferolateral",  "mid_anterolateral"};
-/* Other accepted names, normalised (FORMAT.md aliases, GE EchoPAC). */
+/* Other accepted names, normalised (aliases, GE EchoPAC: docs/format.md). */
 static const char *const alias[NSEG] = {
     "", "", "basal_septal", "", "basal_posterior", "basal_lateral",
     "", "", "mid_septal", "", "mid_posterior", "mid_lateral"};
 static const char *const echopac[NSEG] = {
     "basant", "basantsept", "bassept", "basinf", "baspost", "baslat",
     "midant", "midantsept", "midsept", "midinf", "midpost", "midlat"};
-/* FORMAT.md: the view of each segment. */
+/* docs/format.md: the view of each segment. */
 static const char *const seg_view[NSEG] = {"A2C", "APLAX", "A4C", "A2C",
                                            "APLAX", "A4C", "A2C", "APLAX",
                                            "A4C", "A2C", "APLAX", "A4C"};
@@ -211,7 +211,7 @@ static int read_truth(const char *dir, truth_row *rows, int cap)
 }
 
 /* ------------------------------------------------------------------ */
-/* A minimal reader for what the generator writes (FORMAT.md subset)    */
+/* A minimal reader for what the generator writes (docs/format.md subset) */
 
 #define MAXMETA 24
 #define MAXCOL 16
