@@ -489,6 +489,11 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
         else if (few) {
             char list[300];
             list_unusable(r, mask, M_NONE, list, sizeof list);
+            if (!list[0]) { /* the segments are ok but lack this measure
+                               (no To, no RR): the first index's own list */
+                const char *detail = strstr(r->index_reason[i], "): ");
+                snprintf(list, sizeof list, "%s", detail ? detail + 3 : "");
+            }
             snprintf(lines[n], DYS_NULL_CAUSE_MAX,
                      "%d indices are null, too few usable segments (%s): %s", count, list, keys);
         } else

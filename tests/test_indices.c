@@ -120,6 +120,18 @@ START_TEST(to_indices)
                                  "basal_anterior no onset of systolic velocity"));
     ck_assert(isfinite(r.index[DYS_IDX_TO_SD_12])); /* 10 of 12 */
     ck_assert_int_eq(r.n_segments, 12);
+    /* the warning of that cause names the onsets missing, though every
+     * segment is ok (it read "too few usable segments ()") */
+    char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
+    int nc = dys_null_causes(&r, causes, DYS_N_INDICES), found = 0;
+    for (int i = 0; i < nc; i++)
+        if (strstr(causes[i], "to_sd_6_basal_ms")) {
+            found = 1;
+            ck_assert_msg(strstr(causes[i], "basal_anterior no onset of systolic velocity") &&
+                              !strstr(causes[i], "()"),
+                          "%s", causes[i]);
+        }
+    ck_assert(found);
 }
 END_TEST
 
