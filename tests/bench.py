@@ -185,7 +185,7 @@ def measure(a, dys, base_cmd):
                   "researcher writes it (NumPy/SciPy: linear resampling to 1 kHz, zero-phase "
                   "4th-order Butterworth at a fixed 25 Hz, the largest velocity in [AVO, AVC] "
                   "of each beat refined by a parabola, the Yu index), run with `%s`." % base_cmd[0]]
-    lines += ["", "Reproduce: `make bench` (N and rounds: `python3 tests/bench.py --n N --rounds R`)."]
+    lines += ["", "Reproduce: `make bench` (N and rounds: `make bench BENCH_N=N BENCH_ROUNDS=R`)."]
     return "\n".join(lines) + "\n"
 
 
