@@ -126,6 +126,7 @@ def main():
 
 def measure(a, dys, base_cmd):
     """Build the corpora, time the commands; the Markdown text."""
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dyssync_bench_") as tmp:
         files = corpus(dys, os.path.join(tmp, "big"), a.n, 2026)
         small = corpus(dys, os.path.join(tmp, "small"), max(1, a.n // 10), 2027)
@@ -156,6 +157,7 @@ def measure(a, dys, base_cmd):
             shutil.rmtree(out + "c")
         _, rss["small"], _ = run([dys, "batch", "-q", "-j", "1", "-o", os.path.join(tmp, "os"),
                                   os.path.join(tmp, "small")])
+    load1 = os.getloadavg()[0]
     med = {k: statistics.median(v) for k, v in times.items() if v}
     lines = ["# Benchmarks", "",
              "Measured by `make bench` (`tests/bench.py`) in one run on: %s." % machine(), "",
@@ -163,6 +165,9 @@ def measure(a, dys, base_cmd):
              "%.1f MB. Each command ran %d times, alternately; medians. Ratios within one run "
              "(the machine is shared and noisy; absolute times are not claims)." % (
                  a.n, nbytes / 1e6, a.rounds), "",
+             "Load average (1 min) when the run began and ended: %.1f and %.1f on %d logical "
+             "CPUs (above that count, other work shared the machine and slowed the threaded "
+             "run most)." % (load0, load1, os.cpu_count() or 0), "",
              "| command | median wall time (s) |", "|---|---|"]
     for k, v in med.items():
         lines.append("| %s | %.2f |" % (k, v))
