@@ -6,6 +6,8 @@ ASAN_BUILD ?= build-asan
 MESON_OPTS ?=
 DEMO_OUT   ?= demo-out
 DYSSYNC     = $(BUILD)/cli/dyssync
+BENCH_N      ?= 2000
+BENCH_ROUNDS ?= 2
 
 # gcc brings OpenMP (libgomp); g++ and binutils check the public headers as C++
 # and the exported symbols (nm); python3 runs the accuracy check; util-linux's
@@ -23,8 +25,8 @@ FUZZ_TARGETS  = study views echopac number table outcomes
 FUZZ_SECONDS ?= 3600
 fuzz fuzz-ci fuzz-build: PACKAGES += clang libclang-rt-dev
 
-# The SciPy peer (../shared/peer/ref_dyssync.py) that accuracy and bench
-# compare against runs on Debian's NumPy and SciPy.
+# The SciPy baseline (bench/baseline_scipy.py) that accuracy and bench
+# compare against runs on Debian's NumPy and SciPy (/usr/bin/python3).
 accuracy bench: PACKAGES += python3-numpy python3-scipy
 
 all: build
@@ -105,16 +107,20 @@ demo: build
 install: build
 	meson install -C $(BUILD)
 
-# Accuracy against synthetic truth, and against the SciPy peer when
-# ../shared is present; writes docs/accuracy.md and docs/accuracy_beats.md.
+# Accuracy against synthetic truth, beside the SciPy baseline on the same
+# files; writes docs/accuracy.md and docs/accuracy_beats.md.  Without NumPy
+# and SciPy, or when the baseline fails, it stops and leaves the docs as
+# they were.
 accuracy: build
 	python3 tests/accuracy.py --dyssync $(DYSSYNC) --out docs/accuracy.md
 	python3 tests/accuracy_beats.py --dyssync $(DYSSYNC) --n 100 --out docs/accuracy_beats.md
 
-# Speed and memory against the SciPy peer and cat (ratios in one run);
-# writes docs/benchmarks.md.
+# Speed and memory against the SciPy baseline and cat (ratios in one run);
+# writes docs/benchmarks.md, or nothing when a command fails.  BENCH_N
+# studies (2000), each command BENCH_ROUNDS times (2).
 bench: build
-	python3 tests/bench.py --dyssync $(DYSSYNC) --out docs/benchmarks.md
+	python3 tests/bench.py --dyssync $(DYSSYNC) --n $(BENCH_N) --rounds $(BENCH_ROUNDS) \
+	  --out docs/benchmarks.md
 
 # The fuzz targets (tests/fuzz): clang, ASan and UBSan, no Check suites.
 fuzz-build: deps

@@ -20,10 +20,16 @@ Per configuration it reports, over the segments whose status is "ok": the median
 not "ok" (indeterminate, missing, or absent from the output); and the median of
 |ts_sd_12_ms - true SD|, where the true SD is the sample SD (n - 1) of the 12 true Ts.
 
-When the reference peer exists (default ../shared/peer/ref_dyssync.py beside the
-repository; a NumPy/SciPy script), it runs on the same files with /usr/bin/python3
-and the same statistics are shown beside the engine's.  The peer has no segment
-status, so every Ts it prints counts as measured.
+The project's baseline, bench/baseline_scipy.py (the conventional method as a
+researcher writes it with NumPy and SciPy: 1 kHz resampling, fixed 25 Hz zero-phase
+Butterworth, argmax in [AVO, AVC] with parabolic refinement), runs on the same files
+and the same statistics are shown beside the engine's.  The baseline has no segment
+status: every Ts it gives counts as measured; a study it cannot read counts as 12
+segments not ok.  Without NumPy and SciPy (tests/baseline.py says where it looks),
+or when the baseline analyses no study of a configuration, the script stops with
+status 2 and writes nothing; --no-baseline (the test suite's engine-only check)
+leaves the baseline out and cannot be combined with --out, so a written table
+always has the baseline's columns.
 
 Targets (the exit status is 1 when the engine misses one):
   - noise 0 at >= 100 fps: max |error| <= 1 ms;
@@ -31,11 +37,11 @@ Targets (the exit status is 1 when the engine misses one):
 A targeted configuration in which no segment was measured also fails.  Other
 configurations are reported only.
 
-usage: python3 tests/accuracy.py --dyssync build/cli/dyssync [--peer PATH]
-                                 [--no-peer] [--out FILE] [--n N]
+usage: python3 tests/accuracy.py --dyssync build/cli/dyssync
+                                 [--no-baseline | --out FILE] [--n N]
 Prints a Markdown table on stdout (and writes it to FILE with --out); progress and
 notes go to stderr.  Exit status: 0 targets met, 1 a target missed, 2 could not run.
-Python 3 standard library only.
+The script itself needs the Python 3 standard library only.
 """
 import argparse
 import csv
@@ -46,6 +52,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+import baseline
 
 SEGMENTS = [
     "basal_anterior", "basal_anteroseptal", "basal_inferoseptal", "basal_inferior",
@@ -70,9 +78,6 @@ MEDIAN_NOISY_MS = 2.5           # noise 0.1-0.25, fps 100
 P95_NOISY_MS = 10.0
 
 RUN_TIMEOUT_S = 3600
-
-# Relative to the repository root.
-DEFAULT_PEER = os.path.join("..", "shared", "peer", "ref_dyssync.py")
 
 
 class RunError(Exception):
@@ -167,18 +172,23 @@ def engine_results(dyssync, paths):
     return results
 
 
-def peer_results(peer, paths):
-    """Peer output -> the same shape as engine_results()."""
-    proc = run(["/usr/bin/python3", peer] + paths, "peer")
-    report_stderr(proc, "peer")
+def baseline_results(cmd, paths):
+    """Baseline output -> the same shape as engine_results().
+
+    Raises RunError when the baseline analysed none of the studies."""
+    proc = run(cmd + paths, "baseline")
+    report_stderr(proc, "baseline")
     results = {}
-    for obj in json_lines(proc.stdout, "peer"):
-        sid = obj.get("study")
-        segs = obj.get("segments")
+    for obj in json_lines(proc.stdout, "baseline"):
+        sid = obj.get("study_id")
+        segs = obj.get("ts_ms")
         if not isinstance(sid, str) or not isinstance(segs, dict):
             continue
         ts = {name: number(segs.get(name)) for name in SEGMENTS if name in segs}
         results[sid] = {"ts": ts, "sd": number(obj.get("ts_sd_12_ms"))}
+    if not results:
+        raise RunError("the baseline (%s) analysed none of the %d studies (exit status %d)"
+                       % (" ".join(cmd), len(paths), proc.returncode))
     return results
 
 
@@ -239,20 +249,21 @@ def stat_cells(s):
             fmt(s["max"]), fmt(s["sd_median"])]
 
 
-def markdown(rows, n, peer_note):
+def markdown(rows, n, baseline_note):
     head = ["noise (cm/s)", "fps", "studies",
             "engine not ok", "engine median", "engine p95", "engine max", "engine SD-12 err",
-            "peer not ok", "peer median", "peer p95", "peer max", "peer SD-12 err",
+            "baseline not ok", "baseline median", "baseline p95", "baseline max",
+            "baseline SD-12 err",
             "target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for (noise, fps, seed), eng, peer, missed in rows:
+    for (noise, fps, seed), eng, base, missed in rows:
         if missed is None:
             verdict = "-"
         elif missed:
             verdict = "MISSED: " + "; ".join(missed)
         else:
             verdict = "met"
-        cells = ["%g" % noise, "%d" % fps, "%d" % n] + stat_cells(eng) + stat_cells(peer) \
+        cells = ["%g" % noise, "%d" % fps, "%d" % n] + stat_cells(eng) + stat_cells(base) \
             + [verdict]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -265,7 +276,7 @@ def markdown(rows, n, peer_note):
                  % (", ".join(sorted({str(c[2]) for c in CONFIGS})),
                     MAX_ERROR_NOISE_FREE_MS, MEDIAN_NOISY_MS, P95_NOISY_MS))
     lines.append("")
-    lines.append(peer_note)
+    lines.append(baseline_note)
     return "\n".join(lines) + "\n"
 
 
@@ -274,35 +285,39 @@ def main():
     ap = argparse.ArgumentParser(description="Ts accuracy of dyssync against synthetic truth.")
     ap.add_argument("--dyssync", default=os.path.join(repo, "build", "cli", "dyssync"),
                     help="the dyssync CLI (default: build/cli/dyssync)")
-    ap.add_argument("--peer", default=DEFAULT_PEER,
-                    help="reference peer script (default: %s beside the repository)"
-                    % DEFAULT_PEER)
-    ap.add_argument("--no-peer", action="store_true",
-                    help="do not run the peer (the test suite checks the engine only)")
-    ap.add_argument("--out", help="also write the Markdown table to this file")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="do not run bench/baseline_scipy.py (the test suite checks the "
+                    "engine only; not with --out)")
+    ap.add_argument("--out", help="also write the Markdown table to this file (needs the "
+                    "baseline)")
     ap.add_argument("--n", type=int, default=100, help="studies per configuration (100)")
     args = ap.parse_args()
     if args.n < 2:
         ap.error("--n must be at least 2")
+    if args.no_baseline and args.out:
+        ap.error("--out needs the baseline's columns: drop --no-baseline")
 
     dyssync = os.path.abspath(args.dyssync)
     if not os.access(dyssync, os.X_OK):
         print("error: %s: not an executable (build first, or pass --dyssync)" % dyssync,
               file=sys.stderr)
         return 2
-    if args.peer == DEFAULT_PEER:
-        peer = os.path.normpath(os.path.join(repo, DEFAULT_PEER))
+    base_cmd = None
+    if args.no_baseline:
+        baseline_note = "Baseline: not run (--no-baseline)."
     else:
-        peer = os.path.abspath(args.peer)
-    have_peer = (not args.no_peer and os.path.isfile(peer)
-                 and os.access("/usr/bin/python3", os.X_OK))
-    if args.no_peer:
-        peer_note = "Peer: not run (--no-peer)."
-    elif have_peer:
-        peer_note = "Peer: `%s` (NumPy/SciPy reference) on the same files." % args.peer
-    else:
-        peer_note = "Peer: not run (`%s` or /usr/bin/python3 not found)." % args.peer
-        print("note: " + peer_note, file=sys.stderr)
+        try:
+            base_cmd = baseline.command()
+        except baseline.BaselineMissing as e:
+            print("error: %s%s" % (e, " %s is left as it was." % args.out if args.out else ""),
+                  file=sys.stderr)
+            return 2
+        baseline_note = ("Baseline: `bench/baseline_scipy.py` on the same files, the "
+                         "conventional method as a researcher writes it with NumPy and SciPy "
+                         "(linear resampling to 1 kHz, zero-phase 4th-order Butterworth "
+                         "low-pass at a fixed 25 Hz, the largest velocity in [AVO, AVC] "
+                         "refined by a parabola). It has no segment status: every Ts it "
+                         "gives counts as measured.")
 
     rows, any_missed = [], False
     try:
@@ -322,23 +337,26 @@ def main():
                                    % (len(truth), args.n))
                 paths = [os.path.join(tmp, t["path"]) for t in truth.values()]
                 eng = compare(truth, engine_results(dyssync, paths))
-                peer_stats = compare(truth, peer_results(peer, paths)) if have_peer else None
+                base_stats = (compare(truth, baseline_results(base_cmd, paths))
+                              if base_cmd else None)
             if eng["worst"]:
                 err, sid, name, ts, true_ts = eng["worst"]
                 print("  engine worst: %s %s Ts %.3f, truth %.4f (|error| %.3f ms)"
                       % (sid, name, ts, true_ts, err), file=sys.stderr)
             missed = missed_targets(noise, fps, eng)
             any_missed = any_missed or bool(missed)
-            rows.append(((noise, fps, seed), eng, peer_stats, missed))
+            rows.append(((noise, fps, seed), eng, base_stats, missed))
     except (RunError, OSError, ValueError) as e:
-        print("error: %s" % e, file=sys.stderr)
+        print("error: %s%s" % (e, "; %s is left as it was" % args.out if args.out else ""),
+              file=sys.stderr)
         return 2
 
-    table = markdown(rows, args.n, peer_note)
+    table = markdown(rows, args.n, baseline_note)
     sys.stdout.write(table)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
+    if args.out:  # whole or not at all
+        with open(args.out + ".tmp", "w", encoding="utf-8") as f:
             f.write(table)
+        os.replace(args.out + ".tmp", args.out)
     return 1 if any_missed else 0
 
 

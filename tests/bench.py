@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""make bench: dyssync batch against the SciPy peer and against cat.
+"""make bench: dyssync batch against the project's SciPy baseline and against cat.
 
 Builds a corpus with `dyssync synth` (single-file studies, 5 beats, ECG,
-0.1 cm/s noise; the format the peer reads), then times, alternately in one
-run and ROUNDS times: `dyssync batch -j 1`, `dyssync batch -j 2`, `dyssync
-batch -j 1 --lowpass 25` (the peer's fixed filter, like for like), the peer
-(../shared/peer/ref_dyssync.py with /usr/bin/python3, when present) and
-`cat` of the same bytes.  Reports medians, the ratios the issue asks for,
+0.1 cm/s noise; the plain format the baseline reads), then times, alternately
+in one run and ROUNDS times: `dyssync batch -j 1`, `dyssync batch -j 2`,
+`dyssync batch -j 1 --lowpass 25` (the baseline's fixed filter, like for
+like), the baseline (bench/baseline_scipy.py: the conventional method as a
+researcher writes it with NumPy and SciPy; tests/baseline.py finds the
+interpreter) and `cat` of the same bytes.  Reports medians, the ratios the issue asks for,
 and the peak RSS of `batch -j 1` on the corpus and on a tenth of it (memory
 must stay flat as the batch grows).  Writes docs/benchmarks.md with the
 machine's description.  Ratios from one run on a shared machine, never
 absolute promises.
 
-usage: python3 tests/bench.py [--dyssync build/cli/dyssync] [--n 2000] [--rounds 2] [--out FILE]
+Without NumPy and SciPy, or when any timed command fails, it stops with
+status 2 and writes nothing; --no-baseline (a quick look at the engine's own
+ratios) cannot be combined with --out, so the written table always has the
+baseline's rows.
+
+usage: python3 tests/bench.py [--dyssync build/cli/dyssync] [--n 2000] [--rounds 2]
+                              [--no-baseline | --out FILE]
 """
 import argparse
 import os
@@ -24,14 +31,27 @@ import sys
 import tempfile
 import time
 
+import baseline
+
+
+class BenchError(Exception):
+    pass
+
 
 def run(cmd, stdout=subprocess.DEVNULL):
-    """Wall time and peak RSS (kB) of one child."""
+    """Wall time and peak RSS (kB) of one child; BenchError unless it exits 0."""
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.monotonic() - t0
-    return dt, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=stdout, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        dt = time.monotonic() - t0
+        rc = os.waitstatus_to_exitcode(status)
+        if rc != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise BenchError("%s ... exited with status %d%s" % (
+                " ".join(cmd[:4]), rc, "".join("\n  " + line for line in tail)))
+    return dt, ru.ru_maxrss, rc
 
 
 def corpus(dyssync, d, n, seed):
@@ -68,19 +88,51 @@ def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser()
     ap.add_argument("--dyssync", default=os.path.join(repo, "build", "cli", "dyssync"))
-    ap.add_argument("--peer", default=os.path.join(repo, "..", "shared", "peer", "ref_dyssync.py"))
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--out")
+    ap.add_argument("--n", type=int, default=2000, help="studies in the corpus (2000)")
+    ap.add_argument("--rounds", type=int, default=2, help="times each command runs (2)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="do not time bench/baseline_scipy.py (not with --out)")
+    ap.add_argument("--out", help="also write the Markdown to this file (needs the baseline)")
     a = ap.parse_args()
+    if a.no_baseline and a.out:
+        ap.error("--out needs the baseline's rows: drop --no-baseline")
+    if a.n < 10 or a.rounds < 1:
+        ap.error("--n must be at least 10 and --rounds at least 1")
     dys = os.path.abspath(a.dyssync)
-    peer = os.path.abspath(a.peer) if os.path.exists(a.peer) and os.path.exists("/usr/bin/python3") else None
+    if not os.access(dys, os.X_OK):
+        print("error: %s: not an executable (build first, or pass --dyssync)" % dys,
+              file=sys.stderr)
+        return 2
+    left = "\n%s is left as it was." % a.out if a.out else ""
+    base_cmd = None
+    if not a.no_baseline:
+        try:
+            base_cmd = baseline.command()
+        except baseline.BaselineMissing as e:
+            print("error: %s%s" % (e, left), file=sys.stderr)
+            return 2
+    try:
+        text = measure(a, dys, base_cmd)
+    except (BenchError, OSError, subprocess.CalledProcessError) as e:
+        print("error: %s%s" % (e, left), file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    if a.out:  # whole or not at all
+        with open(a.out + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(a.out + ".tmp", a.out)
+    return 0
+
+
+def measure(a, dys, base_cmd):
+    """Build the corpora, time the commands; the Markdown text."""
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dyssync_bench_") as tmp:
         files = corpus(dys, os.path.join(tmp, "big"), a.n, 2026)
         small = corpus(dys, os.path.join(tmp, "small"), max(1, a.n // 10), 2027)
         nbytes = sum(os.path.getsize(f) for f in files)
-        times = {"batch -j 1": [], "batch -j 2": [], "batch -j 1 --lowpass 25": [], "peer": [],
-                 "cat": []}
+        times = {"batch -j 1": [], "batch -j 2": [], "batch -j 1 --lowpass 25": [],
+                 "SciPy baseline": [], "cat": []}
         rss = {}
         for r in range(a.rounds):
             out = os.path.join(tmp, "o%d" % r)
@@ -89,14 +141,14 @@ def main():
             rss["big"] = max(rss.get("big", 0), m)
             dt, _, _ = run([dys, "batch", "-q", "-j", "2", "-o", out + "b", os.path.join(tmp, "big")])
             times["batch -j 2"].append(dt)
-            # like for like: the peer's fixed 25 Hz filter instead of the
+            # like for like: the baseline's fixed 25 Hz filter instead of the
             # per-segment cut-off search
             dt, _, _ = run([dys, "batch", "-q", "-j", "1", "--lowpass", "25", "-o", out + "c",
                             os.path.join(tmp, "big")])
             times["batch -j 1 --lowpass 25"].append(dt)
-            if peer:
-                dt, _, _ = run(["/usr/bin/python3", peer] + files)
-                times["peer"].append(dt)
+            if base_cmd:
+                dt, _, _ = run(base_cmd + files)
+                times["SciPy baseline"].append(dt)
             with open(os.devnull, "w") as null:
                 dt, _, _ = run(["cat"] + files, stdout=null)
             times["cat"].append(dt)
@@ -105,6 +157,7 @@ def main():
             shutil.rmtree(out + "c")
         _, rss["small"], _ = run([dys, "batch", "-q", "-j", "1", "-o", os.path.join(tmp, "os"),
                                   os.path.join(tmp, "small")])
+    load1 = os.getloadavg()[0]
     med = {k: statistics.median(v) for k, v in times.items() if v}
     lines = ["# Benchmarks", "",
              "Measured by `make bench` (`tests/bench.py`) in one run on: %s." % machine(), "",
@@ -112,16 +165,19 @@ def main():
              "%.1f MB. Each command ran %d times, alternately; medians. Ratios within one run "
              "(the machine is shared and noisy; absolute times are not claims)." % (
                  a.n, nbytes / 1e6, a.rounds), "",
+             "Load average (1 min) when the run began and ended: %.1f and %.1f on %d logical "
+             "CPUs (above that count, other work shared the machine and slowed the threaded "
+             "run most)." % (load0, load1, os.cpu_count() or 0), "",
              "| command | median wall time (s) |", "|---|---|"]
     for k, v in med.items():
         lines.append("| %s | %.2f |" % (k, v))
     lines += ["", "| ratio | measured | target |", "|---|---|---|"]
-    if "peer" in med:
-        r1 = med["peer"] / med["batch -j 1"]
-        lines.append("| SciPy peer / batch -j 1 | %.1fx | >= 50x (aim 100x) |" % r1)
-        r1f = med["peer"] / med["batch -j 1 --lowpass 25"]
-        lines.append("| SciPy peer / batch -j 1 --lowpass 25 (the peer's fixed filter) | %.1fx | - |"
-                     % r1f)
+    if "SciPy baseline" in med:
+        r1 = med["SciPy baseline"] / med["batch -j 1"]
+        lines.append("| SciPy baseline / batch -j 1 | %.1fx | >= 50x (aim 100x) |" % r1)
+        r1f = med["SciPy baseline"] / med["batch -j 1 --lowpass 25"]
+        lines.append("| SciPy baseline / batch -j 1 --lowpass 25 (the baseline's fixed filter) "
+                     "| %.1fx | - |" % r1f)
     r2 = med["batch -j 1"] / med["cat"]
     lines.append("| batch -j 1 / cat | %.1fx | <= 4x |" % r2)
     r3 = med["batch -j 1"] / med["batch -j 2"]
@@ -129,13 +185,13 @@ def main():
     r4 = rss["big"] / rss["small"]
     lines.append("| peak RSS, %d studies / %d | %.2fx (%d / %d kB) | <= 1.5x |" % (
         a.n, max(1, a.n // 10), r4, rss["big"], rss["small"]))
-    lines += ["", "Reproduce: `make bench` (N and rounds: `python3 tests/bench.py --n N --rounds R`)."]
-    text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
-    return 0
+    if base_cmd:
+        lines += ["", "SciPy baseline: `bench/baseline_scipy.py`, the conventional method as a "
+                  "researcher writes it (NumPy/SciPy: linear resampling to 1 kHz, zero-phase "
+                  "4th-order Butterworth at a fixed 25 Hz, the largest velocity in [AVO, AVC] "
+                  "of each beat refined by a parabola, the Yu index), run with `%s`." % base_cmd[0]]
+    lines += ["", "Reproduce: `make bench` (N and rounds: `make bench BENCH_N=N BENCH_ROUNDS=R`)."]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
