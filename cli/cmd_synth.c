@@ -1,4 +1,4 @@
-/* dyssync synth - synthetic studies with known truth (engine/synth.c). */
+/* dyssync synth - synthetic studies with known truth (engine/synth/). */
 #include "common.h"
 
 #include <errno.h>

@@ -665,7 +665,7 @@ typedef struct dys_synth_params {
     /* Several beats and ECG (issue 3).  The defaults (beats 1, ecg 0) give
      * the single-beat output above, byte for byte.  With beats > 1 or ecg 1
      * DIR/truth_beats.csv is written too (one row per complete beat and
-     * file); engine/synth.c documents the model. */
+     * file); engine/synth/synth_internal.h documents the model. */
     int beats;            /* complete beats per recording, 1..100 (default
                              1: one beat from QRS onset, as before); N > 1:
                              a little of the previous beat, N complete
@@ -688,7 +688,7 @@ typedef struct dys_synth_params {
                              format) drawn from a known model of response
                              to CRT, and DIR/outcomes_model.csv with each
                              study's true Ts-SD-12, response probability
-                             and draw (engine/synth.c); default 0 */
+                             and draw (engine/synth/write.c); default 0 */
 } dys_synth_params;
 
 DYS_API void dys_synth_params_defaults(dys_synth_params *p);

@@ -6,7 +6,7 @@ synthetic studies with a fixed seed:
 
     DYSSYNC synth -o TMPDIR -n N --seed S --noise X --fps F
 
-(single files, plain format; engine/synth.c explains the model and where the truth
+(single files, plain format; engine/synth/synth_internal.h explains the model and where the truth
 comes from), analyses them:
 
     DYSSYNC analyze --format json STUDY...

@@ -1,5 +1,5 @@
 /*
- * test_synth.c - the synthetic study generator (engine/synth.c).
+ * test_synth.c - the synthetic study generator (engine/synth/).
  *
  * Checks that the generator is deterministic, that truth.csv has the
  * promised shape and values, that the written samples agree with the truth
@@ -588,7 +588,7 @@ START_TEST(test_default_output_unchanged)
      * end-systolic notch was placed at AVC as Aase 2008 found it and
      * truth.csv gained the true To (issue 3; several beats and the ECG
      * leave this output alone).  On another libm a last written digit
-     * may differ (see synth.c, Determinism); update the constants only when
+     * may differ (see engine/synth/synth_internal.h, Determinism); update the constants only when
      * the generator is meant to change. */
     dys_synth_params p;
     dys_synth_params_defaults(&p);
