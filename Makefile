@@ -16,7 +16,7 @@ PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
            fonts-dejavu-core check python3 util-linux
 
-.PHONY: all deps build test test-asan test-valgrind test-tsan check-all demo install \
+.PHONY: all deps build test test-asan test-valgrind test-tsan check-all check-nofigures demo install \
         accuracy bench clean fuzz fuzz-ci fuzz-build
 
 # libFuzzer needs clang and its runtime.
@@ -64,9 +64,18 @@ test-asan: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  meson test -C $(ASAN_BUILD) --print-errorlogs --timeout-multiplier 4
 
+# The library without its figures (no cairo, libpng, fontconfig): it
+# builds, analyses, and says why a figure cannot be drawn.
+NOFIG_BUILD ?= build-nofig
+check-nofigures: deps
+	@test -f $(NOFIG_BUILD)/build.ninja || \
+	  meson setup $(NOFIG_BUILD) -Dfigures=disabled -Dtests=false $(MESON_OPTS)
+	meson compile -C $(NOFIG_BUILD)
+	bash tests/nofigures_test.sh $(NOFIG_BUILD) .
+
 # Everything: the suite, under ASan/UBSan, under valgrind, the OpenMP
 # paths under ThreadSanitizer, and the bounded fuzzing.
-check-all: test test-asan test-valgrind test-tsan fuzz-ci
+check-all: test test-asan test-valgrind test-tsan fuzz-ci check-nofigures
 
 test-valgrind: PACKAGES += valgrind
 test-valgrind: build

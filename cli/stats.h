@@ -14,7 +14,7 @@
 #define DYSSYNC_CLI_STATS_H
 
 #include "common.h"
-#include "dyssync_stats.h"
+#include "dyssync_plot.h" /* the statistics and their figures */
 #include "json.h"
 
 #include <stdio.h>

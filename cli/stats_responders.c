@@ -1,6 +1,6 @@
 /*
  * stats responders - each study's response under every definition of
- * dys_response (engine/outcomes.c), the rates, and Cohen's kappa between
+ * dys_response (engine/io/outcomes.c), the rates, and Cohen's kappa between
  * every pair of definitions on the studies both classify.
  */
 #include "stats.h"

@@ -8,7 +8,7 @@
  * "basal_septal" are one name.
  */
 #include "internal.h"
-#include "study_internal.h"
+#include "io/study_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,7 +1,13 @@
 /*
- * dyssync_plot.h - figures of a dyssynchrony result: segment curves, the
- * AHA bull's-eye, timing bars and a one-page report, as PNG (through
- * libpng, with its resolution and text chunks), SVG or PDF (cairo).
+ * dyssync_plot.h - every figure the library draws: of a dyssynchrony
+ * result (segment curves, the AHA bull's-eye, timing bars, a one-page
+ * report) and of the research statistics (ROC curves, Bland-Altman, a
+ * correlation heat map), as PNG (through libpng, with its resolution and
+ * text chunks), SVG or PDF (cairo).
+ *
+ * A library built without figures (meson -Dfigures=disabled: no cairo,
+ * libpng or fontconfig) keeps these functions; the drawing ones then fail
+ * with DYS_ERR_UNSUPPORTED and say so.
  *
  * Thread-safe: each call draws on its own surfaces; no global state.
  * Deterministic: the same study, result and options give the same bytes
@@ -11,6 +17,7 @@
 #define DYSSYNC_PLOT_H
 
 #include "dyssync.h"
+#include "dyssync_stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,6 +80,33 @@ DYS_API int dys_plot_kind_parse(const char *name);
 DYS_API dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study,
                                   const dys_result *result, const dys_plot_options *o,
                                   const char *path);
+
+/* ---- figures of the research statistics (dyssync_stats.h) ------------- */
+
+/* One curve of a ROC figure: its name in the legend with its AUC and CI. */
+typedef struct dys_roc_series {
+    const char *name;
+    const double *score;
+    const int *label;
+    size_t n;
+    dys_roc roc;
+} dys_roc_series;
+
+/* ROC curves (up to 8, Okabe-Ito colours) over the chance diagonal. */
+DYS_API dys_status dys_plot_roc(dys_ctx *ctx, const char *path, const dys_roc_series *s,
+                                size_t ns, const char *title, double dpi);
+
+/* Bland-Altman plot: difference a - b against the mean of the two, the
+ * bias and limits of agreement with their 95 % CIs as bands. */
+DYS_API dys_status dys_plot_bland_altman(dys_ctx *ctx, const char *path, const double *a,
+                                         const double *b, const dys_bland_altman *ba,
+                                         const char *title, const char *unit, double dpi);
+
+/* Heat map of a k x k correlation matrix r (row-major, NAN where not
+ * computed), names along both axes, the value in each cell, a diverging
+ * blue-white-red scale from -1 to 1. */
+DYS_API dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *names,
+                                    size_t k, const double *r, const char *title, double dpi);
 
 #ifdef __cplusplus
 }

@@ -225,38 +225,13 @@ DYS_API dys_status dys_pearson(dys_ctx *ctx, const double *x, const double *y, s
 DYS_API dys_status dys_spearman(dys_ctx *ctx, const double *x, const double *y, size_t n,
                                 dys_corr *out);
 
-/* ---- figures (PNG, SVG or PDF by the path's extension, as dys_plot_write) - */
+/* ---- ROC curve points (the figures are in dyssync_plot.h) ----------------- */
 
 /* The points of an empirical ROC curve, (1 - specificity, sensitivity)
  * from (0, 0) to (1, 1), one per distinct score plus the ends: fpr and tpr
  * must hold n + 2; returns how many were written. */
 DYS_API size_t dys_roc_points(const double *score, const int *label, size_t n, double *fpr,
                               double *tpr);
-
-/* One curve of a ROC figure: its name in the legend with its AUC and CI. */
-typedef struct dys_roc_series {
-    const char *name;
-    const double *score;
-    const int *label;
-    size_t n;
-    dys_roc roc;
-} dys_roc_series;
-
-/* ROC curves (up to 8, Okabe-Ito colours) over the chance diagonal. */
-DYS_API dys_status dys_plot_roc(dys_ctx *ctx, const char *path, const dys_roc_series *s,
-                                size_t ns, const char *title, double dpi);
-
-/* Bland-Altman plot: difference a - b against the mean of the two, the
- * bias and limits of agreement with their 95 % CIs as bands. */
-DYS_API dys_status dys_plot_bland_altman(dys_ctx *ctx, const char *path, const double *a,
-                                         const double *b, const dys_bland_altman *ba,
-                                         const char *title, const char *unit, double dpi);
-
-/* Heat map of a k x k correlation matrix r (row-major, NAN where not
- * computed), names along both axes, the value in each cell, a diverging
- * blue-white-red scale from -1 to 1. */
-DYS_API dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *names,
-                                    size_t k, const double *r, const char *title, double dpi);
 
 /* ---- distributions (for the CIs above) ----------------------------------- */
 

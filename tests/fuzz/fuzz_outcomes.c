@@ -1,4 +1,4 @@
-/* Fuzz target: an outcomes file through the library (engine/outcomes.c:
+/* Fuzz target: an outcomes file through the library (engine/io/outcomes.c:
  * the outcome columns, their values, every response definition with its
  * reason), and Cohen's kappa between the definitions as dyssync stats
  * responders computes it. */

@@ -1,4 +1,4 @@
-/* Fuzz target: the table reader of the statistics (engine/table.c: the
+/* Fuzz target: the table reader of the statistics (engine/io/table.c: the
  * CSV dialect, quoting, line ends), and the number conversion of every
  * cell. */
 #include "dyssync_stats.h"

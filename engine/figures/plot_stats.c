@@ -5,7 +5,7 @@
  * safe), the engine version in small print, deterministic bytes.
  */
 #include "figure.h"
-#include "dyssync_stats.h"
+#include "dyssync_plot.h"
 
 #include <math.h>
 #include <stdio.h>
