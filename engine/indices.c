@@ -200,13 +200,15 @@ static const dys_cutoff cutoffs[] = {
 };
 #define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 
-const dys_index_info *dys_index_get(int i)
+const dys_index_info *dys_index_get(dys_index index)
 {
+    int i = (int)index; /* an enum may be unsigned: out of range either way */
     return i >= 0 && i < DYS_N_INDICES ? &catalogue[i].info : NULL;
 }
 
-int dys_index_applies(int i, dys_trace trace)
+int dys_index_applies(dys_index index, dys_trace trace)
 {
+    int i = (int)index;
     return i >= 0 && i < DYS_N_INDICES &&
            (catalogue[i].measure >= M_S_TTP) == (trace == DYS_TRACE_STRAIN);
 }
@@ -216,10 +218,10 @@ const dys_cutoff *dys_cutoff_get(int i)
     return i >= 0 && (size_t)i < N_CUTOFFS ? &cutoffs[i] : NULL;
 }
 
-const dys_cutoff *dys_cutoff_default(int index)
+const dys_cutoff *dys_cutoff_default(dys_index index)
 {
     for (size_t i = 0; i < N_CUTOFFS; i++)
-        if (cutoffs[i].index == index)
+        if (cutoffs[i].index == (int)index)
             return &cutoffs[i];
     return NULL;
 }

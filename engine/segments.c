@@ -59,18 +59,21 @@ static const char *const extra_table[] = {
     "apical_cap", "global", "avg", "average",
 };
 
-const char *dys_segment_name(int s)
+const char *dys_segment_name(dys_segment seg)
 {
+    int s = (int)seg; /* an enum may be unsigned: out of range either way */
     return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].name : NULL;
 }
 
-const char *dys_segment_abbrev(int s)
+const char *dys_segment_abbrev(dys_segment seg)
 {
+    int s = (int)seg;
     return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].abbrev : NULL;
 }
 
-dys_view dys_segment_view(int s)
+dys_view dys_segment_view(dys_segment seg)
 {
+    int s = (int)seg;
     return s >= 0 && s < DYS_N_SEGMENTS ? seg_table[s].view : DYS_VIEW_UNKNOWN;
 }
 

@@ -18,6 +18,13 @@
  *    may be read from any thread.
  *  - Missing numbers are NAN (use isnan()); times are in milliseconds,
  *    velocities in cm/s, strain in %.
+ *  - What functions return, unless their comment says otherwise: a
+ *    dys_status is DYS_OK or one of the codes below, with the message in
+ *    the context (the only functions that can fail are those returning
+ *    one); names (dys_*_name) are static strings, NULL for a value out of
+ *    range unless their comment says otherwise; *_defaults fill every field; *_free(NULL) does nothing, and
+ *    leaves nothing to free.  Pointers passed in may not be NULL unless a
+ *    comment says they may.
  */
 #ifndef DYSSYNC_H
 #define DYSSYNC_H
@@ -71,6 +78,7 @@ typedef struct dys_ctx dys_ctx;
 
 /* Returns NULL only when out of memory. */
 DYS_API dys_ctx *dys_ctx_new(void);
+/* Frees the context and its FFT plans (NULL: nothing). */
 DYS_API void dys_ctx_free(dys_ctx *ctx);
 /* Message about the last failure in this context ("" when none). */
 DYS_API const char *dys_ctx_error(const dys_ctx *ctx);
@@ -104,11 +112,11 @@ typedef enum dys_view {
 } dys_view;
 
 /* Canonical segment name ("basal_anterior"), NULL when out of range. */
-DYS_API const char *dys_segment_name(int segment);
+DYS_API const char *dys_segment_name(dys_segment segment);
 /* Short label used in tables and figures ("bA", "mIS", ...). */
-DYS_API const char *dys_segment_abbrev(int segment);
+DYS_API const char *dys_segment_abbrev(dys_segment segment);
 /* The apical view in which the segment is imaged. */
-DYS_API dys_view dys_segment_view(int segment);
+DYS_API dys_view dys_segment_view(dys_segment segment);
 /* "A4C", "A2C", "APLAX" or "unknown". */
 DYS_API const char *dys_view_name(dys_view view);
 /* Segment index for any accepted column name or alias (canonical names,
@@ -216,6 +224,8 @@ typedef struct dys_read_options {
     size_t max_rows;
 } dys_read_options;
 
+/* The defaults: the conventional 4-chamber colour map (not set by the
+ * user), 512 MiB per file, 10 million rows. */
 DYS_API void dys_read_options_defaults(dys_read_options *opt);
 /* Parse "YELLOW=basal_septal,RED=basal_lateral" into opt->colour_map. */
 DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
@@ -227,6 +237,7 @@ DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *op
  * dys_ctx_error() names file, line and column. */
 DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
                           const dys_read_options *opt, dys_study **out);
+/* Frees the study and everything it owns (NULL: nothing). */
 DYS_API void dys_study_free(dys_study *study);
 /* 0 when a file is certainly not a study: prose (a README, a licence: no
  * metadata and no separator in its first line) or a table whose first
@@ -298,6 +309,8 @@ typedef struct dys_params {
                                  NAN = the published default */
 } dys_params;
 
+/* The defaults: the published definitions (docs/indices.md), an automatic
+ * low-pass cut-off, no overrides. */
 DYS_API void dys_params_defaults(dys_params *p);
 /* The parameters as canonical text, one "option=value" per option in the
  * CLI's names, space-separated ("lowpass=auto peak=max ... cutoff=KEY=V"):
@@ -337,7 +350,10 @@ typedef struct dys_beat_list {
  * else t = 0; then the rules that reject ectopic and incomplete beats. */
 DYS_API dys_status dys_recording_beats(dys_ctx *ctx, const dys_recording *rec,
                                        const dys_params *p, dys_beat_list *out);
+/* Frees the beats (NULL: nothing); *b is then empty. */
 DYS_API void dys_beat_list_free(dys_beat_list *b);
+/* "given", "detected", "export markers", or "assumed t=0" (also for a
+ * value out of range). */
 DYS_API const char *dys_onset_source_name(dys_onset_source s);
 /* The same for a sentence: "detected on the ECG", "taken from the
  * export's cycle markers", ... */
@@ -363,6 +379,7 @@ DYS_API const char *dys_flag_name(int bit);
 /* The names of the flags set in `flags`, space-separated, into buf (cap
  * bytes, truncated to fit); returns the length written. */
 DYS_API size_t dys_flags_text(unsigned flags, char *buf, size_t cap);
+/* "ok", "indeterminate" or "missing" ("unknown" out of range). */
 DYS_API const char *dys_seg_status_name(dys_seg_status s);
 
 typedef struct dys_segment_result {
@@ -450,10 +467,10 @@ typedef struct dys_index_info {
 } dys_index_info;
 
 /* Catalogue row, NULL when out of range. */
-DYS_API const dys_index_info *dys_index_get(int index);
+DYS_API const dys_index_info *dys_index_get(dys_index index);
 /* Whether an index is computed for studies of this trace kind (velocity
  * indices for velocity, strain indices for strain); the others are null. */
-DYS_API int dys_index_applies(int index, dys_trace trace);
+DYS_API int dys_index_applies(dys_index index, dys_trace trace);
 
 /* A published cut-off: dyssynchrony when the value (|value| with on_abs)
  * is at or above it. */
@@ -474,7 +491,7 @@ typedef struct dys_cutoff {
  * index's default is its first row (the first in docs/indices.md).  Only
  * a validated default classifies; a reference-only one is shown. */
 DYS_API const dys_cutoff *dys_cutoff_get(int i);
-DYS_API const dys_cutoff *dys_cutoff_default(int index);
+DYS_API const dys_cutoff *dys_cutoff_default(dys_index index);
 
 /* Values within this fraction of a cut-off are marked borderline: the
  * reproducibility of timing indices between observers is of that order
@@ -589,6 +606,7 @@ typedef struct dys_result {
  * errors but statuses in the result. */
 DYS_API dys_status dys_analyze(dys_ctx *ctx, const dys_study *study,
                        const dys_params *params, dys_result **out);
+/* Frees the result and everything it owns (NULL: nothing). */
 DYS_API void dys_result_free(dys_result *r);
 
 /* ------------------------------------------------------------------ */
@@ -691,6 +709,8 @@ typedef struct dys_synth_params {
                              and draw (engine/synth/write.c); default 0 */
 } dys_synth_params;
 
+/* The defaults of `dyssync synth`: 10 studies, seed 1, 100 fps, no noise,
+ * single files, one beat, no ECG (each field's comment above). */
 DYS_API void dys_synth_params_defaults(dys_synth_params *p);
 /* Write n_studies studies and DIR/truth.csv (and, with several beats or an
  * ECG, DIR/truth_beats.csv) into a directory, created if missing. */
