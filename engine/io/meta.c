@@ -202,6 +202,130 @@ static dys_status set_onsets(dys_reader *r, const char *v, size_t n, int line,
     return DYS_OK;
 }
 
+/* A key set once per view file (view, the QRS onsets): refused when the
+ * file gives it twice, or gives both forms of the onsets; stored in the
+ * recording. */
+static dys_status apply_view_key(dys_reader *r, size_t ki, const char *k, const char *val,
+                                 size_t vlen, int line, int col, double x)
+{
+    dys_study *s = r->study;
+    dys_meta *prev = meta_find(s, k, r->path);
+    if (prev)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s given twice in this file (first at "
+                        "line %d): expected it once", r->path, line, col, k,
+                        prev->line);
+    dys_status st = DYS_OK;
+    if (known_keys[ki].kind != K_VIEW) {
+        const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
+                                                       : "qrs_onset_ms";
+        dys_meta *o = meta_find(s, other, r->path);
+        if (o)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s and %s (line %d) both given: "
+                            "expected one of them", r->path, line, col, k,
+                            other, o->line);
+    }
+    if (known_keys[ki].kind == K_VIEW) {
+        r->rec->view = (dys_view)(int)x;
+    } else if (known_keys[ki].kind == K_LIST) {
+        st = set_onsets(r, val, vlen, line, col);
+    } else { /* qrs_onset_ms: one time, checked above */
+        double *one = malloc(sizeof *one);
+        if (!one)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        *one = x;
+        free(r->rec->qrs_onsets_ms);
+        r->rec->qrs_onsets_ms = one;
+        r->rec->n_qrs_onsets = 1;
+    }
+    return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
+}
+
+/* A key given again (in this file, or in any for a study-level key): the
+ * same value is accepted and not stored twice, another is an error. */
+static dys_status apply_again(dys_reader *r, size_t ki, const char *k, const char *val,
+                              size_t vlen, int line, int col, double x,
+                              const dys_meta *prev)
+{
+    double y;
+    int same = known_keys[ki].kind == K_TEXT
+                   ? strlen(prev->value) == vlen &&
+                         memcmp(prev->value, val, vlen) == 0
+                   : meta_value(r->ctx->c_locale, ki, prev->value,
+                                strlen(prev->value), &y) == 0 && y == x;
+    if (!same)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s '%.*s' disagrees with '%.40s' given at "
+                        "%s:%d: expected the same value in every file",
+                        r->path, line, col, k, DYS_SNIP(vlen), val,
+                        prev->value, prev->file, prev->line);
+    return DYS_OK;
+}
+
+/* hr_bpm and rr_ms are one quantity: they must not disagree either
+ * (1 bpm allows for values rounded to whole numbers). */
+static dys_status check_heart_rate(dys_reader *r, const char *k, const char *val,
+                                   size_t vlen, int line, int col, double x)
+{
+    int is_hr = k[0] == 'h';
+    const char *ok = is_hr ? "rr_ms" : "hr_bpm";
+    dys_meta *o = meta_find(r->study, ok, NULL);
+    size_t oki = 0;
+    while (oki < N_KNOWN_KEYS && strcmp(known_keys[oki].key, ok) != 0)
+        oki++;
+    double y;
+    if (o && oki < N_KNOWN_KEYS &&
+        meta_value(r->ctx->c_locale, oki, o->value, strlen(o->value), &y) == 0) {
+        double hr_new = is_hr ? x : 60000.0 / x;
+        double hr_old = is_hr ? 60000.0 / y : y;
+        if (fabs(hr_new - hr_old) > 1.0)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s '%.*s' (%.1f bpm) disagrees with %s "
+                            "'%.40s' (%.1f bpm) given at %s:%d: expected the "
+                            "same heart rate", r->path, line, col, k,
+                            DYS_SNIP(vlen), val, hr_new, ok, o->value, hr_old,
+                            o->file, o->line);
+    }
+    return DYS_OK;
+}
+
+/* A first value of a study-level key (or of AVO/AVC in this file) stored
+ * where the analysis reads it. */
+static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
+                                  size_t vlen, double x)
+{
+    dys_study *s = r->study;
+    if (!strcmp(k, "study_id")) {
+        free(s->study_id);
+        s->study_id = dys_strndup(val, vlen);
+        if (!s->study_id)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    } else if (!strcmp(k, "avo_ms")) {
+        r->rec->avo_ms = x;
+    } else if (!strcmp(k, "avc_ms")) {
+        r->rec->avc_ms = x;
+    } else if (!strcmp(k, "hr_bpm")) {
+        s->hr_bpm = x;
+    } else if (!strcmp(k, "rr_ms")) {
+        if (isnan(s->hr_bpm))
+            s->hr_bpm = 60000.0 / x;
+    } else if (!strcmp(k, "qrs_duration_ms")) {
+        s->qrs_duration_ms = x;
+    } else if (!strcmp(k, "lvef_pct")) {
+        s->lvef_pct = x;
+    } else if (!strcmp(k, "nyha")) {
+        s->nyha = (int)x;
+    } else if (!strcmp(k, "lbbb")) {
+        s->lbbb = (int)x;
+    } else if (!strcmp(k, "trace")) {
+        s->trace = (dys_trace)(int)x;
+    }
+    return DYS_OK;
+}
+
+/* Cut along the rule's phases: the key and its value checked, then a
+ * view-level key, a repeated key, or a study-level one. */
 dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
                           const char *val, size_t vlen, int line, int col)
 {
@@ -232,41 +356,8 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
                         "%s:%d:%d: %s = %g is outside the plausible range: "
                         "expected %g..%g %s", r->path, line, col, k, x, known_keys[ki].lo,
                         known_keys[ki].hi, known_keys[ki].unit);
-
-    dys_study *s = r->study;
-    if (known_keys[ki].view_level) {
-        dys_meta *prev = meta_find(s, k, r->path);
-        if (prev)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s given twice in this file (first at "
-                            "line %d): expected it once", r->path, line, col, k,
-                            prev->line);
-        dys_status st = DYS_OK;
-        if (known_keys[ki].kind != K_VIEW) {
-            const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
-                                                           : "qrs_onset_ms";
-            dys_meta *o = meta_find(s, other, r->path);
-            if (o)
-                return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                "%s:%d:%d: %s and %s (line %d) both given: "
-                                "expected one of them", r->path, line, col, k,
-                                other, o->line);
-        }
-        if (known_keys[ki].kind == K_VIEW) {
-            r->rec->view = (dys_view)(int)x;
-        } else if (known_keys[ki].kind == K_LIST) {
-            st = set_onsets(r, val, vlen, line, col);
-        } else { /* qrs_onset_ms: one time, checked above */
-            double *one = malloc(sizeof *one);
-            if (!one)
-                return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-            *one = x;
-            free(r->rec->qrs_onsets_ms);
-            r->rec->qrs_onsets_ms = one;
-            r->rec->n_qrs_onsets = 1;
-        }
-        return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
-    }
+    if (known_keys[ki].view_level)
+        return apply_view_key(r, ki, k, val, vlen, line, col, x);
 
     /* AVO and AVC: each file's value belongs to its view (views come
      * from different beats, and a lab may time the valve per view);
@@ -274,71 +365,15 @@ dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
      * one file they must not disagree. */
     int per_view = !strcmp(k, "avo_ms") || !strcmp(k, "avc_ms");
     /* Study level: may stand in any file, must not disagree. */
-    dys_meta *prev = meta_find(s, k, per_view ? r->path : NULL);
-    if (prev) {
-        double y;
-        int same = known_keys[ki].kind == K_TEXT
-                       ? strlen(prev->value) == vlen &&
-                             memcmp(prev->value, val, vlen) == 0
-                       : meta_value(r->ctx->c_locale, ki, prev->value,
-                                    strlen(prev->value), &y) == 0 && y == x;
-        if (!same)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s '%.*s' disagrees with '%.40s' given at "
-                            "%s:%d: expected the same value in every file",
-                            r->path, line, col, k, DYS_SNIP(vlen), val,
-                            prev->value, prev->file, prev->line);
-        return DYS_OK;
-    }
-    /* hr_bpm and rr_ms are one quantity: they must not disagree either
-     * (1 bpm allows for values rounded to whole numbers). */
-    if (!strcmp(k, "hr_bpm") || !strcmp(k, "rr_ms")) {
-        int is_hr = k[0] == 'h';
-        const char *ok = is_hr ? "rr_ms" : "hr_bpm";
-        dys_meta *o = meta_find(s, ok, NULL);
-        size_t oki = 0;
-        while (oki < N_KNOWN_KEYS && strcmp(known_keys[oki].key, ok) != 0)
-            oki++;
-        double y;
-        if (o && oki < N_KNOWN_KEYS &&
-            meta_value(r->ctx->c_locale, oki, o->value, strlen(o->value), &y) == 0) {
-            double hr_new = is_hr ? x : 60000.0 / x;
-            double hr_old = is_hr ? 60000.0 / y : y;
-            if (fabs(hr_new - hr_old) > 1.0)
-                return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                "%s:%d:%d: %s '%.*s' (%.1f bpm) disagrees with %s "
-                                "'%.40s' (%.1f bpm) given at %s:%d: expected the "
-                                "same heart rate", r->path, line, col, k,
-                                DYS_SNIP(vlen), val, hr_new, ok, o->value, hr_old,
-                                o->file, o->line);
-        }
-    }
-    if (!strcmp(k, "study_id")) {
-        free(s->study_id);
-        s->study_id = dys_strndup(val, vlen);
-        if (!s->study_id)
-            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-    } else if (!strcmp(k, "avo_ms")) {
-        r->rec->avo_ms = x;
-    } else if (!strcmp(k, "avc_ms")) {
-        r->rec->avc_ms = x;
-    } else if (!strcmp(k, "hr_bpm")) {
-        s->hr_bpm = x;
-    } else if (!strcmp(k, "rr_ms")) {
-        if (isnan(s->hr_bpm))
-            s->hr_bpm = 60000.0 / x;
-    } else if (!strcmp(k, "qrs_duration_ms")) {
-        s->qrs_duration_ms = x;
-    } else if (!strcmp(k, "lvef_pct")) {
-        s->lvef_pct = x;
-    } else if (!strcmp(k, "nyha")) {
-        s->nyha = (int)x;
-    } else if (!strcmp(k, "lbbb")) {
-        s->lbbb = (int)x;
-    } else if (!strcmp(k, "trace")) {
-        s->trace = (dys_trace)(int)x;
-    }
-    return meta_add(r, k, val, vlen, line);
+    dys_meta *prev = meta_find(r->study, k, per_view ? r->path : NULL);
+    if (prev)
+        return apply_again(r, ki, k, val, vlen, line, col, x, prev);
+    dys_status st = DYS_OK;
+    if (!strcmp(k, "hr_bpm") || !strcmp(k, "rr_ms"))
+        st = check_heart_rate(r, k, val, vlen, line, col, x);
+    if (st == DYS_OK)
+        st = store_study_key(r, k, val, vlen, x);
+    return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
 }
 
 double dys_meta_number(dys_study *s, locale_t loc, const char *key)
