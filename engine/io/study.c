@@ -355,11 +355,10 @@ int dys_dir_is_view_study(const char *dir)
     return views;
 }
 
-/* *where_out receives one reader state per file read (rec[i] from
- * (*where_out)[i]), owned by the caller even on failure. */
-static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
-                           const dys_read_options *opt, dys_reader **where_out,
-                           size_t *n_where)
+/* The data files of a directory (*.csv, *.tsv, *.txt, regular files),
+ * full paths in name order; at least one. */
+static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_out,
+                                  size_t *n_out)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -402,6 +401,65 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
                         "*.tsv or *.txt files",
                         path);
     qsort(names, n, sizeof *names, cmp_str);
+    *names_out = names;
+    *n_out = n;
+    return DYS_OK;
+}
+
+/* The view of the file just read as rec[i] of a directory (its metadata,
+ * else its name, else A4C for the default colour map), refused when none
+ * or when one of its segments was in an earlier file. */
+static dys_status place_view(dys_ctx *ctx, dys_study *s, char **names,
+                             const dys_reader *where, size_t i)
+{
+    dys_recording *rec = &s->rec[s->n_rec - 1];
+    if (rec->view == DYS_VIEW_UNKNOWN)
+        rec->view = view_from_filename(names[i]);
+    if (where[i].default_map_col) {
+        /* The default colour map is the 4-chamber layout. */
+        if (rec->view == DYS_VIEW_UNKNOWN)
+            rec->view = DYS_VIEW_A4C;
+        if (rec->view != DYS_VIEW_A4C)
+            return dys_fail(ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: ROI colours in an %s file: the default "
+                            "colour map is the 4-chamber layout; expected --map "
+                            "(COLOUR=segment,...) for this view", names[i],
+                            where[i].header_line, where[i].default_map_col,
+                            dys_view_name(rec->view));
+    }
+    if (rec->view == DYS_VIEW_UNKNOWN)
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s:1:1: cannot tell which view this file holds: "
+                        "expected '# view: A4C' (or A2C, APLAX) or the view "
+                        "in the file name (a4c.csv)", names[i]);
+    /* A segment may stand in only one view file: point at both. */
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        if (!rec->seg[k])
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (s->rec[j].seg[k])
+                return dys_fail(ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: segment %s appears again (already "
+                                "at %s:%d:%d): expected each segment in only "
+                                "one view file", names[i], where[i].header_line,
+                                where[i].seg_col[k], dys_segment_name(k),
+                                names[j], where[j].header_line,
+                                where[j].seg_col[k]);
+    }
+    return DYS_OK;
+}
+
+/* *where_out receives one reader state per file read (rec[i] from
+ * (*where_out)[i]), owned by the caller even on failure. */
+static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
+                           const dys_read_options *opt, dys_reader **where_out,
+                           size_t *n_where)
+{
+    char **names = NULL;
+    size_t n = 0;
+    dys_status st = list_data_files(ctx, path, &names, &n);
+    if (st != DYS_OK)
+        return st;
     /* A folder of separate single-file studies is not one study's views:
      * said before a file of it fails for another reason. */
     size_t views = 0;
@@ -425,48 +483,8 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
     for (size_t i = 0; i < n && st == DYS_OK; i++) {
         *n_where = i + 1;
         st = read_one(ctx, s, names[i], opt, &where[i], 1);
-        if (st != DYS_OK)
-            break;
-        dys_recording *rec = &s->rec[s->n_rec - 1];
-        if (rec->view == DYS_VIEW_UNKNOWN)
-            rec->view = view_from_filename(names[i]);
-        if (where[i].default_map_col) {
-            /* The default colour map is the 4-chamber layout. */
-            if (rec->view == DYS_VIEW_UNKNOWN)
-                rec->view = DYS_VIEW_A4C;
-            if (rec->view != DYS_VIEW_A4C) {
-                st = dys_fail(ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: ROI colours in an %s file: the default "
-                              "colour map is the 4-chamber layout; expected --map "
-                              "(COLOUR=segment,...) for this view", names[i],
-                              where[i].header_line, where[i].default_map_col,
-                              dys_view_name(rec->view));
-                break;
-            }
-        }
-        if (rec->view == DYS_VIEW_UNKNOWN) {
-            st = dys_fail(ctx, DYS_ERR_PARSE,
-                          "%s:1:1: cannot tell which view this file holds: "
-                          "expected '# view: A4C' (or A2C, APLAX) or the view "
-                          "in the file name (a4c.csv)", names[i]);
-            break;
-        }
-        /* A segment may stand in only one view file: point at both. */
-        for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++) {
-            if (!rec->seg[k])
-                continue;
-            for (size_t j = 0; j < i; j++)
-                if (s->rec[j].seg[k]) {
-                    st = dys_fail(ctx, DYS_ERR_PARSE,
-                                  "%s:%d:%d: segment %s appears again (already "
-                                  "at %s:%d:%d): expected each segment in only "
-                                  "one view file", names[i], where[i].header_line,
-                                  where[i].seg_col[k], dys_segment_name(k),
-                                  names[j], where[j].header_line,
-                                  where[j].seg_col[k]);
-                    break;
-                }
-        }
+        if (st == DYS_OK)
+            st = place_view(ctx, s, names, where, i);
     }
     dys_strlist_free(names, n);
     return st;
@@ -484,20 +502,11 @@ static int cmp_rec(const void *a, const void *b)
     return d ? d : strcmp(x->source, y->source);
 }
 
-/* Everything that needs all files: units, plausibility, defaults,
- * cross-file checks.  where[i] is the reader state of s->rec[i]. */
-static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
-                         const dys_reader *where, size_t n_where)
+/* The view of a file that names none but whose segments all belong to
+ * one (an A4C export naming basSept, basLat, ...); velocities scaled to
+ * cm/s by the declared velocity_unit. */
+static void views_and_units(dys_study *s, double scale)
 {
-    double scale = dys_meta_number(s, ctx->c_locale, "velocity_unit");
-    if (isnan(scale))
-        scale = 1.0;
-    double fr = dys_meta_number(s, ctx->c_locale, "frame_rate_hz");
-    if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
-        dys_strlist_add(&s->warnings, &s->n_warnings,
-                        "velocity_unit ignored: the study holds strain (%%)");
-    /* A file without a view whose segments all belong to one view (an
-     * A4C export naming basSept, basLat, ...) is that view. */
     for (size_t i = 0; i < s->n_rec; i++) {
         dys_view v = DYS_VIEW_UNKNOWN;
         int one = 1;
@@ -515,19 +524,17 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                     s->rec[i].seg[k][j] = scale == 0.1 ? s->rec[i].seg[k][j] / 10.0
                                                        : s->rec[i].seg[k][j] * scale;
     }
-    /* In engine units now, and before the sort, while where[i] still
-     * belongs to rec[i]. */
-    if (n_where == s->n_rec) {
-        dys_status st = dys_check_plausible(ctx, s, where, n_where);
-        if (st != DYS_OK)
-            return st;
-    }
-    qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
+}
 
+/* Each segment in one recording only; a warning where it stands in
+ * another view's file; the study's frame rate where a file gives none.
+ * *nseg gets the number of segments present. */
+static dys_status check_segments(dys_ctx *ctx, dys_study *s, double fr, int *nseg)
+{
     int seen[DYS_N_SEGMENTS];
     for (int k = 0; k < DYS_N_SEGMENTS; k++)
         seen[k] = -1;
-    int nseg = 0;
+    *nseg = 0;
     for (size_t i = 0; i < s->n_rec; i++) {
         dys_recording *rec = &s->rec[i];
         if (isnan(rec->frame_rate_hz))
@@ -542,7 +549,7 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                                 rec->source, 1, dys_segment_name(k),
                                 s->rec[seen[k]].source);
             seen[k] = (int)i;
-            nseg++;
+            (*nseg)++;
             if (rec->view != DYS_VIEW_UNKNOWN && rec->view != dys_segment_view(k))
                 dys_strlist_add(&s->warnings, &s->n_warnings,
                                 "%s: segment %s is imaged in %s but stands in a "
@@ -551,6 +558,13 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                                 dys_view_name(rec->view));
         }
     }
+    return DYS_OK;
+}
+
+/* The study's AVO and AVC: the value the view files agree on, NAN (each
+ * view its own) with a warning when they differ. */
+static void common_valve_times(dys_study *s)
+{
     for (int e = 0; e < 2; e++) {
         double common = NAN;
         int differ = 0;
@@ -569,36 +583,68 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                             e ? "avc_ms" : "avo_ms");
         *(e ? &s->avc_ms : &s->avo_ms) = differ ? NAN : common;
     }
+}
+
+/* A study without study_id is named after its path: the last component
+ * ("dir/" and "dir" alike), a file's without its extension (the part
+ * after the last dot). */
+static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path)
+{
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    if (start == end) /* "/" */
+        start = 0;
+    const char *base = path + start;
+    size_t len = end - start;
+    struct stat sb;
+    int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (!isdir)
+        for (size_t i = len; i > 1; i--)
+            if (base[i - 1] == '.') {
+                len = i - 1;
+                break;
+            }
+    s->study_id = dys_strndup(base, len);
+    if (!s->study_id)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    return DYS_OK;
+}
+
+/* Everything that needs all files: units, plausibility, defaults,
+ * cross-file checks.  where[i] is the reader state of s->rec[i]. */
+static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
+                         const dys_reader *where, size_t n_where)
+{
+    double scale = dys_meta_number(s, ctx->c_locale, "velocity_unit");
+    if (isnan(scale))
+        scale = 1.0;
+    double fr = dys_meta_number(s, ctx->c_locale, "frame_rate_hz");
+    if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
+        dys_strlist_add(&s->warnings, &s->n_warnings,
+                        "velocity_unit ignored: the study holds strain (%%)");
+    views_and_units(s, scale);
+    /* In engine units now, and before the sort, while where[i] still
+     * belongs to rec[i]. */
+    if (n_where == s->n_rec) {
+        dys_status st = dys_check_plausible(ctx, s, where, n_where);
+        if (st != DYS_OK)
+            return st;
+    }
+    qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
+    int nseg;
+    dys_status st = check_segments(ctx, s, fr, &nseg);
+    if (st != DYS_OK)
+        return st;
+    common_valve_times(s);
     if (nseg == 0)
         return dys_fail(ctx, DYS_ERR_PARSE,
                         "%s: no segment columns: expected some of the 12 segments "
                         "(basal_anterior ... mid_anterolateral)", path);
-    if (!s->study_id) {
-        /* The last component of the path ("dir/" and "dir" alike), a
-         * file's without its extension (the part after the last dot). */
-        size_t end = strlen(path);
-        while (end > 1 && path[end - 1] == '/')
-            end--;
-        size_t start = end;
-        while (start > 0 && path[start - 1] != '/')
-            start--;
-        if (start == end) /* "/" */
-            start = 0;
-        const char *base = path + start;
-        size_t len = end - start;
-        struct stat sb;
-        int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-        if (!isdir)
-            for (size_t i = len; i > 1; i--)
-                if (base[i - 1] == '.') {
-                    len = i - 1;
-                    break;
-                }
-        s->study_id = dys_strndup(base, len);
-        if (!s->study_id)
-            return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    }
-    return DYS_OK;
+    return s->study_id ? DYS_OK : default_study_id(ctx, s, path);
 }
 
 dys_status dys_study_read(dys_ctx *ctx, const char *path,
