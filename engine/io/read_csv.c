@@ -158,210 +158,260 @@ static dys_status header_cell(dys_reader *r, int line, int col, int index,
                     seg_list);
 }
 
-dys_status dys_read_csv(dys_reader *r, dys_text *t)
-{
-    const char *line;
-    size_t len;
-    column *cols = NULL;
-    int ncol = 0;
-    char sep = 0;
-    int decimal_comma = 0;
-    int time_pow10 = 0;
-    char vel_unit_seen[16] = "";
-    dys_status st = DYS_OK;
-    int header_line = 0;
-    locale_t loc = r->ctx->c_locale;
+/* What one file's reading carries from phase to phase. */
+typedef struct {
+    dys_reader *r;
+    dys_text *t;
+    locale_t loc;
+    column *cols;         /* one per header cell, in order */
+    int ncol;
+    char sep;             /* the header's separator, the file's */
+    int decimal_comma;    /* accepted with ';' or tab */
+    int time_pow10;       /* the time column's power of ten to ms */
+    char vel_unit_seen[16]; /* first unit in a segment's header cell */
+    int header_line;      /* 0 until the header is found */
+} csv;
 
-    /* Metadata and header. */
-    while (dys_text_next(t, &line, &len)) {
-        if (is_blank(line, len))
+/* The "# key: value" lines before the header; *line and *len get the
+ * header line, the first that is neither blank nor a '#' line. */
+static dys_status read_metadata(csv *x, const char **line, size_t *len)
+{
+    dys_reader *r = x->r;
+    dys_text *t = x->t;
+    while (dys_text_next(t, line, len)) {
+        const char *l = *line;
+        size_t n = *len;
+        if (is_blank(l, n))
             continue;
-        if (line[0] == '#') {
-            const char *colon = memchr(line, ':', len);
+        if (l[0] == '#') {
+            const char *colon = memchr(l, ':', n);
             if (!colon)
                 continue; /* a plain comment */
-            st = dys_meta_apply(r, line + 1, (size_t)(colon - line - 1), colon + 1,
-                                len - (size_t)(colon - line) - 1, t->line,
-                                (int)(colon - line) + 2);
+            dys_status st = dys_meta_apply(r, l + 1, (size_t)(colon - l - 1), colon + 1,
+                                           n - (size_t)(colon - l) - 1, t->line,
+                                           (int)(colon - l) + 2);
             if (st != DYS_OK)
-                goto out;
+                return st;
             continue;
         }
-        header_line = t->line;
-        dys_csv_dialect dialect = dys_csv_dialect_detect(line, len);
-        sep = dialect.sep;
-        decimal_comma = dialect.decimal_comma;
-        size_t pos = 0;
-        int more = 1, col;
-        const char *cell;
-        size_t clen;
-        while (next_cell(line, len, &pos, sep, &more, &cell, &clen, &col)) {
-            column *nc = realloc(cols, (size_t)(ncol + 1) * sizeof *nc);
-            if (!nc) {
-                st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            cols = nc;
-            memset(&cols[ncol], 0, sizeof *cols);
-            if (ncol == 0)
-                r->time_col = col;
-            st = header_cell(r, t->line, col, ncol, cell, clen, &cols[ncol],
-                             &time_pow10, vel_unit_seen);
-            ncol++;
-            if (st != DYS_OK)
-                goto out;
-            for (int k = 0; k < ncol - 1; k++) {
-                if ((cols[k].kind == COL_SEG && cols[ncol - 1].kind == COL_SEG &&
-                     cols[k].seg == cols[ncol - 1].seg) ||
-                    (cols[k].kind == COL_ECG && cols[ncol - 1].kind == COL_ECG)) {
-                    st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                                  "%s:%d:%d: column '%.*s' is the same as column %d "
-                                  "(%s): expected each column once", r->path,
-                                  t->line, col, DYS_SNIP(clen), cell, k + 1,
-                                  cols[k].kind == COL_ECG
-                                      ? "ecg"
-                                      : dys_segment_name(cols[k].seg));
-                    goto out;
-                }
-            }
-            if (cols[ncol - 1].kind == COL_SEG)
-                r->seg_col[cols[ncol - 1].seg] = col;
-        }
-        break;
+        x->header_line = t->line;
+        return DYS_OK;
     }
-    if (!header_line) {
-        st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                      "%s:%d:1: no column header: expected a line like "
-                      "'time_ms,basal_inferoseptal,...'", r->path, t->line + 1);
-        goto out;
-    }
-    r->header_line = header_line;
-    {
-        int nseg = 0;
-        for (int k = 0; k < ncol; k++)
-            nseg += cols[k].kind == COL_SEG;
-        if (nseg == 0) {
-            st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                          "%s:%d:1: no segment column: expected some of the 12 "
-                          "segments (%s)", r->path, header_line, seg_list);
-            goto out;
-        }
-    }
+    return dys_fail(r->ctx, DYS_ERR_PARSE,
+                    "%s:%d:1: no column header: expected a line like "
+                    "'time_ms,basal_inferoseptal,...'", r->path, t->line + 1);
+}
 
-    /* Rows. */
+/* One header cell appended as a column: its kind, and refused when it
+ * repeats a segment or the ECG. */
+static dys_status add_column(csv *x, int col, const char *cell, size_t clen)
+{
+    dys_reader *r = x->r;
+    column *nc = realloc(x->cols, (size_t)(x->ncol + 1) * sizeof *nc);
+    if (!nc)
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    x->cols = nc;
+    memset(&x->cols[x->ncol], 0, sizeof *x->cols);
+    if (x->ncol == 0)
+        r->time_col = col;
+    column *c = &x->cols[x->ncol];
+    dys_status st = header_cell(r, x->t->line, col, x->ncol, cell, clen, c,
+                                &x->time_pow10, x->vel_unit_seen);
+    x->ncol++; /* counted even when refused: it is zeroed, freeing it is harmless */
+    if (st != DYS_OK)
+        return st;
+    for (int k = 0; k < x->ncol - 1; k++) {
+        const column *o = &x->cols[k];
+        if ((o->kind == COL_SEG && c->kind == COL_SEG && o->seg == c->seg) ||
+            (o->kind == COL_ECG && c->kind == COL_ECG))
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: column '%.*s' is the same as column %d "
+                            "(%s): expected each column once", r->path,
+                            x->t->line, col, DYS_SNIP(clen), cell, k + 1,
+                            o->kind == COL_ECG ? "ecg" : dys_segment_name(o->seg));
+    }
+    if (c->kind == COL_SEG)
+        r->seg_col[c->seg] = col;
+    return DYS_OK;
+}
+
+/* The column header: its dialect is the file's; at least one segment. */
+static dys_status read_header(csv *x, const char *line, size_t len)
+{
+    dys_reader *r = x->r;
+    dys_csv_dialect dialect = dys_csv_dialect_detect(line, len);
+    x->sep = dialect.sep;
+    x->decimal_comma = dialect.decimal_comma;
+    size_t pos = 0;
+    int more = 1, col;
+    const char *cell;
+    size_t clen;
+    while (next_cell(line, len, &pos, x->sep, &more, &cell, &clen, &col)) {
+        dys_status st = add_column(x, col, cell, clen);
+        if (st != DYS_OK)
+            return st;
+    }
+    r->header_line = x->header_line;
+    int nseg = 0;
+    for (int k = 0; k < x->ncol; k++)
+        nseg += x->cols[k].kind == COL_SEG;
+    if (nseg == 0)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:1: no segment column: expected some of the 12 "
+                        "segments (%s)", r->path, x->header_line, seg_list);
+    return DYS_OK;
+}
+
+/* One cell of column k as a number (NAN for a missing sample, which the
+ * time may not be). */
+static dys_status cell_value(csv *x, int k, const char *cell, size_t clen, int col,
+                             double *v)
+{
+    dys_reader *r = x->r;
+    int line_no = x->t->line;
+    if (is_missing(cell, clen)) {
+        if (k == 0)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: the time is missing: expected a "
+                            "number", r->path, line_no, col);
+        *v = NAN;
+        return DYS_OK;
+    }
+    if (dys_parse_number_pow10(cell, clen, x->decimal_comma, x->loc,
+                               k == 0 ? x->time_pow10 : 0, v) != 0)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: '%.*s' is not a number (column %d; "
+                        "expected a number%s, or empty/NaN/- for a missing "
+                        "sample)", r->path, line_no, col,
+                        DYS_SNIP(clen), cell, k + 1,
+                        x->decimal_comma ? " with '.' or ',' as decimal mark" : "");
+    if (!isfinite(*v))
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: '%.*s' is out of range: expected a "
+                        "finite number", r->path,
+                        line_no, col, DYS_SNIP(clen), cell);
+    return DYS_OK;
+}
+
+/* One data row: a cell per column, the time strictly increasing. */
+static dys_status read_row(csv *x, const char *line, size_t len, double *prev_t)
+{
+    dys_reader *r = x->r;
+    int line_no = x->t->line;
+    if (line[0] == '#')
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:1: a '#' line after the column header (line %d): "
+                        "expected metadata before the header, data rows "
+                        "after it", r->path, line_no, x->header_line);
+    if (x->cols[0].data.n >= r->opt->max_rows)
+        return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
+                        "%s:%d:1: more than %zu rows: expected at most %zu "
+                        "(the limit; --max-rows raises it)", r->path, line_no,
+                        r->opt->max_rows, r->opt->max_rows);
+    if (dys_icolumn_push(&r->row_line, line_no) != DYS_OK)
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    size_t pos = 0;
+    int more = 1, col, k = 0;
+    const char *cell;
+    size_t clen;
+    while (next_cell(line, len, &pos, x->sep, &more, &cell, &clen, &col)) {
+        if (k == x->ncol)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: row has more than the %d columns of the "
+                            "header: expected %d cells", r->path, line_no, col,
+                            x->ncol, x->ncol);
+        double v;
+        dys_status st = cell_value(x, k, cell, clen, col, &v);
+        if (st == DYS_OK && k == 0)
+            st = dys_next_time(r, line_no, col, v, prev_t);
+        if (st != DYS_OK)
+            return st;
+        column *c = &x->cols[k];
+        if ((c->kind != COL_EXTRA && dys_column_push(&c->data, v)) ||
+            (c->kind == COL_SEG && dys_icolumn_push(&r->cell_col[c->seg], col)))
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        k++;
+    }
+    if (k < x->ncol)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%zu: row has %d of the header's %d columns: "
+                        "expected %d cells (an empty cell is a missing "
+                        "sample)", r->path, line_no, len + 1, k, x->ncol, x->ncol);
+    return DYS_OK;
+}
+
+/* The rows after the header (blank lines skipped), at least 3; then a
+ * warning when a segment's header names a unit other than the declared
+ * velocity_unit, which is the one the values are read in. */
+static dys_status read_rows(csv *x)
+{
+    dys_reader *r = x->r;
+    const char *line;
+    size_t len;
     double prev_t = -INFINITY;
-    while (dys_text_next(t, &line, &len)) {
+    while (dys_text_next(x->t, &line, &len)) {
         if (is_blank(line, len))
             continue;
-        if (line[0] == '#') {
-            st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                          "%s:%d:1: a '#' line after the column header (line %d): "
-                          "expected metadata before the header, data rows "
-                          "after it", r->path, t->line, header_line);
-            goto out;
-        }
-        if (cols[0].data.n >= r->opt->max_rows) {
-            st = dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
-                          "%s:%d:1: more than %zu rows: expected at most %zu "
-                          "(the limit; --max-rows raises it)", r->path, t->line,
-                          r->opt->max_rows, r->opt->max_rows);
-            goto out;
-        }
-        if (dys_icolumn_push(&r->row_line, t->line) != DYS_OK) {
-            st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        size_t pos = 0;
-        int more = 1, col, k = 0;
-        const char *cell;
-        size_t clen;
-        while (next_cell(line, len, &pos, sep, &more, &cell, &clen, &col)) {
-            if (k == ncol) {
-                st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: row has more than the %d columns of the "
-                              "header: expected %d cells", r->path, t->line, col,
-                              ncol, ncol);
-                goto out;
-            }
-            double x;
-            int pow10 = k == 0 ? time_pow10 : 0;
-            if (is_missing(cell, clen)) {
-                if (k == 0) {
-                    st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                                  "%s:%d:%d: the time is missing: expected a "
-                                  "number", r->path, t->line, col);
-                    goto out;
-                }
-                x = NAN;
-            } else if (dys_parse_number_pow10(cell, clen, decimal_comma, loc, pow10,
-                                              &x) != 0) {
-                st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: '%.*s' is not a number (column %d; "
-                              "expected a number%s, or empty/NaN/- for a missing "
-                              "sample)", r->path, t->line, col,
-                              DYS_SNIP(clen), cell, k + 1,
-                              decimal_comma ? " with '.' or ',' as decimal mark" : "");
-                goto out;
-            } else if (!isfinite(x)) {
-                st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: '%.*s' is out of range: expected a "
-                              "finite number", r->path,
-                              t->line, col, DYS_SNIP(clen), cell);
-                goto out;
-            }
-            if (k == 0 && (st = dys_next_time(r, t->line, col, x, &prev_t)) != DYS_OK)
-                goto out;
-            if ((cols[k].kind != COL_EXTRA && dys_column_push(&cols[k].data, x)) ||
-                (cols[k].kind == COL_SEG &&
-                 dys_icolumn_push(&r->cell_col[cols[k].seg], col))) {
-                st = dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            k++;
-        }
-        if (k < ncol) {
-            st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                          "%s:%d:%zu: row has %d of the header's %d columns: "
-                          "expected %d cells (an empty cell is a missing "
-                          "sample)", r->path, t->line, len + 1, k, ncol, ncol);
-            goto out;
-        }
+        dys_status st = read_row(x, line, len, &prev_t);
+        if (st != DYS_OK)
+            return st;
     }
-    if (cols[0].data.n < 3) {
-        st = dys_fail(r->ctx, DYS_ERR_PARSE,
-                      "%s:%d:1: %zu data rows: expected at least 3",
-                      r->path, t->line + 1, cols[0].data.n);
-        goto out;
-    }
+    if (x->cols[0].data.n < 3)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:1: %zu data rows: expected at least 3",
+                        r->path, x->t->line + 1, x->cols[0].data.n);
     const char *declared = "cm/s";
     for (size_t i = 0; i < r->study->n_meta; i++)
         if (!strcmp(r->study->meta[i].key, "velocity_unit"))
             declared = r->study->meta[i].value;
     char dn[16];
     dys_normalise_name(declared, strlen(declared), dn, sizeof dn);
-    if (vel_unit_seen[0] && strcmp(vel_unit_seen, dn) != 0)
+    if (x->vel_unit_seen[0] && strcmp(x->vel_unit_seen, dn) != 0)
         dys_strlist_add(&r->study->warnings, &r->study->n_warnings,
                         "%s: column unit '%s' is ignored: values are read as %s "
-                        "(velocity_unit)", r->path, vel_unit_seen, dn);
+                        "(velocity_unit)", r->path, x->vel_unit_seen, dn);
+    return DYS_OK;
+}
 
-    /* Hand the columns to the recording. */
-    dys_recording *rec = r->rec;
-    rec->n = cols[0].data.n;
-    for (int k = 0; k < ncol; k++) {
-        double **dst = cols[k].kind == COL_TIME  ? &rec->t_ms
-                       : cols[k].kind == COL_ECG ? &rec->ecg_mv
-                       : cols[k].kind == COL_SEG ? &rec->seg[cols[k].seg]
-                                                 : NULL;
+/* Hand the columns to the recording, which then owns them; extra columns
+ * (apical, GLOBAL) were named but not kept. */
+static void hand_columns(csv *x)
+{
+    dys_recording *rec = x->r->rec;
+    rec->n = x->cols[0].data.n;
+    for (int k = 0; k < x->ncol; k++) {
+        column *c = &x->cols[k];
+        double **dst = c->kind == COL_TIME  ? &rec->t_ms
+                       : c->kind == COL_ECG ? &rec->ecg_mv
+                       : c->kind == COL_SEG ? &rec->seg[c->seg]
+                                            : NULL;
         if (dst) {
-            *dst = cols[k].data.v;
-            cols[k].data.v = NULL;
-            if (cols[k].kind == COL_SEG)
-                rec->seg_line[cols[k].seg] = k + 1;
+            *dst = c->data.v;
+            c->data.v = NULL;
+            if (c->kind == COL_SEG)
+                rec->seg_line[c->seg] = k + 1;
         }
     }
-out:
-    for (int k = 0; k < ncol; k++)
-        free(cols[k].data.v);
-    free(cols);
+}
+
+dys_status dys_read_csv(dys_reader *r, dys_text *t)
+{
+    csv x;
+    memset(&x, 0, sizeof x);
+    x.r = r;
+    x.t = t;
+    x.loc = r->ctx->c_locale;
+    const char *line;
+    size_t len;
+    dys_status st = read_metadata(&x, &line, &len);
+    if (st == DYS_OK)
+        st = read_header(&x, line, len);
+    if (st == DYS_OK)
+        st = read_rows(&x);
+    if (st == DYS_OK)
+        hand_columns(&x);
+    for (int k = 0; k < x.ncol; k++)
+        free(x.cols[k].data.v);
+    free(x.cols);
     return st;
 }

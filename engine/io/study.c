@@ -1,6 +1,8 @@
 /*
- * study.c - reading a study: one file or a directory of view files, the
- * metadata rules of docs/format.md, and the study's lifetime.
+ * study.c - reading a study: the read options, one file or a directory of
+ * view files, the checks that need all of them, the study's lifetime and
+ * the probes that tell a study file or a view directory from other files.
+ * The text buffer is in text.c, the metadata rules in meta.c.
  *
  * A file is recognised by its content (a GE EchoPAC "Local Traces" export
  * starts with that phrase; anything else is the study CSV of
@@ -86,248 +88,7 @@ dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
     return DYS_OK;
 }
 
-/* ---- numbers ------------------------------------------------------------ */
-
-int dys_parse_number_pow10(const char *s, size_t len, int decimal_comma,
-                           locale_t loc, int pow10, double *out)
-{
-    double x;
-    if (dys_parse_number(s, len, decimal_comma, loc, &x) != 0)
-        return -1;
-    if (pow10 == 0 || x == 0 || !isfinite(x)) {
-        *out = x;
-        return 0;
-    }
-    /* Rewrite the token with its exponent raised by pow10 and convert
-     * that: one correctly rounded conversion instead of two roundings. */
-    size_t m = 0;
-    while (m < len && s[m] != 'e' && s[m] != 'E')
-        m++;
-    long long e = 0;
-    if (m < len) {
-        size_t i = m + 1;
-        int neg = 0;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            neg = s[i++] == '-';
-        for (; i < len; i++)
-            if (e < 1000000000000000LL) /* saturate: beyond any double */
-                e = e * 10 + (s[i] - '0');
-        if (neg)
-            e = -e;
-    }
-    e += pow10;
-    char stack[128];
-    size_t cap = m + 32;
-    char *buf = cap <= sizeof stack ? stack : malloc(cap);
-    if (!buf)
-        return -1;
-    memcpy(buf, s, m);
-    int k = snprintf(buf + m, cap - m, "e%lld", e);
-    int rc = dys_parse_number(buf, m + (size_t)k, decimal_comma, loc, out);
-    if (buf != stack)
-        free(buf);
-    return rc;
-}
-
-/* ---- text buffer ------------------------------------------------------ */
-
-/* Line and column (1-based, in bytes) of offset off in buf. */
-static void text_where(const char *buf, size_t off, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off; i++) {
-        /* LF, CRLF and a bare CR (old Mac) each end a line, as in
-         * dys_text_next. */
-        if (buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n')) {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-/* Offset of the first byte that does not belong to well-formed UTF-8
- * (no overlong forms, surrogates or code points above U+10FFFF), or n. */
-static size_t utf8_invalid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned long cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (n - i <= k)
-            return i;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return i;
-            cp = cp << 6 | (s[i + j] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += k + 1;
-    }
-    return n;
-}
-
-dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
-                         const dys_read_options *opt)
-{
-    memset(t, 0, sizeof *t);
-    t->path = path;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dys_fail(ctx, DYS_ERR_IO, "%s: cannot open: %s", path,
-                        strerror(errno));
-    size_t cap = opt->max_file_bytes < ((size_t)1 << 16) ? opt->max_file_bytes
-                                                         : (size_t)1 << 16;
-    size_t n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        fclose(f);
-        return dys_fail(ctx, DYS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= opt->max_file_bytes) {
-                if (fgetc(f) == EOF)
-                    break; /* exactly at the limit */
-                free(buf);
-                fclose(f);
-                return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
-                                "%s: file is larger than the limit: expected at "
-                                "most %zu bytes (--max-file-mb raises it)", path,
-                                opt->max_file_bytes);
-            }
-            cap = cap * 2 > opt->max_file_bytes ? opt->max_file_bytes : cap * 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return dys_fail(ctx, DYS_ERR_NOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return dys_fail(ctx, DYS_ERR_IO, "%s: read error", path);
-    }
-    buf[n] = '\0';
-    if (n >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
-                   ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
-        free(buf);
-        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
-                        "%s:1:1: the file is UTF-16: expected UTF-8 (save it "
-                        "as UTF-8)", path);
-    }
-    size_t skip = 0;
-    if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-        (unsigned char)buf[2] == 0xBF)
-        skip = 3;
-    /* A NUL byte means a binary file: say where, rather than misreading. */
-    const char *nul = memchr(buf + skip, '\0', n - skip);
-    if (nul) {
-        int line, col;
-        text_where(buf + skip, (size_t)(nul - (buf + skip)), &line, &col);
-        free(buf);
-        return dys_fail(ctx, DYS_ERR_PARSE,
-                        "%s:%d:%d: NUL byte: expected a text file (UTF-8)", path,
-                        line, col);
-    }
-    size_t bad = utf8_invalid((const unsigned char *)buf + skip, n - skip);
-    if (bad < n - skip) {
-        int line, col;
-        text_where(buf + skip, bad, &line, &col);
-        unsigned byte = (unsigned char)buf[skip + bad];
-        free(buf);
-        return dys_fail(ctx, DYS_ERR_PARSE,
-                        "%s:%d:%d: byte 0x%02X is not UTF-8: expected UTF-8 text "
-                        "(save the file as UTF-8)", path, line, col, byte);
-    }
-    if (skip)
-        memmove(buf, buf + skip, n - skip + 1);
-    t->data = buf;
-    t->len = n - skip;
-    return DYS_OK;
-}
-
-void dys_text_free(dys_text *t)
-{
-    free(t->data);
-    t->data = NULL;
-}
-
-int dys_text_next(dys_text *t, const char **line, size_t *len)
-{
-    if (t->pos >= t->len)
-        return 0;
-    const char *s = t->data + t->pos;
-    /* A line ends at LF, CRLF or a bare CR: GE EchoPAC's full-trace
-     * exports still end their lines with a lone CR (old Mac style), and
-     * treating such a file as one line would misnumber every message.
-     * The text holds no NUL (dys_text_load refuses it), so strcspn stops
-     * at the end of the data at the latest. */
-    size_t l = strcspn(s, "\r\n");
-    size_t eol = 0;
-    if (s[l] == '\r')
-        eol = s[l + 1] == '\n' ? 2 : 1;
-    else if (s[l] == '\n')
-        eol = 1;
-    t->pos += l + eol;
-    t->line++;
-    *line = s;
-    *len = l;
-    return 1;
-}
-
-dys_status dys_column_push(dys_column *c, double x)
-{
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 256;
-        double *nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return DYS_ERR_NOMEM;
-        c->v = nv;
-        c->cap = nc;
-    }
-    c->v[c->n++] = x;
-    return DYS_OK;
-}
-
-dys_status dys_icolumn_push(dys_icolumn *c, int x)
-{
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 256;
-        int *nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return DYS_ERR_NOMEM;
-        c->v = nv;
-        c->cap = nc;
-    }
-    c->v[c->n++] = x;
-    return DYS_OK;
-}
+/* ---- the reader state ------------------------------------------------- */
 
 void dys_reader_free(dys_reader *r)
 {
@@ -348,350 +109,6 @@ dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
                         line, col, t_ms, *prev_ms);
     *prev_ms = t_ms;
     return DYS_OK;
-}
-
-/* ---- metadata ----------------------------------------------------------- */
-
-enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT };
-
-static const struct {
-    const char *key;
-    enum key_kind kind;
-    int view_level;
-    double lo, hi;        /* plausible range for numbers */
-    const char *unit;     /* optional unit after a number */
-    const char *expected; /* for the error message */
-} known_keys[] = {
-    {"study_id", K_TEXT, 0, 0, 0, NULL, "a non-empty identifier"},
-    {"view", K_VIEW, 1, 0, 0, NULL,
-     "A4C, A2C or APLAX (or 4CH, AP4, 2CH, AP2, A3C, 3CH, ALAX, LAX)"},
-    {"avo_ms", K_NUMBER, 0, -200, 1000, "ms", "a time in ms"},
-    {"avc_ms", K_NUMBER, 0, 0, 2000, "ms", "a time in ms"},
-    {"qrs_onset_ms", K_NUMBER, 1, -1e7, 1e7, "ms", "a time in ms"},
-    {"qrs_onsets_ms", K_LIST, 1, -1e7, 1e7, "ms",
-     "times in ms separated by commas or spaces"},
-    {"hr_bpm", K_NUMBER, 0, 20, 300, "bpm", "a heart rate in bpm"},
-    {"rr_ms", K_NUMBER, 0, 200, 3000, "ms", "an RR interval in ms"},
-    {"qrs_duration_ms", K_NUMBER, 0, 40, 400, "ms", "a QRS width in ms"},
-    {"lvef_pct", K_NUMBER, 0, 1, 95, "%", "an ejection fraction in %"},
-    {"nyha", K_NYHA, 0, 0, 0, NULL, "I, II, III, IV or 1-4"},
-    {"lbbb", K_YESNO, 0, 0, 0, NULL, "yes or no"},
-    {"trace", K_TRACE, 0, 0, 0, NULL, "velocity or strain"},
-    {"velocity_unit", K_UNIT, 0, 0, 0, NULL, "cm/s, mm/s or m/s"},
-    {"frame_rate_hz", K_NUMBER, 0, 1, 5000, "hz", "a frame rate in Hz"},
-};
-#define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
-
-static void trim(const char **s, size_t *len)
-{
-    while (*len && isspace((unsigned char)**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && isspace((unsigned char)(*s)[*len - 1]))
-        (*len)--;
-}
-
-static int lookup(const char *norm, const char *const *names, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(norm, names[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* What a value of known key ki means, as a number (view, class, flag,
- * scale...).  Returns 0 when the value is valid.  Text and lists: 0. */
-static int meta_value(locale_t loc, size_t ki, const char *v, size_t n,
-                      double *x)
-{
-    char norm[64];
-    dys_normalise_name(v, n, norm, sizeof norm);
-    *x = 0;
-    switch (known_keys[ki].kind) {
-    case K_TEXT:
-    case K_LIST:
-        return n ? 0 : -1;
-    case K_NUMBER: {
-        /* a number, optionally followed by its unit ("72 bpm") */
-        size_t k = 0;
-        while (k < n && !isspace((unsigned char)v[k]))
-            k++;
-        if (k < n) {
-            const char *u = v + k;
-            size_t ul = n - k;
-            trim(&u, &ul);
-            char nu[16];
-            dys_normalise_name(u, ul, nu, sizeof nu);
-            if (strcmp(nu, known_keys[ki].unit) != 0)
-                return -1;
-        }
-        return dys_parse_number(v, k, 1, loc, x) == 0 && isfinite(*x) ? 0 : -1;
-    }
-    case K_VIEW: {
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 63 ? n : 63), v);
-        *x = dys_view_from_name(tmp);
-        return *x != DYS_VIEW_UNKNOWN ? 0 : -1;
-    }
-    case K_NYHA: {
-        static const char *const roman[] = {"i", "ii", "iii", "iv"};
-        static const char *const arabic[] = {"1", "2", "3", "4"};
-        int c = lookup(norm, roman, 4);
-        if (c < 0)
-            c = lookup(norm, arabic, 4);
-        *x = c + 1;
-        return c >= 0 ? 0 : -1;
-    }
-    case K_YESNO: {
-        static const char *const yn[] = {"no", "yes"};
-        int c = lookup(norm, yn, 2);
-        *x = c;
-        return c >= 0 ? 0 : -1;
-    }
-    case K_TRACE: {
-        static const char *const tr[] = {"velocity", "strain"};
-        int c = lookup(norm, tr, 2);
-        *x = c;
-        return c >= 0 ? 0 : -1;
-    }
-    case K_UNIT: {
-        static const char *const un[] = {"cm/s", "mm/s", "m/s"};
-        static const double scale[] = {1.0, 0.1, 100.0};
-        int c = lookup(norm, un, 3);
-        *x = c >= 0 ? scale[c] : NAN;
-        return c >= 0 ? 0 : -1;
-    }
-    }
-    return -1;
-}
-
-static dys_meta *meta_find(dys_study *s, const char *key, const char *file)
-{
-    for (size_t i = 0; i < s->n_meta; i++)
-        if (strcmp(s->meta[i].key, key) == 0 &&
-            (!file || strcmp(s->meta[i].file, file) == 0))
-            return &s->meta[i];
-    return NULL;
-}
-
-static dys_status meta_add(dys_reader *r, const char *key, const char *val,
-                           size_t vlen, int line)
-{
-    dys_study *s = r->study;
-    dys_meta *nm = realloc(s->meta, (s->n_meta + 1) * sizeof *nm);
-    if (!nm)
-        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-    s->meta = nm;
-    dys_meta *m = &nm[s->n_meta];
-    m->key = dys_strdup(key);
-    m->value = dys_strndup(val, vlen);
-    m->file = dys_strdup(r->path);
-    m->line = line;
-    if (!m->key || !m->value || !m->file) {
-        free(m->key);
-        free(m->value);
-        free(m->file);
-        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-    }
-    s->n_meta++;
-    return DYS_OK;
-}
-
-static dys_status set_onsets(dys_reader *r, const char *v, size_t n, int line,
-                             int col)
-{
-    dys_recording *rec = r->rec;
-    dys_column c = {0};
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ',' || isspace((unsigned char)v[i])))
-            i++;
-        size_t j = i;
-        while (j < n && v[j] != ',' && !isspace((unsigned char)v[j]))
-            j++;
-        if (j == i)
-            break;
-        double x;
-        if (dys_parse_number(v + i, j - i, 0, r->ctx->c_locale, &x) != 0 ||
-            !isfinite(x)) {
-            free(c.v);
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: '%.*s' is not a time: expected times in ms "
-                            "separated by commas or spaces",
-                            r->path, line, col + (int)i, DYS_SNIP(j - i), v + i);
-        }
-        if (c.n && x <= c.v[c.n - 1]) {
-            double before = c.v[c.n - 1];
-            free(c.v);
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: QRS onset %g after %g: expected increasing "
-                            "times",
-                            r->path, line, col + (int)i, x, before);
-        }
-        if (dys_column_push(&c, x) != DYS_OK) {
-            free(c.v);
-            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-        }
-        i = j;
-    }
-    free(rec->qrs_onsets_ms);
-    rec->qrs_onsets_ms = c.v;
-    rec->n_qrs_onsets = c.n;
-    return DYS_OK;
-}
-
-dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
-                          const char *val, size_t vlen, int line, int col)
-{
-    trim(&key, &klen);
-    const char *v0 = val;
-    trim(&val, &vlen);
-    col += (int)(val - v0);
-    char k[64];
-    dys_normalise_name(key, klen, k, sizeof k);
-    if (!k[0])
-        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:2: empty metadata key: expected "
-                        "'# key: value'",
-                        r->path, line);
-    size_t ki = 0;
-    while (ki < N_KNOWN_KEYS && strcmp(k, known_keys[ki].key) != 0)
-        ki++;
-    if (ki == N_KNOWN_KEYS) /* unknown keys are kept, never an error */
-        return meta_add(r, k, val, vlen, line);
-
-    double x;
-    if (meta_value(r->ctx->c_locale, ki, val, vlen, &x) != 0)
-        return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:%d: %s: expected %s, found '%.*s'", r->path, line,
-                        col, k, known_keys[ki].expected, DYS_SNIP(vlen), val);
-    if (known_keys[ki].kind == K_NUMBER &&
-        (x < known_keys[ki].lo || x > known_keys[ki].hi))
-        return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:%d: %s = %g is outside the plausible range: "
-                        "expected %g..%g %s", r->path, line, col, k, x, known_keys[ki].lo,
-                        known_keys[ki].hi, known_keys[ki].unit);
-
-    dys_study *s = r->study;
-    if (known_keys[ki].view_level) {
-        dys_meta *prev = meta_find(s, k, r->path);
-        if (prev)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s given twice in this file (first at "
-                            "line %d): expected it once", r->path, line, col, k,
-                            prev->line);
-        dys_status st = DYS_OK;
-        if (known_keys[ki].kind != K_VIEW) {
-            const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
-                                                           : "qrs_onset_ms";
-            dys_meta *o = meta_find(s, other, r->path);
-            if (o)
-                return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                "%s:%d:%d: %s and %s (line %d) both given: "
-                                "expected one of them", r->path, line, col, k,
-                                other, o->line);
-        }
-        if (known_keys[ki].kind == K_VIEW) {
-            r->rec->view = (dys_view)(int)x;
-        } else if (known_keys[ki].kind == K_LIST) {
-            st = set_onsets(r, val, vlen, line, col);
-        } else { /* qrs_onset_ms: one time, checked above */
-            double *one = malloc(sizeof *one);
-            if (!one)
-                return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-            *one = x;
-            free(r->rec->qrs_onsets_ms);
-            r->rec->qrs_onsets_ms = one;
-            r->rec->n_qrs_onsets = 1;
-        }
-        return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
-    }
-
-    /* AVO and AVC: each file's value belongs to its view (views come
-     * from different beats, and a lab may time the valve per view);
-     * finish() makes the value the files agree on the study's.  Within
-     * one file they must not disagree. */
-    int per_view = !strcmp(k, "avo_ms") || !strcmp(k, "avc_ms");
-    /* Study level: may stand in any file, must not disagree. */
-    dys_meta *prev = meta_find(s, k, per_view ? r->path : NULL);
-    if (prev) {
-        double y;
-        int same = known_keys[ki].kind == K_TEXT
-                       ? strlen(prev->value) == vlen &&
-                             memcmp(prev->value, val, vlen) == 0
-                       : meta_value(r->ctx->c_locale, ki, prev->value,
-                                    strlen(prev->value), &y) == 0 && y == x;
-        if (!same)
-            return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s '%.*s' disagrees with '%.40s' given at "
-                            "%s:%d: expected the same value in every file",
-                            r->path, line, col, k, DYS_SNIP(vlen), val,
-                            prev->value, prev->file, prev->line);
-        return DYS_OK;
-    }
-    /* hr_bpm and rr_ms are one quantity: they must not disagree either
-     * (1 bpm allows for values rounded to whole numbers). */
-    if (!strcmp(k, "hr_bpm") || !strcmp(k, "rr_ms")) {
-        int is_hr = k[0] == 'h';
-        const char *ok = is_hr ? "rr_ms" : "hr_bpm";
-        dys_meta *o = meta_find(s, ok, NULL);
-        size_t oki = 0;
-        while (oki < N_KNOWN_KEYS && strcmp(known_keys[oki].key, ok) != 0)
-            oki++;
-        double y;
-        if (o && oki < N_KNOWN_KEYS &&
-            meta_value(r->ctx->c_locale, oki, o->value, strlen(o->value), &y) == 0) {
-            double hr_new = is_hr ? x : 60000.0 / x;
-            double hr_old = is_hr ? 60000.0 / y : y;
-            if (fabs(hr_new - hr_old) > 1.0)
-                return dys_fail(r->ctx, DYS_ERR_PARSE,
-                                "%s:%d:%d: %s '%.*s' (%.1f bpm) disagrees with %s "
-                                "'%.40s' (%.1f bpm) given at %s:%d: expected the "
-                                "same heart rate", r->path, line, col, k,
-                                DYS_SNIP(vlen), val, hr_new, ok, o->value, hr_old,
-                                o->file, o->line);
-        }
-    }
-    if (!strcmp(k, "study_id")) {
-        free(s->study_id);
-        s->study_id = dys_strndup(val, vlen);
-        if (!s->study_id)
-            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-    } else if (!strcmp(k, "avo_ms")) {
-        r->rec->avo_ms = x;
-    } else if (!strcmp(k, "avc_ms")) {
-        r->rec->avc_ms = x;
-    } else if (!strcmp(k, "hr_bpm")) {
-        s->hr_bpm = x;
-    } else if (!strcmp(k, "rr_ms")) {
-        if (isnan(s->hr_bpm))
-            s->hr_bpm = 60000.0 / x;
-    } else if (!strcmp(k, "qrs_duration_ms")) {
-        s->qrs_duration_ms = x;
-    } else if (!strcmp(k, "lvef_pct")) {
-        s->lvef_pct = x;
-    } else if (!strcmp(k, "nyha")) {
-        s->nyha = (int)x;
-    } else if (!strcmp(k, "lbbb")) {
-        s->lbbb = (int)x;
-    } else if (!strcmp(k, "trace")) {
-        s->trace = (dys_trace)(int)x;
-    }
-    return meta_add(r, k, val, vlen, line);
-}
-
-/* Study-level number from the metadata after all files are read. */
-static double meta_number_of(dys_study *s, locale_t loc, const char *key)
-{
-    dys_meta *m = meta_find(s, key, NULL);
-    if (!m)
-        return NAN;
-    for (size_t ki = 0; ki < N_KNOWN_KEYS; ki++)
-        if (!strcmp(known_keys[ki].key, key)) {
-            double x;
-            return meta_value(loc, ki, m->value, strlen(m->value), &x) == 0 ? x : NAN;
-        }
-    return NAN;
 }
 
 /* ---- the study -------------------------------------------------------- */
@@ -938,11 +355,10 @@ int dys_dir_is_view_study(const char *dir)
     return views;
 }
 
-/* *where_out receives one reader state per file read (rec[i] from
- * (*where_out)[i]), owned by the caller even on failure. */
-static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
-                           const dys_read_options *opt, dys_reader **where_out,
-                           size_t *n_where)
+/* The data files of a directory (*.csv, *.tsv, *.txt, regular files),
+ * full paths in name order; at least one. */
+static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_out,
+                                  size_t *n_out)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -985,6 +401,65 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
                         "*.tsv or *.txt files",
                         path);
     qsort(names, n, sizeof *names, cmp_str);
+    *names_out = names;
+    *n_out = n;
+    return DYS_OK;
+}
+
+/* The view of the file just read as rec[i] of a directory (its metadata,
+ * else its name, else A4C for the default colour map), refused when none
+ * or when one of its segments was in an earlier file. */
+static dys_status place_view(dys_ctx *ctx, dys_study *s, char **names,
+                             const dys_reader *where, size_t i)
+{
+    dys_recording *rec = &s->rec[s->n_rec - 1];
+    if (rec->view == DYS_VIEW_UNKNOWN)
+        rec->view = view_from_filename(names[i]);
+    if (where[i].default_map_col) {
+        /* The default colour map is the 4-chamber layout. */
+        if (rec->view == DYS_VIEW_UNKNOWN)
+            rec->view = DYS_VIEW_A4C;
+        if (rec->view != DYS_VIEW_A4C)
+            return dys_fail(ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: ROI colours in an %s file: the default "
+                            "colour map is the 4-chamber layout; expected --map "
+                            "(COLOUR=segment,...) for this view", names[i],
+                            where[i].header_line, where[i].default_map_col,
+                            dys_view_name(rec->view));
+    }
+    if (rec->view == DYS_VIEW_UNKNOWN)
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s:1:1: cannot tell which view this file holds: "
+                        "expected '# view: A4C' (or A2C, APLAX) or the view "
+                        "in the file name (a4c.csv)", names[i]);
+    /* A segment may stand in only one view file: point at both. */
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        if (!rec->seg[k])
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (s->rec[j].seg[k])
+                return dys_fail(ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: segment %s appears again (already "
+                                "at %s:%d:%d): expected each segment in only "
+                                "one view file", names[i], where[i].header_line,
+                                where[i].seg_col[k], dys_segment_name(k),
+                                names[j], where[j].header_line,
+                                where[j].seg_col[k]);
+    }
+    return DYS_OK;
+}
+
+/* *where_out receives one reader state per file read (rec[i] from
+ * (*where_out)[i]), owned by the caller even on failure. */
+static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
+                           const dys_read_options *opt, dys_reader **where_out,
+                           size_t *n_where)
+{
+    char **names = NULL;
+    size_t n = 0;
+    dys_status st = list_data_files(ctx, path, &names, &n);
+    if (st != DYS_OK)
+        return st;
     /* A folder of separate single-file studies is not one study's views:
      * said before a file of it fails for another reason. */
     size_t views = 0;
@@ -1008,48 +483,8 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
     for (size_t i = 0; i < n && st == DYS_OK; i++) {
         *n_where = i + 1;
         st = read_one(ctx, s, names[i], opt, &where[i], 1);
-        if (st != DYS_OK)
-            break;
-        dys_recording *rec = &s->rec[s->n_rec - 1];
-        if (rec->view == DYS_VIEW_UNKNOWN)
-            rec->view = view_from_filename(names[i]);
-        if (where[i].default_map_col) {
-            /* The default colour map is the 4-chamber layout. */
-            if (rec->view == DYS_VIEW_UNKNOWN)
-                rec->view = DYS_VIEW_A4C;
-            if (rec->view != DYS_VIEW_A4C) {
-                st = dys_fail(ctx, DYS_ERR_PARSE,
-                              "%s:%d:%d: ROI colours in an %s file: the default "
-                              "colour map is the 4-chamber layout; expected --map "
-                              "(COLOUR=segment,...) for this view", names[i],
-                              where[i].header_line, where[i].default_map_col,
-                              dys_view_name(rec->view));
-                break;
-            }
-        }
-        if (rec->view == DYS_VIEW_UNKNOWN) {
-            st = dys_fail(ctx, DYS_ERR_PARSE,
-                          "%s:1:1: cannot tell which view this file holds: "
-                          "expected '# view: A4C' (or A2C, APLAX) or the view "
-                          "in the file name (a4c.csv)", names[i]);
-            break;
-        }
-        /* A segment may stand in only one view file: point at both. */
-        for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++) {
-            if (!rec->seg[k])
-                continue;
-            for (size_t j = 0; j < i; j++)
-                if (s->rec[j].seg[k]) {
-                    st = dys_fail(ctx, DYS_ERR_PARSE,
-                                  "%s:%d:%d: segment %s appears again (already "
-                                  "at %s:%d:%d): expected each segment in only "
-                                  "one view file", names[i], where[i].header_line,
-                                  where[i].seg_col[k], dys_segment_name(k),
-                                  names[j], where[j].header_line,
-                                  where[j].seg_col[k]);
-                    break;
-                }
-        }
+        if (st == DYS_OK)
+            st = place_view(ctx, s, names, where, i);
     }
     dys_strlist_free(names, n);
     return st;
@@ -1067,20 +502,11 @@ static int cmp_rec(const void *a, const void *b)
     return d ? d : strcmp(x->source, y->source);
 }
 
-/* Everything that needs all files: units, plausibility, defaults,
- * cross-file checks.  where[i] is the reader state of s->rec[i]. */
-static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
-                         const dys_reader *where, size_t n_where)
+/* The view of a file that names none but whose segments all belong to
+ * one (an A4C export naming basSept, basLat, ...); velocities scaled to
+ * cm/s by the declared velocity_unit. */
+static void views_and_units(dys_study *s, double scale)
 {
-    double scale = meta_number_of(s, ctx->c_locale, "velocity_unit");
-    if (isnan(scale))
-        scale = 1.0;
-    double fr = meta_number_of(s, ctx->c_locale, "frame_rate_hz");
-    if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
-        dys_strlist_add(&s->warnings, &s->n_warnings,
-                        "velocity_unit ignored: the study holds strain (%%)");
-    /* A file without a view whose segments all belong to one view (an
-     * A4C export naming basSept, basLat, ...) is that view. */
     for (size_t i = 0; i < s->n_rec; i++) {
         dys_view v = DYS_VIEW_UNKNOWN;
         int one = 1;
@@ -1098,19 +524,17 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                     s->rec[i].seg[k][j] = scale == 0.1 ? s->rec[i].seg[k][j] / 10.0
                                                        : s->rec[i].seg[k][j] * scale;
     }
-    /* In engine units now, and before the sort, while where[i] still
-     * belongs to rec[i]. */
-    if (n_where == s->n_rec) {
-        dys_status st = dys_check_plausible(ctx, s, where, n_where);
-        if (st != DYS_OK)
-            return st;
-    }
-    qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
+}
 
+/* Each segment in one recording only; a warning where it stands in
+ * another view's file; the study's frame rate where a file gives none.
+ * *nseg gets the number of segments present. */
+static dys_status check_segments(dys_ctx *ctx, dys_study *s, double fr, int *nseg)
+{
     int seen[DYS_N_SEGMENTS];
     for (int k = 0; k < DYS_N_SEGMENTS; k++)
         seen[k] = -1;
-    int nseg = 0;
+    *nseg = 0;
     for (size_t i = 0; i < s->n_rec; i++) {
         dys_recording *rec = &s->rec[i];
         if (isnan(rec->frame_rate_hz))
@@ -1125,7 +549,7 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                                 rec->source, 1, dys_segment_name(k),
                                 s->rec[seen[k]].source);
             seen[k] = (int)i;
-            nseg++;
+            (*nseg)++;
             if (rec->view != DYS_VIEW_UNKNOWN && rec->view != dys_segment_view(k))
                 dys_strlist_add(&s->warnings, &s->n_warnings,
                                 "%s: segment %s is imaged in %s but stands in a "
@@ -1134,6 +558,13 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                                 dys_view_name(rec->view));
         }
     }
+    return DYS_OK;
+}
+
+/* The study's AVO and AVC: the value the view files agree on, NAN (each
+ * view its own) with a warning when they differ. */
+static void common_valve_times(dys_study *s)
+{
     for (int e = 0; e < 2; e++) {
         double common = NAN;
         int differ = 0;
@@ -1152,36 +583,68 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
                             e ? "avc_ms" : "avo_ms");
         *(e ? &s->avc_ms : &s->avo_ms) = differ ? NAN : common;
     }
+}
+
+/* A study without study_id is named after its path: the last component
+ * ("dir/" and "dir" alike), a file's without its extension (the part
+ * after the last dot). */
+static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path)
+{
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    if (start == end) /* "/" */
+        start = 0;
+    const char *base = path + start;
+    size_t len = end - start;
+    struct stat sb;
+    int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (!isdir)
+        for (size_t i = len; i > 1; i--)
+            if (base[i - 1] == '.') {
+                len = i - 1;
+                break;
+            }
+    s->study_id = dys_strndup(base, len);
+    if (!s->study_id)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    return DYS_OK;
+}
+
+/* Everything that needs all files: units, plausibility, defaults,
+ * cross-file checks.  where[i] is the reader state of s->rec[i]. */
+static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
+                         const dys_reader *where, size_t n_where)
+{
+    double scale = dys_meta_number(s, ctx->c_locale, "velocity_unit");
+    if (isnan(scale))
+        scale = 1.0;
+    double fr = dys_meta_number(s, ctx->c_locale, "frame_rate_hz");
+    if (s->trace == DYS_TRACE_STRAIN && scale != 1.0)
+        dys_strlist_add(&s->warnings, &s->n_warnings,
+                        "velocity_unit ignored: the study holds strain (%%)");
+    views_and_units(s, scale);
+    /* In engine units now, and before the sort, while where[i] still
+     * belongs to rec[i]. */
+    if (n_where == s->n_rec) {
+        dys_status st = dys_check_plausible(ctx, s, where, n_where);
+        if (st != DYS_OK)
+            return st;
+    }
+    qsort(s->rec, s->n_rec, sizeof *s->rec, cmp_rec);
+    int nseg;
+    dys_status st = check_segments(ctx, s, fr, &nseg);
+    if (st != DYS_OK)
+        return st;
+    common_valve_times(s);
     if (nseg == 0)
         return dys_fail(ctx, DYS_ERR_PARSE,
                         "%s: no segment columns: expected some of the 12 segments "
                         "(basal_anterior ... mid_anterolateral)", path);
-    if (!s->study_id) {
-        /* The last component of the path ("dir/" and "dir" alike), a
-         * file's without its extension (the part after the last dot). */
-        size_t end = strlen(path);
-        while (end > 1 && path[end - 1] == '/')
-            end--;
-        size_t start = end;
-        while (start > 0 && path[start - 1] != '/')
-            start--;
-        if (start == end) /* "/" */
-            start = 0;
-        const char *base = path + start;
-        size_t len = end - start;
-        struct stat sb;
-        int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-        if (!isdir)
-            for (size_t i = len; i > 1; i--)
-                if (base[i - 1] == '.') {
-                    len = i - 1;
-                    break;
-                }
-        s->study_id = dys_strndup(base, len);
-        if (!s->study_id)
-            return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    }
-    return DYS_OK;
+    return s->study_id ? DYS_OK : default_study_id(ctx, s, path);
 }
 
 dys_status dys_study_read(dys_ctx *ctx, const char *path,

@@ -1,6 +1,7 @@
 /*
  * study_internal.h - what the readers share: name normalisation, the text
- * buffer and line cursor, and the metadata rules of docs/format.md.
+ * buffer and line cursor (text.c), the metadata rules of docs/format.md
+ * (meta.c) and the per-file reader state (study.c).
  */
 #ifndef DYS_STUDY_INTERNAL_H
 #define DYS_STUDY_INTERNAL_H
@@ -77,6 +78,9 @@ void dys_reader_free(dys_reader *r);
  * an error.  col is the 1-based column of the value. */
 dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
                           const char *val, size_t vlen, int line, int col);
+/* A study-level key's value as a number (velocity_unit as its scale to
+ * cm/s), read once every file is: NAN when no file gives it. */
+double dys_meta_number(dys_study *s, locale_t loc, const char *key);
 
 /* dys_parse_number() of s[0..len) times 10^pow10 (0 <= pow10 <= 9),
  * correctly rounded: the decimal exponent is shifted before conversion, so

@@ -117,71 +117,86 @@ static dys_status finish(dys_ctx *ctx, FILE *f)
     return DYS_OK;
 }
 
-static void write_json(FILE *f, const dys_result *r)
+/* A string, or null when it is empty. */
+static void json_text_or_null(FILE *f, const char *s)
 {
-    fputs("{\"study_id\": ", f);
-    dys_write_json_string(f, r->study_id);
-    fputs(", \"source\": ", f);
-    dys_write_json_string(f, r->source);
-    fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
-        const dys_segment_result *g = &r->seg[s];
-        fprintf(f, "%s{\"name\": \"%s\", \"aha\": %d, \"view\": \"%s\", \"status\": \"%s\", "
-                   "\"ts_ms\": ",
-                s ? ", " : "", dys_segment_name(s), s + 1,
-                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
-        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->ts_ms, 2);
-        fputs(", \"peak_velocity_cm_s\": ", f);
-        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->peak_cm_s, 2);
-        fputs(", \"flags\": [", f);
-        for (int b = 0, n = 0; b < DYS_N_FLAGS; b++)
-            if (g->flags >> b & 1u)
-                fprintf(f, "%s\"%s\"", n++ ? ", " : "", dys_flag_name(b));
-        fprintf(f, "], \"n_beats\": %d, \"ts_beat_sd_ms\": ", g->n_beats);
-        json_num(f, g->ts_beat_sd_ms, 2);
-        fputs(", \"to_ms\": ", f);
-        json_num(f, g->status == DYS_SEG_MISSING ? NAN : g->to_ms, 2);
-        static const char *const extra[] = {"ts_rr_pct", "ts_ep_pct", "ts_ps_ms", "phase_deg",
-                                            "disp_phase_deg", "psi_pct"};
-        const double xv[] = {g->ts_rr_pct, g->ts_ep_pct, g->ts_ps_ms, g->phase_deg,
-                             g->disp_phase_deg, g->psi_pct};
-        for (int e = 0; e < 6; e++) {
-            fprintf(f, ", \"%s\": ", extra[e]);
-            json_num(f, g->status == DYS_SEG_MISSING ? NAN : xv[e], 2);
-        }
-        fprintf(f, ", \"dlc\": %s",
-                g->status == DYS_SEG_MISSING || g->dlc < 0 ? "null" : g->dlc ? "true" : "false");
-        static const char *const skeys[] = {"strain_ttp_ms", "strain_ttp_ejection_ms",
-                                            "peak_strain_pct", "strain_psi_pct"};
-        const double sv[] = {g->strain_ttp_ms, g->strain_ttp_es_ms, g->peak_strain_pct,
-                             g->strain_psi_pct};
-        for (int e = 0; e < 4; e++) {
-            fprintf(f, ", \"%s\": ", skeys[e]);
-            json_num(f, g->status == DYS_SEG_MISSING ? NAN : sv[e], 2);
-        }
-        fputs(", \"lowpass_hz\": ", f);
-        json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->lowpass_hz, 2);
-        fputs(", \"noise_cm_s\": ", f);
-        json_num(f, g->status == DYS_SEG_MISSING && g->rec < 0 ? NAN : g->noise_cm_s, 3);
-        fputs(", \"file\": ", f);
-        if (g->rec >= 0)
-            dys_write_json_string(f, r->rec[g->rec].source);
-        else
-            fputs("null", f);
-        fputs(", \"reason\": ", f);
-        if (g->reason[0])
-            dys_write_json_string(f, g->reason);
-        else
-            fputs("null", f);
-        fputc('}', f);
+    if (s[0])
+        dys_write_json_string(f, s);
+    else
+        fputs("null", f);
+}
+
+/* The JSON writer is cut along the object's members, in their order: each
+ * helper writes ", \"member\": value", so write_json reads as the table of
+ * contents of docs/format.md's output. */
+
+/* One segment's object; a missing segment's measures are null, and its
+ * filter and noise too unless it had a recording. */
+static void json_segment(FILE *f, const dys_result *r, int s)
+{
+    const dys_segment_result *g = &r->seg[s];
+    int missing = g->status == DYS_SEG_MISSING;
+    fprintf(f, "%s{\"name\": \"%s\", \"aha\": %d, \"view\": \"%s\", \"status\": \"%s\", "
+               "\"ts_ms\": ",
+            s ? ", " : "", dys_segment_name(s), s + 1,
+            dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
+    json_num(f, missing ? NAN : g->ts_ms, 2);
+    fputs(", \"peak_velocity_cm_s\": ", f);
+    json_num(f, missing ? NAN : g->peak_cm_s, 2);
+    fputs(", \"flags\": [", f);
+    for (int b = 0, n = 0; b < DYS_N_FLAGS; b++)
+        if (g->flags >> b & 1u)
+            fprintf(f, "%s\"%s\"", n++ ? ", " : "", dys_flag_name(b));
+    fprintf(f, "], \"n_beats\": %d, \"ts_beat_sd_ms\": ", g->n_beats);
+    json_num(f, g->ts_beat_sd_ms, 2);
+    fputs(", \"to_ms\": ", f);
+    json_num(f, missing ? NAN : g->to_ms, 2);
+    static const char *const extra[] = {"ts_rr_pct", "ts_ep_pct", "ts_ps_ms", "phase_deg",
+                                        "disp_phase_deg", "psi_pct"};
+    const double xv[] = {g->ts_rr_pct, g->ts_ep_pct, g->ts_ps_ms, g->phase_deg,
+                         g->disp_phase_deg, g->psi_pct};
+    for (int e = 0; e < 6; e++) {
+        fprintf(f, ", \"%s\": ", extra[e]);
+        json_num(f, missing ? NAN : xv[e], 2);
     }
-    fputs("], \"indices\": {", f);
+    fprintf(f, ", \"dlc\": %s",
+            missing || g->dlc < 0 ? "null" : g->dlc ? "true" : "false");
+    static const char *const skeys[] = {"strain_ttp_ms", "strain_ttp_ejection_ms",
+                                        "peak_strain_pct", "strain_psi_pct"};
+    const double sv[] = {g->strain_ttp_ms, g->strain_ttp_es_ms, g->peak_strain_pct,
+                         g->strain_psi_pct};
+    for (int e = 0; e < 4; e++) {
+        fprintf(f, ", \"%s\": ", skeys[e]);
+        json_num(f, missing ? NAN : sv[e], 2);
+    }
+    fputs(", \"lowpass_hz\": ", f);
+    json_num(f, missing && g->rec < 0 ? NAN : g->lowpass_hz, 2);
+    fputs(", \"noise_cm_s\": ", f);
+    json_num(f, missing && g->rec < 0 ? NAN : g->noise_cm_s, 3);
+    fputs(", \"file\": ", f);
+    if (g->rec >= 0)
+        dys_write_json_string(f, r->rec[g->rec].source);
+    else
+        fputs("null", f);
+    fputs(", \"reason\": ", f);
+    json_text_or_null(f, g->reason);
+    fputc('}', f);
+}
+
+static void json_indices(FILE *f, const dys_result *r)
+{
+    fputs(", \"indices\": {", f);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fprintf(f, "\"%s\": ", dys_index_get(i)->key);
         json_num(f, r->index[i], 2);
         fputs(", ", f);
     }
-    fprintf(f, "\"n_segments\": %d}, \"classification\": [", r->n_segments);
+    fprintf(f, "\"n_segments\": %d}", r->n_segments);
+}
+
+static void json_classification(FILE *f, const dys_result *r)
+{
+    fputs(", \"classification\": [", f);
     for (int c = 0; c < r->n_class; c++) {
         const dys_class *k = &r->classification[c];
         fprintf(f, "%s{\"index\": \"%s\", \"value\": ", c ? ", " : "",
@@ -201,7 +216,14 @@ static void write_json(FILE *f, const dys_result *r)
             fputs("null", f);
         fputc('}', f);
     }
-    fputs("], \"crt_eligibility\": [", f);
+    fputc(']', f);
+}
+
+/* The three criteria sets, the inputs they were judged on and the
+ * EchoCRT warning. */
+static void json_eligibility(FILE *f, const dys_result *r)
+{
+    fputs(", \"crt_eligibility\": [", f);
     for (int i = 0; i < 3; i++) {
         const dys_eligibility *e = &r->crt[i];
         fprintf(f, "%s{\"criteria\": \"%s\", \"eligible\": %s, \"class\": ", i ? ", " : "",
@@ -238,10 +260,11 @@ static void write_json(FILE *f, const dys_result *r)
         fputs(", \"nyha\": null", f);
     fprintf(f, ", \"lbbb\": %s}, \"echocrt_warning\": ",
             r->lbbb < 0 ? "null" : r->lbbb ? "true" : "false");
-    if (r->echocrt_warning[0])
-        dys_write_json_string(f, r->echocrt_warning);
-    else
-        fputs("null", f);
+    json_text_or_null(f, r->echocrt_warning);
+}
+
+static void json_lead_target(FILE *f, const dys_result *r)
+{
     fputs(", \"lead_target\": {\"segments\": [", f);
     for (int i = 0; i < r->n_lead; i++) {
         fprintf(f, "%s{\"name\": \"%s\", \"ts_ms\": ", i ? ", " : "",
@@ -253,55 +276,65 @@ static void write_json(FILE *f, const dys_result *r)
     }
     fputs("], \"rule\": ", f);
     dys_write_json_string(f, LEAD_RULE);
-    fputs("}, \"events\": {\"avo_ms\": ", f);
+    fputc('}', f);
+}
+
+/* The study's ejection window (null where the views differ). */
+static void json_events(FILE *f, const dys_result *r)
+{
+    fputs(", \"events\": {\"avo_ms\": ", f);
     json_num(f, r->avo_ms, 1);
     fputs(", \"avc_ms\": ", f);
     json_num(f, r->avc_ms, 1);
     fprintf(f, ", \"source\": \"%s\", \"method\": ", provenance_name(r->events_source));
     dys_write_json_string(f, r->events_method);
-    fprintf(f, ", \"per_view\": %s}, \"recordings\": [",
-            r->events_per_view ? "true" : "false");
-    for (size_t i = 0; i < r->n_rec; i++) {
-        const dys_result_rec *q = &r->rec[i];
-        fprintf(f, "%s{\"view\": \"%s\", \"file\": ", i ? ", " : "", dys_view_name(q->view));
-        dys_write_json_string(f, q->source);
-        fprintf(f, ", \"qrs_onset_source\": \"%s\", \"hr_bpm\": ",
-                dys_onset_source_name(q->beats.source));
-        json_num(f, q->beats.hr_bpm, 1);
-        fputs(", \"frame_interval_ms\": ", f);
-        json_num(f, q->frame_interval_ms, 3);
-        fputs(", \"events\": {\"avo_ms\": ", f);
-        json_num(f, q->avo_ms, 1);
-        fputs(", \"avc_ms\": ", f);
-        json_num(f, q->avc_ms, 1);
-        fprintf(f, ", \"avo_source\": \"%s\", \"avc_source\": \"%s\", \"avo_method\": ",
-                provenance_name(q->avo_source), provenance_name(q->avc_source));
-        dys_write_json_string(f, q->avo_method);
-        fputs(", \"avc_method\": ", f);
-        dys_write_json_string(f, q->avc_method);
-        fputs(", \"avc_from_curves_ms\": ", f);
-        json_num(f, q->avc_curves_ms, 1);
-        fputs(", \"avc_from_heart_rate_ms\": ", f);
-        json_num(f, q->avc_heart_rate_ms, 1);
+    fprintf(f, ", \"per_view\": %s}", r->events_per_view ? "true" : "false");
+}
+
+/* One recording (view file): its onsets, its own ejection window and
+ * every beat with why it was rejected. */
+static void json_recording(FILE *f, const dys_result_rec *q, int first)
+{
+    fprintf(f, "%s{\"view\": \"%s\", \"file\": ", first ? "" : ", ", dys_view_name(q->view));
+    dys_write_json_string(f, q->source);
+    fprintf(f, ", \"qrs_onset_source\": \"%s\", \"hr_bpm\": ",
+            dys_onset_source_name(q->beats.source));
+    json_num(f, q->beats.hr_bpm, 1);
+    fputs(", \"frame_interval_ms\": ", f);
+    json_num(f, q->frame_interval_ms, 3);
+    fputs(", \"events\": {\"avo_ms\": ", f);
+    json_num(f, q->avo_ms, 1);
+    fputs(", \"avc_ms\": ", f);
+    json_num(f, q->avc_ms, 1);
+    fprintf(f, ", \"avo_source\": \"%s\", \"avc_source\": \"%s\", \"avo_method\": ",
+            provenance_name(q->avo_source), provenance_name(q->avc_source));
+    dys_write_json_string(f, q->avo_method);
+    fputs(", \"avc_method\": ", f);
+    dys_write_json_string(f, q->avc_method);
+    fputs(", \"avc_from_curves_ms\": ", f);
+    json_num(f, q->avc_curves_ms, 1);
+    fputs(", \"avc_from_heart_rate_ms\": ", f);
+    json_num(f, q->avc_heart_rate_ms, 1);
+    fputc('}', f);
+    fputs(", \"beats\": [", f);
+    for (size_t b = 0; b < q->beats.n; b++) {
+        const dys_beat *bt = &q->beats.beat[b];
+        fputs(b ? ", {\"qrs_onset_ms\": " : "{\"qrs_onset_ms\": ", f);
+        json_num(f, bt->onset_ms, 1);
+        fputs(", \"rr_ms\": ", f);
+        json_num(f, bt->rr_ms, 1);
+        fprintf(f, ", \"accepted\": %s, \"reason\": ", bt->accepted ? "true" : "false");
+        json_text_or_null(f, bt->why);
         fputc('}', f);
-        fputs(", \"beats\": [", f);
-        for (size_t b = 0; b < q->beats.n; b++) {
-            const dys_beat *bt = &q->beats.beat[b];
-            fputs(b ? ", {\"qrs_onset_ms\": " : "{\"qrs_onset_ms\": ", f);
-            json_num(f, bt->onset_ms, 1);
-            fputs(", \"rr_ms\": ", f);
-            json_num(f, bt->rr_ms, 1);
-            fprintf(f, ", \"accepted\": %s, \"reason\": ", bt->accepted ? "true" : "false");
-            if (bt->why[0])
-                dys_write_json_string(f, bt->why);
-            else
-                fputs("null", f);
-            fputc('}', f);
-        }
-        fputs("]}", f);
     }
+    fputs("]}", f);
+}
+
+/* The analysis options that shaped the result. */
+static void json_parameters(FILE *f, const dys_result *r)
+{
     char lp[32];
-    fprintf(f, "], \"parameters\": {\"lowpass\": \"%s\", \"peak\": \"%s\", ",
+    fprintf(f, ", \"parameters\": {\"lowpass\": \"%s\", \"peak\": \"%s\", ",
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first");
     if (r->params.peak == DYS_PEAK_FIRST)
@@ -318,7 +351,14 @@ static void write_json(FILE *f, const dys_result *r)
     char opts[2048];
     dys_params_text(&r->params, opts, sizeof opts);
     dys_write_json_string(f, opts);
-    fputs("}, \"metadata\": {", f);
+    fputc('}', f);
+}
+
+/* The study-level metadata as read (view-level keys are the recordings')
+ * and the warnings. */
+static void json_metadata_warnings(FILE *f, const dys_result *r)
+{
+    fputs(", \"metadata\": {", f);
     for (size_t i = 0, n = 0; i < r->n_meta; i++) {
         if (!study_level(r->meta[i].key))
             continue;
@@ -332,7 +372,32 @@ static void write_json(FILE *f, const dys_result *r)
         fputs(i ? ", " : "", f);
         dys_write_json_string(f, r->warnings[i]);
     }
-    fputs("]}\n", f);
+    fputc(']', f);
+}
+
+/* One result as one line of JSON. */
+static void write_json(FILE *f, const dys_result *r)
+{
+    fputs("{\"study_id\": ", f);
+    dys_write_json_string(f, r->study_id);
+    fputs(", \"source\": ", f);
+    dys_write_json_string(f, r->source);
+    fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        json_segment(f, r, s);
+    fputc(']', f);
+    json_indices(f, r);
+    json_classification(f, r);
+    json_eligibility(f, r);
+    json_lead_target(f, r);
+    json_events(f, r);
+    fputs(", \"recordings\": [", f);
+    for (size_t i = 0; i < r->n_rec; i++)
+        json_recording(f, &r->rec[i], i == 0);
+    fputc(']', f);
+    json_parameters(f, r);
+    json_metadata_warnings(f, r);
+    fputs("}\n", f);
 }
 
 dys_status dys_write_json(dys_ctx *ctx, FILE *f, const dys_result *r)
@@ -570,7 +635,11 @@ static void report_num(char *buf, size_t cap, double x, int decimals)
         snprintf(buf, cap, "%.*f", decimals, x);
 }
 
-static void write_text(FILE *f, const dys_result *r)
+/* The text report is cut along its sections, in their order. */
+
+/* The study, its ejection window (the study's or each view's) and the
+ * options that matter most when reading the numbers. */
+static void text_window(FILE *f, const dys_result *r)
 {
     char lp[32];
     fprintf(f, "Study %s  (%s)\n", r->study_id, r->source);
@@ -591,6 +660,12 @@ static void write_text(FILE *f, const dys_result *r)
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",
             r->params.sd == DYS_SD_SAMPLE ? "sample (n-1)" : "population (n)");
+}
+
+/* Per recording: its QRS onsets, where they come from, and every beat
+ * left out with why. */
+static void text_beats(FILE *f, const dys_result *r)
+{
     for (size_t i = 0; i < r->n_rec; i++) {
         const dys_beat_list *bl = &r->rec[i].beats;
         size_t used = 0;
@@ -613,7 +688,12 @@ static void write_text(FILE *f, const dys_result *r)
         if (dys_beats_all_rejected(bl, all, sizeof all))
             fprintf(f, "  ! %s: no segment of this view is measured\n", all);
     }
-    int strain = r->trace == DYS_TRACE_STRAIN;
+}
+
+/* The 12 segments: Ts, its beat SD, To and S' (velocity) or the times and
+ * peaks of strain, with flags and reasons. */
+static void text_segments(FILE *f, const dys_result *r, int strain)
+{
     fputs(strain ? "\n  AHA  Segment               View   Status        TTP ms  TTP-ES  Peak %   PSI %  Note\n"
                  : "\n  AHA  Segment               View   Status         Ts ms  SD ms   To ms  S' cm/s  Note\n",
           f);
@@ -641,6 +721,11 @@ static void write_text(FILE *f, const dys_result *r)
                 dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), c1, c2,
                 c3, c4, note[0] ? "  " : "", note);
     }
+}
+
+/* The indices that apply to the trace, each against its cut-off. */
+static void text_indices(FILE *f, const dys_result *r)
+{
     fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
         if (!dys_index_applies(i, r->trace))
@@ -669,6 +754,11 @@ static void write_text(FILE *f, const dys_result *r)
     fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
                "cut-off not validated for this measurement, shown for reference, never "
                "classifies)\n", 100.0 * DYS_BORDERLINE_FRAC);
+}
+
+/* The inputs of the criteria, then each set's verdict. */
+static void text_eligibility(FILE *f, const dys_result *r)
+{
     char in[160];
     size_t n = 0;
     in[0] = '\0';
@@ -699,6 +789,11 @@ static void write_text(FILE *f, const dys_result *r)
     }
     if (r->echocrt_warning[0])
         fprintf(f, "  ! %s\n", r->echocrt_warning);
+}
+
+/* The LV lead target (by Ts, or by TTP for strain), then the warnings. */
+static void text_lead_warnings(FILE *f, const dys_result *r, int strain)
+{
     fputs("LV lead target (latest reachable segments, within 20 ms of the latest):", f);
     if (r->n_lead == 0)
         fputs(" none (no ok free-wall segment)", f);
@@ -712,6 +807,17 @@ static void write_text(FILE *f, const dys_result *r)
         for (size_t i = 0; i < r->n_warnings; i++)
             fprintf(f, "  - %s\n", r->warnings[i]);
     }
+}
+
+static void write_text(FILE *f, const dys_result *r)
+{
+    int strain = r->trace == DYS_TRACE_STRAIN;
+    text_window(f, r);
+    text_beats(f, r);
+    text_segments(f, r, strain);
+    text_indices(f, r);
+    text_eligibility(f, r);
+    text_lead_warnings(f, r, strain);
 }
 
 dys_status dys_write_text(dys_ctx *ctx, FILE *f, const dys_result *r)

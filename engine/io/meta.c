@@ -1,0 +1,390 @@
+/*
+ * meta.c - the metadata rules of docs/format.md: the known keys with the
+ * values each accepts, which are per view file and which per study, the
+ * checks that files of one study agree, and the QRS onsets list.  Every
+ * "key: value" line of either reader goes through dys_meta_apply.
+ */
+#include "study_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- metadata ----------------------------------------------------------- */
+
+enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT };
+
+static const struct {
+    const char *key;
+    enum key_kind kind;
+    int view_level;
+    double lo, hi;        /* plausible range for numbers */
+    const char *unit;     /* optional unit after a number */
+    const char *expected; /* for the error message */
+} known_keys[] = {
+    {"study_id", K_TEXT, 0, 0, 0, NULL, "a non-empty identifier"},
+    {"view", K_VIEW, 1, 0, 0, NULL,
+     "A4C, A2C or APLAX (or 4CH, AP4, 2CH, AP2, A3C, 3CH, ALAX, LAX)"},
+    {"avo_ms", K_NUMBER, 0, -200, 1000, "ms", "a time in ms"},
+    {"avc_ms", K_NUMBER, 0, 0, 2000, "ms", "a time in ms"},
+    {"qrs_onset_ms", K_NUMBER, 1, -1e7, 1e7, "ms", "a time in ms"},
+    {"qrs_onsets_ms", K_LIST, 1, -1e7, 1e7, "ms",
+     "times in ms separated by commas or spaces"},
+    {"hr_bpm", K_NUMBER, 0, 20, 300, "bpm", "a heart rate in bpm"},
+    {"rr_ms", K_NUMBER, 0, 200, 3000, "ms", "an RR interval in ms"},
+    {"qrs_duration_ms", K_NUMBER, 0, 40, 400, "ms", "a QRS width in ms"},
+    {"lvef_pct", K_NUMBER, 0, 1, 95, "%", "an ejection fraction in %"},
+    {"nyha", K_NYHA, 0, 0, 0, NULL, "I, II, III, IV or 1-4"},
+    {"lbbb", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"trace", K_TRACE, 0, 0, 0, NULL, "velocity or strain"},
+    {"velocity_unit", K_UNIT, 0, 0, 0, NULL, "cm/s, mm/s or m/s"},
+    {"frame_rate_hz", K_NUMBER, 0, 1, 5000, "hz", "a frame rate in Hz"},
+};
+#define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+static int lookup(const char *norm, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(norm, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* What a value of known key ki means, as a number (view, class, flag,
+ * scale...).  Returns 0 when the value is valid.  Text and lists: 0. */
+static int meta_value(locale_t loc, size_t ki, const char *v, size_t n,
+                      double *x)
+{
+    char norm[64];
+    dys_normalise_name(v, n, norm, sizeof norm);
+    *x = 0;
+    switch (known_keys[ki].kind) {
+    case K_TEXT:
+    case K_LIST:
+        return n ? 0 : -1;
+    case K_NUMBER: {
+        /* a number, optionally followed by its unit ("72 bpm") */
+        size_t k = 0;
+        while (k < n && !isspace((unsigned char)v[k]))
+            k++;
+        if (k < n) {
+            const char *u = v + k;
+            size_t ul = n - k;
+            trim(&u, &ul);
+            char nu[16];
+            dys_normalise_name(u, ul, nu, sizeof nu);
+            if (strcmp(nu, known_keys[ki].unit) != 0)
+                return -1;
+        }
+        return dys_parse_number(v, k, 1, loc, x) == 0 && isfinite(*x) ? 0 : -1;
+    }
+    case K_VIEW: {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 63 ? n : 63), v);
+        *x = dys_view_from_name(tmp);
+        return *x != DYS_VIEW_UNKNOWN ? 0 : -1;
+    }
+    case K_NYHA: {
+        static const char *const roman[] = {"i", "ii", "iii", "iv"};
+        static const char *const arabic[] = {"1", "2", "3", "4"};
+        int c = lookup(norm, roman, 4);
+        if (c < 0)
+            c = lookup(norm, arabic, 4);
+        *x = c + 1;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_YESNO: {
+        static const char *const yn[] = {"no", "yes"};
+        int c = lookup(norm, yn, 2);
+        *x = c;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_TRACE: {
+        static const char *const tr[] = {"velocity", "strain"};
+        int c = lookup(norm, tr, 2);
+        *x = c;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_UNIT: {
+        static const char *const un[] = {"cm/s", "mm/s", "m/s"};
+        static const double scale[] = {1.0, 0.1, 100.0};
+        int c = lookup(norm, un, 3);
+        *x = c >= 0 ? scale[c] : NAN;
+        return c >= 0 ? 0 : -1;
+    }
+    }
+    return -1;
+}
+
+static dys_meta *meta_find(dys_study *s, const char *key, const char *file)
+{
+    for (size_t i = 0; i < s->n_meta; i++)
+        if (strcmp(s->meta[i].key, key) == 0 &&
+            (!file || strcmp(s->meta[i].file, file) == 0))
+            return &s->meta[i];
+    return NULL;
+}
+
+static dys_status meta_add(dys_reader *r, const char *key, const char *val,
+                           size_t vlen, int line)
+{
+    dys_study *s = r->study;
+    dys_meta *nm = realloc(s->meta, (s->n_meta + 1) * sizeof *nm);
+    if (!nm)
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    s->meta = nm;
+    dys_meta *m = &nm[s->n_meta];
+    m->key = dys_strdup(key);
+    m->value = dys_strndup(val, vlen);
+    m->file = dys_strdup(r->path);
+    m->line = line;
+    if (!m->key || !m->value || !m->file) {
+        free(m->key);
+        free(m->value);
+        free(m->file);
+        return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    s->n_meta++;
+    return DYS_OK;
+}
+
+static dys_status set_onsets(dys_reader *r, const char *v, size_t n, int line,
+                             int col)
+{
+    dys_recording *rec = r->rec;
+    dys_column c = {0};
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ',' || isspace((unsigned char)v[i])))
+            i++;
+        size_t j = i;
+        while (j < n && v[j] != ',' && !isspace((unsigned char)v[j]))
+            j++;
+        if (j == i)
+            break;
+        double x;
+        if (dys_parse_number(v + i, j - i, 0, r->ctx->c_locale, &x) != 0 ||
+            !isfinite(x)) {
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: '%.*s' is not a time: expected times in ms "
+                            "separated by commas or spaces",
+                            r->path, line, col + (int)i, DYS_SNIP(j - i), v + i);
+        }
+        if (c.n && x <= c.v[c.n - 1]) {
+            double before = c.v[c.n - 1];
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: QRS onset %g after %g: expected increasing "
+                            "times",
+                            r->path, line, col + (int)i, x, before);
+        }
+        if (dys_column_push(&c, x) != DYS_OK) {
+            free(c.v);
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        }
+        i = j;
+    }
+    free(rec->qrs_onsets_ms);
+    rec->qrs_onsets_ms = c.v;
+    rec->n_qrs_onsets = c.n;
+    return DYS_OK;
+}
+
+/* A key set once per view file (view, the QRS onsets): refused when the
+ * file gives it twice, or gives both forms of the onsets; stored in the
+ * recording. */
+static dys_status apply_view_key(dys_reader *r, size_t ki, const char *k, const char *val,
+                                 size_t vlen, int line, int col, double x)
+{
+    dys_study *s = r->study;
+    dys_meta *prev = meta_find(s, k, r->path);
+    if (prev)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s given twice in this file (first at "
+                        "line %d): expected it once", r->path, line, col, k,
+                        prev->line);
+    dys_status st = DYS_OK;
+    if (known_keys[ki].kind != K_VIEW) {
+        const char *other = !strcmp(k, "qrs_onset_ms") ? "qrs_onsets_ms"
+                                                       : "qrs_onset_ms";
+        dys_meta *o = meta_find(s, other, r->path);
+        if (o)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s and %s (line %d) both given: "
+                            "expected one of them", r->path, line, col, k,
+                            other, o->line);
+    }
+    if (known_keys[ki].kind == K_VIEW) {
+        r->rec->view = (dys_view)(int)x;
+    } else if (known_keys[ki].kind == K_LIST) {
+        st = set_onsets(r, val, vlen, line, col);
+    } else { /* qrs_onset_ms: one time, checked above */
+        double *one = malloc(sizeof *one);
+        if (!one)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        *one = x;
+        free(r->rec->qrs_onsets_ms);
+        r->rec->qrs_onsets_ms = one;
+        r->rec->n_qrs_onsets = 1;
+    }
+    return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
+}
+
+/* A key given again (in this file, or in any for a study-level key): the
+ * same value is accepted and not stored twice, another is an error. */
+static dys_status apply_again(dys_reader *r, size_t ki, const char *k, const char *val,
+                              size_t vlen, int line, int col, double x,
+                              const dys_meta *prev)
+{
+    double y;
+    int same = known_keys[ki].kind == K_TEXT
+                   ? strlen(prev->value) == vlen &&
+                         memcmp(prev->value, val, vlen) == 0
+                   : meta_value(r->ctx->c_locale, ki, prev->value,
+                                strlen(prev->value), &y) == 0 && y == x;
+    if (!same)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s '%.*s' disagrees with '%.40s' given at "
+                        "%s:%d: expected the same value in every file",
+                        r->path, line, col, k, DYS_SNIP(vlen), val,
+                        prev->value, prev->file, prev->line);
+    return DYS_OK;
+}
+
+/* hr_bpm and rr_ms are one quantity: they must not disagree either
+ * (1 bpm allows for values rounded to whole numbers). */
+static dys_status check_heart_rate(dys_reader *r, const char *k, const char *val,
+                                   size_t vlen, int line, int col, double x)
+{
+    int is_hr = k[0] == 'h';
+    const char *ok = is_hr ? "rr_ms" : "hr_bpm";
+    dys_meta *o = meta_find(r->study, ok, NULL);
+    size_t oki = 0;
+    while (oki < N_KNOWN_KEYS && strcmp(known_keys[oki].key, ok) != 0)
+        oki++;
+    double y;
+    if (o && oki < N_KNOWN_KEYS &&
+        meta_value(r->ctx->c_locale, oki, o->value, strlen(o->value), &y) == 0) {
+        double hr_new = is_hr ? x : 60000.0 / x;
+        double hr_old = is_hr ? 60000.0 / y : y;
+        if (fabs(hr_new - hr_old) > 1.0)
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: %s '%.*s' (%.1f bpm) disagrees with %s "
+                            "'%.40s' (%.1f bpm) given at %s:%d: expected the "
+                            "same heart rate", r->path, line, col, k,
+                            DYS_SNIP(vlen), val, hr_new, ok, o->value, hr_old,
+                            o->file, o->line);
+    }
+    return DYS_OK;
+}
+
+/* A first value of a study-level key (or of AVO/AVC in this file) stored
+ * where the analysis reads it. */
+static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
+                                  size_t vlen, double x)
+{
+    dys_study *s = r->study;
+    if (!strcmp(k, "study_id")) {
+        free(s->study_id);
+        s->study_id = dys_strndup(val, vlen);
+        if (!s->study_id)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+    } else if (!strcmp(k, "avo_ms")) {
+        r->rec->avo_ms = x;
+    } else if (!strcmp(k, "avc_ms")) {
+        r->rec->avc_ms = x;
+    } else if (!strcmp(k, "hr_bpm")) {
+        s->hr_bpm = x;
+    } else if (!strcmp(k, "rr_ms")) {
+        if (isnan(s->hr_bpm))
+            s->hr_bpm = 60000.0 / x;
+    } else if (!strcmp(k, "qrs_duration_ms")) {
+        s->qrs_duration_ms = x;
+    } else if (!strcmp(k, "lvef_pct")) {
+        s->lvef_pct = x;
+    } else if (!strcmp(k, "nyha")) {
+        s->nyha = (int)x;
+    } else if (!strcmp(k, "lbbb")) {
+        s->lbbb = (int)x;
+    } else if (!strcmp(k, "trace")) {
+        s->trace = (dys_trace)(int)x;
+    }
+    return DYS_OK;
+}
+
+/* Cut along the rule's phases: the key and its value checked, then a
+ * view-level key, a repeated key, or a study-level one. */
+dys_status dys_meta_apply(dys_reader *r, const char *key, size_t klen,
+                          const char *val, size_t vlen, int line, int col)
+{
+    trim(&key, &klen);
+    const char *v0 = val;
+    trim(&val, &vlen);
+    col += (int)(val - v0);
+    char k[64];
+    dys_normalise_name(key, klen, k, sizeof k);
+    if (!k[0])
+        return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:2: empty metadata key: expected "
+                        "'# key: value'",
+                        r->path, line);
+    size_t ki = 0;
+    while (ki < N_KNOWN_KEYS && strcmp(k, known_keys[ki].key) != 0)
+        ki++;
+    if (ki == N_KNOWN_KEYS) /* unknown keys are kept, never an error */
+        return meta_add(r, k, val, vlen, line);
+
+    double x;
+    if (meta_value(r->ctx->c_locale, ki, val, vlen, &x) != 0)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s: expected %s, found '%.*s'", r->path, line,
+                        col, k, known_keys[ki].expected, DYS_SNIP(vlen), val);
+    if (known_keys[ki].kind == K_NUMBER &&
+        (x < known_keys[ki].lo || x > known_keys[ki].hi))
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: %s = %g is outside the plausible range: "
+                        "expected %g..%g %s", r->path, line, col, k, x, known_keys[ki].lo,
+                        known_keys[ki].hi, known_keys[ki].unit);
+    if (known_keys[ki].view_level)
+        return apply_view_key(r, ki, k, val, vlen, line, col, x);
+
+    /* AVO and AVC: each file's value belongs to its view (views come
+     * from different beats, and a lab may time the valve per view);
+     * finish() makes the value the files agree on the study's.  Within
+     * one file they must not disagree. */
+    int per_view = !strcmp(k, "avo_ms") || !strcmp(k, "avc_ms");
+    /* Study level: may stand in any file, must not disagree. */
+    dys_meta *prev = meta_find(r->study, k, per_view ? r->path : NULL);
+    if (prev)
+        return apply_again(r, ki, k, val, vlen, line, col, x, prev);
+    dys_status st = DYS_OK;
+    if (!strcmp(k, "hr_bpm") || !strcmp(k, "rr_ms"))
+        st = check_heart_rate(r, k, val, vlen, line, col, x);
+    if (st == DYS_OK)
+        st = store_study_key(r, k, val, vlen, x);
+    return st != DYS_OK ? st : meta_add(r, k, val, vlen, line);
+}
+
+double dys_meta_number(dys_study *s, locale_t loc, const char *key)
+{
+    dys_meta *m = meta_find(s, key, NULL);
+    if (!m)
+        return NAN;
+    for (size_t ki = 0; ki < N_KNOWN_KEYS; ki++)
+        if (!strcmp(known_keys[ki].key, key)) {
+            double x;
+            return meta_value(loc, ki, m->value, strlen(m->value), &x) == 0 ? x : NAN;
+        }
+    return NAN;
+}
