@@ -69,9 +69,10 @@ DYS_API int dys_table_col(const dys_table *t, const char *name);
 /* Returns the text of a cell (never NULL; "" when empty), owned by t;
  * row < t->nrow and 0 <= col < t->ncol are the caller's to ensure. */
 DYS_API const char *dys_table_get(const dys_table *t, size_t row, int col);
-/* The cell as a number (spaces around it ignored): 0 and *v; 1 when
- * missing (empty, NA or nan; *v NAN); -1 when not a finite number, with
- * a message naming path:line:column in ctx (which must not be NULL). */
+/* The cell as a number (spaces around it ignored).  Returns 0 with *v; 1
+ * when missing (empty, NA or nan; *v NAN), an answer rather than a
+ * failure; -1 when not a finite number, with a message naming
+ * path:line:column in ctx (which must not be NULL). */
 DYS_API int dys_table_num(dys_ctx *ctx, const dys_table *t, size_t row, int col, double *v);
 
 /* Returns 1 for yes, true or 1; 0 for no, false or 0 (case-insensitive
@@ -147,9 +148,10 @@ DYS_API const char *dys_response_description(dys_response_def def);
 DYS_API int dys_response_parse(const char *s);
 
 /* Returns 1 responder, 0 not, -1 unknown (the data the definition needs
- * are not given: an answer, not a failure).  A death or heart-failure hospitalisation makes a non-responder
- * under every definition: the patient worsened, whatever the echo shows.
- * why (may be NULL) receives a constant phrase saying why. */
+ * are not given: an answer, not a failure).  A death or heart-failure
+ * hospitalisation makes a non-responder under every definition: the
+ * patient worsened, whatever the echo shows.  why (may be NULL) receives a
+ * constant phrase saying why. */
 DYS_API int dys_response(const dys_outcome *o, dys_response_def def, const char **why);
 
 /* ---- ROC ---------------------------------------------------------------- */
@@ -206,8 +208,9 @@ typedef struct dys_icc {
 } dys_icc;
 
 /* Returns DYS_OK with *out, or DYS_ERR_INVALID when n < 3, k < 2, a value
- * is not finite, or every subject has the same mean (no between-subject
- * variance: the ICC is undefined); *out is then zeroed. */
+ * is not finite, or the ICC is undefined: every subject has the same mean
+ * (no between-subject variance) or the raters agree exactly on every
+ * subject; *out then holds at most n, k and the mean squares. */
 DYS_API dys_status dys_icc_compute(dys_ctx *ctx, const double *x, size_t n, size_t k,
                                    dys_icc *out);
 
