@@ -47,7 +47,7 @@ int stats_read_results(dys_ctx *ctx, const char *path, const stats_opts *oo, dys
 /* The statistics: each returns the exit status. */
 int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo);
 int stats_roc(dys_ctx *ctx, const char *results, const char *opath, const char *table,
-              int response, char **names, size_t nnames, const char *label_col,
+              dys_response_def response, char **names, size_t nnames, const char *label_col,
               const stats_opts *oo);
 int stats_agree(dys_ctx *ctx, char **files, size_t nfiles, const char *table, char **names,
                 size_t nnames, const stats_opts *oo);

@@ -99,12 +99,15 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
                         x[n] = resp[i * ND + a];
                         y[n++] = resp[i * ND + b];
                     }
-                double po, k = dys_kappa(x, y, n, &po);
+                /* the library's message is generic (subjects, classifications):
+                 * these say the same in the words of this table */
+                double po, k;
+                dys_status st = dys_kappa(ctx, x, y, n, &k, &po);
                 free(x);
                 const char *why = n == 0 ? "no study is classified by both"
-                                  : !isfinite(k)
+                                  : st != DYS_OK
                                       ? "undefined: both definitions put every study in one class"
-                                                 : NULL;
+                                      : NULL;
                 if (json) {
                     json_object_begin(&j);
                     json_member_string(&j, "a", dys_response_name(a));

@@ -294,6 +294,57 @@ dys_status dys_roc_compare(dys_ctx *ctx, const double *a, const double *b, const
     return DYS_OK;
 }
 
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Moved here from the figures so that it exists in a library built without
+ * them.  A class with no subject gives the chance diagonal rather than an
+ * error: the curve is then a line, still drawable, whereas dys_roc_compute
+ * has no AUC to give. */
+dys_status dys_roc_points(dys_ctx *ctx, const double *score, const int *label, size_t n,
+                          double *fpr, double *tpr, size_t *npoints)
+{
+    *npoints = 0;
+    size_t np = 0, nn = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(score[i]))
+            return dys_fail(ctx, DYS_ERR_INVALID, "ROC: score %zu is not a number", i + 1);
+        np += label[i] != 0;
+    }
+    nn = n - np;
+    double *s = np && nn ? malloc(n * sizeof *s) : NULL;
+    if (np && nn && !s)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    fpr[k] = tpr[k] = 0;
+    k++;
+    if (!s) {
+        fpr[k] = tpr[k] = 1;
+        *npoints = k + 1;
+        return DYS_OK;
+    }
+    memcpy(s, score, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_desc);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && s[i] == s[i - 1])
+            continue;
+        size_t tp = 0, fp = 0;
+        for (size_t j = 0; j < n; j++)
+            if (score[j] >= s[i]) {
+                tp += label[j] != 0;
+                fp += label[j] == 0;
+            }
+        fpr[k] = (double)fp / (double)nn;
+        tpr[k] = (double)tp / (double)np;
+        k++;
+    }
+    free(s);
+    *npoints = k;
+    return DYS_OK;
+}
+
 /* ---- agreement ----------------------------------------------------------- */
 
 static dys_icc_value icc_val(double v, double lo, double hi)
@@ -420,21 +471,38 @@ dys_status dys_bland_altman_compute(dys_ctx *ctx, const double *a, const double 
     return DYS_OK;
 }
 
-double dys_kappa(const int *a, const int *b, size_t n, double *observed)
+/* The labels must be 0 or 1: another value is more likely a class code
+ * passed by mistake (a -1 "unknown" from dys_response) than a yes, and
+ * counting it as one would bias kappa silently. */
+dys_status dys_kappa(dys_ctx *ctx, const int *a, const int *b, size_t n, double *kappa,
+                     double *observed)
 {
+    *kappa = NAN;
+    if (observed)
+        *observed = NAN;
+    if (n == 0)
+        return dys_fail(ctx, DYS_ERR_INVALID, "Cohen's kappa needs at least 1 subject");
     size_t agree = 0, a1 = 0, b1 = 0;
     for (size_t i = 0; i < n; i++) {
-        agree += !a[i] == !b[i];
+        if ((a[i] != 0 && a[i] != 1) || (b[i] != 0 && b[i] != 1))
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "Cohen's kappa: subject %zu is classified %d and %d; labels are 0 "
+                            "or 1", i + 1, a[i], b[i]);
+        agree += a[i] == b[i];
         a1 += a[i] != 0;
         b1 += b[i] != 0;
     }
     double dn = (double)n;
-    double po = n ? (double)agree / dn : NAN;
-    double pe = n ? ((double)a1 * (double)b1 + (dn - (double)a1) * (dn - (double)b1)) / (dn * dn)
-                  : NAN;
+    double po = (double)agree / dn;
+    double pe = ((double)a1 * (double)b1 + (dn - (double)a1) * (dn - (double)b1)) / (dn * dn);
     if (observed)
         *observed = po;
-    return n && pe < 1 ? (po - pe) / (1 - pe) : NAN;
+    if (!(pe < 1))
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "Cohen's kappa is undefined: both classifications put every subject "
+                        "in the same class");
+    *kappa = (po - pe) / (1 - pe);
+    return DYS_OK;
 }
 
 /* ---- correlation --------------------------------------------------------- */

@@ -12,6 +12,10 @@
  * Thread-safe: each call draws on its own surfaces; no global state.
  * Deterministic: the same study, result and options give the same bytes
  * (PNG and SVG; PDF carries no date).
+ *
+ * The drawing functions follow dyssync.h: a context first (not NULL), a
+ * dys_status back with the message in the context.  A pointer may be NULL
+ * only where its function says so.
  */
 #ifndef DYSSYNC_PLOT_H
 #define DYSSYNC_PLOT_H
@@ -64,19 +68,25 @@ typedef struct dys_plot_options {
                             (default) or DYS_COLOUR_STUDY */
 } dys_plot_options;
 
-/* Parse "fixed", "study"; -1 when unknown. */
+/* Returns the dys_colour_scale named "fixed" or "study", -1 for another
+ * name or NULL. */
 DYS_API int dys_colour_scale_parse(const char *name);
 
+/* Fills *o with the defaults (the report, 150 dpi, the kind's size, the
+ * fixed colour scale); cannot fail. */
 DYS_API void dys_plot_options_defaults(dys_plot_options *o);
 
-/* Parse "curves", "bullseye", "bars", "report"; -1 when unknown. */
+/* Returns the dys_plot_kind named "curves", "bullseye", "bars" or
+ * "report", -1 for another name or NULL. */
 DYS_API int dys_plot_kind_parse(const char *name);
 
 /* Draw the figure of `result` (analysed from `study`) into `path`, whose
  * extension (.png, .svg, .pdf) picks the format; the file is written
- * atomically.  DYS_ERR_INVALID for an unknown extension or bad options,
- * DYS_ERR_UNSUPPORTED when the DejaVu Sans font is not installed,
- * DYS_ERR_IO when the file cannot be written. */
+ * atomically.  o may be NULL (dys_plot_options_defaults).  Returns DYS_OK,
+ * or DYS_ERR_INVALID for an unknown extension, bad options or a NULL
+ * study, result or path, DYS_ERR_UNSUPPORTED when the DejaVu Sans font is
+ * not installed or the library has no figures, DYS_ERR_IO when the file
+ * cannot be written. */
 DYS_API dys_status dys_plot_write(dys_ctx *ctx, const dys_study *study,
                                   const dys_result *result, const dys_plot_options *o,
                                   const char *path);
@@ -92,19 +102,28 @@ typedef struct dys_roc_series {
     dys_roc roc;
 } dys_roc_series;
 
-/* ROC curves (up to 8, Okabe-Ito colours) over the chance diagonal. */
+/* ROC curves (up to 8, Okabe-Ito colours) over the chance diagonal, into
+ * path as dys_plot_write.  Returns DYS_OK, or DYS_ERR_INVALID for no or
+ * more than 8 series, a score that is not finite (dys_roc_points) or bad
+ * dpi, and the failures of dys_plot_write.  title and each name must not
+ * be NULL. */
 DYS_API dys_status dys_plot_roc(dys_ctx *ctx, const char *path, const dys_roc_series *s,
                                 size_t ns, const char *title, double dpi);
 
-/* Bland-Altman plot: difference a - b against the mean of the two, the
- * bias and limits of agreement with their 95 % CIs as bands. */
+/* Bland-Altman plot: difference a - b (ba->n subjects, ba from
+ * dys_bland_altman_compute) against the mean of the two, the bias and
+ * limits of agreement with their 95 % CIs as bands.  Returns DYS_OK, or
+ * DYS_ERR_INVALID when ba->n is 0 or dpi is bad, and the failures of
+ * dys_plot_write.  unit may be NULL (axes without one); title must not. */
 DYS_API dys_status dys_plot_bland_altman(dys_ctx *ctx, const char *path, const double *a,
                                          const double *b, const dys_bland_altman *ba,
                                          const char *title, const char *unit, double dpi);
 
 /* Heat map of a k x k correlation matrix r (row-major, NAN where not
  * computed), names along both axes, the value in each cell, a diverging
- * blue-white-red scale from -1 to 1. */
+ * blue-white-red scale from -1 to 1.  Returns DYS_OK, or DYS_ERR_INVALID
+ * unless 2 <= k <= 60 or when dpi is bad, and the failures of
+ * dys_plot_write.  title and the k names must not be NULL. */
 DYS_API dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *names,
                                     size_t k, const double *r, const char *title, double dpi);
 

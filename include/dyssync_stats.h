@@ -11,6 +11,15 @@
  * The tables they are usually fed from (batch's studies.csv, an outcomes
  * file) are read here too, with the response definitions of CRT trials,
  * so that every program applies the same rules to the same files.
+ *
+ * Conventions (those of dyssync.h): a function that can fail takes the
+ * context first and returns a dys_status, its message in the context
+ * (dys_ctx_error()) and its results through the pointers it is given.
+ * The statistics (ROC, agreement, correlation) accept a NULL ctx, the
+ * message then being lost; the readers need one.  Parsers of names return
+ * -1 for a name they do not know, and the distributions return NAN
+ * outside their domain, as libm does.  A pointer may be NULL only where
+ * its function says so.
  */
 #ifndef DYSSYNC_STATS_H
 #define DYSSYNC_STATS_H
@@ -47,22 +56,27 @@ typedef struct dys_table_options {
 
 #define DYS_TABLE_MAX_BYTES ((size_t)512 << 20) /* opts NULL: 512 MiB */
 
-/* DYS_ERR_IO, DYS_ERR_PARSE (message naming path:line:column),
- * DYS_ERR_UNSUPPORTED (too large) or DYS_ERR_NOMEM; *t is then empty.
- * opts may be NULL. */
+/* Returns DYS_OK with the table in *t, or DYS_ERR_IO, DYS_ERR_PARSE
+ * (message naming path:line:column), DYS_ERR_UNSUPPORTED (too large) or
+ * DYS_ERR_NOMEM; *t is then empty (dys_table_free on it is harmless).
+ * opts may be NULL (the defaults). */
 DYS_API dys_status dys_table_read(dys_ctx *ctx, const char *path, const dys_table_options *opts,
                                   dys_table *t);
+/* Frees what t holds and empties it; t may be NULL. */
 DYS_API void dys_table_free(dys_table *t);
-/* Column index by name, -1 when absent. */
+/* Returns the index of the column named name, -1 when absent. */
 DYS_API int dys_table_col(const dys_table *t, const char *name);
+/* Returns the text of a cell (never NULL; "" when empty), owned by t;
+ * row < t->nrow and 0 <= col < t->ncol are the caller's to ensure. */
 DYS_API const char *dys_table_get(const dys_table *t, size_t row, int col);
-/* The cell as a number (spaces around it ignored): 0 and *v; 1 when
- * missing (empty, NA or nan; *v NAN); -1 when not a finite number, with
- * a message naming path:line:column in ctx (which must not be NULL). */
+/* The cell as a number (spaces around it ignored).  Returns 0 with *v; 1
+ * when missing (empty, NA or nan; *v NAN), an answer rather than a
+ * failure; -1 when not a finite number, with a message naming
+ * path:line:column in ctx (which must not be NULL). */
 DYS_API int dys_table_num(dys_ctx *ctx, const dys_table *t, size_t row, int col, double *v);
 
-/* 1 for yes, true or 1; 0 for no, false or 0 (case-insensitive words);
- * -1 otherwise. */
+/* Returns 1 for yes, true or 1; 0 for no, false or 0 (case-insensitive
+ * words); -1 otherwise (a parser: the caller names the place). */
 DYS_API int dys_parse_yes_no(const char *s);
 
 /* ---- outcomes and response to CRT ----------------------------------------- */
@@ -80,7 +94,8 @@ typedef enum dys_outcome_value {
     DYS_N_OUTCOME_VALUES
 } dys_outcome_value;
 
-/* The column name of a value ("lvesv_baseline_ml", ...). */
+/* Returns the column name of a value ("lvesv_baseline_ml", ...), a
+ * constant string; NULL when v is not a dys_outcome_value. */
 DYS_API const char *dys_outcome_column(dys_outcome_value v);
 
 /* One study's outcomes; a value not given is NAN. */
@@ -102,11 +117,15 @@ typedef struct dys_outcomes {
  * unique) and any of the columns above, composite (improved, unchanged,
  * worsened) and death_or_hf_hospitalisation (dys_parse_yes_no).  Any other
  * column, a value that is not a number, or a NYHA class outside 1-4 is
- * refused with a message naming path:line:column.  opts may be NULL. */
+ * refused with a message naming path:line:column.  Returns DYS_OK with
+ * the outcomes in *out, or the status of dys_table_read or DYS_ERR_PARSE;
+ * *out is then empty.  opts may be NULL (the defaults). */
 DYS_API dys_status dys_outcomes_read(dys_ctx *ctx, const char *path,
                                      const dys_table_options *opts, dys_outcomes *out);
+/* Frees what os holds and empties it; os may be NULL. */
 DYS_API void dys_outcomes_free(dys_outcomes *os);
-/* The outcome of a study, NULL when the file has none. */
+/* Returns the outcome of a study (owned by os), NULL when the file has
+ * none. */
 DYS_API const dys_outcome *dys_outcomes_find(const dys_outcomes *os, const char *study_id);
 
 /* Definitions of response to CRT. */
@@ -120,16 +139,19 @@ typedef enum dys_response_def {
     DYS_N_RESPONSE_DEFS
 } dys_response_def;
 
-/* Short name ("lvesv15") and description of a definition. */
+/* Return the short name ("lvesv15") and the description of a definition,
+ * constant strings; NULL when def is not a dys_response_def. */
 DYS_API const char *dys_response_name(dys_response_def def);
 DYS_API const char *dys_response_description(dys_response_def def);
-/* The definition named s, -1 when none. */
+/* Returns the definition named s (a dys_response_def), -1 when none (a
+ * parser: the caller names the place). */
 DYS_API int dys_response_parse(const char *s);
 
-/* 1 responder, 0 not, -1 unknown (the data the definition needs are not
- * given).  A death or heart-failure hospitalisation makes a non-responder
- * under every definition: the patient worsened, whatever the echo shows.
- * why (may be NULL) receives a constant phrase saying why. */
+/* Returns 1 responder, 0 not, -1 unknown (the data the definition needs
+ * are not given: an answer, not a failure).  A death or heart-failure
+ * hospitalisation makes a non-responder under every definition: the
+ * patient worsened, whatever the echo shows.  why (may be NULL) receives a
+ * constant phrase saying why. */
 DYS_API int dys_response(const dys_outcome *o, dys_response_def def, const char **why);
 
 /* ---- ROC ---------------------------------------------------------------- */
@@ -147,18 +169,22 @@ typedef struct dys_roc {
     double youden_cutoff, sensitivity, specificity;
 } dys_roc;
 
-/* DYS_ERR_INVALID with a message when a class is empty or a value is not
- * finite. */
+/* Returns DYS_OK with *out, or DYS_ERR_INVALID when a class has fewer
+ * than 2 subjects or a score is not finite, DYS_ERR_NOMEM; *out is then
+ * zeroed. */
 DYS_API dys_status dys_roc_compute(dys_ctx *ctx, const double *score, const int *label,
                                    size_t n, dys_roc *out);
 
 /* Sensitivity and specificity of "score >= cutoff" (or |score| >= cutoff
- * when absolute != 0). */
+ * when absolute != 0), into *sensitivity and *specificity; it cannot
+ * fail: each is NAN when its class is empty. */
 DYS_API void dys_roc_at(const double *score, const int *label, size_t n, double cutoff,
                         int absolute, double *sensitivity, double *specificity);
 
-/* DeLong's paired test of two AUCs on the same subjects: z and the
- * two-sided p value of AUC(a) - AUC(b). */
+/* DeLong's paired test of two AUCs on the same subjects: *diff = AUC(a) -
+ * AUC(b), its z and two-sided p value (z 0 and p 1 when the two scores
+ * rank every pair alike).  Returns DYS_OK, or the failures of
+ * dys_roc_compute (for either score). */
 DYS_API dys_status dys_roc_compare(dys_ctx *ctx, const double *a, const double *b,
                                    const int *label, size_t n, double *diff, double *z,
                                    double *p);
@@ -181,9 +207,10 @@ typedef struct dys_icc {
     double ms_rows, ms_cols, ms_error, ms_within;
 } dys_icc;
 
-/* DYS_ERR_INVALID with a message when n < 3, k < 2, a value is not
- * finite, or every subject has the same mean (no between-subject
- * variance: the ICC is undefined). */
+/* Returns DYS_OK with *out, or DYS_ERR_INVALID when n < 3, k < 2, a value
+ * is not finite, or the ICC is undefined: every subject has the same mean
+ * (no between-subject variance) or the raters agree exactly on every
+ * subject; *out then holds at most n, k and the mean squares. */
 DYS_API dys_status dys_icc_compute(dys_ctx *ctx, const double *x, size_t n, size_t k,
                                    dys_icc *out);
 
@@ -200,21 +227,29 @@ typedef struct dys_bland_altman {
     double cv_pct;
 } dys_bland_altman;
 
+/* Returns DYS_OK with *out, or DYS_ERR_INVALID when n < 3 or a value is
+ * not finite. */
 DYS_API dys_status dys_bland_altman_compute(dys_ctx *ctx, const double *a, const double *b,
                                             size_t n, dys_bland_altman *out);
 
-/* Cohen's kappa of two binary classifications of n subjects (Cohen,
- * Educ Psychol Meas 1960;20:37), with the observed agreement; NAN
- * kappa when the chance agreement is 1 (both constant). */
-DYS_API double dys_kappa(const int *a, const int *b, size_t n, double *observed);
+/* Cohen's kappa of two binary classifications of n subjects, labels 0 or
+ * 1 (Cohen, Educ Psychol Meas 1960;20:37), into *kappa, with the observed
+ * agreement (proportion) into *observed, which may be NULL.  Returns
+ * DYS_OK, or DYS_ERR_INVALID when n is 0, a label is not 0 or 1, or the
+ * chance agreement is 1 (both classifications put every subject in the
+ * same class: kappa is undefined); *kappa is then NAN, and *observed too
+ * except in the last case, where the agreement is still known (1). */
+DYS_API dys_status dys_kappa(dys_ctx *ctx, const int *a, const int *b, size_t n, double *kappa,
+                             double *observed);
 
 /* ---- correlation ---------------------------------------------------------- */
 
 /* Pearson's r of n pairs with the 95 % CI of Fisher's z (SE 1/sqrt(n-3)),
  * and Spearman's rho (Pearson's r of the ranks, ties sharing their mean
  * rank) with Fieller's SE sqrt(1.06/(n-3)) (Fieller, Hartley & Pearson,
- * Biometrika 1957;44:470).  DYS_ERR_INVALID with a message when n < 4 or a
- * variable is constant. */
+ * Biometrika 1957;44:470).  Each returns DYS_OK with *out, or
+ * DYS_ERR_INVALID when n < 4, a value is not finite or a variable is
+ * constant, DYS_ERR_NOMEM (Spearman's ranks). */
 typedef struct dys_corr {
     size_t n;
     double r, ci_low, ci_high;
@@ -228,18 +263,23 @@ DYS_API dys_status dys_spearman(dys_ctx *ctx, const double *x, const double *y, 
 /* ---- ROC curve points (the figures are in dyssync_plot.h) ----------------- */
 
 /* The points of an empirical ROC curve, (1 - specificity, sensitivity)
- * from (0, 0) to (1, 1), one per distinct score plus the ends: fpr and tpr
- * must hold n + 2; returns how many were written. */
-DYS_API size_t dys_roc_points(const double *score, const int *label, size_t n, double *fpr,
-                              double *tpr);
+ * from (0, 0) to (1, 1), one per distinct score plus the ends (just the
+ * ends, the chance diagonal, when a class is empty): fpr and tpr must hold
+ * n + 2; *npoints receives how many were written.  Returns DYS_OK, or
+ * DYS_ERR_INVALID when a score is not finite, DYS_ERR_NOMEM; *npoints is
+ * then 0. */
+DYS_API dys_status dys_roc_points(dys_ctx *ctx, const double *score, const int *label, size_t n,
+                                  double *fpr, double *tpr, size_t *npoints);
 
 /* ---- distributions (for the CIs above) ----------------------------------- */
 
-/* Standard normal CDF and quantile. */
+/* Return the standard normal CDF and quantile (the quantile -inf, +inf at
+ * p 0 and 1, NAN outside [0, 1]). */
 DYS_API double dys_normal_cdf(double z);
 DYS_API double dys_normal_quantile(double p);
-/* Upper-tail quantile: the x with P(F(d1, d2) <= x) = p (d1, d2 > 0,
- * need not be integers), and the same for Student's t with df degrees. */
+/* Return the quantile: the x with P(F(d1, d2) <= x) = p (d1, d2 > 0,
+ * need not be integers), and the same for Student's t with df degrees;
+ * NAN outside their domain. */
 DYS_API double dys_f_quantile(double p, double d1, double d2);
 DYS_API double dys_t_quantile(double p, double df);
 

@@ -140,7 +140,8 @@ START_TEST(roc_hanley_mcneil)
     /* the curve: (0,0), one point per distinct rating from the top, (1,1);
      * at "rating >= 4" it passes through the Youden point */
     double fpr[111], tpr[111];
-    size_t k = dys_roc_points(s, lab, n, fpr, tpr);
+    size_t k;
+    ck_assert_int_eq(dys_roc_points(ctx, s, lab, n, fpr, tpr, &k), DYS_OK);
     ck_assert_uint_eq(k, 6);
     ck_assert(fpr[0] == 0 && tpr[0] == 0 && fpr[5] == 1 && tpr[5] == 1);
     ck_assert(fabs(tpr[2] - r.sensitivity) < 1e-12 && fabs(1 - fpr[2] - r.specificity) < 1e-12);
@@ -162,6 +163,14 @@ START_TEST(roc_ties_and_degenerate)
     int l[4] = {1, 1, 0, 0};
     dys_roc_at(x, l, 4, 20, 1, &se, &sp); /* |x| >= 20 */
     ck_assert(se == 0.5 && sp == 0.5);
+    /* the curve's points: the diagonal for one class, refused for a NAN */
+    double fpr[8], tpr[8];
+    size_t k;
+    ck_assert_int_eq(dys_roc_points(ctx, s, one, 5, fpr, tpr, &k), DYS_OK);
+    ck_assert(k == 2 && fpr[1] == 1 && tpr[1] == 1);
+    double bad[3] = {1, NAN, 2};
+    ck_assert_int_eq(dys_roc_points(ctx, bad, lab, 3, fpr, tpr, &k), DYS_ERR_INVALID);
+    ck_assert(k == 0 && strstr(dys_ctx_error(ctx), "score 2 is not a number"));
 }
 END_TEST
 
@@ -174,10 +183,21 @@ START_TEST(kappa_two_by_two)
         a[i] = i < 25;
         b[i] = i < 20 || (i >= 25 && i < 35);
     }
-    double po, k = dys_kappa(a, b, 50, &po);
+    double po, k;
+    ck_assert_int_eq(dys_kappa(ctx, a, b, 50, &k, &po), DYS_OK);
     ck_assert(fabs(po - 0.7) < 1e-12 && fabs(k - 0.4) < 1e-12);
+    ck_assert_int_eq(dys_kappa(NULL, a, b, 50, &k, NULL), DYS_OK); /* both may be NULL */
+    ck_assert(fabs(k - 0.4) < 1e-12);
+    /* both constant: undefined, said, the agreement still given */
     int c[3] = {1, 1, 1};
-    ck_assert(isnan(dys_kappa(c, c, 3, &po)));
+    ck_assert_int_eq(dys_kappa(ctx, c, c, 3, &k, &po), DYS_ERR_INVALID);
+    ck_assert(isnan(k) && po == 1 && strstr(dys_ctx_error(ctx), "undefined"));
+    /* no subject, or a label that is not 0 or 1 (a -1 "unknown" passed on) */
+    ck_assert_int_eq(dys_kappa(ctx, c, c, 0, &k, &po), DYS_ERR_INVALID);
+    ck_assert(isnan(k) && isnan(po) && strstr(dys_ctx_error(ctx), "at least 1"));
+    int d[3] = {1, -1, 0};
+    ck_assert_int_eq(dys_kappa(ctx, c, d, 3, &k, &po), DYS_ERR_INVALID);
+    ck_assert(isnan(k) && strstr(dys_ctx_error(ctx), "subject 2 is classified 1 and -1"));
 }
 END_TEST
 

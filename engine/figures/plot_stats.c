@@ -35,49 +35,14 @@ static double nice_step(double range)
 
 /* ---- ROC ----------------------------------------------------------------- */
 
-static int cmp_desc(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x < y) - (x > y);
-}
-
-size_t dys_roc_points(const double *score, const int *label, size_t n, double *fpr, double *tpr)
-{
-    size_t np = 0, nn = 0, k = 0;
-    for (size_t i = 0; i < n; i++)
-        np += label[i] != 0;
-    nn = n - np;
-    fpr[k] = tpr[k] = 0;
-    k++;
-    double *s = malloc((n ? n : 1) * sizeof *s);
-    if (!s || !np || !nn) {
-        free(s);
-        fpr[k] = tpr[k] = 1;
-        return k + 1;
-    }
-    memcpy(s, score, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_desc);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && s[i] == s[i - 1])
-            continue;
-        size_t tp = 0, fp = 0;
-        for (size_t j = 0; j < n; j++)
-            if (score[j] >= s[i]) {
-                tp += label[j] != 0;
-                fp += label[j] == 0;
-            }
-        fpr[k] = (double)fp / (double)nn;
-        tpr[k] = (double)tp / (double)np;
-        k++;
-    }
-    free(s);
-    return k;
-}
-
+/* The curves' points are computed before drawing (dys_roc_points can
+ * fail, and the drawing callback has no context to say so). */
 typedef struct {
     const dys_roc_series *s;
     size_t ns;
     const char *title;
+    double *fp[8], *tp[8]; /* each holds s[c].n + 2 points */
+    size_t np[8];
 } roc_fig;
 
 static void draw_roc(cairo_t *cr, double W, double H, const void *data)
@@ -98,11 +63,8 @@ static void draw_roc(cairo_t *cr, double W, double H, const void *data)
     cairo_set_dash(cr, NULL, 0, 0);
     for (size_t c = 0; c < f->ns; c++) {
         const dys_roc_series *s = &f->s[c];
-        double *fp = malloc((s->n + 2) * 2 * sizeof *fp);
-        if (!fp)
-            continue;
-        double *tp = fp + s->n + 2;
-        size_t k = dys_roc_points(s->score, s->label, s->n, fp, tp);
+        const double *fp = f->fp[c], *tp = f->tp[c];
+        size_t k = f->np[c];
         const double *col = okabe_ito[c % 8];
         cairo_set_source_rgb(cr, col[0], col[1], col[2]);
         cairo_set_line_width(cr, 1.6);
@@ -115,7 +77,6 @@ static void draw_roc(cairo_t *cr, double W, double H, const void *data)
                 cairo_line_to(cr, px, py);
         }
         cairo_stroke(cr);
-        free(fp);
         /* the Youden point */
         double px = x + (1 - s->roc.specificity) * w, py = y + h - s->roc.sensitivity * h;
         cairo_arc(cr, px, py, 2.8, 0, 2 * M_PI);
@@ -141,8 +102,22 @@ dys_status dys_plot_roc(dys_ctx *ctx, const char *path, const dys_roc_series *s,
 {
     if (ns == 0 || ns > 8)
         return dys_fail(ctx, DYS_ERR_INVALID, "ROC figure: 1 to 8 curves (have %zu)", ns);
-    roc_fig f = {s, ns, title};
-    return dys_fig_write(ctx, path, 6.0 * 72, 6.0 * 72, dpi, title, "ROC curves", draw_roc, &f);
+    roc_fig f = {s, ns, title, {NULL}, {NULL}, {0}};
+    dys_status st = DYS_OK;
+    for (size_t c = 0; c < ns && st == DYS_OK; c++) {
+        f.fp[c] = malloc((s[c].n + 2) * 2 * sizeof *f.fp[c]);
+        if (!f.fp[c]) {
+            st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+            break;
+        }
+        f.tp[c] = f.fp[c] + s[c].n + 2;
+        st = dys_roc_points(ctx, s[c].score, s[c].label, s[c].n, f.fp[c], f.tp[c], &f.np[c]);
+    }
+    if (st == DYS_OK)
+        st = dys_fig_write(ctx, path, 6.0 * 72, 6.0 * 72, dpi, title, "ROC curves", draw_roc, &f);
+    for (size_t c = 0; c < ns; c++)
+        free(f.fp[c]);
+    return st;
 }
 
 /* ---- Bland-Altman -------------------------------------------------------- */

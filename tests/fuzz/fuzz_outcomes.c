@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     x[n] = r[i * DYS_N_RESPONSE_DEFS + a];
                     y[n++] = r[i * DYS_N_RESPONSE_DEFS + b];
                 }
-            double po;
-            dys_kappa(x, y, n, &po);
+            double k, po;
+            dys_kappa(ctx, x, y, n, &k, &po);
         }
     free(x);
     free(r);
