@@ -315,9 +315,9 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
 void dys_lead_target(dys_result *r)
 {
     static const int reachable[] = {
-        DYS_SEG_BASAL_ANTERIOR,     DYS_SEG_BASAL_INFERIOR,  DYS_SEG_BASAL_INFEROLATERAL,
-        DYS_SEG_BASAL_ANTEROLATERAL, DYS_SEG_MID_ANTERIOR,   DYS_SEG_MID_INFERIOR,
-        DYS_SEG_MID_INFEROLATERAL,  DYS_SEG_MID_ANTEROLATERAL};
+        DYS_AHA_BASAL_ANTERIOR,     DYS_AHA_BASAL_INFERIOR,  DYS_AHA_BASAL_INFEROLATERAL,
+        DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_MID_ANTERIOR,   DYS_AHA_MID_INFERIOR,
+        DYS_AHA_MID_INFEROLATERAL,  DYS_AHA_MID_ANTEROLATERAL};
     r->n_lead = 0;
     double earliest = INFINITY, latest = -INFINITY;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)

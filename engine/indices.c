@@ -75,17 +75,17 @@ static const struct {
     {{"ts_diff_6_basal_ms", "largest minus smallest Ts, 6 basal segments", "ms"},
      M_TS, ST_RANGE, BASAL6, 0, 0, 0},
     {{"septal_lateral_delay_ms", "Ts(basal anterolateral) - Ts(basal inferoseptal)", "ms"},
-     M_TS, ST_PAIR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
-     DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, 0},
+     M_TS, ST_PAIR, BIT(DYS_AHA_BASAL_INFEROSEPTAL) | BIT(DYS_AHA_BASAL_ANTEROLATERAL),
+     DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL, 0},
     {{"anteroseptal_posterior_delay_ms", "Ts(basal inferolateral) - Ts(basal anteroseptal)",
       "ms"},
-     M_TS, ST_PAIR, BIT(DYS_SEG_BASAL_ANTEROSEPTAL) | BIT(DYS_SEG_BASAL_INFEROLATERAL),
-     DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL, 0},
+     M_TS, ST_PAIR, BIT(DYS_AHA_BASAL_ANTEROSEPTAL) | BIT(DYS_AHA_BASAL_INFEROLATERAL),
+     DYS_AHA_BASAL_ANTEROSEPTAL, DYS_AHA_BASAL_INFEROLATERAL, 0},
     {{"basal_4seg_max_delay_ms",
       "largest minus smallest Ts of basal septal, lateral, anterior, inferior", "ms"},
      M_TS, ST_RANGE,
-     BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL) |
-         BIT(DYS_SEG_BASAL_ANTERIOR) | BIT(DYS_SEG_BASAL_INFERIOR),
+     BIT(DYS_AHA_BASAL_INFEROSEPTAL) | BIT(DYS_AHA_BASAL_ANTEROLATERAL) |
+         BIT(DYS_AHA_BASAL_ANTERIOR) | BIT(DYS_AHA_BASAL_INFERIOR),
      0, 0, 0},
     {{"opposing_wall_max_delay_ms",
       "largest |Ts difference| of the opposing basal pairs septal-lateral, "
@@ -107,14 +107,14 @@ static const struct {
      M_TO, ST_RANGE, BASAL6, 0, 0, 0},
     {{"xcorr_septal_lateral_ms",
       "cross-correlation delay of basal anterolateral after basal inferoseptal", "ms"},
-     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
+     M_NONE, ST_XCORR, BIT(DYS_AHA_BASAL_INFEROSEPTAL) | BIT(DYS_AHA_BASAL_ANTEROLATERAL),
      0, 0, 0},
     {{"xcorr_anterior_inferior_ms",
       "cross-correlation delay of basal inferior after basal anterior", "ms"},
-     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_ANTERIOR) | BIT(DYS_SEG_BASAL_INFERIOR), 1, 0, 0},
+     M_NONE, ST_XCORR, BIT(DYS_AHA_BASAL_ANTERIOR) | BIT(DYS_AHA_BASAL_INFERIOR), 1, 0, 0},
     {{"xcorr_anteroseptal_posterior_ms",
       "cross-correlation delay of basal inferolateral after basal anteroseptal", "ms"},
-     M_NONE, ST_XCORR, BIT(DYS_SEG_BASAL_ANTEROSEPTAL) | BIT(DYS_SEG_BASAL_INFEROLATERAL),
+     M_NONE, ST_XCORR, BIT(DYS_AHA_BASAL_ANTEROSEPTAL) | BIT(DYS_AHA_BASAL_INFEROLATERAL),
      2, 0, 0},
     {{"xcorr_delay_max_ms", "largest |cross-correlation delay| of the 3 opposing pairs",
       "ms"},
@@ -148,8 +148,8 @@ static const struct {
      M_S_TTP, ST_RANGE, ALL12, 0, 0, 0},
     {{"strain_septal_lateral_delay_ms", "time to peak strain, basal anterolateral - basal "
       "inferoseptal", "ms"},
-     M_S_TTP, ST_PAIR, BIT(DYS_SEG_BASAL_INFEROSEPTAL) | BIT(DYS_SEG_BASAL_ANTEROLATERAL),
-     DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, 0},
+     M_S_TTP, ST_PAIR, BIT(DYS_AHA_BASAL_INFEROSEPTAL) | BIT(DYS_AHA_BASAL_ANTEROLATERAL),
+     DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL, 0},
     {{"strain_psi_max_pct", "largest post-systolic strain index of the 12 segments", "%"},
      M_S_PSI, ST_MAX, ALL12, 0, 0, 0},
 };
@@ -302,9 +302,9 @@ static void list_unusable(const dys_result *r, unsigned mask, enum measure m, ch
 }
 
 const int dys_opposing_pairs[3][2] = {
-    {DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL},
-    {DYS_SEG_BASAL_ANTERIOR, DYS_SEG_BASAL_INFERIOR},
-    {DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL}};
+    {DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL},
+    {DYS_AHA_BASAL_ANTERIOR, DYS_AHA_BASAL_INFERIOR},
+    {DYS_AHA_BASAL_ANTEROSEPTAL, DYS_AHA_BASAL_INFEROLATERAL}};
 
 static void compute_one(dys_result *r, const dys_params *p, int i)
 {

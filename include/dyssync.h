@@ -88,20 +88,22 @@ DYS_API const char *dys_ctx_error(const dys_ctx *ctx);
 
 #define DYS_N_SEGMENTS 12
 
-/* AHA 17-segment numbering minus 1 (basal 1-6, mid 7-12). */
+/* AHA 17-segment numbering minus 1 (basal 1-6, mid 7-12).  Each enum has
+ * its own prefix: DYS_AHA_ for the segments, DYS_SEG_ for a segment's
+ * status (dys_seg_status), DYS_VIEW_ for the views. */
 typedef enum dys_segment {
-    DYS_SEG_BASAL_ANTERIOR = 0,
-    DYS_SEG_BASAL_ANTEROSEPTAL,
-    DYS_SEG_BASAL_INFEROSEPTAL,
-    DYS_SEG_BASAL_INFERIOR,
-    DYS_SEG_BASAL_INFEROLATERAL,
-    DYS_SEG_BASAL_ANTEROLATERAL,
-    DYS_SEG_MID_ANTERIOR,
-    DYS_SEG_MID_ANTEROSEPTAL,
-    DYS_SEG_MID_INFEROSEPTAL,
-    DYS_SEG_MID_INFERIOR,
-    DYS_SEG_MID_INFEROLATERAL,
-    DYS_SEG_MID_ANTEROLATERAL
+    DYS_AHA_BASAL_ANTERIOR = 0,
+    DYS_AHA_BASAL_ANTEROSEPTAL,
+    DYS_AHA_BASAL_INFEROSEPTAL,
+    DYS_AHA_BASAL_INFERIOR,
+    DYS_AHA_BASAL_INFEROLATERAL,
+    DYS_AHA_BASAL_ANTEROLATERAL,
+    DYS_AHA_MID_ANTERIOR,
+    DYS_AHA_MID_ANTEROSEPTAL,
+    DYS_AHA_MID_INFEROSEPTAL,
+    DYS_AHA_MID_INFERIOR,
+    DYS_AHA_MID_INFEROLATERAL,
+    DYS_AHA_MID_ANTEROLATERAL
 } dys_segment;
 
 typedef enum dys_view {

@@ -558,7 +558,7 @@ END_TEST
 static double periodic(double t, int k, void *arg)
 {
     (void)arg;
-    double v = 0, sh = k == DYS_SEG_BASAL_ANTEROLATERAL ? 40.0 : 0.0;
+    double v = 0, sh = k == DYS_AHA_BASAL_ANTEROLATERAL ? 40.0 : 0.0;
     for (int m = -1; m <= 1; m++) {
         double u = t - sh - 800.0 * m;
         v += bump(u, 40, 10, 3.0) + bump(u, 200, 45, 6.0) - bump(u, 520, 30, 8.0) -
@@ -578,8 +578,8 @@ START_TEST(whole_cycle_indices)
     ck_assert_double_eq_tol(r->index[DYS_IDX_XCORR_ANTERIOR_INFERIOR], 0, 1.5);
     ck_assert_double_eq_tol(r->index[DYS_IDX_XCORR_MAX], 40, 1.5);
     /* its phase is 40 / 800 of a cycle = 18 degrees later */
-    double d = r->seg[DYS_SEG_BASAL_ANTEROLATERAL].phase_deg -
-               r->seg[DYS_SEG_BASAL_INFEROSEPTAL].phase_deg;
+    double d = r->seg[DYS_AHA_BASAL_ANTEROLATERAL].phase_deg -
+               r->seg[DYS_AHA_BASAL_INFEROSEPTAL].phase_deg;
     ck_assert_double_eq_tol(d, 18, 0.5);
     /* displacement phase: velocity's + 90 degrees (a quarter cycle later:
      * displacement peaks where velocity falls through zero) */
@@ -740,16 +740,16 @@ START_TEST(crt_unknown_and_lead_target)
      * (AHA 12, 260 ms), then mid inferolateral (250); the septum (mid
      * inferoseptal 230, mid anteroseptal 220) is never a target */
     ck_assert_int_eq(r->n_lead, 2);
-    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_MID_ANTEROLATERAL);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_MID_ANTEROLATERAL);
     ck_assert_double_eq_tol(r->lead[0].delay_ms, 110, 1.0);
-    ck_assert_int_eq(r->lead[1].segment, DYS_SEG_MID_INFEROLATERAL);
+    ck_assert_int_eq(r->lead[1].segment, DYS_AHA_MID_INFEROLATERAL);
     dys_result_free(r);
     /* a non-viable latest segment is not a target */
     for (size_t i = 0; i < s->rec[0].n; i++)
-        s->rec[0].seg[DYS_SEG_MID_ANTEROLATERAL][i] *= 0.05; /* 0.3 cm/s: LOW_AMPLITUDE */
+        s->rec[0].seg[DYS_AHA_MID_ANTEROLATERAL][i] *= 0.05; /* 0.3 cm/s: LOW_AMPLITUDE */
     r = run(s, NULL);
-    ck_assert_int_ne(r->seg[DYS_SEG_MID_ANTEROLATERAL].status, DYS_SEG_OK);
-    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_MID_INFEROLATERAL);
+    ck_assert_int_ne(r->seg[DYS_AHA_MID_ANTEROLATERAL].status, DYS_SEG_OK);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_MID_INFEROLATERAL);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -762,7 +762,7 @@ static double strain_curves(double t, int k, void *arg)
 {
     (void)arg;
     double v = -bump(t, 250 + 8.0 * k, 70, 15.0);
-    if (k == DYS_SEG_BASAL_ANTEROLATERAL)
+    if (k == DYS_AHA_BASAL_ANTEROLATERAL)
         v = -bump(t, 300, 60, 8.0) - bump(t, 470, 30, 12.0);
     return v;
 }
@@ -779,7 +779,7 @@ START_TEST(strain_timing)
         ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
         ck_assert(isnan(r->seg[k].ts_ms)); /* no velocity measures */
         ttp[k] = r->seg[k].strain_ttp_ms;
-        if (k == DYS_SEG_BASAL_ANTEROLATERAL)
+        if (k == DYS_AHA_BASAL_ANTEROLATERAL)
             continue;
         ck_assert_double_eq_tol(ttp[k], 250 + 8.0 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].strain_ttp_es_ms, 250 + 8.0 * k, 0.5);
@@ -787,7 +787,7 @@ START_TEST(strain_timing)
     }
     /* the post-systolic dip is the deepest: over the cycle it wins, within
      * ejection the first one does, and the post-systolic index is large */
-    const dys_segment_result *g = &r->seg[DYS_SEG_BASAL_ANTEROLATERAL];
+    const dys_segment_result *g = &r->seg[DYS_AHA_BASAL_ANTEROLATERAL];
     ck_assert_double_eq_tol(g->strain_ttp_ms, 470, 15);
     ck_assert(g->strain_ttp_es_ms < 420);
     ck_assert(g->strain_psi_pct > 10);
@@ -796,14 +796,14 @@ START_TEST(strain_timing)
     ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_12], dys_sd(ttp, 12, DYS_SD_SAMPLE),
                             1e-9);
     ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_SEPTAL_LATERAL],
-                            ttp[DYS_SEG_BASAL_ANTEROLATERAL] - ttp[DYS_SEG_BASAL_INFEROSEPTAL],
+                            ttp[DYS_AHA_BASAL_ANTEROLATERAL] - ttp[DYS_AHA_BASAL_INFEROSEPTAL],
                             1e-9);
     ck_assert(isnan(r->index[DYS_IDX_TS_SD_12]));
     ck_assert(!dys_index_applies(DYS_IDX_TS_SD_12, DYS_TRACE_STRAIN));
     for (size_t i = 0; i < r->n_warnings; i++)
         ck_assert_ptr_null(strstr(r->warnings[i], "ts_sd_12_ms"));
     /* the lead target ranks by time to peak strain */
-    ck_assert_int_eq(r->lead[0].segment, DYS_SEG_BASAL_ANTEROLATERAL);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_BASAL_ANTEROLATERAL);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -962,8 +962,8 @@ START_TEST(huge_sample_named_not_measured)
     write_spiked(spiked, &line30, 1, 7, "1e300");
     dys_ctx *ctx = dys_ctx_new();
     dys_result *a = analyze_file(ctx, clean), *b = analyze_file(ctx, spiked);
-    const dys_segment_result *sa = &a->seg[DYS_SEG_BASAL_INFEROSEPTAL];
-    const dys_segment_result *sb = &b->seg[DYS_SEG_BASAL_INFEROSEPTAL];
+    const dys_segment_result *sa = &a->seg[DYS_AHA_BASAL_INFEROSEPTAL];
+    const dys_segment_result *sb = &b->seg[DYS_AHA_BASAL_INFEROSEPTAL];
     ck_assert_int_eq(sa->status, DYS_SEG_OK);
     /* within a frame (120 frames/s: 8.3 ms), or indeterminate */
     ck_assert_msg(sb->status == DYS_SEG_INDETERMINATE ||
@@ -1033,15 +1033,15 @@ START_TEST(many_dropped_samples_indeterminate)
     dys_ctx *ctx = dys_ctx_new();
     write_spiked(path, lines, 4, 7, "1e300");
     dys_result *r = analyze_file(ctx, path);
-    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].status, DYS_SEG_OK);
+    ck_assert_int_eq(r->seg[DYS_AHA_BASAL_INFEROSEPTAL].status, DYS_SEG_OK);
     dys_result_free(r);
     write_spiked(path, lines, 5, 7, "1e300");
     r = analyze_file(ctx, path);
-    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].status, DYS_SEG_INDETERMINATE);
-    ck_assert_msg(strstr(r->seg[DYS_SEG_BASAL_INFEROSEPTAL].reason,
+    ck_assert_int_eq(r->seg[DYS_AHA_BASAL_INFEROSEPTAL].status, DYS_SEG_INDETERMINATE);
+    ck_assert_msg(strstr(r->seg[DYS_AHA_BASAL_INFEROSEPTAL].reason,
                          "5 of its 83 samples were impossible or isolated spikes"),
-                  "%s", r->seg[DYS_SEG_BASAL_INFEROSEPTAL].reason);
-    ck_assert_int_eq(r->seg[DYS_SEG_BASAL_ANTERIOR].status, DYS_SEG_OK);
+                  "%s", r->seg[DYS_AHA_BASAL_INFEROSEPTAL].reason);
+    ck_assert_int_eq(r->seg[DYS_AHA_BASAL_ANTERIOR].status, DYS_SEG_OK);
     dys_result_free(r);
     dys_ctx_free(ctx);
     unlink(path);

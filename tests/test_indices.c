@@ -7,10 +7,10 @@
 
 /* AHA order of the vectors: bS, bL, bA, bI, bAS, bP, mS, mL, mA, mI, mAS, mP */
 static const int order[12] = {
-    DYS_SEG_BASAL_INFEROSEPTAL, DYS_SEG_BASAL_ANTEROLATERAL, DYS_SEG_BASAL_ANTERIOR,
-    DYS_SEG_BASAL_INFERIOR, DYS_SEG_BASAL_ANTEROSEPTAL, DYS_SEG_BASAL_INFEROLATERAL,
-    DYS_SEG_MID_INFEROSEPTAL, DYS_SEG_MID_ANTEROLATERAL, DYS_SEG_MID_ANTERIOR,
-    DYS_SEG_MID_INFERIOR, DYS_SEG_MID_ANTEROSEPTAL, DYS_SEG_MID_INFEROLATERAL};
+    DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_BASAL_ANTERIOR,
+    DYS_AHA_BASAL_INFERIOR, DYS_AHA_BASAL_ANTEROSEPTAL, DYS_AHA_BASAL_INFEROLATERAL,
+    DYS_AHA_MID_INFEROSEPTAL, DYS_AHA_MID_ANTEROLATERAL, DYS_AHA_MID_ANTERIOR,
+    DYS_AHA_MID_INFERIOR, DYS_AHA_MID_ANTEROSEPTAL, DYS_AHA_MID_INFEROLATERAL};
 
 static void fill(dys_result *r, const double ts[12])
 {
@@ -112,8 +112,8 @@ START_TEST(to_indices)
     NEAR(r.index[DYS_IDX_TO_DIFF_6_BASAL], 105);
     NEAR(r.index[DYS_IDX_TS_SD_12], 3.7528); /* Ts untouched */
     /* two basal onsets not found: To-SD-6 needs 5 of 6 */
-    r.seg[DYS_SEG_BASAL_ANTERIOR].to_ms = NAN;
-    r.seg[DYS_SEG_BASAL_INFERIOR].to_ms = NAN;
+    r.seg[DYS_AHA_BASAL_ANTERIOR].to_ms = NAN;
+    r.seg[DYS_AHA_BASAL_INFERIOR].to_ms = NAN;
     compute(&r, DYS_SD_SAMPLE);
     ck_assert(isnan(r.index[DYS_IDX_TO_SD_6_BASAL]));
     ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_TO_SD_6_BASAL],
@@ -140,12 +140,12 @@ START_TEST(minimum_segment_rule)
     static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
     dys_result r;
     fill(&r, a);
-    r.seg[DYS_SEG_MID_INFERIOR].status = DYS_SEG_MISSING;
-    r.seg[DYS_SEG_MID_ANTERIOR].status = DYS_SEG_INDETERMINATE;
+    r.seg[DYS_AHA_MID_INFERIOR].status = DYS_SEG_MISSING;
+    r.seg[DYS_AHA_MID_ANTERIOR].status = DYS_SEG_INDETERMINATE;
     compute(&r, DYS_SD_SAMPLE);
     ck_assert_int_eq(r.n_segments, 10);
     ck_assert(isfinite(r.index[DYS_IDX_TS_SD_12])); /* 10 of 12 is enough */
-    r.seg[DYS_SEG_BASAL_ANTERIOR].status = DYS_SEG_MISSING;
+    r.seg[DYS_AHA_BASAL_ANTERIOR].status = DYS_SEG_MISSING;
     compute(&r, DYS_SD_SAMPLE);
     ck_assert(isnan(r.index[DYS_IDX_TS_SD_12]));
     ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_TS_SD_12], "9 of 12"));

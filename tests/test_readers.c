@@ -228,12 +228,12 @@ START_TEST(t_separator)
     ck_assert_str_eq(r->format, "csv");
     ck_assert_uint_eq(r->n, 3);
     expect_values(r->t_ms, (double[]){0, 10, 20}, 3);
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5}, 3);
-    expect_values(r->seg[DYS_SEG_MID_ANTEROLATERAL], (double[]){-2, -3, -4}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5}, 3);
+    expect_values(r->seg[DYS_AHA_MID_ANTEROLATERAL], (double[]){-2, -3, -4}, 3);
     expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
     ck_assert_int_eq(n_segs(r), 2);
-    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_INFEROSEPTAL], 2);
-    ck_assert_int_eq(r->seg_line[DYS_SEG_MID_ANTEROLATERAL], 3);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 2);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_MID_ANTEROLATERAL], 3);
     /* only A4C segments: the file is taken as that view */
     ck_assert_int_eq(r->view, DYS_VIEW_A4C);
     ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
@@ -253,7 +253,7 @@ START_TEST(t_decimal_comma)
     free(text);
     const dys_recording *r = &st->rec[0];
     expect_values(r->t_ms, (double[]){0, 12.5, 25}, 3);
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, -0.125, 2.75}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5, -0.125, 2.75}, 3);
     expect_values(r->ecg_mv, (double[]){0.25, 150, -3}, 3);
 }
 END_TEST
@@ -272,7 +272,7 @@ START_TEST(t_bom_crlf)
     ck_assert_int_eq(st->lbbb, 1);
     const dys_recording *r = &st->rec[0];
     ck_assert_uint_eq(r->n, 3);
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
     const dys_meta *m = find_meta(st, "lbbb");
     ck_assert_ptr_nonnull(m);
     ck_assert_str_eq(m->value, "yes"); /* no '\r' left */
@@ -284,7 +284,7 @@ START_TEST(t_bom_header_no_final_newline)
 {
     const dys_study *st = read_ok(
         wfile("b.csv", "\xEF\xBB\xBFtime_ms;basal_lateral\r\n0;1,5\r\n10;2\r\n20;3"));
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){1.5, 2, 3},
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_ANTEROLATERAL], (double[]){1.5, 2, 3},
                   3);
 }
 END_TEST
@@ -305,7 +305,7 @@ START_TEST(t_quoted_cells)
         wfile("q.csv", "\"time_ms\",\"basal septal (cm/s)\",\"ecg\"\n"
                        "\"0\",\"1.5\",\"\"\n\"10\",\"2.5\",\"0.1\"\n\"20\",\"NaN\",\"0.2\"\n"));
     const dys_recording *r = &st->rec[0];
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, NAN}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, NAN}, 3);
     expect_values(r->ecg_mv, (double[]){NAN, 0.1, 0.2}, 3);
 }
 END_TEST
@@ -315,7 +315,7 @@ START_TEST(t_spaces_around_cells)
     const dys_study *st =
         read_ok(wfile("sp.csv", " time_ms , basal_septal ,ecg \n 0 , 1.5 , 2\n"
                                 "10,  2.5,3  \n20 ,3.5 , 4\n"));
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5},
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5, 2.5, 3.5},
                   3);
     expect_values(st->rec[0].ecg_mv, (double[]){2, 3, 4}, 3);
 }
@@ -394,7 +394,7 @@ START_TEST(t_velocity_unit)
                               units[_i].unit, 12.3 * f, -4.5 * f, 0.25 * f);
     const dys_study *st = read_ok(wfile("v.csv", text));
     free(text);
-    expect_close(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+    expect_close(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL],
                  (double[]){12.3 * f * k, -4.5 * f * k, 0.25 * f * k}, 3);
     /* neither the time nor the ECG is a velocity */
     expect_values(st->rec[0].t_ms, (double[]){0, 10, 20}, 3);
@@ -407,7 +407,7 @@ START_TEST(t_velocity_mm_s_exact)
 {
     const dys_study *st = read_ok(wfile(
         "v.csv", "# velocity_unit: mm/s\ntime_ms,seg3\n0,12.3\n10,-4.5\n20,NaN\n"));
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL],
                   (double[]){1.23, -0.45, NAN}, 3);
 }
 END_TEST
@@ -423,8 +423,8 @@ START_TEST(t_velocity_unit_in_other_view)
     ck_assert_uint_eq(st->n_rec, 2);
     ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
     ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
-    expect_close(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){5, 6, 7}, 3);
-    expect_close(st->rec[1].seg[DYS_SEG_BASAL_ANTERIOR], (double[]){1, 2, 3}, 3);
+    expect_close(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){5, 6, 7}, 3);
+    expect_close(st->rec[1].seg[DYS_AHA_BASAL_ANTERIOR], (double[]){1, 2, 3}, 3);
 }
 END_TEST
 
@@ -434,7 +434,7 @@ START_TEST(t_velocity_unit_ignored_for_strain)
         "s.csv", "# trace: strain\n# velocity_unit: mm/s\ntime_ms,seg3\n0,-1\n10,-2\n"
                  "20,-3\n"));
     ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){-1, -2, -3}, 3);
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){-1, -2, -3}, 3);
     ck_assert(has_warning(st, "velocity_unit"));
 }
 END_TEST
@@ -445,8 +445,8 @@ START_TEST(t_column_unit_ignored)
     const dys_study *st = read_ok(
         wfile("u.csv", "time_ms,basal septal (mm/s),mid septal [cm/s]\n0,10,1\n10,20,2\n"
                        "20,30,3\n"));
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){10, 20, 30}, 3);
-    expect_values(st->rec[0].seg[DYS_SEG_MID_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){10, 20, 30}, 3);
+    expect_values(st->rec[0].seg[DYS_AHA_MID_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
     ck_assert(has_warning(st, "mm/s"));
 }
 END_TEST
@@ -534,9 +534,9 @@ START_TEST(t_segment_names_roundtrip)
     }
     ck_assert_ptr_null(dys_segment_name(-1));
     ck_assert_ptr_null(dys_segment_name(DYS_N_SEGMENTS));
-    ck_assert_int_eq(dys_segment_view(DYS_SEG_BASAL_INFEROSEPTAL), DYS_VIEW_A4C);
-    ck_assert_int_eq(dys_segment_view(DYS_SEG_MID_INFERIOR), DYS_VIEW_A2C);
-    ck_assert_int_eq(dys_segment_view(DYS_SEG_BASAL_INFEROLATERAL), DYS_VIEW_APLAX);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROSEPTAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_MID_INFERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROLATERAL), DYS_VIEW_APLAX);
 }
 END_TEST
 
@@ -624,7 +624,7 @@ START_TEST(t_missing_samples)
                                   missing_tokens[_i], c, c, c);
         const dys_study *st = read_ok(wfile("m.csv", text));
         free(text);
-        expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL],
+        expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL],
                       (double[]){1, NAN, 3}, 3);
         expect_values(st->rec[0].ecg_mv, (double[]){NAN, 2, 3}, 3);
     }
@@ -636,7 +636,7 @@ START_TEST(t_missing_last_cell)
 {
     const dys_study *st =
         read_ok(wfile("m.csv", "time_ms,seg3,seg6\n0,1,\n10,,2\n20,3,-\n"));
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){NAN, 2, NAN},
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_ANTEROLATERAL], (double[]){NAN, 2, NAN},
                   3);
 }
 END_TEST
@@ -972,7 +972,7 @@ START_TEST(t_dir_ignores_other_files)
     ck_assert_int_eq(mkdir(keep(sub), 0755), 0);
     const dys_study *st = read_ok(d);
     ck_assert_uint_eq(st->n_rec, 3);
-    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][0], 1.5);
+    ck_assert_double_eq(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][0], 1.5);
 }
 END_TEST
 
@@ -1061,7 +1061,7 @@ START_TEST(t_dir_segment_in_unusual_view)
     const char *d = subdir("s");
     wfile_in(d, "a2c.csv", "time_ms,basal_anterior,basal_septal\n0,1,2\n10,1,2\n20,1,2\n");
     const dys_study *st = read_ok(d);
-    ck_assert_ptr_nonnull(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL]);
+    ck_assert_ptr_nonnull(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL]);
     ck_assert(has_warning(st, "basal_inferoseptal"));
 }
 END_TEST
@@ -1248,16 +1248,16 @@ START_TEST(t_echopac_strain_default_map)
     ck_assert_uint_eq(r->n, 6);
     /* the conventional 4-chamber ROI layout */
     ck_assert_int_eq(n_segs(r), 4);
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL],
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL],
                   (double[]){-6.213548, -6.540418, -6.868901, 0, -2.142612, -3.66}, 6);
-    expect_values(r->seg[DYS_SEG_MID_INFEROSEPTAL],
+    expect_values(r->seg[DYS_AHA_MID_INFEROSEPTAL],
                   (double[]){-8.269792, -8.484552, -8.846539, 0, -8.816701, -10.8}, 6);
-    expect_values(r->seg[DYS_SEG_MID_ANTEROLATERAL],
+    expect_values(r->seg[DYS_AHA_MID_ANTEROLATERAL],
                   (double[]){-6.375045, -6.829023, -7.057912, 0, -8.801931, -11.6}, 6);
-    expect_values(r->seg[DYS_SEG_BASAL_ANTEROLATERAL],
+    expect_values(r->seg[DYS_AHA_BASAL_ANTEROLATERAL],
                   (double[]){-7.879408, -7.95153, -7.814494, 0, -5.410271, -7.15}, 6);
-    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_INFEROSEPTAL], 2);
-    ck_assert_int_eq(r->seg_line[DYS_SEG_BASAL_ANTEROLATERAL], 7);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 2);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_ANTEROLATERAL], 7);
     /* GREEN and MAGENTA (apical) and GLOBAL are kept as extra columns */
     ck_assert_uint_eq(r->n_extra_columns, 3);
     ck_assert_str_eq(r->extra_columns[0], "GREEN");
@@ -1318,10 +1318,10 @@ START_TEST(t_echopac_user_map)
     const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
     const dys_recording *r = &st->rec[0];
     ck_assert_int_eq(n_segs(r), 4);
-    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_INFEROSEPTAL][0], -6.213548);
-    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_ANTEROLATERAL][0], -7.879408);
-    ck_assert_double_eq(r->seg[DYS_SEG_MID_INFEROSEPTAL][0], -8.269792);
-    ck_assert_double_eq(r->seg[DYS_SEG_MID_ANTEROLATERAL][0], -6.375045);
+    ck_assert_double_eq(r->seg[DYS_AHA_BASAL_INFEROSEPTAL][0], -6.213548);
+    ck_assert_double_eq(r->seg[DYS_AHA_BASAL_ANTEROLATERAL][0], -7.879408);
+    ck_assert_double_eq(r->seg[DYS_AHA_MID_INFEROSEPTAL][0], -8.269792);
+    ck_assert_double_eq(r->seg[DYS_AHA_MID_ANTEROLATERAL][0], -6.375045);
     ck_assert(!has_warning(st, "default"));
 }
 END_TEST
@@ -1339,11 +1339,11 @@ START_TEST(t_echopac_user_map_2ch)
     const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
     const dys_recording *r = &st->rec[0];
     ck_assert_int_eq(n_segs(r), 4);
-    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_INFERIOR][0], -6.213548);
-    ck_assert_double_eq(r->seg[DYS_SEG_MID_INFERIOR][0], -8.269792);
-    ck_assert_double_eq(r->seg[DYS_SEG_MID_ANTERIOR][0], -6.375045);
-    ck_assert_double_eq(r->seg[DYS_SEG_BASAL_ANTERIOR][0], -7.879408);
-    ck_assert_ptr_null(r->seg[DYS_SEG_BASAL_INFEROSEPTAL]);
+    ck_assert_double_eq(r->seg[DYS_AHA_BASAL_INFERIOR][0], -6.213548);
+    ck_assert_double_eq(r->seg[DYS_AHA_MID_INFERIOR][0], -8.269792);
+    ck_assert_double_eq(r->seg[DYS_AHA_MID_ANTERIOR][0], -6.375045);
+    ck_assert_double_eq(r->seg[DYS_AHA_BASAL_ANTERIOR][0], -7.879408);
+    ck_assert_ptr_null(r->seg[DYS_AHA_BASAL_INFEROSEPTAL]);
     ck_assert(!has_warning(st, "default"));
 }
 END_TEST
@@ -1353,19 +1353,19 @@ START_TEST(t_parse_map_values)
     dys_read_options o;
     dys_read_options_defaults(&o);
     ck_assert_int_eq(o.colour_map_set, 0);
-    ck_assert_int_eq(o.colour_map[0], DYS_SEG_BASAL_INFEROSEPTAL);
-    ck_assert_int_eq(o.colour_map[1], DYS_SEG_MID_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[0], DYS_AHA_BASAL_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[1], DYS_AHA_MID_INFEROSEPTAL);
     ck_assert_int_eq(o.colour_map[2], -1);
     ck_assert_int_eq(o.colour_map[3], -1);
-    ck_assert_int_eq(o.colour_map[4], DYS_SEG_MID_ANTEROLATERAL);
-    ck_assert_int_eq(o.colour_map[5], DYS_SEG_BASAL_ANTEROLATERAL);
+    ck_assert_int_eq(o.colour_map[4], DYS_AHA_MID_ANTEROLATERAL);
+    ck_assert_int_eq(o.colour_map[5], DYS_AHA_BASAL_ANTEROLATERAL);
     ck_assert_int_eq(dys_read_options_parse_map(
                          g_ctx, &o, "yellow = Basal Septal , Red=basLat,green=apSept,"
                                     "magenta=none"),
                      DYS_OK);
     ck_assert_int_eq(o.colour_map_set, 1);
-    int want[6] = {DYS_SEG_BASAL_INFEROSEPTAL, -2, -1, -1, -2,
-                   DYS_SEG_BASAL_ANTEROLATERAL};
+    int want[6] = {DYS_AHA_BASAL_INFEROSEPTAL, -2, -1, -1, -2,
+                   DYS_AHA_BASAL_ANTEROLATERAL};
     for (int i = 0; i < 6; i++)
         ck_assert_int_eq(o.colour_map[i], want[i]);
 }
@@ -1442,9 +1442,9 @@ START_TEST(t_echopac_trace_kinds)
     const dys_recording *r = &st->rec[0];
     double k = ep_kinds[_i].scale * f;
     ck_assert_int_eq(n_segs(r), 4);
-    expect_close(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
+    expect_close(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
                  3);
-    expect_close(r->seg[DYS_SEG_MID_ANTEROLATERAL], (double[]){-2 * k, -2.5 * k, -3 * k},
+    expect_close(r->seg[DYS_AHA_MID_ANTEROLATERAL], (double[]){-2 * k, -2.5 * k, -3 * k},
                  3);
     expect_values(r->t_ms, (double[]){0, 4, 8}, 3);
     expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
@@ -1488,8 +1488,8 @@ START_TEST(t_echopac_whitespace_crlf_ms)
                  "21\t3.0\t-3.0\t0.7\t\r\n\r\n"));
     const dys_recording *r = &st->rec[0];
     expect_values(r->t_ms, (double[]){0, 10.5, 21}, 3);
-    expect_values(r->seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
-    expect_values(r->seg[DYS_SEG_BASAL_ANTEROLATERAL], (double[]){-1, -2, -3}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    expect_values(r->seg[DYS_AHA_BASAL_ANTEROLATERAL], (double[]){-1, -2, -3}, 3);
     ck_assert_double_eq(r->avc_file_ms, 380);
     ck_assert_double_eq(r->frame_rate_hz, 100);
 }
@@ -1925,7 +1925,7 @@ START_TEST(t_large_file)
     const dys_study *st = read_ok(p);
     ck_assert_uint_eq(st->rec[0].n, rows);
     ck_assert_double_eq(st->rec[0].t_ms[rows - 1], (double)(rows - 1) * 2);
-    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][rows - 1],
+    ck_assert_double_eq(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][rows - 1],
                         (double)((rows - 1) % 47) + 0.5);
 }
 END_TEST
@@ -2065,7 +2065,7 @@ START_TEST(t_cr_only_csv)
     ck_assert_str_eq(st->study_id, "CR1");
     ck_assert_uint_eq(st->rec[0].n, 3);
     ck_assert_double_eq(st->avo_ms, 90);
-    expect_values(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
+    expect_values(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1, 2, 3}, 3);
     ck_assert_int_eq(find_meta(st, "study_id")->line, 2);
     read_fail(wfile("bad.csv", "# avo_ms: 90\rtime_ms,basal_septal\r0,1\r10,x\r20,3\r"),
               DYS_ERR_PARSE, ":4:4:", "'x'");
@@ -2133,8 +2133,8 @@ START_TEST(t_plausible_limit)
 {
     const char *p = curve_file("v.csv", "time_ms,basal_septal\n", 1, 1, 20, "1e300");
     const dys_study *st = read_ok(p);
-    ck_assert(isnan(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][20]));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert(isnan(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][20]));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 1);
     char *want = dys_asprintf("%s:22:5: basal_inferoseptal sample 1e+300 cm/s is beyond "
                               "the physiological limit of +-50 cm/s", p);
     ck_assert_msg(has_warning(st, want), "no warning '%s'", want);
@@ -2142,16 +2142,16 @@ START_TEST(t_plausible_limit)
     /* 51 cm/s given as 510 mm/s: the limit applies in cm/s */
     st = read_ok(curve_file("mm.csv", "# velocity_unit: mm/s\ntime_ms,seg3\n", 1, 10, 20,
                             "510"));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 1);
     ck_assert(has_warning(st, "sample 51 cm/s is beyond"));
     /* 49 cm/s, under the limit, on a curve peaking at 20 cm/s is kept:
      * its departure (about 49) is under 3 x 20, so no spike either */
     st = read_ok(curve_file("ok.csv", "time_ms,seg3\n", 1, 2.5, 20, "49"));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
-    ck_assert_double_eq(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][20], 49);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 0);
+    ck_assert_double_eq(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][20], 49);
     /* strain: 150 % dropped */
     st = read_ok(curve_file("s.csv", "# trace: strain\ntime_ms,seg3\n", 1, -2, 30, "150"));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 1);
     ck_assert(has_warning(st, "sample 150 % is beyond the physiological limit of +-100 %"));
 }
 END_TEST
@@ -2161,8 +2161,8 @@ START_TEST(t_plausible_isolated_spike)
 {
     const char *p = curve_file("v.csv", "time_ms,basal_septal\n", 1, 1, 25, "42");
     const dys_study *st = read_ok(p);
-    ck_assert(isnan(st->rec[0].seg[DYS_SEG_BASAL_INFEROSEPTAL][25]));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 1);
+    ck_assert(isnan(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][25]));
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 1);
     char *want = dys_asprintf("%s:27:5: basal_inferoseptal sample 42 cm/s is an isolated "
                               "spike", p);
     ck_assert_msg(has_warning(st, want), "no warning '%s'", want);
@@ -2174,7 +2174,7 @@ START_TEST(t_plausible_isolated_spike)
     char *end = strchr(row + 1, '\n');
     char *t2 = dys_asprintf("%.*s\n260,41%s", (int)(row - t), t, end);
     st = read_ok(wfile("w.csv", t2));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 0);
     free(t);
     free(t2);
 }
@@ -2194,7 +2194,7 @@ START_TEST(t_plausible_sharp_peak_kept)
         n += (size_t)snprintf(text + n, sizeof text - n, "%g,%.4g\n", t, v);
     }
     const dys_study *st = read_ok(wfile("f.csv", text));
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 0);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 0);
     ck_assert(!has_warning(st, "dropped"));
 }
 END_TEST
@@ -2252,7 +2252,7 @@ START_TEST(t_plausible_summary)
     const dys_study *st = read_ok(wfile("many.csv", o));
     free(t);
     free(o);
-    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_SEG_BASAL_INFEROSEPTAL], 12);
+    ck_assert_uint_eq(st->rec[0].n_dropped[DYS_AHA_BASAL_INFEROSEPTAL], 12);
     size_t named = 0;
     for (size_t i = 0; i < st->n_warnings; i++)
         named += strstr(st->warnings[i], "is beyond") != NULL;

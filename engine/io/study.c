@@ -31,12 +31,12 @@ void dys_read_options_defaults(dys_read_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     /* The conventional 4-chamber ROI layout (docs/format.md, ROI colours). */
-    opt->colour_map[0] = DYS_SEG_BASAL_INFEROSEPTAL; /* YELLOW */
-    opt->colour_map[1] = DYS_SEG_MID_INFEROSEPTAL;   /* CYAN */
+    opt->colour_map[0] = DYS_AHA_BASAL_INFEROSEPTAL; /* YELLOW */
+    opt->colour_map[1] = DYS_AHA_MID_INFEROSEPTAL;   /* CYAN */
     opt->colour_map[2] = -1;                         /* GREEN apical septal */
     opt->colour_map[3] = -1;                         /* MAGENTA apical lat */
-    opt->colour_map[4] = DYS_SEG_MID_ANTEROLATERAL;  /* BLUE */
-    opt->colour_map[5] = DYS_SEG_BASAL_ANTEROLATERAL; /* RED */
+    opt->colour_map[4] = DYS_AHA_MID_ANTEROLATERAL;  /* BLUE */
+    opt->colour_map[5] = DYS_AHA_BASAL_ANTEROLATERAL; /* RED */
     opt->colour_map_set = 0;
     opt->max_file_bytes = (size_t)512 << 20;
     opt->max_rows = 10000000;
