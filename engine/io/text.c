@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,30 +230,38 @@ int dys_parse_number_pow10(const char *s, size_t len, int decimal_comma,
 
 /* ---- growable columns ------------------------------------------------- */
 
+/* v with room for one more element of `size` bytes (n used of *cap):
+ * the same block, or a larger one (doubling from 256, so a column of n
+ * values costs O(n)); NULL when out of memory (v is then still valid). */
+static void *room_for_one(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t nc = *cap ? *cap * 2 : 256;
+    if (nc > SIZE_MAX / size)
+        return NULL;
+    void *p = realloc(v, nc * size);
+    if (p)
+        *cap = nc;
+    return p;
+}
+
 dys_status dys_column_push(dys_column *c, double x)
 {
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 256;
-        double *nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return DYS_ERR_NOMEM;
-        c->v = nv;
-        c->cap = nc;
-    }
+    double *v = room_for_one(c->v, c->n, &c->cap, sizeof *c->v);
+    if (!v)
+        return DYS_ERR_NOMEM;
+    c->v = v;
     c->v[c->n++] = x;
     return DYS_OK;
 }
 
 dys_status dys_icolumn_push(dys_icolumn *c, int x)
 {
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 256;
-        int *nv = realloc(c->v, nc * sizeof *nv);
-        if (!nv)
-            return DYS_ERR_NOMEM;
-        c->v = nv;
-        c->cap = nc;
-    }
+    int *v = room_for_one(c->v, c->n, &c->cap, sizeof *c->v);
+    if (!v)
+        return DYS_ERR_NOMEM;
+    c->v = v;
     c->v[c->n++] = x;
     return DYS_OK;
 }
