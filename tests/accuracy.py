@@ -11,7 +11,7 @@ comes from), analyses them:
 
     DYSSYNC analyze --format json STUDY...
 
-(one JSON object per line, FORMAT.md's output contract), and matches the results to
+(one JSON object per line, the output contract of docs/format.md), and matches the results to
 TMPDIR/truth.csv by study_id.  The studies passed are the paths listed in truth.csv,
 which are exactly TMPDIR/*.csv without truth.csv itself.
 
