@@ -270,7 +270,7 @@ static void check_outcomes(const dys_outcomes *os)
 {
     ck_assert_uint_eq(os->n, 7);
     for (size_t i = 0; i < os->n; i++) {
-        char id[8];
+        char id[32]; /* room for any size_t: -O0 warns otherwise */
         snprintf(id, sizeof id, "s%zu", i + 1);
         ck_assert_str_eq(os->o[i].study_id, id);
         ck_assert_ptr_eq(dys_outcomes_find(os, id), &os->o[i]);
