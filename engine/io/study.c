@@ -320,12 +320,27 @@ static dys_view view_from_filename(const char *name)
     return DYS_VIEW_UNKNOWN;
 }
 
-/* Whether a file says which view it holds, by its metadata or its name:
- * the one rule for view directories (dys_dir_is_view_study, read_dir). */
-static int names_its_view(const char *path)
+/* The one rule for view directories (dys_dir_is_view_study, read_dir):
+ * a directory's study files are one study's views when one of them says
+ * so plainly, by `# view:` metadata or by a name that is a view's
+ * ("a4c.csv", "2CH.txt"), or when every one of them has a view among the
+ * words of its name ("P01_a4c.csv, P01_a2c.csv, ...").  A lone
+ * "echopac_a4c_velocity.txt" among single-file studies (an EchoPAC export
+ * holds one view) does not make its folder one study. */
+static int is_view_set(char *const *names, size_t n)
 {
-    dys_view v;
-    return metadata_view(path, &v) || view_from_filename(path) != DYS_VIEW_UNKNOWN;
+    size_t named = 0;
+    for (size_t i = 0; i < n; i++) {
+        dys_view v;
+        const char *base = strrchr(names[i], '/');
+        base = base ? base + 1 : names[i];
+        char stem[32];
+        snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+        if (metadata_view(names[i], &v) || dys_view_from_name(stem) != DYS_VIEW_UNKNOWN)
+            return 1;
+        named += view_from_filename(names[i]) != DYS_VIEW_UNKNOWN;
+    }
+    return n > 0 && named == n;
 }
 
 dys_view dys_file_view(const char *path)
@@ -334,25 +349,6 @@ dys_view dys_file_view(const char *path)
     if (metadata_view(path, &v) && v != DYS_VIEW_UNKNOWN)
         return v;
     return view_from_filename(path);
-}
-
-int dys_dir_is_view_study(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    int views = 0;
-    while (!views && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !dys_is_data_file_name(e->d_name))
-            continue;
-        char *full = dys_asprintf("%s/%s", dir, e->d_name);
-        struct stat sb;
-        views = full && stat(full, &sb) == 0 && S_ISREG(sb.st_mode) && names_its_view(full);
-        free(full);
-    }
-    closedir(d);
-    return views;
 }
 
 /* The data files of a directory (*.csv, *.tsv, *.txt, regular files),
@@ -377,7 +373,9 @@ static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_
             st = DYS_ERR_NOMEM;
             break;
         }
-        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        /* prose (a README) and tables of studies are not view files: the
+         * same files batch discovery skips */
+        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode) || !dys_file_is_study(full)) {
             free(full);
             continue;
         }
@@ -404,6 +402,17 @@ static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_
     *names_out = names;
     *n_out = n;
     return DYS_OK;
+}
+
+int dys_dir_is_view_study(const char *dir)
+{
+    char **names = NULL;
+    size_t n = 0;
+    if (list_data_files(NULL, dir, &names, &n) != DYS_OK)
+        return 0;
+    int views = is_view_set(names, n);
+    dys_strlist_free(names, n);
+    return views;
 }
 
 /* The view of the file just read as rec[i] of a directory (its metadata,
@@ -462,14 +471,12 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
         return st;
     /* A folder of separate single-file studies is not one study's views:
      * said before a file of it fails for another reason. */
-    size_t views = 0;
-    for (size_t i = 0; i < n; i++)
-        views += names_its_view(names[i]);
-    if (views == 0) {
+    if (!is_view_set(names, n)) {
         dys_strlist_free(names, n);
         return dys_fail(ctx, DYS_ERR_PARSE,
-                        "%s: not the view files of one study (no file is named after a "
-                        "view or has '# view:' metadata): for a folder of studies use "
+                        "%s: not the view files of one study (no file has '# view:' "
+                        "metadata or a view's name, a4c.csv, and not every file has a view "
+                        "in its name): for a folder of studies use "
                         "`dyssync batch -o OUTDIR %s`, or give analyze the files",
                         path, path);
     }
