@@ -486,10 +486,19 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input
  * whole table knows (a duplicate id, the figure's name). */
 typedef struct {
     const char *source;
-    char part[4096];  /* "" when no complete part was found */
-    char id[1024];
+    const char *dir;  /* the part directory holding its part, NULL: none */
+    char *id;         /* its study_id ("" when it failed), allocated: a row
+                         is small, so an archive of 100,000 studies costs
+                         megabytes here, not gigabytes */
     int duplicate;
 } row;
+
+static void rows_free(row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].id);
+    free(rows);
+}
 
 static int cmp_row_id(const void *a, const void *b)
 {
@@ -543,7 +552,9 @@ static void put_studies_row(FILE *to, const char *line, size_t len, const row *w
 static int append_part(const row *w, FILE *st, FILE *sg, FILE *js, FILE *er, int *failed,
                        const char *figure)
 {
-    FILE *f = fopen(w->part, "r");
+    char part[4096];
+    part_path(w->dir, w->source, "part", part, sizeof part);
+    FILE *f = fopen(part, "r");
     if (!f)
         return -1;
     char *line = NULL;
@@ -603,16 +614,21 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
     for (size_t i = 0; i < n; i++) {
         rows[i].source = sources[i];
         part_header h;
-        for (size_t d = 0; d < npd && !rows[i].part[0]; d++) {
+        for (size_t d = 0; d < npd && !rows[i].dir; d++) {
             char path[4096];
             part_path(partdirs[d], sources[i], "part", path, sizeof path);
             if (part_header_read(path, &h) == 0) {
-                snprintf(rows[i].part, sizeof rows[i].part, "%s", path);
-                snprintf(rows[i].id, sizeof rows[i].id, "%s", h.id);
+                rows[i].dir = partdirs[d];
+                if (!(rows[i].id = strdup(h.id))) {
+                    rows_free(rows, i + 1);
+                    free(by_id);
+                    snprintf(err, errcap, "out of memory");
+                    return -1;
+                }
             }
         }
-        c->missing += !rows[i].part[0];
-        if (rows[i].part[0] && rows[i].id[0])
+        c->missing += !rows[i].dir;
+        if (rows[i].dir && rows[i].id[0])
             by_id[nid++] = &rows[i];
     }
     /* study ids shared by several studies: flagged, and their figures get
@@ -634,7 +650,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             snprintf(err, errcap, "%s", dys_ctx_error(ctx));
             for (int u = 0; u < t; u++)
                 dys_outfile_abort(&of[u]);
-            free(rows);
+            rows_free(rows, n);
             return -1;
         }
     }
@@ -644,10 +660,10 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
     int failed = 0, figs_dir = 0;
     for (size_t i = 0; i < n; i++) {
         row *w = &rows[i];
-        if (!w->part[0])
+        if (!w->dir)
             continue;
-        char png[4200], figure[1100] = "";
-        snprintf(png, sizeof png, "%.*s.png", (int)strlen(w->part) - 5, w->part);
+        char png[4096], figure[1100] = "";
+        part_path(w->dir, w->source, "png", png, sizeof png);
         if (w->id[0] && access(png, F_OK) == 0) {
             char id[1024];
             snprintf(id, sizeof id, "%s", w->id);
@@ -673,7 +689,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             c->missing++;
     }
     c->failed = (size_t)failed;
-    free(rows);
+    rows_free(rows, n);
     for (int t = 0; t < 4; t++)
         if (dys_outfile_commit(ctx, &of[t]) != DYS_OK) {
             snprintf(err, errcap, "%s", dys_ctx_error(ctx));
