@@ -947,6 +947,9 @@ static int batch_parse(int argc, char **argv, dys_ctx *ctx, batch_opts *o)
     }
     if (!o->outdir || optind >= argc)
         return cli_usage("batch", "needs -o OUTDIR and at least one INPUT");
+    if (o->plots && !dys_figures_available())
+        return cli_usage("batch", "--plots all: this dyssync was built without figures "
+                                  "(meson -Dfigures=disabled)");
     if (o->reanalyse && !o->resume)
         return cli_usage("batch", "--reanalyse goes with --resume (without it every study is "
                                   "analysed anyway)");

@@ -114,7 +114,12 @@ int cmd_stats(int argc, char **argv)
                 rc = cli_usage("stats", "--format takes text, json or csv");
             break;
         case 'o': oo.output = optarg; break;
-        case 'p': oo.plot = optarg; break;
+        case 'p':
+            if (!dys_figures_available())
+                rc = cli_usage("stats", "--plot: this dyssync was built without figures "
+                                        "(meson -Dfigures=disabled)");
+            oo.plot = optarg;
+            break;
         case 'd':
             if (cli_long(optarg, 30, 1200, &l))
                 rc = cli_usage("stats", "--dpi takes 30..1200");

@@ -74,6 +74,10 @@ DYS_API int dys_colour_scale_parse(const char *name);
 
 /* Fills *o with the defaults (the report, 150 dpi, the kind's size, the
  * fixed colour scale); cannot fail. */
+/* 1 when this library draws figures, 0 when it was built without them
+ * (meson -Dfigures=disabled), so that a program can refuse a run that
+ * asks for figures before it starts. */
+DYS_API int dys_figures_available(void);
 DYS_API void dys_plot_options_defaults(dys_plot_options *o);
 
 /* Returns the dys_plot_kind named "curves", "bullseye", "bars" or

@@ -19,4 +19,12 @@ check $? "analyze works"
 rc=$?
 [ $rc = 1 ] && grep -q "figures are not in this build of dyssync" "$tmp/err" && [ ! -e "$tmp/x.png" ]
 check $? "plot fails with exit 1 and says the figures are not built" "$(cat "$tmp/err")"
+"$b/cli/dyssync" batch -q --plots all -o "$tmp/b" testdata/studies/lbbb_views 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "built without figures" "$tmp/err" && [ ! -e "$tmp/b" ]
+check $? "batch --plots all is refused before it starts (exit 2)" "$(cat "$tmp/err")"
+"$b/cli/dyssync" stats correlate --results x.csv --plot "$tmp/h.png" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "built without figures" "$tmp/err"
+check $? "stats --plot is refused (exit 2)" "$(cat "$tmp/err")"
 tap_end

@@ -1,7 +1,7 @@
 /*
  * options.c - the figure options and their names: built also without the
- * figures (-Dfigures=disabled), so the CLI parses the same options and
- * says what is missing only when a figure is asked for.
+ * figures (-Dfigures=disabled), so the CLI parses the same options, and
+ * can refuse a run that asks for figures before it starts.
  */
 #include "dyssync_plot.h"
 
@@ -30,4 +30,13 @@ int dys_plot_kind_parse(const char *name)
         if (name && !strcmp(name, names[i]))
             return i;
     return -1;
+}
+
+int dys_figures_available(void)
+{
+#ifdef DYS_WITH_FIGURES
+    return 1;
+#else
+    return 0;
+#endif
 }
