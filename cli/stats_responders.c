@@ -19,7 +19,9 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
         cli_error("%s", dys_ctx_error(ctx));
         return EXIT_SOME_FAILED;
     }
-    int *resp = malloc((os.n ? os.n : 1) * ND * sizeof *resp);
+    /* each study's ND answers, then two columns for the pair kappa compares */
+    size_t rows = os.n ? os.n : 1;
+    int *resp = malloc(rows * (ND + 2) * sizeof *resp);
     if (!resp) {
         dys_outcomes_free(&os);
         cli_error("out of memory");
@@ -89,10 +91,7 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
         }
         for (int a = 0; a < ND; a++)
             for (int b = a + 1; b < ND; b++) {
-                int *x = malloc((os.n ? os.n : 1) * 2 * sizeof *x), *y;
-                if (!x)
-                    continue;
-                y = x + os.n;
+                int *x = resp + rows * ND, *y = x + rows;
                 size_t n = 0;
                 for (size_t i = 0; i < os.n; i++)
                     if (resp[i * ND + a] >= 0 && resp[i * ND + b] >= 0) {
@@ -103,7 +102,6 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
                  * these say the same in the words of this table */
                 double po, k;
                 dys_status st = dys_kappa(ctx, x, y, n, &k, &po);
-                free(x);
                 const char *why = n == 0 ? "no study is classified by both"
                                   : st != DYS_OK
                                       ? "undefined: both definitions put every study in one class"
