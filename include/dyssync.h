@@ -250,13 +250,10 @@ DYS_API void dys_study_free(dys_study *study);
 DYS_API int dys_file_is_study(const char *path);
 /* Whether a file name has a data file's extension (.csv, .tsv, .txt). */
 DYS_API int dys_is_data_file_name(const char *name);
-/* The view a file holds: its metadata's ("# view: A4C"), else a word of
- * its name ("P01_a4c.csv", "2CH.txt"); DYS_VIEW_UNKNOWN when neither
- * says. */
-DYS_API dys_view dys_file_view(const char *path);
-/* Whether a directory is one study's view files: one of its data files,
- * at least, names its view by metadata or by name.  The one rule of both
- * dys_study_read and batch discovery. */
+/* Whether a directory is one study's view files: one of its study files
+ * says so plainly (`# view:` metadata, or a view's name: a4c.csv), or
+ * every one has a view among the words of its name (P01_a4c.csv, ...).
+ * The one rule of both dys_study_read and batch discovery. */
 DYS_API int dys_dir_is_view_study(const char *path);
 
 /* ------------------------------------------------------------------ */

@@ -220,17 +220,25 @@ int dys_is_data_file_name(const char *name)
                    !strcasecmp(dot, ".txt"));
 }
 
-/* 1 when the file's metadata has a view line (`# view: A4C`); *view gets
- * its value (DYS_VIEW_UNKNOWN if the value names no view). */
-static int metadata_view(const char *path, dys_view *view)
+/* The first 4 KB of a file, NUL-terminated, into buf (4097 bytes); -1
+ * when it cannot be read. */
+static long file_head(const char *path, char *buf)
 {
-    char buf[4097];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
+        return -1;
+    size_t n = fread(buf, 1, 4096, f);
     fclose(f);
     buf[n] = '\0';
+    return (long)n;
+}
+
+/* Whether a file's metadata says which view it holds (`# view: A4C`). */
+static int metadata_names_view(const char *path)
+{
+    char buf[4097];
+    if (file_head(path, buf) < 0)
+        return 0;
     /* lines end with LF, CRLF or a lone CR (old Mac, EchoPAC full traces) */
     for (const char *l = buf; l && *l; l = strpbrk(l, "\r\n") ? strpbrk(l, "\r\n") + 1 : NULL) {
         if (*l == '\n' || *l == '\r')
@@ -240,20 +248,8 @@ static int metadata_view(const char *path, dys_view *view)
         const char *k = l + 1;
         while (*k == ' ')
             k++;
-        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' ')) {
-            k += 4;
-            while (*k == ':' || *k == ' ' || *k == '\t')
-                k++;
-            char word[32];
-            size_t n = 0;
-            while (isalnum((unsigned char)k[n]) && n < sizeof word - 1) {
-                word[n] = k[n];
-                n++;
-            }
-            word[n] = '\0';
-            *view = dys_view_from_name(word);
+        if (!strncasecmp(k, "view", 4) && (k[4] == ':' || k[4] == ' '))
             return 1;
-        }
     }
     return 0;
 }
@@ -261,12 +257,10 @@ static int metadata_view(const char *path, dys_view *view)
 int dys_file_is_study(const char *path)
 {
     char buf[4097];
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    long got = file_head(path, buf);
+    if (got < 0)
         return 1; /* reading it will say why */
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    size_t n = (size_t)got;
     /* empty, binary or UTF-16: a broken study, to be failed loudly */
     if (n == 0 || memchr(buf, '\0', n))
         return 1;
@@ -331,24 +325,15 @@ static int is_view_set(char *const *names, size_t n)
 {
     size_t named = 0;
     for (size_t i = 0; i < n; i++) {
-        dys_view v;
         const char *base = strrchr(names[i], '/');
         base = base ? base + 1 : names[i];
         char stem[32];
         snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
-        if (metadata_view(names[i], &v) || dys_view_from_name(stem) != DYS_VIEW_UNKNOWN)
+        if (metadata_names_view(names[i]) || dys_view_from_name(stem) != DYS_VIEW_UNKNOWN)
             return 1;
         named += view_from_filename(names[i]) != DYS_VIEW_UNKNOWN;
     }
     return n > 0 && named == n;
-}
-
-dys_view dys_file_view(const char *path)
-{
-    dys_view v = DYS_VIEW_UNKNOWN;
-    if (metadata_view(path, &v) && v != DYS_VIEW_UNKNOWN)
-        return v;
-    return view_from_filename(path);
 }
 
 /* The data files of a directory (*.csv, *.tsv, *.txt, regular files),
