@@ -409,7 +409,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         sr->ts_beat_sd_ms = used > 1 ? sqrt(fmax(0, (ss - sum * sum / used) / (used - 1))) : NAN;
         sr->status = (flags & DYS_FLAGS_INDETERMINATE) ? DYS_SEG_INDETERMINATE : DYS_SEG_OK;
         snprintf(sr->reason, sizeof sr->reason, "%s",
-                 sr->status == DYS_SEG_OK && !(flags & DYS_FLAG_MULTIPLE_PEAKS) ? ""
+                 sr->status == DYS_SEG_OK &&
+                 !(flags & (DYS_FLAG_MULTIPLE_PEAKS | DYS_FLAG_UNCERTAIN_TIMING)) ? ""
                  : why ? why : "several peaks of similar height in the window");
     }
     if (st_out == DYS_OK)

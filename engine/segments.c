@@ -168,7 +168,7 @@ const char *dys_flag_name(int bit)
 {
     static const char *const names[DYS_N_FLAGS] = {
         "LOW_AMPLITUDE", "NO_POSITIVE_PEAK", "PEAK_AT_WINDOW_EDGE",
-        "MULTIPLE_PEAKS"};
+        "MULTIPLE_PEAKS", "UNCERTAIN_TIMING"};
     return bit >= 0 && bit < DYS_N_FLAGS ? names[bit] : NULL;
 }
 

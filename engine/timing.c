@@ -6,13 +6,16 @@
  * (after AVC) are never taken.
  * Peak: the exact maximum of the conditioned spline (conditioning.c) in
  * the window (policy max, default), or the first local maximum reaching
- * first_peak_fraction of that maximum (policy first).  On clean curves the
- * spline passes through the actual time stamps, so the peak time is
- * refined below the frame period without assuming even spacing.  On noisy
- * curves (estimated noise >= DYS_CLEAN_NOISE_CM_S) a least-squares cubic
- * is refitted to the raw samples around the peak (refine_noisy_peak):
- * on synthetic curves with 0.25 cm/s noise at 100 fps this lowers the
- * median error from 3.7 to 2.3 ms.
+ * first_peak_fraction of that maximum (policy first).  On a curve taken
+ * through its samples (no low-pass) the spline passes through the actual
+ * time stamps, so the peak time is refined below the frame period without
+ * assuming even spacing; local_peak checks it against more local
+ * interpolants, which a wave the frame rate does not resolve cannot bend
+ * (at 40-80 frames/s).  On noisy curves (estimated noise >=
+ * DYS_CLEAN_NOISE_CM_S) a least-squares cubic is refitted to the raw
+ * samples around the peak (refine_noisy_peak): on synthetic curves with
+ * 0.25 cm/s noise at 100 fps this lowers the median error from 3.7 to
+ * 2.5 ms.
  * Flags (docs/indices.md, "How Ts is measured"):
  *  - NO_POSITIVE_PEAK: nothing above 0 in the window (akinetic or
  *    dyskinetic); Ts is not taken from |v|.
@@ -22,6 +25,8 @@
  *  - MULTIPLE_PEAKS: another local maximum >= 90 % of the peak, >= 30 ms
  *    away, separated by a dip of >= 5 % of the peak: Ts is ambiguous, but
  *    the published method takes the highest, so the status stays ok.
+ *  - UNCERTAIN_TIMING: the samples do not pin the peak to a fraction of
+ *    a frame (uncertain_timing); reported, the status stays ok.
  * To (onset of systolic velocity, for the To indices): going back from the
  * peak, the last upward crossing of 10 % of the peak velocity, searched
  * down to 40 ms before AVO, so past the negative lobe that ends the
@@ -36,6 +41,7 @@
 #include "timing.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,14 +255,20 @@ static double local_fit_peak(const dys_curve *c, double lo, double hi, double t0
 /* On noisy curves the maximum of the low-passed curve wanders over the
  * flat top of S'.  Refit the raw samples there: a least-squares cubic over
  * the span where the smoothed curve is within 10 noise SDs of its peak
- * (at least +-20 ms), whose maximum is the refined peak.  A cubic, not a
- * parabola, because S' rises faster than it falls and a parabola's vertex
- * would be pulled towards the slow side. */
+ * but above half of it (at least +-20 ms), whose maximum is the refined
+ * peak.  A cubic, not a parabola, because S' rises faster than it falls
+ * and a parabola's vertex would be pulled towards the slow side.  Half
+ * the peak, because a cubic describes the top of a wave, not its flanks,
+ * where the isovolumic spike or the end-systolic notch take over; at
+ * 40-60 frames/s, where the noise estimate also reads the unresolved
+ * spike and notch as noise (0.2-0.7 cm/s on noise-free curves), a span
+ * of 10 estimated SDs reached into them and moved the peak by up to 20
+ * ms (docs/accuracy.md). */
 static double refine_noisy_peak(const dys_curve *c, double a, double b, double tpk,
                                 double vmax)
 {
     const double step = 0.5, min_half = 20.0, reach = 150.0;
-    double level = vmax - 10.0 * c->noise_sd, lo = tpk, hi = tpk;
+    double level = fmax(vmax - 10.0 * c->noise_sd, 0.5 * vmax), lo = tpk, hi = tpk;
     size_t h = 0;
     while (lo - step >= a && lo > tpk - reach && dys_spline_eval_near(&c->sp, lo - step, &h) >= level)
         lo -= step;
@@ -266,6 +278,181 @@ static double refine_noisy_peak(const dys_curve *c, double a, double b, double t
     hi = fmax(hi, fmin(b, tpk + min_half));
     double tr = local_fit_peak(c, lo, hi, tpk, 3);
     return !isnan(tr) && tr >= lo && tr <= hi ? tr : tpk;
+}
+
+/* Maximum over [lo, hi] of the polynomial sum_k q[k] u^k (degree <= 3,
+ * u = t - t0): the ends and the interior stationary points.  NAN when the
+ * interval is empty. */
+static double poly_argmax(const double q[4], double t0, double lo, double hi)
+{
+    if (!(lo <= hi))
+        return NAN;
+    double cand[4] = {lo, hi, NAN, NAN}, best = lo, bestv = -INFINITY;
+    /* q1 + 2 q2 u + 3 q3 u^2 = 0 */
+    double qa = 3 * q[3], qb = 2 * q[2], qc = q[1];
+    if (fabs(qa) < 1e-15 * (fabs(qb) + fabs(qc))) {
+        if (qb != 0)
+            cand[2] = t0 - qc / qb;
+    } else {
+        double disc = qb * qb - 4 * qa * qc;
+        if (disc >= 0) {
+            cand[2] = t0 + (-qb + sqrt(disc)) / (2 * qa);
+            cand[3] = t0 + (-qb - sqrt(disc)) / (2 * qa);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        double t = cand[k];
+        if (!(t >= lo && t <= hi))
+            continue;
+        double u = t - t0, v = q[0] + u * (q[1] + u * (q[2] + u * q[3]));
+        if (v > bestv) {
+            bestv = v;
+            best = t;
+        }
+    }
+    return best;
+}
+
+/* The interpolating polynomial through np (3 or 4) points, as
+ * coefficients in u = t - t0 (Newton's divided differences expanded). */
+static void interp_poly(const double *x, const double *y, int np, double t0, double q[4])
+{
+    double dd[4];
+    for (int k = 0; k < np; k++)
+        dd[k] = y[k];
+    for (int j = 1; j < np; j++)
+        for (int k = np - 1; k >= j; k--)
+            dd[k] = (dd[k] - dd[k - 1]) / (x[k] - x[k - j]);
+    /* Horner on the Newton form: p(u) = dd0 + (u - x0') (dd1 + (u - x1')
+     * (dd2 + (u - x2') dd3)), with x' = x - t0. */
+    q[0] = q[1] = q[2] = q[3] = 0;
+    for (int k = np - 1; k >= 0; k--) {
+        /* q <- q * (u - (x[k] - t0)) + dd[k] */
+        double r = x[k] - t0;
+        for (int m = 3; m > 0; m--)
+            q[m] = q[m - 1] - r * q[m];
+        q[0] = -r * q[0] + dd[k];
+    }
+}
+
+/* On a curve taken through its samples (no low-pass), check the spline's
+ * peak against two more local interpolants of the samples around the
+ * highest one: the cubics through 4 consecutive samples (the two stencils
+ * that hold the sample and both its neighbours, their peaks averaged) and
+ * the parabola through the sample and its neighbours.  A natural spline
+ * passes through every sample, so a wave the frame rate does not resolve
+ * (the end-systolic notch, the isovolumic spike, a septal flash: 8-15 ms
+ * wide against 12-25 ms frames at 40-80 frames/s) bends it several frames
+ * away and moves its peak by up to a frame; the local cubic only sees the
+ * two samples either side, the parabola only the neighbours.  So: the
+ * spline when the local cubic agrees with it within a tenth of a frame
+ * (its error on resolved curves is far below either), else the cubic when
+ * the parabola agrees with it within a tenth of a frame, else the
+ * parabola, whose vertex cannot leave the neighbours' interval (its bias
+ * on an asymmetric wave is a few per cent of a frame: 2.7 ms at most at
+ * 60 frames/s on the synthetic set, docs/accuracy.md).  *spread gets the
+ * largest disagreement (ms) between the chosen estimate and the spline.
+ * i is the valid sample to start from; returns tpk unchanged when it has
+ * no valid neighbour on a side. */
+static double local_peak(const dys_curve *c, size_t i, double a, double b, double tpk,
+                         double *spread)
+{
+    *spread = 0;
+    long idx[5] = {-1, -1, (long)i, -1, -1};
+    for (int side = -1; side <= 1; side += 2) {
+        long j = (long)i;
+        for (int k = 1; k <= 2; k++) {
+            do
+                j += side;
+            while (j >= 0 && j < (long)c->n && isnan(c->v[j]));
+            if (j < 0 || j >= (long)c->n)
+                break;
+            idx[2 + side * k] = j;
+        }
+    }
+    if (idx[1] < 0 || idx[3] < 0)
+        return tpk;
+    double t0 = c->t[i], lo = fmax(a, c->t[idx[1]]), hi = fmin(b, c->t[idx[3]]);
+    double x[5], y[5], q[4];
+    for (int k = 0; k < 5; k++)
+        if (idx[k] >= 0) {
+            x[k] = c->t[idx[k]];
+            y[k] = c->v[idx[k]];
+        }
+    interp_poly(x + 1, y + 1, 3, t0, q);
+    double par = poly_argmax(q, t0, lo, hi), cub = 0;
+    int ncub = 0;
+    for (int first = 0; first <= 1; first++) {
+        if (idx[first] < 0 || idx[first + 3] < 0)
+            continue;
+        interp_poly(x + first, y + first, 4, t0, q);
+        double t = poly_argmax(q, t0, lo, hi);
+        if (!isnan(t)) {
+            cub += t;
+            ncub++;
+        }
+    }
+    if (isnan(par))
+        return tpk;
+    cub = ncub ? cub / ncub : par;
+    double tenth = 0.1 * 0.5 * (c->t[idx[3]] - c->t[idx[1]]), best;
+    if (fabs(tpk - cub) <= tenth)
+        best = tpk;
+    else if (fabs(cub - par) <= tenth)
+        best = cub;
+    else
+        best = par;
+    *spread = fabs(best - tpk);
+    return best;
+}
+
+/* The valid sample in [a, b] to refine a peak from: the highest one (the
+ * maximum policy), or, for a peak the first-peak policy chose, the
+ * nearest one to it moved uphill while a neighbour is higher.  SIZE_MAX
+ * when the window holds no valid sample. */
+static size_t peak_sample(const dys_curve *c, double a, double b, double tpk, int highest)
+{
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < c->n; k++) {
+        if (isnan(c->v[k]) || c->t[k] < a || c->t[k] > b)
+            continue;
+        if (best == SIZE_MAX ||
+            (highest ? c->v[k] > c->v[best] : fabs(c->t[k] - tpk) < fabs(c->t[best] - tpk)))
+            best = k;
+    }
+    if (highest || best == SIZE_MAX)
+        return best;
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (int side = -1; side <= 1; side += 2) {
+            long j = (long)best;
+            do
+                j += side;
+            while (j >= 0 && j < (long)c->n && isnan(c->v[j]));
+            if (j >= 0 && j < (long)c->n && c->t[j] >= a && c->t[j] <= b &&
+                c->v[j] > c->v[best]) {
+                best = (size_t)j;
+                moved = 1;
+            }
+        }
+    }
+    return best;
+}
+
+/* Valid samples at or above half the peak in the run around sample i:
+ * how many frames the wave's top half spans. */
+static int samples_above_half(const dys_curve *c, size_t i, double vpk)
+{
+    int n = 1;
+    for (int side = -1; side <= 1; side += 2)
+        for (long j = (long)i + side; j >= 0 && j < (long)c->n; j += side) {
+            if (isnan(c->v[j]))
+                continue;
+            if (c->v[j] < 0.5 * vpk)
+                break;
+            n++;
+        }
+    return n;
 }
 
 /* To: back from the peak (tpk, value vpk) to where the curve last rose
@@ -290,6 +477,56 @@ static double systolic_onset(const dys_curve *c, double tpk, double vpk, double 
         return 0.5 * (x0 + x1);
     }
     return NAN;
+}
+
+/* UNCERTAIN_TIMING (reported; the status stays ok): the samples do not
+ * pin the peak down to a fraction of a frame.
+ *  - the wave's top half (samples >= half the peak, around it) spans
+ *    fewer than 3 frames: a peak that narrow is sampled by one or two
+ *    frames, and any interpolant's guess between them can be off by half
+ *    a frame;
+ *  - the peak lies within one frame of AVO or AVC: the sample beyond the
+ *    edge belongs to the isovolumic spike or the post-systolic wave, and
+ *    an error of a few ms in the event itself moves Ts with it;
+ *  - the local interpolants moved the spline's peak by more than a
+ *    quarter of a frame (local_peak): a wave the frame rate does not
+ *    resolve bends the curve near the peak. */
+static void uncertain_timing(const dys_curve *c, size_t i, double a, double b, double tpk,
+                             double vpk, double spread, dys_beat_ts *out)
+{
+    double frame = NAN;
+    for (long j = (long)i - 1; j >= 0; j--)
+        if (!isnan(c->v[j])) {
+            frame = c->t[i] - c->t[j];
+            break;
+        }
+    for (size_t j = i + 1; j < c->n && isnan(frame); j++)
+        if (!isnan(c->v[j]))
+            frame = c->t[j] - c->t[i];
+    if (isnan(frame))
+        return;
+    int wide = samples_above_half(c, i, vpk);
+    const char *why = NULL;
+    char buf[sizeof out->why];
+    if (wide < 3) {
+        snprintf(buf, sizeof buf, "peak timing uncertain: the wave's top half spans %d "
+                 "frame%s (%.1f ms apart)", wide, wide == 1 ? "" : "s", frame);
+        why = buf;
+    } else if (tpk - a < frame || b - tpk < frame) {
+        snprintf(buf, sizeof buf, "peak timing uncertain: peak within one frame (%.1f ms) "
+                 "of %s", frame, tpk - a < frame ? "AVO" : "AVC");
+        why = buf;
+    } else if (spread > 0.25 * frame) {
+        snprintf(buf, sizeof buf, "peak timing uncertain: the spline and the local fit of the "
+                 "samples around the peak differ by %.1f ms (frames %.1f ms apart)",
+                 spread, frame);
+        why = buf;
+    }
+    if (!why)
+        return;
+    out->flags |= DYS_FLAG_UNCERTAIN_TIMING;
+    if (!out->why[0])
+        snprintf(out->why, sizeof out->why, "%s", why);
 }
 
 void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
@@ -345,6 +582,12 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                 break;
             }
     }
+    /* The valid sample the peak is refined from, and how far the local
+     * interpolants moved it (local_peak). */
+    size_t ipk = vmax > 0 ? peak_sample(c, a, b, tpk, p->peak != DYS_PEAK_FIRST) : SIZE_MAX;
+    double spread = 0;
+    if (ipk != SIZE_MAX && c->lowpass_hz == 0)
+        tpk = local_peak(c, ipk, a, b, tpk, &spread);
     if (vmax > 0 && c->noise_sd >= DYS_CLEAN_NOISE_CM_S) {
         /* twice: the second fit is centred on the first one's peak */
         tpk = refine_noisy_peak(c, a, b, tpk, vmax);
@@ -375,6 +618,8 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                  "peak at the %s of the ejection window: the true peak lies "
                  "outside it", tpk - a < eps ? "start (AVO)" : "end (AVC)");
     }
+    if (!(out->flags & DYS_FLAG_PEAK_AT_WINDOW_EDGE) && ipk != SIZE_MAX)
+        uncertain_timing(c, ipk, a, b, tpk, vmax, spread, out);
     for (int k = 0; k < nl; k++) {
         if (lv[k] < 0.9 * vmax || fabs(lt[k] - tpk) < 30.0)
             continue;

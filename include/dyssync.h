@@ -372,7 +372,8 @@ typedef enum dys_seg_status {
 #define DYS_FLAG_NO_POSITIVE_PEAK   0x2u
 #define DYS_FLAG_PEAK_AT_WINDOW_EDGE 0x4u
 #define DYS_FLAG_MULTIPLE_PEAKS     0x8u
-#define DYS_N_FLAGS 4
+#define DYS_FLAG_UNCERTAIN_TIMING   0x10u /* reported, stays ok */
+#define DYS_N_FLAGS 5
 /* Name of flag bit i (0..DYS_N_FLAGS-1), e.g. "LOW_AMPLITUDE". */
 DYS_API const char *dys_flag_name(int bit);
 /* The names of the flags set in `flags`, space-separated, into buf (cap

@@ -31,11 +31,22 @@ status 2 and writes nothing; --no-baseline (the test suite's engine-only check)
 leaves the baseline out and cannot be combined with --out, so a written table
 always has the baseline's columns.
 
+Configurations: frame rates 40, 50, 60, 80 (speckle tracking), 100, 200, 250
+(tissue Doppler) frames/s, each without noise and with 0.1, 0.25 and 0.5 cm/s.
+A second table splits the errors by where the true peak lies in the ejection
+window (first, middle or last third), for the engine and the baseline.
+
 Targets (the exit status is 1 when the engine misses one):
   - noise 0 at >= 100 fps: max |error| <= 1 ms;
-  - noise 0.1-0.25 cm/s at 100 fps: median <= 2.5 ms and 95th percentile <= 10 ms.
-A targeted configuration in which no segment was measured also fails.  Other
-configurations are reported only.
+  - noise 0.1-0.25 cm/s at 100 fps: median <= 2.5 ms and 95th percentile <= 10 ms;
+  - noise 0 at 50-80 fps: 95th percentile <= 2 ms and max <= 4 ms;
+  - noise 0.5 cm/s: at most 3 % of the segments not ok;
+  - in every configuration the engine's median, 95th percentile and max no
+    worse than the baseline's.
+The last three are checked in the full run (make accuracy) only; the test
+suite's engine-only run (--no-baseline) checks the first two, which the
+engine meets today, so that it guards them.  A configuration in which no
+segment was measured also fails.
 
 usage: python3 tests/accuracy.py --dyssync build/cli/dyssync
                                  [--no-baseline | --out FILE] [--n N]
@@ -61,21 +72,27 @@ SEGMENTS = [
     "mid_inferoseptal", "mid_inferior", "mid_inferolateral", "mid_anterolateral",
 ]
 
-# (noise SD in cm/s, frames per second, seed).  One seed for all rows: the
-# synthetic hearts (and so the truth) do not depend on noise or frame rate, so
-# the rows differ only in the acquisition.
-CONFIGS = [
-    (0.0, 100, 20240601),
-    (0.0, 60, 20240601),
-    (0.0, 200, 20240601),
-    (0.1, 100, 20240601),
-    (0.25, 100, 20240601),
-    (0.25, 60, 20240601),
-]
+# Frame rates: tissue Doppler is recorded at 100-250 frames/s, speckle
+# tracking (strain, and the velocities derived from it) at 40-80.  One seed
+# for all rows: the synthetic hearts (and so the truth) do not depend on
+# noise or frame rate, so the rows differ only in the acquisition.
+SEED = 20240601
+FPS = [40, 50, 60, 80, 100, 200, 250]
+NOISES = [0.0, 0.1, 0.25, 0.5]
+CONFIGS = [(noise, fps, SEED) for noise in NOISES for fps in FPS]
+# Where the true peak lies in the ejection window [AVO, AVC]: its first,
+# middle or last third.
+POSITIONS = ["early", "mid", "late"]
 
+# Absolute targets (checked with and without the baseline):
 MAX_ERROR_NOISE_FREE_MS = 1.0   # noise 0, fps >= 100
 MEDIAN_NOISY_MS = 2.5           # noise 0.1-0.25, fps 100
 P95_NOISY_MS = 10.0
+LOW_FPS_CLEAN_P95_MS = 2.0      # noise 0, 50-80 fps
+LOW_FPS_CLEAN_MAX_MS = 4.0
+NOT_OK_AT_HIGH_NOISE = 0.03     # noise 0.5: segments set aside
+# Relative target (needs the baseline): in every configuration the engine's
+# median, p95 and max no worse than the baseline's.
 
 RUN_TIMEOUT_S = 3600
 
@@ -89,13 +106,16 @@ def read_truth(path):
     truth = {}
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
-        missing = [c for c in ["study_id", "path"] + ["ts_%s_ms" % s for s in SEGMENTS]
+        missing = [c for c in ["study_id", "path", "avo_ms", "avc_ms"]
+                   + ["ts_%s_ms" % s for s in SEGMENTS]
                    if c not in (reader.fieldnames or [])]
         if missing:
             raise RunError("%s: columns missing: %s" % (path, ", ".join(missing)))
         for row in reader:
             ts = [float(row["ts_%s_ms" % s]) for s in SEGMENTS]
-            truth[row["study_id"]] = {"path": row["path"], "ts": ts,
+            avo, avc = float(row["avo_ms"]), float(row["avc_ms"])
+            pos = [POSITIONS[min(2, int(3 * (x - avo) / (avc - avo)))] for x in ts]
+            truth[row["study_id"]] = {"path": row["path"], "ts": ts, "pos": pos,
                                       "sd": statistics.stdev(ts)}
     return truth
 
@@ -162,13 +182,16 @@ def engine_results(dyssync, paths):
         sid = obj.get("study_id")
         if not isinstance(sid, str):
             continue
-        ts = {}
+        ts, uncertain = {}, set()
         for seg in obj.get("segments") or []:
             if isinstance(seg, dict) and seg.get("name") in SEGMENTS:
                 ok = seg.get("status") == "ok"
                 ts[seg["name"]] = number(seg.get("ts_ms")) if ok else None
+                if ok and "UNCERTAIN_TIMING" in (seg.get("flags") or []):
+                    uncertain.add(seg["name"])
         indices = obj.get("indices") or {}
-        results[sid] = {"ts": ts, "sd": number(indices.get("ts_sd_12_ms"))}
+        results[sid] = {"ts": ts, "sd": number(indices.get("ts_sd_12_ms")),
+                        "uncertain": uncertain}
     return results
 
 
@@ -192,39 +215,47 @@ def baseline_results(cmd, paths):
     return results
 
 
+def summary(errors):
+    return {"n": len(errors),
+            "median": statistics.median(errors) if errors else None,
+            "p95": percentile(errors, 95),
+            "max": max(errors) if errors else None}
+
+
 def compare(truth, results):
     """Error statistics of results against truth (both keyed by study_id)."""
-    errors, sd_errors, not_ok, worst = [], [], 0, None
+    errors, sd_errors, not_ok, worst, uncertain = [], [], 0, None, 0
+    by_pos = {p: [] for p in POSITIONS}
     for sid, t in truth.items():
         r = results.get(sid, {"ts": {}, "sd": None})
-        for name, true_ts in zip(SEGMENTS, t["ts"]):
+        for name, true_ts, pos in zip(SEGMENTS, t["ts"], t["pos"]):
             ts = r["ts"].get(name)
             if ts is None:
                 not_ok += 1
                 continue
             err = abs(ts - true_ts)
             errors.append(err)
+            by_pos[pos].append(err)
+            uncertain += name in r.get("uncertain", ())
             if worst is None or err > worst[0]:
                 worst = (err, sid, name, ts, true_ts)
         if r["sd"] is not None:
             sd_errors.append(abs(r["sd"] - t["sd"]))
-    return {
+    out = summary(errors)
+    out.update({
         "segments": 12 * len(truth),
         "measured": len(errors),
         "not_ok": not_ok,
-        "median": statistics.median(errors) if errors else None,
-        "p95": percentile(errors, 95),
-        "max": max(errors) if errors else None,
+        "uncertain": uncertain,
         "sd_median": statistics.median(sd_errors) if sd_errors else None,
         "worst": worst,
-    }
+        "pos": {p: summary(v) for p, v in by_pos.items()},
+    })
+    return out
 
 
-def missed_targets(noise, fps, s):
-    """The targets this configuration has and misses, as text ([] = met or none)."""
-    targeted = (noise == 0 and fps >= 100) or (0.1 <= noise <= 0.25 and fps == 100)
-    if not targeted:
-        return None
+def missed_targets(noise, fps, s, base):
+    """The targets this configuration misses, as text ([] = all met)."""
     if s["measured"] == 0:
         return ["no segment measured"]
     missed = []
@@ -235,6 +266,20 @@ def missed_targets(noise, fps, s):
             missed.append("median %.3f > %g ms" % (s["median"], MEDIAN_NOISY_MS))
         if s["p95"] > P95_NOISY_MS:
             missed.append("p95 %.3f > %g ms" % (s["p95"], P95_NOISY_MS))
+    if base is None:
+        return missed  # the engine-only run (the test suite): the targets above
+    if noise == 0 and 50 <= fps <= 80:
+        if s["p95"] > LOW_FPS_CLEAN_P95_MS:
+            missed.append("p95 %.3f > %g ms" % (s["p95"], LOW_FPS_CLEAN_P95_MS))
+        if s["max"] > LOW_FPS_CLEAN_MAX_MS:
+            missed.append("max %.3f > %g ms" % (s["max"], LOW_FPS_CLEAN_MAX_MS))
+    if noise >= 0.5 and s["not_ok"] > NOT_OK_AT_HIGH_NOISE * s["segments"]:
+        missed.append("%d of %d set aside > %g %%" % (s["not_ok"], s["segments"],
+                                                       100 * NOT_OK_AT_HIGH_NOISE))
+    if base is not None and base["measured"]:
+        for k in ("median", "p95", "max"):
+            if s[k] > base[k]:
+                missed.append("%s %.2f > baseline %.2f" % (k, s[k], base[k]))
     return missed
 
 
@@ -242,41 +287,59 @@ def fmt(x):
     return "-" if x is None else "%.3f" % x
 
 
-def stat_cells(s):
+def stat_cells(s, flagged=False):
     if s is None:
-        return ["-"] * 5
-    return ["%d/%d" % (s["not_ok"], s["segments"]), fmt(s["median"]), fmt(s["p95"]),
-            fmt(s["max"]), fmt(s["sd_median"])]
+        return ["-"] * (5 + flagged)
+    cells = ["%d/%d" % (s["not_ok"], s["segments"])]
+    if flagged:
+        cells.append("%d" % s["uncertain"])
+    return cells + [fmt(s["median"]), fmt(s["p95"]), fmt(s["max"]), fmt(s["sd_median"])]
+
+
+def pos_cell(s):
+    if s is None or not s["n"]:
+        return "-"
+    return "%.2f / %.2f (%d)" % (s["p95"], s["max"], s["n"])
 
 
 def markdown(rows, n, baseline_note):
     head = ["noise (cm/s)", "fps", "studies",
-            "engine not ok", "engine median", "engine p95", "engine max", "engine SD-12 err",
+            "engine not ok", "engine uncertain", "engine median", "engine p95", "engine max",
+            "engine SD-12 err",
             "baseline not ok", "baseline median", "baseline p95", "baseline max",
             "baseline SD-12 err",
             "target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (noise, fps, seed), eng, base, missed in rows:
-        if missed is None:
-            verdict = "-"
-        elif missed:
-            verdict = "MISSED: " + "; ".join(missed)
-        else:
-            verdict = "met"
-        cells = ["%g" % noise, "%d" % fps, "%d" % n] + stat_cells(eng) + stat_cells(base) \
-            + [verdict]
+        verdict = "MISSED: " + "; ".join(missed) if missed else "met"
+        cells = ["%g" % noise, "%d" % fps, "%d" % n] + stat_cells(eng, True) \
+            + stat_cells(base) + [verdict]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Errors are |Ts - true Ts| in ms over the segments with status ok; "
-                 "\"not ok\" counts the others (indeterminate, missing or absent). "
+                 "\"not ok\" counts the others (indeterminate, missing or absent); "
+                 "\"uncertain\" the ok segments flagged UNCERTAIN_TIMING. "
                  "SD-12 err is the median |ts_sd_12_ms - true SD| (sample SD of the 12 "
-                 "true Ts). Seed %s, single-file studies, plain format. "
+                 "true Ts). Seed %d, single-file studies, plain format. "
                  "Targets: noise 0 at >= 100 fps max <= %g ms; noise 0.1-0.25 at 100 fps "
-                 "median <= %g ms and p95 <= %g ms."
-                 % (", ".join(sorted({str(c[2]) for c in CONFIGS})),
-                    MAX_ERROR_NOISE_FREE_MS, MEDIAN_NOISY_MS, P95_NOISY_MS))
+                 "median <= %g ms and p95 <= %g ms; noise 0 at 50-80 fps p95 <= %g ms and "
+                 "max <= %g ms; noise 0.5 at most %g %% of the segments set aside; and in "
+                 "every row median, p95 and max no worse than the baseline's."
+                 % (SEED, MAX_ERROR_NOISE_FREE_MS, MEDIAN_NOISY_MS, P95_NOISY_MS,
+                    LOW_FPS_CLEAN_P95_MS, LOW_FPS_CLEAN_MAX_MS, 100 * NOT_OK_AT_HIGH_NOISE))
     lines.append("")
     lines.append(baseline_note)
+    lines.append("")
+    lines.append("By where the true peak lies in the ejection window (its first, middle or "
+                 "last third): p95 / max |error| in ms (segments).")
+    lines.append("")
+    head = ["noise (cm/s)", "fps"] + ["engine %s" % p for p in POSITIONS] \
+        + ["baseline %s" % p for p in POSITIONS]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for (noise, fps, seed), eng, base, missed in rows:
+        cells = ["%g" % noise, "%d" % fps] + [pos_cell(eng["pos"][p]) for p in POSITIONS] \
+            + [pos_cell(base["pos"][p]) if base else "-" for p in POSITIONS]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -343,7 +406,7 @@ def main():
                 err, sid, name, ts, true_ts = eng["worst"]
                 print("  engine worst: %s %s Ts %.3f, truth %.4f (|error| %.3f ms)"
                       % (sid, name, ts, true_ts, err), file=sys.stderr)
-            missed = missed_targets(noise, fps, eng)
+            missed = missed_targets(noise, fps, eng, base_stats)
             any_missed = any_missed or bool(missed)
             rows.append(((noise, fps, seed), eng, base_stats, missed))
     except (RunError, OSError, ValueError) as e:
