@@ -19,15 +19,21 @@
  *    The filtered grid is splined again for the peak.
  * 3. The cut-off is chosen from the data (--lowpass auto).  The noise SD
  *    comes from the 6th divided differences of the raw samples (they
- *    vanish on quintics, so they hold almost only noise; the median makes
- *    the estimate robust to the sharp isovolumic spike).  Below 0.05 cm/s
+ *    vanish on quintics, so they hold almost only noise; their 20th
+ *    percentile makes the estimate robust to the places where the curve
+ *    is not smooth over 7 frames: the isovolumic spike, the end-systolic
+ *    notch, E' and A' cover a third of those windows at 40-80 frames/s,
+ *    where the median read them as noise, 0.2-0.7 cm/s on noise-free
+ *    synthetic curves at 40-50 frames/s, and the filter chosen for that
+ *    noise moved the peak by up to 20 ms).  Below 0.05 cm/s
  *    (timing.h) the curve is clean and not filtered at all.  Otherwise the
  *    cut-off minimises Stein's unbiased risk estimate of the filtered
  *    curve over the samples inside the ejection windows,
  *        R(fc) = sum_W (y - Hy)^2 + 2 s^2 |W| tr(H)/n - |W| s^2
  *    (Stein 1981; Mallows' Cp), with the smoother's diagonal taken as
- *    tr(H)/n, its value away from the ends; searched from 3 Hz to 0.9
- *    Nyquist to within 2 % (dys_choose_lowpass).  Tuning on the window,
+ *    tr(H)/n, its value away from the ends; searched from 5 Hz
+ *    (DYS_LOWPASS_MIN_HZ) to 0.9 Nyquist to within 2 %
+ *    (dys_choose_lowpass).  Tuning on the window,
  *    not the whole beat, matters: the sharp isovolumic spike would
  *    otherwise hold the cut-off high and leave S' noisy.
  *
@@ -309,7 +315,7 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
 
 double dys_noise_sd(const double *t, const double *v, size_t n)
 {
-    return dys_noise_sd_q(t, v, n, INFINITY, 0.5);
+    return dys_noise_sd_q(t, v, n, INFINITY, 0.2);
 }
 
 /* What the search below needs to price one cut-off. */
@@ -365,11 +371,11 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
                   noise_sd * noise_sd};
 
     /* The risk is smooth in log fc: a coarse geometric grid (25 % steps
-     * from 3 Hz to 0.9 Nyquist) brackets the minimum, a golden-section
+     * from DYS_LOWPASS_MIN_HZ to 0.9 Nyquist) brackets the minimum, a golden-section
      * search narrows the bracket to 2 %.  About 20 inverse DCTs, where a
      * 10 % grid and a 2 % grid around its minimum took 40 for the same
      * cut-off to within 2 %. */
-    const double lo_hz = 3.0, hi_hz = 0.9 * 500.0 / dt_ms, ratio = 1.25;
+    const double lo_hz = DYS_LOWPASS_MIN_HZ, hi_hz = 0.9 * 500.0 / dt_ms, ratio = 1.25;
     double best_fc = 0, best_r = (double)nw * j.s2; /* "off": the noise stays */
     for (double fc = lo_hz; fc < hi_hz; fc *= ratio) {
         double r = sure_risk(&j, fc);

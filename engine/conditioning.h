@@ -50,12 +50,21 @@ dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, si
 double dys_median_interval(const double *t, size_t n);
 
 /* White-noise SD of irregular samples, from their 6th divided
- * differences (robust: median absolute value). */
+ * differences (robust: the 20th percentile of their absolute values,
+ * conditioning.c says why). */
 double dys_noise_sd(const double *t, const double *v, size_t n);
 /* The same from the q-quantile of |z| (q = 0.5 or 0.2), skipping windows
  * that span a gap longer than gap_ms. */
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q);
+
+/* The lowest cut-off the automatic low-pass considers.  S' (a wave of
+ * 150-250 ms) has its energy at 2-8 Hz; a Gaussian gain halving 5 Hz
+ * already flattens it, and lower cut-offs moved an asymmetric S' peak
+ * by 10-28 ms on synthetic curves whose noise estimate was inflated by
+ * unresolved waves (40 frames/s).  The risk estimate never asked for
+ * them on curves it measured right. */
+#define DYS_LOWPASS_MIN_HZ 5.0
 
 /* Choose a cut-off from the data: the one minimising Stein's unbiased
  * estimate of the filtered curve's squared error over the samples that lie

@@ -19,7 +19,8 @@
  * Flags (docs/indices.md, "How Ts is measured"):
  *  - NO_POSITIVE_PEAK: nothing above 0 in the window (akinetic or
  *    dyskinetic); Ts is not taken from |v|.
- *  - LOW_AMPLITUDE: peak below max(low_amplitude_cm_s, 3 x noise SD).
+ *  - LOW_AMPLITUDE: peak below max(low_amplitude_cm_s, 3 x the noise SD left
+ *    after the low-pass).
  *  - PEAK_AT_WINDOW_EDGE: the maximum is at AVO or AVC with the curve still
  *    rising into the edge: the true peak lies outside the window.
  *  - MULTIPLE_PEAKS: another local maximum >= 90 % of the peak, >= 30 ms
@@ -75,6 +76,7 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     }
     c->t_first = x[0];
     c->t_last = x[m - 1];
+    c->frame_ms = dys_median_interval(x, m);
     if (p->lowpass_hz == DYS_LOWPASS_OFF) {
         st = dys_spline_init(&c->sp, x, y, m);
         goto out;
@@ -254,21 +256,22 @@ static double local_fit_peak(const dys_curve *c, double lo, double hi, double t0
 
 /* On noisy curves the maximum of the low-passed curve wanders over the
  * flat top of S'.  Refit the raw samples there: a least-squares cubic over
- * the span where the smoothed curve is within 10 noise SDs of its peak
+ * the span where the smoothed curve is within 15 noise SDs of its peak
  * but above half of it (at least +-20 ms), whose maximum is the refined
  * peak.  A cubic, not a parabola, because S' rises faster than it falls
  * and a parabola's vertex would be pulled towards the slow side.  Half
  * the peak, because a cubic describes the top of a wave, not its flanks,
- * where the isovolumic spike or the end-systolic notch take over; at
- * 40-60 frames/s, where the noise estimate also reads the unresolved
- * spike and notch as noise (0.2-0.7 cm/s on noise-free curves), a span
- * of 10 estimated SDs reached into them and moved the peak by up to 20
- * ms (docs/accuracy.md). */
+ * where the isovolumic spike or the end-systolic notch take over (at
+ * 40-60 frames/s, where the noise estimate also holds some unresolved
+ * signal, a span of 10 estimated SDs alone reached into them and moved
+ * the peak by up to 20 ms); 15 SDs, since with the half-peak floor a
+ * longer span on low-noise curves lowered the median error at 60-250
+ * frames/s (docs/accuracy.md). */
 static double refine_noisy_peak(const dys_curve *c, double a, double b, double tpk,
                                 double vmax)
 {
     const double step = 0.5, min_half = 20.0, reach = 150.0;
-    double level = fmax(vmax - 10.0 * c->noise_sd, 0.5 * vmax), lo = tpk, hi = tpk;
+    double level = fmax(vmax - 15.0 * c->noise_sd, 0.5 * vmax), lo = tpk, hi = tpk;
     size_t h = 0;
     while (lo - step >= a && lo > tpk - reach && dys_spline_eval_near(&c->sp, lo - step, &h) >= level)
         lo -= step;
@@ -604,7 +607,16 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
     out->ts_ms = tpk - onset_ms;
     out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
                                 fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
-    double floor_amp = fmax(p->low_amplitude_cm_s, 3.0 * c->noise_sd);
+    /* The noise that matters is what is left in the curve the peak is read
+     * from: a Gaussian gain with cut-off fc passes a fraction
+     * sqrt(pi / (8 ln 2)) fc / f_Nyquist ~ 0.75 fc / f_Nyquist of white
+     * noise's power.  At 40-60 frames/s, where the raw noise estimate also
+     * holds unresolved signal, 3 raw SDs set aside 5 % of the segments at
+     * 0.5 cm/s. */
+    double left = 1.0;
+    if (c->lowpass_hz > 0)
+        left = sqrt(fmin(1.0, 0.75 * c->lowpass_hz * c->frame_ms / 500.0));
+    double floor_amp = fmax(p->low_amplitude_cm_s, 3.0 * c->noise_sd * left);
     if (vmax < floor_amp) {
         out->flags |= DYS_FLAG_LOW_AMPLITUDE;
         snprintf(out->why, sizeof out->why,

@@ -11,6 +11,7 @@ typedef struct dys_curve {
     const double *t, *v;    /* raw samples (for gap checks) */
     size_t n;
     double lowpass_hz, noise_sd;
+    double frame_ms; /* median interval of the valid samples */
 } dys_curve;
 
 /* Build the curve of one segment.  The ejection windows [win_lo[i],
