@@ -46,7 +46,7 @@ static dys_study *make_study(curve_fn f, void *arg, double t_end, double avo, do
     r->t_ms = malloc(r->n * sizeof *r->t_ms);
     for (size_t i = 0; i < r->n; i++)
         r->t_ms[i] = 10.0 * (double)i + ((int)((i * 7919) % 11) - 5) * 0.2;
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         r->seg[k] = malloc(r->n * sizeof(double));
         for (size_t i = 0; i < r->n; i++)
             r->seg[k][i] = f(r->t_ms[i], k, arg);
@@ -79,7 +79,7 @@ START_TEST(ts_matches_analytic_peak)
 {
     dys_study *s = make_study(physiological, NULL, 900, 90, 420);
     dys_result *r = run(s, NULL);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 150.0 + 10.0 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].peak_cm_s, 6.0, 0.05);
@@ -251,7 +251,7 @@ START_TEST(beats_from_given_onsets)
     for (int b = 0; b < 3; b++)
         rec->qrs_onsets_ms[b] = 100 + 800.0 * b;
     dys_result *r = run(s, NULL);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 3);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].ts_beat_sd_ms, 4.0, 0.3);
@@ -299,7 +299,7 @@ START_TEST(ectopic_beats_rejected)
     ck_assert(!bl->beat[4].accepted); /* after the compensatory pause */
     ck_assert_ptr_nonnull(strstr(bl->beat[4].why, "after a pause (post-extrasystolic)"));
     ck_assert(bl->beat[5].accepted);  /* 690 ms of recording left, RR 800: >= 80 % */
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5); /* not +60/6 */
     }
@@ -354,7 +354,7 @@ START_TEST(beat_before_premature_kept)
     ck_assert(!bl->beat[2].accepted);
     ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "after a pause"));
     ck_assert(bl->beat[3].accepted && bl->beat[4].accepted && bl->beat[5].accepted);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].ts_rr_pct, 100 * r->seg[k].ts_ms / 800, 0.1);
@@ -407,7 +407,7 @@ static dys_study *three_views(curve_fn f, double avo, double avc)
         r->n = one->n;
         r->t_ms = malloc(r->n * sizeof(double));
         memcpy(r->t_ms, one->t_ms, r->n * sizeof(double));
-        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
             if (dys_segment_view(k) == r->view) {
                 r->seg[k] = one->seg[k];
                 one->seg[k] = NULL;
@@ -464,7 +464,7 @@ START_TEST(events_per_view)
     ck_assert_double_eq_tol(r->avc_ms, (420 + 200 + 420) / 3.0, 1e-9);
     ck_assert_int_ne(r->seg[6].status, DYS_SEG_OK);
     ck_assert_int_ne(r->seg[9].status, DYS_SEG_OK);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
         if (dys_segment_view(k) != DYS_VIEW_A2C)
             ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
     dys_result_free(r);
@@ -775,7 +775,7 @@ START_TEST(strain_timing)
     dys_result *r = run(s, NULL);
     ck_assert_int_eq(r->trace, DYS_TRACE_STRAIN);
     double ttp[12];
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
         ck_assert(isnan(r->seg[k].ts_ms)); /* no velocity measures */
         ttp[k] = r->seg[k].strain_ttp_ms;

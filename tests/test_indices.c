@@ -258,7 +258,7 @@ START_TEST(reference_only_cutoff_never_classifies)
     static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
     dys_result r;
     fill(&r, a);
-    for (int seg = 0; seg < DYS_N_SEGMENTS; seg++)
+    for (int seg = 0; seg < DYS_N_SEGMENTS_12; seg++)
         r.seg[seg].phase_deg = 15.0 * seg; /* 0..165 degrees: a wide spread */
     dys_params p;
     dys_params_defaults(&p);

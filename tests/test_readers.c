@@ -492,6 +492,16 @@ static const struct {
     {"basAntSept", 1, 1}, {"midAntSept", 7, 1}, {"basPost", 4, 1},
     {"midPost", 10, 1}, {"BASSEPT", 2, 1}, {"midlat", 11, 1},
     {"basAntSept (cm/s)", 1, 0},
+    /* the apical ring of the 18-segment model: canonical names, the older
+     * wall names and EchoPAC's abbreviations, each in its view */
+    {"apical_anterior", 12, 1}, {"Apical Anteroseptal", 13, 1},
+    {"apical-inferoseptal", 14, 1}, {"APICAL_INFERIOR", 15, 1},
+    {"apical inferolateral", 16, 1}, {"apical_anterolateral", 17, 1},
+    {"apical_septal", 14, 1}, {"apical lateral", 17, 1}, {"Apical Posterior", 16, 1},
+    {"apSept", 14, 1}, {"apLat", 17, 1}, {"apAnt", 12, 1}, {"apInf", 15, 1},
+    {"apAntSept", 13, 1}, {"apPost", 16, 1}, {"apInfSept", 14, 1},
+    {"apAntLat", 17, 1}, {"apInfLat", 16, 1}, {"APSEPT", 14, 1},
+    {"apLat (cm/s)", 17, 0},
 };
 
 START_TEST(t_segment_alias_in_header)
@@ -514,10 +524,13 @@ START_TEST(t_segment_from_name_api)
 }
 END_TEST
 
+/* seg13..seg18 are not segments: AHA's 13-17 and the 18-segment model's
+ * 13-18 are different apical segments (segments.c).  The apex is not one
+ * of the 18. */
 static const char *const not_segments[] = {
-    "", "seg0", "seg13", "seg17", "seg1a", "seg01", "basal", "septal",
-    "basal_septal_x", "apSept", "apLat", "global", "time_ms", "ecg", "YELLOW",
-    "basal_inferoseptal2", "mid",
+    "", "seg0", "seg13", "seg17", "seg18", "seg19", "seg1a", "seg01", "basal", "septal",
+    "basal_septal_x", "apex", "apical", "apical_cap", "global", "time_ms", "ecg", "YELLOW",
+    "basal_inferoseptal2", "mid", "apSeptx",
 };
 
 START_TEST(t_segment_from_name_rejects)
@@ -537,13 +550,25 @@ START_TEST(t_segment_names_roundtrip)
     ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROSEPTAL), DYS_VIEW_A4C);
     ck_assert_int_eq(dys_segment_view(DYS_AHA_MID_INFERIOR), DYS_VIEW_A2C);
     ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROLATERAL), DYS_VIEW_APLAX);
+    /* the apical ring: two walls per view, as at the base */
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFEROSEPTAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTEROLATERAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTEROSEPTAL), DYS_VIEW_APLAX);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFEROLATERAL), DYS_VIEW_APLAX);
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) /* the ring's walls in base order */
+        ck_assert_int_eq(dys_segment_view(k), dys_segment_view(DYS_N_SEGMENTS_12 + k % 6));
+    ck_assert_str_eq(dys_segment_abbrev(DYS_AHA_APICAL_ANTEROSEPTAL), "apAS");
+    ck_assert_int_eq(DYS_AHA_APICAL_ANTEROLATERAL, DYS_N_SEGMENTS - 1);
 }
 END_TEST
 
-/* All twelve in one file, in a shuffled order. */
-START_TEST(t_all_twelve_segments)
+/* All 18 in one file, in a shuffled order. */
+START_TEST(t_all_eighteen_segments)
 {
-    static const int order[DYS_N_SEGMENTS] = {7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 4, 8};
+    static const int order[DYS_N_SEGMENTS] = {7, 2, 11, 15, 0, 5, 13, 9, 3,
+                                              17, 10, 1, 12, 6, 4, 16, 8, 14};
     char head[1024] = "time_ms", rows[3][512];
     for (int j = 0; j < 3; j++)
         snprintf(rows[j], sizeof rows[j], "%d", j * 10);
@@ -561,7 +586,7 @@ START_TEST(t_all_twelve_segments)
     const dys_study *st = read_ok(wfile("all.csv", text));
     free(text);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 12);
+    ck_assert_int_eq(n_segs(r), 18);
     for (int i = 0; i < DYS_N_SEGMENTS; i++) {
         int k = order[i];
         expect_values(r->seg[k], (double[]){2 * k, 2 * k + 1, 2 * k + 2}, 3);
@@ -570,18 +595,27 @@ START_TEST(t_all_twelve_segments)
 }
 END_TEST
 
-/* Apical segments and GLOBAL are kept as extra columns, not errors. */
+/* GLOBAL, the apex and seg13..seg18 are kept as extra columns, not
+ * errors; apSept is a segment (apical inferoseptal).  A segment number
+ * above 12 is ambiguous between the AHA 17-segment model and the
+ * 18-segment one: read past with a warning at its header cell. */
 START_TEST(t_extra_columns)
 {
-    const dys_study *st = read_ok(
-        wfile("x.csv", "time_ms,basal_septal,GLOBAL,apSept,seg13\n0,1,2,3,4\n"
-                       "10,1,2,3,4\n20,1,2,3,4\n"));
+    const char *f = wfile("x.csv", "time_ms,basal_septal,GLOBAL,apSept,seg13,apex\n"
+                                   "0,1,2,3,4,5\n10,1,2,3,4,5\n20,1,2,3,4,5\n");
+    const dys_study *st = read_ok(f);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 1);
+    ck_assert_int_eq(n_segs(r), 2);
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){3, 3, 3}, 3);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_INFEROSEPTAL], 4);
     ck_assert_uint_eq(r->n_extra_columns, 3);
     ck_assert_str_eq(r->extra_columns[0], "GLOBAL");
-    ck_assert_str_eq(r->extra_columns[1], "apSept");
-    ck_assert_str_eq(r->extra_columns[2], "seg13");
+    ck_assert_str_eq(r->extra_columns[1], "seg13");
+    ck_assert_str_eq(r->extra_columns[2], "apex");
+    char *at = dys_asprintf("%s:1:36: column 'seg13' read past", f);
+    ck_assert_msg(has_warning(st, at), "no warning %s", at);
+    free(at);
+    ck_assert(has_warning(st, "differ between the AHA 17-segment model"));
 }
 END_TEST
 
@@ -1246,8 +1280,8 @@ START_TEST(t_echopac_strain_default_map)
     ck_assert_str_eq(r->format, "echopac");
     ck_assert_int_eq(r->view, DYS_VIEW_A4C);
     ck_assert_uint_eq(r->n, 6);
-    /* the conventional 4-chamber ROI layout */
-    ck_assert_int_eq(n_segs(r), 4);
+    /* the conventional 4-chamber ROI layout, the apical ROIs included */
+    ck_assert_int_eq(n_segs(r), 6);
     expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL],
                   (double[]){-6.213548, -6.540418, -6.868901, 0, -2.142612, -3.66}, 6);
     expect_values(r->seg[DYS_AHA_MID_INFEROSEPTAL],
@@ -1258,11 +1292,16 @@ START_TEST(t_echopac_strain_default_map)
                   (double[]){-7.879408, -7.95153, -7.814494, 0, -5.410271, -7.15}, 6);
     ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 2);
     ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_ANTEROLATERAL], 7);
-    /* GREEN and MAGENTA (apical) and GLOBAL are kept as extra columns */
-    ck_assert_uint_eq(r->n_extra_columns, 3);
-    ck_assert_str_eq(r->extra_columns[0], "GREEN");
-    ck_assert_str_eq(r->extra_columns[1], "MAGENTA");
-    ck_assert_str_eq(r->extra_columns[2], "GLOBAL");
+    /* GREEN apical septal, MAGENTA apical lateral; GLOBAL is an extra
+     * column */
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL],
+                  (double[]){-13.68488, -13.72986, -14.00924, 0, -16.94495, -20.5}, 6);
+    expect_values(r->seg[DYS_AHA_APICAL_ANTEROLATERAL],
+                  (double[]){-12.89468, -13.05603, -13.24131, 0, -16.23358, -20.6}, 6);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_INFEROSEPTAL], 4);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_ANTEROLATERAL], 5);
+    ck_assert_uint_eq(r->n_extra_columns, 1);
+    ck_assert_str_eq(r->extra_columns[0], "GLOBAL");
     expect_values(r->ecg_mv, (double[]){84, 96, 124, 0, 160, 146}, 6);
     ck_assert(has_warning(st, "default"));
 }
@@ -1317,11 +1356,14 @@ START_TEST(t_echopac_user_map)
     ck_assert_int_eq(dys_read_options_parse_map(g_ctx, &o, map_4ch), DYS_OK);
     const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_int_eq(n_segs(r), 5);
     ck_assert_double_eq(r->seg[DYS_AHA_BASAL_INFEROSEPTAL][0], -6.213548);
     ck_assert_double_eq(r->seg[DYS_AHA_BASAL_ANTEROLATERAL][0], -7.879408);
     ck_assert_double_eq(r->seg[DYS_AHA_MID_INFEROSEPTAL][0], -8.269792);
     ck_assert_double_eq(r->seg[DYS_AHA_MID_ANTEROLATERAL][0], -6.375045);
+    /* GREEN=apSept: an apical segment through the map; MAGENTA=none */
+    ck_assert_double_eq(r->seg[DYS_AHA_APICAL_INFEROSEPTAL][0], -13.68488);
+    ck_assert_ptr_null(r->seg[DYS_AHA_APICAL_ANTEROLATERAL]);
     ck_assert(!has_warning(st, "default"));
 }
 END_TEST
@@ -1355,17 +1397,17 @@ START_TEST(t_parse_map_values)
     ck_assert_int_eq(o.colour_map_set, 0);
     ck_assert_int_eq(o.colour_map[0], DYS_AHA_BASAL_INFEROSEPTAL);
     ck_assert_int_eq(o.colour_map[1], DYS_AHA_MID_INFEROSEPTAL);
-    ck_assert_int_eq(o.colour_map[2], -1);
-    ck_assert_int_eq(o.colour_map[3], -1);
+    ck_assert_int_eq(o.colour_map[2], DYS_AHA_APICAL_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[3], DYS_AHA_APICAL_ANTEROLATERAL);
     ck_assert_int_eq(o.colour_map[4], DYS_AHA_MID_ANTEROLATERAL);
     ck_assert_int_eq(o.colour_map[5], DYS_AHA_BASAL_ANTEROLATERAL);
     ck_assert_int_eq(dys_read_options_parse_map(
                          g_ctx, &o, "yellow = Basal Septal , Red=basLat,green=apSept,"
-                                    "magenta=none"),
+                                    "magenta=none,cyan=apex,blue=apical posterior"),
                      DYS_OK);
     ck_assert_int_eq(o.colour_map_set, 1);
-    int want[6] = {DYS_AHA_BASAL_INFEROSEPTAL, -2, -1, -1, -2,
-                   DYS_AHA_BASAL_ANTEROLATERAL};
+    int want[6] = {DYS_AHA_BASAL_INFEROSEPTAL, -1, DYS_AHA_APICAL_INFEROSEPTAL, -1,
+                   DYS_AHA_APICAL_INFEROLATERAL, DYS_AHA_BASAL_ANTEROLATERAL};
     for (int i = 0; i < 6; i++)
         ck_assert_int_eq(o.colour_map[i], want[i]);
 }
@@ -1441,15 +1483,15 @@ START_TEST(t_echopac_trace_kinds)
     ck_assert_int_eq(st->trace, ep_kinds[_i].trace);
     const dys_recording *r = &st->rec[0];
     double k = ep_kinds[_i].scale * f;
-    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_int_eq(n_segs(r), 5); /* apSept: apical inferoseptal */
     expect_close(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
                  3);
     expect_close(r->seg[DYS_AHA_MID_ANTEROLATERAL], (double[]){-2 * k, -2.5 * k, -3 * k},
                  3);
     expect_values(r->t_ms, (double[]){0, 4, 8}, 3);
     expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
-    ck_assert_uint_eq(r->n_extra_columns, 1);
-    ck_assert_str_eq(r->extra_columns[0], "apSept");
+    expect_close(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){0, 0, 0}, 3);
+    ck_assert_uint_eq(r->n_extra_columns, 0);
     ck_assert_double_eq(r->frame_rate_hz, 250);
     ck_assert(isnan(r->avc_file_ms));
     /* named columns need no map: no warning; the view follows from the
@@ -1670,8 +1712,8 @@ static const refusal csv_refusals[] = {
      "time"},
     {"no segment column", "time_ms,ecg\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
      "segment"},
-    {"apical only", "time_ms,apSept\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
-     "segment"},
+    {"apex and global only", "time_ms,apex,GLOBAL\n0,1,1\n10,2,2\n20,3,3\n", 0,
+     DYS_ERR_PARSE, ":1:1:", "segment"},
     /* cells */
     {"non-numeric cell", "time_ms,seg1\n0,1\n10,abc\n20,3\n", 0, DYS_ERR_PARSE, ":3:4:",
      "'abc' is not a number"},
@@ -2358,7 +2400,7 @@ static Suite *readers_suite(void)
     tcase_add_loop_test(t, t_segment_from_name_api, 0, N_ELEMS(seg_names));
     tcase_add_loop_test(t, t_segment_from_name_rejects, 0, N_ELEMS(not_segments));
     tcase_add_test(t, t_segment_names_roundtrip);
-    tcase_add_test(t, t_all_twelve_segments);
+    tcase_add_test(t, t_all_eighteen_segments);
     tcase_add_test(t, t_extra_columns);
 
     t = tc(s, "ecg_missing");

@@ -353,7 +353,7 @@ static dys_status read_columns(echopac *x, const char *line, size_t len)
         nseg += x->kinds[k] == C_SEG;
     if (nseg == 0)
         return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:1: no segment column: expected some of the 12 "
+                        "%s:%d:1: no segment column: expected some of the 18 "
                         "segments (basSept, midLat, ... or ROI colours with "
                         "--map)", r->path, x->header_line);
     /* The markers delimit the cycle the operator analysed; their distance
@@ -445,9 +445,9 @@ static dys_status read_rows(echopac *x)
         dys_strlist_add(&s->warnings, &s->n_warnings,
                         "%s: ROI colours mapped with the default 4-chamber layout "
                         "(YELLOW=basal_inferoseptal, CYAN=mid_inferoseptal, "
-                        "BLUE=mid_anterolateral, RED=basal_anterolateral, GREEN and "
-                        "MAGENTA apical); give --map if the ROIs were placed "
-                        "otherwise", r->path);
+                        "GREEN=apical_inferoseptal, MAGENTA=apical_anterolateral, "
+                        "BLUE=mid_anterolateral, RED=basal_anterolateral); give --map "
+                        "if the ROIs were placed otherwise", r->path);
     dys_recording *rec = r->rec;
     rec->n = x->data[0].n;
     for (int k = 0; k < x->ncol; k++) {
