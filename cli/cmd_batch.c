@@ -254,8 +254,11 @@ static int discover(const char *input, strs *out, dirset *seen)
                 p++;
             if (!*p || *p == '#')
                 continue;
+            /* a manifest's first line is a path: no separator, and not an
+             * EchoPAC export's title (whose first line has none either) */
             if (manifest < 0)
-                manifest = !strpbrk(p, ",;\t") && strncasecmp(p, "Local Traces", 12) != 0;
+                manifest = !strpbrk(p, ",;\t") && strncasecmp(p, "Local Traces", 12) != 0 &&
+                           strncasecmp(p, "Segmental Traces", 16) != 0;
             if (!manifest)
                 break;
             struct stat ps;

@@ -1902,11 +1902,198 @@ static const refusal ep_refusals[] = {
      ":3:3:", "NUL"},
 };
 
+/* The variant refused where it departs from its layout, with file, line
+ * and column. */
+static const refusal sg_refusals[] = {
+    {"value under the empty column",
+     "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t7\t2\n0.02\t\t3\n", 0, DYS_ERR_PARSE,
+     ":4:6:", "under the header's empty column 2"},
+    {"empty cell", "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\n0\t\t1\t1\n0.01\t\t\t2\n"
+                   "0.02\t\t3\t3\n", 0, DYS_ERR_PARSE, ":4:7:", "empty cell in column 3"},
+    {"empty name not second", "Segmental Traces\nTime (s)\tbasSept\t\tbasLat\n0\t1\t\t1\n", 0,
+     DYS_ERR_PARSE, ":2:18:", "a column without a name"},
+    {"row without the empty column",
+     "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\n0\t1\t1\n0.01\t2\t2\n0.02\t3\t3\n", 0,
+     DYS_ERR_PARSE, ":3:3:", "'1' under the header's empty column 2"},
+    {"short row", "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\tECG :\n0\t\t1\t1\t1\n"
+                  "0.01\t\t2\t2\n0.02\t\t3\t3\t3\n", 0, DYS_ERR_PARSE, ":4:10:",
+     "row has 4 of the header's 5 columns"},
+    {"long row", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\t9\n", 0, DYS_ERR_PARSE,
+     ":3:6:", "more than the 3 columns"},
+    {"not a number", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t\t1,5\n0.02\t\t2\n", 0,
+     DYS_ERR_PARSE, ":4:7:", "'1,5' is not a number"},
+    {"spaces as separators", "Segmental Traces\nTime (s)   basSept   basLat\n0 1 1\n", 0,
+     DYS_ERR_PARSE, ":2:1:", "no tab: expected tab-separated columns"},
+    {"unknown column", "Segmental Traces\nTime (s)\t\tbasSept\tcurve 3\n0\t\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:19:", "unknown column 'curve 3'"},
+    {"RV segments only", "Segmental Traces\nTime (s)\t\tRV basal\tRV mid\tECG :\n0\t\t1\t1\t1\n",
+     0, DYS_ERR_PARSE, ":2:1:", "only RV segments"},
+    {"second ECG", "Segmental Traces\nTime (s)\t\tbasSept\tECG :\tECG\n0\t\t1\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:25:", "a second ECG column"},
+    {"a segment twice", "Segmental Traces\nTime (s)\t\tapSept\tapical septal\n0\t\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:18:", "apical_inferoseptal again"},
+    {"time unit", "Segmental Traces\nTime (min)\t\tbasSept\n0\t\t1\n", 0, DYS_ERR_PARSE,
+     ":2:6:", "time unit '(min)'"},
+    {"kind not supported", "Segmental Traces SR in 1/s\nTime (s)\t\tbasSept\n0\t\t1\n", 0,
+     DYS_ERR_UNSUPPORTED, ":1:18:", "trace kind 'SR' is not supported"},
+    {"bad FR=", "Segmental Traces\nFR=fast ES Time=0.4\nTime (s)\t\tbasSept\n0\t\t1\n", 0,
+     DYS_ERR_PARSE, ":2:4:", "FR=: expected a frame rate"},
+    {"no column header", "Segmental Traces\nNumber of Frames 3\n", 0, DYS_ERR_PARSE, ":3:1:",
+     "no column header"},
+    {"two rows", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t\t2\n", 0, DYS_ERR_PARSE,
+     ":5:1:", "2 data rows"},
+};
+
+START_TEST(t_segmental_refusal)
+{
+    const refusal *f = &sg_refusals[_i];
+    const char *p = wfile_n(NULL, "sg.txt", f->text, f->len ? f->len : strlen(f->text));
+    read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
 START_TEST(t_echopac_refusal)
 {
     const refusal *f = &ep_refusals[_i];
     const char *p = wfile_n(NULL, "ep.txt", f->text, f->len ? f->len : strlen(f->text));
     read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
+/* ---- the "Segmental Traces" variant ---------------------------------------- */
+
+/* As the variant is written: a first line without a kind, tabs between
+ * cells, blanks around names ("Time (s) ", "ECG :"), an empty second
+ * column, the four apical, mid and basal segments of the 4-chamber view,
+ * RV segments beside them, "ECG :" last, CRLF. */
+static const char sg_head[] =
+    "Segmental Traces\r\n"
+    "Number of Frames 4\r\n"
+    "FR=110 Left Marker Time=0.219000 Right Marker Time=1.312000 ES Time=0.647000\r\n";
+static const char sg_header[] =
+    "Time (s) \t\tbasSept\tmidSept\tapSept\tapLat\tmidLat\tbasLat\tRV free wall basal\t"
+    "basRVFw\tECG :\r\n";
+static const char sg_rows[] =
+    "0.000000\t\t0.0000\t0.0000\t0.0000\t0.0000\t0.0000\t0.0000\t0.0\t0.0\t120\r\n"
+    "0.009091\t\t-0.5123\t-0.6\t-0.7\t-0.1\t-0.2\t-0.05\t-1.0\t-1.1\t125\r\n"
+    "0.018182\t\t-1.0250\t-1.2\t-1.4\t-0.3\t-0.4\t-0.1\t-2.0\t-2.2\t131\r\n"
+    "0.027273\t\t-1.5E+00\t-1.8\t-2.1\t-0.6\t-0.8\t-0.2\t-3.0\t-3.3\t140\t\r\n";
+
+START_TEST(t_segmental_traces)
+{
+    const char *p = echopac_file(NULL, "a4c_segmental.txt", sg_head, sg_header, sg_rows);
+    const dys_study *st = read_ok(p);
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN); /* no kind: strain in % */
+    ck_assert_ptr_null(st->trace_label);
+    ck_assert_uint_eq(st->n_rec, 1);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_str_eq(r->format, "echopac");
+    ck_assert_int_eq(r->view, DYS_VIEW_A4C); /* its segments are all A4C's */
+    ck_assert_int_eq(n_segs(r), 6);
+    expect_values(r->t_ms, (double[]){0, 9.091, 18.182, 27.273}, 4);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){0, -0.5123, -1.025, -1.5}, 4);
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){0, -0.7, -1.4, -2.1}, 4);
+    expect_values(r->seg[DYS_AHA_APICAL_ANTEROLATERAL], (double[]){0, -0.1, -0.3, -0.6}, 4);
+    expect_values(r->seg[DYS_AHA_BASAL_ANTEROLATERAL], (double[]){0, -0.05, -0.1, -0.2}, 4);
+    expect_values(r->ecg_mv, (double[]){120, 125, 131, 140}, 4);
+    /* the columns in header order, the empty second one counted */
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 3);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_ANTEROLATERAL], 8);
+    /* the RV segments are read past, not refused */
+    ck_assert_uint_eq(r->n_extra_columns, 2);
+    ck_assert_str_eq(r->extra_columns[0], "RV free wall basal");
+    ck_assert_str_eq(r->extra_columns[1], "basRVFw");
+    /* the preamble as Local Traces': frame rate, ES Time, the markers */
+    ck_assert_double_eq(r->frame_rate_hz, 110);
+    ck_assert_double_eq(r->avc_file_ms, 647);
+    ck_assert_double_eq_tol(r->cycle_ms, 1093, 1e-9);
+    ck_assert_double_eq(r->cycle_start_ms, 219);
+    char *at = dys_asprintf("%s:1:1: 'Segmental Traces' names no trace kind", p);
+    ck_assert_msg(has_warning(st, at), "no warning %s", at);
+    free(at);
+    ck_assert(!has_warning(st, "frames")); /* Number of Frames agrees */
+    ck_assert_int_eq(dys_file_is_study(p), 1);
+}
+END_TEST
+
+/* Without the empty column, names alone in their cells, LF line ends; a
+ * kind after the title as Local Traces writes it; the 2-chamber and long
+ * axis views' apical names. */
+static const struct {
+    const char *title, *header, *rows;
+    dys_trace trace;
+    int seg[4];
+    dys_view view;
+    int kind_given; /* the title line names the trace kind */
+} sg_cases[] = {
+    {"Segmental Traces\n", "Time (s)\tbasInf\tmidInf\tapInf\tapAnt\tECG :\n",
+     "0\t0\t0\t0\t0\t1\n0.02\t-1\t-2\t-3\t-4\t2\n0.04\t-2\t-3\t-4\t-5\t3\n",
+     DYS_TRACE_STRAIN,
+     {DYS_AHA_BASAL_INFERIOR, DYS_AHA_MID_INFERIOR, DYS_AHA_APICAL_INFERIOR,
+      DYS_AHA_APICAL_ANTERIOR},
+     DYS_VIEW_A2C, 0},
+    {"Segmental Traces SL in %\n", "Time(s)\t\tbasPost\tapPost\tapAntSept\tbasAntSept\n",
+     "0\t\t0\t0\t0\t0\n0.02\t\t-1\t-2\t-3\t-4\n0.04\t\t-2\t-3\t-4\t-5\n",
+     DYS_TRACE_STRAIN,
+     {DYS_AHA_BASAL_INFEROLATERAL, DYS_AHA_APICAL_INFEROLATERAL, DYS_AHA_APICAL_ANTEROSEPTAL,
+      DYS_AHA_BASAL_ANTEROSEPTAL},
+     DYS_VIEW_APLAX, 1},
+    {"  Segmental Traces V in cm/s  \n", "Time (ms) \t \t basSept \t apSept\tapLat\tbasLat\n",
+     "0\t\t1\t1\t1\t1\n20\t\t5\t2\t4\t6\n40\t \t3\t1\t2\t4\n", DYS_TRACE_VELOCITY,
+     {DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_APICAL_INFEROSEPTAL, DYS_AHA_APICAL_ANTEROLATERAL,
+      DYS_AHA_BASAL_ANTEROLATERAL},
+     DYS_VIEW_A4C, 1},
+};
+
+START_TEST(t_segmental_variants)
+{
+    const dys_study *st = read_ok(echopac_file(NULL, "s.txt", sg_cases[_i].title,
+                                               sg_cases[_i].header, sg_cases[_i].rows));
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(st->trace, sg_cases[_i].trace);
+    ck_assert_int_eq(n_segs(r), 4);
+    for (int k = 0; k < 4; k++)
+        ck_assert_msg(r->seg[sg_cases[_i].seg[k]] != NULL, "no %s",
+                      dys_segment_name(sg_cases[_i].seg[k]));
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_double_eq(r->t_ms[2], 40);
+    ck_assert_int_eq(r->view, sg_cases[_i].view);
+    /* a kind on the title line: no warning about it */
+    ck_assert_int_eq(has_warning(st, "names no trace kind"), !sg_cases[_i].kind_given);
+}
+END_TEST
+
+/* Three Segmental Traces exports as a view directory: one 18-segment study. */
+START_TEST(t_segmental_view_directory)
+{
+    static const char *const view[3] = {"a4c.txt", "a2c.txt", "aplax.txt"};
+    static const char *const names[3][6] = {
+        {"basSept", "midSept", "apSept", "apLat", "midLat", "basLat"},
+        {"basInf", "midInf", "apInf", "apAnt", "midAnt", "basAnt"},
+        {"basPost", "midPost", "apPost", "apAntSept", "midAntSept", "basAntSept"}};
+    const char *d = subdir("s18");
+    for (int v = 0; v < 3; v++) {
+        char header[256] = "Time (s) \t";
+        for (int k = 0; k < 6; k++) {
+            strcat(header, "\t");
+            strcat(header, names[v][k]);
+        }
+        strcat(header, "\tECG :\r\n");
+        echopac_file(d, view[v], sg_head, header,
+                     "0\t\t0\t0\t0\t0\t0\t0\t1\r\n0.01\t\t-1\t-1\t-1\t-1\t-1\t-1\t2\r\n"
+                     "0.02\t\t-2\t-2\t-2\t-2\t-2\t-2\t3\r\n");
+    }
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    for (size_t i = 0; i < 3; i++)
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            if (st->rec[i].seg[k]) /* each segment in its own view's file */
+                ck_assert_int_eq(dys_segment_view(k), st->rec[i].view);
+    int n = 0;
+    for (size_t i = 0; i < 3; i++)
+        n += n_segs(&st->rec[i]);
+    ck_assert_int_eq(n, DYS_N_SEGMENTS);
+    ck_assert(!has_warning(st, "stands in"));
 }
 END_TEST
 
@@ -2462,6 +2649,9 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_echopac_time_without_space);
     tcase_add_test(t, t_echopac_bom_utf8);
     tcase_add_loop_test(t, t_echopac_unsupported_kind, 0, N_ELEMS(ep_unsupported));
+    tcase_add_test(t, t_segmental_traces);
+    tcase_add_loop_test(t, t_segmental_variants, 0, N_ELEMS(sg_cases));
+    tcase_add_test(t, t_segmental_view_directory);
     tcase_add_test(t, t_dir_mixed_echopac_csv);
     tcase_add_test(t, t_dir_mixed_colour_export);
     tcase_add_test(t, t_dir_colour_export_other_view);
@@ -2472,6 +2662,7 @@ static Suite *readers_suite(void)
     tcase_add_loop_test(t, t_csv_refusal, 0, N_ELEMS(csv_refusals));
     tcase_add_loop_test(t, t_meta_refusal, 0, N_ELEMS(meta_refusals));
     tcase_add_loop_test(t, t_echopac_refusal, 0, N_ELEMS(ep_refusals));
+    tcase_add_loop_test(t, t_segmental_refusal, 0, N_ELEMS(sg_refusals));
     tcase_add_test(t, t_nonexistent_path);
     tcase_add_test(t, t_unreadable_file);
     tcase_add_test(t, t_max_rows);

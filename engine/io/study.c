@@ -4,9 +4,9 @@
  * the probes that tell a study file or a view directory from other files.
  * The text buffer is in text.c, the metadata rules in meta.c.
  *
- * A file is recognised by its content (a GE EchoPAC "Local Traces" export
- * starts with that phrase; anything else is the study CSV of
- * docs/format.md), never by its name.  In a directory every *.csv, *.tsv
+ * A file is recognised by its content (a GE EchoPAC traces export starts
+ * with "Local Traces" or "Segmental Traces"; anything else is the study
+ * CSV of docs/format.md), never by its name.  In a directory every *.csv, *.tsv
  * and *.txt file is one view; the view comes from its `view` metadata,
  * else from its file name (a4c, 2ch, aplax, ... as a word in the name).  Values are converted to the
  * engine's units (ms, cm/s) only after all files are read, because the
@@ -280,8 +280,7 @@ int dys_file_is_study(const char *path)
         return 0;
     /* prose (a README, a licence): no metadata, no EchoPAC title, no
      * separator in the first line */
-    return *p == '#' || !strncasecmp(p, "Local Traces", 12) ||
-           strcspn(p, ",;\t\r\n") < line;
+    return *p == '#' || dys_echopac_title(p) || strcspn(p, ",;\t\r\n") < line;
 }
 
 static int cmp_str(const void *a, const void *b)

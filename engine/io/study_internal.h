@@ -106,6 +106,11 @@ dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
 /* Readers: fill r->rec (already zeroed) from the text. */
 dys_status dys_read_csv(dys_reader *r, dys_text *t);
 dys_status dys_read_echopac(dys_reader *r, dys_text *t);
+/* Which EchoPAC traces export a first line starts (leading blanks
+ * skipped): "Local Traces", its "Segmental Traces" variant, or 0 for
+ * neither (then the file is a study CSV). */
+enum { DYS_ECHOPAC_LOCAL = 1, DYS_ECHOPAC_SEGMENTAL = 2 };
+int dys_echopac_title(const char *line);
 int dys_text_is_echopac(const dys_text *t);
 
 /* The input plausibility rules of plausible.c over a study whose files
