@@ -11,10 +11,10 @@
  *     used as the QRS onsets when no onsets are given)
  *   Time (s)  YELLOW  CYAN ...  GLOBAL  ECG :
  *   0   -6.31  -8.37 ...                 <- whitespace-separated, E-notation
- * Columns are named by segment (basSept, midLat, ...) or by the ROI colour
- * the operator placed; colours need a map (--map), with the conventional
- * 4-chamber layout as the documented default (then the file is an A4C
- * view).  GLOBAL and apical columns are kept as extra columns.  "ES Time"
+ * Columns are named by segment (basSept, midLat, apSept, ...) or by the
+ * ROI colour the operator placed; colours need a map (--map), with the
+ * conventional 4-chamber layout as the documented default (then the file
+ * is an A4C view).  GLOBAL and RV segments are kept as extra columns.  "ES Time"
  * is end-systole (aortic valve closure) on the file's own time axis and
  * becomes the recording's AVC.  Velocity and strain traces are analysed.
  *
