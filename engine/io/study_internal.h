@@ -104,6 +104,9 @@ dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
 dys_status dys_read_csv(dys_reader *r, dys_text *t);
 dys_status dys_read_echopac(dys_reader *r, dys_text *t);
 int dys_text_is_echopac(const dys_text *t);
+/* A GE EchoPAC full-trace contour export (read_contour.c; read with
+ * dys_contour_read of contour.h, not yet as a study). */
+int dys_text_is_contour(const dys_text *t);
 
 /* The input plausibility rules of plausible.c over a study whose files
  * are all read and whose values are in engine units (ms, cm/s, %):
