@@ -32,6 +32,11 @@
 #include <math.h>
 #include <string.h>
 
+/* Echo resolves about a third of a millimetre: a wall or a piece shorter
+ * than a hundredth of one is a degenerate contour (knots stacked on one
+ * point), and dividing by its length would give strains of any size. */
+#define MIN_LENGTH_MM 0.01
+
 /* ---- points along the polyline ---------------------------------------- */
 
 size_t dys_contour_knots(const dys_contour *c)
@@ -151,10 +156,11 @@ dys_status dys_contour_global_strain(dys_ctx *ctx, const dys_contour *c, size_t 
         return st;
     for (size_t k = 0; k < c->n_frames; k++)
         strain[k] = dys_contour_length(c, k);
-    if (!(strain[ref] > 0))
+    if (!(strain[ref] >= MIN_LENGTH_MM))
         return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                        "%s: the contour has no length in frame %zu: every knot is at the "
-                        "same place, so it has no strain", c->source, ref);
+                        "%s: the contour is %.3g mm long in frame %zu: expected at least %g "
+                        "mm (its knots are on one point), so it has no strain", c->source,
+                        strain[ref], ref, MIN_LENGTH_MM);
     strain_from_lengths(strain, c->n_frames, ref, drift, strain);
     return DYS_OK;
 }
@@ -199,10 +205,11 @@ dys_status dys_contour_cut(dys_ctx *ctx, const dys_contour *c, size_t ref, size_
     double span = c->closed ? (double)ku : (double)(ku - 1);
     cuts->anchor = c->closed ? anchor : 0;
     double total = arc_between(c, ref, u0, u0 + span);
-    if (!(total > 0))
+    if (!(total >= MIN_LENGTH_MM * DYS_CONTOUR_N_PIECES))
         return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                        "%s: the contour has no length in frame %zu: every knot is at the "
-                        "same place, so it cannot be cut into segments", c->source, ref);
+                        "%s: the contour is %.3g mm long in frame %zu: expected at least %g "
+                        "mm (its knots are on one point), so it cannot be cut into segments",
+                        c->source, total, ref, MIN_LENGTH_MM * DYS_CONTOUR_N_PIECES);
     /* Equal arc length at the reference frame: the AHA segments are equal
      * thirds of each wall's length from base to apex (and sixths of a
      * ring), and the reference frame (end-diastole) is where segment
@@ -233,10 +240,10 @@ dys_status dys_contour_piece_strain(dys_ctx *ctx, const dys_contour *c,
         double *s = strain + (size_t)i * n;
         for (size_t k = 0; k < n; k++)
             s[k] = dys_contour_piece_length(c, cuts, i, k);
-        if (!(s[cuts->ref] > 0))
+        if (!(s[cuts->ref] >= MIN_LENGTH_MM))
             return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                            "%s: piece %d has no length in frame %zu: its knots are all at one "
-                            "place", c->source, i + 1, cuts->ref);
+                            "%s: piece %d is %.3g mm long in frame %zu: expected at least %g "
+                            "mm", c->source, i + 1, s[cuts->ref], cuts->ref, MIN_LENGTH_MM);
         strain_from_lengths(s, n, cuts->ref, drift, s);
     }
     return DYS_OK;
@@ -326,10 +333,10 @@ dys_status dys_contour_piece_motion(dys_ctx *ctx, const dys_contour *c,
         dir[0] = pb[0] - pa[0];
         dir[1] = pb[1] - pa[1];
         double norm = hypot(dir[0], dir[1]);
-        if (!(norm > 0))
+        if (!(norm >= MIN_LENGTH_MM))
             return dys_fail(ctx, DYS_ERR_ANALYSIS,
-                            "%s: piece %d has no direction in frame %zu: its knots are all at "
-                            "one place", c->source, i + 1, ref);
+                            "%s: piece %d has no direction in frame %zu: the knots around its "
+                            "midpoint are on one point", c->source, i + 1, ref);
         /* the knots run from one base to the other: past the middle piece
          * they run away from the apex */
         double sign = i < DYS_CONTOUR_N_PIECES / 2 ? 1.0 : -1.0;
