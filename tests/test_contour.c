@@ -656,6 +656,11 @@ START_TEST(t_bad_arguments)
     ck_assert_int_eq(dys_contour_global_strain(ctx, z, 0, 2, s), DYS_ERR_ANALYSIS);
     ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "synthetic: the contour is 0 mm long in frame 0: expected at least 0.01 mm"));
     ck_assert_int_eq(dys_contour_cut(ctx, z, 0, 0, &cuts), DYS_ERR_ANALYSIS);
+    /* nor a wall of 2e-300 mm, whose strain would be 1e302 % */
+    for (size_t k = 0; k < 5; k++)
+        xy(z, 0, k)[0] = xy(z, 2, k)[0] = 0.5e-300 * (double)k, xy(z, 1, k)[0] = (double)k;
+    ck_assert_int_eq(dys_contour_global_strain(ctx, z, 0, 2, s), DYS_ERR_ANALYSIS);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "the contour is 2e-300 mm long in frame 0"));
     dys_contour_free(z);
     free(s);
     dys_ctx_free(ctx);
