@@ -266,7 +266,9 @@ static const char *const apical_names[3][DYS_CONTOUR_N_PIECES] = {
 };
 
 /* Around a ring from the anterior insertion of the right ventricle,
- * septum first (st-postprocess's recommended tracing), by level. */
+ * septum first, by level: st-postprocess asks operators to start at the
+ * anteroseptal level and cover the septum first, and the file holds no
+ * landmark that would tell where the insertion is (docs/format.md). */
 static const char *const sax_names[3][DYS_CONTOUR_N_PIECES] = {
     {"basal_anteroseptal", "basal_inferoseptal", "basal_inferior", "basal_inferolateral",
      "basal_anterolateral", "basal_anterior"},

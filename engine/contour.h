@@ -136,9 +136,11 @@ typedef struct dys_contour_segment {
  * inferolateral (APLAX) wall in the standard orientation; flip says the
  * image is mirrored (that wall on the right).  Short axis: from the ring's
  * anchor in knot order, anteroseptal, inferoseptal, inferior,
- * inferolateral, anterolateral, anterior (the authors' protocol: start at
- * the anterior insertion, cover the septum first); flip for a ring traced
- * the other way.  The level (basal, mid, apical) is the view's. */
+ * inferolateral, anterolateral, anterior (st-postprocess asks operators
+ * to start at the anteroseptal level and cover the septum first: knot 0
+ * is taken as the anterior insertion); flip for a ring traced
+ * the other way.  The level (basal, mid, apical) is the view's.  A contour
+ * whose view is none of these gets NULL names and aha -1. */
 void dys_contour_name_pieces(const dys_contour *c, size_t ref, int flip,
                              dys_contour_segment seg[DYS_CONTOUR_N_PIECES]);
 
@@ -152,7 +154,8 @@ dys_status dys_contour_piece_motion(dys_ctx *ctx, const dys_contour *c,
                                     const dys_contour_cuts *cuts, size_t drift, double *disp,
                                     double *vel);
 
-/* The most negative value of curve[from..to] (to < n) and its index. */
+/* The most negative value of curve[from..to] (to < n) and its index
+ * (at may be NULL); INFINITY when from > to. */
 double dys_contour_peak(const double *curve, size_t from, size_t to, size_t *at);
 
 #endif
