@@ -112,6 +112,9 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t);
 enum { DYS_ECHOPAC_LOCAL = 1, DYS_ECHOPAC_SEGMENTAL = 2 };
 int dys_echopac_title(const char *line);
 int dys_text_is_echopac(const dys_text *t);
+/* A GE EchoPAC full-trace contour export (read_contour.c; read with
+ * dys_contour_read of contour.h, not yet as a study). */
+int dys_text_is_contour(const dys_text *t);
 
 /* The input plausibility rules of plausible.c over a study whose files
  * are all read and whose values are in engine units (ms, cm/s, %):
