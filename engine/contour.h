@@ -126,8 +126,8 @@ dys_status dys_contour_piece_strain(dys_ctx *ctx, const dys_contour *c,
 typedef struct dys_contour_segment {
     const char *name; /* "basal_inferoseptal", ..., "apical_anterolateral"
                          (static) */
-    int aha;          /* its dys_segment, -1 for an apical segment (not in
-                         the 12-segment model) */
+    int aha;          /* its dys_segment (0..17), -1 when the view is
+                         unknown */
 } dys_contour_segment;
 
 /* The names of the 6 pieces, in piece order (from the first cut), into
