@@ -21,7 +21,7 @@ PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
 
 # libFuzzer needs clang and its runtime.
 FUZZ_BUILD   ?= build-fuzz
-FUZZ_TARGETS  = study views echopac number table outcomes
+FUZZ_TARGETS  = study views echopac contour number table outcomes
 FUZZ_SECONDS ?= 3600
 fuzz fuzz-ci fuzz-build: PACKAGES += clang libclang-rt-dev
 

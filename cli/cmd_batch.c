@@ -254,8 +254,11 @@ static int discover(const char *input, strs *out, dirset *seen)
                 p++;
             if (!*p || *p == '#')
                 continue;
+            /* a manifest's first line is a path: no separator, and not an
+             * EchoPAC export's title (whose first line has none either) */
             if (manifest < 0)
-                manifest = !strpbrk(p, ",;\t") && strncasecmp(p, "Local Traces", 12) != 0;
+                manifest = !strpbrk(p, ",;\t") && strncasecmp(p, "Local Traces", 12) != 0 &&
+                           strncasecmp(p, "Segmental Traces", 16) != 0;
             if (!manifest)
                 break;
             struct stat ps;
@@ -386,8 +389,10 @@ static void options_diff(const char *then, const char *now, char *out, size_t ca
 
 /* ---- part files ------------------------------------------------------------ */
 
-/* A part:
- *   dyssync-part 2
+/* A part (format 3 since the studies.csv row has the 18-segment model's
+ * columns: a part of format 2 holds a row of the old width, so it counts
+ * as missing and --resume analyses its study again):
+ *   dyssync-part 3
  *   <source>                  the normalised path, the study's key
  *   <study_id>                empty when the study failed
  *   <version> <input hash>    the engine and the bytes that made it
@@ -427,8 +432,8 @@ static int part_complete(const char *path)
     return ok;
 }
 
-/* The header of a complete part of format 2; -1 if there is none (missing,
- * short, or made by a dyssync before fingerprints). */
+/* The header of a complete part of format 3; -1 if there is none (missing,
+ * short, or made by a dyssync before fingerprints or the 18 segments). */
 static int part_header_read(const char *path, part_header *h)
 {
     if (!part_complete(path))
@@ -437,7 +442,7 @@ static int part_header_read(const char *path, part_header *h)
     if (!f)
         return -1;
     char line[4096], fp[256];
-    int ok = fgets(line, sizeof line, f) && !strcmp(line, "dyssync-part 2\n") &&
+    int ok = fgets(line, sizeof line, f) && !strcmp(line, "dyssync-part 3\n") &&
              fgets(h->source, sizeof h->source, f) && fgets(h->id, sizeof h->id, f) &&
              fgets(fp, sizeof fp, f) && fgets(h->options, sizeof h->options, f);
     fclose(f);
@@ -459,7 +464,7 @@ static int part_header_read(const char *path, part_header *h)
 static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input,
                        const char *options, const dys_result *r, const char *error)
 {
-    fprintf(f, "dyssync-part 2\n%s\n%s\n%s %016llx\n%s\n", source, r ? r->study_id : "",
+    fprintf(f, "dyssync-part 3\n%s\n%s\n%s %016llx\n%s\n", source, r ? r->study_id : "",
             dys_version(), (unsigned long long)input, options);
     if (!r) {
         fputs("@error\n", f);

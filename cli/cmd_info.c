@@ -140,11 +140,15 @@ static void show_study(const dys_study *s)
            s->trace == DYS_TRACE_STRAIN ? "longitudinal strain" : "tissue velocity",
            s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s", s->trace_label ? "; export says: " : "",
            s->trace_label ? s->trace_label : "");
-    int nseg = 0;
+    int nseg = 0, apical = 0;
     for (size_t i = 0; i < s->n_rec; i++)
-        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
             nseg += s->rec[i].seg[k] != NULL;
-    printf("  recordings: %zu, segments: %d of 12\n", s->n_rec, nseg);
+            apical += k >= DYS_N_SEGMENTS_12 && s->rec[i].seg[k];
+        }
+    /* of 18 once an apical segment makes it the 18-segment model */
+    printf("  recordings: %zu, segments: %d of %d\n", s->n_rec, nseg,
+           apical ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12);
     for (size_t i = 0; i < s->n_rec; i++)
         show_recording(s, &s->rec[i], i);
     if (s->n_meta) {

@@ -502,6 +502,14 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         r->seg[k].rec = -1;
         snprintf(r->seg[k].reason, sizeof r->seg[k].reason, "not in the study");
     }
+    /* The 18-segment model when any recording holds an apical segment:
+     * the outputs then list all 18 (the absent ones "not in the study"),
+     * else the 12 as before. */
+    r->model_segments = DYS_N_SEGMENTS_12;
+    for (size_t i = 0; i < s->n_rec; i++)
+        for (int k = DYS_N_SEGMENTS_12; k < DYS_N_SEGMENTS; k++)
+            if (s->rec[i].seg[k])
+                r->model_segments = DYS_N_SEGMENTS;
     if (oom || !r->study_id || !r->source || copy_warnings(r, s->warnings, s->n_warnings)) {
         dys_result_free(r);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");

@@ -320,7 +320,11 @@ void dys_lead_target(dys_result *r)
         DYS_AHA_MID_INFEROLATERAL,  DYS_AHA_MID_ANTEROLATERAL};
     r->n_lead = 0;
     double earliest = INFINITY, latest = -INFINITY;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    /* The target and the earliest segment the delays count from are both
+     * basal or mid: a coronary-sinus lead is placed there (an apical
+     * position did worse: Singh, MADIT-CRT, Circulation 2011;123:1159), and
+     * the delays then mean the same with or without apical segments. */
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         if (r->seg[s].status == DYS_SEG_OK)
             earliest = fmin(earliest, dys_activation_ms(r, s));
     for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++)

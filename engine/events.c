@@ -21,20 +21,20 @@
  * AVC from the curves (Aase, Eur J Echocardiogr 2008;9:555-559, 73
  * recordings against high-frame-rate B-mode: the initial negative
  * velocity spike at end-systole comes 26.7 +- 6.2 ms before AVC, the
- * return to zero velocity after it 2.6 +- 8.2 ms before).  In each segment
- * of the view (conditioned as for Ts, the automatic low-pass tuned around
- * the expected AVC) and each accepted beat: from the systolic peak
- * (between AVO and the heart-rate AVC) forward to the first fall below
- * zero (the spike, within the heart-rate AVC + 100 ms), then the first
- * return to zero within 100 ms, after a dip of at least max(0.25 cm/s,
- * 3 noise SDs); AVC is that time + 2.6 ms (Aase's mean).  The view's AVC
- * is the median over the segment beats where this is found; at least two
- * are needed, more than half of them within 15 ms of the median (one noisy
- * dip is not believed), and the ejection period must be 150-500 ms.  Per
- * segment rather than on the mean curve: segments with post-systolic
- * shortening stay positive through AVC and would hide the others' notch
- * (on synthetic studies the mean curve showed it in 82 % of views, the
- * segments in 89-99 %).  The result is cross-checked against the
+ * return to zero velocity after it 2.6 +- 8.2 ms before).  In each basal
+ * and mid segment of the view (conditioned as for Ts, the automatic
+ * low-pass tuned around the expected AVC) and each accepted beat: from
+ * the systolic peak (between AVO and the heart-rate AVC) forward to the
+ * first fall below zero (the spike, within the heart-rate AVC + 100 ms),
+ * then the first return to zero within 100 ms, after a dip of at least
+ * max(0.25 cm/s, 3 noise SDs); AVC is that time + 2.6 ms (Aase's mean).
+ * The view's AVC is the median over the segment beats where this is found;
+ * at least two are needed, more than half of them within 15 ms of the
+ * median (one noisy dip is not believed), and the ejection period must be
+ * 150-500 ms.  Per segment rather than on the mean curve: segments with
+ * post-systolic shortening stay positive through AVC and would hide the
+ * others' notch (on synthetic studies the mean curve showed it in 82 % of
+ * views, the segments in 89-99 %).  The result is cross-checked against the
  * heart-rate AVC: a difference of more than 60 ms is warned about (the
  * curves are used: they are this patient's); beyond 100 ms, more than
  * heart failure shortens the ejection time, the curves have caught another
@@ -162,7 +162,7 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
         return DYS_OK;
     double *lo = malloc(nacc * sizeof *lo), *hi = malloc(nacc * sizeof *hi);
     double *on = malloc(nacc * sizeof *on);
-    double *val = malloc(nacc * DYS_N_SEGMENTS * sizeof *val);
+    double *val = malloc(nacc * DYS_N_SEGMENTS_12 * sizeof *val);
     dys_status st = DYS_OK;
     if (!lo || !hi || !on || !val) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
@@ -177,7 +177,11 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
             nb++;
         }
     size_t nv = 0, nt = 0;
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    /* The basal and mid segments only: the apex barely moves in tissue
+     * Doppler (its end-systolic dip is within the noise), and a view's AVC,
+     * so every Ts of the view, must not change with whether the export
+     * also carried apical columns. */
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         if (!rec->seg[k])
             continue;
         dys_curve c;

@@ -10,9 +10,14 @@
  *  - SD is the sample SD (n - 1) by default, as in the published Yu index;
  *    --sd population gives n (4.4 % lower for 12 segments);
  *    ts_sd_12_pop_ms is always the population SD, for comparison.
+ *  - Which segments: the 12 basal and mid segments (or a subset of them)
+ *    for every index but strain_ttp_sd_18_ms, whose published form
+ *    (mechanical dispersion) takes the whole model, apical ring included.
+ *    Apical segments in a study therefore never move a 12-segment index.
  *  - Statistics over a segment set need a minimum count (default 10 of 12,
- *    5 of 6); below it the index is null with a reason naming what is
- *    missing, because an SD over fewer segments is not the published index.
+ *    5 of 6, 15 of 18); below it the index is null with a reason naming
+ *    what is missing, because an SD over fewer segments is not the
+ *    published index.
  *  - Pair delays need both segments; the 4-basal delay needs all four and
  *    the opposing-wall delay all three pairs (a maximum over a subset
  *    would understate it).
@@ -52,7 +57,8 @@ enum stat {
 
 #define BIT(s) (1u << (s))
 #define BASAL6 0x3Fu
-#define ALL12 0xFFFu
+#define ALL12 0xFFFu   /* the 12 basal and mid segments (AHA 1-12) */
+#define ALL18 0x3FFFFu /* the 18-segment model, apical ring included */
 #define OPPOSING (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5))
 #define PHASE_BW_FRAC 0.95
 
@@ -137,9 +143,15 @@ static const struct {
       "basal segments whose displacement still rises after AVC (delayed longitudinal "
       "contraction)", "segments"},
      M_DLC, ST_COUNT, BASAL6, 0, 0, 0},
-    {{"strain_ttp_sd_12_ms", "mechanical dispersion: SD of the time to peak (most negative) "
-      "strain over the cycle, 12 segments", "ms"},
+    {{"strain_ttp_sd_12_ms", "SD of the time to peak (most negative) strain over the "
+      "cycle, 12 basal and mid segments", "ms"},
      M_S_TTP, ST_SD, ALL12, 0, 0, 0},
+    /* Haugaa's mechanical dispersion is over the whole 16/18-segment model
+     * (apical segments included), so its 18-segment form is its own index,
+     * and the 12-segment one keeps its definition. */
+    {{"strain_ttp_sd_18_ms", "mechanical dispersion (Haugaa 2010): SD of the time to peak "
+      "strain over the cycle, the 18 segments", "ms"},
+     M_S_TTP, ST_SD, ALL18, 0, 0, 0},
     {{"strain_ttp_es_sd_12_ms", "SD of the time to peak strain within the ejection period, "
       "12 segments", "ms"},
      M_S_TTP_ES, ST_SD, ALL12, 0, 0, 0},
@@ -241,12 +253,25 @@ double dys_sd(const double *x, int n, dys_sd_kind kind)
     return sqrt(ss / den);
 }
 
-static int popcount12(unsigned m)
+static int popcount_seg(unsigned m)
 {
     int c = 0;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         c += (m >> s) & 1u;
     return c;
+}
+
+/* Segments a statistic over `of` segments needs: --min-segments for 12
+ * and 6; for the 18-segment model the same share of it as of 12, rounded
+ * up (10 of 12 -> 15 of 18), so one option sets both and an SD over
+ * the basal and mid segments alone (12 of 18) never passes for the
+ * 18-segment index. */
+static int min_segments(const dys_params *p, int of)
+{
+    return of == 12 ? p->min_segments_12
+           : of == 6 ? p->min_segments_6
+           : of == 18 ? (p->min_segments_12 * 18 + 11) / 12
+                      : of;
 }
 
 /* The per-segment value a measure reads; NAN when undefined. */
@@ -319,10 +344,10 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if (mask & ok & BIT(s))
             v[n++] = measure_of(&r->seg[s], m);
-    int need = popcount12(mask);
+    int need = popcount_seg(mask);
     if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
         st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX)
-        need = need == 12 ? p->min_segments_12 : need == 6 ? p->min_segments_6 : need;
+        need = min_segments(p, need);
     char *why = r->index_reason[i];
     why[0] = '\0';
     r->index[i] = NAN;
@@ -333,11 +358,19 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
                  : "a velocity index: the study holds strain traces");
         return;
     }
-    if (popcount12(mask & ok) < need) {
+    if ((mask & ~ALL12) && r->model_segments == DYS_N_SEGMENTS_12) {
+        /* one sentence, not "12 of 18 usable" and six apical segments
+         * listed as missing from a study that never had an apical view */
+        snprintf(why, sizeof r->index_reason[i],
+                 "the study holds no apical segment (the 12-segment model): its "
+                 "dispersion over the basal and mid segments is strain_ttp_sd_12_ms");
+        return;
+    }
+    if (popcount_seg(mask & ok) < need) {
         char list[300];
         list_unusable(r, mask, m, list, sizeof list);
         snprintf(why, sizeof r->index_reason[i], "%d of %d segments usable (needs %d): %.299s",
-                 popcount12(mask & ok), popcount12(mask), need, list);
+                 popcount_seg(mask & ok), popcount_seg(mask), need, list);
         return;
     }
     switch (st) {
@@ -445,8 +478,10 @@ static void classify(dys_result *r, const dys_params *p)
 
 void dys_compute_indices(dys_result *r, const dys_params *p)
 {
-    int ok = 0;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    /* the segments of the study's model: a result zeroed by hand (status
+     * 0 is ok) has no apical segment unless it says it is of 18 */
+    int ok = 0, model = r->model_segments == DYS_N_SEGMENTS ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12;
+    for (int s = 0; s < model; s++)
         ok += r->seg[s].status == DYS_SEG_OK;
     r->n_segments = ok;
     for (int i = 0; i < DYS_N_INDICES; i++)
@@ -489,7 +524,9 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
         if (count == 1)
             snprintf(lines[n], DYS_NULL_CAUSE_MAX, "%s is null: %s", keys, r->index_reason[i]);
         else if (few) {
-            char list[300];
+            /* room for all 17 other segments of the 18 named (about 400
+             * characters), so a strain study's list is never cut */
+            char list[640];
             list_unusable(r, mask, M_NONE, list, sizeof list);
             if (!list[0]) { /* the segments are ok but lack this measure
                                (no To, no RR): the first index's own list */

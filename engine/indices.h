@@ -14,7 +14,7 @@ extern const int dys_opposing_pairs[3][2];
 /* The null indices of r grouped by cause, one sentence each (at most max,
  * written to lines[]); returns how many.  Used for the warnings and the CSV
  * column null_reasons. */
-#define DYS_NULL_CAUSE_MAX 1024
+#define DYS_NULL_CAUSE_MAX 1536
 int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int max);
 
 /* Sample (n-1) or population (n) standard deviation. */

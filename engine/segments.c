@@ -1,8 +1,13 @@
 /*
- * segments.c - the 12-segment model (Yu et al.; AHA numbering, Cerqueira
- * 2002) and every name under which a segment may appear in a column header:
- * canonical names, the aliases of docs/format.md, segN, and GE EchoPAC
- * abbreviations.
+ * segments.c - the 18-segment model and every name under which a segment
+ * may appear in a column header: canonical names, the aliases of
+ * docs/format.md, segN, and GE EchoPAC abbreviations.
+ * The first 12 are Yu's basal and mid segments, numbered as in the AHA
+ * 17-segment model (Cerqueira 2002); 13-18 are the apical ring of the
+ * 18-segment model that speckle-tracking exports use (6 walls x 3 levels,
+ * two walls per apical view), in the same wall order as the basal and mid
+ * rings.  AHA's own 13-17 (four apical segments and the apex) do not map
+ * one to one onto them, so segN stops at 12 (dys_is_extra_column).
  * Names are compared after normalisation (lower case, '_' '-' and space
  * the same, runs collapsed), so "Basal Septal", "basal-septal" and
  * "basal_septal" are one name.
@@ -30,6 +35,14 @@ static const struct {
     {"mid_inferior", "mI", DYS_VIEW_A2C},
     {"mid_inferolateral", "mIL", DYS_VIEW_APLAX},
     {"mid_anterolateral", "mAL", DYS_VIEW_A4C},
+    /* apical: "ap" as EchoPAC writes the level, so that "bA", "mA" and
+     * "apA" read as one family without an "aA" that looks like a typo */
+    {"apical_anterior", "apA", DYS_VIEW_A2C},
+    {"apical_anteroseptal", "apAS", DYS_VIEW_APLAX},
+    {"apical_inferoseptal", "apIS", DYS_VIEW_A4C},
+    {"apical_inferior", "apI", DYS_VIEW_A2C},
+    {"apical_inferolateral", "apIL", DYS_VIEW_APLAX},
+    {"apical_anterolateral", "apAL", DYS_VIEW_A4C},
 };
 
 /* Other accepted names (normalised). */
@@ -47,16 +60,21 @@ static const struct {
     {"midant", 6}, {"midantsept", 7}, {"midsept", 8}, {"midinfsept", 8},
     {"midinf", 9}, {"midpost", 10}, {"midinflat", 10}, {"midlat", 11},
     {"midantlat", 11},
+    /* the apical ring: the 4-chamber view's "apical septal" and "apical
+     * lateral" and the long axis's "apical posterior" are the older wall
+     * names, as at the base; EchoPAC writes apSept, apLat (A4C), apAnt,
+     * apInf (A2C), apAntSept, apPost (APLAX) */
+    {"apical_septal", 14}, {"apical_posterior", 16}, {"apical_lateral", 17},
+    {"apant", 12}, {"apantsept", 13}, {"apsept", 14}, {"apinfsept", 14},
+    {"apinf", 15}, {"appost", 16}, {"apinflat", 16}, {"aplat", 17},
+    {"apantlat", 17},
 };
 
-/* Column names that are recognised but are not one of the 12: kept as
- * "extra columns" and reported, never an error. */
+/* Column names that are recognised but are not one of the 18: kept as
+ * "extra columns" and reported, never an error.  The apex (AHA 17) and
+ * AHA's 4-segment apical cap are not segments of the 18-segment model. */
 static const char *const extra_table[] = {
-    "apsept", "aplat", "apant", "apinf", "apantsept", "appost",
-    "apinfsept", "apantlat", "apinflat", "apex", "apical_septal",
-    "apical_lateral", "apical_anterior", "apical_inferior",
-    "apical_anteroseptal", "apical_inferolateral", "apical_posterior",
-    "apical_cap", "global", "avg", "average",
+    "apex", "apical_cap", "global", "avg", "average",
 };
 
 const char *dys_segment_name(dys_segment seg)
@@ -124,7 +142,7 @@ int dys_segment_from_name(const char *name)
             k = k * 10 + (buf[4] - '0');
         else if (buf[4] != '\0')
             return -1;
-        return k >= 1 && k <= 12 ? k - 1 : -1;
+        return k >= 1 && k <= DYS_N_SEGMENTS_12 ? k - 1 : -1;
     }
     return -1;
 }
@@ -134,14 +152,20 @@ int dys_is_extra_column(const char *normalised)
     for (size_t i = 0; i < sizeof extra_table / sizeof extra_table[0]; i++)
         if (strcmp(normalised, extra_table[i]) == 0)
             return 1;
-    if (strncmp(normalised, "seg", 3) == 0) {
-        /* seg13..seg17: apical segments of the AHA model */
-        const char *d = normalised + 3;
-        return strcmp(d, "13") == 0 || strcmp(d, "14") == 0 ||
-               strcmp(d, "15") == 0 || strcmp(d, "16") == 0 ||
-               strcmp(d, "17") == 0;
-    }
-    return 0;
+    return dys_segment_number_above_12(normalised);
+}
+
+int dys_segment_number_above_12(const char *normalised)
+{
+    /* seg13..seg18: AHA's 13-17 are apical anterior, septal, inferior,
+     * lateral and the apex; the 18-segment model's 13-18 are six apical
+     * segments.  A number alone cannot say which model a file follows
+     * (seg14 is "apical septal" in one, apical anteroseptal in the other),
+     * so these are read past, with a warning (read_csv.c), never guessed. */
+    if (strncmp(normalised, "seg", 3) != 0)
+        return 0;
+    const char *d = normalised + 3;
+    return d[0] == '1' && d[1] >= '3' && d[1] <= '8' && d[2] == '\0';
 }
 
 dys_view dys_view_from_name(const char *s)

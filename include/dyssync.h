@@ -86,11 +86,20 @@ DYS_API const char *dys_ctx_error(const dys_ctx *ctx);
 /* ------------------------------------------------------------------ */
 /* Segments, views                                                     */
 
-#define DYS_N_SEGMENTS 12
+/* The 18-segment model of speckle-tracking strain (GE EchoPAC; Lang,
+ * ASE/EACVI chamber quantification, JASE 2015;28:1): 6 walls x basal, mid
+ * and apical, each view imaging two walls.  The first 12 are the basal and
+ * mid segments, AHA 1-12 (the same in the AHA 17-segment model); the Yu
+ * index and every other 12-segment index use those only.  13-18 are the
+ * apical segments of the 18-segment model, one per wall: they are not AHA
+ * 13-17 (four apical segments and the apex). */
+#define DYS_N_SEGMENTS 18
+#define DYS_N_SEGMENTS_12 12 /* the basal and mid segments, 0..11 */
 
-/* AHA 17-segment numbering minus 1 (basal 1-6, mid 7-12).  Each enum has
- * its own prefix: DYS_AHA_ for the segments, DYS_SEG_ for a segment's
- * status (dys_seg_status), DYS_VIEW_ for the views. */
+/* The segment numbers minus 1 (basal 1-6, mid 7-12, apical 13-18, each
+ * ring in the same wall order).  Each enum has its own prefix: DYS_AHA_
+ * for the segments, DYS_SEG_ for a segment's status (dys_seg_status),
+ * DYS_VIEW_ for the views. */
 typedef enum dys_segment {
     DYS_AHA_BASAL_ANTERIOR = 0,
     DYS_AHA_BASAL_ANTEROSEPTAL,
@@ -103,7 +112,13 @@ typedef enum dys_segment {
     DYS_AHA_MID_INFEROSEPTAL,
     DYS_AHA_MID_INFERIOR,
     DYS_AHA_MID_INFEROLATERAL,
-    DYS_AHA_MID_ANTEROLATERAL
+    DYS_AHA_MID_ANTEROLATERAL,
+    DYS_AHA_APICAL_ANTERIOR,      /* 13, A2C */
+    DYS_AHA_APICAL_ANTEROSEPTAL,  /* 14, APLAX */
+    DYS_AHA_APICAL_INFEROSEPTAL,  /* 15, A4C "apical septal" */
+    DYS_AHA_APICAL_INFERIOR,      /* 16, A2C */
+    DYS_AHA_APICAL_INFEROLATERAL, /* 17, APLAX "apical posterior" */
+    DYS_AHA_APICAL_ANTEROLATERAL  /* 18, A4C "apical lateral" */
 } dys_segment;
 
 typedef enum dys_view {
@@ -115,7 +130,7 @@ typedef enum dys_view {
 
 /* Canonical segment name ("basal_anterior"), NULL when out of range. */
 DYS_API const char *dys_segment_name(dys_segment segment);
-/* Short label used in tables and figures ("bA", "mIS", ...). */
+/* Short label used in tables and figures ("bA", "mIS", "apAS", ...). */
 DYS_API const char *dys_segment_abbrev(dys_segment segment);
 /* The apical view in which the segment is imaged. */
 DYS_API dys_view dys_segment_view(dys_segment segment);
@@ -171,8 +186,8 @@ typedef struct dys_recording {
                              (EchoPAC left/right markers), NAN if not */
     double cycle_start_ms; /* the export's left cycle marker on the file's
                               axis (the scanner's QRS trigger), NAN if not */
-    char **extra_columns; /* columns read but outside the 12 (GLOBAL,
-                             apical segments), for dys_study info */
+    char **extra_columns; /* columns read but outside the 18 segments
+                             (GLOBAL, apex, RV segments), for dyssync info */
     size_t n_extra_columns;
     size_t n_dropped[DYS_N_SEGMENTS]; /* samples the reader dropped (made
                              NAN) as physiologically impossible or as
@@ -214,11 +229,13 @@ DYS_API void dys_recording_init(dys_recording *rec);
 /* Options for the readers. */
 typedef struct dys_read_options {
     /* ROI colour -> segment for EchoPAC exports whose columns are named by
-     * colour; -1 = not one of the 12 (apical), -2 = not mapped.  Indexed
-     * by dys_colour (YELLOW, CYAN, GREEN, MAGENTA, BLUE, RED).  The default
-     * is the conventional 4-chamber layout (docs/format.md): YELLOW basal
-     * inferoseptal, CYAN mid inferoseptal, GREEN and MAGENTA apical, BLUE
-     * mid anterolateral, RED basal anterolateral. */
+     * colour: a dys_segment (0..DYS_N_SEGMENTS-1), -1 = read past (none,
+     * apex, GLOBAL), -2 = not mapped.  Indexed by dys_colour (YELLOW,
+     * CYAN, GREEN, MAGENTA, BLUE, RED).  The default is the conventional
+     * 4-chamber layout (docs/format.md): YELLOW basal inferoseptal, CYAN
+     * mid inferoseptal, GREEN apical inferoseptal ("apical septal"),
+     * MAGENTA apical anterolateral ("apical lateral"), BLUE mid
+     * anterolateral, RED basal anterolateral. */
     int colour_map[6];
     int colour_map_set; /* nonzero when the user gave the map */
     /* Limits that protect a batch from absurd input. */
@@ -453,6 +470,7 @@ typedef enum dys_index {
     DYS_IDX_DLC_BASAL_COUNT,
     /* longitudinal strain (strain studies) */
     DYS_IDX_STRAIN_TTP_SD_12,
+    DYS_IDX_STRAIN_TTP_SD_18,  /* mechanical dispersion, 18 segments */
     DYS_IDX_STRAIN_TTP_ES_SD_12,
     DYS_IDX_STRAIN_TTP_DIFF_12,
     DYS_IDX_STRAIN_SEPTAL_LATERAL,
@@ -563,7 +581,12 @@ typedef struct dys_result_rec {
 typedef struct dys_result {
     char *study_id;
     char *source;
-    dys_segment_result seg[DYS_N_SEGMENTS];
+    dys_segment_result seg[DYS_N_SEGMENTS]; /* apical ones "not in the
+                                        study" in a 12-segment study */
+    int model_segments;              /* 12, or 18 when a recording holds an
+                                        apical segment: the segments the
+                                        writers list (JSON segments[],
+                                        segments.csv, the report) */
     /* Sized DYS_N_INDICES_MAX, not DYS_N_INDICES, so that a new index
      * does not move the fields after these; entries from DYS_N_INDICES on
      * are unused. */
@@ -577,7 +600,8 @@ typedef struct dys_result {
     char echocrt_warning[300];       /* "" unless narrow QRS + dyssynchrony */
     dys_lead lead[8];                /* latest reachable segments, latest first */
     int n_lead;
-    int n_segments;                  /* segments with status ok */
+    int n_segments;                  /* segments with status ok, of
+                                        model_segments */
     double avo_ms, avc_ms;           /* ejection window from QRS onset:
                                         the views' common values, or
                                         their mean when they differ */
@@ -630,7 +654,8 @@ DYS_API dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r,
 DYS_API dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source,
                                            const char *message, const dys_csv_extra *x);
 /* CSV, one row per study and segment (batch's segments.csv, `analyze
- * --format segments`): the header, then the 12 rows of a result. */
+ * --format segments`): the header, then a result's model_segments rows
+ * (12, or 18 with the apical segments). */
 DYS_API dys_status dys_write_segments_csv_header(dys_ctx *ctx, FILE *f);
 DYS_API dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *r);
 /* A JSON string literal (bytes that are not UTF-8 become U+FFFD), and a

@@ -29,7 +29,8 @@ extern "C" {
 
 typedef enum dys_plot_kind {
     DYS_PLOT_CURVES = 0, /* velocity (or strain) against ms from QRS onset, per view */
-    DYS_PLOT_BULLSEYE,   /* AHA polar map of the 12 basal and mid segments */
+    DYS_PLOT_BULLSEYE,   /* polar map of the 12 basal and mid segments, or of
+                            the 18 with the apical ring */
     DYS_PLOT_BARS,       /* Ts per segment grouped by wall, mean +- SD */
     DYS_PLOT_REPORT      /* one page: the three, metadata, indices, eligibility */
 } dys_plot_kind;

@@ -5,8 +5,9 @@ The studies are synthetic (known truth, no patient data) but written the way
 real exports arrive: a comma CSV, a view directory with semicolons, decimal
 commas and mm/s, a European single file with gaps and no valve events,
 GE EchoPAC "Local Traces" exports (velocity, and strain for `dyssync info`),
-and a three-view study of several beats with an ECG, an ectopic beat and
-neither QRS onsets nor valve events given.
+a three-view study of several beats with an ECG, an ectopic beat and
+neither QRS onsets nor valve events given, and an 18-segment strain study
+in EchoPAC's "Segmental Traces" variant (testdata/info/strain18_segmental).
 
 usage: python3 testdata/make_testdata.py [--dyssync build/cli/dyssync]
 Then review the outputs and refresh testdata/expected/ (tests/cli_test.sh
@@ -73,6 +74,52 @@ def echopac(meta, rows, kind, unit, values):
         glob = sum(vals) / len(vals)
         lines.append("%g        " % (t / 1000.0) + "    ".join("%.7g" % v for v in vals)
                      + "    %.7g    %.7g    %d" % (0.8 * glob, glob, round(ecg(t, rr))))
+    return "\r\n".join(lines) + "\r\n"
+
+
+# An 18-segment strain study (three apical views, six segments each), in
+# the "Segmental Traces" variant of the EchoPAC export: tab-separated, an
+# empty second column, "ECG :" last, no trace kind on the first line.  Time
+# to peak strain per segment, ms from QRS onset (an LBBB-like pattern: the
+# septum early, the lateral and posterior walls late, some after AVC), and
+# the peak strain (%), by view in the export's column order.
+STRAIN18 = {
+    "a4c": (70, 0.385, [("basSept", 300, -15.0), ("midSept", 310, -16.5), ("apSept", 330, -18.0),
+                        ("apLat", 420, -19.0), ("midLat", 440, -17.5), ("basLat", 460, -16.0)]),
+    "a2c": (72, 0.380, [("basInf", 360, -16.0), ("midInf", 350, -17.0), ("apInf", 345, -19.5),
+                        ("apAnt", 390, -18.5), ("midAnt", 400, -17.0), ("basAnt", 410, -15.5)]),
+    "aplax": (68, 0.390, [("basPost", 450, -14.5), ("midPost", 430, -16.0),
+                          ("apPost", 400, -18.0), ("apAntSept", 335, -18.5),
+                          ("midAntSept", 320, -17.0), ("basAntSept", 315, -15.0)]),
+}
+
+
+def strain_curve(t, ttp, peak, rr, relax=260.0):
+    """Shortening to `peak` at `ttp` ms after each QRS onset (sin^2 down,
+    cos^2 back, flat after): its most negative value is exactly at ttp."""
+    t = t % rr
+    if t <= ttp:
+        return peak * math.sin(0.5 * math.pi * t / ttp) ** 2
+    if t <= ttp + relax:
+        return peak * math.cos(0.5 * math.pi * (t - ttp) / relax) ** 2
+    return 0.0
+
+
+def segmental(hr, es_s, cols, fps=60):
+    """One view as EchoPAC's Segmental Traces export writes it (CRLF)."""
+    rr = 60000.0 / hr
+    n = int((rr + 60.0) / (1000.0 / fps)) + 1
+    lines = ["Segmental Traces",
+             "Number of Frames %d" % n,
+             "FR=%d Left Marker Time=%.6f Right Marker Time=%.6f ES Time=%.6f"
+             % (fps, 0.0, rr / 1000.0, es_s),
+             "\t".join(["Time (s) ", ""] + [c for c, _, _ in cols] + ["ECG :"])]
+    for i in range(n):
+        t = i * 1000.0 / fps
+        cells = ["%.6f" % (t / 1000.0), ""]
+        cells += ["%.4f" % (strain_curve(t, ttp, peak, rr) + 0.0) for _, ttp, peak in cols]
+        cells.append("%d" % round(ecg(t, rr)))
+        lines.append("\t".join(cells))
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -150,6 +197,15 @@ def main():
                 text = retitle(f.read(), "MB-06")
             with open(os.path.join(dst, name), "w", newline="") as f:
                 f.write(text)
+        # 7. An 18-segment strain study of three Segmental Traces exports
+        #    (the apical ring included): the 18-segment mechanical
+        #    dispersion, and the reader's variant (tests/cli_test.sh).
+        dst = os.path.join(info, "strain18_segmental")
+        shutil.rmtree(dst, ignore_errors=True)
+        os.makedirs(dst)
+        for view, (hr, es_s, cols) in STRAIN18.items():
+            with open(os.path.join(dst, view + ".txt"), "w", newline="") as f:
+                f.write(segmental(hr, es_s, cols))
         shutil.copy(os.path.join(multi, "truth.csv"), os.path.join(HERE, "truth_multibeat.csv"))
         shutil.copy(os.path.join(multi, "truth_beats.csv"),
                     os.path.join(HERE, "truth_multibeat_beats.csv"))

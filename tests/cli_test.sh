@@ -39,7 +39,8 @@ studies=(testdata/studies/echopac_a4c_velocity.txt testdata/studies/eu_tab_decim
 golden analyze.txt 0 "$dys" analyze "${studies[@]}"
 golden analyze.jsonl 0 "$dys" analyze --format json "${studies[@]}"
 golden analyze.csv 0 "$dys" analyze --format csv "${studies[@]}"
-golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.txt
+golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
+    testdata/info/strain18_segmental
 golden analyze_population_first.jsonl 0 "$dys" analyze --format json --sd population \
     --peak first testdata/studies/lbbb_single.csv
 
@@ -90,6 +91,48 @@ rc=$?
 check $? "missing file: exit 1 with the path" "rc=$rc $(cat "$tmp/err")"
 
 golden analyze_strain.txt 0 "$dys" analyze testdata/info/echopac_a4c_strain.txt
+
+# The 18-segment model: three EchoPAC "Segmental Traces" exports of a
+# strain study, the apical ring included.  The report lists 18 segments;
+# the JSON has 18 objects (numbers 1-18) and the 18-segment mechanical
+# dispersion is the SD of the 18 times to peak strain (and the 12-segment
+# one that of the basal and mid ones); studies.csv has the apical columns
+# filled (and empty for a 12-segment study in the same table);
+# segments.csv 18 rows.
+s18=testdata/info/strain18_segmental
+golden analyze_strain18.txt 0 "$dys" analyze "$s18"
+"$dys" analyze --format json "$s18" testdata/studies/lbbb_single.csv >"$tmp/s18.jsonl" &&
+    "$dys" analyze --format csv "$s18" testdata/studies/lbbb_single.csv >"$tmp/s18.csv" &&
+    "$dys" analyze --format segments "$s18" >"$tmp/s18_seg.csv" &&
+    python3 - "$tmp/s18.jsonl" "$tmp/s18.csv" "$tmp/s18_seg.csv" <<'PY' 2>"$tmp/err"
+import csv, json, statistics, sys
+s18, lbbb = [json.loads(l) for l in open(sys.argv[1])]
+assert [s["aha"] for s in s18["segments"]] == list(range(1, 19)), s18["segments"]
+assert s18["segments"][14]["name"] == "apical_inferoseptal" and s18["segments"][14]["view"] == "A4C"
+assert all(s["status"] == "ok" for s in s18["segments"])
+ttp = [s["strain_ttp_ms"] for s in s18["segments"]]
+ix = s18["indices"]
+assert abs(ix["strain_ttp_sd_18_ms"] - statistics.stdev(ttp)) < 0.011, (ix, statistics.stdev(ttp))
+assert abs(ix["strain_ttp_sd_12_ms"] - statistics.stdev(ttp[:12])) < 0.011, ix
+assert ix["n_segments"] == 18 and ix["ts_sd_12_ms"] is None
+assert len(lbbb["segments"]) == 12 and lbbb["indices"]["strain_ttp_sd_18_ms"] is None
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert rows[0]["status_apical_anteroseptal"] == "ok" and rows[0]["ts_apical_anteroseptal_ms"] == ""
+assert rows[1]["status_apical_anteroseptal"] == "" and rows[1]["status_mid_anteroseptal"] == "ok"
+assert rows[1]["ts_apical_anteroseptal_ms"] == "" and rows[1]["ts_sd_12_ms"] != ""
+assert float(rows[0]["strain_ttp_sd_18_ms"]) == round(ix["strain_ttp_sd_18_ms"], 2)
+seg = list(csv.DictReader(open(sys.argv[3])))
+assert [int(r["aha"]) for r in seg] == list(range(1, 19)) and seg[17]["segment"] == "apical_anterolateral"
+PY
+check $? "18 segments: JSON, studies.csv and segments.csv list the apical ring; the 18-segment dispersion by hand" \
+    "$(cat "$tmp/err")"
+# A Segmental Traces export given to batch is a study, not a manifest (its
+# first line has no separator, as a manifest's); the three make one study
+"$dys" batch -q -o "$tmp/sgb" "$s18/a4c.txt" "$s18" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] && [ "$(wc -l <"$tmp/sgb/studies.csv")" = 3 ] &&
+    [ "$(wc -l <"$tmp/sgb/segments.csv")" = 37 ] &&
+    [ "$(cut -d, -f3 "$tmp/sgb/studies.csv" | grep -c '^ok$')" = 2 ]
+check $? "batch: a Segmental Traces export is a study, its view directory one study" "$(cat "$tmp/err")"
 
 # Usage errors exit 2.
 for args in "analyze" "analyze --format xml x.csv" "analyze --lowpass fast x.csv" \

@@ -271,4 +271,15 @@ else
     not_ok "output directory unwritable mid-run: exit $rc, $kept parts kept" "$(head -c 600 "$tmp/err")"
 fi
 
+# EchoPAC's "Segmental Traces" variant (tab-separated, an empty second
+# column): a value where the empty column is, an empty cell, tabs turned
+# into spaces, an RV export given as an LV view; a sample beyond the strain
+# limit dropped and named.  Last, so the numbers above keep
+# docs/robustness.md's.
+expect $h/segmental_value_in_empty_column.txt "segmental_value_in_empty_column.txt:14:10: '17' under the header's empty column 2"
+expect $h/segmental_empty_cell.txt "segmental_empty_cell.txt:20:29: empty cell in column 5: expected a number"
+expect $h/segmental_spaces.txt "segmental_spaces.txt:4:1: a Segmental Traces column header with no tab"
+expect $h/segmental_rv_only.txt "segmental_rv_only.txt:4:1: only RV segments"
+expect_warned $h/warn_spike_segmental.txt "warn_spike_segmental.txt:31:45: mid_anterolateral sample -1e+06 % is beyond the physiological limit"
+
 tap_end

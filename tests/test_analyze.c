@@ -26,10 +26,10 @@ static double bump(double t, double c, double sd, double amp)
 
 typedef double (*curve_fn)(double t, int seg, void *arg);
 
-/* A single-recording study, one frame every frame_ms with a slightly
- * jittered clock. */
+/* A single-recording study of the first nseg segments, one frame every
+ * frame_ms with a slightly jittered clock. */
 static dys_study *make_study_at(curve_fn f, void *arg, double t_end, double avo, double avc,
-                                double frame_ms)
+                                double frame_ms, int nseg)
 {
     dys_study *s = calloc(1, sizeof *s);
     s->study_id = dys_strdup("mem");
@@ -48,7 +48,7 @@ static dys_study *make_study_at(curve_fn f, void *arg, double t_end, double avo,
     r->t_ms = malloc(r->n * sizeof *r->t_ms);
     for (size_t i = 0; i < r->n; i++)
         r->t_ms[i] = frame_ms * (double)i + ((int)((i * 7919) % 11) - 5) * 0.02 * frame_ms;
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < nseg; k++) {
         r->seg[k] = malloc(r->n * sizeof(double));
         for (size_t i = 0; i < r->n; i++)
             r->seg[k][i] = f(r->t_ms[i], k, arg);
@@ -56,10 +56,17 @@ static dys_study *make_study_at(curve_fn f, void *arg, double t_end, double avo,
     return s;
 }
 
-/* The same at 100 frames/s. */
+/* The first nseg segments at 100 frames/s. */
+static dys_study *make_study_n(curve_fn f, void *arg, double t_end, double avo, double avc,
+                               int nseg)
+{
+    return make_study_at(f, arg, t_end, avo, avc, 10.0, nseg);
+}
+
+/* The 12 basal and mid segments. */
 static dys_study *make_study(curve_fn f, void *arg, double t_end, double avo, double avc)
 {
-    return make_study_at(f, arg, t_end, avo, avc, 10.0);
+    return make_study_n(f, arg, t_end, avo, avc, DYS_N_SEGMENTS_12);
 }
 
 static dys_result *run(dys_study *s, const dys_params *p)
@@ -87,7 +94,7 @@ START_TEST(ts_matches_analytic_peak)
 {
     dys_study *s = make_study(physiological, NULL, 900, 90, 420);
     dys_result *r = run(s, NULL);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 150.0 + 10.0 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].peak_cm_s, 6.0, 0.05);
@@ -117,9 +124,10 @@ static double late_notch(double t, int k, void *arg)
 
 START_TEST(peak_at_low_frame_rate)
 {
-    dys_study *s = make_study_at(late_notch, NULL, 900, 90, 380, 1000.0 / 60.0);
+    dys_study *s = make_study_at(late_notch, NULL, 900, 90, 380, 1000.0 / 60.0,
+                                 DYS_N_SEGMENTS_12);
     dys_result *r = run(s, NULL);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         /* the curve's true maximum in the window, by a dense scan */
         double best = 90, bv = -INFINITY;
         for (double t = 90; t <= 380; t += 0.01)
@@ -294,7 +302,7 @@ START_TEST(beats_from_given_onsets)
     for (int b = 0; b < 3; b++)
         rec->qrs_onsets_ms[b] = 100 + 800.0 * b;
     dys_result *r = run(s, NULL);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 3);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].ts_beat_sd_ms, 4.0, 0.3);
@@ -342,7 +350,7 @@ START_TEST(ectopic_beats_rejected)
     ck_assert(!bl->beat[4].accepted); /* after the compensatory pause */
     ck_assert_ptr_nonnull(strstr(bl->beat[4].why, "after a pause (post-extrasystolic)"));
     ck_assert(bl->beat[5].accepted);  /* 690 ms of recording left, RR 800: >= 80 % */
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5); /* not +60/6 */
     }
@@ -397,7 +405,7 @@ START_TEST(beat_before_premature_kept)
     ck_assert(!bl->beat[2].accepted);
     ck_assert_ptr_nonnull(strstr(bl->beat[2].why, "after a pause"));
     ck_assert(bl->beat[3].accepted && bl->beat[4].accepted && bl->beat[5].accepted);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].n_beats, 4);
         ck_assert_double_eq_tol(r->seg[k].ts_ms, 200 + 10 * k, 0.5);
         ck_assert_double_eq_tol(r->seg[k].ts_rr_pct, 100 * r->seg[k].ts_ms / 800, 0.1);
@@ -450,7 +458,7 @@ static dys_study *three_views(curve_fn f, double avo, double avc)
         r->n = one->n;
         r->t_ms = malloc(r->n * sizeof(double));
         memcpy(r->t_ms, one->t_ms, r->n * sizeof(double));
-        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
             if (dys_segment_view(k) == r->view) {
                 r->seg[k] = one->seg[k];
                 one->seg[k] = NULL;
@@ -507,7 +515,7 @@ START_TEST(events_per_view)
     ck_assert_double_eq_tol(r->avc_ms, (420 + 200 + 420) / 3.0, 1e-9);
     ck_assert_int_ne(r->seg[6].status, DYS_SEG_OK);
     ck_assert_int_ne(r->seg[9].status, DYS_SEG_OK);
-    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
         if (dys_segment_view(k) != DYS_VIEW_A2C)
             ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
     dys_result_free(r);
@@ -818,7 +826,7 @@ START_TEST(strain_timing)
     dys_result *r = run(s, NULL);
     ck_assert_int_eq(r->trace, DYS_TRACE_STRAIN);
     double ttp[12];
-    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
         ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
         ck_assert(isnan(r->seg[k].ts_ms)); /* no velocity measures */
         ttp[k] = r->seg[k].strain_ttp_ms;
@@ -847,6 +855,178 @@ START_TEST(strain_timing)
         ck_assert_ptr_null(strstr(r->warnings[i], "ts_sd_12_ms"));
     /* the lead target ranks by time to peak strain */
     ck_assert_int_eq(r->lead[0].segment, DYS_AHA_BASAL_ANTEROLATERAL);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* An 18-segment strain study: each segment shortens to -15 % at the time
+ * to peak of vector D (docs/indices.md), ms from QRS onset. */
+static const double ttp18[18] = {410, 315, 300, 360, 450, 460, 400, 320, 310,
+                                 350, 430, 440, 390, 335, 330, 345, 400, 420};
+
+static double strain18_curves(double t, int k, void *arg)
+{
+    (void)arg;
+    return -bump(t, ttp18[k], 70, 15.0);
+}
+
+/* Mechanical dispersion over the 18 segments: by hand the 18 times to
+ * peak sum to 6765 (mean 375.8333) with squared deviations 46662.5, so
+ * sqrt(46662.5 / 17) = 52.3913 ms; the 12-segment index keeps the basal
+ * and mid segments, sqrt(39106.25 / 11) = 59.6248 ms. */
+START_TEST(strain_dispersion_18_segments)
+{
+    dys_study *s = make_study_n(strain18_curves, NULL, 900, 90, 420, DYS_N_SEGMENTS);
+    s->trace = DYS_TRACE_STRAIN;
+    s->hr_bpm = 70;
+    dys_result *r = run(s, NULL);
+    ck_assert_int_eq(r->model_segments, 18);
+    ck_assert_int_eq(r->n_segments, 18);
+    double ttp[18];
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        ck_assert_int_eq(r->seg[k].status, DYS_SEG_OK);
+        ttp[k] = r->seg[k].strain_ttp_ms;
+        ck_assert_double_eq_tol(ttp[k], ttp18[k], 0.5);
+    }
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_18], 52.3913, 0.5);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_18],
+                            dys_sd(ttp, DYS_N_SEGMENTS, DYS_SD_SAMPLE), 1e-9);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_12], 59.6248, 0.5);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_STRAIN_TTP_SD_12],
+                            dys_sd(ttp, DYS_N_SEGMENTS_12, DYS_SD_SAMPLE), 1e-9);
+    /* the lead target stays on the basal and mid free wall, its delays
+     * from the earliest basal or mid segment (basal inferoseptal, 300) */
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_BASAL_ANTEROLATERAL);
+    for (int i = 0; i < r->n_lead; i++)
+        ck_assert_int_lt(r->lead[i].segment, DYS_N_SEGMENTS_12);
+    ck_assert_double_eq_tol(r->lead[0].delay_ms, ttp[DYS_AHA_BASAL_ANTEROLATERAL] -
+                                                     ttp[DYS_AHA_BASAL_INFEROSEPTAL], 1e-9);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+END_TEST
+
+/* What dys_write_* put on a FILE, as a string (freed by the caller). */
+static char *written(dys_status (*w)(dys_ctx *, FILE *, const dys_result *),
+                     const dys_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_int_eq(w(ctx, f, r), DYS_OK);
+    dys_ctx_free(ctx);
+    fclose(f);
+    return buf;
+}
+
+static char *csv_row(const dys_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_int_eq(dys_write_csv_header(ctx, f), DYS_OK);
+    ck_assert_int_eq(dys_write_csv_row(ctx, f, r, NULL), DYS_OK);
+    dys_ctx_free(ctx);
+    fclose(f);
+    return buf;
+}
+
+/* The value of the CSV column named col (text up to the next comma; the
+ * cells tested hold no quoted commas), "" when empty. */
+static void csv_cell(const char *table, const char *col, char *out, size_t cap)
+{
+    const char *nl = strchr(table, '\n');
+    int idx = -1, i = 0;
+    size_t cl = strlen(col);
+    for (const char *h = table; h < nl; i++) {
+        size_t n = strcspn(h, ",\n");
+        if (n == cl && !strncmp(h, col, cl))
+            idx = i;
+        h += n + 1;
+    }
+    ck_assert_msg(idx >= 0, "no column %s", col);
+    const char *c = nl + 1;
+    for (i = 0; i < idx; i++)
+        c += strcspn(c, ",\n") + 1;
+    snprintf(out, cap, "%.*s", (int)strcspn(c, ",\n"), c);
+}
+
+/* The objects of the JSON "segments" array (the lead target's come after
+ * "indices"). */
+static int segment_objects(const char *json)
+{
+    const char *end = strstr(json, "], \"indices\"");
+    int n = 0;
+    ck_assert_ptr_nonnull(end);
+    for (const char *p = json; (p = strstr(p, "{\"name\": ")) && p < end; p++)
+        n++;
+    return n;
+}
+
+/* The outputs list the apical segments of an 18-segment study: 18 JSON
+ * objects (numbers 13-18), 18 segments.csv rows, the studies.csv row's
+ * apical cells filled; a 12-segment study keeps its 12 objects and rows
+ * and leaves the apical cells of the (fixed) studies.csv columns empty. */
+START_TEST(outputs_list_apical_segments)
+{
+    dys_study *s = make_study_n(strain18_curves, NULL, 900, 90, 420, DYS_N_SEGMENTS);
+    s->trace = DYS_TRACE_STRAIN;
+    s->hr_bpm = 70;
+    free(s->rec[0].seg[DYS_AHA_APICAL_INFEROLATERAL]); /* one apical segment absent */
+    s->rec[0].seg[DYS_AHA_APICAL_INFEROLATERAL] = NULL;
+    dys_result *r = run(s, NULL);
+    char *json = written(dys_write_json, r), cell[64];
+    ck_assert_int_eq(segment_objects(json), 18);
+    ck_assert_ptr_nonnull(strstr(json, "{\"name\": \"apical_anterolateral\", \"aha\": 18, "
+                                       "\"view\": \"A4C\", \"status\": \"ok\""));
+    ck_assert_ptr_nonnull(strstr(json, "{\"name\": \"apical_inferolateral\", \"aha\": 17, "
+                                       "\"view\": \"APLAX\", \"status\": \"missing\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"strain_ttp_sd_18_ms\": "));
+    char *seg = written(dys_write_segments_csv_rows, r);
+    int rows = 0;
+    for (const char *p = seg; *p; p++)
+        rows += *p == '\n';
+    ck_assert_int_eq(rows, 18);
+    ck_assert_ptr_nonnull(strstr(seg, "mem,apical_anteroseptal,14,APLAX,ok,"));
+    char *csv = csv_row(r);
+    csv_cell(csv, "status_apical_anterolateral", cell, sizeof cell);
+    ck_assert_str_eq(cell, "ok");
+    csv_cell(csv, "status_apical_inferolateral", cell, sizeof cell);
+    ck_assert_str_eq(cell, "missing");
+    csv_cell(csv, "n_segments", cell, sizeof cell);
+    ck_assert_str_eq(cell, "17");
+    free(json);
+    free(seg);
+    free(csv);
+    dys_result_free(r);
+    dys_study_free(s);
+    /* the same curves without the apical ring: the 12-segment outputs */
+    s = make_study(strain18_curves, NULL, 900, 90, 420);
+    s->trace = DYS_TRACE_STRAIN;
+    s->hr_bpm = 70;
+    r = run(s, NULL);
+    ck_assert_int_eq(r->model_segments, 12);
+    json = written(dys_write_json, r);
+    ck_assert_int_eq(segment_objects(json), 12);
+    ck_assert_ptr_null(strstr(json, "apical_"));
+    seg = written(dys_write_segments_csv_rows, r);
+    rows = 0;
+    for (const char *p = seg; *p; p++)
+        rows += *p == '\n';
+    ck_assert_int_eq(rows, 12);
+    csv = csv_row(r);
+    csv_cell(csv, "status_apical_anterolateral", cell, sizeof cell);
+    ck_assert_str_eq(cell, "");
+    csv_cell(csv, "ts_apical_anterolateral_ms", cell, sizeof cell);
+    ck_assert_str_eq(cell, "");
+    csv_cell(csv, "status_mid_anterolateral", cell, sizeof cell);
+    ck_assert_str_eq(cell, "ok");
+    free(json);
+    free(seg);
+    free(csv);
     dys_result_free(r);
     dys_study_free(s);
 }
@@ -1117,6 +1297,8 @@ static Suite *suite(void)
                         (int)(sizeof crt_partial / sizeof crt_partial[0]));
     tcase_add_test(tc, avc_estimated_from_curves);
     tcase_add_test(tc, strain_timing);
+    tcase_add_test(tc, strain_dispersion_18_segments);
+    tcase_add_test(tc, outputs_list_apical_segments);
     tcase_add_test(tc, synthetic_truth_noise_free);
     tcase_add_test(tc, huge_sample_named_not_measured);
     tcase_add_test(tc, many_dropped_samples_indeterminate);

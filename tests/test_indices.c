@@ -159,6 +159,134 @@ START_TEST(minimum_segment_rule)
 }
 END_TEST
 
+/* Vector D of docs/indices.md: time to peak strain of the 18 segments, in
+ * segment order 1-18 (AHA 1-12, then the apical ring), ms.  By hand: the
+ * 18 sum to 6765, mean 375.8333, squared deviations 46662.5, so the
+ * sample SD is sqrt(46662.5 / 17) = 52.3913; the first 12 sum to 4545,
+ * mean 378.75, squared deviations 39106.25, SD sqrt(39106.25 / 11). */
+static const double vec_d[18] = {410, 315, 300, 360, 450, 460, 400, 320, 310,
+                                 350, 430, 440, 390, 335, 330, 345, 400, 420};
+
+static void fill_strain18(dys_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->trace = DYS_TRACE_STRAIN;
+    r->model_segments = DYS_N_SEGMENTS;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        r->seg[s].status = DYS_SEG_OK;
+        r->seg[s].ts_ms = NAN;
+        r->seg[s].strain_ttp_ms = vec_d[s];
+        r->seg[s].strain_ttp_es_ms = fmin(vec_d[s], 380);
+        r->seg[s].strain_psi_pct = 1;
+    }
+}
+
+START_TEST(strain_dispersion_18)
+{
+    dys_result r;
+    fill_strain18(&r);
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(r.n_segments, 18);
+    ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_18], sqrt(46662.5 / 17), 1e-9);
+    NEAR(r.index[DYS_IDX_STRAIN_TTP_SD_18], 52.3913);
+    /* the 12-segment index keeps its segments: the apical ring does not
+     * move it */
+    ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_12], sqrt(39106.25 / 11), 1e-9);
+    NEAR(r.index[DYS_IDX_STRAIN_TTP_DIFF_12], 160);
+    compute(&r, DYS_SD_POPULATION);
+    ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_18], sqrt(46662.5 / 18), 1e-9);
+    /* velocity indices are null in a strain study, without a reason
+     * counted among the null causes */
+    ck_assert(isnan(r.index[DYS_IDX_TS_SD_12]));
+}
+END_TEST
+
+/* 15 of 18 by default (--min-segments 10 of 12, the same share); the
+ * share follows --min-segments. */
+START_TEST(strain_dispersion_18_minimum)
+{
+    dys_result r;
+    fill_strain18(&r);
+    r.seg[DYS_AHA_APICAL_ANTERIOR].status = DYS_SEG_MISSING;
+    r.seg[DYS_AHA_APICAL_ANTEROSEPTAL].status = DYS_SEG_INDETERMINATE;
+    r.seg[DYS_AHA_APICAL_INFEROSEPTAL].status = DYS_SEG_MISSING;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(r.n_segments, 15);
+    /* 15 left: 410 .. 440 and 345, 400, 420 sum to 5710, mean 380.6667,
+     * squared deviations 42343.3333 */
+    ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_18], sqrt((42343.0 + 1.0 / 3) / 14),
+                            1e-9);
+    r.seg[DYS_AHA_APICAL_INFERIOR].status = DYS_SEG_MISSING;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_STRAIN_TTP_SD_18]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_STRAIN_TTP_SD_18],
+                                 "14 of 18 segments usable (needs 15)"));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_STRAIN_TTP_SD_18],
+                                 "apical_anteroseptal indeterminate"));
+    ck_assert(isfinite(r.index[DYS_IDX_STRAIN_TTP_SD_12])); /* its 12 are all ok */
+    dys_params p;
+    dys_params_defaults(&p);
+    p.min_segments_12 = 8; /* 8 of 12: 12 of 18 */
+    dys_compute_indices(&r, &p);
+    ck_assert(isfinite(r.index[DYS_IDX_STRAIN_TTP_SD_18]));
+    p.min_segments_12 = 12; /* every segment */
+    dys_compute_indices(&r, &p);
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_STRAIN_TTP_SD_18], "(needs 18)"));
+}
+END_TEST
+
+/* A 12-segment strain study: the 18-segment index is null with one
+ * sentence, not six apical segments listed as missing; and a result zeroed
+ * by hand (status 0 is ok) counts its 12, not 18. */
+START_TEST(strain_dispersion_12_model)
+{
+    dys_result r;
+    fill_strain18(&r);
+    r.model_segments = DYS_N_SEGMENTS_12;
+    for (int s = DYS_N_SEGMENTS_12; s < DYS_N_SEGMENTS; s++)
+        r.seg[s].status = DYS_SEG_MISSING;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(r.n_segments, 12);
+    ck_assert(isnan(r.index[DYS_IDX_STRAIN_TTP_SD_18]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_STRAIN_TTP_SD_18],
+                                 "no apical segment (the 12-segment model)"));
+    ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_12], sqrt(39106.25 / 11), 1e-9);
+    char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
+    int nc = dys_null_causes(&r, causes, DYS_N_INDICES);
+    ck_assert_int_eq(nc, 1);
+    ck_assert_ptr_nonnull(strstr(causes[0], "strain_ttp_sd_18_ms is null: the study holds no "
+                                            "apical segment"));
+    dys_result z;
+    memset(&z, 0, sizeof z);
+    compute(&z, DYS_SD_SAMPLE);
+    ck_assert_int_eq(z.n_segments, 12);
+}
+END_TEST
+
+/* Apical segments in a velocity study never move a 12-segment index. */
+START_TEST(apical_segments_leave_12_indices)
+{
+    static const double b[12] = {95, 180, 150, 110, 100, 200, 105, 170, 140, 115, 110, 190};
+    dys_result r;
+    fill(&r, b);
+    compute(&r, DYS_SD_SAMPLE);
+    double before[DYS_N_INDICES];
+    memcpy(before, r.index, sizeof before);
+    r.model_segments = DYS_N_SEGMENTS;
+    for (int s = DYS_N_SEGMENTS_12; s < DYS_N_SEGMENTS; s++) {
+        r.seg[s].status = DYS_SEG_OK;
+        r.seg[s].ts_ms = 500 + 40 * s; /* far outside the basal and mid spread */
+        r.seg[s].to_ms = 400;
+        r.seg[s].phase_deg = 300;
+    }
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_int_eq(r.n_segments, 18);
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        ck_assert_msg(isnan(before[i]) ? isnan(r.index[i]) : r.index[i] == before[i], "%s moved",
+                      dys_index_get(i)->key);
+}
+END_TEST
+
 START_TEST(catalogue_is_complete)
 {
     static const struct { const char *unit, *suffix; } units[] = {
@@ -258,7 +386,7 @@ START_TEST(reference_only_cutoff_never_classifies)
     static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
     dys_result r;
     fill(&r, a);
-    for (int seg = 0; seg < DYS_N_SEGMENTS; seg++)
+    for (int seg = 0; seg < DYS_N_SEGMENTS_12; seg++)
         r.seg[seg].phase_deg = 15.0 * seg; /* 0..165 degrees: a wide spread */
     dys_params p;
     dys_params_defaults(&p);
@@ -298,6 +426,10 @@ static Suite *suite(void)
     tcase_add_test(tc, signed_delays);
     tcase_add_test(tc, minimum_segment_rule);
     tcase_add_test(tc, to_indices);
+    tcase_add_test(tc, strain_dispersion_18);
+    tcase_add_test(tc, strain_dispersion_18_minimum);
+    tcase_add_test(tc, strain_dispersion_12_model);
+    tcase_add_test(tc, apical_segments_leave_12_indices);
     tcase_add_test(tc, catalogue_is_complete);
     tcase_add_test(tc, classification_and_borderline);
     tcase_add_test(tc, reference_only_cutoff_never_classifies);

@@ -492,6 +492,16 @@ static const struct {
     {"basAntSept", 1, 1}, {"midAntSept", 7, 1}, {"basPost", 4, 1},
     {"midPost", 10, 1}, {"BASSEPT", 2, 1}, {"midlat", 11, 1},
     {"basAntSept (cm/s)", 1, 0},
+    /* the apical ring of the 18-segment model: canonical names, the older
+     * wall names and EchoPAC's abbreviations, each in its view */
+    {"apical_anterior", 12, 1}, {"Apical Anteroseptal", 13, 1},
+    {"apical-inferoseptal", 14, 1}, {"APICAL_INFERIOR", 15, 1},
+    {"apical inferolateral", 16, 1}, {"apical_anterolateral", 17, 1},
+    {"apical_septal", 14, 1}, {"apical lateral", 17, 1}, {"Apical Posterior", 16, 1},
+    {"apSept", 14, 1}, {"apLat", 17, 1}, {"apAnt", 12, 1}, {"apInf", 15, 1},
+    {"apAntSept", 13, 1}, {"apPost", 16, 1}, {"apInfSept", 14, 1},
+    {"apAntLat", 17, 1}, {"apInfLat", 16, 1}, {"APSEPT", 14, 1},
+    {"apLat (cm/s)", 17, 0},
 };
 
 START_TEST(t_segment_alias_in_header)
@@ -514,10 +524,13 @@ START_TEST(t_segment_from_name_api)
 }
 END_TEST
 
+/* seg13..seg18 are not segments: AHA's 13-17 and the 18-segment model's
+ * 13-18 are different apical segments (segments.c).  The apex is not one
+ * of the 18. */
 static const char *const not_segments[] = {
-    "", "seg0", "seg13", "seg17", "seg1a", "seg01", "basal", "septal",
-    "basal_septal_x", "apSept", "apLat", "global", "time_ms", "ecg", "YELLOW",
-    "basal_inferoseptal2", "mid",
+    "", "seg0", "seg13", "seg17", "seg18", "seg19", "seg1a", "seg01", "basal", "septal",
+    "basal_septal_x", "apex", "apical", "apical_cap", "global", "time_ms", "ecg", "YELLOW",
+    "basal_inferoseptal2", "mid", "apSeptx",
 };
 
 START_TEST(t_segment_from_name_rejects)
@@ -537,13 +550,25 @@ START_TEST(t_segment_names_roundtrip)
     ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROSEPTAL), DYS_VIEW_A4C);
     ck_assert_int_eq(dys_segment_view(DYS_AHA_MID_INFERIOR), DYS_VIEW_A2C);
     ck_assert_int_eq(dys_segment_view(DYS_AHA_BASAL_INFEROLATERAL), DYS_VIEW_APLAX);
+    /* the apical ring: two walls per view, as at the base */
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFEROSEPTAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTEROLATERAL), DYS_VIEW_A4C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFERIOR), DYS_VIEW_A2C);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_ANTEROSEPTAL), DYS_VIEW_APLAX);
+    ck_assert_int_eq(dys_segment_view(DYS_AHA_APICAL_INFEROLATERAL), DYS_VIEW_APLAX);
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) /* the ring's walls in base order */
+        ck_assert_int_eq(dys_segment_view(k), dys_segment_view(DYS_N_SEGMENTS_12 + k % 6));
+    ck_assert_str_eq(dys_segment_abbrev(DYS_AHA_APICAL_ANTEROSEPTAL), "apAS");
+    ck_assert_int_eq(DYS_AHA_APICAL_ANTEROLATERAL, DYS_N_SEGMENTS - 1);
 }
 END_TEST
 
-/* All twelve in one file, in a shuffled order. */
-START_TEST(t_all_twelve_segments)
+/* All 18 in one file, in a shuffled order. */
+START_TEST(t_all_eighteen_segments)
 {
-    static const int order[DYS_N_SEGMENTS] = {7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 4, 8};
+    static const int order[DYS_N_SEGMENTS] = {7, 2, 11, 15, 0, 5, 13, 9, 3,
+                                              17, 10, 1, 12, 6, 4, 16, 8, 14};
     char head[1024] = "time_ms", rows[3][512];
     for (int j = 0; j < 3; j++)
         snprintf(rows[j], sizeof rows[j], "%d", j * 10);
@@ -561,7 +586,7 @@ START_TEST(t_all_twelve_segments)
     const dys_study *st = read_ok(wfile("all.csv", text));
     free(text);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 12);
+    ck_assert_int_eq(n_segs(r), 18);
     for (int i = 0; i < DYS_N_SEGMENTS; i++) {
         int k = order[i];
         expect_values(r->seg[k], (double[]){2 * k, 2 * k + 1, 2 * k + 2}, 3);
@@ -570,18 +595,27 @@ START_TEST(t_all_twelve_segments)
 }
 END_TEST
 
-/* Apical segments and GLOBAL are kept as extra columns, not errors. */
+/* GLOBAL, the apex and seg13..seg18 are kept as extra columns, not
+ * errors; apSept is a segment (apical inferoseptal).  A segment number
+ * above 12 is ambiguous between the AHA 17-segment model and the
+ * 18-segment one: read past with a warning at its header cell. */
 START_TEST(t_extra_columns)
 {
-    const dys_study *st = read_ok(
-        wfile("x.csv", "time_ms,basal_septal,GLOBAL,apSept,seg13\n0,1,2,3,4\n"
-                       "10,1,2,3,4\n20,1,2,3,4\n"));
+    const char *f = wfile("x.csv", "time_ms,basal_septal,GLOBAL,apSept,seg13,apex\n"
+                                   "0,1,2,3,4,5\n10,1,2,3,4,5\n20,1,2,3,4,5\n");
+    const dys_study *st = read_ok(f);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 1);
+    ck_assert_int_eq(n_segs(r), 2);
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){3, 3, 3}, 3);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_INFEROSEPTAL], 4);
     ck_assert_uint_eq(r->n_extra_columns, 3);
     ck_assert_str_eq(r->extra_columns[0], "GLOBAL");
-    ck_assert_str_eq(r->extra_columns[1], "apSept");
-    ck_assert_str_eq(r->extra_columns[2], "seg13");
+    ck_assert_str_eq(r->extra_columns[1], "seg13");
+    ck_assert_str_eq(r->extra_columns[2], "apex");
+    char *at = dys_asprintf("%s:1:36: column 'seg13' read past", f);
+    ck_assert_msg(has_warning(st, at), "no warning %s", at);
+    free(at);
+    ck_assert(has_warning(st, "differ between the AHA 17-segment model"));
 }
 END_TEST
 
@@ -1246,8 +1280,8 @@ START_TEST(t_echopac_strain_default_map)
     ck_assert_str_eq(r->format, "echopac");
     ck_assert_int_eq(r->view, DYS_VIEW_A4C);
     ck_assert_uint_eq(r->n, 6);
-    /* the conventional 4-chamber ROI layout */
-    ck_assert_int_eq(n_segs(r), 4);
+    /* the conventional 4-chamber ROI layout, the apical ROIs included */
+    ck_assert_int_eq(n_segs(r), 6);
     expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL],
                   (double[]){-6.213548, -6.540418, -6.868901, 0, -2.142612, -3.66}, 6);
     expect_values(r->seg[DYS_AHA_MID_INFEROSEPTAL],
@@ -1258,11 +1292,16 @@ START_TEST(t_echopac_strain_default_map)
                   (double[]){-7.879408, -7.95153, -7.814494, 0, -5.410271, -7.15}, 6);
     ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 2);
     ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_ANTEROLATERAL], 7);
-    /* GREEN and MAGENTA (apical) and GLOBAL are kept as extra columns */
-    ck_assert_uint_eq(r->n_extra_columns, 3);
-    ck_assert_str_eq(r->extra_columns[0], "GREEN");
-    ck_assert_str_eq(r->extra_columns[1], "MAGENTA");
-    ck_assert_str_eq(r->extra_columns[2], "GLOBAL");
+    /* GREEN apical septal, MAGENTA apical lateral; GLOBAL is an extra
+     * column */
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL],
+                  (double[]){-13.68488, -13.72986, -14.00924, 0, -16.94495, -20.5}, 6);
+    expect_values(r->seg[DYS_AHA_APICAL_ANTEROLATERAL],
+                  (double[]){-12.89468, -13.05603, -13.24131, 0, -16.23358, -20.6}, 6);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_INFEROSEPTAL], 4);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_APICAL_ANTEROLATERAL], 5);
+    ck_assert_uint_eq(r->n_extra_columns, 1);
+    ck_assert_str_eq(r->extra_columns[0], "GLOBAL");
     expect_values(r->ecg_mv, (double[]){84, 96, 124, 0, 160, 146}, 6);
     ck_assert(has_warning(st, "default"));
 }
@@ -1317,11 +1356,14 @@ START_TEST(t_echopac_user_map)
     ck_assert_int_eq(dys_read_options_parse_map(g_ctx, &o, map_4ch), DYS_OK);
     const dys_study *st = read_ok_opt(default_strain_export("e.txt"), &o);
     const dys_recording *r = &st->rec[0];
-    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_int_eq(n_segs(r), 5);
     ck_assert_double_eq(r->seg[DYS_AHA_BASAL_INFEROSEPTAL][0], -6.213548);
     ck_assert_double_eq(r->seg[DYS_AHA_BASAL_ANTEROLATERAL][0], -7.879408);
     ck_assert_double_eq(r->seg[DYS_AHA_MID_INFEROSEPTAL][0], -8.269792);
     ck_assert_double_eq(r->seg[DYS_AHA_MID_ANTEROLATERAL][0], -6.375045);
+    /* GREEN=apSept: an apical segment through the map; MAGENTA=none */
+    ck_assert_double_eq(r->seg[DYS_AHA_APICAL_INFEROSEPTAL][0], -13.68488);
+    ck_assert_ptr_null(r->seg[DYS_AHA_APICAL_ANTEROLATERAL]);
     ck_assert(!has_warning(st, "default"));
 }
 END_TEST
@@ -1355,17 +1397,17 @@ START_TEST(t_parse_map_values)
     ck_assert_int_eq(o.colour_map_set, 0);
     ck_assert_int_eq(o.colour_map[0], DYS_AHA_BASAL_INFEROSEPTAL);
     ck_assert_int_eq(o.colour_map[1], DYS_AHA_MID_INFEROSEPTAL);
-    ck_assert_int_eq(o.colour_map[2], -1);
-    ck_assert_int_eq(o.colour_map[3], -1);
+    ck_assert_int_eq(o.colour_map[2], DYS_AHA_APICAL_INFEROSEPTAL);
+    ck_assert_int_eq(o.colour_map[3], DYS_AHA_APICAL_ANTEROLATERAL);
     ck_assert_int_eq(o.colour_map[4], DYS_AHA_MID_ANTEROLATERAL);
     ck_assert_int_eq(o.colour_map[5], DYS_AHA_BASAL_ANTEROLATERAL);
     ck_assert_int_eq(dys_read_options_parse_map(
                          g_ctx, &o, "yellow = Basal Septal , Red=basLat,green=apSept,"
-                                    "magenta=none"),
+                                    "magenta=none,cyan=apex,blue=apical posterior"),
                      DYS_OK);
     ck_assert_int_eq(o.colour_map_set, 1);
-    int want[6] = {DYS_AHA_BASAL_INFEROSEPTAL, -2, -1, -1, -2,
-                   DYS_AHA_BASAL_ANTEROLATERAL};
+    int want[6] = {DYS_AHA_BASAL_INFEROSEPTAL, -1, DYS_AHA_APICAL_INFEROSEPTAL, -1,
+                   DYS_AHA_APICAL_INFEROLATERAL, DYS_AHA_BASAL_ANTEROLATERAL};
     for (int i = 0; i < 6; i++)
         ck_assert_int_eq(o.colour_map[i], want[i]);
 }
@@ -1441,15 +1483,15 @@ START_TEST(t_echopac_trace_kinds)
     ck_assert_int_eq(st->trace, ep_kinds[_i].trace);
     const dys_recording *r = &st->rec[0];
     double k = ep_kinds[_i].scale * f;
-    ck_assert_int_eq(n_segs(r), 4);
+    ck_assert_int_eq(n_segs(r), 5); /* apSept: apical inferoseptal */
     expect_close(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){1.5 * k, 2.5 * k, 3.5 * k},
                  3);
     expect_close(r->seg[DYS_AHA_MID_ANTEROLATERAL], (double[]){-2 * k, -2.5 * k, -3 * k},
                  3);
     expect_values(r->t_ms, (double[]){0, 4, 8}, 3);
     expect_values(r->ecg_mv, (double[]){0.1, 0.2, 0.3}, 3);
-    ck_assert_uint_eq(r->n_extra_columns, 1);
-    ck_assert_str_eq(r->extra_columns[0], "apSept");
+    expect_close(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){0, 0, 0}, 3);
+    ck_assert_uint_eq(r->n_extra_columns, 0);
     ck_assert_double_eq(r->frame_rate_hz, 250);
     ck_assert(isnan(r->avc_file_ms));
     /* named columns need no map: no warning; the view follows from the
@@ -1670,8 +1712,8 @@ static const refusal csv_refusals[] = {
      "time"},
     {"no segment column", "time_ms,ecg\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
      "segment"},
-    {"apical only", "time_ms,apSept\n0,1\n10,2\n20,3\n", 0, DYS_ERR_PARSE, ":1:1:",
-     "segment"},
+    {"apex and global only", "time_ms,apex,GLOBAL\n0,1,1\n10,2,2\n20,3,3\n", 0,
+     DYS_ERR_PARSE, ":1:1:", "segment"},
     /* cells */
     {"non-numeric cell", "time_ms,seg1\n0,1\n10,abc\n20,3\n", 0, DYS_ERR_PARSE, ":3:4:",
      "'abc' is not a number"},
@@ -1860,11 +1902,198 @@ static const refusal ep_refusals[] = {
      ":3:3:", "NUL"},
 };
 
+/* The variant refused where it departs from its layout, with file, line
+ * and column. */
+static const refusal sg_refusals[] = {
+    {"value under the empty column",
+     "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t7\t2\n0.02\t\t3\n", 0, DYS_ERR_PARSE,
+     ":4:6:", "under the header's empty column 2"},
+    {"empty cell", "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\n0\t\t1\t1\n0.01\t\t\t2\n"
+                   "0.02\t\t3\t3\n", 0, DYS_ERR_PARSE, ":4:7:", "empty cell in column 3"},
+    {"empty name not second", "Segmental Traces\nTime (s)\tbasSept\t\tbasLat\n0\t1\t\t1\n", 0,
+     DYS_ERR_PARSE, ":2:18:", "a column without a name"},
+    {"row without the empty column",
+     "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\n0\t1\t1\n0.01\t2\t2\n0.02\t3\t3\n", 0,
+     DYS_ERR_PARSE, ":3:3:", "'1' under the header's empty column 2"},
+    {"short row", "Segmental Traces\nTime (s)\t\tbasSept\tbasLat\tECG :\n0\t\t1\t1\t1\n"
+                  "0.01\t\t2\t2\n0.02\t\t3\t3\t3\n", 0, DYS_ERR_PARSE, ":4:10:",
+     "row has 4 of the header's 5 columns"},
+    {"long row", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\t9\n", 0, DYS_ERR_PARSE,
+     ":3:6:", "more than the 3 columns"},
+    {"not a number", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t\t1,5\n0.02\t\t2\n", 0,
+     DYS_ERR_PARSE, ":4:7:", "'1,5' is not a number"},
+    {"spaces as separators", "Segmental Traces\nTime (s)   basSept   basLat\n0 1 1\n", 0,
+     DYS_ERR_PARSE, ":2:1:", "no tab: expected tab-separated columns"},
+    {"unknown column", "Segmental Traces\nTime (s)\t\tbasSept\tcurve 3\n0\t\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:19:", "unknown column 'curve 3'"},
+    {"RV segments only", "Segmental Traces\nTime (s)\t\tRV basal\tRV mid\tECG :\n0\t\t1\t1\t1\n",
+     0, DYS_ERR_PARSE, ":2:1:", "only RV segments"},
+    {"second ECG", "Segmental Traces\nTime (s)\t\tbasSept\tECG :\tECG\n0\t\t1\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:25:", "a second ECG column"},
+    {"a segment twice", "Segmental Traces\nTime (s)\t\tapSept\tapical septal\n0\t\t1\t1\n", 0,
+     DYS_ERR_PARSE, ":2:18:", "apical_inferoseptal again"},
+    {"time unit", "Segmental Traces\nTime (min)\t\tbasSept\n0\t\t1\n", 0, DYS_ERR_PARSE,
+     ":2:6:", "time unit '(min)'"},
+    {"kind not supported", "Segmental Traces SR in 1/s\nTime (s)\t\tbasSept\n0\t\t1\n", 0,
+     DYS_ERR_UNSUPPORTED, ":1:18:", "trace kind 'SR' is not supported"},
+    {"bad FR=", "Segmental Traces\nFR=fast ES Time=0.4\nTime (s)\t\tbasSept\n0\t\t1\n", 0,
+     DYS_ERR_PARSE, ":2:4:", "FR=: expected a frame rate"},
+    {"no column header", "Segmental Traces\nNumber of Frames 3\n", 0, DYS_ERR_PARSE, ":3:1:",
+     "no column header"},
+    {"two rows", "Segmental Traces\nTime (s)\t\tbasSept\n0\t\t1\n0.01\t\t2\n", 0, DYS_ERR_PARSE,
+     ":5:1:", "2 data rows"},
+};
+
+START_TEST(t_segmental_refusal)
+{
+    const refusal *f = &sg_refusals[_i];
+    const char *p = wfile_n(NULL, "sg.txt", f->text, f->len ? f->len : strlen(f->text));
+    read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
 START_TEST(t_echopac_refusal)
 {
     const refusal *f = &ep_refusals[_i];
     const char *p = wfile_n(NULL, "ep.txt", f->text, f->len ? f->len : strlen(f->text));
     read_fail(p, f->status, f->where, f->word);
+}
+END_TEST
+
+/* ---- the "Segmental Traces" variant ---------------------------------------- */
+
+/* As the variant is written: a first line without a kind, tabs between
+ * cells, blanks around names ("Time (s) ", "ECG :"), an empty second
+ * column, the four apical, mid and basal segments of the 4-chamber view,
+ * RV segments beside them, "ECG :" last, CRLF. */
+static const char sg_head[] =
+    "Segmental Traces\r\n"
+    "Number of Frames 4\r\n"
+    "FR=110 Left Marker Time=0.219000 Right Marker Time=1.312000 ES Time=0.647000\r\n";
+static const char sg_header[] =
+    "Time (s) \t\tbasSept\tmidSept\tapSept\tapLat\tmidLat\tbasLat\tRV free wall basal\t"
+    "basRVFw\tECG :\r\n";
+static const char sg_rows[] =
+    "0.000000\t\t0.0000\t0.0000\t0.0000\t0.0000\t0.0000\t0.0000\t0.0\t0.0\t120\r\n"
+    "0.009091\t\t-0.5123\t-0.6\t-0.7\t-0.1\t-0.2\t-0.05\t-1.0\t-1.1\t125\r\n"
+    "0.018182\t\t-1.0250\t-1.2\t-1.4\t-0.3\t-0.4\t-0.1\t-2.0\t-2.2\t131\r\n"
+    "0.027273\t\t-1.5E+00\t-1.8\t-2.1\t-0.6\t-0.8\t-0.2\t-3.0\t-3.3\t140\t\r\n";
+
+START_TEST(t_segmental_traces)
+{
+    const char *p = echopac_file(NULL, "a4c_segmental.txt", sg_head, sg_header, sg_rows);
+    const dys_study *st = read_ok(p);
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN); /* no kind: strain in % */
+    ck_assert_ptr_null(st->trace_label);
+    ck_assert_uint_eq(st->n_rec, 1);
+    const dys_recording *r = &st->rec[0];
+    ck_assert_str_eq(r->format, "echopac");
+    ck_assert_int_eq(r->view, DYS_VIEW_A4C); /* its segments are all A4C's */
+    ck_assert_int_eq(n_segs(r), 6);
+    expect_values(r->t_ms, (double[]){0, 9.091, 18.182, 27.273}, 4);
+    expect_values(r->seg[DYS_AHA_BASAL_INFEROSEPTAL], (double[]){0, -0.5123, -1.025, -1.5}, 4);
+    expect_values(r->seg[DYS_AHA_APICAL_INFEROSEPTAL], (double[]){0, -0.7, -1.4, -2.1}, 4);
+    expect_values(r->seg[DYS_AHA_APICAL_ANTEROLATERAL], (double[]){0, -0.1, -0.3, -0.6}, 4);
+    expect_values(r->seg[DYS_AHA_BASAL_ANTEROLATERAL], (double[]){0, -0.05, -0.1, -0.2}, 4);
+    expect_values(r->ecg_mv, (double[]){120, 125, 131, 140}, 4);
+    /* the columns in header order, the empty second one counted */
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_INFEROSEPTAL], 3);
+    ck_assert_int_eq(r->seg_line[DYS_AHA_BASAL_ANTEROLATERAL], 8);
+    /* the RV segments are read past, not refused */
+    ck_assert_uint_eq(r->n_extra_columns, 2);
+    ck_assert_str_eq(r->extra_columns[0], "RV free wall basal");
+    ck_assert_str_eq(r->extra_columns[1], "basRVFw");
+    /* the preamble as Local Traces': frame rate, ES Time, the markers */
+    ck_assert_double_eq(r->frame_rate_hz, 110);
+    ck_assert_double_eq(r->avc_file_ms, 647);
+    ck_assert_double_eq_tol(r->cycle_ms, 1093, 1e-9);
+    ck_assert_double_eq(r->cycle_start_ms, 219);
+    char *at = dys_asprintf("%s:1:1: 'Segmental Traces' names no trace kind", p);
+    ck_assert_msg(has_warning(st, at), "no warning %s", at);
+    free(at);
+    ck_assert(!has_warning(st, "frames")); /* Number of Frames agrees */
+    ck_assert_int_eq(dys_file_is_study(p), 1);
+}
+END_TEST
+
+/* Without the empty column, names alone in their cells, LF line ends; a
+ * kind after the title as Local Traces writes it; the 2-chamber and long
+ * axis views' apical names. */
+static const struct {
+    const char *title, *header, *rows;
+    dys_trace trace;
+    int seg[4];
+    dys_view view;
+    int kind_given; /* the title line names the trace kind */
+} sg_cases[] = {
+    {"Segmental Traces\n", "Time (s)\tbasInf\tmidInf\tapInf\tapAnt\tECG :\n",
+     "0\t0\t0\t0\t0\t1\n0.02\t-1\t-2\t-3\t-4\t2\n0.04\t-2\t-3\t-4\t-5\t3\n",
+     DYS_TRACE_STRAIN,
+     {DYS_AHA_BASAL_INFERIOR, DYS_AHA_MID_INFERIOR, DYS_AHA_APICAL_INFERIOR,
+      DYS_AHA_APICAL_ANTERIOR},
+     DYS_VIEW_A2C, 0},
+    {"Segmental Traces SL in %\n", "Time(s)\t\tbasPost\tapPost\tapAntSept\tbasAntSept\n",
+     "0\t\t0\t0\t0\t0\n0.02\t\t-1\t-2\t-3\t-4\n0.04\t\t-2\t-3\t-4\t-5\n",
+     DYS_TRACE_STRAIN,
+     {DYS_AHA_BASAL_INFEROLATERAL, DYS_AHA_APICAL_INFEROLATERAL, DYS_AHA_APICAL_ANTEROSEPTAL,
+      DYS_AHA_BASAL_ANTEROSEPTAL},
+     DYS_VIEW_APLAX, 1},
+    {"  Segmental Traces V in cm/s  \n", "Time (ms) \t \t basSept \t apSept\tapLat\tbasLat\n",
+     "0\t\t1\t1\t1\t1\n20\t\t5\t2\t4\t6\n40\t \t3\t1\t2\t4\n", DYS_TRACE_VELOCITY,
+     {DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_APICAL_INFEROSEPTAL, DYS_AHA_APICAL_ANTEROLATERAL,
+      DYS_AHA_BASAL_ANTEROLATERAL},
+     DYS_VIEW_A4C, 1},
+};
+
+START_TEST(t_segmental_variants)
+{
+    const dys_study *st = read_ok(echopac_file(NULL, "s.txt", sg_cases[_i].title,
+                                               sg_cases[_i].header, sg_cases[_i].rows));
+    const dys_recording *r = &st->rec[0];
+    ck_assert_int_eq(st->trace, sg_cases[_i].trace);
+    ck_assert_int_eq(n_segs(r), 4);
+    for (int k = 0; k < 4; k++)
+        ck_assert_msg(r->seg[sg_cases[_i].seg[k]] != NULL, "no %s",
+                      dys_segment_name(sg_cases[_i].seg[k]));
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_double_eq(r->t_ms[2], 40);
+    ck_assert_int_eq(r->view, sg_cases[_i].view);
+    /* a kind on the title line: no warning about it */
+    ck_assert_int_eq(has_warning(st, "names no trace kind"), !sg_cases[_i].kind_given);
+}
+END_TEST
+
+/* Three Segmental Traces exports as a view directory: one 18-segment study. */
+START_TEST(t_segmental_view_directory)
+{
+    static const char *const view[3] = {"a4c.txt", "a2c.txt", "aplax.txt"};
+    static const char *const names[3][6] = {
+        {"basSept", "midSept", "apSept", "apLat", "midLat", "basLat"},
+        {"basInf", "midInf", "apInf", "apAnt", "midAnt", "basAnt"},
+        {"basPost", "midPost", "apPost", "apAntSept", "midAntSept", "basAntSept"}};
+    const char *d = subdir("s18");
+    for (int v = 0; v < 3; v++) {
+        char header[256] = "Time (s) \t";
+        for (int k = 0; k < 6; k++) {
+            strcat(header, "\t");
+            strcat(header, names[v][k]);
+        }
+        strcat(header, "\tECG :\r\n");
+        echopac_file(d, view[v], sg_head, header,
+                     "0\t\t0\t0\t0\t0\t0\t0\t1\r\n0.01\t\t-1\t-1\t-1\t-1\t-1\t-1\t2\r\n"
+                     "0.02\t\t-2\t-2\t-2\t-2\t-2\t-2\t3\r\n");
+    }
+    const dys_study *st = read_ok(d);
+    ck_assert_uint_eq(st->n_rec, 3);
+    for (size_t i = 0; i < 3; i++)
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            if (st->rec[i].seg[k]) /* each segment in its own view's file */
+                ck_assert_int_eq(dys_segment_view(k), st->rec[i].view);
+    int n = 0;
+    for (size_t i = 0; i < 3; i++)
+        n += n_segs(&st->rec[i]);
+    ck_assert_int_eq(n, DYS_N_SEGMENTS);
+    ck_assert(!has_warning(st, "stands in"));
 }
 END_TEST
 
@@ -2358,7 +2587,7 @@ static Suite *readers_suite(void)
     tcase_add_loop_test(t, t_segment_from_name_api, 0, N_ELEMS(seg_names));
     tcase_add_loop_test(t, t_segment_from_name_rejects, 0, N_ELEMS(not_segments));
     tcase_add_test(t, t_segment_names_roundtrip);
-    tcase_add_test(t, t_all_twelve_segments);
+    tcase_add_test(t, t_all_eighteen_segments);
     tcase_add_test(t, t_extra_columns);
 
     t = tc(s, "ecg_missing");
@@ -2420,6 +2649,9 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_echopac_time_without_space);
     tcase_add_test(t, t_echopac_bom_utf8);
     tcase_add_loop_test(t, t_echopac_unsupported_kind, 0, N_ELEMS(ep_unsupported));
+    tcase_add_test(t, t_segmental_traces);
+    tcase_add_loop_test(t, t_segmental_variants, 0, N_ELEMS(sg_cases));
+    tcase_add_test(t, t_segmental_view_directory);
     tcase_add_test(t, t_dir_mixed_echopac_csv);
     tcase_add_test(t, t_dir_mixed_colour_export);
     tcase_add_test(t, t_dir_colour_export_other_view);
@@ -2430,6 +2662,7 @@ static Suite *readers_suite(void)
     tcase_add_loop_test(t, t_csv_refusal, 0, N_ELEMS(csv_refusals));
     tcase_add_loop_test(t, t_meta_refusal, 0, N_ELEMS(meta_refusals));
     tcase_add_loop_test(t, t_echopac_refusal, 0, N_ELEMS(ep_refusals));
+    tcase_add_loop_test(t, t_segmental_refusal, 0, N_ELEMS(sg_refusals));
     tcase_add_test(t, t_nonexistent_path);
     tcase_add_test(t, t_unreadable_file);
     tcase_add_test(t, t_max_rows);

@@ -31,7 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define NSEG DYS_N_SEGMENTS
+#define NSEG DYS_N_SEGMENTS_12
 
 static const char *const canon[NSEG] = {
     "basal_anterior",      "basal_anteroseptal", "basal_inferoseptal",

@@ -6,7 +6,12 @@
  *
  * Conventions shared by every kind:
  *  - segment colours: the six walls in the Okabe-Ito colour-blind-safe
- *    palette, basal solid and mid dashed, the same in every figure;
+ *    palette, basal solid, mid dashed and apical dotted, the same in every
+ *    figure;
+ *  - a 12-segment study is drawn as it always was (the bull's-eye's
+ *    apical ring grey, "not measured"); a study with an apical segment
+ *    (dys_result.model_segments 18) gets the 18-segment bull's-eye (three
+ *    rings of six), 18 bars and its apical curves;
  *  - the bull's-eye colour map is viridis (perceptually uniform, readable
  *    in grey and by colour-blind readers), or green -> yellow -> red as in
  *    tissue synchronisation imaging (TSI) on request; by default it is
@@ -36,7 +41,8 @@
 typedef struct { double r, g, b; } rgb;
 
 /* Okabe & Ito (2008), one per wall: anterior, anteroseptal, inferoseptal,
- * inferior, inferolateral, anterolateral (AHA 1-6 and 7-12). */
+ * inferior, inferolateral, anterolateral (AHA 1-6, 7-12 and the apical
+ * 13-18 of the 18-segment model). */
 static const rgb wall_colour[6] = {
     {0.902, 0.624, 0.000}, /* orange */
     {0.337, 0.706, 0.914}, /* sky blue */
@@ -46,13 +52,28 @@ static const rgb wall_colour[6] = {
     {0.835, 0.369, 0.000}, /* vermillion */
 };
 
+/* The line of a level: basal solid, mid dashed, apical dotted. */
+static void set_level_dash(cairo_t *cr, int level)
+{
+    static const double dash[] = {4.0, 2.5}, dot[] = {1.2, 1.6};
+    if (level == 2)
+        cairo_set_dash(cr, dot, 2, 0);
+    else
+        cairo_set_dash(cr, dash, level == 1 ? 2 : 0, 0);
+}
+
 static void set_segment_style(cairo_t *cr, int seg, double width)
 {
     rgb c = wall_colour[seg % 6];
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
     cairo_set_line_width(cr, width);
-    static const double dash[] = {4.0, 2.5};
-    cairo_set_dash(cr, dash, seg >= 6 ? 2 : 0, 0);
+    set_level_dash(cr, seg / 6);
+}
+
+/* The segments a figure shows: 12, or 18 for a study with the apical ring. */
+static int model_segments(const dys_result *r)
+{
+    return r->model_segments == DYS_N_SEGMENTS ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12;
 }
 
 /* Viridis at 9 control points (matplotlib's), linear in between. */
@@ -146,8 +167,9 @@ static int delay_cutoffs(const dys_result *r, double mark[3], const char *label[
 static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
 {
     const dys_result *r = f->r;
+    const int rings = model_segments(r) / 6; /* 2, or 3 with the apical ring */
     double lo = INFINITY, hi = -INFINITY;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; s < model_segments(r); s++)
         if (r->seg[s].status == DYS_SEG_OK && isfinite(dys_activation_ms(r, s))) {
             lo = fmin(lo, dys_activation_ms(r, s));
             hi = fmax(hi, dys_activation_ms(r, s));
@@ -171,14 +193,20 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
         vlo = m - 10;
         vhi = m + 10;
     }
-    const double r_apex = 0.22 * R, r_apical = 0.45 * R, r_mid = 0.72 * R, r_basal = R;
+    /* The basal and mid rings are where they always were; the 18-segment
+     * model's apical ring of six fills the 12-segment map's grey apical
+     * ring and most of its apex, leaving a small hole (the 18-segment
+     * model has no apex segment). */
+    const double r_apex = (rings == 3 ? 0.16 : 0.22) * R, r_apical = 0.45 * R,
+                 r_mid = 0.72 * R, r_basal = R;
+    const double ring_in[3] = {r_mid, r_apical, r_apex}, ring_out[3] = {r_basal, r_mid, r_apical};
     /* AHA: anterior at the top, septum on the left, lateral on the right;
      * sector k of a 6-segment ring spans 60 + 60 k .. 120 + 60 k degrees,
      * counterclockwise (cairo's y runs down, so angles are negated). */
-    for (int ring = 0; ring < 2; ring++)
+    for (int ring = 0; ring < rings; ring++)
         for (int k = 0; k < 6; k++) {
             int seg = ring * 6 + k;
-            double r0 = ring == 0 ? r_mid : r_apical, r1 = ring == 0 ? r_basal : r_mid;
+            double r0 = ring_in[ring], r1 = ring_out[ring];
             double a0 = -(60.0 + 60.0 * k) * M_PI / 180.0, a1 = -(120.0 + 60.0 * k) * M_PI / 180.0;
             cairo_new_path(cr);
             cairo_arc_negative(cr, cx, cy, r1, a0, a1);
@@ -215,12 +243,23 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
                 cairo_set_source_rgb(cr, 1, 1, 1);
             else
                 cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            dys_fig_text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, ok ? 0.11 * R : 0.065 * R,
-                 ok, 0.5, buf);
+            /* the apical ring is narrower: smaller type there */
+            double fs = (ok ? 0.11 : 0.065) * R * (ring == 2 ? 0.85 : 1.0);
+            dys_fig_text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, fs, ok, 0.5, buf);
         }
-    /* apical ring and apex: not measured */
     cairo_set_dash(cr, NULL, 0, 0);
-    for (int k = 0; k < 4; k++) {
+    if (rings == 3) {
+        /* the centre, which no segment of the model covers */
+        cairo_new_path(cr);
+        cairo_arc(cr, cx, cy, r_apex, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke(cr);
+    }
+    /* 12 segments: the apical ring and apex, not measured */
+    for (int k = 0; k < 4 && rings == 2; k++) {
         double a0 = -(45.0 + 90.0 * k) * M_PI / 180.0, a1 = -(135.0 + 90.0 * k) * M_PI / 180.0;
         cairo_new_path(cr);
         cairo_arc_negative(cr, cx, cy, r_apical, a0, a1);
@@ -231,13 +270,15 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_stroke(cr);
     }
-    cairo_new_path(cr);
-    cairo_arc(cr, cx, cy, r_apex, 0, 2 * M_PI);
-    cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
-    cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-    dys_fig_text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
-    dys_fig_text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
+    if (rings == 2) {
+        cairo_new_path(cr);
+        cairo_arc(cr, cx, cy, r_apex, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        dys_fig_text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
+        dys_fig_text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
+    }
     /* wall names */
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
@@ -316,14 +357,16 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     }
 }
 
-/* Ts per segment as bars grouped by wall (basal, mid), the mean and +-SD
- * band, the Ts-diff cut-off line above the earliest segment. */
+/* Ts per segment as bars grouped by wall (basal, mid, and apical in an
+ * 18-segment study), the mean and +-SD band, the Ts-diff cut-off line
+ * above the earliest segment. */
 static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, double h)
 {
     const dys_result *r = f->r;
-    double sum = 0, ss = 0, lo = INFINITY, hi = 0;
+    const int levels = model_segments(r) / 6, nbars = model_segments(r);
+    double sum = 0, ss = 0, lo = INFINITY, hi = 0, lo12 = INFINITY;
     int n = 0;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < nbars; s++) {
         double v = dys_activation_ms(r, s);
         if (r->seg[s].status == DYS_SEG_OK && isfinite(v)) {
             sum += v;
@@ -331,6 +374,8 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             n++;
             lo = fmin(lo, v);
             hi = fmax(hi, v);
+            if (s < DYS_N_SEGMENTS_12)
+                lo12 = fmin(lo12, v);
         }
     }
     /* fixed: the axis always holds the earliest Ts + the whole fixed delay
@@ -340,8 +385,8 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     double span = fixed ? DYS_PLOT_DELAY_MAX_MS : 100;
     double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + span : 0) + 40) / 50) * 50);
     const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
-    dys_fig_axis(cr, x, y, w, h, 0, 12, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
-    double bw = w / 12.0;
+    dys_fig_axis(cr, x, y, w, h, 0, nbars, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
+    double bw = w / nbars;
     static const char *const wall[6] = {"ant", "antsep", "infsep", "inf", "inflat", "antlat"};
     int compact = w < 300; /* in the report: the index table carries the values */
     if (n >= 2) {
@@ -364,7 +409,8 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             buf[0] = '\0';
         /* the published indices of this family, against their cut-offs */
         static const int shown[] = {DYS_IDX_TS_SD_12, DYS_IDX_TS_DIFF_12,
-                                    DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_TTP_DIFF_12};
+                                    DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_TTP_SD_18,
+                                    DYS_IDX_STRAIN_TTP_DIFF_12};
         size_t m = 0;
         buf[0] = '\0';
         for (size_t i = 0; i < sizeof shown / sizeof shown[0] && !compact; i++) {
@@ -383,9 +429,11 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     }
     char lab[3][96];
     int lab_tsdiff[3], nlab = 0;
-    if (isfinite(lo) && r->trace == DYS_TRACE_VELOCITY) {
+    if (isfinite(lo12) && r->trace == DYS_TRACE_VELOCITY) {
         /* the Ts-diff-12 cut-off above the earliest segment; fixed: the
-         * opposing-wall one too (the published delay cut-offs) */
+         * opposing-wall one too (the published delay cut-offs).  Both are
+         * delays between basal and mid segments, so "earliest" is the
+         * earliest of those, whatever an apical segment does. */
         double mark[3];
         const char *mlabel[3];
         int nm = delay_cutoffs(r, mark, mlabel);
@@ -393,7 +441,7 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             if (!mlabel[m] || (!fixed && strcmp(mlabel[m], "Ts-diff")))
                 continue;
             int tsdiff = !strcmp(mlabel[m], "Ts-diff");
-            double cv = mark[m], py = y + h - (lo + cv) / ymax * h;
+            double cv = mark[m], py = y + h - (lo12 + cv) / ymax * h;
             static const double dash[] = {3, 2};
             cairo_set_dash(cr, dash, 2, 0);
             cairo_set_line_width(cr, 0.9);
@@ -418,26 +466,31 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
             }
         }
     }
-    /* bars: walls in AHA order, basal then mid */
+    /* bars: walls in AHA order, basal then mid (then apical), each level
+     * paler than the one before */
+    static const double alpha[3] = {1.0, 0.55, 0.3};
+    /* bars narrower than their label (18 in the report) take its initial */
+    static const char *const level_long[3] = {"bas", "mid", "ap"}, *const level_short[3] = {"b", "m", "a"};
+    const char *const *level = bw < 14 ? level_short : level_long;
     for (int k = 0; k < 6; k++)
-        for (int m = 0; m < 2; m++) {
+        for (int m = 0; m < levels; m++) {
             int seg = m * 6 + k;
-            double v = dys_activation_ms(r, seg), bx = x + (2 * k + m) * bw + 0.15 * bw;
+            double v = dys_activation_ms(r, seg), bx = x + (levels * k + m) * bw + 0.15 * bw;
             int ok = r->seg[seg].status == DYS_SEG_OK && isfinite(v);
             rgb c = wall_colour[k];
             if (ok) {
                 cairo_rectangle(cr, bx, y + h - v / ymax * h, 0.7 * bw, v / ymax * h);
-                cairo_set_source_rgba(cr, c.r, c.g, c.b, m ? 0.55 : 1.0);
+                cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha[m]);
                 cairo_fill(cr);
             } else {
                 cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
                 dys_fig_text(cr, bx + 0.35 * bw, y + h - 4, 6, 0, 0.5, "-");
             }
             cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-            dys_fig_text(cr, bx + 0.35 * bw, y + h + 9, 6, 0, 0.5, m ? "mid" : "bas");
+            dys_fig_text(cr, bx + 0.35 * bw, y + h + 9, 6, 0, 0.5, level[m]);
         }
     for (int k = 0; k < 6; k++)
-        dys_fig_text(cr, x + (2 * k + 1) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
+        dys_fig_text(cr, x + (levels * k + 0.5 * levels) * bw, y + h + 18, 7, 0, 0.5, wall[k]);
     for (int i = 0; i < nlab; i++) {
         if (lab_tsdiff[i])
             cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
@@ -632,10 +685,36 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
 #undef PY
 }
 
+/* 18 segments do not fit the 12's legend: the six wall colours (two rows
+ * of three) and, in a fourth column, the three level lines. */
+static void draw_legend_18(cairo_t *cr, double x, double y, double fs)
+{
+    static const char *const label[9] = {"anterior", "anteroseptal", "inferoseptal",
+                                         "inferior", "inferolateral", "anterolateral",
+                                         "basal", "mid", "apical"};
+    for (int i = 0; i < 9; i++) {
+        int col = i < 6 ? i % 3 : 3, row = i < 6 ? i / 3 : i - 6;
+        double lx = x + col * 13.5 * fs, ly = y + row * fs * 1.5;
+        if (i < 6) {
+            set_segment_style(cr, i, 1.6);
+        } else {
+            cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+            cairo_set_line_width(cr, 1.6);
+            set_level_dash(cr, i - 6);
+        }
+        cairo_move_to(cr, lx, ly - fs * 0.35);
+        cairo_line_to(cr, lx + 2.2 * fs, ly - fs * 0.35);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        dys_fig_text(cr, lx + 2.6 * fs, ly, fs, 0, 0, label[i]);
+    }
+}
+
 static void draw_legend(cairo_t *cr, double x, double y, double fs, int cols)
 {
     char buf[48];
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
         double lx = x + (s % cols) * 13.5 * fs, ly = y + (s / cols) * fs * 1.5;
         set_segment_style(cr, s, 1.6);
         cairo_move_to(cr, lx, ly - fs * 0.35);
@@ -660,7 +739,10 @@ static void draw_curves(cairo_t *cr, const fig *f, double x, double y, double w,
                "dots: time to peak strain)"
              : "ms from QRS onset (the view's first accepted beat; grey: ejection window; "
                "dots: Ts)");
-    draw_legend(cr, x + 40, y + h - legend_h + 12, 7, 4);
+    if (model_segments(f->r) == DYS_N_SEGMENTS)
+        draw_legend_18(cr, x + 40, y + h - legend_h + 12, 7);
+    else
+        draw_legend(cr, x + 40, y + h - legend_h + 12, 7, 4);
 }
 
 static void title(cairo_t *cr, const fig *f, double x, double y, const char *what)
@@ -754,7 +836,8 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     }
     if (isfinite(r->rr_ms))
         n += (size_t)snprintf(buf + n, sizeof buf - n, "heart rate %.0f bpm   ", 60000.0 / r->rr_ms);
-    snprintf(buf + n, sizeof buf - n, "segments ok %d of 12", r->n_segments);
+    snprintf(buf + n, sizeof buf - n, "segments ok %d of %d", r->n_segments,
+             model_segments(r));
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
     dys_fig_text(cr, 28, 46, 8, 0, 0, buf);
     /* left: curves; middle: bull's-eye and bars; right: indices and CRT */

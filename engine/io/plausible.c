@@ -210,8 +210,17 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
     double amp[DYS_N_SEGMENTS], sorted[DYS_N_SEGMENTS];
     size_t at[DYS_N_SEGMENTS];
     int seg_of[DYS_N_SEGMENTS], m = 0;
+    /* The apex barely moves (apical velocities a few cm/s where the base's
+     * reach 5-12): the velocity unit is judged on the basal and mid
+     * segments when the file has any, so that apical columns neither pull
+     * the median towards "m/s read as cm/s" nor change the verdict on a
+     * file that had them all along; a file of apical segments alone is
+     * judged on them. */
+    int basal_mid = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
+        basal_mid |= rec->seg[k] != NULL;
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
-        if (!rec->seg[k])
+        if (!rec->seg[k] || (basal_mid && k >= DYS_N_SEGMENTS_12))
             continue;
         size_t nf = finite_index(rec->seg[k], rec->n, idx);
         if (nf < MIN_UNIT_SAMPLES)

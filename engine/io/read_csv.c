@@ -99,7 +99,7 @@ static void split_unit(const char *s, size_t n, char *name, size_t ncap,
 
 static const char seg_list[] =
     "basal_anterior, basal_anteroseptal, basal_inferoseptal, basal_inferior, "
-    "basal_inferolateral, basal_anterolateral, mid_... (or an alias)";
+    "basal_inferolateral, basal_anterolateral, mid_..., apical_... (or an alias)";
 
 /* Header cell -> column kind.  Time must be first. */
 static dys_status header_cell(dys_reader *r, int line, int col, int index,
@@ -143,6 +143,15 @@ static dys_status header_cell(dys_reader *r, int line, int col, int index,
     }
     if (dys_is_extra_column(name)) {
         c->kind = COL_EXTRA;
+        dys_study *st = r->study;
+        if (dys_segment_number_above_12(name) &&
+            dys_strlist_add(&st->warnings, &st->n_warnings,
+                            "%s:%d:%d: column '%.*s' read past: segment numbers above 12 "
+                            "differ between the AHA 17-segment model (13-16 apical, 17 "
+                            "the apex) and the 18-segment model (13-18 apical): expected "
+                            "the apical segment's name (apical_anterior, apAnt, ...)",
+                            r->path, line, col, DYS_SNIP(clen), cell) != DYS_OK)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
         return dys_strlist_add(&r->rec->extra_columns, &r->rec->n_extra_columns,
                                "%.*s", (int)clen, cell) == DYS_OK
                    ? DYS_OK : dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
@@ -154,7 +163,7 @@ static dys_status header_cell(dys_reader *r, int line, int col, int index,
                         "the first column only", r->path, line, col);
     return dys_fail(r->ctx, DYS_ERR_PARSE,
                     "%s:%d:%d: unknown column '%.*s': expected ecg or one of the "
-                    "12 segments (%s)", r->path, line, col, DYS_SNIP(clen), cell,
+                    "18 segments (%s)", r->path, line, col, DYS_SNIP(clen), cell,
                     seg_list);
 }
 
@@ -257,7 +266,7 @@ static dys_status read_header(csv *x, const char *line, size_t len)
         nseg += x->cols[k].kind == COL_SEG;
     if (nseg == 0)
         return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:1: no segment column: expected some of the 12 "
+                        "%s:%d:1: no segment column: expected some of the 18 "
                         "segments (%s)", r->path, x->header_line, seg_list);
     return DYS_OK;
 }

@@ -1,5 +1,6 @@
 /*
- * read_echopac.c - GE EchoPAC "Local Traces" text exports.
+ * read_echopac.c - GE EchoPAC traces text exports: "Local Traces" and its
+ * "Segmental Traces" variant.
  *
  * Layout (as a real export writes it; docs/format.md and
  * testdata/studies/echopac_a4c_velocity.txt):
@@ -10,12 +11,30 @@
  *     used as the QRS onsets when no onsets are given)
  *   Time (s)  YELLOW  CYAN ...  GLOBAL  ECG :
  *   0   -6.31  -8.37 ...                 <- whitespace-separated, E-notation
- * Columns are named by segment (basSept, midLat, ...) or by the ROI colour
- * the operator placed; colours need a map (--map), with the conventional
- * 4-chamber layout as the documented default (then the file is an A4C
- * view).  GLOBAL and apical columns are kept as extra columns.  "ES Time"
+ * Columns are named by segment (basSept, midLat, apSept, ...) or by the
+ * ROI colour the operator placed; colours need a map (--map), with the
+ * conventional 4-chamber layout as the documented default (then the file
+ * is an A4C view).  GLOBAL and RV segments are kept as extra columns.  "ES Time"
  * is end-systole (aortic valve closure) on the file's own time axis and
  * becomes the recording's AVC.  Velocity and strain traces are analysed.
+ *
+ * The "Segmental Traces" variant (some EchoPAC versions, from the
+ * segments of 2D Strain), recognised by its first line:
+ *   Segmental Traces                     <- no kind: longitudinal strain, %
+ *   Number of Frames 63
+ *   FR=110 Left Marker Time=0.219000 Right Marker Time=1.312000 ES Time=0.647000
+ *   Time (s) <TAB> <TAB> basSept <TAB> midSept <TAB> apSept ... <TAB> ECG :
+ *   0.000 <TAB> <TAB> -0.21 <TAB> ...
+ * Cells are separated by tabs (a name may hold spaces: "Time (s) ",
+ * "ECG :"), the blanks around a cell do not count, and the second column
+ * may be an empty one, whose cells must then be empty too.  Columns are
+ * named by segment; RV segments (a right-ventricular trace in the same
+ * export) are read past as extra columns.  The first line may go on with
+ * a kind and unit as Local Traces does ("Segmental Traces SL in %");
+ * without one the traces are read as longitudinal strain in %, which is
+ * what 2D Strain's segmental export holds, and a warning says so.  The
+ * rest is Local Traces': the preamble, the markers, ES Time, a number in
+ * every cell.
  */
 #include "study_internal.h"
 
@@ -24,12 +43,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dys_text_is_echopac(const dys_text *t)
+int dys_echopac_title(const char *p)
 {
-    const char *p = t->data;
     while (*p == ' ' || *p == '\t')
         p++;
-    return strncasecmp(p, "Local Traces", 12) == 0;
+    return !strncasecmp(p, "Local Traces", 12)       ? DYS_ECHOPAC_LOCAL
+           : !strncasecmp(p, "Segmental Traces", 16) ? DYS_ECHOPAC_SEGMENTAL
+                                                     : 0;
+}
+
+int dys_text_is_echopac(const dys_text *t)
+{
+    return dys_echopac_title(t->data);
 }
 
 /* Value after "label=" in a header line times 10^pow10, NAN when absent,
@@ -76,13 +101,64 @@ static int next_token(const char *line, size_t len, size_t *pos,
     return 1;
 }
 
-enum { C_TIME, C_ECG, C_SEG, C_EXTRA };
+/* The next cell of a Segmental Traces line: up to the next tab, the
+ * blanks around it trimmed; it may be empty (*tok then points where it
+ * stands).  len excludes the line's trailing blanks, so a row's trailing
+ * tab does not make an empty last cell.  Returns 0 past the last cell. */
+static int next_tab_cell(const char *line, size_t len, size_t *pos, const char **tok,
+                         size_t *tlen)
+{
+    size_t i = *pos;
+    if (i > len)
+        return 0;
+    size_t j = i;
+    while (j < len && line[j] != '\t')
+        j++;
+    size_t a = i, b = j;
+    while (a < b && line[a] == ' ')
+        a++;
+    while (b > a && line[b - 1] == ' ')
+        b--;
+    *tok = line + a;
+    *tlen = b - a;
+    *pos = j + 1;
+    return 1;
+}
+
+/* A line's length without its trailing blanks. */
+static size_t trimmed_len(const char *line, size_t len)
+{
+    while (len && isspace((unsigned char)line[len - 1]))
+        len--;
+    return len;
+}
+
+/* A right-ventricular segment (a Segmental Traces export of the RV, or RV
+ * columns beside the LV's): "RV" in capitals not inside a capitalised word
+ * ("basRVFw", "RV free wall", "RVapical"; not "CURVE"), or "rv" as a word
+ * of the normalised name ("rv_free_wall_basal"). */
+static int is_rv_column(const char *tok, size_t tlen, const char *name)
+{
+    for (size_t i = 0; i + 1 < tlen; i++)
+        if (tok[i] == 'R' && tok[i + 1] == 'V' && (i == 0 || !isupper((unsigned char)tok[i - 1])))
+            return 1;
+    size_t n = strlen(name);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (name[i] == 'r' && name[i + 1] == 'v' && (i == 0 || name[i - 1] == '_') &&
+            (i + 2 == n || name[i + 2] == '_'))
+            return 1;
+    return 0;
+}
+
+enum { C_TIME, C_ECG, C_SEG, C_EXTRA, C_EMPTY };
 
 /* The reading of one export, phase by phase. */
 typedef struct {
     dys_reader *r;
     dys_text *t;
     locale_t loc;
+    int tabs;                 /* Segmental Traces: cells between tabs */
+    int n_rv;                 /* RV segment columns (read past) */
     int kinds[64], segs[64], ncol;
     dys_column data[64];
     int time_pow10;           /* EchoPAC writes seconds (3); "Time (ms)": 0 */
@@ -96,8 +172,17 @@ typedef struct {
     int header_line;
 } echopac;
 
+/* The next cell of a header or data line, in the variant's layout. */
+static int next_cell(const echopac *x, const char *line, size_t len, size_t *pos,
+                     const char **tok, size_t *tlen)
+{
+    return x->tabs ? next_tab_cell(line, len, pos, tok, tlen)
+                   : next_token(line, len, pos, tok, tlen);
+}
+
 /* Line 1, "Local Traces <kind> in <unit>": velocity (and its unit) or
- * strain, through the study-level rules (a directory may mix files). */
+ * strain, through the study-level rules (a directory may mix files).
+ * "Segmental Traces" alone is longitudinal strain in %. */
 static dys_status read_title(echopac *x)
 {
     dys_reader *r = x->r;
@@ -112,11 +197,26 @@ static dys_status read_title(echopac *x)
         kind++;
         klen--;
     }
-    kind += 12;
-    klen -= 12;
-    while (klen && *kind == ' ') {
+    size_t title = x->tabs ? 16 : 12; /* "Segmental Traces", "Local Traces" */
+    kind += title;
+    klen -= title;
+    while (klen && (*kind == ' ' || *kind == '\t')) {
         kind++;
         klen--;
+    }
+    if (x->tabs && klen == 0) {
+        /* No kind: 2D Strain's segmental export is longitudinal strain in
+         * %.  Said, since nothing in the file confirms it. */
+        dys_study *s = r->study;
+        free(s->trace_label);
+        s->trace_label = NULL;
+        if (dys_strlist_add(&s->warnings, &s->n_warnings,
+                            "%s:1:1: 'Segmental Traces' names no trace kind: read as "
+                            "longitudinal strain in %% (2D Strain's segmental export); if "
+                            "the traces are another quantity, expected the kind after the "
+                            "title, as in 'Segmental Traces V in cm/s'", r->path) != DYS_OK)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        return dys_meta_apply(r, "trace", 5, "strain", 6, 1, (int)(kind - line) + 1);
     }
     const char *in = NULL;
     for (size_t i = 0; i + 4 <= klen; i++)
@@ -228,27 +328,28 @@ static dys_status read_preamble(echopac *x, const char **line, size_t *len)
 }
 
 /* The first column: "Time (s)", "Time(s)", "Time (ms)" or a bare "Time"
- * (seconds); the unit may be its own token. */
+ * (seconds); in Local Traces the unit may be its own token, in Segmental
+ * Traces it is in the cell. */
 static dys_status time_column(echopac *x, const char *line, size_t len, size_t *pos,
                               const char *tok, size_t tlen)
 {
     dys_reader *r = x->r;
     int col = (int)(tok - line) + 1;
     char name[64];
-    const char *unit = NULL;
-    size_t ulen = 0;
+    const char *unit = NULL, *paren = tlen ? memchr(tok, '(', tlen) : NULL;
+    size_t ulen = 0, nlen = tlen;
     r->time_col = col;
-    if (tlen > 4 && tok[4] == '(') {
-        unit = tok + 4;
-        ulen = tlen - 4;
-        tlen = 4;
+    if (paren) {
+        unit = paren;
+        ulen = tlen - (size_t)(paren - tok);
+        nlen = (size_t)(paren - tok);
     }
-    dys_normalise_name(tok, tlen, name, sizeof name);
+    dys_normalise_name(tok, nlen, name, sizeof name);
     if (strcmp(name, "time"))
         return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: expected 'Time (s)' first, found '%.*s'",
                         r->path, x->header_line, col, DYS_SNIP(tlen), tok);
     size_t save = *pos;
-    if (!unit && next_token(line, len, pos, &tok, &tlen) && tok[0] == '(') {
+    if (!unit && !x->tabs && next_token(line, len, pos, &tok, &tlen) && tok[0] == '(') {
         unit = tok;
         ulen = tlen;
     } else if (!unit) {
@@ -275,7 +376,9 @@ static dys_status other_column(echopac *x, const char *line, size_t len, size_t 
     int col = (int)(tok - line) + 1, ncol = x->ncol;
     char name[64];
     dys_normalise_name(tok, tlen, name, sizeof name);
-    if (!strcmp(name, "ecg") || !strcmp(name, "ecg:")) {
+    /* "ECG :": one cell in Segmental Traces ("ecg_:"), two tokens in Local
+     * Traces, the colon consumed here */
+    if (!strcmp(name, "ecg") || !strcmp(name, "ecg:") || !strcmp(name, "ecg_:")) {
         for (int k = 1; k < ncol; k++)
             if (x->kinds[k] == C_ECG)
                 return dys_fail(r->ctx, DYS_ERR_PARSE,
@@ -284,7 +387,8 @@ static dys_status other_column(echopac *x, const char *line, size_t len, size_t 
         size_t save = *pos;
         const char *colon;
         size_t clen;
-        if (!(next_token(line, len, pos, &colon, &clen) && clen == 1 && colon[0] == ':'))
+        if (x->tabs ||
+            !(next_token(line, len, pos, &colon, &clen) && clen == 1 && colon[0] == ':'))
             *pos = save;
         x->kinds[x->ncol++] = C_ECG;
         return DYS_OK;
@@ -313,7 +417,9 @@ static dys_status other_column(echopac *x, const char *line, size_t len, size_t 
         r->seg_col[sg] = col;
         return DYS_OK;
     }
-    if (c >= 0 || dys_is_extra_column(name)) {
+    int rv = c < 0 && !dys_is_extra_column(name) && is_rv_column(tok, tlen, name);
+    if (c >= 0 || dys_is_extra_column(name) || rv) {
+        x->n_rv += rv;
         x->kinds[x->ncol++] = C_EXTRA;
         if (dys_strlist_add(&r->rec->extra_columns, &r->rec->n_extra_columns, "%.*s",
                             (int)tlen, tok) != DYS_OK)
@@ -322,8 +428,8 @@ static dys_status other_column(echopac *x, const char *line, size_t len, size_t 
     }
     return dys_fail(r->ctx, DYS_ERR_PARSE,
                     "%s:%d:%d: unknown column '%.*s': expected a segment "
-                    "(basSept, midLat, ...), an ROI colour (YELLOW, CYAN, "
-                    "GREEN, MAGENTA, BLUE, RED), GLOBAL or ECG",
+                    "(basSept, midLat, apSept, ...), an ROI colour (YELLOW, CYAN, "
+                    "GREEN, MAGENTA, BLUE, RED), an RV segment, GLOBAL or ECG",
                     r->path, x->header_line, col, DYS_SNIP(tlen), tok);
 }
 
@@ -336,12 +442,27 @@ static dys_status read_columns(echopac *x, const char *line, size_t len)
     const char *tok;
     size_t tlen;
     x->header_line = x->t->line;
-    while (next_token(line, len, &pos, &tok, &tlen)) {
+    len = trimmed_len(line, len);
+    if (x->tabs && !memchr(line, '\t', len))
+        /* the whole header would be one cell, its "unit" the other names */
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:1: a Segmental Traces column header with no tab: expected "
+                        "tab-separated columns", r->path, x->header_line);
+    while (next_cell(x, line, len, &pos, &tok, &tlen)) {
         if (x->ncol == 64)
             return dys_fail(r->ctx, DYS_ERR_PARSE,
                             "%s:%d:%d: more than 64 columns: expected at most 64", r->path,
                             x->header_line, (int)(tok - line) + 1);
         x->segs[x->ncol] = -1;
+        if (tlen == 0 && x->ncol != 1) /* Segmental Traces only: no token is empty */
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: a column without a name: expected a segment "
+                            "name (only the second column may be empty)", r->path,
+                            x->header_line, (int)(tok - line) + 1);
+        if (tlen == 0) { /* the empty second column of Segmental Traces */
+            x->kinds[x->ncol++] = C_EMPTY;
+            continue;
+        }
         dys_status st = x->ncol == 0 ? time_column(x, line, len, &pos, tok, tlen)
                                      : other_column(x, line, len, &pos, tok, tlen);
         if (st != DYS_OK)
@@ -351,9 +472,14 @@ static dys_status read_columns(echopac *x, const char *line, size_t len)
     int nseg = 0;
     for (int k = 0; k < x->ncol; k++)
         nseg += x->kinds[k] == C_SEG;
+    if (nseg == 0 && x->n_rv)
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:1: only RV segments: dyssync analyses the left "
+                        "ventricle's 18 segments (basSept, midLat, apSept, ...): expected "
+                        "an LV export, leave this file out", r->path, x->header_line);
     if (nseg == 0)
         return dys_fail(r->ctx, DYS_ERR_PARSE,
-                        "%s:%d:1: no segment column: expected some of the 12 "
+                        "%s:%d:1: no segment column: expected some of the 18 "
                         "segments (basSept, midLat, ... or ROI colours with "
                         "--map)", r->path, x->header_line);
     /* The markers delimit the cycle the operator analysed; their distance
@@ -389,7 +515,8 @@ static dys_status read_row(echopac *x, const char *line, size_t len, double *pre
                         r->opt->max_rows, r->opt->max_rows);
     if (dys_icolumn_push(&r->row_line, line_no) != DYS_OK)
         return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
-    while (next_token(line, len, &p, &tok, &tlen)) {
+    len = trimmed_len(line, len);
+    while (next_cell(x, line, len, &p, &tok, &tlen)) {
         int col = (int)(tok - line) + 1;
         double v;
         dys_status st;
@@ -398,6 +525,20 @@ static dys_status read_row(echopac *x, const char *line, size_t len, double *pre
                             "%s:%d:%d: row has more than the %d columns of the "
                             "header: expected %d values", r->path, line_no, col, x->ncol,
                             x->ncol);
+        if (x->kinds[k] == C_EMPTY) {
+            /* nothing is known of what a value there would be */
+            if (tlen)
+                return dys_fail(r->ctx, DYS_ERR_PARSE,
+                                "%s:%d:%d: '%.*s' under the header's empty column %d: "
+                                "expected the column empty", r->path, line_no, col,
+                                DYS_SNIP(tlen), tok, k + 1);
+            k++;
+            continue;
+        }
+        if (tlen == 0) /* Segmental Traces: an empty cell */
+            return dys_fail(r->ctx, DYS_ERR_PARSE,
+                            "%s:%d:%d: empty cell in column %d: expected a number (the "
+                            "export has no missing samples)", r->path, line_no, col, k + 1);
         if (dys_parse_number_pow10(tok, tlen, 0, x->loc, k == 0 ? x->time_pow10 : 0, &v) != 0 ||
             !isfinite(v))
             return dys_fail(r->ctx, DYS_ERR_PARSE,
@@ -405,7 +546,8 @@ static dys_status read_row(echopac *x, const char *line, size_t len, double *pre
                             "number", r->path, line_no, col, DYS_SNIP(tlen), tok);
         if (k == 0 && (st = dys_next_time(r, line_no, col, v, prev_t)) != DYS_OK)
             return st;
-        if ((x->kinds[k] != C_EXTRA && dys_column_push(&x->data[k], v) != DYS_OK) ||
+        if ((x->kinds[k] != C_EXTRA && x->kinds[k] != C_EMPTY &&
+             dys_column_push(&x->data[k], v) != DYS_OK) ||
             (x->kinds[k] == C_SEG && dys_icolumn_push(&r->cell_col[x->segs[k]], col) != DYS_OK))
             return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
         k++;
@@ -445,9 +587,9 @@ static dys_status read_rows(echopac *x)
         dys_strlist_add(&s->warnings, &s->n_warnings,
                         "%s: ROI colours mapped with the default 4-chamber layout "
                         "(YELLOW=basal_inferoseptal, CYAN=mid_inferoseptal, "
-                        "BLUE=mid_anterolateral, RED=basal_anterolateral, GREEN and "
-                        "MAGENTA apical); give --map if the ROIs were placed "
-                        "otherwise", r->path);
+                        "GREEN=apical_inferoseptal, MAGENTA=apical_anterolateral, "
+                        "BLUE=mid_anterolateral, RED=basal_anterolateral); give --map "
+                        "if the ROIs were placed otherwise", r->path);
     dys_recording *rec = r->rec;
     rec->n = x->data[0].n;
     for (int k = 0; k < x->ncol; k++) {
@@ -471,6 +613,7 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t)
     x.r = r;
     x.t = t;
     x.loc = r->ctx->c_locale;
+    x.tabs = dys_text_is_echopac(t) == DYS_ECHOPAC_SEGMENTAL;
     x.time_pow10 = 3;
     x.marker_span = x.marker_left = NAN;
     x.declared_frames = -1;

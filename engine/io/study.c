@@ -4,9 +4,9 @@
  * the probes that tell a study file or a view directory from other files.
  * The text buffer is in text.c, the metadata rules in meta.c.
  *
- * A file is recognised by its content (a GE EchoPAC "Local Traces" export
- * starts with that phrase; anything else is the study CSV of
- * docs/format.md), never by its name.  In a directory every *.csv, *.tsv
+ * A file is recognised by its content (a GE EchoPAC traces export starts
+ * with "Local Traces" or "Segmental Traces"; anything else is the study
+ * CSV of docs/format.md), never by its name.  In a directory every *.csv, *.tsv
  * and *.txt file is one view; the view comes from its `view` metadata,
  * else from its file name (a4c, 2ch, aplax, ... as a word in the name).  Values are converted to the
  * engine's units (ms, cm/s) only after all files are read, because the
@@ -30,13 +30,14 @@ static const char *const colour_names[6] = {"yellow", "cyan", "green",
 void dys_read_options_defaults(dys_read_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    /* The conventional 4-chamber ROI layout (docs/format.md, ROI colours). */
-    opt->colour_map[0] = DYS_AHA_BASAL_INFEROSEPTAL; /* YELLOW */
-    opt->colour_map[1] = DYS_AHA_MID_INFEROSEPTAL;   /* CYAN */
-    opt->colour_map[2] = -1;                         /* GREEN apical septal */
-    opt->colour_map[3] = -1;                         /* MAGENTA apical lat */
-    opt->colour_map[4] = DYS_AHA_MID_ANTEROLATERAL;  /* BLUE */
-    opt->colour_map[5] = DYS_AHA_BASAL_ANTEROLATERAL; /* RED */
+    /* The conventional 4-chamber ROI layout (docs/format.md, ROI colours):
+     * up the septum, then down the lateral wall. */
+    opt->colour_map[0] = DYS_AHA_BASAL_INFEROSEPTAL;   /* YELLOW */
+    opt->colour_map[1] = DYS_AHA_MID_INFEROSEPTAL;     /* CYAN */
+    opt->colour_map[2] = DYS_AHA_APICAL_INFEROSEPTAL;  /* GREEN apical septal */
+    opt->colour_map[3] = DYS_AHA_APICAL_ANTEROLATERAL; /* MAGENTA apical lateral */
+    opt->colour_map[4] = DYS_AHA_MID_ANTEROLATERAL;    /* BLUE */
+    opt->colour_map[5] = DYS_AHA_BASAL_ANTEROLATERAL;  /* RED */
     opt->colour_map_set = 0;
     opt->max_file_bytes = (size_t)512 << 20;
     opt->max_rows = 10000000;
@@ -78,7 +79,7 @@ dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
         if (s < 0 && !dys_is_extra_column(seg) && strcmp(seg, "none") != 0)
             return dys_fail(ctx, DYS_ERR_INVALID,
                             "--map: unknown segment '%s' for %s (expected one of "
-                            "the 12 segments, an apical segment or none)", seg,
+                            "the 18 segments, apex, global or none)", seg,
                             colour);
         map[c] = s >= 0 ? s : -1;
         p = end ? end + 1 : p + len;
@@ -279,8 +280,7 @@ int dys_file_is_study(const char *path)
         return 0;
     /* prose (a README, a licence): no metadata, no EchoPAC title, no
      * separator in the first line */
-    return *p == '#' || !strncasecmp(p, "Local Traces", 12) ||
-           strcspn(p, ",;\t\r\n") < line;
+    return *p == '#' || dys_echopac_title(p) || strcspn(p, ",;\t\r\n") < line;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -634,8 +634,8 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
     common_valve_times(s);
     if (nseg == 0)
         return dys_fail(ctx, DYS_ERR_PARSE,
-                        "%s: no segment columns: expected some of the 12 segments "
-                        "(basal_anterior ... mid_anterolateral)", path);
+                        "%s: no segment columns: expected some of the 18 segments "
+                        "(basal_anterior ... apical_anterolateral)", path);
     return s->study_id ? DYS_OK : default_study_id(ctx, s, path);
 }
 

@@ -15,8 +15,11 @@
 /* Lower-case s[0..len) with '_' '-' and space folded to one '_' and no
  * leading or trailing '_'; returns the length written to out. */
 size_t dys_normalise_name(const char *s, size_t len, char *out, size_t cap);
-/* Recognised columns outside the 12 segments (apical, GLOBAL). */
+/* Recognised columns outside the 18 segments (apex, GLOBAL, seg13..seg18). */
 int dys_is_extra_column(const char *normalised);
+/* seg13..seg18: numbers whose segment depends on the model (AHA 17 or 18
+ * segments): read past as extra columns, with a warning. */
+int dys_segment_number_above_12(const char *normalised);
 /* Index of an EchoPAC ROI colour name (normalised), -1 if none. */
 int dys_colour_index(const char *normalised);
 /* A4C / A2C / APLAX from a name or alias, DYS_VIEW_UNKNOWN if none. */
@@ -103,7 +106,15 @@ dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,
 /* Readers: fill r->rec (already zeroed) from the text. */
 dys_status dys_read_csv(dys_reader *r, dys_text *t);
 dys_status dys_read_echopac(dys_reader *r, dys_text *t);
+/* Which EchoPAC traces export a first line starts (leading blanks
+ * skipped): "Local Traces", its "Segmental Traces" variant, or 0 for
+ * neither (then the file is a study CSV). */
+enum { DYS_ECHOPAC_LOCAL = 1, DYS_ECHOPAC_SEGMENTAL = 2 };
+int dys_echopac_title(const char *line);
 int dys_text_is_echopac(const dys_text *t);
+/* A GE EchoPAC full-trace contour export (read_contour.c; read with
+ * dys_contour_read of contour.h, not yet as a study). */
+int dys_text_is_contour(const dys_text *t);
 
 /* The input plausibility rules of plausible.c over a study whose files
  * are all read and whose values are in engine units (ms, cm/s, %):

@@ -99,8 +99,9 @@ static const char *provenance_name(dys_provenance p)
 
 #define LEAD_RULE                                                                   \
     "latest Ts among the ok free-wall segments a coronary-sinus lead can reach "    \
-    "(septum excluded; indeterminate, possibly non-viable segments excluded), and " \
-    "those within 20 ms of it; delay from the earliest ok segment"
+    "(basal and mid; septum excluded; indeterminate, possibly non-viable segments " \
+    "excluded), and those within 20 ms of it; delay from the earliest ok basal or " \
+    "mid segment"
 
 /* View-level keys belong to their recording, not to the study's metadata
  * (AVO and AVC are under events, per view). */
@@ -117,6 +118,13 @@ static dys_status finish(dys_ctx *ctx, FILE *f)
     return DYS_OK;
 }
 
+/* The segments the outputs list: 12, or 18 with the apical ring (a result
+ * not made by dys_analyze, zeroed, counts as 12). */
+static int model_segments(const dys_result *r)
+{
+    return r->model_segments == DYS_N_SEGMENTS ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12;
+}
+
 /* A string, or null when it is empty. */
 static void json_text_or_null(FILE *f, const char *s)
 {
@@ -131,7 +139,8 @@ static void json_text_or_null(FILE *f, const char *s)
  * contents of docs/format.md's output. */
 
 /* One segment's object; a missing segment's measures are null, and its
- * filter and noise too unless it had a recording. */
+ * filter and noise too unless it had a recording.  "aha" is the segment's
+ * number: AHA's for 1-12, the 18-segment model's for the apical 13-18. */
 static void json_segment(FILE *f, const dys_result *r, int s)
 {
     const dys_segment_result *g = &r->seg[s];
@@ -383,7 +392,9 @@ static void write_json(FILE *f, const dys_result *r)
     fputs(", \"source\": ", f);
     dys_write_json_string(f, r->source);
     fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    /* 12 objects, or 18 when the study holds an apical segment: a
+     * 12-segment study's output is as it always was */
+    for (int s = 0; s < model_segments(r); s++)
         json_segment(f, r, s);
     fputc(']', f);
     json_indices(f, r);
@@ -538,6 +549,10 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
     for (int i = 0; i < nc && n < sizeof all; i++)
         n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i ? " | " : "", causes[i]);
     dys_write_csv_field(f, all);
+    /* Every row has the 18 segments' columns, so that one table (a batch of
+     * 12- and 18-segment studies) has fixed columns; a 12-segment study's
+     * apical cells are empty, its status too: not "missing", since the
+     * study was never of the 18-segment model. */
     for (int s = 0; s < DYS_N_SEGMENTS; s++) {
         fputc(',', f);
         csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].ts_ms);
@@ -547,7 +562,7 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
         csv_num(f, r->seg[s].status == DYS_SEG_MISSING ? NAN : r->seg[s].to_ms);
     }
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
-        fprintf(f, ",%s", dys_seg_status_name(r->seg[s].status));
+        fprintf(f, ",%s", s < model_segments(r) ? dys_seg_status_name(r->seg[s].status) : "");
     csv_extra(f, x);
 }
 
@@ -568,7 +583,7 @@ dys_status dys_write_segments_csv_header(dys_ctx *ctx, FILE *f)
 
 static void write_segments_csv_rows(FILE *f, const dys_result *r)
 {
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < model_segments(r); s++) {
         const dys_segment_result *g = &r->seg[s];
         int miss = g->status == DYS_SEG_MISSING;
         dys_write_csv_field(f, r->study_id);
@@ -598,7 +613,7 @@ dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *
 
 /* Columns between n_segments and the last two, left empty in an error row:
  * the indices, the events (3), the classifications, the CRT sets (6), the
- * warnings (3) and the segments (3 x 12). */
+ * warnings (3) and the segments (3 x 18). */
 static int csv_middle_columns(void)
 {
     int n = DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS;
@@ -690,14 +705,17 @@ static void text_beats(FILE *f, const dys_result *r)
     }
 }
 
-/* The 12 segments: Ts, its beat SD, To and S' (velocity) or the times and
- * peaks of strain, with flags and reasons. */
+/* The segments (12, or 18 with the apical ring): Ts, its beat SD, To and
+ * S' (velocity) or the times and peaks of strain, with flags and reasons.
+ * The first column is headed AHA for the 12 (their AHA numbers) and No.
+ * for the 18, whose apical 13-18 are not AHA's 13-17. */
 static void text_segments(FILE *f, const dys_result *r, int strain)
 {
-    fputs(strain ? "\n  AHA  Segment               View   Status        TTP ms  TTP-ES  Peak %   PSI %  Note\n"
-                 : "\n  AHA  Segment               View   Status         Ts ms  SD ms   To ms  S' cm/s  Note\n",
-          f);
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    fprintf(f, "\n  %s  Segment               View   Status        %s\n",
+            model_segments(r) == DYS_N_SEGMENTS ? "No." : "AHA",
+            strain ? "TTP ms  TTP-ES  Peak %   PSI %  Note"
+                   : " Ts ms  SD ms   To ms  S' cm/s  Note");
+    for (int s = 0; s < model_segments(r); s++) {
         const dys_segment_result *g = &r->seg[s];
         char name[32], c1[16] = "-", c2[16] = "-", c3[16] = "-", c4[16] = "-", note[200] = "";
         snprintf(name, sizeof name, "%s", dys_segment_name(s));

@@ -159,7 +159,7 @@ void syn_draw_ecg_morph(uint64_t seed, uint64_t i, const syn_study *st,
 
 void syn_plan_free(syn_plan *pl)
 {
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         track_free(&pl->seg[s]);
     track_free(&pl->ecg_track);
     free(pl->beat);
@@ -290,14 +290,14 @@ int syn_plan_recording(const dys_synth_params *p, const syn_study *st,
     pl->t_end = bt[nb - 1].onset + tail;
 
     /* Segment curves, beat by beat. */
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         pl->has_seg[s] = view == 0 || seg_view[s] == view;
     for (int b = 0; b < nb; b++)
-        for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
             draw_perturb(&rb, st, &bt[b], s, b2b_sd, 0);
             bt[b].ts[s] = bt[b].to[s] = NAN;
         }
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
         if (!pl->has_seg[s])
             continue;
         if (track_alloc(&pl->seg[s], nb, N_COMP) != 0) {

@@ -108,12 +108,12 @@ int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st)
 
     /* S' target times. */
     double lo = st->avo_ms + 35.0, hi = st->avc_ms - 45.0, mid = 0.5 * (lo + hi);
-    double target[DYS_N_SEGMENTS];
+    double target[DYS_N_SEGMENTS_12];
     if (!st->dyssync) {
         double m = st->avo_ms + syn_rng_range(&r, 0.30, 0.50) * lvet;
         m = fmin(fmax(m, lo + 20.0), hi - 20.0);
         double sd = syn_rng_range(&r, 8.0, 20.0);
-        for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
             double t;
             do
                 t = m + sd * syn_rng_gauss(&r);
@@ -121,16 +121,16 @@ int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st)
             target[s] = t;
         }
     } else {
-        double z[DYS_N_SEGMENTS], mean = 0.0, ss = 0.0;
-        for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        double z[DYS_N_SEGMENTS_12], mean = 0.0, ss = 0.0;
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
             z[s] = lbbb_weight[s] + 0.35 * syn_rng_gauss(&r);
             mean += z[s];
         }
-        mean /= DYS_N_SEGMENTS;
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        mean /= DYS_N_SEGMENTS_12;
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             ss += (z[s] - mean) * (z[s] - mean);
-        double zsd = sqrt(ss / (DYS_N_SEGMENTS - 1)), zmin = 0.0, zmax = 0.0;
-        for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        double zsd = sqrt(ss / (DYS_N_SEGMENTS_12 - 1)), zmin = 0.0, zmax = 0.0;
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
             z[s] = (z[s] - mean) / zsd;
             zmin = fmin(zmin, z[s]);
             zmax = fmax(zmax, z[s]);
@@ -138,12 +138,12 @@ int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st)
         double m = mid + syn_rng_range(&r, -10.0, 10.0);
         double fit = fmin((hi - m) / zmax, (m - lo) / -zmin);
         double sd = fmin(syn_rng_range(&r, 30.0, 60.0), fit);
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             target[s] = m + sd * z[s];
     }
 
     /* Components; redraw until the truth is unambiguous. */
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
         double tg = target[s];
         for (int attempt = 0;; attempt++) {
             if (attempt == SYN_MAX_ATTEMPTS)

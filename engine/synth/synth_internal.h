@@ -234,30 +234,30 @@
 /* ------------------------------------------------------------------ */
 /* Segment names (kept here so the generator stands apart from segments.c) */
 
-static const char *const canon_name[DYS_N_SEGMENTS] = {
+static const char *const canon_name[DYS_N_SEGMENTS_12] = {
     "basal_anterior",      "basal_anteroseptal", "basal_inferoseptal",
     "basal_inferior",      "basal_inferolateral", "basal_anterolateral",
     "mid_anterior",        "mid_anteroseptal",   "mid_inferoseptal",
     "mid_inferior",        "mid_inferolateral",  "mid_anterolateral"};
 
 /* The alias of docs/format.md where there is one, segN otherwise. */
-static const char *const alias_name[DYS_N_SEGMENTS] = {
+static const char *const alias_name[DYS_N_SEGMENTS_12] = {
     "seg1", "seg2", "basal_septal", "seg4", "basal_posterior",
     "basal_lateral", "seg7", "seg8", "mid_septal", "seg10",
     "mid_posterior", "mid_lateral"};
 
 /* GE EchoPAC abbreviations (docs/format.md). */
-static const char *const echopac_name[DYS_N_SEGMENTS] = {
+static const char *const echopac_name[DYS_N_SEGMENTS_12] = {
     "basAnt", "basAntSept", "basSept", "basInf", "basPost", "basLat",
     "midAnt", "midAntSept", "midSept", "midInf", "midPost", "midLat"};
 
 /* View of each segment: 1 A4C, 2 A2C, 3 APLAX (the table of docs/format.md). */
-static const int seg_view[DYS_N_SEGMENTS] = {2, 3, 1, 2, 3, 1,
+static const int seg_view[DYS_N_SEGMENTS_12] = {2, 3, 1, 2, 3, 1,
                                              2, 3, 1, 2, 3, 1};
 
 /* LBBB-like activation pattern: negative early (septum), positive late
  * (lateral and posterior walls). */
-static const double lbbb_weight[DYS_N_SEGMENTS] = {
+static const double lbbb_weight[DYS_N_SEGMENTS_12] = {
     0.0, -0.8, -1.0, -0.2, 1.0, 0.9, 0.1, -0.7, -0.9, -0.1, 0.9, 0.8};
 
 static const char *const view_file[4] = {NULL, "a4c.csv", "a2c.csv",
@@ -317,9 +317,9 @@ typedef struct syn_study {
     double hr_bpm, rr_ms, avo_ms, avc_ms, qrs_ms, lvef_pct;
     int nyha, lbbb, dyssync;
     double e_centre, a_centre; /* study-level diastolic timing */
-    syn_curve seg[DYS_N_SEGMENTS];
-    double ts_ms[DYS_N_SEGMENTS];
-    double to_ms[DYS_N_SEGMENTS]; /* true To (NAN: the rule finds none) */
+    syn_curve seg[DYS_N_SEGMENTS_12];
+    double ts_ms[DYS_N_SEGMENTS_12];
+    double to_ms[DYS_N_SEGMENTS_12]; /* true To (NAN: the rule finds none) */
 } syn_study;
 
 /* ------------------------------------------------------------------ */
@@ -371,9 +371,9 @@ typedef struct syn_beat {
     double onset;    /* QRS onset on the file's axis, ms (a whole us) */
     double rr;       /* to the next onset */
     int ectopic;
-    double s_shift[DYS_N_SEGMENTS], s_scale[DYS_N_SEGMENTS], ivc_scale[DYS_N_SEGMENTS];
-    double ts[DYS_N_SEGMENTS]; /* per-beat truth from this onset */
-    double to[DYS_N_SEGMENTS]; /* per-beat To truth (NAN: none) */
+    double s_shift[DYS_N_SEGMENTS_12], s_scale[DYS_N_SEGMENTS_12], ivc_scale[DYS_N_SEGMENTS_12];
+    double ts[DYS_N_SEGMENTS_12]; /* per-beat truth from this onset */
+    double to[DYS_N_SEGMENTS_12]; /* per-beat To truth (NAN: none) */
 } syn_beat;
 
 /* The beats, curves and ECG of one recording.  beat[0] is the beat before
@@ -383,8 +383,8 @@ typedef struct syn_plan {
     int n, nb;            /* complete beats; nb = n + 2 */
     syn_beat *beat;
     double t0, t_end;     /* first frame (before jitter); end of recording */
-    int has_seg[DYS_N_SEGMENTS];
-    syn_track seg[DYS_N_SEGMENTS];
+    int has_seg[DYS_N_SEGMENTS_12];
+    syn_track seg[DYS_N_SEGMENTS_12];
     int ecg;
     syn_track ecg_track;
     double gain, noise_mv, dc, w_amp[2], w_freq[2], w_phase[2];

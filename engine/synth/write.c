@@ -42,8 +42,8 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
     syn_rng_init(&rf, p->seed, sf->index, STREAM_FORMAT + (uint64_t)sf->view);
 
     /* Columns. */
-    int cols[DYS_N_SEGMENTS], ncol = 0;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    int cols[DYS_N_SEGMENTS_12], ncol = 0;
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         if (sf->view == 0 || seg_view[s] == sf->view)
             cols[ncol++] = s;
     if (f->shuffle)
@@ -199,13 +199,13 @@ static void write_truth_beats(FILE *out, const char *id, const char *rel, const 
     for (int b = 1; b <= pl->n; b++) {
         const syn_beat *bt = &pl->beat[b];
         fprintf(out, "%s,%s,%d,%.3f,%.3f,%d", id, rel, b, bt->onset, bt->rr, bt->ectopic);
-        for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
             if (pl->has_seg[s])
                 fprintf(out, ",%.4f", bt->ts[s]);
             else
                 fputc(',', out);
         }
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             put_opt(out, pl->has_seg[s] ? bt->to[s] : NAN);
         fputc('\n', out);
     }
@@ -216,7 +216,7 @@ static void write_truth_beats(FILE *out, const char *id, const char *rel, const 
  * where the rule finds one, as the engine averages it). */
 static void plan_mean_truth(const syn_plan *pl, double *ts, double *to)
 {
-    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++) {
         if (!pl->has_seg[s])
             continue;
         double sum = 0.0, tsum = 0.0;
@@ -248,9 +248,9 @@ static dys_status open_csv(dys_ctx *ctx, dys_outfile *af, const char *dir, const
     if (rc != DYS_OK)
         return rc;
     fputs(head, af->f);
-    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS_12; s++)
         fprintf(af->f, ",ts_%s_ms", canon_name[s]);
-    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; seg_cols && s < DYS_N_SEGMENTS_12; s++)
         fprintf(af->f, ",to_%s_ms", canon_name[s]);
     fputc('\n', af->f);
     return DYS_OK;
@@ -280,12 +280,12 @@ static void write_outcome(FILE *fo, FILE *fm, const char *id, const syn_study *s
     syn_rng r;
     syn_rng_init(&r, seed, i, STREAM_OUTCOME);
     double m = 0, ss = 0;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         m += ts[s];
-    m /= DYS_N_SEGMENTS;
-    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+    m /= DYS_N_SEGMENTS_12;
+    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
         ss += (ts[s] - m) * (ts[s] - m);
-    double sd = sqrt(ss / (DYS_N_SEGMENTS - 1)), prob = 1.0 / (1.0 + exp(-(sd - 30.0) / 6.0));
+    double sd = sqrt(ss / (DYS_N_SEGMENTS_12 - 1)), prob = 1.0 / (1.0 + exp(-(sd - 30.0) / 6.0));
     int rem = syn_rng_unif(&r) < prob;
     double edv = syn_rng_range(&r, 180, 300), esv0 = edv * (1 - st->lvef_pct / 100.0);
     double esv1 = esv0 * (1 - (rem ? 25 + 8 * syn_rng_gauss(&r) : -2 + 8 * syn_rng_gauss(&r)) / 100.0);
@@ -367,7 +367,7 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         }
         if (multi)
             syn_draw_ecg_morph(p->seed, (uint64_t)i, st, em);
-        double ts[DYS_N_SEGMENTS], to[DYS_N_SEGMENTS];
+        double ts[DYS_N_SEGMENTS_12], to[DYS_N_SEGMENTS_12];
         memcpy(ts, st->ts_ms, sizeof ts);
         memcpy(to, st->to_ms, sizeof to);
         int as_dir = p->views == 1 || (p->views == 2 && i % 2 == 1);
@@ -418,9 +418,9 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         fprintf(truth.f, "%s,%s,%s,%.10g,%.10g,%.10g,%.10g,%.10g", id, rel,
                 as_dir ? "views" : "file", st->avo_ms, st->avc_ms, st->hr_bpm,
                 p->fps, p->noise_cm_s);
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             fprintf(truth.f, ",%.4f", ts[s]);
-        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             put_opt(truth.f, to[s]);
         fputc('\n', truth.f);
         if (p->outcomes)
