@@ -30,6 +30,13 @@ The method, per study:
      (Ts basal anterolateral - Ts basal inferoseptal).  Null unless all 12
      segments were measured (septal-lateral: unless both were).
 
+Strain studies (`# trace: strain`, longitudinal strain in %): the same
+resampling and filter, then the time to peak strain of each beat, the most
+negative strain from the beat's onset to the next onset (to the end of the
+recording for the last beat, or to onset + 60000 / hr_bpm when hr_bpm is
+given), refined by the same parabola; the output has "strain_ttp_ms"
+instead of Ts (and null Ts indices).
+
 There is no noise estimate, no per-segment cut-off, no check of the input and
 no segment status: every segment with a window inside the recording gets a
 Ts.  That is the point of a baseline.
@@ -162,6 +169,24 @@ def analyze(path):
     filtered = filtfilt(FILTER_B, FILTER_A, resampled, axis=0)
 
     ts = {s: None for s in SEGMENTS}
+    strain = meta.get("trace", "velocity").strip().lower() == "strain"
+    if strain:
+        # each beat's cycle: its onset to the next one (or the heart rate's RR,
+        # or the end of the recording), inside the recording
+        rr = 60000.0 / float(meta["hr_bpm"]) if "hr_bpm" in meta else None
+        cycles = []
+        for k, on in enumerate(onsets):
+            end = onsets[k + 1] if k + 1 < len(onsets) else (on + rr if rr else grid[-1])
+            lo, hi = max(on, grid[0]), min(end, grid[-1])
+            if hi > lo + 10:
+                cycles.append((lo, hi, on))
+        for j, s in enumerate(names):
+            v = -filtered[:, j]
+            ts[s] = float(np.mean([peak_time(grid, v, lo, hi) - on for lo, hi, on in cycles]))
+        return {"path": path, "study_id": meta.get("study_id") or os.path.basename(path),
+                "beats": len(cycles), "ts_ms": {s: None for s in SEGMENTS},
+                "strain_ttp_ms": ts, "ts_sd_12_ms": None, "ts_diff_12_ms": None,
+                "septal_lateral_delay_ms": None}
     for j, s in enumerate(names):
         v = filtered[:, j]
         ts[s] = float(np.mean([peak_time(grid, v, lo, hi) - on for lo, hi, on in windows]))

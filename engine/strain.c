@@ -3,7 +3,9 @@
  * SL in %", or `# trace: strain`).
  *
  * Per segment and beat, on the curve conditioned as a velocity curve is
- * (conditioning.c; the automatic low-pass tuned over the ejection window):
+ * (conditioning.c; the automatic low-pass tuned over the ejection window),
+ * noisy curves' peaks refitted from the samples as Ts is
+ * (dys_curve_refine_peak):
  *  - time to peak strain over the cycle: the most negative strain (most
  *    shortening) from the QRS onset to the next one (the beat's RR, else
  *    the heart rate's; to the end of the recording when neither is known);
@@ -70,6 +72,13 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, int k,
         double t_es = dys_spline_argmax(&c.sp, on + avo, on + avc, &vmax_es);
         if (!(vmax > 0))
             continue; /* no shortening in this beat */
+        /* the same refinement from the samples as Ts (timing.c) */
+        size_t ipk;
+        double spread;
+        t_all = dys_curve_refine_peak(&c, a, e, t_all, vmax, 1, 0, &ipk, &spread);
+        if (vmax_es > 0)
+            t_es = dys_curve_refine_peak(&c, on + avo, on + avc, t_es, vmax_es, 1, 0, &ipk,
+                                         &spread);
         double at_avc = dys_spline_eval(&c.sp, on + avc);
         s_ttp += t_all - on;
         s_es += t_es - on;

@@ -442,6 +442,22 @@ static size_t peak_sample(const dys_curve *c, double a, double b, double tpk, in
     return best;
 }
 
+double dys_curve_refine_peak(const dys_curve *c, double a, double b, double tpk,
+                             double vmax, int highest, int local, size_t *ipk,
+                             double *spread)
+{
+    *ipk = peak_sample(c, a, b, tpk, highest);
+    *spread = 0;
+    if (local && *ipk != SIZE_MAX && c->lowpass_hz == 0)
+        tpk = local_peak(c, *ipk, a, b, tpk, spread);
+    if (c->noise_sd >= DYS_CLEAN_NOISE_CM_S) {
+        /* twice: the second fit is centred on the first one's peak */
+        tpk = refine_noisy_peak(c, a, b, tpk, vmax);
+        tpk = refine_noisy_peak(c, a, b, tpk, dys_spline_eval(&c->sp, tpk));
+    }
+    return tpk;
+}
+
 /* Valid samples at or above half the peak in the run around sample i:
  * how many frames the wave's top half spans. */
 static int samples_above_half(const dys_curve *c, size_t i, double vpk)
@@ -585,17 +601,11 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                 break;
             }
     }
-    /* The valid sample the peak is refined from, and how far the local
-     * interpolants moved it (local_peak). */
-    size_t ipk = vmax > 0 ? peak_sample(c, a, b, tpk, p->peak != DYS_PEAK_FIRST) : SIZE_MAX;
+    size_t ipk = SIZE_MAX;
     double spread = 0;
-    if (ipk != SIZE_MAX && c->lowpass_hz == 0)
-        tpk = local_peak(c, ipk, a, b, tpk, &spread);
-    if (vmax > 0 && c->noise_sd >= DYS_CLEAN_NOISE_CM_S) {
-        /* twice: the second fit is centred on the first one's peak */
-        tpk = refine_noisy_peak(c, a, b, tpk, vmax);
-        tpk = refine_noisy_peak(c, a, b, tpk, dys_spline_eval(&c->sp, tpk));
-    }
+    if (vmax > 0)
+        tpk = dys_curve_refine_peak(c, a, b, tpk, vmax, p->peak != DYS_PEAK_FIRST, 1, &ipk,
+                                    &spread);
     out->peak = vmax;
     if (!(vmax > 0)) {
         out->flags |= DYS_FLAG_NO_POSITIVE_PEAK;

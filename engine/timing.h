@@ -41,6 +41,23 @@ typedef struct dys_beat_ts {
     char why[160];
 } dys_beat_ts;
 
+/* The peak time tpk the spline's maximum gave in [a, b] (value vmax > 0),
+ * refined from the raw samples (timing.c): checked against local
+ * interpolants of the samples around it on a curve taken through its
+ * samples, refitted by a least-squares cubic on a noisy one.  highest: the
+ * refinement starts from the highest sample in [a, b] (else from the one
+ * nearest tpk, moved uphill).  local: check against the local
+ * interpolants (velocity; strain, the integral of strain rate, has no
+ * unresolved 8-15 ms waves to bend the spline, and its peaks are
+ * asymmetric enough at 40 frames/s that the local cubics, not the spline,
+ * were off by up to 9 ms on tests/strain_synth.py's curves).  *ipk gets
+ * that sample (SIZE_MAX: none), *spread how far the local interpolants
+ * moved the spline's peak (ms).  For Ts, and the time to peak strain
+ * (strain.c). */
+double dys_curve_refine_peak(const dys_curve *c, double a, double b, double tpk,
+                             double vmax, int highest, int local, size_t *ipk,
+                             double *spread);
+
 /* Peak systolic velocity in [onset + avo, onset + avc]. */
 void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                       double avc_ms, const dys_params *p, dys_beat_ts *out);

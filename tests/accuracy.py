@@ -65,6 +65,7 @@ import sys
 import tempfile
 
 import baseline
+import strain_synth
 
 SEGMENTS = [
     "basal_anterior", "basal_anteroseptal", "basal_inferoseptal", "basal_inferior",
@@ -343,6 +344,93 @@ def markdown(rows, n, baseline_note):
     return "\n".join(lines) + "\n"
 
 
+# Strain rows: tests/strain_synth.py's studies (an independent generator),
+# time to peak strain over the cycle (strain_ttp_ms) against its truth.
+STRAIN_FPS = [40, 50, 60, 80, 100]
+STRAIN_NOISES = [0.0, 0.1, 0.25, 0.5]          # % strain
+STRAIN_SEED = 7
+STRAIN_CLEAN_MAX_MS = 4.0                      # noise 0, every frame rate
+
+
+def strain_rows(dyssync, base_cmd, n, configs):
+    """[(fps, noise, engine stats, baseline stats or None, missed)] for the
+    strain configurations; positions are strain_synth.POSITIONS."""
+    studies = strain_synth.hearts(n, STRAIN_SEED)
+    rows = []
+    for fps, noise in configs:
+        print("strain: noise %g %%, %d fps: %d studies, seed %d"
+              % (noise, fps, n, STRAIN_SEED), file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="dyssync_strain_") as tmp:
+            truth = strain_synth.write_studies(tmp, studies, STRAIN_SEED, fps, noise)
+            paths = [t["path"] for t in truth.values()]
+            proc = run([dyssync, "analyze", "--format", "json"] + paths, "dyssync analyze")
+            report_stderr(proc, "dyssync analyze")
+            eng = {}
+            for obj in json_lines(proc.stdout, "dyssync analyze"):
+                eng[obj.get("study_id")] = {
+                    seg.get("name"): number(seg.get("strain_ttp_ms"))
+                    if seg.get("status") == "ok" else None
+                    for seg in obj.get("segments") or [] if isinstance(seg, dict)}
+            base = None
+            if base_cmd:
+                proc = run(base_cmd + paths, "baseline")
+                report_stderr(proc, "baseline")
+                base = {obj.get("study_id"): obj.get("strain_ttp_ms") or {}
+                        for obj in json_lines(proc.stdout, "baseline")}
+        stats = [strain_compare(truth, eng)] + ([strain_compare(truth, base)] if base else [None])
+        e, b = stats
+        missed = []
+        if e["measured"] == 0:
+            missed.append("no segment measured")
+        elif noise == 0 and e["max"] > STRAIN_CLEAN_MAX_MS:
+            missed.append("max %.3f > %g ms" % (e["max"], STRAIN_CLEAN_MAX_MS))
+        rows.append((fps, noise, e, b, missed))
+    return rows
+
+
+def strain_compare(truth, results):
+    errors, not_ok = [], 0
+    by_pos = {p: [] for p in strain_synth.POSITIONS}
+    for sid, t in truth.items():
+        r = results.get(sid) or {}
+        for name, true_ttp, pos in zip(SEGMENTS, t["ttp"], t["pos"]):
+            v = number(r.get(name))
+            if v is None:
+                not_ok += 1
+                continue
+            errors.append(abs(v - true_ttp))
+            by_pos[pos].append(abs(v - true_ttp))
+    out = summary(errors)
+    out.update({"measured": len(errors), "not_ok": not_ok, "segments": 12 * len(truth),
+                "pos": {p: summary(v) for p, v in by_pos.items()}})
+    return out
+
+
+def strain_markdown(rows, n):
+    head = ["noise (% strain)", "fps", "studies", "engine not ok", "engine median",
+            "engine p95", "engine max", "baseline median", "baseline p95", "baseline max"] \
+        + ["engine %s p95 / max" % p for p in strain_synth.POSITIONS] + ["target"]
+    lines = ["", "Time to peak strain (`strain_ttp_ms`, the most negative strain of the "
+             "cycle) on tests/strain_synth.py's studies: |error| in ms.", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for fps, noise, e, b, missed in rows:
+        cells = ["%g" % noise, "%d" % fps, "%d" % n, "%d/%d" % (e["not_ok"], e["segments"]),
+                 fmt(e["median"]), fmt(e["p95"]), fmt(e["max"])]
+        cells += [fmt(b["median"]), fmt(b["p95"]), fmt(b["max"])] if b else ["-"] * 3
+        cells += [pos_cell(e["pos"][p]) for p in strain_synth.POSITIONS]
+        cells.append("MISSED: " + "; ".join(missed) if missed else "met")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Strain studies: one beat, HR 55-95, a main shortening wave whose "
+              "minimum lies in the first, middle or last third of the ejection window "
+              "or up to 80 ms after AVC (a quarter each), with septal flashes, "
+              "post-systolic shortening and atrial waves, a jittered frame clock and "
+              "white noise in %% strain (tests/strain_synth.py says how). Baseline: the "
+              "same fixed 25 Hz Butterworth and parabola, on the most negative strain "
+              "from QRS onset to the next. Target: noise 0, max <= %g ms at every frame "
+              "rate; the rest is reported." % STRAIN_CLEAN_MAX_MS]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description="Ts accuracy of dyssync against synthetic truth.")
@@ -414,7 +502,17 @@ def main():
               file=sys.stderr)
         return 2
 
-    table = markdown(rows, args.n, baseline_note)
+    # the test suite's engine-only run samples a few strain configurations
+    configs = [(f, x) for x in STRAIN_NOISES for f in STRAIN_FPS] if base_cmd \
+        else [(40, 0.0), (60, 0.0), (100, 0.0), (60, 0.25)]
+    try:
+        srows = strain_rows(dyssync, base_cmd, args.n, configs)
+    except (RunError, OSError, ValueError) as e:
+        print("error: %s%s" % (e, "; %s is left as it was" % args.out if args.out else ""),
+              file=sys.stderr)
+        return 2
+    any_missed = any_missed or any(r[4] for r in srows)
+    table = markdown(rows, args.n, baseline_note) + strain_markdown(srows, args.n)
     sys.stdout.write(table)
     if args.out:  # whole or not at all
         with open(args.out + ".tmp", "w", encoding="utf-8") as f:
