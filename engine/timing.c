@@ -15,7 +15,7 @@
  * DYS_CLEAN_NOISE_CM_S) a least-squares cubic is refitted to the raw
  * samples around the peak (refine_noisy_peak): on synthetic curves with
  * 0.25 cm/s noise at 100 fps this lowers the median error from 3.7 to
- * 2.5 ms.
+ * 2.3 ms.
  * Flags (docs/indices.md, "How Ts is measured"):
  *  - NO_POSITIVE_PEAK: nothing above 0 in the window (akinetic or
  *    dyskinetic); Ts is not taken from |v|.
