@@ -76,8 +76,56 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
         }
         ro->max_rows = (size_t)v;
         return 1;
+    case CLI_OPT_QRS_ONSETS: {
+        /* MS,MS,...: one recording's QRS onsets on its own time axis */
+        size_t n = 0;
+        const char *p = arg;
+        while (*p) {
+            char tok[64];
+            size_t len = strcspn(p, ",");
+            double x;
+            snprintf(tok, sizeof tok, "%.*s", (int)(len < 63 ? len : 63), p);
+            if (n == DYS_MAX_GIVEN_ONSETS || len == 0 || len > 62 || cli_double(tok, &x) ||
+                (n && !(x > ro->qrs_onsets_ms[n - 1]))) {
+                cli_error("--qrs-onsets takes increasing times in ms separated by commas "
+                          "(at most %d), e.g. 250,846.15; '%s' is not that",
+                          DYS_MAX_GIVEN_ONSETS, arg);
+                return -1;
+            }
+            ro->qrs_onsets_ms[n++] = x;
+            p += len + (p[len] == ',');
+        }
+        if (n == 0 || arg[strlen(arg) - 1] == ',') {
+            cli_error("--qrs-onsets takes increasing times in ms separated by commas, e.g. "
+                      "250,846.15");
+            return -1;
+        }
+        ro->n_qrs_onsets = n;
+        return 1;
+    }
+    case CLI_OPT_CONTOUR_TRACE:
+        if (!strcmp(arg, "strain"))
+            ro->contour_trace = DYS_CONTOUR_TRACE_STRAIN;
+        else if (!strcmp(arg, "velocity"))
+            ro->contour_trace = DYS_CONTOUR_TRACE_VELOCITY;
+        else {
+            cli_error("--contour-trace takes strain or velocity");
+            return -1;
+        }
+        return 1;
     }
     return 0;
+}
+
+void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (ro->contour_trace == DYS_CONTOUR_TRACE_VELOCITY)
+        n += (size_t)snprintf(buf, cap, " contour-trace=velocity");
+    for (size_t i = 0; i < ro->n_qrs_onsets && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", i ? "," : " qrs-onsets=",
+                              ro->qrs_onsets_ms[i]);
 }
 
 int cli_index_key(const char *s, size_t len)
