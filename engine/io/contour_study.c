@@ -155,7 +155,9 @@ static dys_status study_facts(dys_reader *r, const dys_contour *c)
     s->trace = trace;
     s->strain_direction = dir;
     free(s->trace_label);
-    s->trace_label = dys_strdup(dys_trace_description(trace, dir));
+    s->trace_label = dys_strdup(trace == DYS_TRACE_VELOCITY
+                                    ? "velocity along the wall (speckle tracking)"
+                                    : dys_trace_description(trace, dir));
     if (!s->trace_label)
         return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
     if (c->id && c->id[0])
@@ -254,9 +256,9 @@ dys_status dys_read_contour_study(dys_reader *r, dys_text *t)
         rec->avc_file_ms = rec->cycle_start_ms + s_to_ms(c->es_time_s);
     else
         dys_strlist_add(&r->study->warnings, &r->study->n_warnings,
-                        "%s:%d:%d: ES Time=%g s after the left marker is not within the "
-                        "marked cycle (%g ms): not used as AVC", r->path, c->fr_line,
-                        c->es_col, c->es_time_s, rec->cycle_ms);
+                        "%s:%d:%d: ES Time=%g s after the left marker is no end-systole of "
+                        "the marked cycle (0 to %g ms long): not used as AVC", r->path,
+                        c->fr_line, c->es_col, c->es_time_s, rec->cycle_ms);
     if (c->frame_rate_hz < MIN_PLAUSIBLE_FR)
         dys_strlist_add(&r->study->warnings, &r->study->n_warnings,
                         "%s:%d:%d: FR= %g frames/s is slower than speckle tracking records "
