@@ -132,6 +132,12 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
         return dys_fail(ctx, DYS_ERR_INVALID, "unknown AVC estimate method");
     if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
         return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
+    /* "at or above the cut-off is dyssynchrony" has no meaning for a
+     * shortening that is negative and a function, not a timing, index */
+    if (!isnan(p->cutoff[DYS_IDX_GLOBAL_STRAIN_PEAK]))
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "a cut-off for global_strain_peak_pct: global strain is not a "
+                        "dyssynchrony index, and no cut-off classifies it");
     return DYS_OK;
 }
 

@@ -395,6 +395,24 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
     return st;
 }
 
+/* A contour's global strain is the same frames' whole wall: a frame
+ * whose sample was dropped in a segment (an impossible strain, a spike:
+ * a tracking glitch in that frame) is not trusted for the whole wall
+ * either, nor is a global value beyond the limit, so that the global
+ * peak is never read off a glitch.  Contour curves have no missing
+ * sample of their own, so a NAN in a segment is a dropped one; the
+ * segments' warnings have named the frames. */
+static void distrust_global(dys_recording *rec)
+{
+    for (size_t i = 0; i < rec->n; i++) {
+        int bad = !(fabs(rec->global_strain_pct[i]) <= STRAIN_LIMIT_PCT);
+        for (int k = 0; k < DYS_N_SEGMENTS && !bad; k++)
+            bad = rec->seg[k] && isnan(rec->seg[k][i]);
+        if (bad)
+            rec->global_strain_pct[i] = NAN;
+    }
+}
+
 dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *where,
                                size_t n)
 {
@@ -431,6 +449,8 @@ dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *whe
                                  "are named above", rec->source, d.total - N_NAMED,
                                  d.total, list, N_NAMED);
         }
+        if (st == DYS_OK && rec->global_strain_pct)
+            distrust_global(rec);
         if (st == DYS_ERR_NOMEM)
             return dys_fail(ctx, st, "out of memory");
         if (st != DYS_OK)
