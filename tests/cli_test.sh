@@ -230,6 +230,9 @@ done
 "$dys" analyze --contour-trace speed "$c4" >/dev/null 2>&1
 [ $? = 2 ]
 check $? "--contour-trace speed is a usage error"
+"$dys" analyze --cutoff global_strain_peak_pct=18 "$c4" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "global_strain_peak_pct is not a dyssynchrony index" "$tmp/err"
+check $? "--cutoff for global strain is refused (no dyssynchrony cut-off)" "rc=$rc $(cat "$tmp/err")"
 # One patient's apical views in a directory (VOL_0001 rewritten into 2CH
 # and APLAX copies): one study of 18 segments, GLS the mean of the views'
 # peaks; a ring beside them, or another patient, is refused with why.
