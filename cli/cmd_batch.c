@@ -184,7 +184,7 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
         }
         if (S_ISDIR(sb.st_mode))
             rc = strs_add(&subdirs, path);
-        else if (S_ISREG(sb.st_mode) && dys_is_data_file_name(e->d_name)) {
+        else if (S_ISREG(sb.st_mode) && dys_is_data_file(path)) {
             if (strpbrk(e->d_name, "\r\n"))
                 cli_error("%s: skipped: a line break in the file name", path);
             else if (!dys_file_is_study(path))
@@ -258,6 +258,7 @@ static int discover(const char *input, strs *out, dirset *seen)
              * EchoPAC export's title (whose first line has none either) */
             if (manifest < 0)
                 manifest = !strpbrk(p, ",;\t") && strncasecmp(p, "Local Traces", 12) != 0 &&
+                           strncasecmp(p, "FName=", 6) != 0 &&
                            strncasecmp(p, "Segmental Traces", 16) != 0;
             if (!manifest)
                 break;
@@ -323,9 +324,12 @@ static uint64_t input_hash(const char *src)
     strs names = {0};
     struct dirent *e;
     int bad = 0;
-    while ((e = readdir(d)) && !bad)
-        if (e->d_name[0] != '.' && dys_is_data_file_name(e->d_name))
+    while ((e = readdir(d)) && !bad) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", src, e->d_name);
+        if (e->d_name[0] != '.' && dys_is_data_file(path))
             bad = strs_add(&names, e->d_name);
+    }
     closedir(d);
     qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n && !bad; i++) {
@@ -955,6 +959,9 @@ static int batch_parse(int argc, char **argv, dys_ctx *ctx, batch_opts *o)
     if (o->plots && !dys_figures_available())
         return cli_usage("batch", "--plots all: this dyssync was built without figures "
                                   "(meson -Dfigures=disabled)");
+    if (o->ro.n_qrs_onsets)
+        return cli_usage("batch", "--qrs-onsets gives one recording's QRS onsets: give it to "
+                                  "analyze or plot with that study");
     if (o->reanalyse && !o->resume)
         return cli_usage("batch", "--reanalyse goes with --resume (without it every study is "
                                   "analysed anyway)");
@@ -972,8 +979,13 @@ static int batch_parse(int argc, char **argv, dys_ctx *ctx, batch_opts *o)
     o->inputs = argv + optind;
     o->n_inputs = argc - optind;
     size_t ol = dys_params_text(&o->p, o->options, sizeof o->options);
-    snprintf(o->options + ol, sizeof o->options - ol, " map=%s max-file-bytes=%zu max-rows=%zu",
-             o->map, o->ro.max_file_bytes, o->ro.max_rows);
+    /* the contour reading options change the curves: in the text only
+     * when not the default, so the runs of earlier versions still match */
+    char ro_text[64];
+    cli_read_options_text(&o->ro, ro_text, sizeof ro_text);
+    snprintf(o->options + ol, sizeof o->options - ol,
+             " map=%s max-file-bytes=%zu max-rows=%zu%s", o->map, o->ro.max_file_bytes,
+             o->ro.max_rows, ro_text);
     return -1;
 }
 

@@ -97,6 +97,24 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
                60000.0 / r->cycle_ms);
     if (isfinite(r->avc_file_ms))
         printf("    ES Time (AVC): %.1f ms on this file's axis\n", r->avc_file_ms);
+    if (r->contour.from_contour) {
+        printf("    contour: View=%s, %zu knots; curves: %s\n", r->contour.view,
+               r->contour.n_knots, r->contour.curves);
+        printf("    reference: %s\n    drift correction: %s\n", r->contour.reference,
+               r->contour.drift);
+    }
+    if (r->global_strain_pct) {
+        /* over the reference-to-drift frames: outside them the drift
+         * correction's line runs on over frames the cycle did not track */
+        double lo = INFINITY, tlo = NAN;
+        for (size_t j = r->contour.ref_frame; j <= r->contour.drift_frame && j < r->n; j++)
+            if (r->global_strain_pct[j] < lo) {
+                lo = r->global_strain_pct[j];
+                tlo = r->t_ms[j];
+            }
+        printf("    global strain: min %.2f %% at %.1f ms (frames %zu to %zu)\n", lo, tlo,
+               r->contour.ref_frame, r->contour.drift_frame);
+    }
     printf("    %-22s %7s %9s %9s %10s\n", "segment", "missing",
            s->trace == DYS_TRACE_STRAIN ? "min %" : "min cm/s",
            s->trace == DYS_TRACE_STRAIN ? "max %" : "max cm/s",
@@ -136,10 +154,16 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
 static void show_study(const dys_study *s)
 {
     printf("Study %s  (%s)\n", s->study_id, s->source);
-    printf("  trace: %s (%s)%s%s\n",
-           s->trace == DYS_TRACE_STRAIN ? "longitudinal strain" : "tissue velocity",
-           s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s", s->trace_label ? "; export says: " : "",
-           s->trace_label ? s->trace_label : "");
+    /* a contour's curves are the engine's: its label is ours, not the
+     * export's words */
+    int contour = s->n_rec && s->rec[0].contour.from_contour && s->trace_label;
+    const char *what = contour ? s->trace_label
+                       : s->trace == DYS_TRACE_STRAIN
+                           ? dys_trace_description(s->trace, s->strain_direction)
+                           : "tissue velocity";
+    int label = !contour && s->trace_label && strcmp(s->trace_label, what) != 0;
+    printf("  trace: %s (%s)%s%s\n", what, s->trace == DYS_TRACE_STRAIN ? "%" : "cm/s",
+           label ? "; export says: " : "", label ? s->trace_label : "");
     int nseg = 0, apical = 0;
     for (size_t i = 0; i < s->n_rec; i++)
         for (int k = 0; k < DYS_N_SEGMENTS; k++) {

@@ -76,8 +76,56 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
         }
         ro->max_rows = (size_t)v;
         return 1;
+    case CLI_OPT_QRS_ONSETS: {
+        /* MS,MS,...: one recording's QRS onsets on its own time axis */
+        size_t n = 0;
+        const char *p = arg;
+        while (*p) {
+            char tok[64];
+            size_t len = strcspn(p, ",");
+            double x;
+            snprintf(tok, sizeof tok, "%.*s", (int)(len < 63 ? len : 63), p);
+            if (n == DYS_MAX_GIVEN_ONSETS || len == 0 || len > 62 || cli_double(tok, &x) ||
+                (n && !(x > ro->qrs_onsets_ms[n - 1]))) {
+                cli_error("--qrs-onsets takes increasing times in ms separated by commas "
+                          "(at most %d), e.g. 250,846.15; '%s' is not that",
+                          DYS_MAX_GIVEN_ONSETS, arg);
+                return -1;
+            }
+            ro->qrs_onsets_ms[n++] = x;
+            p += len + (p[len] == ',');
+        }
+        if (n == 0 || arg[strlen(arg) - 1] == ',') {
+            cli_error("--qrs-onsets takes increasing times in ms separated by commas, e.g. "
+                      "250,846.15");
+            return -1;
+        }
+        ro->n_qrs_onsets = n;
+        return 1;
+    }
+    case CLI_OPT_CONTOUR_TRACE:
+        if (!strcmp(arg, "strain"))
+            ro->contour_trace = DYS_CONTOUR_TRACE_STRAIN;
+        else if (!strcmp(arg, "velocity"))
+            ro->contour_trace = DYS_CONTOUR_TRACE_VELOCITY;
+        else {
+            cli_error("--contour-trace takes strain or velocity");
+            return -1;
+        }
+        return 1;
     }
     return 0;
+}
+
+void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (ro->contour_trace == DYS_CONTOUR_TRACE_VELOCITY)
+        n += (size_t)snprintf(buf, cap, " contour-trace=velocity");
+    for (size_t i = 0; i < ro->n_qrs_onsets && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", i ? "," : " qrs-onsets=",
+                              ro->qrs_onsets_ms[i]);
 }
 
 int cli_index_key(const char *s, size_t len)
@@ -185,6 +233,11 @@ int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd
                            "(ts_sd_12_ms, ...) and a value >= 0");
             return -1;
         }
+        if (idx == DYS_IDX_GLOBAL_STRAIN_PEAK) {
+            cli_usage(cmd, "--cutoff: global_strain_peak_pct is not a dyssynchrony index; "
+                           "no cut-off classifies it");
+            return -1;
+        }
         p->cutoff[idx] = x;
         return 1;
     }
@@ -250,7 +303,7 @@ static const char help_batch[] =
     "                      SLURM_ARRAY_TASK_ID/_COUNT/_MIN when set)\n"
     "  --plots none|all    all: OUTDIR/figures/<study_id>.png, the report\n"
     "  -q, --quiet         no progress line (shown only on a terminal)\n"
-    "  --map COLOUR=SEG,...  as for analyze\n"
+    "  --map COLOUR=SEG,..., --contour-trace strain|velocity  as for analyze\n"
     "  --lowpass, --peak, --first-fraction, --sd, --avo, --avc,\n"
     "  --min-segments, --low-amplitude, --max-gap, --ectopic-rr,\n"
     "  --avc-estimate, --cutoff   the analysis options, as for analyze\n";
@@ -289,16 +342,18 @@ static const char help_plot[] =
     "                   study, published delay cut-offs marked, so a\n"
     "                   synchronous study stays at the low end; study: stretched\n"
     "                   over this study's range\n"
-    "  --map COLOUR=SEG,...  as for analyze\n";
+    "  --map COLOUR=SEG,..., --qrs-onsets MS,MS,..., --contour-trace strain|velocity\n"
+    "                   as for analyze\n";
 
 static const char help_analyze[] =
     "usage: dyssync analyze [OPTIONS] STUDY...\n"
     "\n"
     "Measure Ts per segment and the dyssynchrony indices.  A STUDY is a file\n"
-    "(a study CSV or a GE EchoPAC text export) or a directory of view files;\n"
-    "docs/format.md describes them.  Each recording is referred to its own\n"
-    "QRS onsets: given in the metadata, else detected on its ECG column, else\n"
-    "t = 0 (one beat).\n"
+    "(a study CSV, a GE EchoPAC text export or full-trace contour export) or\n"
+    "a directory of view files; docs/format.md describes them.  Each\n"
+    "recording is referred to its own QRS onsets: given (--qrs-onsets, the\n"
+    "metadata), else an export's cycle markers, else detected on its ECG\n"
+    "column, else t = 0 (one beat).\n"
     "\n"
     "  --format text|json|csv|segments\n"
     "                          output: readable report (default), one JSON\n"
@@ -341,12 +396,24 @@ static const char help_analyze[] =
     "                          BLUE=mid_anterolateral, RED=basal_anterolateral)\n"
     "  --max-file-mb N         refuse files larger than N MiB (default 512)\n"
     "  --max-rows N            refuse files with more rows (default 10000000)\n"
+    "  --qrs-onsets MS,MS,...  the recording's QRS onsets (ms on its own axis),\n"
+    "                          overriding the file's; for a full-trace contour\n"
+    "                          export its two are the reference and drift-\n"
+    "                          correction frames instead of the markers (frame\n"
+    "                          k is 1000 k / FR ms); one recording's: not for a\n"
+    "                          directory of views\n"
+    "  --contour-trace strain|velocity\n"
+    "                          what a contour study holds: segment strain\n"
+    "                          (default; circumferential for a short-axis ring)\n"
+    "                          or velocity along the wall, cm/s, for the Ts\n"
+    "                          indices (apical views only)\n"
     "\n"
     "Exit status: 0 every study analysed, 1 some could not be (the others are\n"
     "still reported), 2 usage error.\n";
 
 static const char help_info[] =
-    "usage: dyssync info [--map COLOUR=SEG,...] STUDY...\n"
+    "usage: dyssync info [--map COLOUR=SEG,...] [--qrs-onsets MS,...]\n"
+    "                    [--contour-trace strain|velocity] STUDY...\n"
     "\n"
     "Show what was read: recordings and views, segments and missing samples,\n"
     "frame rate and frame-clock jitter, duration, ECG, QRS onsets, metadata\n"

@@ -132,6 +132,12 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
         return dys_fail(ctx, DYS_ERR_INVALID, "unknown AVC estimate method");
     if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
         return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
+    /* "at or above the cut-off is dyssynchrony" has no meaning for a
+     * shortening that is negative and a function, not a timing, index */
+    if (!isnan(p->cutoff[DYS_IDX_GLOBAL_STRAIN_PEAK]))
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "a cut-off for global_strain_peak_pct: global strain is not a "
+                        "dyssynchrony index, and no cut-off classifies it");
     return DYS_OK;
 }
 
@@ -153,6 +159,8 @@ static dys_status find_beats(dys_ctx *ctx, const dys_study *s, const dys_params 
         dys_result_rec *rr = &r->rec[i];
         rr->view = rec->view;
         rr->frame_interval_ms = dys_median_interval(rec->t_ms, rec->n);
+        rr->contour = rec->contour;
+        rr->global_strain_peak_pct = NAN;
         if (!(rr->source = dys_strdup(rec->source)))
             return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         dys_status st = dys_recording_beats(ctx, rec, p, &rr->beats);
@@ -236,10 +244,20 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     dys_beat_list *bl = &r->rec[ri].beats;
     double dt = r->rec[ri].frame_interval_ms;
     double dur = rec->t_ms[rec->n - 1] - rec->t_ms[0];
-    if (s->trace == DYS_TRACE_VELOCITY && dt > 1000.0 / 95.0) /* "below ~100 fps" */
+    if (s->trace == DYS_TRACE_VELOCITY && dt > 1000.0 / 95.0 && !rec->contour.from_contour)
         dys_strlist_add(&r->warnings, &r->n_warnings,
                         "%s: frame rate %.0f fps is below the 100 fps advised for "
                         "longitudinal tissue Doppler", rec->source, 1000.0 / dt);
+    /* Velocity differentiated from speckle tracking is not tissue Doppler:
+     * the advice above is not its own, but its peaks are timed to within
+     * a frame all the same (strain at these rates is the norm: no
+     * warning). */
+    if (s->trace == DYS_TRACE_VELOCITY && dt > 1000.0 / 95.0 && rec->contour.from_contour)
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "%s: velocity differentiated from speckle-tracking positions at %.0f "
+                        "fps: a peak's time is known to within about a frame (%.0f ms), "
+                        "tissue Doppler's at 100 fps or more to within 10 ms", rec->source,
+                        1000.0 / dt, dt);
     if (bl->source == DYS_ONSET_ASSUMED) {
         double rr = isnan(s->hr_bpm) ? 1000.0 : 60000.0 / s->hr_bpm;
         if (dur > 1.5 * rr)
@@ -476,6 +494,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     r->params = *params;
     r->trace = s->trace;
+    r->strain_direction = s->strain_direction;
     r->study_id = dys_strdup(s->study_id);
     r->source = dys_strdup(s->source);
     r->n_rec = s->n_rec;
@@ -521,6 +540,13 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         r->xcorr_ms[k] = NAN;
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
         st = measure_recording(ctx, s, i, params, r);
+    for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++) {
+        const dys_beat_list *bl = &r->rec[i].beats;
+        double rr_else = isfinite(bl->hr_bpm)   ? 60000.0 / bl->hr_bpm
+                         : isfinite(s->hr_bpm) ? 60000.0 / s->hr_bpm
+                                               : s->rec[i].cycle_ms;
+        r->rec[i].global_strain_peak_pct = dys_global_strain_peak(&s->rec[i], bl, rr_else);
+    }
     r->rr_ms = study_rr(s, r);
     if (st != DYS_OK) {
         dys_result_free(r);

@@ -5,9 +5,9 @@
  * (contour.c): global and segmental strain, segment names, displacement
  * and velocity along the wall.
  *
- * Internal for now: the contour is not yet part of dys_study (the study
- * model is being extended to 18 segments, with the apical ones these
- * contours also give); docs/format.md says so.
+ * io/contour_study.c turns a contour into a recording of dys_study (the
+ * curves per segment, the global strain, the reference and drift frames);
+ * the geometry here knows nothing of studies.
  *
  * Conventions: positions in mm as the file gives them (probe at the
  * origin, x across the image, y depth); frame k at k / FR seconds;
@@ -52,6 +52,11 @@ typedef struct dys_contour {
     double *xy;             /* n_frames * n_knots (x, y) pairs in mm, frame
                                after frame: knot k of frame f is
                                xy[2 * (f * n_knots + k)] and the next value */
+    /* Where the reader found things, for the messages of what uses the
+     * contour (1-based lines and columns). */
+    int *frame_line;        /* the line of each frame */
+    int id_line, id_col, view_line, view_col; /* ID= and View='s values */
+    int fr_line, fr_col, left_col, right_col, es_col; /* the FR= line */
 } dys_contour;
 
 /* Frees the contour and what it owns (NULL: nothing). */
@@ -60,13 +65,20 @@ void dys_contour_free(dys_contour *c);
 /* Read a full-trace export (io/read_contour.c), whatever its name: on
  * success *out owns a new contour; on failure *out is NULL and the
  * context's message names file, line and column.  opt limits the file's
- * size (max_file_bytes) and its frames (max_rows). */
+ * size (max_file_bytes) and its frames (max_rows).  (Whether a file is
+ * one: dys_file_is_contour of dyssync.h.) */
 dys_status dys_contour_read(dys_ctx *ctx, const char *path, const dys_read_options *opt,
                             dys_contour **out);
-/* Whether a file's first 4 KB look like a full-trace export (its first
- * line starts with FName=, or the knot or count headers appear): 0 or 1,
- * 0 for an unreadable file. */
-int dys_file_is_contour(const char *path);
+/* The same from a file already in memory (io/study_internal.h's text, its
+ * cursor at the start), for the study reader, which has loaded it. */
+struct dys_text;
+dys_status dys_contour_parse(dys_ctx *ctx, struct dys_text *t, const dys_read_options *opt,
+                             dys_contour **out);
+/* The View= and ID= values of a full-trace export's header (its first 4
+ * KB, padding removed), without reading the knots: the view directory
+ * rule (io/study.c) groups files by them.  0 when the file is no contour
+ * export or has no View= line (view and id then ""). */
+int dys_contour_peek(const char *path, char *view, size_t view_cap, char *id, size_t id_cap);
 
 /* ---- geometry (contour.c) ------------------------------------------ */
 

@@ -38,7 +38,8 @@ _Static_assert(DYS_N_INDICES <= DYS_N_INDICES_MAX, "dys_params.cutoff is too sma
 /* What an index is computed from: a per-segment measure ... */
 enum measure {
     M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE, /* velocity */
-    M_S_TTP, M_S_TTP_ES, M_S_PSI                                           /* strain */
+    M_S_TTP, M_S_TTP_ES, M_S_PSI,                                          /* strain */
+    M_S_GLOBAL /* a recording's global strain peak, not a segment's (strain) */
 };
 /* ... and how. */
 enum stat {
@@ -52,7 +53,8 @@ enum stat {
     ST_CIRC_SD,      /* circular SD, degrees (ms: x RR / 360 with ms) */
     ST_CIRC_BW,      /* 95 % bandwidth, degrees (or ms) */
     ST_COUNT,        /* segments with the flag set */
-    ST_MAX           /* largest value */
+    ST_MAX,          /* largest value */
+    ST_VIEW_MEAN     /* mean over the recordings that give one (M_S_GLOBAL) */
 };
 
 #define BIT(s) (1u << (s))
@@ -164,6 +166,14 @@ static const struct {
      DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL, 0},
     {{"strain_psi_max_pct", "largest post-systolic strain index of the 12 segments", "%"},
      M_S_PSI, ST_MAX, ALL12, 0, 0, 0},
+    /* Global strain: the whole wall's peak per view, the views' mean
+     * (GLS as EACVI/ASE define it, Voigt 2015); not a dyssynchrony index
+     * and no cut-off.  Only recordings with a global curve give one
+     * (contour exports), so it uses no segment. */
+    {{"global_strain_peak_pct", "peak (most negative) global strain of the cycle, the mean "
+      "of the views' peaks: GLS for apical views, global circumferential strain for a "
+      "short-axis ring", "%"},
+     M_S_GLOBAL, ST_VIEW_MEAN, 0, 0, 0, 0},
 };
 
 /* Published cut-offs; an index's first row is its default (docs/indices.md's
@@ -289,6 +299,7 @@ static double measure_of(const dys_segment_result *g, enum measure m)
     case M_S_TTP: return g->strain_ttp_ms;
     case M_S_TTP_ES: return g->strain_ttp_es_ms;
     case M_S_PSI: return g->strain_psi_pct;
+    case M_S_GLOBAL: /* a recording's, not a segment's */
     case M_NONE: break;
     }
     return NAN;
@@ -356,6 +367,21 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
         snprintf(why, sizeof r->index_reason[i], "%s", strain_index
                  ? "a strain index: the study holds velocity traces"
                  : "a velocity index: the study holds strain traces");
+        return;
+    }
+    if (st == ST_VIEW_MEAN) {
+        double sum = 0;
+        int nv = 0;
+        for (size_t q = 0; q < r->n_rec; q++)
+            if (isfinite(r->rec[q].global_strain_peak_pct)) {
+                sum += r->rec[q].global_strain_peak_pct;
+                nv++;
+            }
+        r->index[i] = nv ? sum / nv : NAN;
+        if (!nv)
+            snprintf(why, sizeof r->index_reason[i], "%s",
+                     "no recording gives a global strain curve (full-trace contour exports "
+                     "do; segment curves are not averaged into one)");
         return;
     }
     if ((mask & ~ALL12) && r->model_segments == DYS_N_SEGMENTS_12) {
@@ -434,6 +460,8 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
         r->index[i] = mx;
         break;
     }
+    case ST_VIEW_MEAN: /* done above: it reads the recordings */
+        break;
     case ST_COUNT: {
         int c = 0;
         for (int k = 0; k < n; k++)

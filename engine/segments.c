@@ -101,9 +101,19 @@ const char *dys_view_name(dys_view v)
     case DYS_VIEW_A4C: return "A4C";
     case DYS_VIEW_A2C: return "A2C";
     case DYS_VIEW_APLAX: return "APLAX";
+    case DYS_VIEW_SAX_MV: return "SAX-MV";
+    case DYS_VIEW_SAX_PM: return "SAX-PM";
+    case DYS_VIEW_SAX_AP: return "SAX-AP";
     case DYS_VIEW_UNKNOWN: break;
     }
     return "unknown";
+}
+
+const char *dys_trace_description(dys_trace trace, dys_strain_direction dir)
+{
+    if (trace != DYS_TRACE_STRAIN)
+        return "longitudinal velocity";
+    return dir == DYS_STRAIN_CIRCUMFERENTIAL ? "circumferential strain" : "longitudinal strain";
 }
 
 size_t dys_normalise_name(const char *s, size_t len, char *out, size_t cap)

@@ -17,6 +17,14 @@
  * shortening: scar or a reversed trace) is indeterminate.  The segment's
  * values are means over its accepted beats.
  *
+ * Global strain (a curve only contour exports give, of the whole wall or
+ * ring): its peak is the most negative value of the samples themselves
+ * over the beat's cycle, not of the conditioned spline, because that is
+ * how EchoPAC and the published global strains read it (the peak of
+ * the curve as tracked), and a spline through 52 frames/s may pass
+ * below the samples; the mean over beats, and the views' mean
+ * (indices.c) is GLS.
+ *
  * Mechanical dispersion (Haugaa, JACC Imaging 2010) is the SD of the time
  * to peak strain over the cycle (indices.c).  docs/indices.md has no cut-off
  * for longitudinal strain timing; --cutoff classifies against one.
@@ -106,4 +114,29 @@ out:
     free(lo);
     free(hi);
     return st;
+}
+
+double dys_global_strain_peak(const dys_recording *rec, const dys_beat_list *bl,
+                              double rr_else)
+{
+    if (!rec->global_strain_pct)
+        return NAN;
+    double sum = 0;
+    int n = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        const dys_beat *bt = &bl->beat[b];
+        double rr = isfinite(bt->rr_ms) ? bt->rr_ms : rr_else;
+        if (!bt->accepted || !(rr > 0))
+            continue;
+        double lo = INFINITY;
+        for (size_t i = 0; i < rec->n; i++)
+            if (rec->t_ms[i] >= bt->onset_ms && rec->t_ms[i] <= bt->onset_ms + rr &&
+                rec->global_strain_pct[i] < lo)
+                lo = rec->global_strain_pct[i]; /* NAN compares false: skipped */
+        if (isfinite(lo)) {
+            sum += lo;
+            n++;
+        }
+    }
+    return n ? sum / n : NAN;
 }

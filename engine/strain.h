@@ -12,4 +12,11 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, int k,
                               const double *onsets, const double *rrs, size_t nb, double avo,
                               double avc, const dys_params *p, dys_segment_result *sr);
 
+/* The peak (most negative) global strain of a recording with a global
+ * curve: on its samples, from each accepted beat's QRS onset to the next
+ * (the beat's RR, else rr_else), the mean over the beats that have
+ * samples there; NAN without a global curve or such a beat. */
+double dys_global_strain_peak(const dys_recording *rec, const dys_beat_list *bl,
+                              double rr_else);
+
 #endif

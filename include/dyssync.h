@@ -125,7 +125,13 @@ typedef enum dys_view {
     DYS_VIEW_UNKNOWN = 0, /* a single-file study holding several views */
     DYS_VIEW_A4C,
     DYS_VIEW_A2C,
-    DYS_VIEW_APLAX
+    DYS_VIEW_APLAX,
+    /* Short-axis rings (GE EchoPAC full-trace contours): a recording of
+     * one level's six segments, measured around the ring (circumferential
+     * strain), never one of the apical views the segment model names. */
+    DYS_VIEW_SAX_MV, /* mitral valve level: the basal ring */
+    DYS_VIEW_SAX_PM, /* papillary muscle level: the mid ring */
+    DYS_VIEW_SAX_AP  /* apical level: the apical ring */
 } dys_view;
 
 /* Canonical segment name ("basal_anterior"), NULL when out of range. */
@@ -134,7 +140,7 @@ DYS_API const char *dys_segment_name(dys_segment segment);
 DYS_API const char *dys_segment_abbrev(dys_segment segment);
 /* The apical view in which the segment is imaged. */
 DYS_API dys_view dys_segment_view(dys_segment segment);
-/* "A4C", "A2C", "APLAX" or "unknown". */
+/* "A4C", "A2C", "APLAX", "SAX-MV", "SAX-PM", "SAX-AP" or "unknown". */
 DYS_API const char *dys_view_name(dys_view view);
 /* Segment index for any accepted column name or alias (canonical names,
  * aliases, segN, GE EchoPAC abbreviations: docs/format.md), -1 if none. */
@@ -145,8 +151,23 @@ DYS_API int dys_segment_from_name(const char *name);
 
 typedef enum dys_trace {
     DYS_TRACE_VELOCITY = 0, /* longitudinal tissue velocity, cm/s */
-    DYS_TRACE_STRAIN        /* longitudinal strain, %             */
+    DYS_TRACE_STRAIN        /* strain, % (longitudinal unless the study's
+                               strain_direction says circumferential) */
 } dys_trace;
+
+/* The direction a strain study's curves are measured in: along the wall
+ * from base to apex (apical views), or around a short-axis ring (GE
+ * EchoPAC full-trace contours of a short-axis view).  A study holds one
+ * direction: a ring is never merged into a longitudinal study. */
+typedef enum dys_strain_direction {
+    DYS_STRAIN_LONGITUDINAL = 0,
+    DYS_STRAIN_CIRCUMFERENTIAL
+} dys_strain_direction;
+
+/* What a study's curves are, in words: "longitudinal velocity",
+ * "longitudinal strain" or "circumferential strain" (static; velocity is
+ * longitudinal whatever the direction). */
+DYS_API const char *dys_trace_description(dys_trace trace, dys_strain_direction dir);
 
 /* How an event time came to be: from the input, or estimated. */
 typedef enum dys_provenance {
@@ -163,6 +184,27 @@ typedef struct dys_meta {
     char *file; /* where it was read */
     int line;
 } dys_meta;
+
+/* How a recording's curves were computed from a tracked contour (a GE
+ * EchoPAC full-trace export: the knots of the wall frame by frame,
+ * docs/format.md): plain data, copied into the result. */
+typedef struct dys_contour_info {
+    int from_contour;     /* 1 when the curves come from a contour, else 0
+                             and the rest zero */
+    char view[8];         /* View= as the file says it: "4CH", "SAX-PM" */
+    size_t n_knots;       /* the knots the geometry used */
+    size_t ref_frame;     /* 0-based frame of the reference (strain and
+                             displacement 0: QRS onset) */
+    size_t drift_frame;   /* 0-based frame the drift correction returns
+                             to 0 (the next QRS onset) */
+    char reference[128];  /* where the reference came from, in words:
+                             "left marker 230 ms: frame 12 (230.8 ms)" */
+    char drift[128];      /* "linear to the right marker 822 ms: frame 43
+                             (826.9 ms)" */
+    char curves[96];      /* what the segments hold: "strain of 6 pieces of
+                             equal arc length" or "velocity along the wall
+                             of each piece's midpoint" */
+} dys_contour_info;
 
 /* One recording (a view file, or the whole single-file study). */
 typedef struct dys_recording {
@@ -196,6 +238,12 @@ typedef struct dys_recording {
                              indeterminate when they exceed 5 % of its
                              samples (docs/format.md, "Plausibility and
                              unit checks") */
+    /* Curves computed from a tracked contour (format "echopac-contour");
+     * for other recordings global_strain_pct is NULL and contour zeroed. */
+    double *global_strain_pct; /* strain of the whole wall or ring, n values
+                             (NAN = missing), with the segments' reference
+                             and drift correction; NULL when not given */
+    dys_contour_info contour;
 } dys_recording;
 
 typedef struct dys_study {
@@ -219,12 +267,27 @@ typedef struct dys_study {
     size_t n_meta;
     char **warnings;            /* what the readers noticed */
     size_t n_warnings;
+    dys_strain_direction strain_direction; /* strain studies: longitudinal,
+                                   or circumferential (short-axis rings) */
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
  * avc_file_ms, frame_rate_hz, cycle_ms, cycle_start_ms): call it before filling a
  * recording by hand, since zero would mean a value of 0 ms. */
 DYS_API void dys_recording_init(dys_recording *rec);
+
+/* What a study read from full-trace contour exports holds. */
+typedef enum dys_contour_trace {
+    DYS_CONTOUR_TRACE_STRAIN = 0, /* each segment's strain, % (a strain
+                                     study: longitudinal, or circumferential
+                                     for a short-axis ring) */
+    DYS_CONTOUR_TRACE_VELOCITY    /* each segment midpoint's velocity along
+                                     the wall, cm/s (a velocity study, for
+                                     the timing indices); apical views only */
+} dys_contour_trace;
+
+/* Room for QRS onsets given with the read options. */
+#define DYS_MAX_GIVEN_ONSETS 128
 
 /* Options for the readers. */
 typedef struct dys_read_options {
@@ -241,10 +304,20 @@ typedef struct dys_read_options {
     /* Limits that protect a batch from absurd input. */
     size_t max_file_bytes;
     size_t max_rows;
+    /* QRS onsets given by the user (ms on the file's own time axis,
+     * increasing), n_qrs_onsets of them (0: none): they replace the files'
+     * onsets (qrs_onsets_ms metadata, an export's markers) as the beats'
+     * onsets, and in a full-trace contour export the first two are its
+     * reference and drift-correction frames (the nearest frames).  One
+     * recording's onsets: a study of several view files refuses them. */
+    double qrs_onsets_ms[DYS_MAX_GIVEN_ONSETS];
+    size_t n_qrs_onsets;
+    dys_contour_trace contour_trace; /* what a contour study holds */
 } dys_read_options;
 
 /* The defaults: the conventional 4-chamber colour map (not set by the
- * user), 512 MiB per file, 10 million rows. */
+ * user), 512 MiB per file, 10 million rows, no QRS onsets given, contours
+ * read as strain. */
 DYS_API void dys_read_options_defaults(dys_read_options *opt);
 /* Parse "YELLOW=basal_septal,RED=basal_lateral" into opt->colour_map. */
 DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
@@ -267,6 +340,15 @@ DYS_API void dys_study_free(dys_study *study);
 DYS_API int dys_file_is_study(const char *path);
 /* Whether a file name has a data file's extension (.csv, .tsv, .txt). */
 DYS_API int dys_is_data_file_name(const char *name);
+/* Whether a file's first 4 KB are a GE EchoPAC full-trace contour export
+ * (its first line FName=, or the knot or count header among its first
+ * lines): 0 or 1, 0 for an unreadable file. */
+DYS_API int dys_file_is_contour(const char *path);
+/* Whether a directory entry is a candidate study file: a data file's name
+ * (dys_is_data_file_name), or a name without an extension whose content
+ * is a full-trace contour export (EchoPAC names them .CSV, but a copy may
+ * have lost it).  The one rule of view directories and batch discovery. */
+DYS_API int dys_is_data_file(const char *path);
 /* Whether a directory is one study's view files: one of its study files
  * says so plainly (`# view:` metadata, or a view's name: a4c.csv), or
  * every one has a view among the words of its name (P01_a4c.csv, ...).
@@ -475,6 +557,8 @@ typedef enum dys_index {
     DYS_IDX_STRAIN_TTP_DIFF_12,
     DYS_IDX_STRAIN_SEPTAL_LATERAL,
     DYS_IDX_STRAIN_PSI_MAX,
+    /* global strain (strain studies with a global curve: contours) */
+    DYS_IDX_GLOBAL_STRAIN_PEAK,
     DYS_N_INDICES
 } dys_index;
 
@@ -576,6 +660,11 @@ typedef struct dys_result_rec {
                                  not found */
     double avc_heart_rate_ms; /* AVC from heart rate (the cross-check),
                                  NAN if not computed */
+    double global_strain_peak_pct; /* the most negative global strain from
+                                 each accepted beat's QRS onset to the
+                                 next, on the samples, mean over the beats;
+                                 NAN without a global curve */
+    dys_contour_info contour; /* the recording's, when from a contour */
 } dys_result_rec;
 
 typedef struct dys_result {
@@ -609,6 +698,7 @@ typedef struct dys_result {
     char events_method[400];         /* how they were obtained */
     int events_per_view;             /* the views' windows differ */
     dys_trace trace;                 /* what the segments hold */
+    dys_strain_direction strain_direction; /* the study's */
     double rr_ms;                    /* median RR of the views (NAN if
                                         unknown): phase in ms */
     double xcorr_ms[3];              /* cross-correlation delay of the

@@ -134,6 +134,164 @@ check $? "18 segments: JSON, studies.csv and segments.csv list the apical ring; 
     [ "$(cut -d, -f3 "$tmp/sgb/studies.csv" | grep -c '^ok$')" = 2 ]
 check $? "batch: a Segmental Traces export is a study, its view directory one study" "$(cat "$tmp/err")"
 
+# GE EchoPAC full-trace contour exports (testdata/contours/, two real
+# ones): studies by content, whatever their name.  With the markers'
+# convention (the default) the global strain is the geometry's, -13.95 %
+# and -11.93 %; with the events the data's author marked by hand (0-based
+# frames VOL_0001: QRS 13, AVO 17, AVC 28, next QRS 44 at 52 frames/s;
+# SUB_0014: QRS 36, AVO 44, AVC 74, next QRS 121 at 79 frames/s) given as
+# ms through the CLI, the published -14.8 % and -12.1 % within 0.3 point.
+c4=testdata/contours/VOL_0001_OFF_4CH.CSV
+csax=testdata/contours/SUB_0014_POST_SAX.CSV
+golden analyze_contours.txt 0 "$dys" analyze "$c4" "$csax"
+golden analyze_contours.jsonl 0 "$dys" analyze --format json "$c4" "$csax"
+golden analyze_contours.csv 0 "$dys" analyze --format csv "$c4" "$csax"
+golden info_contours.txt 0 "$dys" info "$c4" "$csax"
+"$dys" analyze --format json "$c4" "$csax" >"$tmp/cm.jsonl" &&
+    "$dys" analyze --format json --qrs-onsets 250,846.1538 --avo 76.92 --avc 288.46 "$c4" \
+        >"$tmp/ch4.json" &&
+    "$dys" analyze --format json --qrs-onsets 455.6962,1531.6456 --avo 101.27 --avc 481.01 \
+        "$csax" >"$tmp/chsax.json" &&
+    python3 - "$tmp/cm.jsonl" "$tmp/ch4.json" "$tmp/chsax.json" <<'PY' 2>"$tmp/err"
+import json, sys
+m4, msax = [json.loads(l) for l in open(sys.argv[1])]
+h4 = json.loads(open(sys.argv[2]).readline())
+hsax = json.loads(open(sys.argv[3]).readline())
+g = lambda o: o["indices"]["global_strain_peak_pct"]
+assert g(m4) == -13.95 and g(msax) == -11.93, (g(m4), g(msax))
+assert abs(g(h4) - -14.8) <= 0.3 and abs(g(hsax) - -12.1) <= 0.3, (g(h4), g(hsax))
+assert m4["trace"] == "longitudinal strain" and msax["trace"] == "circumferential strain"
+r = m4["recordings"][0]
+assert r["view"] == "A4C" and r["qrs_onset_source"] == "export markers"
+assert r["global_strain_peak_pct"] == -13.95
+c = r["contour"]
+assert c["reference"] == "left marker 230 ms: frame 12 (230.8 ms)", c
+assert c["drift_correction"] == "linear to the right marker 822 ms: frame 43 (826.9 ms)", c
+assert (c["reference_frame"], c["drift_frame"], c["view"], c["knots"]) == (12, 43, "4CH", 67)
+assert r["events"]["avc_method"] == "EchoPAC ES Time" and r["events"]["avc_ms"] == 402.0
+c = h4["recordings"][0]["contour"]
+assert (c["reference_frame"], c["drift_frame"]) == (13, 44), c
+assert c["reference"].startswith("given QRS onset 250 ms: frame 13"), c
+assert h4["recordings"][0]["qrs_onset_source"] == "given"
+assert h4["events"]["method"] == "AVO: --avo; AVC: --avc"
+c = hsax["recordings"][0]["contour"]
+assert (c["reference_frame"], c["drift_frame"], c["view"]) == (36, 121, "SAX-PM"), c
+ok = [s for s in m4["segments"] if s["status"] == "ok"]
+assert [s["aha"] for s in ok] == [3, 6, 9, 12, 15, 18], ok
+assert len(msax["segments"]) == 12 and msax["recordings"][0]["view"] == "SAX-PM"
+assert {s["view"] for s in msax["segments"] if s["file"]} == {"SAX-PM"}
+assert all(s["file"] is None for s in msax["segments"][:6])
+assert all(s["peak_strain_pct"] is None or s["peak_strain_pct"] < 0 for s in m4["segments"])
+PY
+check $? "contours: global strain -13.95/-11.93 by the markers, the published -14.8/-12.1 with the hand-marked events; the reference and drift frames named" \
+    "$(cat "$tmp/err")"
+# Recognised by content: a lower-case .csv and no extension at all give
+# the same study (its id from ID=)
+cp "$c4" "$tmp/vol.csv" && cp "$c4" "$tmp/vol_noext" &&
+    "$dys" analyze --format json "$tmp/vol.csv" | sed 's/"[^"]*vol.csv"/F/g' >"$tmp/a1" &&
+    "$dys" analyze --format json "$tmp/vol_noext" | sed 's/"[^"]*vol_noext"/F/g' >"$tmp/a2" &&
+    cmp -s "$tmp/a1" "$tmp/a2" && grep -q '"study_id": "VOL01"' "$tmp/a1"
+check $? "a contour export is read by content: .csv and no extension alike"
+# Velocity along the wall: the timing indices run; a ring has none
+"$dys" analyze --format json --contour-trace velocity --qrs-onsets 250,846.1538 --avo 76.92 \
+    --avc 288.46 "$c4" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+assert o["trace"] == "longitudinal velocity", o["trace"]
+s = {x["name"]: x for x in o["segments"]}
+for n in ("basal_inferoseptal", "basal_anterolateral", "mid_inferoseptal", "mid_anterolateral"):
+    assert s[n]["status"] == "ok" and 76.9 < s[n]["ts_ms"] < 288.5, s[n]
+    assert 2 < s[n]["peak_velocity_cm_s"] < 15, s[n]
+sl = s["basal_anterolateral"]["ts_ms"] - s["basal_inferoseptal"]["ts_ms"]
+assert abs(o["indices"]["septal_lateral_delay_ms"] - sl) < 0.011
+assert o["indices"]["global_strain_peak_pct"] is None
+assert o["recordings"][0]["contour"]["curves"].startswith("velocity along the wall")
+assert any("differentiated from speckle-tracking positions at 52 fps" in w for w in o["warnings"])
+assert not any("advised for longitudinal tissue Doppler" in w for w in o["warnings"])' 2>"$tmp/err"
+check $? "--contour-trace velocity: Ts per segment and the septal-lateral delay from the contour" \
+    "$(cat "$tmp/err")"
+# and no frame-rate warning for strain at 52 frames/s
+! grep -q "fps" "$tmp/cm.jsonl"
+check $? "strain at 52 frames/s is not warned about"
+"$dys" analyze --contour-trace velocity "$csax" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "SUB_0014_POST_SAX.CSV:5:6: view SAX-PM is a short-axis ring: velocity along the wall" "$tmp/err"
+check $? "--contour-trace velocity on a short-axis ring: exit 1, why" "rc=$rc $(cat "$tmp/err")"
+"$dys" analyze --qrs-onsets 250,500,846 "$c4" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "3 QRS onsets given (--qrs-onsets): a full-trace export tracks one cycle" "$tmp/err"
+check $? "--qrs-onsets: a contour takes two" "rc=$rc $(cat "$tmp/err")"
+"$dys" analyze --qrs-onsets 250,2000 "$c4" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "the given QRS onset 2000 ms is outside the recording: expected 0 to 1211.5 ms" "$tmp/err"
+check $? "--qrs-onsets outside the recording" "rc=$rc $(cat "$tmp/err")"
+for bad in "846,250" "250,,846" "250;846" "x" ""; do
+    "$dys" analyze --qrs-onsets "$bad" "$c4" >/dev/null 2>"$tmp/err"; rc=$?
+    [ $rc = 2 ] && grep -q -- "--qrs-onsets takes increasing times" "$tmp/err"
+    check $? "--qrs-onsets '$bad' is a usage error" "rc=$rc $(cat "$tmp/err")"
+done
+"$dys" analyze --contour-trace speed "$c4" >/dev/null 2>&1
+[ $? = 2 ]
+check $? "--contour-trace speed is a usage error"
+"$dys" analyze --cutoff global_strain_peak_pct=18 "$c4" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "global_strain_peak_pct is not a dyssynchrony index" "$tmp/err"
+check $? "--cutoff for global strain is refused (no dyssynchrony cut-off)" "rc=$rc $(cat "$tmp/err")"
+# One patient's apical views in a directory (VOL_0001 rewritten into 2CH
+# and APLAX copies): one study of 18 segments, GLS the mean of the views'
+# peaks; a ring beside them, or another patient, is refused with why.
+v3="$tmp/v3"; mkdir -p "$v3" && cp "$c4" "$v3/" &&
+    for v in 2CH APLAX; do sed "s/View=4CH/View=$v/" "$c4" >"$v3/VOL_0001_OFF_$v.CSV"; done
+"$dys" analyze --format json "$v3" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+assert [s["aha"] for s in o["segments"]] == list(range(1, 19))
+assert all(s["status"] == "ok" for s in o["segments"]), [s["reason"] for s in o["segments"]]
+assert [r["view"] for r in o["recordings"]] == ["A4C", "A2C", "APLAX"]
+assert [r["contour"]["view"] for r in o["recordings"]] == ["4CH", "2CH", "APLAX"]
+ix = o["indices"]
+assert ix["n_segments"] == 18 and ix["global_strain_peak_pct"] == -13.95, ix
+assert ix["strain_ttp_sd_18_ms"] is not None and o["study_id"] == "VOL01"
+s = {x["name"]: x for x in o["segments"]}
+assert s["basal_inferior"]["strain_ttp_ms"] == s["basal_inferoseptal"]["strain_ttp_ms"]
+assert s["basal_anterior"]["file"].endswith("VOL_0001_OFF_2CH.CSV")' 2>"$tmp/err"
+check $? "a directory of one patient's 4CH, 2CH and APLAX contours is one study of 18 segments" \
+    "$(cat "$tmp/err")"
+# (from inside the temporary folder, so the paths in the report are fixed)
+golden analyze_contours18.txt 0 bash -c 'cd "$1" && "$2" analyze v3' _ "$tmp" "$dys"
+mkdir -p "$tmp/mix" && cp "$c4" "$csax" "$tmp/mix/"
+"$dys" analyze "$tmp/mix" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not the view files of one study: .*SUB_0014_POST_SAX.CSV is a SAX-PM contour: a short-axis ring" "$tmp/err"
+check $? "a ring beside an apical contour is not one study" "rc=$rc $(cat "$tmp/err")"
+mkdir -p "$tmp/two" && cp "$c4" "$tmp/two/" &&
+    sed -e 's/View=4CH/View=2CH/' -e 's/ID=VOL01/ID=VOL02/' "$c4" >"$tmp/two/other_2ch.CSV"
+"$dys" analyze "$tmp/two" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "its contour exports are of different patients (ID=VOL01 in" "$tmp/err"
+check $? "contours of two patients are not one study" "rc=$rc $(cat "$tmp/err")"
+"$dys" analyze --qrs-onsets 250,846.1538 "$v3" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "QRS onsets given (--qrs-onsets) for a study of 3 view files" "$tmp/err"
+check $? "--qrs-onsets is refused for a study of several views" "rc=$rc $(cat "$tmp/err")"
+# batch: a folder with both exports (and an extension-less copy) gives a
+# study each, the three-view folder one of 18 segments; the trace column
+# keeps longitudinal and circumferential strain apart
+mkdir -p "$tmp/cb/both" && cp "$c4" "$csax" "$tmp/cb/both/" && cp "$csax" "$tmp/cb/both/SUB_noext" &&
+    "$dys" batch -q -o "$tmp/cb/out" "$tmp/cb/both" "$v3" 2>"$tmp/err" &&
+    python3 - "$tmp/cb/out/studies.csv" <<'PY' 2>>"$tmp/err"
+import csv, sys
+rows = {r["source"].rsplit("/", 1)[-1]: r for r in csv.DictReader(open(sys.argv[1]))}
+assert sorted(rows) == ["SUB_0014_POST_SAX.CSV", "SUB_noext", "VOL_0001_OFF_4CH.CSV", "v3"], rows
+assert rows["v3"]["n_segments"] == "18" and rows["v3"]["trace"] == "longitudinal strain"
+assert rows["v3"]["global_strain_peak_pct"] == "-13.95"
+assert rows["SUB_noext"]["trace"] == "circumferential strain"
+assert rows["SUB_noext"]["global_strain_peak_pct"] == "-11.93"
+assert rows["VOL_0001_OFF_4CH.CSV"]["global_strain_peak_pct"] == "-13.95"
+PY
+check $? "batch: each contour export a study, the three-view folder one" "$(cat "$tmp/err")"
+"$dys" batch -q --qrs-onsets 250,846 -o "$tmp/cb/q" "$tmp/cb/both" >/dev/null 2>&1
+[ $? = 2 ]
+check $? "batch --qrs-onsets is a usage error (one recording's onsets)"
+# the report figure of each (looked at when written: the curves are strain)
+"$dys" plot --kind report -o "$tmp/c4.png" "$c4" && "$dys" plot --kind report -o "$tmp/csax.png" "$csax" &&
+    "$dys" plot --kind report -o "$tmp/v3.png" "$v3" &&
+    head -c 8 "$tmp/c4.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'
+check $? "plot --kind report of the contour studies"
+
 # Usage errors exit 2.
 for args in "analyze" "analyze --format xml x.csv" "analyze --lowpass fast x.csv" \
     "analyze --peak biggest x.csv" "analyze --min-segments 13 x.csv" "frobnicate" \
@@ -200,7 +358,7 @@ check $? "docs/indices.md documents every index" "missing:$missing"
 # column counts when its index or segment is named in the file.  This keeps
 # the doc from falling behind when a writer gains a key.
 "$dys" analyze --format json "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
-    >"$tmp/contract.jsonl" 2>/dev/null
+    testdata/contours/VOL_0001_OFF_4CH.CSV >"$tmp/contract.jsonl" 2>/dev/null
 "$dys" analyze --format csv "${studies[@]}" 2>/dev/null | head -1 >"$tmp/contract.csv"
 python3 - "$tmp/contract.jsonl" "$tmp/contract.csv" docs/format.md <<'PY' >"$tmp/err" 2>&1
 import json, re, sys

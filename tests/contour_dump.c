@@ -2,8 +2,9 @@
  * contour_dump.c - the engine's global strain of a full-trace contour
  * file, one "frame,strain" line per frame (strain printed to 17
  * significant digits, so nothing is lost), for tests/contour_reference.py
- * to compare with its own computation.  A test helper, not a user tool:
- * contours are not in the CLI until they are part of the study model.
+ * to compare with its own computation.  A test helper, not a user tool
+ * (dyssync analyze reads contours as studies; this prints the geometry's
+ * curve alone, at any frames).
  *
  * usage: contour_dump FILE [REF DRIFT]   (the markers' frames by default)
  */

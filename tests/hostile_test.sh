@@ -82,6 +82,64 @@ expect $h/mm_s_as_cm_s.csv "so these are mm/s: expected '# velocity_unit: mm/s'"
 expect $h/strain_fraction.csv "strain_fraction.csv:77:38: no segment's strain reaches 1 % (the largest |strain| is 0.884 %, basal_inferior)"
 expect $h/cr_nonnumeric.csv "cr_nonnumeric.csv:12:5: 'abc' is not a number"
 
+# GE EchoPAC full-trace contour exports (tests/hostile_contour/): the
+# reader's refusals reach analyze with their file:line:col
+hc=tests/hostile_contour
+expect $hc/truncated_frames.CSV "truncated_frames.CSV:14:1: the file ends after 3 of the 4 frames of line 10"
+expect $hc/truncated_line.CSV "truncated_line.CSV:14:18: frame 3 has 3 values (an x without its y)"
+expect $hc/knots_disagree.CSV "knots_disagree.CSV:11:61: frame 0 has 10 values: expected 12"
+expect $hc/ragged_frames.CSV "ragged_frames.CSV:13:62: frame 2 has more than 10 values"
+expect $hc/extra_frame.CSV "extra_frame.CSV:15:1: a frame beyond the 4 of line 10"
+expect $hc/nonnumeric.CSV "nonnumeric.CSV:12:1: 'abc' is not a number"
+expect $hc/empty_value.CSV "empty_value.CSV:13:21: empty value (y of knot 1)"
+expect $hc/huge_value.CSV "huge_value.CSV:13:8: '1e999' is out of range"
+expect $hc/far_position.CSV "far_position.CSV:14:8: 5000 mm is not a knot position"
+expect $hc/absurd_counts.CSV "absurd_counts.CSV:10:4: 9000000 frames of 99999 knots need at least"
+expect $hc/header_only.CSV "header_only.CSV:10:10: 4 frames of 5 knots need at least 79 bytes"
+expect $hc/counts_not_numbers.CSV "counts_not_numbers.CSV:10:5: 'four        5': expected the number of frames"
+expect $hc/one_frame.CSV "one_frame.CSV:10:10: a frame count of 1: expected at least 2 frames"
+expect $hc/two_knots.CSV "two_knots.CSV:10:19: a knot count of 2: expected at least 3 knots"
+expect $hc/missing_view.CSV "missing_view.CSV:5:1: '2DS Date=.': expected the header line 'View=...'"
+expect $hc/missing_fr.CSV "missing_fr.CSV:8:1: 'Num Frames:  Knots:': expected 'FR= <frames/s>"
+expect $hc/unknown_view.CSV "unknown_view.CSV:5:6: view 'RV4CH' is not supported"
+expect $hc/no_es_time.CSV "no_es_time.CSV:8:60: no 'ES Time=' on the FR= line"
+expect $hc/zero_frame_rate.CSV "zero_frame_rate.CSV:8:5: FR= 0: expected a frame rate above 0"
+expect $hc/markers_reversed.CSV "markers_reversed.CSV:8:52: Right Marker Time=0.02 s is not after Left Marker Time=0.06 s"
+expect $hc/marker_after_end.CSV "marker_after_end.CSV:8:52: Right Marker Time=0.9 s is after the last of the 4 frames"
+# every file of that folder but its two valid seeds is refused so
+for f in $hc/*.CSV; do
+    case $f in */valid_*) continue ;; esac
+    base=$(basename "$f")
+    grep -qF "expect \$hc/$base " "$0" || not_ok "$base: in tests/hostile_contour/ but not checked above"
+done
+# A degenerate contour (every knot of every frame on one point) is refused
+# naming its reference frame's line; a glitched frame (one frame's knots
+# three times as far from the probe) makes strains beyond +-100 %, dropped
+# and named by that frame's line
+python3 - tests/hostile_contour/valid_4ch.CSV testdata/contours/VOL_0001_OFF_4CH.CSV \
+    "$tmp/point_4ch.CSV" "$tmp/glitch_4ch.CSV" <<'PY'
+import sys
+lines = open(sys.argv[1], newline="").read().split("\r")
+out = [l if i < 10 else ",".join(["1.0"] * 10) for i, l in enumerate(lines) if l or i < 10]
+open(sys.argv[3], "w", newline="").write("\r".join(out) + "\r")
+lines = open(sys.argv[2], newline="").read().split("\r")
+v = lines[40].rstrip(",").split(",")
+lines[40] = ",".join("%.2f" % (3 * float(x)) for x in v)
+open(sys.argv[4], "w", newline="").write("\r".join(lines))
+PY
+expect "$tmp/point_4ch.CSV" "point_4ch.CSV:12:1: the contour is 0 mm long in frame 1"
+expect_warned_early() {
+    timeout 30 "$dys" analyze "$1" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc = 0 ] && sed -n '/^Warnings:/,$p' "$tmp/out" | grep -qF -- "$2"; then
+        ok "$(basename "$1"): exit 0, warned \"$2\""
+    else
+        not_ok "$(basename "$1"): exit $rc, expected 0 and the warning \"$2\"" \
+            "$(head -c 600 "$tmp/err"; sed -n '/^Warnings:/,$p' "$tmp/out" | head -c 900)"
+    fi
+}
+expect_warned_early "$tmp/glitch_4ch.CSV" "glitch_4ch.CSV:41:1: basal_inferoseptal sample"
+
 # expect_warned INPUT MESSAGE: analyze exits 0 within 30 s and the text
 # report's warnings hold MESSAGE
 expect_warned() {

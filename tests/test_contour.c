@@ -14,7 +14,12 @@
  *    alone (only it strains), a rigid translation (displacement and
  *    velocity along each wall known in closed form);
  *  - identities any contour obeys: the pieces add up to the whole, the
- *    global strain is their length-weighted mean.
+ *    global strain is their length-weighted mean;
+ *  - the exports read as studies (io/contour_study.c): the recording holds
+ *    the geometry's curves, the analysis gives the global strain peak by
+ *    the markers and, with the hand-marked events given as QRS onsets, the
+ *    published values; velocity studies, given onsets a contour cannot
+ *    take, directories of views by View= and ID=.
  * The measured numbers are printed on stderr (meson's test log) so the
  * report can quote them.
  */
@@ -27,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -772,7 +778,7 @@ START_TEST(t_hostile_valid)
 END_TEST
 
 /* The reader's limits: the file size and the frame count (--max-file-mb,
- * --max-rows once the CLI reads contours). */
+ * --max-rows). */
 START_TEST(t_limits)
 {
     dys_ctx *ctx = dys_ctx_new();
@@ -791,6 +797,400 @@ START_TEST(t_limits)
     ck_assert_ptr_null(c);
     free(p);
     dys_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- contour exports as studies (io/contour_study.c) ------------------- */
+
+static dys_study *study_of(const char *path, const dys_read_options *o)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    dys_study *st = NULL;
+    dys_status rc = dys_study_read(ctx, path, o, &st);
+    ck_assert_msg(rc == DYS_OK, "%s: %s", path, dys_ctx_error(ctx));
+    dys_ctx_free(ctx);
+    return st;
+}
+
+static dys_result *analysed(const dys_study *st, const dys_params *p)
+{
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *r = NULL;
+    ck_assert_msg(dys_analyze(ctx, st, p, &r) == DYS_OK, "%s", dys_ctx_error(ctx));
+    dys_ctx_free(ctx);
+    return r;
+}
+
+/* A contour export read as a study: one recording holding what the
+ * geometry gives, on the axis k / FR, with the export's cycle and AVC
+ * (ES Time from the left marker), the markers' frames named. */
+START_TEST(t_study_real)
+{
+    const struct real *e = &reals[_i];
+    char *p = path_of("contours", e->file);
+    dys_study *st = study_of(p, NULL);
+    ck_assert_uint_eq(st->n_rec, 1);
+    const dys_recording *rec = &st->rec[0];
+    ck_assert_str_eq(rec->format, "echopac-contour");
+    ck_assert_int_eq(rec->view, e->closed ? DYS_VIEW_SAX_PM : DYS_VIEW_A4C);
+    ck_assert_str_eq(st->study_id, e->id);
+    ck_assert_int_eq(st->trace, DYS_TRACE_STRAIN);
+    ck_assert_int_eq(st->strain_direction,
+                     e->closed ? DYS_STRAIN_CIRCUMFERENTIAL : DYS_STRAIN_LONGITUDINAL);
+    ck_assert_str_eq(st->trace_label, e->closed ? "circumferential strain" : "longitudinal strain");
+    ck_assert_uint_eq(rec->n, e->frames);
+    for (size_t k = 0; k < rec->n; k++)
+        ck_assert_double_eq_tol(rec->t_ms[k], 1000.0 * (double)k / e->fr, 1e-9);
+    ck_assert_double_eq(rec->frame_rate_hz, e->fr);
+    ck_assert_double_eq_tol(rec->cycle_start_ms, 1000 * e->left, 1e-9);
+    ck_assert_double_eq_tol(rec->cycle_ms, 1000 * (e->right - e->left), 1e-9);
+    ck_assert_double_eq_tol(rec->avc_file_ms, 1000 * (e->left + e->es), 1e-9);
+    ck_assert_uint_eq(rec->n_qrs_onsets, 0);
+    /* the six segments of the view, and only those */
+    int n = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        if (rec->seg[k]) {
+            n++;
+            ck_assert(e->closed ? (k >= 6 && k < 12) : dys_segment_view(k) == DYS_VIEW_A4C);
+        }
+    ck_assert_int_eq(n, 6);
+    /* the global curve is the geometry's at the markers' frames */
+    dys_contour *c = read_ok("contours", e->file);
+    double *g = calloc(c->n_frames, sizeof *g);
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_int_eq(dys_contour_global_strain(ctx, c, e->marker_ref, e->marker_drift, g), DYS_OK);
+    for (size_t k = 0; k < c->n_frames; k++)
+        ck_assert_double_eq(rec->global_strain_pct[k], g[k]);
+    /* and a segment's curve the geometry's piece */
+    dys_contour_cuts cuts;
+    ck_assert_int_eq(dys_contour_cut(ctx, c, e->marker_ref, 0, &cuts), DYS_OK);
+    dys_contour_segment names[DYS_CONTOUR_N_PIECES];
+    dys_contour_name_pieces(c, e->marker_ref, 0, names);
+    double *pieces = calloc(6 * c->n_frames, sizeof *pieces);
+    ck_assert_int_eq(dys_contour_piece_strain(ctx, c, &cuts, e->marker_drift, pieces), DYS_OK);
+    for (int i = 0; i < 6; i++)
+        for (size_t k = 0; k < c->n_frames; k++)
+            ck_assert_double_eq(rec->seg[names[i].aha][k], pieces[i * c->n_frames + k]);
+    const dys_contour_info *ci = &rec->contour;
+    ck_assert_int_eq(ci->from_contour, 1);
+    ck_assert_uint_eq(ci->ref_frame, e->marker_ref);
+    ck_assert_uint_eq(ci->drift_frame, e->marker_drift);
+    ck_assert_uint_eq(ci->n_knots, e->knots - (size_t)e->repeats);
+    ck_assert_str_eq(ci->view, e->closed ? "SAX-PM" : "4CH");
+    ck_assert_ptr_nonnull(strstr(ci->reference, "left marker"));
+    ck_assert_ptr_nonnull(strstr(ci->drift, "linear to the right marker"));
+    /* a ring's naming assumption is said */
+    int said = 0;
+    for (size_t w = 0; w < st->n_warnings; w++)
+        said |= strstr(st->warnings[w], "named from knot 0") != NULL;
+    ck_assert_int_eq(said, e->closed);
+    free(pieces);
+    free(g);
+    dys_ctx_free(ctx);
+    dys_contour_free(c);
+    dys_study_free(st);
+    free(p);
+}
+END_TEST
+
+/* The global strain peak through the whole analysis: the markers'
+ * convention gives the geometry's peak over the marked cycle; the
+ * hand-marked events, given as QRS onsets (ms) and AVO/AVC, the published
+ * value within 0.3 point. */
+START_TEST(t_study_global_peak)
+{
+    const struct real *e = &reals[_i];
+    char *p = path_of("contours", e->file);
+    dys_study *st = study_of(p, NULL);
+    dys_result *r = analysed(st, NULL);
+    dys_contour *c = read_ok("contours", e->file);
+    double *g = calloc(c->n_frames, sizeof *g);
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_int_eq(dys_contour_global_strain(ctx, c, e->marker_ref, e->marker_drift, g), DYS_OK);
+    /* the cycle from the left to the right marker's time, as the beat */
+    double lo = INFINITY;
+    for (size_t k = 0; k < c->n_frames; k++) {
+        double t = dys_contour_frame_ms(c, k);
+        if (t >= 1000 * e->left && t <= 1000 * e->right)
+            lo = fmin(lo, g[k]);
+    }
+    ck_assert_double_eq_tol(r->index[DYS_IDX_GLOBAL_STRAIN_PEAK], lo, 1e-12);
+    ck_assert_double_eq_tol(r->rec[0].global_strain_peak_pct, lo, 1e-12);
+    fprintf(stderr, "%s: global strain peak, markers: %.4f %%\n", e->file, lo);
+    dys_result_free(r);
+    dys_study_free(st);
+
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    o.n_qrs_onsets = 2;
+    o.qrs_onsets_ms[0] = 1000.0 * (double)e->qrs / e->fr;
+    o.qrs_onsets_ms[1] = 1000.0 * (double)e->next_qrs / e->fr;
+    st = study_of(p, &o);
+    ck_assert_uint_eq(st->rec[0].contour.ref_frame, e->qrs);
+    ck_assert_uint_eq(st->rec[0].contour.drift_frame, e->next_qrs);
+    ck_assert_uint_eq(st->rec[0].n_qrs_onsets, 2);
+    ck_assert_ptr_nonnull(strstr(st->rec[0].contour.reference, "given QRS onset"));
+    r = analysed(st, NULL);
+    ck_assert_int_eq(r->rec[0].beats.source, DYS_ONSET_GIVEN);
+    double hand = r->index[DYS_IDX_GLOBAL_STRAIN_PEAK];
+    fprintf(stderr, "%s: global strain peak, hand-marked events: %.4f %% (published %.1f)\n",
+            e->file, hand, e->published);
+    ck_assert_msg(fabs(hand - e->published) <= 0.3, "%s: %.3f, published %.1f", e->file, hand,
+                  e->published);
+    ck_assert_int_eq(r->strain_direction,
+                     e->closed ? DYS_STRAIN_CIRCUMFERENTIAL : DYS_STRAIN_LONGITUDINAL);
+    /* strain at 40-80 frames/s is not warned about */
+    for (size_t w = 0; w < r->n_warnings; w++)
+        ck_assert_ptr_null(strstr(r->warnings[w], "fps"));
+    dys_result_free(r);
+    dys_study_free(st);
+    free(g);
+    dys_ctx_free(ctx);
+    dys_contour_free(c);
+    free(p);
+}
+END_TEST
+
+/* --contour-trace velocity: the pieces' velocity along the wall, a
+ * velocity study; a ring refused at its View= value. */
+START_TEST(t_study_velocity)
+{
+    char *p = path_of("contours", "VOL_0001_OFF_4CH.CSV");
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    o.contour_trace = DYS_CONTOUR_TRACE_VELOCITY;
+    /* the hand-marked events: QRS onsets at frames 13 and 44, AVO 17,
+     * AVC 28 (52 frames/s) */
+    o.n_qrs_onsets = 2;
+    o.qrs_onsets_ms[0] = 250;
+    o.qrs_onsets_ms[1] = 44000.0 / 52;
+    dys_params prm;
+    dys_params_defaults(&prm);
+    prm.avo_ms = 4000.0 / 52;
+    prm.avc_ms = 15000.0 / 52;
+    dys_study *st = study_of(p, &o);
+    ck_assert_int_eq(st->trace, DYS_TRACE_VELOCITY);
+    dys_contour *c = read_ok("contours", "VOL_0001_OFF_4CH.CSV");
+    dys_ctx *ctx = dys_ctx_new();
+    dys_contour_cuts cuts;
+    ck_assert_int_eq(dys_contour_cut(ctx, c, 13, 0, &cuts), DYS_OK);
+    double *d = calloc(6 * c->n_frames, sizeof *d), *v = calloc(6 * c->n_frames, sizeof *v);
+    ck_assert_int_eq(dys_contour_piece_motion(ctx, c, &cuts, 44, d, v), DYS_OK);
+    ck_assert_double_eq(st->rec[0].seg[DYS_AHA_BASAL_INFEROSEPTAL][20], v[20]);
+    ck_assert_double_eq(st->rec[0].seg[DYS_AHA_BASAL_ANTEROLATERAL][20], v[5 * c->n_frames + 20]);
+    ck_assert_ptr_nonnull(strstr(st->rec[0].contour.curves, "velocity"));
+    dys_result *r = analysed(st, &prm);
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
+        if (!st->rec[0].seg[k])
+            continue;
+        ck_assert_msg(r->seg[k].status == DYS_SEG_OK, "%s: %s", dys_segment_name(k),
+                      r->seg[k].reason);
+        /* Ts inside the ejection window, S' of a wall's 3-12 cm/s */
+        ck_assert(r->seg[k].ts_ms > prm.avo_ms && r->seg[k].ts_ms < prm.avc_ms);
+        ck_assert(r->seg[k].peak_cm_s > 3 && r->seg[k].peak_cm_s < 12);
+        fprintf(stderr, "VOL_0001 velocity: %s Ts %.1f ms, S' %.2f cm/s\n", dys_segment_name(k),
+                r->seg[k].ts_ms, r->seg[k].peak_cm_s);
+    }
+    ck_assert(isnan(r->index[DYS_IDX_GLOBAL_STRAIN_PEAK]));
+    int note = 0, tdi = 0;
+    for (size_t w = 0; w < r->n_warnings; w++) {
+        note |= strstr(r->warnings[w], "differentiated from speckle-tracking") != NULL;
+        tdi |= strstr(r->warnings[w], "advised for longitudinal tissue Doppler") != NULL;
+    }
+    ck_assert(note && !tdi);
+    dys_result_free(r);
+    dys_study_free(st);
+    free(p);
+    p = path_of("contours", "SUB_0014_POST_SAX.CSV");
+    dys_study *bad = (dys_study *)1;
+    ck_assert_int_eq(dys_study_read(ctx, p, &o, &bad), DYS_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(bad);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "SUB_0014_POST_SAX.CSV:5:6: view SAX-PM is "
+                                                     "a short-axis ring"));
+    free(p);
+    free(d);
+    free(v);
+    dys_ctx_free(ctx);
+    dys_contour_free(c);
+}
+END_TEST
+
+/* Given QRS onsets that a contour cannot take, and those no recording
+ * can, are refused with what was expected. */
+START_TEST(t_study_bad_onsets)
+{
+    static const struct {
+        size_t n;
+        double on[3];
+        const char *msg;
+    } cases[] = {
+        {3, {250, 500, 846}, "3 QRS onsets given (--qrs-onsets): a full-trace export tracks one"},
+        {1, {250, 0, 0}, "1 QRS onsets given"},
+        {2, {250, 2000, 0}, "the given QRS onset 2000 ms is outside the recording"},
+        {2, {-20, 846, 0}, "the given QRS onset -20 ms is outside the recording"},
+        {2, {250, 255, 0}, "fall on frames 13 and 13: expected a cycle of at least two frames"},
+        {2, {846, 250, 0}, "QRS onset 2 given as 250 ms: expected finite times in ms, increasing"},
+        {2, {250, NAN, 0}, "QRS onset 2 given as nan ms"},
+    };
+    char *p = path_of("contours", "VOL_0001_OFF_4CH.CSV");
+    dys_ctx *ctx = dys_ctx_new();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dys_read_options o;
+        dys_read_options_defaults(&o);
+        o.n_qrs_onsets = cases[i].n;
+        memcpy(o.qrs_onsets_ms, cases[i].on, sizeof cases[i].on);
+        dys_study *st = (dys_study *)1;
+        ck_assert_int_eq(dys_study_read(ctx, p, &o, &st), DYS_ERR_INVALID);
+        ck_assert_ptr_null(st);
+        ck_assert_msg(strstr(dys_ctx_error(ctx), cases[i].msg) != NULL, "%zu: %s", i,
+                      dys_ctx_error(ctx));
+    }
+    free(p);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+/* A copy of a file into dir/name, with View=4CH replaced by `view` and
+ * ID=VOL01 by `id` when given. */
+static void copy_as(const char *src, const char *dir, const char *name, const char *view,
+                    const char *id)
+{
+    size_t len;
+    FILE *f = fopen(src, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc(len + 1);
+    ck_assert_uint_eq(fread(b, 1, len, f), len);
+    b[len] = '\0';
+    fclose(f);
+    char *out = dys_asprintf("%s/%s", dir, name);
+    FILE *g = fopen(out, "wb");
+    ck_assert_ptr_nonnull(g);
+    char *v = strstr(b, "View=4CH"), *i = strstr(b, "ID=VOL01");
+    for (size_t k = 0; k < len; k++) {
+        if (view && b + k == v) {
+            fprintf(g, "View=%s", view);
+            k += strlen("View=4CH") - 1;
+        } else if (id && b + k == i) {
+            fprintf(g, "ID=%s", id);
+            k += strlen("ID=VOL01") - 1;
+        } else {
+            fputc(b[k], g);
+        }
+    }
+    fclose(g);
+    free(out);
+    free(b);
+}
+
+/* Files and directories by content: a contour without an extension is a
+ * data file and a study; a directory of one patient's apical views is one
+ * study of 18 segments (the 2CH and APLAX copies of VOL_0001 name their
+ * pieces by their walls), with GLS the mean of the views'; a ring beside
+ * them, two patients, a view twice are not. */
+START_TEST(t_study_directories)
+{
+    char dir[] = "/tmp/dys_contour_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *src = path_of("contours", "VOL_0001_OFF_4CH.CSV");
+    char *sax = path_of("contours", "SUB_0014_POST_SAX.CSV");
+    copy_as(src, dir, "noext", NULL, NULL);
+    char *noext = dys_asprintf("%s/noext", dir);
+    ck_assert_int_eq(dys_file_is_contour(noext), 1);
+    ck_assert_int_eq(dys_is_data_file(noext), 1);
+    ck_assert_int_eq(dys_file_is_study(noext), 1);
+    char *readme = path_of("contours", "README.md");
+    ck_assert_int_eq(dys_is_data_file(readme), 0);
+    ck_assert_int_eq(dys_file_is_contour(readme), 0);
+    unlink(noext);
+
+    copy_as(src, dir, "a_4ch.CSV", NULL, NULL);
+    copy_as(src, dir, "b.CSV", "2CH", NULL);
+    copy_as(src, dir, "c", "APLAX", NULL); /* no extension */
+    ck_assert_int_eq(dys_dir_is_view_study(dir), 1);
+    dys_study *st = study_of(dir, NULL);
+    ck_assert_uint_eq(st->n_rec, 3);
+    ck_assert_int_eq(st->rec[0].view, DYS_VIEW_A4C);
+    ck_assert_int_eq(st->rec[1].view, DYS_VIEW_A2C);
+    ck_assert_int_eq(st->rec[2].view, DYS_VIEW_APLAX);
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        int in = 0;
+        for (size_t i = 0; i < 3; i++)
+            in += st->rec[i].seg[k] != NULL;
+        ck_assert_msg(in == 1, "segment %d in %d recordings", k, in);
+    }
+    dys_result *r = analysed(st, NULL);
+    ck_assert_int_eq(r->model_segments, DYS_N_SEGMENTS);
+    ck_assert_int_eq(r->n_segments, 18);
+    double mean = (r->rec[0].global_strain_peak_pct + r->rec[1].global_strain_peak_pct +
+                   r->rec[2].global_strain_peak_pct) / 3;
+    ck_assert_double_eq_tol(r->index[DYS_IDX_GLOBAL_STRAIN_PEAK], mean, 1e-12);
+    ck_assert(isfinite(r->index[DYS_IDX_STRAIN_TTP_SD_18]));
+    dys_result_free(r);
+    dys_study_free(st);
+    /* given onsets are one recording's */
+    dys_read_options o;
+    dys_read_options_defaults(&o);
+    o.n_qrs_onsets = 2;
+    o.qrs_onsets_ms[0] = 250;
+    o.qrs_onsets_ms[1] = 846.1538;
+    dys_ctx *ctx = dys_ctx_new();
+    dys_study *none = NULL;
+    ck_assert_int_eq(dys_study_read(ctx, dir, &o, &none), DYS_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "for a study of 3 view files"));
+
+    /* a view twice; then another patient; then a ring */
+    copy_as(src, dir, "d.CSV", "2CH", NULL);
+    ck_assert_int_eq(dys_dir_is_view_study(dir), 0);
+    ck_assert_int_eq(dys_study_read(ctx, dir, NULL, &none), DYS_ERR_PARSE);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "two of its contour exports are 2CH views"));
+    char *d = dys_asprintf("%s/d.CSV", dir);
+    unlink(d);
+    copy_as(src, dir, "d.CSV", NULL, "VOL02");
+    unlink(d); /* replace the 4CH copy a_4ch by another patient's */
+    char *a = dys_asprintf("%s/a_4ch.CSV", dir);
+    unlink(a);
+    copy_as(src, dir, "a_4ch.CSV", NULL, "VOL02");
+    ck_assert_int_eq(dys_dir_is_view_study(dir), 0);
+    ck_assert_int_eq(dys_study_read(ctx, dir, NULL, &none), DYS_ERR_PARSE);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "of different patients (ID=VOL02 in"));
+    unlink(a);
+    copy_as(sax, dir, "a_sax.CSV", NULL, NULL);
+    ck_assert_int_eq(dys_dir_is_view_study(dir), 0);
+    ck_assert_int_eq(dys_study_read(ctx, dir, NULL, &none), DYS_ERR_PARSE);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "is a SAX-PM contour: a short-axis ring"));
+    ck_assert_ptr_null(none);
+    char *rm = dys_asprintf("rm -rf '%s'", dir);
+    ck_assert_int_eq(system(rm), 0);
+    free(rm);
+    free(a);
+    free(d);
+    dys_ctx_free(ctx);
+    free(readme);
+    free(noext);
+    free(sax);
+    free(src);
+}
+END_TEST
+
+/* Global strain classifies nothing: a cut-off for it is refused. */
+START_TEST(t_global_no_cutoff)
+{
+    char *p = path_of("contours", "VOL_0001_OFF_4CH.CSV");
+    dys_study *st = study_of(p, NULL);
+    dys_params prm;
+    dys_params_defaults(&prm);
+    prm.cutoff[DYS_IDX_GLOBAL_STRAIN_PEAK] = 18;
+    dys_ctx *ctx = dys_ctx_new();
+    dys_result *r = (dys_result *)1;
+    ck_assert_int_eq(dys_analyze(ctx, st, &prm, &r), DYS_ERR_INVALID);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "global strain is not a dyssynchrony index"));
+    dys_ctx_free(ctx);
+    dys_study_free(st);
+    free(p);
 }
 END_TEST
 
@@ -814,6 +1214,12 @@ static Suite *suite(void)
     tcase_add_loop_test(t, t_hostile, 0, N_ELEMS(hostile));
     tcase_add_test(t, t_hostile_valid);
     tcase_add_test(t, t_limits);
+    tcase_add_loop_test(t, t_study_real, 0, N_ELEMS(reals));
+    tcase_add_loop_test(t, t_study_global_peak, 0, N_ELEMS(reals));
+    tcase_add_test(t, t_study_velocity);
+    tcase_add_test(t, t_study_bad_onsets);
+    tcase_add_test(t, t_study_directories);
+    tcase_add_test(t, t_global_no_cutoff);
     suite_add_tcase(s, t);
     return s;
 }

@@ -253,13 +253,52 @@ START_TEST(strain_dispersion_12_model)
     ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_12], sqrt(39106.25 / 11), 1e-9);
     char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
     int nc = dys_null_causes(&r, causes, DYS_N_INDICES);
-    ck_assert_int_eq(nc, 1);
+    /* the 18-segment index, and the global strain that no recording of
+     * this hand-made result gives */
+    ck_assert_int_eq(nc, 2);
     ck_assert_ptr_nonnull(strstr(causes[0], "strain_ttp_sd_18_ms is null: the study holds no "
                                             "apical segment"));
+    ck_assert_ptr_nonnull(strstr(causes[1], "global_strain_peak_pct is null: no recording "
+                                            "gives a global strain curve"));
     dys_result z;
     memset(&z, 0, sizeof z);
     compute(&z, DYS_SD_SAMPLE);
     ck_assert_int_eq(z.n_segments, 12);
+}
+END_TEST
+
+/* Global strain: the mean of the recordings' peaks (GLS over the views),
+ * those without a global curve left out; null with its reason when none
+ * has one; never computed in a velocity study; no cut-off classifies it. */
+START_TEST(global_strain_views_mean)
+{
+    dys_result r;
+    fill_strain18(&r);
+    dys_result_rec rec[3];
+    memset(rec, 0, sizeof rec);
+    rec[0].global_strain_peak_pct = -14.0;
+    rec[1].global_strain_peak_pct = NAN; /* a file without a global curve */
+    rec[2].global_strain_peak_pct = -17.5;
+    r.rec = rec;
+    r.n_rec = 3;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_double_eq_tol(r.index[DYS_IDX_GLOBAL_STRAIN_PEAK], -15.75, 1e-12);
+    ck_assert_str_eq(r.index_reason[DYS_IDX_GLOBAL_STRAIN_PEAK], "");
+    ck_assert_ptr_null(dys_cutoff_default(DYS_IDX_GLOBAL_STRAIN_PEAK));
+    for (int c = 0; c < r.n_class; c++)
+        ck_assert_int_ne(r.classification[c].index, DYS_IDX_GLOBAL_STRAIN_PEAK);
+    rec[0].global_strain_peak_pct = rec[2].global_strain_peak_pct = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_GLOBAL_STRAIN_PEAK]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_GLOBAL_STRAIN_PEAK],
+                                 "no recording gives a global strain curve"));
+    rec[0].global_strain_peak_pct = -14.0;
+    r.trace = DYS_TRACE_VELOCITY;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_GLOBAL_STRAIN_PEAK]));
+    ck_assert(!dys_index_applies(DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_TRACE_VELOCITY));
+    ck_assert(dys_index_applies(DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_TRACE_STRAIN));
+    ck_assert_str_eq(dys_index_get(DYS_IDX_GLOBAL_STRAIN_PEAK)->key, "global_strain_peak_pct");
 }
 END_TEST
 
@@ -430,6 +469,7 @@ static Suite *suite(void)
     tcase_add_test(tc, strain_dispersion_18_minimum);
     tcase_add_test(tc, strain_dispersion_12_model);
     tcase_add_test(tc, apical_segments_leave_12_indices);
+    tcase_add_test(tc, global_strain_views_mean);
     tcase_add_test(tc, catalogue_is_complete);
     tcase_add_test(tc, classification_and_borderline);
     tcase_add_test(tc, reference_only_cutoff_never_classifies);

@@ -163,10 +163,18 @@ static int delay_cutoffs(const dys_result *r, double mark[3], const char *label[
     return n;
 }
 
+/* A bull's-eye cell's word or number, drawn once every cell is filled. */
+typedef struct {
+    double x, y, fs;
+    int bold, light;
+    char text[32];
+} cell_label;
+
 /* Bull's-eye in the box centred (cx, cy) of radius R. */
 static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
 {
     const dys_result *r = f->r;
+    cell_label label[DYS_N_SEGMENTS];
     const int rings = model_segments(r) / 6; /* 2, or 3 with the apical ring */
     double lo = INFINITY, hi = -INFINITY;
     for (int s = 0; s < model_segments(r); s++)
@@ -239,13 +247,11 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
                                           : viridis((cv - vlo) / (vhi - vlo));
                 lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
             }
-            if (ok && lum < 0.5)
-                cairo_set_source_rgb(cr, 1, 1, 1);
-            else
-                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             /* the apical ring is narrower: smaller type there */
             double fs = (ok ? 0.11 : 0.065) * R * (ring == 2 ? 0.85 : 1.0);
-            dys_fig_text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, fs, ok, 0.5, buf);
+            label[seg] = (cell_label){cx + rm * cos(am), cy + rm * sin(am) + 0.035 * R, fs, ok,
+                                      ok && lum < 0.5, ""};
+            snprintf(label[seg].text, sizeof label[seg].text, "%s", buf);
         }
     cairo_set_dash(cr, NULL, 0, 0);
     if (rings == 3) {
@@ -278,6 +284,17 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
         cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
         dys_fig_text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
         dys_fig_text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
+    }
+    /* The cells' words after every fill: a long one ("indeterminate" in
+     * a mid cell) runs past its cell, and the grey apical ring drawn
+     * after it hid its start. */
+    for (int seg = 0; seg < rings * 6; seg++) {
+        const cell_label *l = &label[seg];
+        if (l->light)
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        else
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dys_fig_text(cr, l->x, l->y, l->fs, l->bold, 0.5, l->text);
     }
     /* wall names */
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
@@ -580,7 +597,10 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
     dys_fig_text(cr, PX(q->avo_ms) + 2, y + fs + 1, fs * 0.85, 0, 0, "AVO");
     dys_fig_text(cr, PX(q->avc_ms) - 2, y + fs + 1, fs * 0.85, 0, 1, "AVC");
-    const char *unit = f->r->trace == DYS_TRACE_STRAIN ? "strain (%)" : "velocity (cm/s)";
+    const char *unit = f->r->trace != DYS_TRACE_STRAIN ? "velocity (cm/s)"
+                       : f->r->strain_direction == DYS_STRAIN_CIRCUMFERENTIAL
+                           ? "circumferential strain (%)"
+                           : "strain (%)";
     dys_fig_axis(cr, x, y, w, ph, t0, t1, vmin, vmax, 100, step, NULL, unit, fs);
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr, 0.4);
@@ -664,8 +684,10 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
             cairo_restore(cr);
         }
     } else {
+        /* at the right end: the QRS onset's line, near the left when the
+         * recording starts shortly before it, crossed the note there */
         cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
-        dys_fig_text(cr, x + 4, ey + ecg_h * 0.6, fs * 0.85, 0, 0, "no ECG in this file");
+        dys_fig_text(cr, x + w - 4, ey + ecg_h * 0.6, fs * 0.85, 0, 1, "no ECG in this file");
     }
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 0.6);
@@ -810,7 +832,10 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
             snprintf(buf, sizeof buf, "null");
         dys_fig_text(cr, cv, ly, fs, 0, 1, buf);
         dys_fig_text(cr, cc, ly, fs, 0, 0, "-");
-        dys_fig_text(cr, cd, ly, fs, 0, 0, "none published");
+        /* global strain is a function index, not a timing one: it has
+         * normal values but no dyssynchrony cut-off to miss */
+        dys_fig_text(cr, cd, ly, fs, 0, 0,
+                     j == DYS_IDX_GLOBAL_STRAIN_PEAK ? "not a timing index" : "none published");
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
@@ -824,6 +849,10 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     /* metadata line */
     size_t n = 0;
     buf[0] = '\0';
+    /* a strain study says which strain: a ring's is circumferential */
+    if (r->trace == DYS_TRACE_STRAIN)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s   ",
+                              dys_trace_description(r->trace, r->strain_direction));
     if (isfinite(r->lvef_pct))
         n += (size_t)snprintf(buf + n, sizeof buf - n, "LVEF %.0f %%   ", r->lvef_pct);
     if (isfinite(r->qrs_duration_ms))

@@ -54,6 +54,10 @@
  *     (4.2 -> 42 cm/s) still departs 4-5 times, a dropout to full scale
  *     far more.
  *
+ * Curves the engine computed itself (a contour's strain or velocity,
+ * dys_reader.derived_curves) skip 1. and 2.: their units are the
+ * engine's, never the file's; 3. and 4. apply, naming the frame's line.
+ *
  * Each dropped sample is named with file:line:column (the first few per
  * file, then a count per segment, so a broken file does not flood the
  * report) and counted in rec->n_dropped, which dys_analyze turns into an
@@ -391,20 +395,39 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
     return st;
 }
 
+/* A contour's global strain is the same frames' whole wall: a frame
+ * whose sample was dropped in a segment (an impossible strain, a spike:
+ * a tracking glitch in that frame) is not trusted for the whole wall
+ * either, nor is a global value beyond the limit, so that the global
+ * peak is never read off a glitch.  Contour curves have no missing
+ * sample of their own, so a NAN in a segment is a dropped one; the
+ * segments' warnings have named the frames. */
+static void distrust_global(dys_recording *rec)
+{
+    for (size_t i = 0; i < rec->n; i++) {
+        int bad = !(fabs(rec->global_strain_pct[i]) <= STRAIN_LIMIT_PCT);
+        for (int k = 0; k < DYS_N_SEGMENTS && !bad; k++)
+            bad = rec->seg[k] && isnan(rec->seg[k][i]);
+        if (bad)
+            rec->global_strain_pct[i] = NAN;
+    }
+}
+
 dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *where,
                                size_t n)
 {
     for (size_t r = 0; r < n && r < s->n_rec; r++) {
         dys_recording *rec = &s->rec[r];
         const dys_reader *w = &where[r];
-        dys_status st = check_time(ctx, s, rec, w);
+        /* curves the engine computed (contours) have no unit to mistake */
+        dys_status st = w->derived_curves ? DYS_OK : check_time(ctx, s, rec, w);
         if (st != DYS_OK)
             return st == DYS_ERR_NOMEM && !ctx->errmsg[0]
                        ? dys_fail(ctx, st, "out of memory") : st;
         size_t *idx = malloc((rec->n ? rec->n : 1) * sizeof *idx);
         if (!idx)
             return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-        st = check_unit(ctx, s, rec, w, idx);
+        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx);
         drops d;
         memset(&d, 0, sizeof d);
         for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++)
@@ -426,6 +449,8 @@ dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *whe
                                  "are named above", rec->source, d.total - N_NAMED,
                                  d.total, list, N_NAMED);
         }
+        if (st == DYS_OK && rec->global_strain_pct)
+            distrust_global(rec);
         if (st == DYS_ERR_NOMEM)
             return dys_fail(ctx, st, "out of memory");
         if (st != DYS_OK)

@@ -17,7 +17,8 @@
  * is concerned (trailing commas and blanks, blank lines).  The counts are
  * checked against the bytes left in the file before anything is
  * allocated, so absurd counts cost nothing.  It fills a dys_contour and
- * computes nothing (contour.c does).
+ * computes nothing (contour.c does; io/contour_study.c makes the contour
+ * a study's recording).
  */
 #include "contour.h"
 #include "study_internal.h"
@@ -82,15 +83,68 @@ int dys_text_is_contour(const dys_text *t)
     return looks_like_contour(t->data, t->len);
 }
 
-int dys_file_is_contour(const char *path)
+/* The first 4 KB of a file into buf (4097 bytes, NUL-terminated); -1
+ * when it cannot be read. */
+static long head_of(const char *path, char *buf)
 {
-    char buf[4096];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf, f);
+        return -1;
+    size_t n = fread(buf, 1, 4096, f);
     fclose(f);
-    return looks_like_contour(buf, n);
+    buf[n] = '\0';
+    return (long)n;
+}
+
+int dys_file_is_contour(const char *path)
+{
+    char buf[4097];
+    long n = head_of(path, buf);
+    return n > 0 && looks_like_contour(buf, (size_t)n);
+}
+
+/* The value after `label` on a header line of buf (padding and blanks
+ * around it removed) into out; 0 when no line starts with the label. */
+static int header_value(const char *buf, const char *label, char *out, size_t cap)
+{
+    out[0] = '\0';
+    size_t ll = strlen(label);
+    for (const char *l = buf; *l;) {
+        size_t len = strcspn(l, "\r\n");
+        const char *p = l;
+        size_t n = len;
+        while (n && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        if (n >= ll && strncasecmp(p, label, ll) == 0) {
+            p += ll;
+            n -= ll;
+            while (n && (*p == ' ' || *p == '\t')) {
+                p++;
+                n--;
+            }
+            while (n && (p[n - 1] == ',' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+            snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+            return 1;
+        }
+        l += len;
+        while (*l == '\r' || *l == '\n')
+            l++;
+    }
+    return 0;
+}
+
+int dys_contour_peek(const char *path, char *view, size_t view_cap, char *id, size_t id_cap)
+{
+    char buf[4097];
+    long n = head_of(path, buf);
+    view[0] = id[0] = '\0';
+    if (n <= 0 || !looks_like_contour(buf, (size_t)n))
+        return 0;
+    header_value(buf, "ID=", id, id_cap);
+    return header_value(buf, "View=", view, view_cap);
 }
 
 /* ---- views ------------------------------------------------------------ */
@@ -116,6 +170,7 @@ void dys_contour_free(dys_contour *c)
     free(c->source);
     free(c->id);
     free(c->xy);
+    free(c->frame_line);
     free(c);
 }
 
@@ -193,7 +248,13 @@ static dys_status read_header(creader *r)
         }
         if (i == 2 && !(r->c->id = dys_strndup(val, vlen)))
             return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        if (i == 2) {
+            r->c->id_line = r->t->line;
+            r->c->id_col = (int)(val - r->line) + 1;
+        }
         if (i == 4) {
+            r->c->view_line = r->t->line;
+            r->c->view_col = (int)(val - r->line) + 1;
             int v = view_from_text(val, vlen);
             if (!v)
                 return dys_fail(r->ctx, DYS_ERR_UNSUPPORTED,
@@ -266,6 +327,11 @@ static dys_status read_rates(creader *r)
                         "%s:%d:%d: Right Marker Time=%g s is not after Left Marker Time=%g s: "
                         "expected the marked cycle's end after its start", r->path, r->t->line,
                         r->right_col, c->right_marker_s, c->left_marker_s);
+    c->fr_line = r->t->line;
+    c->fr_col = fr_col;
+    c->left_col = r->left_col;
+    c->right_col = r->right_col;
+    c->es_col = r->es_col;
     return DYS_OK;
 }
 
@@ -349,7 +415,8 @@ static dys_status read_counts(creader *r)
     c->n_frames = (size_t)nf;
     c->n_knots = (size_t)nk;
     c->xy = dys_calloc(c->n_frames * c->n_knots * 2, sizeof *c->xy);
-    if (!c->xy)
+    c->frame_line = dys_calloc(c->n_frames, sizeof *c->frame_line);
+    if (!c->xy || !c->frame_line)
         return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
     return DYS_OK;
 }
@@ -429,6 +496,7 @@ static dys_status read_frames(creader *r)
                             "%s:%d:1: a frame beyond the %zu of line %d: expected %zu lines "
                             "of knots", r->path, r->t->line, c->n_frames, r->counts_line,
                             c->n_frames);
+        c->frame_line[f] = r->t->line;
         dys_status st = read_frame(r, f++);
         if (st != DYS_OK)
             return st;
@@ -444,7 +512,10 @@ static dys_status read_frames(creader *r)
 /* What needs the header and the data together: the markers and ES time
  * fall inside the recording (frame k at k / FR; the nearest frame, as the
  * geometry takes them), and the markers on different frames; whether a
- * ring's last knot repeats its first. */
+ * ring's last knot repeats its first.  ES Time counts from the left
+ * marker (the cycle's QRS trigger), not from frame 0: docs/format.md
+ * gives the evidence (on SUB_0014 it then falls on the hand-marked AVC,
+ * taken from frame 0 it would fall 3 frames after the QRS onset). */
 static dys_status check_times(creader *r)
 {
     dys_contour *c = r->c;
@@ -453,15 +524,18 @@ static dys_status check_times(creader *r)
         const char *label;
         double t;
         int col;
-    } m[3] = {{"Left Marker Time=", c->left_marker_s, r->left_col},
-              {"Right Marker Time=", c->right_marker_s, r->right_col},
-              {"ES Time=", c->es_time_s, r->es_col}};
+        const char *from;
+    } m[3] = {{"Left Marker Time=", c->left_marker_s, r->left_col, ""},
+              {"Right Marker Time=", c->right_marker_s, r->right_col, ""},
+              {"ES Time=", c->left_marker_s + c->es_time_s, r->es_col,
+               " after the left marker"}};
     for (int i = 0; i < 3; i++)
         if (floor(m[i].t * c->frame_rate_hz + 0.5) > (double)(c->n_frames - 1))
             return dys_fail(r->ctx, DYS_ERR_PARSE,
-                            "%s:%d:%d: %s%g s is after the last of the %zu frames (%.6g s at "
-                            "FR= %g): expected a time within the recording", r->path,
-                            r->fr_line, m[i].col, m[i].label, m[i].t, c->n_frames, last_s,
+                            "%s:%d:%d: %s%g s%s is after the last of the %zu frames (%.6g s "
+                            "at FR= %g): expected a time within the recording", r->path,
+                            r->fr_line, m[i].col, m[i].label,
+                            i == 2 ? c->es_time_s : m[i].t, m[i].from, c->n_frames, last_s,
                             c->frame_rate_hz);
     size_t ref, drift;
     dys_contour_marker_frames(c, &ref, &drift);
@@ -483,24 +557,18 @@ static dys_status check_times(creader *r)
     return DYS_OK;
 }
 
-dys_status dys_contour_read(dys_ctx *ctx, const char *path, const dys_read_options *opt,
-                            dys_contour **out)
+dys_status dys_contour_parse(dys_ctx *ctx, dys_text *t, const dys_read_options *opt,
+                             dys_contour **out)
 {
     *out = NULL;
     dys_contour *c = calloc(1, sizeof *c);
-    if (!c || !(c->source = dys_strdup(path))) {
+    if (!c || !(c->source = dys_strdup(t->path))) {
         free(c);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
     c->frame_rate_hz = c->left_marker_s = c->right_marker_s = c->es_time_s = NAN;
-    dys_text t;
-    dys_status st = dys_text_load(ctx, &t, path, opt);
-    if (st != DYS_OK) {
-        dys_contour_free(c);
-        return st;
-    }
-    creader r = {ctx, &t, opt, path, c, 0, 0, 0, 0, 0, NULL, 0};
-    st = read_header(&r);
+    creader r = {ctx, t, opt, t->path, c, 0, 0, 0, 0, 0, NULL, 0};
+    dys_status st = read_header(&r);
     if (st == DYS_OK)
         st = read_rates(&r);
     if (st == DYS_OK)
@@ -509,11 +577,23 @@ dys_status dys_contour_read(dys_ctx *ctx, const char *path, const dys_read_optio
         st = read_frames(&r);
     if (st == DYS_OK)
         st = check_times(&r);
-    dys_text_free(&t);
     if (st != DYS_OK) {
         dys_contour_free(c);
         return st;
     }
     *out = c;
     return DYS_OK;
+}
+
+dys_status dys_contour_read(dys_ctx *ctx, const char *path, const dys_read_options *opt,
+                            dys_contour **out)
+{
+    *out = NULL;
+    dys_text t;
+    dys_status st = dys_text_load(ctx, &t, path, opt);
+    if (st != DYS_OK)
+        return st;
+    st = dys_contour_parse(ctx, &t, opt, out);
+    dys_text_free(&t);
+    return st;
 }

@@ -5,13 +5,15 @@
  * The text buffer is in text.c, the metadata rules in meta.c.
  *
  * A file is recognised by its content (a GE EchoPAC traces export starts
- * with "Local Traces" or "Segmental Traces"; anything else is the study
- * CSV of docs/format.md), never by its name.  In a directory every *.csv, *.tsv
+ * with "Local Traces" or "Segmental Traces", a full-trace contour export
+ * with FName= (contour_study.c); anything else is the study CSV of
+ * docs/format.md), never by its name.  In a directory every *.csv, *.tsv
  * and *.txt file is one view; the view comes from its `view` metadata,
  * else from its file name (a4c, 2ch, aplax, ... as a word in the name).  Values are converted to the
  * engine's units (ms, cm/s) only after all files are read, because the
  * study-level `velocity_unit` may stand in any of them.
  */
+#include "contour.h"
 #include "study_internal.h"
 
 #include <ctype.h>
@@ -41,6 +43,8 @@ void dys_read_options_defaults(dys_read_options *opt)
     opt->colour_map_set = 0;
     opt->max_file_bytes = (size_t)512 << 20;
     opt->max_rows = 10000000;
+    opt->n_qrs_onsets = 0;
+    opt->contour_trace = DYS_CONTOUR_TRACE_STRAIN;
 }
 
 int dys_colour_index(const char *normalised)
@@ -131,6 +135,7 @@ void dys_recording_clear(dys_recording *rec)
         free(rec->seg[s]);
     free(rec->qrs_onsets_ms);
     dys_strlist_free(rec->extra_columns, rec->n_extra_columns);
+    free(rec->global_strain_pct);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -170,6 +175,26 @@ static dys_study *study_new(const char *path)
     return s;
 }
 
+/* The QRS onsets given with the read options as the recording's own
+ * (they replace the file's, which a warning names). */
+static dys_status give_onsets(dys_ctx *ctx, dys_study *s, dys_recording *rec,
+                              const dys_read_options *opt)
+{
+    double *on = malloc(opt->n_qrs_onsets * sizeof *on);
+    if (!on)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    memcpy(on, opt->qrs_onsets_ms, opt->n_qrs_onsets * sizeof *on);
+    if (rec->n_qrs_onsets)
+        dys_strlist_add(&s->warnings, &s->n_warnings,
+                        "%s: its %zu QRS onset%s (qrs_onsets_ms) replaced by the %zu given "
+                        "(--qrs-onsets)", rec->source, rec->n_qrs_onsets,
+                        rec->n_qrs_onsets == 1 ? "" : "s", opt->n_qrs_onsets);
+    free(rec->qrs_onsets_ms);
+    rec->qrs_onsets_ms = on;
+    rec->n_qrs_onsets = opt->n_qrs_onsets;
+    return DYS_OK;
+}
+
 /* Read one file into a new recording appended to the study; *where
  * receives the reader's state (header position, where each sample
  * stands), which the caller frees with dys_reader_free.  in_dir: the file
@@ -202,10 +227,15 @@ static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
     r.path = path;
     r.opt = opt;
     int echopac = dys_text_is_echopac(&t);
-    rec->format = dys_strdup(echopac ? "echopac" : "csv");
-    st = rec->format ? (echopac ? dys_read_echopac(&r, &t) : dys_read_csv(&r, &t))
-                     : dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    int contour = !echopac && dys_text_is_contour(&t);
+    rec->format = dys_strdup(contour ? "echopac-contour" : echopac ? "echopac" : "csv");
+    st = !rec->format  ? dys_fail(ctx, DYS_ERR_NOMEM, "out of memory")
+         : contour     ? dys_read_contour_study(&r, &t)
+         : echopac     ? dys_read_echopac(&r, &t)
+                       : dys_read_csv(&r, &t);
     dys_text_free(&t);
+    if (st == DYS_OK && opt->n_qrs_onsets)
+        st = give_onsets(ctx, s, rec, opt);
     /* A colour export read with the default 4-chamber map is an A4C view
      * (in a directory, read_dir checks this against the file name). */
     if (st == DYS_OK && !in_dir && r.default_map_col && rec->view == DYS_VIEW_UNKNOWN)
@@ -219,6 +249,17 @@ int dys_is_data_file_name(const char *name)
     const char *dot = strrchr(name, '.');
     return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".tsv") ||
                    !strcasecmp(dot, ".txt"));
+}
+
+int dys_is_data_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (dys_is_data_file_name(base))
+        return 1;
+    /* only a name without any extension is opened to look: a folder's
+     * images and documents are never read */
+    return !strchr(base, '.') && dys_file_is_contour(path);
 }
 
 /* The first 4 KB of a file, NUL-terminated, into buf (4097 bytes); -1
@@ -279,8 +320,10 @@ int dys_file_is_study(const char *path)
         memchr(p, ',', line))
         return 0;
     /* prose (a README, a licence): no metadata, no EchoPAC title, no
-     * separator in the first line */
-    return *p == '#' || dys_echopac_title(p) || strcspn(p, ",;\t\r\n") < line;
+     * separator in the first line; a full-trace contour export's first
+     * line (FName=) may have no separator either */
+    return *p == '#' || dys_echopac_title(p) || strcspn(p, ",;\t\r\n") < line ||
+           dys_file_is_contour(path);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -321,8 +364,14 @@ static dys_view view_from_filename(const char *name)
  * words of its name ("P01_a4c.csv, P01_a2c.csv, ...").  A lone
  * "echopac_a4c_velocity.txt" among single-file studies (an EchoPAC export
  * holds one view) does not make its folder one study. */
+static int contour_view_set(char *const *names, size_t n, char *why, size_t cap);
+
 static int is_view_set(char *const *names, size_t n)
 {
+    char why[512];
+    int cv = contour_view_set(names, n, why, sizeof why);
+    if (cv >= 0)
+        return cv;
     size_t named = 0;
     for (size_t i = 0; i < n; i++) {
         const char *base = strrchr(names[i], '/');
@@ -334,6 +383,63 @@ static int is_view_set(char *const *names, size_t n)
         named += view_from_filename(names[i]) != DYS_VIEW_UNKNOWN;
     }
     return n > 0 && named == n;
+}
+
+/* Full-trace contour exports say their view (View=) and patient (ID=)
+ * in their header, so a directory of them is one study by its content:
+ * every file a contour export of an apical view (4CH, 2CH, APLAX), each
+ * view once, all with the same ID=.  A short-axis ring is a study of its
+ * own (circumferential strain is not merged with the apical views'
+ * longitudinal strain), and contours beside other files are separate
+ * studies too.  Returns -1 when no file is a contour (the other rules
+ * decide), 1 for one study, 0 with the reason in why. */
+static int contour_view_set(char *const *names, size_t n, char *why, size_t cap)
+{
+    char view[3][16], id0[128] = "", id[128], v[16];
+    size_t n_contours = 0;
+    for (size_t i = 0; i < n; i++)
+        n_contours += dys_contour_peek(names[i], v, sizeof v, id, sizeof id) != 0;
+    if (n_contours == 0)
+        return -1;
+    snprintf(why, cap, "not one study");
+    if (n_contours < n) {
+        snprintf(why, cap, "it holds full-trace contour exports and other files: each is a "
+                 "study of its own");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dys_contour_peek(names[i], v, sizeof v, id, sizeof id);
+        dys_view sv = !strcasecmp(v, "4CH")     ? DYS_VIEW_A4C
+                      : !strcasecmp(v, "2CH")   ? DYS_VIEW_A2C
+                      : !strcasecmp(v, "APLAX") ? DYS_VIEW_APLAX
+                                                : DYS_VIEW_UNKNOWN;
+        if (sv == DYS_VIEW_UNKNOWN) {
+            snprintf(why, cap, "%s is a %s contour: a short-axis ring (or a view other than "
+                     "4CH, 2CH, APLAX) is a study of its own, not one of a study's apical "
+                     "views", names[i], v[0] ? v : "viewless");
+            return 0;
+        }
+        if (i && strcmp(id, id0)) {
+            snprintf(why, cap, "its contour exports are of different patients (ID=%s in %s, "
+                     "ID=%s in %s)", id0, names[0], id, names[i]);
+            return 0;
+        }
+        snprintf(id0, sizeof id0, "%s", id);
+        for (size_t j = 0; j < i && j < 3; j++)
+            if (!strcasecmp(view[j], v)) {
+                snprintf(why, cap, "two of its contour exports are %s views (%s and another): "
+                         "a study has each view once", v, names[i]);
+                return 0;
+            }
+        if (i < 3)
+            snprintf(view[i], sizeof view[i], "%s", v);
+        else {
+            snprintf(why, cap, "more than three contour exports: a study has each apical "
+                     "view once");
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* The data files of a directory (*.csv, *.tsv, *.txt, regular files),
@@ -350,7 +456,7 @@ static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_
     dys_status st = DYS_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !dys_is_data_file_name(e->d_name))
+        if (e->d_name[0] == '.')
             continue;
         char *full = dys_asprintf("%s/%s", path, e->d_name);
         struct stat sb;
@@ -360,7 +466,8 @@ static dys_status list_data_files(dys_ctx *ctx, const char *path, char ***names_
         }
         /* prose (a README) and tables of studies are not view files: the
          * same files batch discovery skips */
-        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode) || !dys_file_is_study(full)) {
+        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode) || !dys_is_data_file(full) ||
+            !dys_file_is_study(full)) {
             free(full);
             continue;
         }
@@ -456,6 +563,14 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
         return st;
     /* A folder of separate single-file studies is not one study's views:
      * said before a file of it fails for another reason. */
+    char why[512];
+    if (contour_view_set(names, n, why, sizeof why) == 0) {
+        dys_strlist_free(names, n);
+        return dys_fail(ctx, DYS_ERR_PARSE,
+                        "%s: not the view files of one study: %s; for a folder of studies "
+                        "use `dyssync batch -o OUTDIR %s`, or give analyze the files", path,
+                        why, path);
+    }
     if (!is_view_set(names, n)) {
         dys_strlist_free(names, n);
         return dys_fail(ctx, DYS_ERR_PARSE,
@@ -542,7 +657,10 @@ static dys_status check_segments(dys_ctx *ctx, dys_study *s, double fr, int *nse
                                 s->rec[seen[k]].source);
             seen[k] = (int)i;
             (*nseg)++;
-            if (rec->view != DYS_VIEW_UNKNOWN && rec->view != dys_segment_view(k))
+            /* a short-axis ring images its level's six segments, whatever
+             * apical view the model names for each */
+            if (rec->view != DYS_VIEW_UNKNOWN && rec->view <= DYS_VIEW_APLAX &&
+                rec->view != dys_segment_view(k))
                 dys_strlist_add(&s->warnings, &s->n_warnings,
                                 "%s: segment %s is imaged in %s but stands in a "
                                 "%s file", rec->source, dys_segment_name(k),
@@ -639,6 +757,22 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
     return s->study_id ? DYS_OK : default_study_id(ctx, s, path);
 }
 
+/* The QRS onsets of the read options: at most DYS_MAX_GIVEN_ONSETS,
+ * finite, increasing. */
+static dys_status check_given_onsets(dys_ctx *ctx, const dys_read_options *opt)
+{
+    if (opt->n_qrs_onsets > DYS_MAX_GIVEN_ONSETS)
+        return dys_fail(ctx, DYS_ERR_INVALID, "%zu QRS onsets given: expected at most %d",
+                        opt->n_qrs_onsets, DYS_MAX_GIVEN_ONSETS);
+    for (size_t i = 0; i < opt->n_qrs_onsets; i++)
+        if (!isfinite(opt->qrs_onsets_ms[i]) ||
+            (i && !(opt->qrs_onsets_ms[i] > opt->qrs_onsets_ms[i - 1])))
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "QRS onset %zu given as %g ms: expected finite times in ms, "
+                            "increasing", i + 1, opt->qrs_onsets_ms[i]);
+    return DYS_OK;
+}
+
 dys_status dys_study_read(dys_ctx *ctx, const char *path,
                           const dys_read_options *opt, dys_study **out)
 {
@@ -655,6 +789,9 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
     *out = NULL;
     if (ctx)
         ctx->errmsg[0] = '\0';
+    dys_status st = check_given_onsets(ctx, opt);
+    if (st != DYS_OK)
+        return st;
     struct stat sb;
     if (stat(path, &sb) != 0)
         return dys_fail(ctx, DYS_ERR_IO, "%s: %s", path, strerror(errno));
@@ -663,7 +800,6 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     dys_reader one, *where = &one;
     size_t n_where = 1;
-    dys_status st;
     if (S_ISDIR(sb.st_mode)) {
         where = NULL;
         n_where = 0;
@@ -671,6 +807,14 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
     } else {
         st = read_one(ctx, s, path, opt, &one, 0);
     }
+    /* Given onsets are one recording's: views are recorded on other
+     * heartbeats, each on its own time axis. */
+    if (st == DYS_OK && opt->n_qrs_onsets && s->n_rec > 1)
+        st = dys_fail(ctx, DYS_ERR_INVALID,
+                      "%s: QRS onsets given (--qrs-onsets) for a study of %zu view files: "
+                      "they are one recording's times, and each view was recorded on "
+                      "other heartbeats on its own time axis; expected a single-file "
+                      "study (or qrs_onsets_ms in each view file)", path, s->n_rec);
     if (st == DYS_OK)
         st = finish(ctx, s, path, where, n_where);
     for (size_t i = 0; i < n_where; i++)

@@ -71,6 +71,11 @@ typedef struct dys_reader {
     dys_icolumn row_line;
     dys_icolumn cell_col[DYS_N_SEGMENTS];
     int time_col;
+    /* The curves were computed by the engine from tracked positions (a
+     * contour export), not read: their units are the engine's own, so the
+     * plausibility checks skip the time and value unit rules and keep
+     * those on impossible samples and spikes. */
+    int derived_curves;
 } dys_reader;
 
 void dys_reader_free(dys_reader *r);
@@ -112,9 +117,11 @@ dys_status dys_read_echopac(dys_reader *r, dys_text *t);
 enum { DYS_ECHOPAC_LOCAL = 1, DYS_ECHOPAC_SEGMENTAL = 2 };
 int dys_echopac_title(const char *line);
 int dys_text_is_echopac(const dys_text *t);
-/* A GE EchoPAC full-trace contour export (read_contour.c; read with
- * dys_contour_read of contour.h, not yet as a study). */
+/* A GE EchoPAC full-trace contour export (read_contour.c), read as a
+ * study's recording by contour_study.c: the curves the geometry of
+ * contour.c gives, per opt->contour_trace. */
 int dys_text_is_contour(const dys_text *t);
+dys_status dys_read_contour_study(dys_reader *r, dys_text *t);
 
 /* The input plausibility rules of plausible.c over a study whose files
  * are all read and whose values are in engine units (ms, cm/s, %):

@@ -125,6 +125,18 @@ static int model_segments(const dys_result *r)
     return r->model_segments == DYS_N_SEGMENTS ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12;
 }
 
+/* The view a segment is listed under: the model's apical view, or in a
+ * circumferential study the short-axis ring it was measured on (the
+ * model's view would name an image it never came from). */
+static const char *segment_view_name(const dys_result *r, int s)
+{
+    const dys_segment_result *g = &r->seg[s];
+    if (r->trace == DYS_TRACE_STRAIN && r->strain_direction == DYS_STRAIN_CIRCUMFERENTIAL &&
+        g->rec >= 0 && (size_t)g->rec < r->n_rec)
+        return dys_view_name(r->rec[g->rec].view);
+    return dys_view_name(dys_segment_view(s));
+}
+
 /* A string, or null when it is empty. */
 static void json_text_or_null(FILE *f, const char *s)
 {
@@ -147,8 +159,8 @@ static void json_segment(FILE *f, const dys_result *r, int s)
     int missing = g->status == DYS_SEG_MISSING;
     fprintf(f, "%s{\"name\": \"%s\", \"aha\": %d, \"view\": \"%s\", \"status\": \"%s\", "
                "\"ts_ms\": ",
-            s ? ", " : "", dys_segment_name(s), s + 1,
-            dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
+            s ? ", " : "", dys_segment_name(s), s + 1, segment_view_name(r, s),
+            dys_seg_status_name(g->status));
     json_num(f, missing ? NAN : g->ts_ms, 2);
     fputs(", \"peak_velocity_cm_s\": ", f);
     json_num(f, missing ? NAN : g->peak_cm_s, 2);
@@ -300,6 +312,30 @@ static void json_events(FILE *f, const dys_result *r)
     fprintf(f, ", \"per_view\": %s}", r->events_per_view ? "true" : "false");
 }
 
+/* A recording's global strain peak and, for a contour export, how its
+ * curves were made: which frames are the reference and the drift
+ * correction, and why (the markers' convention or the given onsets). */
+static void json_recording_contour(FILE *f, const dys_result_rec *q)
+{
+    const dys_contour_info *c = &q->contour;
+    fputs(", \"global_strain_peak_pct\": ", f);
+    json_num(f, q->global_strain_peak_pct, 2);
+    fputs(", \"contour\": ", f);
+    if (!c->from_contour) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"view\": ", f);
+    dys_write_json_string(f, c->view);
+    fprintf(f, ", \"knots\": %zu, \"curves\": ", c->n_knots);
+    dys_write_json_string(f, c->curves);
+    fputs(", \"reference\": ", f);
+    dys_write_json_string(f, c->reference);
+    fprintf(f, ", \"reference_frame\": %zu, \"drift_correction\": ", c->ref_frame);
+    dys_write_json_string(f, c->drift);
+    fprintf(f, ", \"drift_frame\": %zu}", c->drift_frame);
+}
+
 /* One recording (view file): its onsets, its own ejection window and
  * every beat with why it was rejected. */
 static void json_recording(FILE *f, const dys_result_rec *q, int first)
@@ -336,7 +372,9 @@ static void json_recording(FILE *f, const dys_result_rec *q, int first)
         json_text_or_null(f, bt->why);
         fputc('}', f);
     }
-    fputs("]}", f);
+    fputc(']', f);
+    json_recording_contour(f, q);
+    fputc('}', f);
 }
 
 /* The analysis options that shaped the result. */
@@ -391,7 +429,9 @@ static void write_json(FILE *f, const dys_result *r)
     dys_write_json_string(f, r->study_id);
     fputs(", \"source\": ", f);
     dys_write_json_string(f, r->source);
-    fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"segments\": [", f);
+    fputs(", \"engine\": \"dyssync " DYS_VERSION_STRING "\", \"trace\": ", f);
+    dys_write_json_string(f, dys_trace_description(r->trace, r->strain_direction));
+    fputs(", \"segments\": [", f);
     /* 12 objects, or 18 when the study holds an apical segment: a
      * 12-segment study's output is as it always was */
     for (int s = 0; s < model_segments(r); s++)
@@ -473,7 +513,7 @@ static void csv_num(FILE *f, double x)
  * studies.csv (docs/format.md lists every column). */
 dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
 {
-    fputs("study_id,source,status,error,n_segments", f);
+    fputs("study_id,source,status,error,n_segments,trace", f);
     for (int i = 0; i < DYS_N_INDICES; i++)
         fprintf(f, ",%s", dys_index_get(i)->key);
     fputs(",avo_ms,avc_ms,events_source", f);
@@ -508,7 +548,8 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
     dys_write_csv_field(f, r->study_id);
     fputc(',', f);
     dys_write_csv_field(f, r->source);
-    fprintf(f, ",ok,,%d", r->n_segments);
+    fprintf(f, ",ok,,%d,%s", r->n_segments,
+            dys_trace_description(r->trace, r->strain_direction));
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);
         csv_num(f, r->index[i]);
@@ -587,8 +628,8 @@ static void write_segments_csv_rows(FILE *f, const dys_result *r)
         const dys_segment_result *g = &r->seg[s];
         int miss = g->status == DYS_SEG_MISSING;
         dys_write_csv_field(f, r->study_id);
-        fprintf(f, ",%s,%d,%s,%s", dys_segment_name(s), s + 1,
-                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status));
+        fprintf(f, ",%s,%d,%s,%s", dys_segment_name(s), s + 1, segment_view_name(r, s),
+                dys_seg_status_name(g->status));
         const double v[] = {g->ts_ms, g->to_ms, g->peak_cm_s, g->ts_beat_sd_ms, g->phase_deg,
                             g->strain_ttp_ms, g->peak_strain_pct};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
@@ -612,11 +653,11 @@ dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *
 }
 
 /* Columns between n_segments and the last two, left empty in an error row:
- * the indices, the events (3), the classifications, the CRT sets (6), the
- * warnings (3) and the segments (3 x 18). */
+ * the trace, the indices, the events (3), the classifications, the CRT
+ * sets (6), the warnings (3) and the segments (3 x 18). */
 static int csv_middle_columns(void)
 {
-    int n = DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS;
+    int n = 1 + DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS;
     for (int i = 0; i < DYS_N_INDICES; i++)
         n += dys_cutoff_default(i) != NULL;
     return n;
@@ -658,6 +699,7 @@ static void text_window(FILE *f, const dys_result *r)
 {
     char lp[32];
     fprintf(f, "Study %s  (%s)\n", r->study_id, r->source);
+    fprintf(f, "Curves: %s\n", dys_trace_description(r->trace, r->strain_direction));
     if (!r->events_per_view)
         fprintf(f, "Ejection window: AVO %.0f ms, AVC %.0f ms from QRS onset (%s: %s)\n",
                 r->avo_ms, r->avc_ms, provenance_name(r->events_source), r->events_method);
@@ -675,6 +717,20 @@ static void text_window(FILE *f, const dys_result *r)
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",
             r->params.sd == DYS_SD_SAMPLE ? "sample (n-1)" : "population (n)");
+}
+
+/* A contour recording: what its curves are, the reference and drift
+ * frames and why, and its global strain peak. */
+static void text_recording_contour(FILE *f, const dys_result_rec *q)
+{
+    const dys_contour_info *c = &q->contour;
+    if (c->from_contour) {
+        fprintf(f, "  contour: View=%s, %zu knots; curves: %s\n", c->view, c->n_knots,
+                c->curves);
+        fprintf(f, "  reference: %s; drift correction: %s\n", c->reference, c->drift);
+    }
+    if (isfinite(q->global_strain_peak_pct))
+        fprintf(f, "  global strain peak: %.2f %%\n", q->global_strain_peak_pct);
 }
 
 /* Per recording: its QRS onsets, where they come from, and every beat
@@ -702,6 +758,7 @@ static void text_beats(FILE *f, const dys_result *r)
         char all[300];
         if (dys_beats_all_rejected(bl, all, sizeof all))
             fprintf(f, "  ! %s: no segment of this view is measured\n", all);
+        text_recording_contour(f, &r->rec[i]);
     }
 }
 
@@ -736,8 +793,8 @@ static void text_segments(FILE *f, const dys_result *r, int strain)
         if (g->status != DYS_SEG_OK && g->reason[0] && n < sizeof note)
             snprintf(note + n, sizeof note - n, "%s%s", n ? ": " : "", g->reason);
         fprintf(f, "  %3d  %-21s %-6s %-13s %6s %6s  %6s  %7s%s%s\n", s + 1, name,
-                dys_view_name(dys_segment_view(s)), dys_seg_status_name(g->status), c1, c2,
-                c3, c4, note[0] ? "  " : "", note);
+                segment_view_name(r, s), dys_seg_status_name(g->status), c1, c2, c3, c4,
+                note[0] ? "  " : "", note);
     }
 }
 
