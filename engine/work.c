@@ -465,14 +465,17 @@ dys_status dys_work_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *
     w->avc_ms = r->avc_ms;
     if (in->vendor)
         copy_vendor(in->vendor, w);
-    w->attempted = in->n_pressure > 0 || isfinite(w->systolic_bp_mmhg) ||
-                   isfinite(in->mvc_ms) || isfinite(in->mvo_ms) || w->has_vendor;
+    /* MVC = MVO = 0 is a study zeroed by hand, not events */
+    int events = (isfinite(in->mvc_ms) || isfinite(in->mvo_ms)) &&
+                 !(in->mvc_ms == 0 && in->mvo_ms == 0);
+    w->attempted = in->n_pressure > 0 || isfinite(w->systolic_bp_mmhg) || events ||
+                   w->has_vendor;
     if (s->trace != DYS_TRACE_STRAIN) {
         snprintf(w->reason, sizeof w->reason,
                  "myocardial work needs strain: the study holds velocity traces");
         return DYS_OK;
     }
-    if (!isfinite(in->mvc_ms) || !isfinite(in->mvo_ms) || (in->mvc_ms == 0 && in->mvo_ms == 0)) {
+    if (!isfinite(in->mvc_ms) || !isfinite(in->mvo_ms) || !events) {
         snprintf(w->reason, sizeof w->reason,
                  "no mitral valve events: myocardial work runs from MVC to MVO (give "
                  "mvc_ms and mvo_ms, ms from QRS onset)");

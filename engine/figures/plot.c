@@ -674,12 +674,13 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     double step = vmax - vmin > 20 ? 5 : 2, dmin = vmin, dmax = vmax;
     vmin = floor(vmin / step) * step;
     vmax = ceil(vmax / step) * step;
-    /* a curve whose extreme falls on (or within 2 % of the range of) a
-     * tick would run along the frame, its dot half cut off: one more tick */
+    /* strain: the dot of the time to peak sits on the curve's extreme;
+     * when that falls on (or within 2 % of the range of) a tick the curve
+     * would run along the frame and its dot be half cut off: one more tick */
     double near = 0.02 * (dmax - dmin);
-    if (dmin < 0 && dmin - vmin < near)
+    if (f->r->trace == DYS_TRACE_STRAIN && dmin < 0 && dmin - vmin < near)
         vmin -= step;
-    if (dmax > 0 && vmax - dmax < near)
+    if (f->r->trace == DYS_TRACE_STRAIN && dmax > 0 && vmax - dmax < near)
         vmax += step;
     if (vmax <= vmin)
         vmax = vmin + 1;

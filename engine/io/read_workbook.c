@@ -713,6 +713,8 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
         w->row_depth = w->depth;
         w->row_line = cur_line(w);
         w->next_col = 1;
+        for (int k = 0; k < w->ncells; k++) /* nothing left of the row before */
+            w->cells[k].present = 0;
         w->ncells = 0;
         w->buf_n = 0;
         w->cur = -1;
