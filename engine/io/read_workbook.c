@@ -117,7 +117,7 @@ typedef struct {
     long row_no;               /* 1-based, ss:Index aware */
     long rows_in_sheet;
     int next_col;              /* 1-based column of the next cell */
-    int row_line;
+    int row_line, row_col;     /* the row's start tag */
     cell cells[MAX_COLS];
     int ncells;                /* highest column holding a cell */
     char *buf;                 /* the row's cell texts */
@@ -258,7 +258,7 @@ static dys_status cell_number(wb *w, int k, int pow10, const char *what, double 
     size_t n;
     if (cell_empty(w, c))
         return fail_at(w, DYS_ERR_PARSE, c->present ? c->line : w->row_line,
-                       c->present ? c->col : 1, k + 1,
+                       c->present ? c->col : w->row_col, k + 1,
                        "empty: expected %s (the export has no missing values)", what);
     trimmed(w, c, &t, &n);
     if (dys_parse_number_pow10(t, n, 0, w->ctx->c_locale, pow10, x) != 0 || !isfinite(*x))
@@ -329,7 +329,7 @@ static dys_status table_header(wb *w, table *t)
                        "%d columns: expected Time and at most %d others", n,
                        MAX_TRACE_COLS - 1);
     if (n < 2)
-        return fail_at(w, DYS_ERR_PARSE, w->row_line, 1, 0,
+        return fail_at(w, DYS_ERR_PARSE, w->row_line, w->row_col, 0,
                        "header row %ld has %d named column%s: expected Time and %s", w->row_no,
                        n, n == 1 ? "" : "s",
                        w->kind == SH_PRESSURE ? "LVP" : "the segments");
@@ -338,7 +338,7 @@ static dys_status table_header(wb *w, table *t)
         char name[96];
         if (cell_empty(w, c))
             return fail_at(w, DYS_ERR_PARSE, c->present ? c->line : w->row_line,
-                           c->present ? c->col : 1, k + 1,
+                           c->present ? c->col : w->row_col, k + 1,
                            "a column without a name: expected %s", k ? "a name" : "Time");
         cell_name(w, c, name, sizeof name);
         t->head_col[k] = c->col;
@@ -394,7 +394,7 @@ static dys_status table_header(wb *w, table *t)
 static dys_status table_row(wb *w, table *t)
 {
     if (t->col[0].n >= w->opt->max_rows)
-        return fail_at(w, DYS_ERR_UNSUPPORTED, w->row_line, 1, 0,
+        return fail_at(w, DYS_ERR_UNSUPPORTED, w->row_line, w->row_col, 0,
                        "more than %zu rows: expected at most %zu (the limit; --max-rows "
                        "raises it)", w->opt->max_rows, w->opt->max_rows);
     for (int k = t->ncol; k < w->ncells; k++)
@@ -579,7 +579,7 @@ static dys_status segments_row(wb *w)
             n = k + 1;
         }
         if (n == 0)
-            return fail_at(w, DYS_ERR_PARSE, w->row_line, 1, 0,
+            return fail_at(w, DYS_ERR_PARSE, w->row_line, w->row_col, 0,
                            "no segment names in row %ld: expected the 18 segments "
                            "after an empty cell", w->row_no);
         w->seg_ncol = n;
@@ -712,6 +712,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
         w->row_no = idx > 0 ? idx : w->row_no + 1;
         w->row_depth = w->depth;
         w->row_line = cur_line(w);
+        w->row_col = cur_col(w);
         w->next_col = 1;
         for (int k = 0; k < w->ncells; k++) /* nothing left of the row before */
             w->cells[k].present = 0;
