@@ -303,8 +303,10 @@ DYS_API void dys_read_options_defaults(dys_read_options *opt);
 DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
                                       const char *spec);
 
-/* Read a study: a file (a study CSV or a GE EchoPAC text export, as
- * docs/format.md describes them) or a directory of view files.  On
+/* Read a study: a file (a study CSV, a GE EchoPAC text export, or GE
+ * EchoPAC's myocardial-work workbook, an Excel 2003 XML file holding a
+ * whole study, as docs/format.md describes them) or a directory of view
+ * files.  On
  * success *out owns a new study; on failure *out is NULL and
  * dys_ctx_error() names file, line and column. */
 DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
@@ -314,11 +316,13 @@ DYS_API void dys_study_free(dys_study *study);
 /* 0 when a file is certainly not a study: prose (a README, a licence: no
  * metadata and no separator in its first line) or a table whose first
  * column is study_id or source (dyssync's own tables, synth's truth and
- * outcomes files); 1 otherwise, also for an empty, binary or unreadable
+ * outcomes files) or XML that is not an Excel 2003 workbook; 1 otherwise,
+ * also for an empty, binary or unreadable
  * file, which reading then fails with its reason.  Batch discovery skips
  * the 0s, and says so, instead of counting them as failed studies. */
 DYS_API int dys_file_is_study(const char *path);
-/* Whether a file name has a data file's extension (.csv, .tsv, .txt). */
+/* Whether a file name has a data file's extension (.csv, .tsv, .txt, or
+ * .xml for a myocardial-work workbook). */
 DYS_API int dys_is_data_file_name(const char *name);
 /* Whether a directory is one study's view files: one of its study files
  * says so plainly (`# view:` metadata, or a view's name: a4c.csv), or
@@ -549,7 +553,7 @@ typedef enum dys_index {
 typedef struct dys_index_info {
     const char *key;         /* JSON key, unit in the name */
     const char *description;
-    const char *unit;        /* "ms", "%", "deg" or "segments" */
+    const char *unit;        /* "ms", "%", "deg", "segments" or "mmHg%" */
 } dys_index_info;
 
 /* Catalogue row, NULL when out of range. */
