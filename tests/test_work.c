@@ -810,6 +810,29 @@ START_TEST(t_accepts)
     ck_assert_double_eq(s->work.diastolic_bp_mmhg, 80);
     dys_study_free(s);
     free(p);
+    /* a GLOBAL column in a Strain Traces sheet is read past */
+    const char *a = strstr(x, "Strain Traces - 4CH"), *e = strstr(a, "</ss:Worksheet>");
+    sbuf g = {0};
+    sb_add(&g, "%.*s", (int)(a - x), x);
+    int header = 1;
+    for (const char *q = a; q < e; q++) {
+        if (!strncmp(q, "</Row>", 6)) {
+            if (header)
+                sb_add(&g, "<Cell><Data ss:Type=\"String\">GLOBAL</Data></Cell>");
+            else
+                sb_add(&g, "<Cell><Data ss:Type=\"Number\">-5</Data></Cell>");
+            header = 0;
+        }
+        sb_add(&g, "%c", *q);
+    }
+    sb_add(&g, "%s", e);
+    p = write_file("global.xml", g.s);
+    s = read_ok(p);
+    ck_assert_uint_eq(s->n_rec, 3);
+    ck_assert_ptr_nonnull(s->rec[0].seg[DYS_AHA_APICAL_ANTEROLATERAL]);
+    dys_study_free(s);
+    free(p);
+    free(g.s);
     /* optional sheets: without Pressure Trace, Segments and Work Traces */
     spec sp = base_spec;
     sp.pressure = sp.segments = sp.work = 0;

@@ -82,7 +82,8 @@ typedef struct {
     int header_seen;
     int header_line;
     int ncol;                  /* columns of the header */
-    int seg[MAX_TRACE_COLS];   /* column -> segment (-1: time, -2: pressure) */
+    int seg[MAX_TRACE_COLS];   /* column -> segment (-1: time, -2: pressure,
+                                  -3: an extra column such as GLOBAL) */
     int head_col[MAX_TRACE_COLS]; /* text column of each header cell */
     int time_pow10;            /* 3 for seconds, 0 for ms */
     dys_column col[MAX_TRACE_COLS];
@@ -363,10 +364,14 @@ static dys_status table_header(wb *w, table *t)
             continue;
         }
         int sg = dys_segment_from_name(name);
+        if (sg < 0 && dys_is_extra_column(name)) {
+            t->seg[k] = -3; /* GLOBAL, apex: read (a number), not kept */
+            continue;
+        }
         if (sg < 0)
             return fail_at(w, DYS_ERR_PARSE, c->line, c->col, k + 1,
                            "unknown segment '%s': expected one of the 18 (Basal Septal, "
-                           "Mid Anterior, Apical Posterior, ...)", name);
+                           "Mid Anterior, Apical Posterior, ...) or GLOBAL", name);
         for (int j = 1; j < k; j++)
             if (t->seg[j] == sg)
                 return fail_at(w, DYS_ERR_PARSE, c->line, c->col, k + 1,
@@ -880,6 +885,8 @@ static dys_status make_recording(wb *w, table *t, int view, dys_reader *r)
     memset(&t->row_line, 0, sizeof t->row_line);
     for (int k = 1; k < t->ncol; k++) {
         int sg = t->seg[k];
+        if (sg < 0) /* an extra column */
+            continue;
         rec->seg[sg] = t->col[k].v;
         rec->seg_line[sg] = k + 1;
         t->col[k].v = NULL;
@@ -901,6 +908,8 @@ static dys_status keep_work_traces(wb *w)
             continue;
         for (int k = 1; k < t->ncol; k++) {
             int sg = t->seg[k];
+            if (sg < 0)
+                continue;
             if (v->trace_n[sg]) /* the same segment in two views' sheets */
                 return dys_fail(w->ctx, DYS_ERR_PARSE,
                                 "%s:%d:%d: sheet '%s': %s again: expected each segment in "
