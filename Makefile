@@ -11,17 +11,18 @@ BENCH_ROUNDS ?= 2
 
 # gcc brings OpenMP (libgomp); g++ and binutils check the public headers as C++
 # and the exported symbols (nm); python3 runs the accuracy check; util-linux's
-# setpriv runs the unreadable-file test as nobody when the tests run as root.
+# setpriv runs the unreadable-file test as nobody when the tests run as root;
+# libexpat1-dev parses GE EchoPAC's myocardial-work workbook (XML).
 PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
-           fonts-dejavu-core check python3 util-linux
+           fonts-dejavu-core check python3 util-linux libexpat1-dev
 
 .PHONY: all deps build test test-asan test-valgrind test-tsan check-all check-nofigures demo install \
         accuracy bench clean fuzz fuzz-ci fuzz-build
 
 # libFuzzer needs clang and its runtime.
 FUZZ_BUILD   ?= build-fuzz
-FUZZ_TARGETS  = study views echopac contour number table outcomes
+FUZZ_TARGETS  = study views echopac contour workbook number table outcomes
 FUZZ_SECONDS ?= 3600
 fuzz fuzz-ci fuzz-build: PACKAGES += clang libclang-rt-dev
 

@@ -188,8 +188,9 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
             if (strpbrk(e->d_name, "\r\n"))
                 cli_error("%s: skipped: a line break in the file name", path);
             else if (!dys_file_is_study(path))
-                cli_error("%s: skipped: not a study (prose, or a table whose first "
-                          "column is study_id or source)", path);
+                cli_error("%s: skipped: not a study (prose, a table whose first "
+                          "column is study_id or source, or XML that is not a workbook)",
+                          path);
             else
                 rc = strs_add(&files, path);
         }

@@ -151,6 +151,44 @@ static void show_recording(const dys_study *s, const dys_recording *r, size_t i)
     }
 }
 
+/* What myocardial work would be computed from: the pressure, the cuff,
+ * the mitral events, the export's own numbers.  Nothing when none. */
+static void show_work_input(const dys_work_input *w)
+{
+    const dys_vendor_work *v = w->vendor;
+    if (!w->n_pressure && !isfinite(w->systolic_bp_mmhg) && !isfinite(w->mvc_ms) &&
+        !isfinite(w->mvo_ms) && !v)
+        return;
+    printf("  myocardial work input:\n");
+    if (w->n_pressure) {
+        double lo = w->pressure_mmhg[0], hi = lo;
+        for (size_t i = 1; i < w->n_pressure; i++) {
+            lo = fmin(lo, w->pressure_mmhg[i]);
+            hi = fmax(hi, w->pressure_mmhg[i]);
+        }
+        printf("    LV pressure: %zu samples, %.1f .. %.1f ms, %.1f .. %.1f mmHg  (%s)\n",
+               w->n_pressure, w->pressure_t_ms[0], w->pressure_t_ms[w->n_pressure - 1], lo,
+               hi, w->pressure_source ? w->pressure_source : "given");
+    } else {
+        printf("    LV pressure: none given (estimated from the cuff systolic pressure)\n");
+    }
+    char num[3][32];
+    const double x[3] = {w->diastolic_bp_mmhg, w->mvc_ms, w->mvo_ms};
+    for (int i = 0; i < 3; i++)
+        snprintf(num[i], sizeof num[i], isfinite(x[i]) ? "%.0f" : "-", x[i]);
+    if (isfinite(w->systolic_bp_mmhg))
+        printf("    cuff pressure: %.0f / %s mmHg\n", w->systolic_bp_mmhg, num[0]);
+    printf("    MVC %s, MVO %s ms from QRS onset\n", num[1], num[2]);
+    if (v) {
+        int traces = 0;
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            traces += v->trace_n[k] > 0;
+        printf("    %s's own: GWI %.0f, GCW %.0f, GWW %.0f mmHg%%, GWE %.0f %%; work curves "
+               "of %d segments\n", v->software ? v->software : "the export",
+               v->gwi_mmhg_pct, v->gcw_mmhg_pct, v->gww_mmhg_pct, v->gwe_pct, traces);
+    }
+}
+
 static void show_study(const dys_study *s)
 {
     printf("Study %s  (%s)\n", s->study_id, s->source);
@@ -175,6 +213,7 @@ static void show_study(const dys_study *s)
            apical ? DYS_N_SEGMENTS : DYS_N_SEGMENTS_12);
     for (size_t i = 0; i < s->n_rec; i++)
         show_recording(s, &s->rec[i], i);
+    show_work_input(&s->work);
     if (s->n_meta) {
         printf("  metadata:\n");
         for (size_t i = 0; i < s->n_meta; i++)

@@ -20,6 +20,7 @@
 #include "events.h"
 #include "indices.h"
 #include "timing.h"
+#include "work.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -553,6 +554,13 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         return st;
     }
     distrust_dropped(s, r);
+    /* Myocardial work (work.c): strain with LV pressure and the valve
+     * events, once each view's events are known. */
+    st = dys_work_analyze(ctx, s, params, r);
+    if (st != DYS_OK) {
+        dys_result_free(r);
+        return st;
+    }
     dys_compute_indices(r, params);
     dys_crt_eligibility(s, r);
     dys_lead_target(r);

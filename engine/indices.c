@@ -39,7 +39,8 @@ _Static_assert(DYS_N_INDICES <= DYS_N_INDICES_MAX, "dys_params.cutoff is too sma
 enum measure {
     M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE, /* velocity */
     M_S_TTP, M_S_TTP_ES, M_S_PSI,                                          /* strain */
-    M_S_GLOBAL /* a recording's global strain peak, not a segment's (strain) */
+    M_S_GLOBAL, /* a recording's global strain peak, not a segment's (strain) */
+    M_W_WI, M_W_CW, M_W_WW                          /* myocardial work (strain) */
 };
 /* ... and how. */
 enum stat {
@@ -54,7 +55,9 @@ enum stat {
     ST_CIRC_BW,      /* 95 % bandwidth, degrees (or ms) */
     ST_COUNT,        /* segments with the flag set */
     ST_MAX,          /* largest value */
-    ST_VIEW_MEAN     /* mean over the recordings that give one (M_S_GLOBAL) */
+    ST_VIEW_MEAN,    /* mean over the recordings that give one (M_S_GLOBAL) */
+    ST_MEAN,         /* mean over the segments */
+    ST_EFFICIENCY    /* work: 100 x sum CW / (sum CW + sum WW) */
 };
 
 #define BIT(s) (1u << (s))
@@ -174,6 +177,23 @@ static const struct {
       "of the views' peaks: GLS for apical views, global circumferential strain for a "
       "short-axis ring", "%"},
      M_S_GLOBAL, ST_VIEW_MEAN, 0, 0, 0, 0},
+    /* Myocardial work (work.c; Russell, Eur Heart J 2012;33:724): global
+     * values over the 18 segments, as the workstations report them.  GWE
+     * is GCW / (GCW + GWW), the ratio of the means (= of the sums), not
+     * the mean of the segments' efficiencies: it is defined when a
+     * segment's CW + WW is 0, and it is the published formula
+     * (docs/indices.md compares both with EchoPAC's). */
+    {{"gwi_mmhg_pct", "global work index: mean over the 18 segments of the pressure-strain "
+      "loop area from MVC to MVO", "mmHg%"},
+     M_W_WI, ST_MEAN, ALL18, 0, 0, 0},
+    {{"gcw_mmhg_pct", "global constructive work: mean of shortening in systole and "
+      "lengthening in isovolumic relaxation", "mmHg%"},
+     M_W_CW, ST_MEAN, ALL18, 0, 0, 0},
+    {{"gww_mmhg_pct", "global wasted work: mean of lengthening in systole and shortening "
+      "in isovolumic relaxation", "mmHg%"},
+     M_W_WW, ST_MEAN, ALL18, 0, 0, 0},
+    {{"gwe_pct", "global work efficiency: GCW / (GCW + GWW)", "%"},
+     M_W_CW, ST_EFFICIENCY, ALL18, 0, 0, 0},
 };
 
 /* Published cut-offs; an index's first row is its default (docs/indices.md's
@@ -299,10 +319,21 @@ static double measure_of(const dys_segment_result *g, enum measure m)
     case M_S_TTP: return g->strain_ttp_ms;
     case M_S_TTP_ES: return g->strain_ttp_es_ms;
     case M_S_PSI: return g->strain_psi_pct;
+    case M_W_WI: return g->work_index_mmhg_pct;
+    case M_W_CW: return g->constructive_work_mmhg_pct;
+    case M_W_WW: return g->wasted_work_mmhg_pct;
     case M_S_GLOBAL: /* a recording's, not a segment's */
     case M_NONE: break;
     }
     return NAN;
+}
+
+/* Work is a segment's own measure, taken whatever its timing status: a
+ * dyskinetic segment (no shortening, "indeterminate" for timing) is what
+ * wasted work measures, and leaving it out would flatter the globals. */
+static int is_work(enum measure m)
+{
+    return m == M_W_WI || m == M_W_CW || m == M_W_WW;
 }
 
 static const char *undefined_why(enum measure m)
@@ -313,6 +344,9 @@ static const char *undefined_why(enum measure m)
     case M_DPHASE:
     case M_TS_RR:
     case M_DLC: return "no whole cycle (RR unknown or not covered)";
+    case M_W_WI:
+    case M_W_CW:
+    case M_W_WW: return "no work";
     default: return "not measured";
     }
 }
@@ -327,7 +361,7 @@ static void list_unusable(const dys_result *r, unsigned mask, enum measure m, ch
     for (int s = 0; s < DYS_N_SEGMENTS && n < cap; s++) {
         if (!(mask >> s & 1u))
             continue;
-        const char *why = r->seg[s].status != DYS_SEG_OK
+        const char *why = r->seg[s].status != DYS_SEG_OK && !is_work(m)
                               ? dys_seg_status_name(r->seg[s].status)
                           : m != M_NONE && isnan(measure_of(&r->seg[s], m)) ? undefined_why(m)
                                                                            : NULL;
@@ -350,14 +384,16 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
     double v[DYS_N_SEGMENTS];
     int n = 0;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
-        if (r->seg[s].status == DYS_SEG_OK && (m == M_NONE || !isnan(measure_of(&r->seg[s], m))))
+        if ((is_work(m) || r->seg[s].status == DYS_SEG_OK) &&
+            (m == M_NONE || !isnan(measure_of(&r->seg[s], m))))
             ok |= BIT(s);
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if (mask & ok & BIT(s))
             v[n++] = measure_of(&r->seg[s], m);
     int need = popcount_seg(mask);
     if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
-        st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX)
+        st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX || st == ST_MEAN ||
+        st == ST_EFFICIENCY)
         need = min_segments(p, need);
     char *why = r->index_reason[i];
     why[0] = '\0';
@@ -382,6 +418,17 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             snprintf(why, sizeof r->index_reason[i], "%s",
                      "no recording gives a global strain curve (full-trace contour exports "
                      "do; segment curves are not averaged into one)");
+        return;
+    }
+    if (is_work(m) && r->work.pressure == DYS_PRESSURE_NONE) {
+        snprintf(why, sizeof r->index_reason[i], "%s",
+                 r->work.reason[0] ? r->work.reason : "no myocardial work computed");
+        return;
+    }
+    if (is_work(m) && r->model_segments == DYS_N_SEGMENTS_12) {
+        snprintf(why, sizeof r->index_reason[i],
+                 "the study holds no apical segment: global myocardial work is over the "
+                 "18 segments, as the workstations compute it");
         return;
     }
     if ((mask & ~ALL12) && r->model_segments == DYS_N_SEGMENTS_12) {
@@ -451,6 +498,26 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             snprintf(why, sizeof r->index_reason[i], "%s",
                      catalogue[i].in_ms && isnan(r->rr_ms) ? "the RR is unknown"
                                                             : "the phases cancel out");
+        break;
+    }
+    case ST_MEAN: {
+        double sum = 0;
+        for (int k = 0; k < n; k++)
+            sum += v[k];
+        r->index[i] = sum / n;
+        break;
+    }
+    case ST_EFFICIENCY: {
+        /* the segments with a constructive work have a wasted one too */
+        double cw = 0, ww = 0;
+        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+            if (mask & ok & BIT(s)) {
+                cw += r->seg[s].constructive_work_mmhg_pct;
+                ww += r->seg[s].wasted_work_mmhg_pct;
+            }
+        r->index[i] = cw + ww > 0 ? 100.0 * cw / (cw + ww) : NAN;
+        if (isnan(r->index[i]))
+            snprintf(why, sizeof r->index_reason[i], "no constructive or wasted work");
         break;
     }
     case ST_MAX: {
@@ -526,7 +593,9 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
 {
     int n = 0, done[DYS_N_INDICES] = {0};
     for (int i = 0; i < DYS_N_INDICES && n < max; i++) {
-        if (done[i] || !r->index_reason[i][0] || !dys_index_applies(i, r->trace))
+        if (done[i] || !r->index_reason[i][0] || !dys_index_applies(i, r->trace) ||
+            (is_work(catalogue[i].measure) || catalogue[i].stat == ST_EFFICIENCY
+                 ? !r->work.attempted : 0))
             continue;
         int a, b, c;
         int few = sscanf(r->index_reason[i], "%d of %d segments usable (needs %d)", &a, &b, &c) == 3;
@@ -535,7 +604,8 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
         char keys[DYS_NULL_CAUSE_MAX / 2] = "";
         size_t kl = 0;
         for (int j = i; j < DYS_N_INDICES; j++) {
-            if (done[j] || !r->index_reason[j][0] || !dys_index_applies(j, r->trace))
+            if (done[j] || !r->index_reason[j][0] || !dys_index_applies(j, r->trace) ||
+                (is_work(catalogue[j].measure) && !r->work.attempted))
                 continue;
             int same = few ? sscanf(r->index_reason[j], "%d of %d segments usable (needs %d)",
                                     &a, &b, &c) == 3

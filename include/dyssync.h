@@ -246,6 +246,55 @@ typedef struct dys_recording {
     dys_contour_info contour;
 } dys_recording;
 
+/* ---- myocardial work input (docs/format.md, "GE EchoPAC myocardial-work
+ * workbook"; docs/indices.md, "Myocardial work") ---------------------- */
+
+/* A workstation's own myocardial-work results as its export states them,
+ * kept to be reported beside dyssync's: never used to compute.  NAN (or
+ * NULL) where the export gives no value. */
+typedef struct dys_vendor_work {
+    char *software;          /* "GE EchoPAC" */
+    char *source;            /* the file they were read from */
+    double gwi_mmhg_pct, gcw_mmhg_pct, gww_mmhg_pct; /* global work index,
+                                constructive, wasted work, mmHg% */
+    double gwe_pct;          /* global work efficiency, % */
+    double seg_wi_mmhg_pct[DYS_N_SEGMENTS]; /* per segment (EchoPAC "MW") */
+    double seg_cw_mmhg_pct[DYS_N_SEGMENTS]; /* "ConsW" */
+    double seg_ww_mmhg_pct[DYS_N_SEGMENTS]; /* "WastedW" */
+    double seg_we_pct[DYS_N_SEGMENTS];      /* "MWE" */
+    /* The export's cumulative work curve of each segment (mmHg%), on its
+     * own time axis (ms from QRS onset, each sample stamped as the export
+     * stamps it: docs/format.md); trace_n 0 and NULL when not given. */
+    size_t trace_n[DYS_N_SEGMENTS];
+    double *trace_t_ms[DYS_N_SEGMENTS];
+    double *trace_mmhg_pct[DYS_N_SEGMENTS];
+    double trace_step_ms;    /* the export's step between work samples;
+                                its stamps stand half a step before the
+                                end of the step they sum (NAN if none) */
+} dys_vendor_work;
+
+/* What myocardial work needs besides strain: the LV pressure (a trace, or
+ * a cuff systolic pressure to scale the reference curve by) and the
+ * mitral valve events (AVO and AVC are the study's or each view's).
+ * dys_work_input_init sets every "not given" value; a study zeroed by
+ * hand counts as giving none (a pressure of 0 is not a measurement, and
+ * MVC = MVO = 0 leaves no cycle). */
+typedef struct dys_work_input {
+    double systolic_bp_mmhg;  /* cuff (brachial) systolic pressure, NAN */
+    double diastolic_bp_mmhg; /* reported, not used (Russell's estimate
+                                 scales by the peak only), NAN */
+    double mvc_ms, mvo_ms;    /* mitral valve closure and opening, ms from
+                                 QRS onset, for every view; NAN */
+    size_t n_pressure;        /* LV pressure trace (0: none) */
+    double *pressure_t_ms;    /* ms from QRS onset, strictly increasing */
+    double *pressure_mmhg;
+    char *pressure_source;    /* where it was read, NULL */
+    dys_vendor_work *vendor;  /* the export's own results, NULL if none */
+} dys_work_input;
+
+/* Set every field of *w to "not given" (NAN, 0, NULL). */
+DYS_API void dys_work_input_init(dys_work_input *w);
+
 typedef struct dys_study {
     char *study_id;
     char *source;       /* file or directory path */
@@ -269,6 +318,10 @@ typedef struct dys_study {
     size_t n_warnings;
     dys_strain_direction strain_direction; /* strain studies: longitudinal,
                                    or circumferential (short-axis rings) */
+    /* Myocardial work input: pressure, valve events, the export's own
+     * results (a workbook, or metadata); the study reader initialises it,
+     * dys_study_free frees it. */
+    dys_work_input work;
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
@@ -323,8 +376,10 @@ DYS_API void dys_read_options_defaults(dys_read_options *opt);
 DYS_API dys_status dys_read_options_parse_map(dys_ctx *ctx, dys_read_options *opt,
                                       const char *spec);
 
-/* Read a study: a file (a study CSV or a GE EchoPAC text export, as
- * docs/format.md describes them) or a directory of view files.  On
+/* Read a study: a file (a study CSV, a GE EchoPAC text export, or GE
+ * EchoPAC's myocardial-work workbook, an Excel 2003 XML file holding a
+ * whole study, as docs/format.md describes them) or a directory of view
+ * files.  On
  * success *out owns a new study; on failure *out is NULL and
  * dys_ctx_error() names file, line and column. */
 DYS_API dys_status dys_study_read(dys_ctx *ctx, const char *path,
@@ -334,11 +389,13 @@ DYS_API void dys_study_free(dys_study *study);
 /* 0 when a file is certainly not a study: prose (a README, a licence: no
  * metadata and no separator in its first line) or a table whose first
  * column is study_id or source (dyssync's own tables, synth's truth and
- * outcomes files); 1 otherwise, also for an empty, binary or unreadable
+ * outcomes files) or XML that is not an Excel 2003 workbook; 1 otherwise,
+ * also for an empty, binary or unreadable
  * file, which reading then fails with its reason.  Batch discovery skips
  * the 0s, and says so, instead of counting them as failed studies. */
 DYS_API int dys_file_is_study(const char *path);
-/* Whether a file name has a data file's extension (.csv, .tsv, .txt). */
+/* Whether a file name has a data file's extension (.csv, .tsv, .txt, or
+ * .xml for a myocardial-work workbook). */
 DYS_API int dys_is_data_file_name(const char *name);
 /* Whether a file's first 4 KB are a GE EchoPAC full-trace contour export
  * (its first line FName=, or the knot or count header among its first
@@ -513,6 +570,16 @@ typedef struct dys_segment_result {
                               unknown (-1) */
     int rec;               /* index of the recording it came from, -1 */
     char reason[160];      /* why missing / indeterminate, "" when ok */
+    /* Myocardial work (strain studies with LV pressure and the valve
+     * events; NAN otherwise, and when the segment's strain does not cover
+     * MVC..MVO): docs/indices.md, "Myocardial work". */
+    double work_index_mmhg_pct;        /* -integral of P dstrain, MVC..MVO */
+    double constructive_work_mmhg_pct; /* shortening in systole (MVC..AVC)
+                                          + lengthening in IVR (AVC..MVO) */
+    double wasted_work_mmhg_pct;       /* lengthening in systole +
+                                          shortening in IVR */
+    double work_efficiency_pct;        /* CW / (CW + WW) x 100 */
+    char work_reason[160];             /* why the work is null, "" */
 } dys_segment_result;
 
 /* The index catalogue: one row per index, in output order. */
@@ -559,13 +626,18 @@ typedef enum dys_index {
     DYS_IDX_STRAIN_PSI_MAX,
     /* global strain (strain studies with a global curve: contours) */
     DYS_IDX_GLOBAL_STRAIN_PEAK,
+    /* myocardial work (strain studies with LV pressure) */
+    DYS_IDX_GWI,
+    DYS_IDX_GCW,
+    DYS_IDX_GWW,
+    DYS_IDX_GWE,
     DYS_N_INDICES
 } dys_index;
 
 typedef struct dys_index_info {
     const char *key;         /* JSON key, unit in the name */
     const char *description;
-    const char *unit;        /* "ms", "%", "deg" or "segments" */
+    const char *unit;        /* "ms", "%", "deg", "segments" or "mmHg%" */
 } dys_index_info;
 
 /* Catalogue row, NULL when out of range. */
@@ -667,6 +739,48 @@ typedef struct dys_result_rec {
     dys_contour_info contour; /* the recording's, when from a contour */
 } dys_result_rec;
 
+/* Where the LV pressure of the myocardial work came from. */
+typedef enum dys_pressure_kind {
+    DYS_PRESSURE_NONE = 0,   /* no work computed */
+    DYS_PRESSURE_MEASURED,   /* a pressure trace of the study (the
+                                workbook's "Pressure Trace") */
+    DYS_PRESSURE_ESTIMATED   /* Russell's reference curve scaled to the
+                                cuff systolic pressure and stretched to
+                                the valve events (docs/indices.md) */
+} dys_pressure_kind;
+
+/* Myocardial work of a study as a whole: what it was computed from, and
+ * the export's own results beside it.  The values per segment are in
+ * dys_segment_result, the global indices in dys_result.index. */
+typedef struct dys_work_result {
+    dys_pressure_kind pressure;
+    char pressure_text[160];    /* "measured (...)", or "estimated (Russell
+                                   2012 reference curve, peak = cuff
+                                   systolic)"; "" with NONE */
+    char reason[300];           /* why no work was computed, "" when it was */
+    int attempted;              /* the study gives some work input (a
+                                   pressure, a cuff pressure, MVC or MVO,
+                                   an export's values): a null work index
+                                   is then warned about, not otherwise */
+    double peak_pressure_mmhg;  /* the pressure's peak in MVC..MVO */
+    double systolic_bp_mmhg, diastolic_bp_mmhg; /* cuff, NAN */
+    double mvc_ms, avo_ms, avc_ms, mvo_ms; /* the events used, ms from QRS
+                                   onset (AVO, AVC: the views' mean when
+                                   they differ) */
+    /* The export's own results (has_vendor 1), NAN where it gives none. */
+    int has_vendor;
+    char vendor_software[32];
+    double vendor_gwi_mmhg_pct, vendor_gcw_mmhg_pct, vendor_gww_mmhg_pct,
+        vendor_gwe_pct;
+    double vendor_seg_wi_mmhg_pct[DYS_N_SEGMENTS], vendor_seg_cw_mmhg_pct[DYS_N_SEGMENTS],
+        vendor_seg_ww_mmhg_pct[DYS_N_SEGMENTS], vendor_seg_we_pct[DYS_N_SEGMENTS];
+    /* dyssync's cumulative work curve against the export's: the largest
+     * |difference| in % of the export curve's largest |value|, per
+     * segment and over all of them (NAN without export curves). */
+    double trace_diff_pct[DYS_N_SEGMENTS];
+    double trace_diff_max_pct;
+} dys_work_result;
+
 typedef struct dys_result {
     char *study_id;
     char *source;
@@ -713,6 +827,8 @@ typedef struct dys_result {
     dys_params params;               /* what produced this result */
     char **warnings;
     size_t n_warnings;
+    dys_work_result work;            /* myocardial work: its pressure and
+                                        events, the export's own results */
 } dys_result;
 
 /* Analyse a study.  Returns DYS_ERR_ANALYSIS (with a message) when the

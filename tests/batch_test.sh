@@ -184,13 +184,16 @@ done
     cmp -s <(tail -n 1 "$tmp/viewsout/studies.csv") <(tail -n 1 "$tmp/p01.csv")
 check $? "batch and analyze agree that P01_a4c.csv, P01_a2c.csv, P01_aplax.csv are one study" "$(cat "$tmp/err")"
 # ... and a folder of studies holding one EchoPAC A4C export is no view
-# directory: the bundled studies are five studies for batch, and analyze
-# says to use batch on their folder
+# directory: the bundled studies are six studies for batch (the
+# myocardial-work workbook one of them), and analyze says to use batch on
+# their folder
 "$dys" batch -q -o "$tmp/bundled" testdata/studies 2>"$tmp/err"; rc=$?
 "$dys" analyze testdata/studies >/dev/null 2>"$tmp/err2"; rc2=$?
-[ $rc = 0 ] && [ "$(wc -l <"$tmp/bundled/studies.csv")" = 6 ] && [ $rc2 = 1 ] &&
-    grep -q "not the view files of one study" "$tmp/err2"
-check $? "a folder of studies with one A4C export among them is five studies, not one" "$(cat "$tmp/err" "$tmp/err2")"
+[ $rc = 0 ] && [ "$(wc -l <"$tmp/bundled/studies.csv")" = 7 ] && [ $rc2 = 1 ] &&
+    grep -q "not the view files of one study" "$tmp/err2" &&
+    grep -q '^SYN-MW-01,.*,measured,' "$tmp/bundled/studies.csv" &&
+    [ "$(grep -c '^SYN-MW-01,' "$tmp/bundled/segments.csv")" = 18 ]
+check $? "a folder of studies with one A4C export among them is six studies, not one; the workbook's row says its pressure was measured, its 18 segments are listed" "$(cat "$tmp/err" "$tmp/err2")"
 "$dys" analyze --format segments "$tmp/views/p01" >"$tmp/p01_seg.csv"
 cmp -s "$tmp/p01_seg.csv" "$tmp/viewsout/segments.csv" && [ "$(wc -l <"$tmp/p01_seg.csv")" = 13 ]
 check $? "analyze --format segments writes batch's segments.csv rows (one writer in the engine)"

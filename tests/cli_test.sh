@@ -126,6 +126,52 @@ assert [int(r["aha"]) for r in seg] == list(range(1, 19)) and seg[17]["segment"]
 PY
 check $? "18 segments: JSON, studies.csv and segments.csv list the apical ring; the 18-segment dispersion by hand" \
     "$(cat "$tmp/err")"
+
+# GE EchoPAC's myocardial-work workbook (testdata/make_workbook.py writes
+# two in its layout: with the Pressure Trace sheet, and without it, when
+# the pressure is estimated).  The report, JSON, studies.csv and
+# segments.csv carry the work, EchoPAC's own values and the differences;
+# the JSON's work is what the report prints; the estimate is marked.
+wb=testdata/studies/work_lbbb.xml
+wbn=testdata/info/work_lbbb_nopressure.xml
+golden analyze_work.txt 0 "$dys" analyze "$wb" "$wbn"
+"$dys" analyze --format json "$wb" "$wbn" >"$tmp/wb.jsonl" &&
+    "$dys" analyze --format csv "$wb" "$wbn" >"$tmp/wb.csv" &&
+    "$dys" analyze --format segments "$wb" >"$tmp/wb_seg.csv" &&
+    python3 - "$tmp/wb.jsonl" "$tmp/wb.csv" "$tmp/wb_seg.csv" <<'PY' 2>"$tmp/err"
+import csv, json, statistics, sys
+m, e = [json.loads(l) for l in open(sys.argv[1])]
+assert m["study_id"] == "SYN-MW-01" and len(m["segments"]) == 18
+assert [r["view"] for r in m["recordings"]] == ["A4C", "A2C", "APLAX"]
+w = m["work"]
+assert w["pressure_source"] == "measured" and w["pressure"].startswith("measured (")
+assert (w["mvc_ms"], w["avo_ms"], w["avc_ms"], w["mvo_ms"]) == (40, 95, 380, 470)
+assert e["work"]["pressure"] == "estimated (Russell 2012 reference curve, peak = cuff systolic)"
+ix = m["indices"]
+wi = [s["work_index_mmhg_pct"] for s in m["segments"]]
+assert abs(ix["gwi_mmhg_pct"] - statistics.mean(wi)) < 0.06, (ix["gwi_mmhg_pct"], statistics.mean(wi))
+cw = sum(s["constructive_work_mmhg_pct"] for s in m["segments"])
+ww = sum(s["wasted_work_mmhg_pct"] for s in m["segments"])
+assert abs(ix["gwe_pct"] - 100 * cw / (cw + ww)) < 0.02
+v = w["vendor"]
+assert v["software"] == "GE EchoPAC" and v["gwi_mmhg_pct"] == 1605
+assert abs(v["difference"]["gwi_mmhg_pct"] - (ix["gwi_mmhg_pct"] - 1605)) < 0.06
+assert v["work_curves_max_difference_pct"] < 1.0
+seg0 = v["segments"][0]
+assert seg0["name"] == "basal_anterior" and len(v["segments"]) == 18
+assert abs(seg0["difference"]["work_index_mmhg_pct"] -
+           (m["segments"][0]["work_index_mmhg_pct"] - seg0["work_index_mmhg_pct"])) < 0.11
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert rows[0]["work_pressure"] == "measured" and rows[1]["work_pressure"] == "estimated"
+assert float(rows[0]["gwi_mmhg_pct"]) == round(ix["gwi_mmhg_pct"], 2)
+assert rows[0]["vendor_gwi_mmhg_pct"] == "1605.00"
+seg = list(csv.DictReader(open(sys.argv[3])))
+assert len(seg) == 18 and abs(float(seg[0]["work_index_mmhg_pct"]) - wi[0]) < 0.06
+PY
+check $? "myocardial-work workbook: report, JSON, studies.csv and segments.csv; the globals are the segments' means; the estimate is marked" \
+    "$(cat "$tmp/err")"
+"$dys" plot -o "$tmp/work.png" "$wb" && "$dys" plot -o "$tmp/work.pdf" "$wbn"
+check $? "plot draws the report of a myocardial-work workbook"
 # A Segmental Traces export given to batch is a study, not a manifest (its
 # first line has no separator, as a manifest's); the three make one study
 "$dys" batch -q -o "$tmp/sgb" "$s18/a4c.txt" "$s18" 2>"$tmp/err"; rc=$?
@@ -358,7 +404,8 @@ check $? "docs/indices.md documents every index" "missing:$missing"
 # column counts when its index or segment is named in the file.  This keeps
 # the doc from falling behind when a writer gains a key.
 "$dys" analyze --format json "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
-    testdata/contours/VOL_0001_OFF_4CH.CSV >"$tmp/contract.jsonl" 2>/dev/null
+    testdata/contours/VOL_0001_OFF_4CH.CSV testdata/studies/work_lbbb.xml \
+    >"$tmp/contract.jsonl" 2>/dev/null
 "$dys" analyze --format csv "${studies[@]}" 2>/dev/null | head -1 >"$tmp/contract.csv"
 python3 - "$tmp/contract.jsonl" "$tmp/contract.csv" docs/format.md <<'PY' >"$tmp/err" 2>&1
 import json, re, sys

@@ -329,7 +329,8 @@ END_TEST
 START_TEST(catalogue_is_complete)
 {
     static const struct { const char *unit, *suffix; } units[] = {
-        {"ms", "_ms"}, {"%", "_pct"}, {"deg", "_deg"}, {"segments", "_count"}};
+        {"ms", "_ms"}, {"%", "_pct"}, {"deg", "_deg"}, {"segments", "_count"},
+        {"mmHg%", "_mmhg_pct"}};
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *in = dys_index_get(i);
         ck_assert_ptr_nonnull(in);

@@ -374,6 +374,112 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     }
 }
 
+/* ---- myocardial work ------------------------------------------------------ */
+
+/* The top of the work bull's-eye's colour scale: about 1.5 x the normal
+ * segmental work index (global work index about 2000 mmHg% in health,
+ * docs/indices.md), so a normal segment sits mid-scale, a hypokinetic one
+ * low and a hyperkinetic apex near the top; beyond it the colour
+ * saturates.  Negative work (a segment stretched more than it shortens)
+ * is the bottom colour and its number says so. */
+#define WORK_SCALE_MAX 3000.0
+
+/* The 18 segments' work index (or the 12's, grey apical ring) as a
+ * bull's-eye in the box centred (cx, cy) of radius R, with GWI and GWE in
+ * the centre and the colour bar at the right. */
+static void draw_work_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
+{
+    const dys_result *r = f->r;
+    const int rings = model_segments(r) / 6;
+    const double r_apex = (rings == 3 ? 0.22 : 0.28) * R;
+    const double ring_in[3] = {0.72 * R, 0.45 * R, r_apex}, ring_out[3] = {R, 0.72 * R, 0.45 * R};
+    for (int ring = 0; ring < rings; ring++)
+        for (int k = 0; k < 6; k++) {
+            int seg = ring * 6 + k;
+            double r0 = ring_in[ring], r1 = ring_out[ring];
+            double a0 = -(60.0 + 60.0 * k) * M_PI / 180.0, a1 = -(120.0 + 60.0 * k) * M_PI / 180.0;
+            double wv = r->seg[seg].work_index_mmhg_pct;
+            int ok = isfinite(wv);
+            rgb c = {0.88, 0.88, 0.88};
+            if (ok)
+                c = f->o->tsi_colours ? tsi(wv / WORK_SCALE_MAX) : viridis(wv / WORK_SCALE_MAX);
+            cairo_new_path(cr);
+            cairo_arc_negative(cr, cx, cy, r1, a0, a1);
+            cairo_arc(cr, cx, cy, r0, a1, a0);
+            cairo_close_path(cr);
+            cairo_set_source_rgb(cr, c.r, c.g, c.b);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 1.2);
+            cairo_set_dash(cr, NULL, 0, 0);
+            cairo_stroke(cr);
+            char buf[32];
+            snprintf(buf, sizeof buf, ok ? "%.0f" : "-", wv);
+            double lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+            if (ok && lum < 0.5)
+                cairo_set_source_rgb(cr, 1, 1, 1);
+            else
+                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            double am = -(90.0 + 60.0 * k) * M_PI / 180.0, rm = 0.5 * (r0 + r1);
+            dys_fig_text(cr, cx + rm * cos(am), cy + rm * sin(am) + 0.03 * R,
+                         0.085 * R * (ring == 2 ? 0.9 : 1.0), 0, 0.5, buf);
+        }
+    /* the centre: the global values */
+    cairo_new_path(cr);
+    cairo_arc(cr, cx, cy, r_apex, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 0.97, 0.97, 0.97);
+    cairo_fill(cr);
+    if (rings == 2) { /* the apical ring of a 12-segment study: not measured */
+        cairo_new_path(cr);
+        cairo_arc(cr, cx, cy, 0.45 * R, 0, 2 * M_PI);
+        cairo_arc_negative(cr, cx, cy, r_apex, 2 * M_PI, 0);
+        cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+        cairo_fill(cr);
+    }
+    char buf[64];
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    snprintf(buf, sizeof buf, isfinite(r->index[DYS_IDX_GWI]) ? "GWI %.0f" : "GWI -",
+             r->index[DYS_IDX_GWI]);
+    dys_fig_text(cr, cx, cy - 0.02 * R, 0.075 * R, 1, 0.5, buf);
+    snprintf(buf, sizeof buf, isfinite(r->index[DYS_IDX_GWE]) ? "GWE %.0f %%" : "GWE -",
+             r->index[DYS_IDX_GWE]);
+    dys_fig_text(cr, cx, cy + 0.09 * R, 0.075 * R, 1, 0.5, buf);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
+    dys_fig_text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
+    dys_fig_text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
+    dys_fig_text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
+    /* colour bar, 0 at the bottom */
+    double bx = cx + R + 0.55 * R, by = cy - 0.8 * R, bw = 0.09 * R, bh = 1.6 * R;
+    for (int i = 0; i < 100; i++) {
+        double u = 1.0 - (i + 0.5) / 100.0;
+        rgb c = f->o->tsi_colours ? tsi(u) : viridis(u);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_rectangle(cr, bx, by + bh * i / 100.0, bw, bh / 100.0 + 0.3);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 0.6);
+    cairo_rectangle(cr, bx, by, bw, bh);
+    cairo_stroke(cr);
+    static const double tick[] = {0, 1000, 2000, WORK_SCALE_MAX};
+    for (int t = 0; t < 4; t++) {
+        snprintf(buf, sizeof buf, t == 3 ? "%.0f+" : t == 0 ? "%.0f-" : "%.0f", tick[t]);
+        dys_fig_text(cr, bx + bw + 0.04 * R, by + bh * (1 - tick[t] / WORK_SCALE_MAX) + 0.025 * R,
+                     0.065 * R, 0, 0, buf);
+    }
+    dys_fig_text(cr, bx + bw / 2, by - 0.08 * R, 0.065 * R, 0, 0.5, "work index, mmHg%");
+    /* where the pressure came from, under the map */
+    const dys_work_result *w = &r->work;
+    snprintf(buf, sizeof buf, "LV pressure %s, peak %.0f mmHg",
+             w->pressure == DYS_PRESSURE_MEASURED ? "measured" : "estimated",
+             w->peak_pressure_mmhg);
+    dys_fig_text(cr, cx, cy + R + 0.26 * R, 0.065 * R, 0, 0.5, buf);
+    if (w->pressure == DYS_PRESSURE_ESTIMATED)
+        dys_fig_text(cr, cx, cy + R + 0.36 * R, 0.06 * R, 0, 0.5,
+                     "(Russell 2012 reference curve, peak = cuff systolic)");
+}
+
 /* Ts per segment as bars grouped by wall (basal, mid, and apical in an
  * 18-segment study), the mean and +-SD band, the Ts-diff cut-off line
  * above the earliest segment. */
@@ -582,9 +688,17 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
                     vmax = fmax(vmax, rec->seg[k][i]);
                 }
             }
-    double step = vmax - vmin > 20 ? 5 : 2;
+    double step = vmax - vmin > 20 ? 5 : 2, dmin = vmin, dmax = vmax;
     vmin = floor(vmin / step) * step;
     vmax = ceil(vmax / step) * step;
+    /* strain: the dot of the time to peak sits on the curve's extreme;
+     * when that falls on (or within 2 % of the range of) a tick the curve
+     * would run along the frame and its dot be half cut off: one more tick */
+    double near = 0.02 * (dmax - dmin);
+    if (f->r->trace == DYS_TRACE_STRAIN && dmin < 0 && dmin - vmin < near)
+        vmin -= step;
+    if (f->r->trace == DYS_TRACE_STRAIN && dmax > 0 && vmax - dmax < near)
+        vmax += step;
     if (vmax <= vmin)
         vmax = vmin + 1;
     double ecg_h = 0.15 * h, ph = h - ecg_h - 2.2 * fs - 4; /* ECG under the tick labels */
@@ -601,6 +715,23 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
                        : f->r->strain_direction == DYS_STRAIN_CIRCUMFERENTIAL
                            ? "circumferential strain (%)"
                            : "strain (%)";
+    /* myocardial work runs from MVC to MVO: both marked */
+    const dys_work_result *wk = &f->r->work;
+    if (wk->pressure != DYS_PRESSURE_NONE && wk->mvc_ms >= t0 && wk->mvo_ms <= t1) {
+        static const double dot[] = {2.0, 2.0};
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        cairo_set_line_width(cr, 0.6);
+        cairo_set_dash(cr, dot, 2, 0);
+        for (int m = 0; m < 2; m++) {
+            double mx = PX(m ? wk->mvo_ms : wk->mvc_ms);
+            cairo_move_to(cr, mx, y);
+            cairo_line_to(cr, mx, y + ph);
+            cairo_stroke(cr);
+        }
+        cairo_set_dash(cr, NULL, 0, 0);
+        dys_fig_text(cr, PX(wk->mvc_ms) - 2, y + ph - 3, fs * 0.8, 0, 1, "MVC");
+        dys_fig_text(cr, PX(wk->mvo_ms) + 2, y + ph - 3, fs * 0.8, 0, 0, "MVO");
+    }
     dys_fig_axis(cr, x, y, w, ph, t0, t1, vmin, vmax, 100, step, NULL, unit, fs);
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr, 0.4);
@@ -871,7 +1002,12 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     dys_fig_text(cr, 28, 46, 8, 0, 0, buf);
     /* left: curves; middle: bull's-eye and bars; right: indices and CRT */
     draw_curves(cr, f, 20, 60, 0.40 * W, H - 90);
-    draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
+    /* a study with myocardial work shows the work map: its timing is in
+     * the curves' dots and the bars */
+    if (r->work.pressure != DYS_PRESSURE_NONE)
+        draw_work_bullseye(cr, f, 0.40 * W + 110, 165, 68);
+    else
+        draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
     draw_bars(cr, f, 0.40 * W + 45, 305, 0.24 * W, 150);
     double tx = 0.705 * W;
     draw_index_table(cr, f, tx, 80, 6.5, 14);

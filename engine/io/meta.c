@@ -40,6 +40,12 @@ static const struct {
     {"trace", K_TRACE, 0, 0, 0, NULL, "velocity or strain"},
     {"velocity_unit", K_UNIT, 0, 0, 0, NULL, "cm/s, mm/s or m/s"},
     {"frame_rate_hz", K_NUMBER, 0, 1, 5000, "hz", "a frame rate in Hz"},
+    /* myocardial work (work.c): the cuff pressures and the mitral valve
+     * events, one set for every view */
+    {"systolic_bp_mmhg", K_NUMBER, 0, 40, 300, "mmhg", "a systolic pressure in mmHg"},
+    {"diastolic_bp_mmhg", K_NUMBER, 0, 10, 200, "mmhg", "a diastolic pressure in mmHg"},
+    {"mvc_ms", K_NUMBER, 0, -200, 1000, "ms", "a time in ms"},
+    {"mvo_ms", K_NUMBER, 0, 0, 2000, "ms", "a time in ms"},
 };
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
 
@@ -320,6 +326,14 @@ static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
         s->lbbb = (int)x;
     } else if (!strcmp(k, "trace")) {
         s->trace = (dys_trace)(int)x;
+    } else if (!strcmp(k, "systolic_bp_mmhg")) {
+        s->work.systolic_bp_mmhg = x;
+    } else if (!strcmp(k, "diastolic_bp_mmhg")) {
+        s->work.diastolic_bp_mmhg = x;
+    } else if (!strcmp(k, "mvc_ms")) {
+        s->work.mvc_ms = x;
+    } else if (!strcmp(k, "mvo_ms")) {
+        s->work.mvo_ms = x;
     }
     return DYS_OK;
 }

@@ -6,15 +6,17 @@
  *
  * A file is recognised by its content (a GE EchoPAC traces export starts
  * with "Local Traces" or "Segmental Traces", a full-trace contour export
- * with FName= (contour_study.c); anything else is the study CSV of
- * docs/format.md), never by its name.  In a directory every *.csv, *.tsv
- * and *.txt file is one view; the view comes from its `view` metadata,
+ * with FName= (contour_study.c); XML, starting with '<', is EchoPAC's
+ * myocardial-work workbook, a whole study in one file; anything else is
+ * the study CSV of docs/format.md), never by its name.  In a directory
+ * every *.csv, *.tsv and *.txt file is one view; the view comes from its `view` metadata,
  * else from its file name (a4c, 2ch, aplax, ... as a word in the name).  Values are converted to the
  * engine's units (ms, cm/s) only after all files are read, because the
  * study-level `velocity_unit` may stand in any of them.
  */
 #include "contour.h"
 #include "study_internal.h"
+#include "work.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -153,6 +155,7 @@ void dys_study_free(dys_study *s)
     }
     free(s->meta);
     dys_strlist_free(s->warnings, s->n_warnings);
+    dys_work_input_clear(&s->work);
     free(s->study_id);
     free(s->source);
     free(s->trace_label);
@@ -167,6 +170,7 @@ static dys_study *study_new(const char *path)
     s->avo_ms = s->avc_ms = s->hr_bpm = NAN;
     s->qrs_duration_ms = s->lvef_pct = NAN;
     s->lbbb = -1;
+    dys_work_input_init(&s->work);
     s->source = dys_strdup(path);
     if (!s->source) {
         free(s);
@@ -248,7 +252,7 @@ int dys_is_data_file_name(const char *name)
 {
     const char *dot = strrchr(name, '.');
     return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".tsv") ||
-                   !strcasecmp(dot, ".txt"));
+                   !strcasecmp(dot, ".txt") || !strcasecmp(dot, ".xml"));
 }
 
 int dys_is_data_file(const char *path)
@@ -273,6 +277,16 @@ static long file_head(const char *path, char *buf)
     fclose(f);
     buf[n] = '\0';
     return (long)n;
+}
+
+/* Whether a file is XML (its first byte after a byte-order mark and
+ * blanks is '<'): GE EchoPAC's myocardial-work workbook. */
+static int file_is_xml(const char *path)
+{
+    char buf[4097];
+    if (file_head(path, buf) < 0)
+        return 0;
+    return dys_text_is_xml(!strncmp(buf, "\xEF\xBB\xBF", 3) ? buf + 3 : buf);
 }
 
 /* Whether a file's metadata says which view it holds (`# view: A4C`). */
@@ -319,6 +333,10 @@ int dys_file_is_study(const char *path)
     if ((!strncasecmp(p, "study_id", 8) || !strncasecmp(p, "source", 6)) &&
         memchr(p, ',', line))
         return 0;
+    /* XML: a study when it is a workbook (or cannot be told from its first
+     * bytes: reading then says why), not when it is other XML */
+    if (dys_text_is_xml(p))
+        return dys_xml_root_is_workbook(p, n - (size_t)(p - buf)) != 0;
     /* prose (a README, a licence): no metadata, no EchoPAC title, no
      * separator in the first line; a full-trace contour export's first
      * line (FName=) may have no separator either */
@@ -589,6 +607,13 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
     *where_out = where;
     for (size_t i = 0; i < n && st == DYS_OK; i++) {
         *n_where = i + 1;
+        if (file_is_xml(names[i])) {
+            st = dys_fail(ctx, DYS_ERR_PARSE,
+                          "%s: a myocardial-work workbook among view files: it holds a whole "
+                          "study (its three views): expected it on its own, not in a "
+                          "directory of view files", names[i]);
+            break;
+        }
         st = read_one(ctx, s, names[i], opt, &where[i], 1);
         if (st == DYS_OK)
             st = place_view(ctx, s, names, where, i);
@@ -804,6 +829,11 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
         where = NULL;
         n_where = 0;
         st = read_dir(ctx, s, path, opt, &where, &n_where);
+    } else if (file_is_xml(path)) {
+        /* a workbook: the whole study, one recording per view */
+        where = NULL;
+        n_where = 0;
+        st = dys_read_workbook(ctx, s, path, opt, &where, &n_where);
     } else {
         st = read_one(ctx, s, path, opt, &one, 0);
     }

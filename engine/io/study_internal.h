@@ -123,6 +123,21 @@ int dys_text_is_echopac(const dys_text *t);
 int dys_text_is_contour(const dys_text *t);
 dys_status dys_read_contour_study(dys_reader *r, dys_text *t);
 
+/* GE EchoPAC's myocardial-work workbook (Excel 2003 SpreadsheetML,
+ * read_workbook.c).  dys_text_is_xml: the text starts with '<' (after
+ * blanks), so it is XML, never a study CSV or a traces export.
+ * dys_xml_root_is_workbook: parses the first bytes of a file (head, n) up
+ * to its first element: 1 a SpreadsheetML Workbook, 0 another element,
+ * -1 no element in them (not well-formed, or too short to tell).
+ * dys_read_workbook: the whole workbook into s (one recording per Strain
+ * Traces sheet appended to s->rec, and s->work); *where receives their
+ * reader states (n_where of them, freed by the caller, even on failure). */
+int dys_text_is_xml(const char *data);
+int dys_xml_root_is_workbook(const char *head, size_t n);
+dys_status dys_read_workbook(dys_ctx *ctx, dys_study *s, const char *path,
+                             const dys_read_options *opt, dys_reader **where,
+                             size_t *n_where);
+
 /* The input plausibility rules of plausible.c over a study whose files
  * are all read and whose values are in engine units (ms, cm/s, %):
  * where[i] is the reader of s->rec[i].  Refuses a time or value unit

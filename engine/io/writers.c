@@ -150,6 +150,111 @@ static void json_text_or_null(FILE *f, const char *s)
  * helper writes ", \"member\": value", so write_json reads as the table of
  * contents of docs/format.md's output. */
 
+/* ---- myocardial work (work.c; docs/format.md, "work") ------------------ */
+
+static const char *const work_keys[4] = {"work_index_mmhg_pct", "constructive_work_mmhg_pct",
+                                         "wasted_work_mmhg_pct", "work_efficiency_pct"};
+
+static void segment_work(const dys_segment_result *g, double v[4])
+{
+    v[0] = g->work_index_mmhg_pct;
+    v[1] = g->constructive_work_mmhg_pct;
+    v[2] = g->wasted_work_mmhg_pct;
+    v[3] = g->work_efficiency_pct;
+}
+
+static void vendor_segment_work(const dys_work_result *w, int s, double v[4])
+{
+    v[0] = w->vendor_seg_wi_mmhg_pct[s];
+    v[1] = w->vendor_seg_cw_mmhg_pct[s];
+    v[2] = w->vendor_seg_ww_mmhg_pct[s];
+    v[3] = w->vendor_seg_we_pct[s];
+}
+
+/* A segment's work, in its object: null where not computed (also in a
+ * missing segment: work does not need the timing, only the strain). */
+static void json_segment_work(FILE *f, const dys_segment_result *g)
+{
+    double v[4];
+    segment_work(g, v);
+    for (int e = 0; e < 4; e++) {
+        fprintf(f, ", \"%s\": ", work_keys[e]);
+        json_num(f, v[e], 1);
+    }
+}
+
+/* "difference": {key: a - b, ...} of four values (null where either is). */
+static void json_differences(FILE *f, const char *const keys[4], const double a[4],
+                             const double b[4])
+{
+    fputs("\"difference\": {", f);
+    for (int e = 0; e < 4; e++) {
+        fprintf(f, "%s\"%s\": ", e ? ", " : "", keys[e]);
+        double d = a[e] - b[e];
+        json_num(f, fabs(d) < 0.05 ? 0.0 : d, 1); /* never "-0.0" */
+    }
+    fputc('}', f);
+}
+
+static void json_work(FILE *f, const dys_result *r)
+{
+    const dys_work_result *w = &r->work;
+    static const char *const gkeys[4] = {"gwi_mmhg_pct", "gcw_mmhg_pct", "gww_mmhg_pct",
+                                         "gwe_pct"};
+    const double mine[4] = {r->index[DYS_IDX_GWI], r->index[DYS_IDX_GCW],
+                            r->index[DYS_IDX_GWW], r->index[DYS_IDX_GWE]};
+    const double theirs[4] = {w->vendor_gwi_mmhg_pct, w->vendor_gcw_mmhg_pct,
+                              w->vendor_gww_mmhg_pct, w->vendor_gwe_pct};
+    fputs(", \"work\": {\"pressure\": ", f);
+    json_text_or_null(f, w->pressure_text);
+    fprintf(f, ", \"pressure_source\": %s, \"reason\": ",
+            w->pressure == DYS_PRESSURE_MEASURED    ? "\"measured\""
+            : w->pressure == DYS_PRESSURE_ESTIMATED ? "\"estimated\""
+                                                    : "null");
+    json_text_or_null(f, w->reason);
+    static const char *const nkeys[7] = {"peak_pressure_mmhg", "cuff_systolic_mmhg",
+                                         "cuff_diastolic_mmhg", "mvc_ms", "avo_ms", "avc_ms",
+                                         "mvo_ms"};
+    const double nv[7] = {w->peak_pressure_mmhg, w->systolic_bp_mmhg, w->diastolic_bp_mmhg,
+                          w->mvc_ms, w->avo_ms, w->avc_ms, w->mvo_ms};
+    for (int e = 0; e < 7; e++) {
+        fprintf(f, ", \"%s\": ", nkeys[e]);
+        json_num(f, nv[e], 1);
+    }
+    fputs(", \"gwe_definition\": \"GCW / (GCW + GWW) x 100\", \"vendor\": ", f);
+    if (!w->has_vendor) {
+        fputs("null}", f);
+        return;
+    }
+    fputs("{\"software\": ", f);
+    dys_write_json_string(f, w->vendor_software);
+    for (int e = 0; e < 4; e++) {
+        fprintf(f, ", \"%s\": ", gkeys[e]);
+        json_num(f, theirs[e], 1);
+    }
+    fputs(", ", f);
+    json_differences(f, gkeys, mine, theirs);
+    fputs(", \"work_curves_max_difference_pct\": ", f);
+    json_num(f, w->trace_diff_max_pct, 2);
+    fputs(", \"segments\": [", f);
+    for (int s = 0; s < model_segments(r); s++) {
+        double a[4], b[4];
+        segment_work(&r->seg[s], a);
+        vendor_segment_work(w, s, b);
+        fprintf(f, "%s{\"name\": \"%s\"", s ? ", " : "", dys_segment_name(s));
+        for (int e = 0; e < 4; e++) {
+            fprintf(f, ", \"%s\": ", work_keys[e]);
+            json_num(f, b[e], 1);
+        }
+        fputs(", ", f);
+        json_differences(f, work_keys, a, b);
+        fputs(", \"work_curve_max_difference_pct\": ", f);
+        json_num(f, w->trace_diff_pct[s], 2);
+        fputc('}', f);
+    }
+    fputs("]}}", f);
+}
+
 /* One segment's object; a missing segment's measures are null, and its
  * filter and noise too unless it had a recording.  "aha" is the segment's
  * number: AHA's for 1-12, the 18-segment model's for the apical 13-18. */
@@ -190,6 +295,7 @@ static void json_segment(FILE *f, const dys_result *r, int s)
         fprintf(f, ", \"%s\": ", skeys[e]);
         json_num(f, missing ? NAN : sv[e], 2);
     }
+    json_segment_work(f, g);
     fputs(", \"lowpass_hz\": ", f);
     json_num(f, missing && g->rec < 0 ? NAN : g->lowpass_hz, 2);
     fputs(", \"noise_cm_s\": ", f);
@@ -442,6 +548,7 @@ static void write_json(FILE *f, const dys_result *r)
     json_eligibility(f, r);
     json_lead_target(f, r);
     json_events(f, r);
+    json_work(f, r);
     fputs(", \"recordings\": [", f);
     for (size_t i = 0; i < r->n_rec; i++)
         json_recording(f, &r->rec[i], i == 0);
@@ -530,6 +637,8 @@ dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
         fprintf(f, ",to_%s_ms", dys_segment_name(s));
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",status_%s", dys_segment_name(s));
+    fputs(",work_pressure,vendor_gwi_mmhg_pct,vendor_gcw_mmhg_pct,vendor_gww_mmhg_pct,"
+          "vendor_gwe_pct", f);
     fputs(",duplicate_id,figure\n", f);
     return finish(ctx, f);
 }
@@ -604,6 +713,17 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
     }
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         fprintf(f, ",%s", s < model_segments(r) ? dys_seg_status_name(r->seg[s].status) : "");
+    /* myocardial work: where the pressure came from, the export's globals */
+    const dys_work_result *w = &r->work;
+    fprintf(f, ",%s", w->pressure == DYS_PRESSURE_MEASURED    ? "measured"
+                      : w->pressure == DYS_PRESSURE_ESTIMATED ? "estimated"
+                                                              : "");
+    const double vg[4] = {w->vendor_gwi_mmhg_pct, w->vendor_gcw_mmhg_pct,
+                          w->vendor_gww_mmhg_pct, w->vendor_gwe_pct};
+    for (int e = 0; e < 4; e++) {
+        fputc(',', f);
+        csv_num(f, w->has_vendor ? vg[e] : NAN);
+    }
     csv_extra(f, x);
 }
 
@@ -618,7 +738,9 @@ dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r, const d
 dys_status dys_write_segments_csv_header(dys_ctx *ctx, FILE *f)
 {
     fputs("study_id,segment,aha,view,status,ts_ms,to_ms,peak_velocity_cm_s,ts_beat_sd_ms,"
-          "phase_deg,strain_ttp_ms,peak_strain_pct,n_beats,flags,reason\n", f);
+          "phase_deg,strain_ttp_ms,peak_strain_pct,work_index_mmhg_pct,"
+          "constructive_work_mmhg_pct,wasted_work_mmhg_pct,work_efficiency_pct,n_beats,flags,"
+          "reason\n", f);
     return finish(ctx, f);
 }
 
@@ -635,6 +757,12 @@ static void write_segments_csv_rows(FILE *f, const dys_result *r)
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fputc(',', f);
             csv_num(f, miss ? NAN : v[k]);
+        }
+        double wv[4];
+        segment_work(g, wv);
+        for (int k = 0; k < 4; k++) {
+            fputc(',', f);
+            csv_num(f, wv[k]);
         }
         fprintf(f, ",%d,", g->n_beats);
         char flags[160];
@@ -654,10 +782,10 @@ dys_status dys_write_segments_csv_rows(dys_ctx *ctx, FILE *f, const dys_result *
 
 /* Columns between n_segments and the last two, left empty in an error row:
  * the trace, the indices, the events (3), the classifications, the CRT
- * sets (6), the warnings (3) and the segments (3 x 18). */
+ * sets (6), the warnings (3), the segments (3 x 18) and the work (5). */
 static int csv_middle_columns(void)
 {
-    int n = 1 + DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS;
+    int n = 1 + DYS_N_INDICES + 3 + 6 + 3 + 3 * DYS_N_SEGMENTS + 5;
     for (int i = 0; i < DYS_N_INDICES; i++)
         n += dys_cutoff_default(i) != NULL;
     return n;
@@ -803,7 +931,8 @@ static void text_indices(FILE *f, const dys_result *r)
 {
     fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
-        if (!dys_index_applies(i, r->trace))
+        /* the work indices are in their own section (text_work) */
+        if (!dys_index_applies(i, r->trace) || (i >= DYS_IDX_GWI && i <= DYS_IDX_GWE))
             continue;
         const dys_index_info *info = dys_index_get(i);
         const dys_class *k = NULL;
@@ -829,6 +958,97 @@ static void text_indices(FILE *f, const dys_result *r)
     fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
                "cut-off not validated for this measurement, shown for reference, never "
                "classifies)\n", 100.0 * DYS_BORDERLINE_FRAC);
+}
+
+/* Myocardial work: what the pressure was, each segment's work beside
+ * the export's, the global indices and their differences.  Nothing for a
+ * study that gives no work input. */
+static void text_work(FILE *f, const dys_result *r)
+{
+    const dys_work_result *w = &r->work;
+    if (r->trace != DYS_TRACE_STRAIN || (!w->attempted && w->pressure == DYS_PRESSURE_NONE))
+        return;
+    if (w->pressure == DYS_PRESSURE_NONE) {
+        fprintf(f, "\nMyocardial work: not computed: %s\n", w->reason);
+        return;
+    }
+    const char *who = w->has_vendor && w->vendor_software[0] ? w->vendor_software : "export";
+    fprintf(f, "\nMyocardial work (Russell 2012; docs/indices.md)\n  LV pressure: %s, peak %.0f "
+               "mmHg", w->pressure_text, w->peak_pressure_mmhg);
+    if (isfinite(w->systolic_bp_mmhg))
+        fprintf(f, "; cuff %.0f", w->systolic_bp_mmhg);
+    if (isfinite(w->systolic_bp_mmhg) && isfinite(w->diastolic_bp_mmhg))
+        fprintf(f, "/%.0f", w->diastolic_bp_mmhg);
+    if (isfinite(w->systolic_bp_mmhg))
+        fputs(" mmHg", f);
+    fprintf(f, "\n  Cycle: MVC %.0f, AVO %.0f, AVC %.0f, MVO %.0f ms from QRS onset (systole "
+               "MVC..AVC, isovolumic relaxation AVC..MVO)\n", w->mvc_ms, w->avo_ms, w->avc_ms,
+            w->mvo_ms);
+    fprintf(f, "\n  %s  Segment                 WI mmHg%%  CW mmHg%%  WW mmHg%%  WE %%",
+            model_segments(r) == DYS_N_SEGMENTS ? "No." : "AHA");
+    if (w->has_vendor)
+        fprintf(f, "  |  %s: %6s %6s %6s %5s %8s", who, "WI", "CW", "WW", "WE %", "WI diff");
+    fputc('\n', f);
+    for (int s = 0; s < model_segments(r); s++) {
+        double a[4], b[4];
+        segment_work(&r->seg[s], a);
+        vendor_segment_work(w, s, b);
+        char name[32], c[4][16], v[4][16], d[16] = "-";
+        snprintf(name, sizeof name, "%s", dys_segment_name(s));
+        for (char *ch = name; *ch; ch++)
+            if (*ch == '_')
+                *ch = ' ';
+        for (int k = 0; k < 4; k++) {
+            snprintf(c[k], 16, "-");
+            snprintf(v[k], 16, "-");
+            if (isfinite(a[k]))
+                report_num(c[k], 16, a[k], k == 3 ? 1 : 0);
+            if (isfinite(b[k]))
+                report_num(v[k], 16, b[k], 0);
+        }
+        if (isfinite(a[0]) && isfinite(b[0]))
+            snprintf(d, sizeof d, "%+.0f", a[0] - b[0]);
+        fprintf(f, "  %3d  %-21s %9s %9s %9s %5s", s + 1, name, c[0], c[1], c[2], c[3]);
+        if (w->has_vendor)
+            fprintf(f, "  |  %*s %6s %6s %6s %5s %8s", (int)strlen(who) + 1, "", v[0], v[1],
+                    v[2], v[3], d);
+        if (!isfinite(a[0]) && r->seg[s].work_reason[0])
+            fprintf(f, "  %s", r->seg[s].work_reason);
+        fputc('\n', f);
+    }
+    fprintf(f, "\n  %-33s %9s", "Index", "dyssync");
+    if (w->has_vendor)
+        fprintf(f, " %10s  difference", who);
+    fputc('\n', f);
+    const double theirs[4] = {w->vendor_gwi_mmhg_pct, w->vendor_gcw_mmhg_pct,
+                              w->vendor_gww_mmhg_pct, w->vendor_gwe_pct};
+    for (int i = DYS_IDX_GWI; i <= DYS_IDX_GWE; i++) {
+        double x = r->index[i], y = theirs[i - DYS_IDX_GWI];
+        char v[16] = "null", u[16] = "-", d[48] = "-";
+        if (isfinite(x))
+            report_num(v, sizeof v, x, 1);
+        if (isfinite(y))
+            report_num(u, sizeof u, y, 1);
+        if (isfinite(x) && isfinite(y)) {
+            if (i == DYS_IDX_GWE)
+                snprintf(d, sizeof d, "%+.1f points", x - y);
+            else
+                snprintf(d, sizeof d, "%+.1f (%+.1f %%)", x - y,
+                         y != 0 ? 100.0 * (x - y) / y : NAN);
+        }
+        fprintf(f, "  %-33s %9s", dys_index_get(i)->key, v);
+        if (w->has_vendor)
+            fprintf(f, " %10s  %s", u, d);
+        if (!isfinite(x) && r->index_reason[i][0])
+            fprintf(f, "  (%s)", r->index_reason[i]);
+        fputc('\n', f);
+    }
+    fputs("  (WI: work index, MVC..MVO; CW, WW: constructive, wasted work; WE: CW / (CW + WW); "
+          "gwe_pct: GCW / (GCW + GWW))\n", f);
+    if (isfinite(w->trace_diff_max_pct))
+        fprintf(f, "  Work curves: dyssync's cumulative work against %s's, largest difference "
+                   "%.2f %% of the curve's range (the worst segment)\n", who,
+                w->trace_diff_max_pct);
 }
 
 /* The inputs of the criteria, then each set's verdict. */
@@ -891,6 +1111,7 @@ static void write_text(FILE *f, const dys_result *r)
     text_beats(f, r);
     text_segments(f, r, strain);
     text_indices(f, r);
+    text_work(f, r);
     text_eligibility(f, r);
     text_lead_warnings(f, r, strain);
 }
