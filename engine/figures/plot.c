@@ -507,11 +507,15 @@ static void draw_bars(cairo_t *cr, const fig *f, double x, double y, double w, d
     int fixed = f->o->colour_scale == DYS_COLOUR_FIXED;
     double span = fixed ? DYS_PLOT_DELAY_MAX_MS : 100;
     double ymax = fmax(100, ceil((fmax(hi, isfinite(lo) ? lo + span : 0) + 40) / 50) * 50);
-    const char *yl = r->trace == DYS_TRACE_STRAIN ? "time to peak strain (ms)" : "Ts (ms)";
+    int compact = w < 300; /* in the report: the index table carries the values */
+    /* the report's small panel: a label short enough to stay clear of the
+     * tick numbers */
+    const char *yl = r->trace != DYS_TRACE_STRAIN ? "Ts (ms)"
+                     : compact                    ? "TTP strain (ms)"
+                                                  : "time to peak strain (ms)";
     dys_fig_axis(cr, x, y, w, h, 0, nbars, 0, ymax, 0, ymax > 400 ? 100 : 50, NULL, yl, 7);
     double bw = w / nbars;
     static const char *const wall[6] = {"ant", "antsep", "infsep", "inf", "inflat", "antlat"};
-    int compact = w < 300; /* in the report: the index table carries the values */
     if (n >= 2) {
         double mean = sum / n, sd = sqrt(fmax(0, (ss - sum * sum / n) / (n - 1)));
         double y0 = y + h - (mean + sd) / ymax * h, y1 = y + h - (mean - sd) / ymax * h;
@@ -966,7 +970,7 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
         /* global strain is a function index, not a timing one: it has
          * normal values but no dyssynchrony cut-off to miss */
         dys_fig_text(cr, cd, ly, fs, 0, 0,
-                     j == DYS_IDX_GLOBAL_STRAIN_PEAK ? "not a timing index" : "none published");
+                     j == DYS_IDX_GLOBAL_STRAIN_PEAK ? "not timing" : "none published");
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
