@@ -113,6 +113,9 @@ int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx
             return -1;
         }
         return 1;
+    case CLI_OPT_CONTOUR_FLIP:
+        ro->contour_flip = 1;
+        return 1;
     }
     return 0;
 }
@@ -123,6 +126,8 @@ void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap)
     buf[0] = '\0';
     if (ro->contour_trace == DYS_CONTOUR_TRACE_VELOCITY)
         n += (size_t)snprintf(buf, cap, " contour-trace=velocity");
+    if (ro->contour_flip && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " contour-flip");
     for (size_t i = 0; i < ro->n_qrs_onsets && n < cap; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s%.17g", i ? "," : " qrs-onsets=",
                               ro->qrs_onsets_ms[i]);
@@ -303,7 +308,8 @@ static const char help_batch[] =
     "                      SLURM_ARRAY_TASK_ID/_COUNT/_MIN when set)\n"
     "  --plots none|all    all: OUTDIR/figures/<study_id>.png, the report\n"
     "  -q, --quiet         no progress line (shown only on a terminal)\n"
-    "  --map COLOUR=SEG,..., --contour-trace strain|velocity  as for analyze\n"
+    "  --map COLOUR=SEG,..., --contour-trace strain|velocity, --contour-flip\n"
+    "                      as for analyze\n"
     "  --lowpass, --peak, --first-fraction, --sd, --avo, --avc,\n"
     "  --min-segments, --low-amplitude, --max-gap, --ectopic-rr,\n"
     "  --avc-estimate, --cutoff   the analysis options, as for analyze\n";
@@ -342,8 +348,8 @@ static const char help_plot[] =
     "                   study, published delay cut-offs marked, so a\n"
     "                   synchronous study stays at the low end; study: stretched\n"
     "                   over this study's range\n"
-    "  --map COLOUR=SEG,..., --qrs-onsets MS,MS,..., --contour-trace strain|velocity\n"
-    "                   as for analyze\n";
+    "  --map COLOUR=SEG,..., --qrs-onsets MS,MS,..., --contour-trace strain|velocity,\n"
+    "  --contour-flip   as for analyze\n";
 
 static const char help_analyze[] =
     "usage: dyssync analyze [OPTIONS] STUDY...\n"
@@ -407,13 +413,17 @@ static const char help_analyze[] =
     "                          (default; circumferential for a short-axis ring)\n"
     "                          or velocity along the wall, cm/s, for the Ts\n"
     "                          indices (apical views only)\n"
+    "  --contour-flip          a contour's image is mirrored (apical views: the\n"
+    "                          septal, inferior or inferolateral wall on the\n"
+    "                          right), or a short-axis ring was traced the\n"
+    "                          other way: its segments' names swap\n"
     "\n"
     "Exit status: 0 every study analysed, 1 some could not be (the others are\n"
     "still reported), 2 usage error.\n";
 
 static const char help_info[] =
     "usage: dyssync info [--map COLOUR=SEG,...] [--qrs-onsets MS,...]\n"
-    "                    [--contour-trace strain|velocity] STUDY...\n"
+    "                    [--contour-trace strain|velocity] [--contour-flip] STUDY...\n"
     "\n"
     "Show what was read: recordings and views, segments and missing samples,\n"
     "frame rate and frame-clock jitter, duration, ECG, QRS onsets, metadata\n"

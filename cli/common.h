@@ -39,19 +39,21 @@ int cli_double(const char *s, double *out);
 int cli_long(const char *s, long lo, long hi, long *out);
 
 /* Options every reading command takes: --map, --max-file-mb, --max-rows,
- * --qrs-onsets, --contour-trace.  Returns 1 if the option was one of these
+ * --qrs-onsets, --contour-trace, --contour-flip.  Returns 1 if the option was one of these
  * (0 otherwise, -1 bad value). */
 int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx);
-enum { CLI_OPT_QRS_ONSETS = 1003, CLI_OPT_CONTOUR_TRACE };
+enum { CLI_OPT_QRS_ONSETS = 1003, CLI_OPT_CONTOUR_TRACE, CLI_OPT_CONTOUR_FLIP };
 #define CLI_READ_LONGOPTS                                   \
     {"map", required_argument, NULL, 'M'},                  \
     {"max-file-mb", required_argument, NULL, 1001},         \
     {"max-rows", required_argument, NULL, 1002},            \
     {"qrs-onsets", required_argument, NULL, CLI_OPT_QRS_ONSETS}, \
-    {"contour-trace", required_argument, NULL, CLI_OPT_CONTOUR_TRACE}
+    {"contour-trace", required_argument, NULL, CLI_OPT_CONTOUR_TRACE}, \
+    {"contour-flip", no_argument, NULL, CLI_OPT_CONTOUR_FLIP}
 /* The reading options that change a study's curves, as text for batch's
- * fingerprint: "" for the defaults, else " contour-trace=velocity" and
- * " qrs-onsets=250,846.15" (written into buf, cap bytes). */
+ * fingerprint: "" for the defaults, else " contour-trace=velocity",
+ * " contour-flip" and " qrs-onsets=250,846.15" (written into buf, cap
+ * bytes). */
 void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap);
 
 /* The dys_index whose key (ts_sd_12_ms, ...) is s[0..len), -1 if none. */

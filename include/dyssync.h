@@ -201,7 +201,7 @@ typedef struct dys_contour_info {
                              "left marker 230 ms: frame 12 (230.8 ms)" */
     char drift[128];      /* "linear to the right marker 822 ms: frame 43
                              (826.9 ms)" */
-    char curves[96];      /* what the segments hold: "strain of 6 pieces of
+    char curves[128];     /* what the segments hold: "strain of 6 pieces of
                              equal arc length" or "velocity along the wall
                              of each piece's midpoint" */
 } dys_contour_info;
@@ -366,6 +366,10 @@ typedef struct dys_read_options {
     double qrs_onsets_ms[DYS_MAX_GIVEN_ONSETS];
     size_t n_qrs_onsets;
     dys_contour_trace contour_trace; /* what a contour study holds */
+    int contour_flip; /* nonzero: a contour's image is mirrored (apical
+                         views: the septal, inferior or inferolateral wall
+                         on the right), or a short-axis ring was traced
+                         the other way round; its segments' names swap */
 } dys_read_options;
 
 /* The defaults: the conventional 4-chamber colour map (not set by the

@@ -276,6 +276,25 @@ done
 "$dys" analyze --contour-trace speed "$c4" >/dev/null 2>&1
 [ $? = 2 ]
 check $? "--contour-trace speed is a usage error"
+# --contour-flip: a mirrored image swaps the walls' names, so each segment
+# takes the other wall's values; the recording says so; global strain does
+# not change.
+"$dys" analyze --format segments "$c4" >"$tmp/noflip.csv" &&
+    "$dys" analyze --format segments --contour-flip "$c4" >"$tmp/flip.csv" &&
+    "$dys" analyze --format json --contour-flip "$c4" >"$tmp/flip.json" &&
+    python3 - "$tmp/noflip.csv" "$tmp/flip.csv" "$tmp/flip.json" <<'PY' 2>"$tmp/err"
+import csv, json, sys
+a = {r["segment"]: r for r in csv.DictReader(open(sys.argv[1]))}
+b = {r["segment"]: r for r in csv.DictReader(open(sys.argv[2]))}
+swap = {"basal_inferoseptal": "basal_anterolateral", "mid_inferoseptal": "mid_anterolateral",
+        "apical_inferoseptal": "apical_anterolateral"}
+swap.update({v: k for k, v in swap.items()})
+for s, t in swap.items():
+    assert a[s]["strain_ttp_ms"] == b[t]["strain_ttp_ms"] != "", (s, a[s], b[t])
+o = json.load(open(sys.argv[3]))
+assert "mirrored" in o["recordings"][0]["contour"]["curves"]
+PY
+check $? "--contour-flip swaps the walls' names and says so" "$(cat "$tmp/err")"
 "$dys" analyze --cutoff global_strain_peak_pct=18 "$c4" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q "global_strain_peak_pct is not a dyssynchrony index" "$tmp/err"
 check $? "--cutoff for global strain is refused (no dyssynchrony cut-off)" "rc=$rc $(cat "$tmp/err")"

@@ -176,7 +176,7 @@ static dys_status fill_curves(dys_reader *r, const dys_contour *c, size_t ref, s
     if (st != DYS_OK)
         return at_frame(r, c, ref, st);
     dys_contour_segment names[DYS_CONTOUR_N_PIECES];
-    dys_contour_name_pieces(c, ref, 0, names);
+    dys_contour_name_pieces(c, ref, r->opt->contour_flip != 0, names);
     double *pieces = dys_calloc(n * DYS_CONTOUR_N_PIECES, sizeof *pieces);
     double *disp = NULL;
     rec->global_strain_pct = dys_calloc(n, sizeof *rec->global_strain_pct);
@@ -210,9 +210,10 @@ static dys_status fill_curves(dys_reader *r, const dys_contour *c, size_t ref, s
         r->seg_col[k] = c->view_col;
     }
     free(pieces);
-    snprintf(rec->contour.curves, sizeof rec->contour.curves, "%s",
+    snprintf(rec->contour.curves, sizeof rec->contour.curves, "%s%s",
              velocity ? "velocity along the wall of each segment's midpoint, cm/s"
-                      : "strain of each segment (6 of equal arc length), %");
+                      : "strain of each segment (6 of equal arc length), %",
+             r->opt->contour_flip ? "; segments named as for a mirrored image" : "");
     return st;
 }
 

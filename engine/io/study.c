@@ -47,6 +47,7 @@ void dys_read_options_defaults(dys_read_options *opt)
     opt->max_rows = 10000000;
     opt->n_qrs_onsets = 0;
     opt->contour_trace = DYS_CONTOUR_TRACE_STRAIN;
+    opt->contour_flip = 0;
 }
 
 int dys_colour_index(const char *normalised)
