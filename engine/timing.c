@@ -76,14 +76,14 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     }
     c->t_first = x[0];
     c->t_last = x[m - 1];
-    c->frame_ms = dys_median_interval(x, m);
     if (p->lowpass_hz == DYS_LOWPASS_OFF) {
         st = dys_spline_init(&c->sp, x, y, m);
         goto out;
     }
     /* A uniform grid at about the median frame interval, for the DCT
-     * filter. */
-    double dt = dys_median_interval(x, m);
+     * filter (the interval is kept: LOW_AMPLITUDE weighs the noise the
+     * filter leaves by it). */
+    double dt = c->frame_ms = dys_median_interval(x, m);
     if (isnan(dt)) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;

@@ -11,7 +11,8 @@ typedef struct dys_curve {
     const double *t, *v;    /* raw samples (for gap checks) */
     size_t n;
     double lowpass_hz, noise_sd;
-    double frame_ms; /* median interval of the valid samples */
+    double frame_ms; /* median interval of the valid samples (set when
+                        the curve may be low-passed; 0 with --lowpass off) */
 } dys_curve;
 
 /* Build the curve of one segment.  The ejection windows [win_lo[i],
