@@ -171,6 +171,34 @@ typedef struct {
 } cell_label;
 
 /* Bull's-eye in the box centred (cx, cy) of radius R. */
+/* What both bull's-eyes (timing and work) draw around their rings: the
+ * wall names and the colour bar's gradient and frame, 0 at the bottom;
+ * the bar's box is returned for the caller's ticks. */
+static void bullseye_frame(cairo_t *cr, const fig *f, double cx, double cy, double R,
+                           double *bx, double *by, double *bw, double *bh)
+{
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
+    dys_fig_text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
+    dys_fig_text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
+    dys_fig_text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
+    *bx = cx + R + 0.55 * R;
+    *by = cy - 0.8 * R;
+    *bw = 0.09 * R;
+    *bh = 1.6 * R;
+    for (int i = 0; i < 100; i++) {
+        double u = 1.0 - (i + 0.5) / 100.0;
+        rgb c = f->o->tsi_colours ? tsi(u) : viridis(u);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_rectangle(cr, *bx, *by + *bh * i / 100.0, *bw, *bh / 100.0 + 0.3);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 0.6);
+    cairo_rectangle(cr, *bx, *by, *bw, *bh);
+    cairo_stroke(cr);
+}
+
 static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
 {
     const dys_result *r = f->r;
@@ -296,25 +324,9 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         dys_fig_text(cr, l->x, l->y, l->fs, l->bold, 0.5, l->text);
     }
-    /* wall names */
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
-    dys_fig_text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
-    dys_fig_text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
-    dys_fig_text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
-    /* colour bar */
-    double bx = cx + R + 0.55 * R, by = cy - 0.8 * R, bw = 0.09 * R, bh = 1.6 * R;
-    for (int i = 0; i < 100; i++) {
-        double u = 1.0 - (i + 0.5) / 100.0;
-        rgb c = f->o->tsi_colours ? tsi(u) : viridis(u);
-        cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        cairo_rectangle(cr, bx, by + bh * i / 100.0, bw, bh / 100.0 + 0.3);
-        cairo_fill(cr);
-    }
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_set_line_width(cr, 0.6);
-    cairo_rectangle(cr, bx, by, bw, bh);
-    cairo_stroke(cr);
+    /* wall names and the colour bar (0 at the bottom) */
+    double bx, by, bw, bh;
+    bullseye_frame(cr, f, cx, cy, R, &bx, &by, &bw, &bh);
     if (!fixed) {
         for (int t = 0; t <= 4; t++) {
             char buf[32];
@@ -444,24 +456,9 @@ static void draw_work_bullseye(cairo_t *cr, const fig *f, double cx, double cy, 
     snprintf(buf, sizeof buf, isfinite(r->index[DYS_IDX_GWE]) ? "GWE %.0f %%" : "GWE -",
              r->index[DYS_IDX_GWE]);
     dys_fig_text(cr, cx, cy + 0.09 * R, 0.075 * R, 1, 0.5, buf);
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    dys_fig_text(cr, cx, cy - R - 0.06 * R, 0.075 * R, 0, 0.5, "anterior");
-    dys_fig_text(cr, cx, cy + R + 0.12 * R, 0.075 * R, 0, 0.5, "inferior");
-    dys_fig_text(cr, cx - R - 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 1, "septal");
-    dys_fig_text(cr, cx + R + 0.05 * R, cy + 0.03 * R, 0.075 * R, 0, 0, "lateral");
-    /* colour bar, 0 at the bottom */
-    double bx = cx + R + 0.55 * R, by = cy - 0.8 * R, bw = 0.09 * R, bh = 1.6 * R;
-    for (int i = 0; i < 100; i++) {
-        double u = 1.0 - (i + 0.5) / 100.0;
-        rgb c = f->o->tsi_colours ? tsi(u) : viridis(u);
-        cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        cairo_rectangle(cr, bx, by + bh * i / 100.0, bw, bh / 100.0 + 0.3);
-        cairo_fill(cr);
-    }
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_set_line_width(cr, 0.6);
-    cairo_rectangle(cr, bx, by, bw, bh);
-    cairo_stroke(cr);
+    /* wall names and the colour bar (0 at the bottom) */
+    double bx, by, bw, bh;
+    bullseye_frame(cr, f, cx, cy, R, &bx, &by, &bw, &bh);
     static const double tick[] = {0, 1000, 2000, WORK_SCALE_MAX};
     for (int t = 0; t < 4; t++) {
         snprintf(buf, sizeof buf, t == 3 ? "%.0f+" : t == 0 ? "%.0f-" : "%.0f", tick[t]);
