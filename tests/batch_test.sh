@@ -32,9 +32,12 @@ while kill -0 $pid 2>/dev/null && [ "$(ls "$tmp/run/parts" 2>/dev/null | grep -c
 done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 killed_at=$(ls "$tmp/run/parts" | grep -c '\.part$')
-# one sample of a study already done changes (its file keeps its size)
+# one sample of a study already done changes (its file keeps its size): on
+# line 12 the first ".9" becomes ".8", or, without one, the first decimal
+# digit becomes 9 (always a change: which study is the victim depends on how
+# far the killed run got, and a 9 made 9 would leave its file as it was)
 victim=$(sed -n 2p "$tmp/run/parts/$(ls "$tmp/run/parts" | grep '\.part$' | head -n 1)")
-sed -i '12s/\.\([0-9]\)/.9/' "$victim"
+sed -i -e '12{/\.9/{s/\.9/.8/;b' -e '}' -e 's/\.\([0-9]\)/.9/' -e '}' "$victim"
 "$dys" batch -q -j 2 --resume -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
 "$dys" batch -q -j 2 -o "$tmp/clean" "$a" 2>/dev/null
 [ $rc = 0 ] && same_tables "$tmp/run" "$tmp/clean" && [ "$killed_at" -lt 40 ] &&
