@@ -245,6 +245,55 @@ static double parabolic(double a, double b, double c)
     return d < -0.5 ? -0.5 : d > 0.5 ? 0.5 : d;
 }
 
+/* The sums a Pearson correlation of a fixed window with a sliding one
+ * needs, for nl lags at once: for l = 0..nl-1, over q = 0..m-1,
+ *     s[l] = sum y[base + l + off[q]],   ss[l] = sum of their squares,
+ *     sf[l] = sum f[q] y[base + l + off[q]],
+ * each summed in the order of q, so every sum is bit for bit the one a
+ * loop over the window in time order makes.  Four lags share a pass:
+ * twelve independent sums keep the adder busy where one lag at a time
+ * waited on each addition (the template alignment and the T-wave test
+ * are ~650,000 such window terms per recording). */
+static void lag_sums(const double *y, long base, long nl, const long *off, const double *f,
+                     size_t m, double *s, double *ss, double *sf)
+{
+    long l = 0;
+    for (; l + 4 <= nl; l += 4) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        const double *yl = y + base + l;
+        for (size_t q = 0; q < m; q++) {
+            const double *u = yl + off[q];
+            double fq = f[q], u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3];
+            a0 += u0;
+            a1 += u1;
+            a2 += u2;
+            a3 += u3;
+            b0 += u0 * u0;
+            b1 += u1 * u1;
+            b2 += u2 * u2;
+            b3 += u3 * u3;
+            c0 += u0 * fq;
+            c1 += u1 * fq;
+            c2 += u2 * fq;
+            c3 += u3 * fq;
+        }
+        s[l] = a0, s[l + 1] = a1, s[l + 2] = a2, s[l + 3] = a3;
+        ss[l] = b0, ss[l + 1] = b1, ss[l + 2] = b2, ss[l + 3] = b3;
+        sf[l] = c0, sf[l + 1] = c1, sf[l + 2] = c2, sf[l + 3] = c3;
+    }
+    for (; l < nl; l++) {
+        double a = 0, b = 0, c = 0;
+        for (size_t q = 0; q < m; q++) {
+            double u = y[base + l + off[q]];
+            a += u;
+            b += u * u;
+            c += u * f[q];
+        }
+        s[l] = a, ss[l] = b, sf[l] = c;
+    }
+}
+
 /* Gaussian gain of dys_lowpass(): one half at fc. */
 static double gauss_gain(double f, double fc)
 {
@@ -392,6 +441,19 @@ static dys_status bandpass(dys_ctx *ctx, const double *x, double *y, double *b,
     return dys_lowpass(ctx, y, n, GRID_MS, lp);
 }
 
+/* dys_lowpass of x[0..n) at a length the plan cache keeps: x is continued
+ * by its mirror image up to dys_fft_size(n) (x has room for 2 n).  That is
+ * the DCT's own even extension for the first n - 1 extra samples, so only
+ * the last few samples before the end feel the change (a 15-Hz Gaussian
+ * reaches ~40 ms; the onset rule looks before the QRS, not there). */
+static dys_status lowpass_mirrored(dys_ctx *ctx, double *x, size_t n, double fc)
+{
+    size_t m = dys_fft_size(n); /* < 2 n: a power of two fits */
+    for (size_t k = n; k < m; k++)
+        x[k] = x[2 * n - 1 - k];
+    return dys_lowpass(ctx, x, m, GRID_MS, fc);
+}
+
 /* The onset band: y = lowpass(x - baseline, lp), the baseline a robust
  * (Huber-type) low-pass of x: b = lowpass(b + clip(x - b, +-c), hp),
  * iterated from b = lowpass(x, hp). */
@@ -415,11 +477,19 @@ static dys_status onset_band(dys_ctx *ctx, const double *x, double *y, double *b
     return dys_lowpass(ctx, y, n, GRID_MS, lp);
 }
 
-/* Both bands of the grid's ECG, the ends extended by point reflection. */
+/* Both bands of the grid's ECG, the ends extended by point reflection.
+ * The extended series is as long as dys_fft_size asks: the right end's
+ * reflection runs on for the few per cent that takes.  A recording's
+ * length at 1 kHz is arbitrary, and a DCT of that length cost a new FFTW
+ * plan per study (half of a detection's time went to planning) and,
+ * when it had a large prime factor, a slow transform; 5-smooth lengths
+ * reuse the context's plans.  The extra samples lie beyond the 600-ms
+ * reflection, so they reach the recording only through the tail of the
+ * 1-Hz baseline's kernel (SD 190 ms), below 0.1 % of the difference. */
 static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
                                double ons_lp, double *bp, double *ob)
 {
-    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = N + 2 * P;
+    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = dys_fft_size(N + 2 * P);
     double *xp = malloc(Np * sizeof *xp), *yp = malloc(Np * sizeof *yp);
     double *wp = malloc(Np * sizeof *wp);
     dys_status st = DYS_OK;
@@ -429,8 +499,11 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
     }
     memcpy(xp + P, g->x, N * sizeof *xp);
     for (size_t k = 1; k <= P; k++) {
-        size_t a = k < N ? k : N - 1, b = N - 1 >= k ? N - 1 - k : 0;
+        size_t a = k < N ? k : N - 1;
         xp[P - k] = 2 * g->x[0] - g->x[a];
+    }
+    for (size_t k = 1; P + N - 1 + k < Np; k++) {
+        size_t b = N - 1 >= k ? N - 1 - k : 0;
         xp[P + N - 1 + k] = 2 * g->x[N - 1] - g->x[b];
     }
     if ((st = bandpass(ctx, xp, yp, wp, Np, DET_HP_HZ, det_lp)) != DYS_OK)
@@ -496,20 +569,20 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
     if ((long)a < h + e || (long)b < h + L + e || (long)a + h + e >= (long)n ||
         (long)b + h + L + e >= (long)n)
         return 1;
-    double best = -1;
-    for (long lag = -L; lag <= L; lag++) {
-        double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-        for (long j = -h; j <= h; j++) {
-            double u = y[(long)a + j], v = y[(long)b + j + lag];
-            sa += u;
-            sb += v;
-            saa += u * u;
-            sbb += v * v;
-            sab += u * v;
-        }
-        double m = (double)(2 * h + 1);
-        double cov = sab - sa * sb / m;
-        double va = saa - sa * sa / m, vb = sbb - sb * sb / m;
+    /* a's window is the same at every lag: its sums once; b's, sliding */
+    enum { W = 2 * TWAVE_CORR_HALF_MS + 1, NL = 2 * TWAVE_CORR_LAG_MS + 1 };
+    long off[W];
+    double sa = 0, saa = 0, sb[NL], sbb[NL], sab[NL];
+    for (long j = 0; j < W; j++) {
+        double u = y[(long)a - h + j];
+        off[j] = j;
+        sa += u;
+        saa += u * u;
+    }
+    lag_sums(y, (long)b - h - L, NL, off, y + (long)a - h, W, sb, sbb, sab);
+    double best = -1, m = (double)W, va = saa - sa * sa / m;
+    for (long k = 0; k < NL; k++) {
+        double cov = sab[k] - sa * sb[k] / m, vb = sbb[k] - sb[k] * sb[k] / m;
         if (va > 0 && vb > 0 && cov / sqrt(va * vb) > best)
             best = cov / sqrt(va * vb);
     }
@@ -742,6 +815,55 @@ static double seg_corr(const double *y, size_t n, double center, const double *t
     return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
 }
 
+/* seg_corr at the centres centre - TPL_MAXLAG_MS .. centre + TPL_MAXLAG_MS
+ * (c[0..2 TPL_MAXLAG_MS]), the same values: at an integer centre the
+ * interpolation returns the grid's own samples, so the sums are taken on
+ * them directly (lag_sums), in the same order.  A lag whose window runs
+ * off the grid gets seg_corr itself. */
+static void seg_corr_lags(const double *y, size_t n, double centre, const double *tpl,
+                          double *c)
+{
+    /* centres are grid indices of detections; anything else (or a centre
+     * off the grid) takes seg_corr's way at every lag */
+    int whole = centre == floor(centre) && centre >= 0 && centre < (double)n;
+    long c0 = whole ? (long)centre : 0;
+    enum { W = 2 * TPL_HALF_MS + 1, NL = 2 * TPL_MAXLAG_MS + 1 };
+    long off[W];
+    double f[W], sb = 0, sbb = 0, sa[NL], saa[NL], sab[NL];
+    size_t m = 0;
+    for (int j = TPL_PRE_MS - TPL_HALF_MS; j <= TPL_PRE_MS + TPL_HALF_MS; j++)
+        if (!isnan(tpl[j])) {
+            off[m] = j - TPL_PRE_MS;
+            f[m++] = tpl[j];
+            sb += tpl[j];
+            sbb += tpl[j] * tpl[j];
+        }
+    /* the lags whose every window sample lies on the grid: [la, lb) */
+    long la = 0, lb = whole ? NL : 0;
+    if (m && whole) {
+        la = -(c0 - TPL_MAXLAG_MS + off[0]);
+        lb = (long)n - 1 - (c0 - TPL_MAXLAG_MS + off[m - 1]) + 1;
+        la = la < 0 ? 0 : la > NL ? NL : la;
+        lb = lb > NL ? NL : lb < la ? la : lb;
+    }
+    if (m >= TPL_HALF_MS && lb > la)
+        lag_sums(y, c0 - TPL_MAXLAG_MS + la, lb - la, off, f, m, sa + la, saa + la, sab + la);
+    for (long k = 0; k < NL; k++) {
+        if (m < TPL_HALF_MS) {
+            c[k] = 0;
+            continue;
+        }
+        if (k < la || k >= lb) {
+            c[k] = seg_corr(y, n, centre - TPL_MAXLAG_MS + (double)k, tpl);
+            continue;
+        }
+        double dm = (double)m;
+        double cov = sab[k] - sa[k] * sb / dm;
+        double va = saa[k] - sa[k] * sa[k] / dm, vb = sbb - sb * sb / dm;
+        c[k] = va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
+    }
+}
+
 /* Mean of y over +-TPL_HALF_MS around `center`: a beat's level, taken out
  * before averaging so that residual wander does not step the template
  * where a beat's window begins. */
@@ -835,8 +957,8 @@ static dys_status build_template(const double *ya, const double *y, size_t n,
         for (size_t k = 0; k < nb; k++) {
             double best = -2, c[2 * TPL_MAXLAG_MS + 1];
             int bl = 0;
+            seg_corr_lags(ya, n, r[k], atpl, c);
             for (int l = -TPL_MAXLAG_MS; l <= TPL_MAXLAG_MS; l++) {
-                c[l + TPL_MAXLAG_MS] = seg_corr(ya, n, r[k] + l, atpl);
                 if (c[l + TPL_MAXLAG_MS] > best) {
                     best = c[l + TPL_MAXLAG_MS];
                     bl = l;
@@ -1178,7 +1300,7 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         return st;
     const size_t N = g.n;
     double *bp = malloc(N * sizeof *bp), *ob = malloc(N * sizeof *ob);
-    double *tmp = malloc(N * sizeof *tmp), *mwi = malloc(N * sizeof *mwi);
+    double *tmp = malloc(2 * N * sizeof *tmp), *mwi = malloc(N * sizeof *mwi);
     double *d = malloc(N * sizeof *d), *cum = malloc((N + 1) * sizeof *cum);
     double *rvec = NULL, *onset = NULL;
     size_t *qi = NULL;
@@ -1260,7 +1382,7 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
     }
     const double tpk = template_energy_peak(bt->tpl);
     const double sn = band_noise(g.noise_sd, g.frame_ms, ONS_HP_HZ, ons_lp);
-    double tpl_s[TPL_LEN];
+    double tpl_s[2 * TPL_LEN];
     {
         double last = NAN; /* NAN (no beat there): the nearest value */
         for (int j = 0; j < TPL_LEN && isnan(last); j++)
@@ -1272,8 +1394,8 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         }
     }
     memcpy(tmp, ob, N * sizeof *ob);
-    if ((st = dys_lowpass(ctx, tpl_s, TPL_LEN, GRID_MS, ON_FLAT_LP_HZ)) != DYS_OK ||
-        (st = dys_lowpass(ctx, tmp, N, GRID_MS, ON_FLAT_LP_HZ)) != DYS_OK)
+    if ((st = lowpass_mirrored(ctx, tpl_s, TPL_LEN, ON_FLAT_LP_HZ)) != DYS_OK ||
+        (st = lowpass_mirrored(ctx, tmp, N, ON_FLAT_LP_HZ)) != DYS_OK)
         goto out;
     int clamped;
     double on_tpl = onset_rule(bt->tpl, tpl_s, TPL_LEN, TPL_PRE_MS, TPL_PRE_MS - ON_MAX_BACK_MS,
