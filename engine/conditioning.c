@@ -203,6 +203,40 @@ dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
     return DYS_OK;
 }
 
+dys_status dys_dct(dys_ctx *ctx, const double *x, size_t n, double *X)
+{
+    if (n < 2 || n > (size_t)1 << 30)
+        return dys_fail(ctx, DYS_ERR_INVALID, "DCT: bad size");
+    dct_plan *p = get_plan(ctx, n, KIND_DCT);
+    if (!p)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
+    memcpy(p->in, x, n * sizeof *x);
+    fftw_execute(p->fwd);
+    memcpy(X, p->out, n * sizeof *X);
+    return DYS_OK;
+}
+
+double dys_dct_gain(const double *X, double *Y, size_t n, double dt_ms, double fc_hz)
+{
+    /* DCT-II bin k holds frequency k / (2 n dt), as in dys_lowpass */
+    return apply_gain(X, Y, n, 1000.0 / (2.0 * (double)n * dt_ms), fc_hz);
+}
+
+dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x)
+{
+    if (n < 2 || n > (size_t)1 << 30)
+        return dys_fail(ctx, DYS_ERR_INVALID, "DCT: bad size");
+    dct_plan *p = get_plan(ctx, n, KIND_DCT);
+    if (!p)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
+    memcpy(p->out, X, n * sizeof *X);
+    fftw_execute(p->inv);
+    double scale = 1.0 / (2.0 * (double)n);
+    for (size_t k = 0; k < n; k++)
+        x[k] = p->in[k] * scale;
+    return DYS_OK;
+}
+
 dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
                               double *r)
 {

@@ -39,6 +39,19 @@ size_t dys_fft_size(size_t n);
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
 
+/* The pieces of dys_lowpass, for a caller that filters one series
+ * several ways (ecg.c's bands): one forward transform, then gains and
+ * inverse transforms, with no transform of an intermediate result.
+ * dys_dct: X = DCT-II of x (FFTW REDFT10, unnormalised); dys_dct_gain:
+ * Y = X times dys_lowpass's gain at fc for a series sampled every dt_ms
+ * (Y may be X), returns the sum of the gains; dys_idct: x = the inverse
+ * (DCT-III over 2 n), so dys_dct, dys_dct_gain and dys_idct in turn are
+ * dys_lowpass, bit for bit.  n should be a dys_fft_size, like every size
+ * the plan cache is to keep. */
+dys_status dys_dct(dys_ctx *ctx, const double *x, size_t n, double *X);
+double dys_dct_gain(const double *X, double *Y, size_t n, double dt_ms, double fc_hz);
+dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x);
+
 /* Circular cross-correlation of two series of n samples (FFTW real DFT):
  * r[k] = sum_j a[j] b[(j + k) mod n], so a peak at k means b lags a by k
  * samples (k > n/2: b leads by n - k). */

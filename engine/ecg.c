@@ -245,52 +245,57 @@ static double parabolic(double a, double b, double c)
     return d < -0.5 ? -0.5 : d > 0.5 ? 0.5 : d;
 }
 
-/* The sums a Pearson correlation of a fixed window with a sliding one
- * needs, for nl lags at once: for l = 0..nl-1, over q = 0..m-1,
- *     s[l] = sum y[base + l + off[q]],   ss[l] = sum of their squares,
- *     sf[l] = sum f[q] y[base + l + off[q]],
- * each summed in the order of q, so every sum is bit for bit the one a
- * loop over the window in time order makes.  Four lags share a pass:
- * twelve independent sums keep the adder busy where one lag at a time
- * waited on each addition (the template alignment and the T-wave test
- * are ~650,000 such window terms per recording). */
-static void lag_sums(const double *y, long base, long nl, const long *off, const double *f,
-                     size_t m, double *s, double *ss, double *sf)
+/* The sums a Pearson correlation of a fixed window f[0..m) with a sliding
+ * one needs, for nl lags at once: for l = 0..nl-1,
+ *     s[l] = sum y[base + l + q],   ss[l] = sum of their squares,
+ *     sf[l] = sum f[q] y[base + l + q]   (q = 0..m-1).
+ * s and ss slide (a sample in, one out: each lag costs two additions,
+ * and the ~200 steps cost ~1e-14 of the largest window's sums), sf is a
+ * dot product per lag, eight lags per pass so that eight independent
+ * sums (in pairs, SIMD) keep the adder busy.  The template alignment and the T-wave test are
+ * ~650,000 window terms per recording, where the interpolating loop took
+ * half of a detection's time. */
+static void lag_sums(const double *y, long base, long nl, const double *f, size_t m,
+                     double *s, double *ss, double *sf)
 {
-    long l = 0;
-    for (; l + 4 <= nl; l += 4) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-        const double *yl = y + base + l;
-        for (size_t q = 0; q < m; q++) {
-            const double *u = yl + off[q];
-            double fq = f[q], u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3];
-            a0 += u0;
-            a1 += u1;
-            a2 += u2;
-            a3 += u3;
-            b0 += u0 * u0;
-            b1 += u1 * u1;
-            b2 += u2 * u2;
-            b3 += u3 * u3;
-            c0 += u0 * fq;
-            c1 += u1 * fq;
-            c2 += u2 * fq;
-            c3 += u3 * fq;
+    const double *y0 = y + base;
+    double a = 0, b = 0;
+    for (size_t q = 0; q < m; q++) {
+        a += y0[q];
+        b += y0[q] * y0[q];
+    }
+    for (long l = 0; l < nl; l++) {
+        s[l] = a;
+        ss[l] = b;
+        if (l + 1 < nl) {
+            double in = y0[l + (long)m], out = y0[l];
+            a += in - out;
+            b += in * in - out * out;
         }
-        s[l] = a0, s[l + 1] = a1, s[l + 2] = a2, s[l + 3] = a3;
-        ss[l] = b0, ss[l + 1] = b1, ss[l + 2] = b2, ss[l + 3] = b3;
+    }
+    long l = 0;
+    for (; l + 8 <= nl; l += 8) {
+        double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+        const double *u = y0 + l;
+        for (size_t q = 0; q < m; q++) {
+            double fq = f[q];
+            c0 += u[q] * fq;
+            c1 += u[q + 1] * fq;
+            c2 += u[q + 2] * fq;
+            c3 += u[q + 3] * fq;
+            c4 += u[q + 4] * fq;
+            c5 += u[q + 5] * fq;
+            c6 += u[q + 6] * fq;
+            c7 += u[q + 7] * fq;
+        }
         sf[l] = c0, sf[l + 1] = c1, sf[l + 2] = c2, sf[l + 3] = c3;
+        sf[l + 4] = c4, sf[l + 5] = c5, sf[l + 6] = c6, sf[l + 7] = c7;
     }
     for (; l < nl; l++) {
-        double a = 0, b = 0, c = 0;
-        for (size_t q = 0; q < m; q++) {
-            double u = y[base + l + off[q]];
-            a += u;
-            b += u * u;
-            c += u * f[q];
-        }
-        s[l] = a, ss[l] = b, sf[l] = c;
+        double c = 0;
+        for (size_t q = 0; q < m; q++)
+            c += y0[l + (long)q] * f[q];
+        sf[l] = c;
     }
 }
 
@@ -427,20 +432,6 @@ out:
 
 /* ---- filters --------------------------------------------------------------- */
 
-/* y = lowpass(x - lowpass(x, hp), lp): a zero-phase Gaussian band-pass;
- * b receives lowpass(x, hp). */
-static dys_status bandpass(dys_ctx *ctx, const double *x, double *y, double *b,
-                           size_t n, double hp, double lp)
-{
-    memcpy(b, x, n * sizeof *x);
-    dys_status st = dys_lowpass(ctx, b, n, GRID_MS, hp);
-    if (st != DYS_OK)
-        return st;
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] - b[i];
-    return dys_lowpass(ctx, y, n, GRID_MS, lp);
-}
-
 /* dys_lowpass of x[0..n) at a length the plan cache keeps: x is continued
  * by its mirror image up to dys_fft_size(n) (x has room for 2 n).  That is
  * the DCT's own even extension for the first n - 1 extra samples, so only
@@ -454,27 +445,50 @@ static dys_status lowpass_mirrored(dys_ctx *ctx, double *x, size_t n, double fc)
     return dys_lowpass(ctx, x, m, GRID_MS, fc);
 }
 
+/* All filters are Gaussian gains on one DCT, so they compose on the
+ * coefficients: a band-pass lowpass(x - lowpass(x, hp), lp) is the
+ * inverse of G_lp (X - G_hp X), and x less a baseline whose coefficients
+ * are known needs no transform of its own.  One forward transform of the
+ * ECG serves all three bands: 13 transforms where filtering each
+ * intermediate series took 20 (the same filters; the results differ in
+ * rounding only). */
+
+/* y = the band-pass of the series whose coefficients are X; T: scratch. */
+static dys_status band_from(dys_ctx *ctx, const double *X, double *T, double *y, size_t n,
+                            double hp, double lp)
+{
+    dys_dct_gain(X, T, n, GRID_MS, hp);
+    for (size_t k = 0; k < n; k++)
+        T[k] = X[k] - T[k];
+    dys_dct_gain(T, T, n, GRID_MS, lp);
+    return dys_idct(ctx, T, n, y);
+}
+
 /* The onset band: y = lowpass(x - baseline, lp), the baseline a robust
  * (Huber-type) low-pass of x: b = lowpass(b + clip(x - b, +-c), hp),
- * iterated from b = lowpass(x, hp). */
-static dys_status onset_band(dys_ctx *ctx, const double *x, double *y, double *b,
-                             size_t n, double lp, double c)
+ * iterated from b = lowpass(x, hp).  X: x's coefficients; T, b: scratch. */
+static dys_status onset_band(dys_ctx *ctx, const double *x, const double *X, double *T,
+                             double *y, double *b, size_t n, double lp, double c)
 {
-    memcpy(b, x, n * sizeof *x);
-    dys_status st = dys_lowpass(ctx, b, n, GRID_MS, ONS_HP_HZ);
+    dys_dct_gain(X, T, n, GRID_MS, ONS_HP_HZ);
+    dys_status st = dys_idct(ctx, T, n, b);
     for (int it = 0; it < ROBUST_ITER && st == DYS_OK; it++) {
         for (size_t i = 0; i < n; i++) {
             double r = x[i] - b[i];
             y[i] = b[i] + (r > c ? c : r < -c ? -c : r);
         }
-        memcpy(b, y, n * sizeof *y);
-        st = dys_lowpass(ctx, b, n, GRID_MS, ONS_HP_HZ);
+        if ((st = dys_dct(ctx, y, n, T)) != DYS_OK)
+            break;
+        dys_dct_gain(T, T, n, GRID_MS, ONS_HP_HZ);
+        st = dys_idct(ctx, T, n, b);
     }
     if (st != DYS_OK)
         return st;
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] - b[i];
-    return dys_lowpass(ctx, y, n, GRID_MS, lp);
+    /* T holds the baseline's coefficients */
+    for (size_t k = 0; k < n; k++)
+        T[k] = X[k] - T[k];
+    dys_dct_gain(T, T, n, GRID_MS, lp);
+    return dys_idct(ctx, T, n, y);
 }
 
 /* Both bands of the grid's ECG, the ends extended by point reflection.
@@ -491,9 +505,10 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
 {
     size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = dys_fft_size(N + 2 * P);
     double *xp = malloc(Np * sizeof *xp), *yp = malloc(Np * sizeof *yp);
-    double *wp = malloc(Np * sizeof *wp);
+    double *wp = malloc(Np * sizeof *wp), *X = malloc(Np * sizeof *X);
+    double *T = malloc(Np * sizeof *T);
     dys_status st = DYS_OK;
-    if (!xp || !yp || !wp) {
+    if (!xp || !yp || !wp || !X || !T) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -506,18 +521,19 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
         size_t b = N - 1 >= k ? N - 1 - k : 0;
         xp[P + N - 1 + k] = 2 * g->x[N - 1] - g->x[b];
     }
-    if ((st = bandpass(ctx, xp, yp, wp, Np, DET_HP_HZ, det_lp)) != DYS_OK)
+    if ((st = dys_dct(ctx, xp, Np, X)) != DYS_OK ||
+        (st = band_from(ctx, X, T, yp, Np, DET_HP_HZ, det_lp)) != DYS_OK)
         goto out;
     memcpy(bp, yp + P, N * sizeof *bp);
     /* the robust baseline's clip level: 4 noise SDs, at least 2 % of the
      * range (of the 1-Hz high-passed ECG) */
-    if ((st = bandpass(ctx, xp, yp, wp, Np, ONS_HP_HZ, ons_lp)) != DYS_OK)
+    if ((st = band_from(ctx, X, T, yp, Np, ONS_HP_HZ, ons_lp)) != DYS_OK)
         goto out;
     double range = dys_quantile(yp + P, N, 0.995) - dys_quantile(yp + P, N, 0.005);
     double c = fmax(ROBUST_CLIP_NOISE * g->noise_sd, ROBUST_CLIP_RANGE * range);
     if (!(c > 0))
         c = 1e-300;
-    if ((st = onset_band(ctx, xp, yp, wp, Np, ons_lp, c)) != DYS_OK)
+    if ((st = onset_band(ctx, xp, X, T, yp, wp, Np, ons_lp, c)) != DYS_OK)
         goto out;
     memcpy(ob, yp + P, N * sizeof *ob);
 out:
@@ -526,6 +542,8 @@ out:
     free(xp);
     free(yp);
     free(wp);
+    free(X);
+    free(T);
     return st;
 }
 
@@ -571,15 +589,13 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
         return 1;
     /* a's window is the same at every lag: its sums once; b's, sliding */
     enum { W = 2 * TWAVE_CORR_HALF_MS + 1, NL = 2 * TWAVE_CORR_LAG_MS + 1 };
-    long off[W];
     double sa = 0, saa = 0, sb[NL], sbb[NL], sab[NL];
     for (long j = 0; j < W; j++) {
         double u = y[(long)a - h + j];
-        off[j] = j;
         sa += u;
         saa += u * u;
     }
-    lag_sums(y, (long)b - h - L, NL, off, y + (long)a - h, W, sb, sbb, sab);
+    lag_sums(y, (long)b - h - L, NL, y + (long)a - h, W, sb, sbb, sab);
     double best = -1, m = (double)W, va = saa - sa * sa / m;
     for (long k = 0; k < NL; k++) {
         double cov = sab[k] - sa * sb[k] / m, vb = sbb[k] - sb[k] * sb[k] / m;
@@ -816,43 +832,40 @@ static double seg_corr(const double *y, size_t n, double center, const double *t
 }
 
 /* seg_corr at the centres centre - TPL_MAXLAG_MS .. centre + TPL_MAXLAG_MS
- * (c[0..2 TPL_MAXLAG_MS]), the same values: at an integer centre the
- * interpolation returns the grid's own samples, so the sums are taken on
- * them directly (lag_sums), in the same order.  A lag whose window runs
- * off the grid gets seg_corr itself. */
+ * (c[0..2 TPL_MAXLAG_MS]).  At an integer centre the interpolation
+ * returns the grid's own samples, so the sums are taken on them
+ * (lag_sums).  That needs the template's known part to be one stretch
+ * (it is: a beat's window leaves the grid at one end only) and the
+ * window on the grid; other lags, and other centres, get seg_corr. */
 static void seg_corr_lags(const double *y, size_t n, double centre, const double *tpl,
                           double *c)
 {
-    /* centres are grid indices of detections; anything else (or a centre
-     * off the grid) takes seg_corr's way at every lag */
-    int whole = centre == floor(centre) && centre >= 0 && centre < (double)n;
-    long c0 = whole ? (long)centre : 0;
-    enum { W = 2 * TPL_HALF_MS + 1, NL = 2 * TPL_MAXLAG_MS + 1 };
-    long off[W];
-    double f[W], sb = 0, sbb = 0, sa[NL], saa[NL], sab[NL];
-    size_t m = 0;
-    for (int j = TPL_PRE_MS - TPL_HALF_MS; j <= TPL_PRE_MS + TPL_HALF_MS; j++)
-        if (!isnan(tpl[j])) {
-            off[m] = j - TPL_PRE_MS;
-            f[m++] = tpl[j];
-            sb += tpl[j];
-            sbb += tpl[j] * tpl[j];
-        }
-    /* the lags whose every window sample lies on the grid: [la, lb) */
-    long la = 0, lb = whole ? NL : 0;
-    if (m && whole) {
-        la = -(c0 - TPL_MAXLAG_MS + off[0]);
-        lb = (long)n - 1 - (c0 - TPL_MAXLAG_MS + off[m - 1]) + 1;
-        la = la < 0 ? 0 : la > NL ? NL : la;
-        lb = lb > NL ? NL : lb < la ? la : lb;
+    enum { NL = 2 * TPL_MAXLAG_MS + 1 };
+    int ja = TPL_PRE_MS - TPL_HALF_MS, jb = TPL_PRE_MS + TPL_HALF_MS;
+    while (ja <= jb && isnan(tpl[ja]))
+        ja++;
+    while (jb >= ja && isnan(tpl[jb]))
+        jb--;
+    size_t m = jb >= ja ? (size_t)(jb - ja + 1) : 0;
+    double sb = 0, sbb = 0, sa[NL], saa[NL], sab[NL];
+    int stretch = m >= TPL_HALF_MS;
+    for (int j = ja; j <= jb && stretch; j++) {
+        stretch = !isnan(tpl[j]);
+        sb += tpl[j];
+        sbb += tpl[j] * tpl[j];
     }
-    if (m >= TPL_HALF_MS && lb > la)
-        lag_sums(y, c0 - TPL_MAXLAG_MS + la, lb - la, off, f, m, sa + la, saa + la, sab + la);
+    /* the lags whose window lies on the grid: [la, lb) */
+    long la = 0, lb = 0;
+    if (stretch && centre == floor(centre) && centre >= 0 && centre < (double)n) {
+        long first = (long)centre - TPL_MAXLAG_MS + ja - TPL_PRE_MS; /* lag 0's first sample */
+        la = first < 0 ? -first : 0;
+        lb = (long)n - (first + (long)m) + 1;
+        la = la > NL ? NL : la;
+        lb = lb > NL ? NL : lb < la ? la : lb;
+        if (lb > la)
+            lag_sums(y, first + la, lb - la, tpl + ja, m, sa + la, saa + la, sab + la);
+    }
     for (long k = 0; k < NL; k++) {
-        if (m < TPL_HALF_MS) {
-            c[k] = 0;
-            continue;
-        }
         if (k < la || k >= lb) {
             c[k] = seg_corr(y, n, centre - TPL_MAXLAG_MS + (double)k, tpl);
             continue;
