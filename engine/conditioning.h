@@ -28,26 +28,27 @@ double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 
 /* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
  * sizes (about 3x faster than at sizes with a large prime factor), and
- * a few of them cover every recording, so plans (about 1.5 ms each to
- * make) are reused across a batch instead of made for each study. */
+ * a few of them cover every recording, so plans (1.5-7 ms each to make)
+ * are reused across a batch instead of made for each study. */
 size_t dys_fft_size(size_t n);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
- * DCT-II (FFTW REDFT10), Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half
- * at fc), DCT-III back.  The DCT's even extension avoids wrap-around at
- * the ends. */
+ * DCT-II, Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half at fc),
+ * DCT-III back (both through FFTW's real DFT, conditioning.c).  The DCT's
+ * even extension avoids wrap-around at the ends. */
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
 
 /* The pieces of dys_lowpass, for a caller that filters one series
  * several ways (ecg.c's bands): one forward transform, then gains and
  * inverse transforms, with no transform of an intermediate result.
- * dys_dct: X = DCT-II of x (FFTW REDFT10, unnormalised); dys_dct_gain:
+ * dys_dct: X = DCT-II of x (FFTW's REDFT10 convention, unnormalised:
+ * X_k = 2 sum_j x_j cos(pi (j + 1/2) k / n)); dys_dct_gain:
  * Y = X times dys_lowpass's gain at fc for a series sampled every dt_ms
  * (Y may be X), returns the sum of the gains; dys_idct: x = the inverse
  * (DCT-III over 2 n), so dys_dct, dys_dct_gain and dys_idct in turn are
- * dys_lowpass, bit for bit.  n should be a dys_fft_size, like every size
- * the plan cache is to keep. */
+ * dys_lowpass, bit for bit.  n should be one of few sizes (a
+ * dys_fft_size, a power of two): each new one is planned. */
 dys_status dys_dct(dys_ctx *ctx, const double *x, size_t n, double *X);
 double dys_dct_gain(const double *X, double *Y, size_t n, double dt_ms, double fc_hz);
 dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x);

@@ -432,14 +432,31 @@ out:
 
 /* ---- filters --------------------------------------------------------------- */
 
-/* dys_lowpass of x[0..n) at a length the plan cache keeps: x is continued
- * by its mirror image up to dys_fft_size(n) (x has room for 2 n).  That is
- * the DCT's own even extension for the first n - 1 extra samples, so only
- * the last few samples before the end feel the change (a 15-Hz Gaussian
- * reaches ~40 ms; the onset rule looks before the QRS, not there). */
+/* The ECG's transforms are a power of two long.  A recording's length at
+ * 1 kHz is arbitrary, and a DCT of that length cost a new FFTW plan per
+ * study (half of a detection's time went to planning), and a slow
+ * transform when the length had a large prime factor.  Powers of two,
+ * not every 5-smooth size (dys_fft_size): ECG lengths spread over
+ * 3,000-30,000 points, where 5-smooth sizes would be some fifty plans,
+ * each planned once per process (a few ms each for the real DFTs the
+ * DCT runs on), against four or five; the extra length costs less than
+ * that planning in all but the longest batches. */
+static size_t pow2_at_least(size_t n)
+{
+    size_t m = 2;
+    while (m < n)
+        m *= 2;
+    return m;
+}
+
+/* dys_lowpass of x[0..n) at a power-of-two length: x is continued by its
+ * mirror image up to it (x has room for 2 n).  That is the DCT's own even
+ * extension for the first n - 1 extra samples, so only the last few
+ * samples before the end can feel the change (a 15-Hz Gaussian reaches
+ * ~40 ms; the onset rule looks before the QRS, not there). */
 static dys_status lowpass_mirrored(dys_ctx *ctx, double *x, size_t n, double fc)
 {
-    size_t m = dys_fft_size(n); /* < 2 n: a power of two fits */
+    size_t m = pow2_at_least(n); /* < 2 n */
     for (size_t k = n; k < m; k++)
         x[k] = x[2 * n - 1 - k];
     return dys_lowpass(ctx, x, m, GRID_MS, fc);
@@ -492,18 +509,15 @@ static dys_status onset_band(dys_ctx *ctx, const double *x, const double *X, dou
 }
 
 /* Both bands of the grid's ECG, the ends extended by point reflection.
- * The extended series is as long as dys_fft_size asks: the right end's
- * reflection runs on for the few per cent that takes.  A recording's
- * length at 1 kHz is arbitrary, and a DCT of that length cost a new FFTW
- * plan per study (half of a detection's time went to planning) and,
- * when it had a large prime factor, a slow transform; 5-smooth lengths
- * reuse the context's plans.  The extra samples lie beyond the 600-ms
- * reflection, so they reach the recording only through the tail of the
- * 1-Hz baseline's kernel (SD 190 ms), below 0.1 % of the difference. */
+ * The extended series is a power of two long (pow2_at_least): the right
+ * end's reflection runs on for what that adds.  The extra samples lie
+ * beyond the 600-ms reflection, so they reach the recording only through
+ * the tail of the 1-Hz baseline's kernel (SD 190 ms), below 0.1 % of the
+ * difference. */
 static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
                                double ons_lp, double *bp, double *ob)
 {
-    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = dys_fft_size(N + 2 * P);
+    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = pow2_at_least(N + 2 * P);
     double *xp = malloc(Np * sizeof *xp), *yp = malloc(Np * sizeof *yp);
     double *wp = malloc(Np * sizeof *wp), *X = malloc(Np * sizeof *X);
     double *T = malloc(Np * sizeof *T);

@@ -1,6 +1,6 @@
 /* Conditioning: spline peak refinement, the FFTW low-pass (transfer
- * function, zero phase, plan cache, threads), the noise estimate and the
- * automatic cut-off. */
+ * function, zero phase, the DCT itself, plan cache, threads), the noise
+ * estimate and the automatic cut-off. */
 #include "check_main.h"
 #include "conditioning.h"
 
@@ -214,6 +214,37 @@ START_TEST(auto_cutoff)
 }
 END_TEST
 
+START_TEST(dct_matches_definition)
+{
+    /* dys_dct is FFTW's REDFT10, X_k = 2 sum x_j cos(pi (j + 1/2) k / n),
+     * computed through a real DFT: against the sum itself, at even, odd
+     * and tiny sizes; dys_idct inverts it. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 3;
+    static const size_t sizes[] = {2, 3, 4, 5, 6, 7, 9, 15, 16, 45, 100, 125, 243};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        double x[243], X[243], y[243], big = 0;
+        for (size_t j = 0; j < n; j++)
+            x[j] = grand(&s);
+        ck_assert_int_eq(dys_dct(ctx, x, n, X), DYS_OK);
+        for (size_t k = 0; k < n; k++) {
+            long double ref = 0;
+            for (size_t j = 0; j < n; j++)
+                ref += 2.0L * x[j] * cosl(3.14159265358979323846264338327950288L *
+                                          ((long double)j + 0.5L) * (long double)k / (long double)n);
+            ck_assert_double_eq_tol(X[k], (double)ref, 1e-12 * (double)n);
+            big = fmax(big, fabs(X[k]));
+        }
+        ck_assert(big > 0);
+        ck_assert_int_eq(dys_idct(ctx, X, n, y), DYS_OK);
+        for (size_t j = 0; j < n; j++)
+            ck_assert_double_eq_tol(y[j], x[j], 1e-13 * (double)n);
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(plan_cache_many_sizes)
 {
     /* More sizes than the cache holds: eviction must keep results right. */
@@ -280,6 +311,7 @@ static Suite *suite(void)
     tcase_add_test(tc, fft_sizes);
     tcase_add_test(tc, noise_estimate);
     tcase_add_test(tc, auto_cutoff);
+    tcase_add_test(tc, dct_matches_definition);
     tcase_add_test(tc, plan_cache_many_sizes);
     tcase_add_test(tc, threads_agree);
     suite_add_tcase(s, tc);
