@@ -76,6 +76,11 @@ typedef struct {
 struct dys_fftcache {
     dct_plan p[FFTCACHE_MAX];
     int count, next_evict;
+    /* Scratch for the callers of the transforms (the cut-off search's
+     * coefficients, the cross-correlation's first spectrum): kept and
+     * grown, so a batch allocates it a few times, not per segment. */
+    void *work;
+    size_t work_bytes;
 };
 
 static void plan_destroy(dct_plan *p)
@@ -98,17 +103,40 @@ void dys_fftcache_free(struct dys_fftcache *c)
         return;
     for (int i = 0; i < c->count; i++)
         plan_destroy(&c->p[i]);
+    free(c->work);
     free(c);
+}
+
+static struct dys_fftcache *fftcache(dys_ctx *ctx)
+{
+    if (!ctx->fft)
+        ctx->fft = calloc(1, sizeof *ctx->fft);
+    return ctx->fft;
+}
+
+/* The context's scratch, at least `bytes` long (NULL when out of
+ * memory); valid until the next call, so a function that holds it calls
+ * none that takes it.  Its contents are not kept. */
+static void *scratch(dys_ctx *ctx, size_t bytes)
+{
+    struct dys_fftcache *c = fftcache(ctx);
+    if (!c)
+        return NULL;
+    if (c->work_bytes < bytes) {
+        free(c->work);
+        c->work_bytes = 0;
+        if (!(c->work = malloc(bytes)))
+            return NULL;
+        c->work_bytes = bytes;
+    }
+    return c->work;
 }
 
 static dct_plan *get_plan(dys_ctx *ctx, size_t n, int kind)
 {
-    if (!ctx->fft) {
-        ctx->fft = calloc(1, sizeof *ctx->fft);
-        if (!ctx->fft)
-            return NULL;
-    }
-    struct dys_fftcache *c = ctx->fft;
+    struct dys_fftcache *c = fftcache(ctx);
+    if (!c)
+        return NULL;
     for (int i = 0; i < c->count; i++)
         if (c->p[i].n == n && c->p[i].kind == kind)
             return &c->p[i];
@@ -227,9 +255,11 @@ static void dct_forward(const dct_plan *p, const double *x, double *X)
     }
 }
 
-/* x = scale x DCT-III of X (FFTW's REDFT01: X_0 + 2 sum_k X_k cos(pi k
- * (j + 1/2) / n)), so scale = 1 / 2n inverts dct_forward; x may be X. */
-static void dct_inverse(const dct_plan *p, const double *X, double *x, double scale)
+/* dct_inverse below is scale x DCT-III of X (FFTW's REDFT01: X_0 + 2
+ * sum_k X_k cos(pi k (j + 1/2) / n)), so scale = 1 / 2n inverts
+ * dct_forward; its x may be X.  dct_inverse_raw leaves the DCT-III in
+ * p->in in dct_forward's order, unscaled. */
+static void dct_inverse_raw(const dct_plan *p, const double *X)
 {
     const size_t n = p->n;
     double *V = p->out;
@@ -244,11 +274,21 @@ static void dct_inverse(const dct_plan *p, const double *X, double *x, double sc
     if (n % 2 == 0)
         V[n + 1] = 0; /* the Nyquist bin is real: c = s there */
     fftw_execute(p->inv);
-    const double *v = p->in;
+}
+
+/* x = scale x v put back in time order (dct_forward's order undone). */
+static void dct_unorder(const double *v, size_t n, double scale, double *x)
+{
     for (size_t j = 0; 2 * j < n; j++)
         x[2 * j] = v[j] * scale;
     for (size_t j = 0; 2 * j + 1 < n; j++)
         x[2 * j + 1] = v[n - 1 - j] * scale;
+}
+
+static void dct_inverse(const dct_plan *p, const double *X, double *x, double scale)
+{
+    dct_inverse_raw(p, X);
+    dct_unorder(p->in, p->n, scale, x);
 }
 
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
@@ -300,11 +340,9 @@ dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, si
     if (n < 4 || n > (size_t)1 << 24)
         return dys_fail(ctx, DYS_ERR_INVALID, "cross-correlation: bad size");
     dct_plan *p = get_plan(ctx, n, KIND_DFT);
-    double *fa = malloc(n * sizeof *fa);
-    if (!p || !fa) {
-        free(fa);
+    double *fa = scratch(ctx, n * sizeof *fa);
+    if (!p || !fa)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
-    }
     memcpy(p->in, a, n * sizeof *a);
     fftw_execute(p->fwd);
     memcpy(fa, p->out, n * sizeof *fa);
@@ -324,7 +362,6 @@ dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, si
     fftw_execute(p->inv);
     for (size_t k = 0; k < n; k++)
         r[k] = p->in[k] / (double)n;
-    free(fa);
     return DYS_OK;
 }
 
@@ -412,32 +449,44 @@ double dys_noise_sd(const double *t, const double *v, size_t n)
 /* What the search below needs to price one cut-off. */
 typedef struct {
     dct_plan *p;
-    const double *x, *coef;
-    double *y;         /* scratch, n */
-    const size_t *win; /* indices of the window samples */
+    const double *coef; /* the series' DCT */
+    double *g;          /* scratch: the coefficients times the gain */
+    double *best;       /* the inverse transform (reordered) at the best cut-off */
+    const double *xw;   /* the window samples ... */
+    const size_t *vw;   /* ... and where the inverse transform puts them */
     size_t n, nw;
-    double df, s2;
+    double df, s2, best_r, best_fc;
 } sure_job;
 
 /* Stein's risk of the cut-off fc (head comment): one gain, one inverse
- * DCT, the residual over the window samples. */
-static double sure_risk(const sure_job *j, double fc)
+ * DCT, the residual over the window samples, read where they lie in the
+ * transform's own order (no pass to put every sample back in time
+ * order).  When the risk is the lowest so far, that output is kept in
+ * j->best: the caller's low-pass at the chosen cut-off is then a copy. */
+static double sure_risk(sure_job *j, double fc)
 {
-    double trace = apply_gain(j->coef, j->y, j->n, j->df, fc);
-    dct_inverse(j->p, j->y, j->y, 1.0 / (2.0 * (double)j->n));
-    double rss = 0;
+    double trace = apply_gain(j->coef, j->g, j->n, j->df, fc);
+    dct_inverse_raw(j->p, j->g);
+    const double *v = j->p->in;
+    double scale = 1.0 / (2.0 * (double)j->n), rss = 0;
     for (size_t w = 0; w < j->nw; w++) {
-        double e = j->x[j->win[w]] - j->y[j->win[w]];
+        double e = j->xw[w] - v[j->vw[w]] * scale;
         rss += e * e;
     }
     /* Away from the ends the smoother's diagonal is ~tr(H)/n. */
     double nw = (double)j->nw;
-    return rss + 2.0 * j->s2 * nw * trace / (double)j->n - nw * j->s2;
+    double r = rss + 2.0 * j->s2 * nw * trace / (double)j->n - nw * j->s2;
+    if (r < j->best_r) {
+        j->best_r = r;
+        j->best_fc = fc;
+        memcpy(j->best, v, j->n * sizeof *v);
+    }
+    return r;
 }
 
 dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
                               double dt_ms, const unsigned char *in_window,
-                              double noise_sd, double *fc_hz)
+                              double noise_sd, double *fc_hz, double *filtered)
 {
     *fc_hz = 0;
     size_t nw = 0;
@@ -446,19 +495,21 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
     if (n < 16 || nw < 4 || !(noise_sd > 0))
         return DYS_OK; /* nothing to gain, or too short to tell */
     dct_plan *p = get_plan(ctx, n, KIND_DCT);
-    double *coef = malloc(2 * n * sizeof *coef);
-    size_t *win = malloc(nw * sizeof *win);
-    if (!p || !coef || !win) {
-        free(coef);
-        free(win);
+    /* coefficients, gained coefficients, best output, window samples (n
+     * doubles each, at most), then the window's indices */
+    double *coef = p ? scratch(ctx, 4 * n * sizeof *coef + nw * sizeof(size_t)) : NULL;
+    if (!coef)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    }
+    double *xw = coef + 3 * n;
+    size_t *vw = (size_t *)(coef + 4 * n);
     for (size_t i = 0, w = 0; i < n; i++)
-        if (in_window[i])
-            win[w++] = i;
+        if (in_window[i]) {
+            xw[w] = x[i];
+            vw[w++] = i % 2 ? n - 1 - i / 2 : i / 2; /* dct_inverse's order */
+        }
     dct_forward(p, x, coef);
-    sure_job j = {p, x, coef, coef + n, win, n, nw, 1000.0 / (2.0 * (double)n * dt_ms),
-                  noise_sd * noise_sd};
+    sure_job j = {p, coef, coef + n, coef + 2 * n, xw, vw, n, nw,
+                  1000.0 / (2.0 * (double)n * dt_ms), noise_sd * noise_sd, INFINITY, 0};
 
     /* The risk is smooth in log fc: a coarse geometric grid (25 % steps
      * from DYS_LOWPASS_MIN_HZ to 0.9 Nyquist) brackets the minimum, a golden-section
@@ -467,6 +518,7 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
      * cut-off to within 2 %. */
     const double lo_hz = DYS_LOWPASS_MIN_HZ, hi_hz = 0.9 * 500.0 / dt_ms, ratio = 1.25;
     double best_fc = 0, best_r = (double)nw * j.s2; /* "off": the noise stays */
+    j.best_r = best_r;
     for (double fc = lo_hz; fc < hi_hz; fc *= ratio) {
         double r = sure_risk(&j, fc);
         if (r < best_r) {
@@ -503,9 +555,18 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
             best_fc = exp(v);
         }
     }
-    free(coef);
-    free(win);
     *fc_hz = best_fc;
+    /* The search kept the output of the risk it chose: the same gains and
+     * transform as dys_lowpass(x, best_fc), so the caller need not filter
+     * again. */
+    if (best_fc > 0 && filtered) {
+        if (best_fc != j.best_fc) { /* an exact tie chose another: filter */
+            apply_gain(coef, j.g, n, j.df, best_fc);
+            dct_inverse_raw(p, j.g);
+            memcpy(j.best, p->in, n * sizeof *j.best);
+        }
+        dct_unorder(j.best, n, 1.0 / (2.0 * (double)n), filtered);
+    }
     return DYS_OK;
 }
 

@@ -83,9 +83,12 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
 /* Choose a cut-off from the data: the one minimising Stein's unbiased
  * estimate of the filtered curve's squared error over the samples that lie
  * in an ejection window (in_window[i] != 0), given the noise SD.
- * *fc_hz = 0 when no filtering is better (clean data). */
+ * *fc_hz = 0 when no filtering is better (clean data).  When *fc_hz > 0
+ * and filtered is not NULL, filtered[0..n) receives x low-passed at
+ * *fc_hz, bit for bit what dys_lowpass gives (the search has computed it
+ * already); filtered may be x. */
 dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
                               double dt_ms, const unsigned char *in_window,
-                              double noise_sd, double *fc_hz);
+                              double noise_sd, double *fc_hz, double *filtered);
 
 #endif

@@ -204,12 +204,38 @@ START_TEST(auto_cutoff)
     double fc;
     for (int i = 0; i < N; i++)
         x[i] = 6 * exp(-0.5 * pow((i * 10.0 - 300) / 60, 2));
-    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.0, &fc), DYS_OK);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.0, &fc, NULL), DYS_OK);
     ck_assert_double_eq(fc, 0); /* clean: off */
     for (int i = 0; i < N; i++)
         x[i] += 0.25 * grand(&s);
-    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.25, &fc), DYS_OK);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.25, &fc, NULL), DYS_OK);
     ck_assert(fc >= 3 && fc <= 30);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(auto_cutoff_output_is_lowpass)
+{
+    /* The search's own output at the cut-off it chose is what filtering
+     * again would give, bit for bit, into another array or in place. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 7;
+    enum { N = 250 };
+    double x[N], y[N], z[N];
+    unsigned char w[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (i % 100) >= 10 && (i % 100) <= 40;
+        x[i] = 6 * exp(-0.5 * pow(((i % 100) * 10.0 - 250) / 60, 2)) + 0.3 * grand(&s);
+    }
+    double fc, fc2;
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.3, &fc, y), DYS_OK);
+    ck_assert(fc > 0);
+    memcpy(z, x, sizeof z);
+    ck_assert_int_eq(dys_lowpass(ctx, z, N, 10.0, fc), DYS_OK);
+    ck_assert_mem_eq(y, z, sizeof z);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.3, &fc2, x), DYS_OK);
+    ck_assert_double_eq(fc2, fc);
+    ck_assert_mem_eq(x, z, sizeof z);
     dys_ctx_free(ctx);
 }
 END_TEST
@@ -311,6 +337,7 @@ static Suite *suite(void)
     tcase_add_test(tc, fft_sizes);
     tcase_add_test(tc, noise_estimate);
     tcase_add_test(tc, auto_cutoff);
+    tcase_add_test(tc, auto_cutoff_output_is_lowpass);
     tcase_add_test(tc, dct_matches_definition);
     tcase_add_test(tc, plan_cache_many_sizes);
     tcase_add_test(tc, threads_agree);
