@@ -340,6 +340,40 @@ dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x)
     return DYS_OK;
 }
 
+dys_status dys_xcorr_lags(dys_ctx *ctx, const double *f, size_t m, const double *y, size_t nl,
+                          double *r)
+{
+    size_t len = m + nl - 1, L = 2;
+    if (m < 1 || nl < 1 || len > (size_t)1 << 24)
+        return dys_fail(ctx, DYS_ERR_INVALID, "cross-correlation: bad size");
+    while (L < len) /* powers of two: a few plans serve every window */
+        L *= 2;
+    /* The DCT's plans are the r2c/c2r pair of that length. */
+    dct_plan *p = get_plan(ctx, L, KIND_DCT);
+    double *F = p ? scratch(ctx, (L + 2) * sizeof *F) : NULL;
+    if (!F)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
+    memcpy(p->in, f, m * sizeof *f);
+    memset(p->in + m, 0, (L - m) * sizeof *f);
+    fftw_execute(p->fwd);
+    memcpy(F, p->out, (L + 2) * sizeof *F);
+    memcpy(p->in, y, len * sizeof *y);
+    memset(p->in + len, 0, (L - len) * sizeof *y);
+    fftw_execute(p->fwd);
+    /* conj(F) Y, then back: sum_q f[q] y[(q + l) mod L], which wraps for
+     * no l < nl since y is zero from len on */
+    double *Y = p->out;
+    for (size_t k = 0; k <= L / 2; k++) {
+        double fr = F[2 * k], fi = F[2 * k + 1], yr = Y[2 * k], yi = Y[2 * k + 1];
+        Y[2 * k] = fr * yr + fi * yi;
+        Y[2 * k + 1] = fr * yi - fi * yr;
+    }
+    fftw_execute(p->inv);
+    for (size_t l = 0; l < nl; l++)
+        r[l] = p->in[l] / (double)L;
+    return DYS_OK;
+}
+
 dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
                               double *r)
 {

@@ -245,18 +245,14 @@ static double parabolic(double a, double b, double c)
     return d < -0.5 ? -0.5 : d > 0.5 ? 0.5 : d;
 }
 
-/* The sums a Pearson correlation of a fixed window f[0..m) with a sliding
- * one needs, for nl lags at once: for l = 0..nl-1,
- *     s[l] = sum y[base + l + q],   ss[l] = sum of their squares,
- *     sf[l] = sum f[q] y[base + l + q]   (q = 0..m-1).
- * s and ss slide (a sample in, one out: each lag costs two additions,
- * and the ~200 steps cost ~1e-14 of the largest window's sums), sf is a
- * dot product per lag, eight lags per pass so that eight independent
- * sums (in pairs, SIMD) keep the adder busy.  The template alignment and the T-wave test are
- * ~650,000 window terms per recording, where the interpolating loop took
- * half of a detection's time. */
-static void lag_sums(const double *y, long base, long nl, const double *f, size_t m,
-                     double *s, double *ss, double *sf)
+/* The window sums a Pearson correlation with a sliding window needs,
+ * for nl lags at once: s[l] = sum y[base + l + q] and ss[l] = the sum of
+ * their squares (q = 0..m-1).  They slide (a sample in, one out: two
+ * additions per lag, and the ~200 steps cost ~1e-14 of the largest
+ * window's sums).  The template alignment and the T-wave test are
+ * ~650,000 window terms per recording, where interpolating every
+ * sample took half of a detection's time. */
+static void window_sums(const double *y, long base, long nl, size_t m, double *s, double *ss)
 {
     const double *y0 = y + base;
     double a = 0, b = 0;
@@ -273,6 +269,16 @@ static void lag_sums(const double *y, long base, long nl, const double *f, size_
             b += in * in - out * out;
         }
     }
+}
+
+/* sf[l] = sum_q f[q] y[base + l + q], q = 0..m-1, l = 0..nl-1: a dot
+ * product per lag, eight lags per pass so that eight independent sums
+ * keep the adder busy.  For the T-wave test's windows (201 x 161), where
+ * it is as fast as an FFT (dys_xcorr_lags, for the template's 241 x
+ * 201, which is not). */
+static void lag_dots(const double *y, long base, long nl, const double *f, size_t m, double *sf)
+{
+    const double *y0 = y + base;
     long l = 0;
     for (; l + 8 <= nl; l += 8) {
         double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
@@ -613,7 +619,8 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
         sa += u;
         saa += u * u;
     }
-    lag_sums(y, (long)b - h - L, NL, y + (long)a - h, W, sb, sbb, sab);
+    window_sums(y, (long)b - h - L, NL, W, sb, sbb);
+    lag_dots(y, (long)b - h - L, NL, y + (long)a - h, W, sab);
     double best = -1, m = (double)W, va = saa - sa * sa / m;
     for (long k = 0; k < NL; k++) {
         double cov = sab[k] - sa * sb[k] / m, vb = sbb[k] - sb[k] * sb[k] / m;
@@ -851,48 +858,61 @@ static double seg_corr(const double *y, size_t n, double center, const double *t
 
 /* seg_corr at the centres centre - TPL_MAXLAG_MS .. centre + TPL_MAXLAG_MS
  * (c[0..2 TPL_MAXLAG_MS]).  At an integer centre the interpolation
- * returns the grid's own samples, so the sums are taken on them
- * (lag_sums).  That needs the template's known part to be one stretch
- * (it is: a beat's window leaves the grid at one end only) and the
- * window on the grid; other lags, and other centres, get seg_corr. */
-static void seg_corr_lags(const double *y, size_t n, double centre, const double *tpl,
-                          double *c)
+ * returns the grid's own samples, so the sums are taken on them: the
+ * window's by window_sums, the products by FFT, on the stretch of y the
+ * lags cover with zeros where it runs off the grid (seg_corr skips those
+ * samples; a zero adds nothing), and the template's over the part of it
+ * each lag keeps on the grid (prefix sums).  That needs the template's
+ * known part to be one stretch (it is: a beat's window leaves the grid
+ * at one end only); otherwise, and at other centres, seg_corr itself.
+ * DYS_OK or the FFT's failure. */
+static dys_status seg_corr_lags(dys_ctx *ctx, const double *y, size_t n, double centre,
+                                const double *tpl, double *c)
 {
-    enum { NL = 2 * TPL_MAXLAG_MS + 1 };
+    enum { NL = 2 * TPL_MAXLAG_MS + 1, W = 2 * TPL_HALF_MS + 1 };
     int ja = TPL_PRE_MS - TPL_HALF_MS, jb = TPL_PRE_MS + TPL_HALF_MS;
     while (ja <= jb && isnan(tpl[ja]))
         ja++;
     while (jb >= ja && isnan(tpl[jb]))
         jb--;
-    size_t m = jb >= ja ? (size_t)(jb - ja + 1) : 0;
-    double sb = 0, sbb = 0, sa[NL], saa[NL], sab[NL];
+    long m = jb >= ja ? jb - ja + 1 : 0;
+    /* prefix sums of the template's stretch and of its squares */
+    double p1[W + 1], p2[W + 1];
     int stretch = m >= TPL_HALF_MS;
-    for (int j = ja; j <= jb && stretch; j++) {
-        stretch = !isnan(tpl[j]);
-        sb += tpl[j];
-        sbb += tpl[j] * tpl[j];
+    p1[0] = p2[0] = 0;
+    for (long q = 0; q < m && stretch; q++) {
+        double v = tpl[ja + q];
+        stretch = !isnan(v);
+        p1[q + 1] = p1[q] + v;
+        p2[q + 1] = p2[q] + v * v;
     }
-    /* the lags whose window lies on the grid: [la, lb) */
-    long la = 0, lb = 0;
-    if (stretch && centre == floor(centre) && centre >= 0 && centre < (double)n) {
-        long first = (long)centre - TPL_MAXLAG_MS + ja - TPL_PRE_MS; /* lag 0's first sample */
-        la = first < 0 ? -first : 0;
-        lb = (long)n - (first + (long)m) + 1;
-        la = la > NL ? NL : la;
-        lb = lb > NL ? NL : lb < la ? la : lb;
-        if (lb > la)
-            lag_sums(y, first + la, lb - la, tpl + ja, m, sa + la, saa + la, sab + la);
-    }
-    for (long k = 0; k < NL; k++) {
-        if (k < la || k >= lb) {
+    if (!stretch || centre != floor(centre) || !(centre >= 0 && centre < (double)n)) {
+        for (long k = 0; k < NL; k++)
             c[k] = seg_corr(y, n, centre - TPL_MAXLAG_MS + (double)k, tpl);
+        return DYS_OK;
+    }
+    long first = (long)centre - TPL_MAXLAG_MS + ja - TPL_PRE_MS; /* lag 0's first sample */
+    double ys[W + NL - 1], sa[NL], saa[NL], sab[NL];
+    for (long i = 0; i < m + NL - 1; i++)
+        ys[i] = first + i >= 0 && first + i < (long)n ? y[first + i] : 0;
+    window_sums(ys, 0, NL, (size_t)m, sa, saa);
+    dys_status st = dys_xcorr_lags(ctx, tpl + ja, (size_t)m, ys, NL, sab);
+    if (st != DYS_OK)
+        return st;
+    for (long k = 0; k < NL; k++) {
+        /* the template's samples whose partner lies on the grid: [lo, hi] */
+        long lo = first + k < 0 ? -(first + k) : 0;
+        long hi = (long)n - 1 - (first + k) < m - 1 ? (long)n - 1 - (first + k) : m - 1;
+        if (hi - lo + 1 < TPL_HALF_MS) {
+            c[k] = 0; /* as seg_corr: too few samples to tell */
             continue;
         }
-        double dm = (double)m;
+        double dm = (double)(hi - lo + 1), sb = p1[hi + 1] - p1[lo], sbb = p2[hi + 1] - p2[lo];
         double cov = sab[k] - sa[k] * sb / dm;
         double va = saa[k] - sa[k] * sa[k] / dm, vb = sbb - sb * sb / dm;
         c[k] = va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
     }
+    return DYS_OK;
 }
 
 /* Mean of y over +-TPL_HALF_MS around `center`: a beat's level, taken out
@@ -915,7 +935,7 @@ static double seg_level(const double *y, size_t n, double center)
 /* Align the beats (centres r) on ya (the detection band, whose noise SD is
  * noise_a) and average y (the onset band) over those that match.  Returns
  * DYS_ERR_NOMEM or DYS_OK. */
-static dys_status build_template(const double *ya, const double *y, size_t n,
+static dys_status build_template(dys_ctx *ctx, const double *ya, const double *y, size_t n,
                                  const double *r, size_t nb, double noise_a,
                                  beat_template *bt)
 {
@@ -988,7 +1008,14 @@ static dys_status build_template(const double *ya, const double *y, size_t n,
         for (size_t k = 0; k < nb; k++) {
             double best = -2, c[2 * TPL_MAXLAG_MS + 1];
             int bl = 0;
-            seg_corr_lags(ya, n, r[k], atpl, c);
+            dys_status st = seg_corr_lags(ctx, ya, n, r[k], atpl, c);
+            if (st != DYS_OK) {
+                free(col);
+                free(lev);
+                free(use);
+                free(atpl);
+                return st;
+            }
             for (int l = -TPL_MAXLAG_MS; l <= TPL_MAXLAG_MS; l++) {
                 if (c[l + TPL_MAXLAG_MS] > best) {
                     best = c[l + TPL_MAXLAG_MS];
@@ -1407,8 +1434,9 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
     }
 
     /* the template and its onset */
-    if (build_template(bp, ob, N, rvec, nb, noise_bp, bt) != DYS_OK) {
-        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    if ((st = build_template(ctx, bp, ob, N, rvec, nb, noise_bp, bt)) != DYS_OK) {
+        if (st == DYS_ERR_NOMEM)
+            st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
     const double tpk = template_energy_peak(bt->tpl);

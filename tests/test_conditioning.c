@@ -271,6 +271,33 @@ START_TEST(dct_matches_definition)
 }
 END_TEST
 
+START_TEST(xcorr_lags_matches_sums)
+{
+    /* dys_xcorr_lags (by FFT) against the sums it stands for. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 5;
+    static const size_t ms[] = {1, 7, 241, 201}, nls[] = {1, 30, 201, 161};
+    for (int t = 0; t < 4; t++) {
+        size_t m = ms[t], nl = nls[t];
+        double f[241], y[241 + 201], r[201];
+        for (size_t i = 0; i < m; i++)
+            f[i] = grand(&s);
+        for (size_t i = 0; i < m + nl - 1; i++)
+            y[i] = 3 + grand(&s);
+        ck_assert_int_eq(dys_xcorr_lags(ctx, f, m, y, nl, r), DYS_OK);
+        for (size_t l = 0; l < nl; l++) {
+            double ref = 0, mag = 0;
+            for (size_t q = 0; q < m; q++) {
+                ref += f[q] * y[l + q];
+                mag += fabs(f[q] * y[l + q]);
+            }
+            ck_assert_double_eq_tol(r[l], ref, 1e-13 * mag);
+        }
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(plan_cache_many_sizes)
 {
     /* More sizes than the cache holds: eviction must keep results right. */
@@ -339,6 +366,7 @@ static Suite *suite(void)
     tcase_add_test(tc, auto_cutoff);
     tcase_add_test(tc, auto_cutoff_output_is_lowpass);
     tcase_add_test(tc, dct_matches_definition);
+    tcase_add_test(tc, xcorr_lags_matches_sums);
     tcase_add_test(tc, plan_cache_many_sizes);
     tcase_add_test(tc, threads_agree);
     suite_add_tcase(s, tc);
