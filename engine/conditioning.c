@@ -242,14 +242,18 @@ static double apply_gain(const double *in, double *out, size_t n, double df, dou
 
 /* X = DCT-II of x, FFTW's REDFT10 convention X_k = 2 sum x_j
  * cos(pi (j + 1/2) k / n); X may be x. */
-static void dct_forward(const dct_plan *p, const double *x, double *X)
+static void dct_order(const double *x, size_t n, double *v)
 {
-    const size_t n = p->n;
-    double *v = p->in;
     for (size_t j = 0; 2 * j < n; j++)
         v[j] = x[2 * j];
     for (size_t j = 0; 2 * j + 1 < n; j++)
         v[n - 1 - j] = x[2 * j + 1];
+}
+
+/* X = the DCT-II of the series p->in holds in dct_forward's order. */
+static void dct_forward_raw(const dct_plan *p, double *X)
+{
+    const size_t n = p->n;
     fftw_execute(p->fwd);
     const double *V = p->out, *tw = p->tw;
     X[0] = 2 * V[0];
@@ -259,6 +263,12 @@ static void dct_forward(const dct_plan *p, const double *x, double *X)
         if (2 * k != n)
             X[n - k] = 2 * (s * a - c * b);
     }
+}
+
+static void dct_forward(const dct_plan *p, const double *x, double *X)
+{
+    dct_order(x, p->n, p->in);
+    dct_forward_raw(p, X);
 }
 
 /* dct_inverse below is scale x DCT-III of X (FFTW's REDFT01: X_0 + 2
@@ -337,6 +347,36 @@ dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x)
     if (!p)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
     dct_inverse(p, X, x, 1.0 / (2.0 * (double)n));
+    return DYS_OK;
+}
+
+dys_status dys_lowpass_robust(dys_ctx *ctx, const double *x, const double *X, size_t n,
+                              double dt_ms, double fc_hz, double c, int iters, double *B)
+{
+    if (n < 2 || !(fc_hz > 0) || n > (size_t)1 << 30)
+        return dys_fail(ctx, DYS_ERR_INVALID, "low-pass: bad size or cut-off");
+    dct_plan *p = get_plan(ctx, n, KIND_DCT);
+    double *xo = p ? scratch(ctx, n * sizeof *xo) : NULL;
+    if (!xo)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
+    /* The clipping is sample by sample, so it can run in the order the
+     * inverse transform leaves and the forward one takes: x once in that
+     * order, and the two reordering passes per iteration are gone.  Each
+     * value is computed as dys_idct, the clip and dys_dct would: the
+     * same bits. */
+    dct_order(x, n, xo);
+    const double df = 1000.0 / (2.0 * (double)n * dt_ms), scale = 1.0 / (2.0 * (double)n);
+    apply_gain(X, B, n, df, fc_hz);
+    for (int it = 0; it < iters; it++) {
+        dct_inverse_raw(p, B);
+        double *v = p->in;
+        for (size_t i = 0; i < n; i++) {
+            double b = v[i] * scale, r = xo[i] - b;
+            v[i] = b + (r > c ? c : r < -c ? -c : r);
+        }
+        dct_forward_raw(p, B);
+        apply_gain(B, B, n, df, fc_hz);
+    }
     return DYS_OK;
 }
 

@@ -59,6 +59,15 @@ dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x);
 dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
                               double *r);
 
+/* A robust (Huber-type) low-pass of x, as DCT coefficients: B = G X, then
+ * iters times B = G DCT(b + clip(x - b, +-c)), b the series whose
+ * coefficients B are (G: dys_lowpass's gain at fc for a series sampled
+ * every dt_ms; X: x's dys_dct).  Bit for bit those steps through
+ * dys_dct_gain, dys_idct and dys_dct, with two reordering passes fewer
+ * per iteration.  B: n values. */
+dys_status dys_lowpass_robust(dys_ctx *ctx, const double *x, const double *X, size_t n,
+                              double dt_ms, double fc_hz, double c, int iters, double *B);
+
 /* Linear cross-correlation of a window f[0..m) with nl stretches of y:
  * r[l] = sum_q f[q] y[l + q], l = 0..nl-1 (y has m + nl - 1 samples), by
  * FFT (r2c/c2r at a power of two): ~3 us at m = 241, nl = 201, where the

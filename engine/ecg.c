@@ -476,7 +476,7 @@ static dys_status lowpass_mirrored(dys_ctx *ctx, double *x, size_t n, double fc)
  * coefficients: a band-pass lowpass(x - lowpass(x, hp), lp) is the
  * inverse of G_lp (X - G_hp X), and x less a baseline whose coefficients
  * are known needs no transform of its own.  One forward transform of the
- * ECG serves all three bands: 13 transforms where filtering each
+ * ECG serves all three bands: 12 transforms where filtering each
  * intermediate series took 20 (the same filters; the results differ in
  * rounding only). */
 
@@ -493,22 +493,12 @@ static dys_status band_from(dys_ctx *ctx, const double *X, double *T, double *y,
 
 /* The onset band: y = lowpass(x - baseline, lp), the baseline a robust
  * (Huber-type) low-pass of x: b = lowpass(b + clip(x - b, +-c), hp),
- * iterated from b = lowpass(x, hp).  X: x's coefficients; T, b: scratch. */
+ * iterated from b = lowpass(x, hp) (dys_lowpass_robust).  X: x's
+ * coefficients; T: scratch. */
 static dys_status onset_band(dys_ctx *ctx, const double *x, const double *X, double *T,
-                             double *y, double *b, size_t n, double lp, double c)
+                             double *y, size_t n, double lp, double c)
 {
-    dys_dct_gain(X, T, n, GRID_MS, ONS_HP_HZ);
-    dys_status st = dys_idct(ctx, T, n, b);
-    for (int it = 0; it < ROBUST_ITER && st == DYS_OK; it++) {
-        for (size_t i = 0; i < n; i++) {
-            double r = x[i] - b[i];
-            y[i] = b[i] + (r > c ? c : r < -c ? -c : r);
-        }
-        if ((st = dys_dct(ctx, y, n, T)) != DYS_OK)
-            break;
-        dys_dct_gain(T, T, n, GRID_MS, ONS_HP_HZ);
-        st = dys_idct(ctx, T, n, b);
-    }
+    dys_status st = dys_lowpass_robust(ctx, x, X, n, GRID_MS, ONS_HP_HZ, c, ROBUST_ITER, T);
     if (st != DYS_OK)
         return st;
     /* T holds the baseline's coefficients */
@@ -529,10 +519,9 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
 {
     size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = pow2_at_least(N + 2 * P);
     double *xp = malloc(Np * sizeof *xp), *yp = malloc(Np * sizeof *yp);
-    double *wp = malloc(Np * sizeof *wp), *X = malloc(Np * sizeof *X);
-    double *T = malloc(Np * sizeof *T);
+    double *X = malloc(Np * sizeof *X), *T = malloc(Np * sizeof *T);
     dys_status st = DYS_OK;
-    if (!xp || !yp || !wp || !X || !T) {
+    if (!xp || !yp || !X || !T) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -557,7 +546,7 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
     double c = fmax(ROBUST_CLIP_NOISE * g->noise_sd, ROBUST_CLIP_RANGE * range);
     if (!(c > 0))
         c = 1e-300;
-    if ((st = onset_band(ctx, xp, X, T, yp, wp, Np, ons_lp, c)) != DYS_OK)
+    if ((st = onset_band(ctx, xp, X, T, yp, Np, ons_lp, c)) != DYS_OK)
         goto out;
     memcpy(ob, yp + P, N * sizeof *ob);
 out:
@@ -565,7 +554,6 @@ out:
         st = dys_fail(ctx, st, "ECG: filtering failed");
     free(xp);
     free(yp);
-    free(wp);
     free(X);
     free(T);
     return st;

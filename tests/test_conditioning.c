@@ -298,6 +298,36 @@ START_TEST(xcorr_lags_matches_sums)
 }
 END_TEST
 
+START_TEST(robust_lowpass_is_its_steps)
+{
+    /* dys_lowpass_robust is the clipped iteration through dys_dct_gain,
+     * dys_idct and dys_dct, bit for bit, at an even and an odd size. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 11;
+    static const size_t sizes[] = {512, 375};
+    for (int t = 0; t < 2; t++) {
+        size_t n = sizes[t];
+        double x[512], X[512], B[512], T[512], b[512], y[512];
+        for (size_t i = 0; i < n; i++)
+            x[i] = sin(0.02 * (double)i) + (i % 97 == 0 ? 8 : 0) + 0.1 * grand(&s);
+        ck_assert_int_eq(dys_dct(ctx, x, n, X), DYS_OK);
+        ck_assert_int_eq(dys_lowpass_robust(ctx, x, X, n, 1.0, 2.0, 0.3, 4, B), DYS_OK);
+        dys_dct_gain(X, T, n, 1.0, 2.0);
+        for (int it = 0; it < 4; it++) {
+            ck_assert_int_eq(dys_idct(ctx, T, n, b), DYS_OK);
+            for (size_t i = 0; i < n; i++) {
+                double r = x[i] - b[i];
+                y[i] = b[i] + (r > 0.3 ? 0.3 : r < -0.3 ? -0.3 : r);
+            }
+            ck_assert_int_eq(dys_dct(ctx, y, n, T), DYS_OK);
+            dys_dct_gain(T, T, n, 1.0, 2.0);
+        }
+        ck_assert_mem_eq(B, T, n * sizeof *T);
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(plan_cache_many_sizes)
 {
     /* More sizes than the cache holds: eviction must keep results right. */
@@ -367,6 +397,7 @@ static Suite *suite(void)
     tcase_add_test(tc, auto_cutoff_output_is_lowpass);
     tcase_add_test(tc, dct_matches_definition);
     tcase_add_test(tc, xcorr_lags_matches_sums);
+    tcase_add_test(tc, robust_lowpass_is_its_steps);
     tcase_add_test(tc, plan_cache_many_sizes);
     tcase_add_test(tc, threads_agree);
     suite_add_tcase(s, tc);
