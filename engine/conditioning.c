@@ -60,17 +60,21 @@ static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
  * recording from 1 to 30 s at 50 to 500 fps. */
 #define FFTCACHE_MAX 64
 
-/* Plan kinds: the DCT pair of the low-pass, and the real DFT pair
- * (halfcomplex) of the circular cross-correlation. */
-enum { KIND_DCT, KIND_DFT };
+/* Plan kinds: the DCT pair of the low-pass, the real DFT pair
+ * (halfcomplex) of the circular cross-correlation, and a complex DFT pair
+ * (dys_xcorr_lags). */
+enum { KIND_DCT, KIND_DFT, KIND_CDFT };
 
 typedef struct {
     size_t n;
     int kind;
+    /* DCT: complex arrays of n/2 values (n even) or n (n odd); DFT: n
+     * reals; CDFT: n complex values */
     double *in, *out;
-    double *tw;         /* DCT: cos and sin of pi k / 2n, k = 0..n/2 */
-    fftw_plan fwd, inv; /* DCT: r2c in->out (n/2 + 1 complex), c2r out->in;
-                           DFT: R2HC in->out, HC2R out->in */
+    double *v;          /* DCT: the series in dct_forward's order (in itself, n even) */
+    double *tw;         /* DCT: cos, sin of pi k / 2n (k <= n/2), then (n even)
+                           of 2 pi k / n (k < n/2) */
+    fftw_plan fwd, inv; /* in->out forward, out->in backward */
 } dct_plan;
 
 struct dys_fftcache {
@@ -91,6 +95,8 @@ static void plan_destroy(dct_plan *p)
     if (p->inv)
         fftw_destroy_plan(p->inv);
     pthread_mutex_unlock(&planner_lock);
+    if (p->v != p->in)
+        fftw_free(p->v);
     fftw_free(p->in);
     fftw_free(p->out);
     free(p->tw);
@@ -150,20 +156,35 @@ static dct_plan *get_plan(dys_ctx *ctx, size_t n, int kind)
     }
     p->n = n;
     p->kind = kind;
-    p->in = fftw_alloc_real(n);
-    p->out = fftw_alloc_real(kind == KIND_DCT ? 2 * (n / 2 + 1) : n);
-    if (kind == KIND_DCT && (p->tw = malloc(2 * (n / 2 + 1) * sizeof *p->tw)))
-        for (size_t k = 0; k <= n / 2; k++) {
-            p->tw[2 * k] = cos(M_PI * (double)k / (2.0 * (double)n));
-            p->tw[2 * k + 1] = sin(M_PI * (double)k / (2.0 * (double)n));
+    /* complex values per transform */
+    size_t m = kind == KIND_DCT ? (n % 2 ? n : n / 2) : kind == KIND_CDFT ? n : 0;
+    p->in = m ? (double *)fftw_alloc_complex(m) : fftw_alloc_real(n);
+    p->out = m ? (double *)fftw_alloc_complex(m) : fftw_alloc_real(n);
+    int ready = p->in && p->out;
+    if (kind == KIND_DCT) {
+        p->v = n % 2 ? fftw_alloc_real(n) : p->in;
+        size_t half = n / 2 + 1, ntw = 2 * half + (n % 2 ? 0 : 2 * (n / 2));
+        if ((p->tw = malloc(ntw * sizeof *p->tw))) {
+            for (size_t k = 0; k < half; k++) {
+                p->tw[2 * k] = cos(M_PI * (double)k / (2.0 * (double)n));
+                p->tw[2 * k + 1] = sin(M_PI * (double)k / (2.0 * (double)n));
+            }
+            for (size_t k = 0; n % 2 == 0 && k < n / 2; k++) {
+                p->tw[2 * half + 2 * k] = cos(2.0 * M_PI * (double)k / (double)n);
+                p->tw[2 * half + 2 * k + 1] = sin(2.0 * M_PI * (double)k / (double)n);
+            }
         }
-    if (p->in && p->out && (kind != KIND_DCT || p->tw)) {
+        ready = ready && p->v && p->tw;
+    }
+    if (ready) {
         /* FFTW_ESTIMATE: deterministic plans, so results do not depend on
          * timing measurements made at planning time. */
         pthread_mutex_lock(&planner_lock);
-        if (kind == KIND_DCT) {
-            p->fwd = fftw_plan_dft_r2c_1d((int)n, p->in, (fftw_complex *)p->out, FFTW_ESTIMATE);
-            p->inv = fftw_plan_dft_c2r_1d((int)n, (fftw_complex *)p->out, p->in, FFTW_ESTIMATE);
+        if (m) {
+            p->fwd = fftw_plan_dft_1d((int)m, (fftw_complex *)p->in, (fftw_complex *)p->out,
+                                      FFTW_FORWARD, FFTW_ESTIMATE);
+            p->inv = fftw_plan_dft_1d((int)m, (fftw_complex *)p->out, (fftw_complex *)p->in,
+                                      FFTW_BACKWARD, FFTW_ESTIMATE);
         } else {
             p->fwd = fftw_plan_r2r_1d((int)n, p->in, p->out, FFTW_R2HC, FFTW_ESTIMATE);
             p->inv = fftw_plan_r2r_1d((int)n, p->out, p->in, FFTW_HC2R, FFTW_ESTIMATE);
@@ -229,19 +250,20 @@ static double apply_gain(const double *in, double *out, size_t n, double df, dou
     return trace;
 }
 
-/* The DCT pair through a real DFT of the same length (Makhoul, IEEE
- * TASSP 1980;28:27): the even samples in order, then the odd ones
- * reversed, are a sequence whose DFT, turned by pi k / 2n, is the
- * DCT-II.  FFTW's own REDFT10/REDFT01 plans (FFTW_ESTIMATE) run on its
- * scalar real-to-real codelets; its r2c/c2r ones have SIMD codelets, and
- * a low-pass through them took 6 instead of 13 us at 500 points and 90
- * instead of 150-200 us at 6,250 (the results agree to ~1e-16 of the
- * largest coefficient).  They cost more to plan, 1.5-7 ms a size against
- * 0.3-1.5 ms, once per size and process (FFTW remembers what it planned),
- * which is why the ECG's long transforms keep to powers of two (ecg.c). */
+/* The DCT pair through a DFT (Makhoul, IEEE TASSP 1980;28:27): the even
+ * samples in order, then the odd ones reversed, are a sequence v whose
+ * DFT V, turned by pi k / 2n, is the DCT-II.  V of a real v of even
+ * length comes from a complex DFT of half the length, of z_j = v_2j +
+ * i v_2j+1 (E_k and O_k, the DFTs of the even and odd samples, are
+ * (Z_k + conj Z_n/2-k) / 2 and (Z_k - conj Z_n/2-k) / 2i); of odd length,
+ * from a complex DFT of v itself.  FFTW's own REDFT10/REDFT01 plans
+ * (FFTW_ESTIMATE) run on its scalar real-to-real codelets; its complex
+ * ones have SIMD codelets, and a low-pass through them took 6 instead of
+ * 13 us at 500 points and 90 instead of 150-200 us at 6,250 (the results
+ * agree to ~1e-16 of the largest coefficient).  Complex plans are also
+ * quick to make (0.05-1 ms; r2c/c2r ones took 1.5-7 ms, once per size
+ * and process, which doubled the CPU of analysing one study). */
 
-/* X = DCT-II of x, FFTW's REDFT10 convention X_k = 2 sum x_j
- * cos(pi (j + 1/2) k / n); X may be x. */
 static void dct_order(const double *x, size_t n, double *v)
 {
     for (size_t j = 0; 2 * j < n; j++)
@@ -250,45 +272,118 @@ static void dct_order(const double *x, size_t n, double *v)
         v[n - 1 - j] = x[2 * j + 1];
 }
 
-/* X = the DCT-II of the series p->in holds in dct_forward's order. */
+/* V_k (k <= n/2), the DFT of p->v, from the forward transform in p->out. */
+static inline void dft_of_v(const dct_plan *p, size_t k, double *re, double *im)
+{
+    const size_t n = p->n;
+    const double *Z = p->out;
+    if (n % 2) {
+        *re = Z[2 * k];
+        *im = Z[2 * k + 1];
+        return;
+    }
+    const size_t h = n / 2, a = k % h, b = (h - k) % h;
+    if (k == 0 || k == h) { /* w = 1 or -1 */
+        *re = k == 0 ? Z[0] + Z[1] : Z[0] - Z[1];
+        *im = 0;
+        return;
+    }
+    /* E = (Z_a + conj Z_b) / 2, O = (Z_a - conj Z_b) / 2i, V = E + w^k O */
+    double er = 0.5 * (Z[2 * a] + Z[2 * b]), ei = 0.5 * (Z[2 * a + 1] - Z[2 * b + 1]);
+    double orr = 0.5 * (Z[2 * a + 1] + Z[2 * b + 1]), oi = -0.5 * (Z[2 * a] - Z[2 * b]);
+    const double *w = p->tw + 2 * (n / 2 + 1) + 2 * k; /* cos, sin of 2 pi k / n */
+    *re = er + w[0] * orr + w[1] * oi;
+    *im = ei + w[0] * oi - w[1] * orr;
+}
+
+/* X = the DCT-II (FFTW's REDFT10 convention, X_k = 2 sum x_j
+ * cos(pi (j + 1/2) k / n)) of the series p->v holds in dct_forward's
+ * order. */
 static void dct_forward_raw(const dct_plan *p, double *X)
 {
     const size_t n = p->n;
+    if (n % 2)
+        for (size_t j = 0; j < n; j++) {
+            p->in[2 * j] = p->v[j];
+            p->in[2 * j + 1] = 0;
+        }
     fftw_execute(p->fwd);
-    const double *V = p->out, *tw = p->tw;
-    X[0] = 2 * V[0];
+    const double *tw = p->tw;
+    double a, b;
+    dft_of_v(p, 0, &a, &b);
+    X[0] = 2 * a;
     for (size_t k = 1; 2 * k <= n; k++) {
-        double a = V[2 * k], b = V[2 * k + 1], c = tw[2 * k], s = tw[2 * k + 1];
+        double c = tw[2 * k], s = tw[2 * k + 1];
+        dft_of_v(p, k, &a, &b);
         X[k] = 2 * (c * a + s * b);
         if (2 * k != n)
             X[n - k] = 2 * (s * a - c * b);
     }
 }
 
+/* X = the DCT-II of x; X may be x. */
 static void dct_forward(const dct_plan *p, const double *x, double *X)
 {
-    dct_order(x, p->n, p->in);
+    dct_order(x, p->n, p->v);
     dct_forward_raw(p, X);
+}
+
+/* V_k = e^(i pi k / 2n) (X_k - i X_n-k), X_n = 0: the DFT (k <= n/2) of
+ * the sequence whose DCT-II X is, times 2 n. */
+static inline void dft_from_dct(const dct_plan *p, const double *X, size_t k, double *re,
+                                double *im)
+{
+    const size_t n = p->n;
+    if (k == 0) {
+        *re = X[0];
+        *im = 0;
+        return;
+    }
+    double a = X[k], b = X[n - k], c = p->tw[2 * k], s = p->tw[2 * k + 1];
+    *re = c * a + s * b;
+    *im = 2 * k == n ? 0 : s * a - c * b; /* the Nyquist bin is real */
 }
 
 /* dct_inverse below is scale x DCT-III of X (FFTW's REDFT01: X_0 + 2
  * sum_k X_k cos(pi k (j + 1/2) / n)), so scale = 1 / 2n inverts
  * dct_forward; its x may be X.  dct_inverse_raw leaves the DCT-III in
- * p->in in dct_forward's order, unscaled. */
+ * p->v in dct_forward's order, unscaled. */
 static void dct_inverse_raw(const dct_plan *p, const double *X)
 {
     const size_t n = p->n;
-    double *V = p->out;
-    const double *tw = p->tw;
-    V[0] = X[0];
-    V[1] = 0;
-    for (size_t k = 1; 2 * k <= n; k++) {
-        double a = X[k], b = X[n - k], c = tw[2 * k], s = tw[2 * k + 1];
-        V[2 * k] = c * a + s * b;
-        V[2 * k + 1] = s * a - c * b;
+    double *Z = p->out;
+    if (n % 2) { /* the whole Hermitian spectrum */
+        for (size_t k = 0; 2 * k <= n; k++) {
+            double re, im;
+            dft_from_dct(p, X, k, &re, &im);
+            Z[2 * k] = re;
+            Z[2 * k + 1] = im;
+            if (k > 0) {
+                Z[2 * (n - k)] = re;
+                Z[2 * (n - k) + 1] = -im;
+            }
+        }
+        fftw_execute(p->inv);
+        for (size_t j = 0; j < n; j++)
+            p->v[j] = p->in[2 * j];
+        return;
     }
-    if (n % 2 == 0)
-        V[n + 1] = 0; /* the Nyquist bin is real: c = s there */
+    /* Z_k = E_k + i O_k with E_k = V_k + conj V_h-k and O_k = (V_k - conj
+     * V_h-k) e^(2 pi i k / n): the half-length DFT whose inverse is v,
+     * even and odd samples interleaved (the halves' 1/2 is left out, so
+     * the result is n v, as a c2r transform's) */
+    const size_t h = n / 2;
+    for (size_t k = 0; k < h; k++) {
+        double ar, ai, br, bi;
+        dft_from_dct(p, X, k, &ar, &ai);
+        dft_from_dct(p, X, h - k, &br, &bi);
+        bi = -bi; /* conj V_h-k */
+        double er = ar + br, ei = ai + bi, dr = ar - br, di = ai - bi;
+        const double *w = p->tw + 2 * (n / 2 + 1) + 2 * k;
+        double orr = dr * w[0] - di * w[1], oi = dr * w[1] + di * w[0];
+        Z[2 * k] = er - oi;
+        Z[2 * k + 1] = ei + orr;
+    }
     fftw_execute(p->inv);
 }
 
@@ -304,7 +399,7 @@ static void dct_unorder(const double *v, size_t n, double scale, double *x)
 static void dct_inverse(const dct_plan *p, const double *X, double *x, double scale)
 {
     dct_inverse_raw(p, X);
-    dct_unorder(p->in, p->n, scale, x);
+    dct_unorder(p->v, p->n, scale, x);
 }
 
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
@@ -369,7 +464,7 @@ dys_status dys_lowpass_robust(dys_ctx *ctx, const double *x, const double *X, si
     apply_gain(X, B, n, df, fc_hz);
     for (int it = 0; it < iters; it++) {
         dct_inverse_raw(p, B);
-        double *v = p->in;
+        double *v = p->v;
         for (size_t i = 0; i < n; i++) {
             double b = v[i] * scale, r = xo[i] - b;
             v[i] = b + (r > c ? c : r < -c ? -c : r);
@@ -388,29 +483,36 @@ dys_status dys_xcorr_lags(dys_ctx *ctx, const double *f, size_t m, const double 
         return dys_fail(ctx, DYS_ERR_INVALID, "cross-correlation: bad size");
     while (L < len) /* powers of two: a few plans serve every window */
         L *= 2;
-    /* The DCT's plans are the r2c/c2r pair of that length. */
-    dct_plan *p = get_plan(ctx, L, KIND_DCT);
-    double *F = p ? scratch(ctx, (L + 2) * sizeof *F) : NULL;
-    if (!F)
+    dct_plan *p = get_plan(ctx, L, KIND_CDFT);
+    if (!p)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory (FFT plan)");
-    memcpy(p->in, f, m * sizeof *f);
-    memset(p->in + m, 0, (L - m) * sizeof *f);
+    /* one complex DFT of f + i y (zero from m and len on) holds both
+     * spectra: F_k = (C_k + conj C_L-k) / 2, Y_k = (C_k - conj C_L-k) / 2i */
+    double *c = p->in;
+    for (size_t i = 0; i < L; i++) {
+        c[2 * i] = i < m ? f[i] : 0;
+        c[2 * i + 1] = i < len ? y[i] : 0;
+    }
     fftw_execute(p->fwd);
-    memcpy(F, p->out, (L + 2) * sizeof *F);
-    memcpy(p->in, y, len * sizeof *y);
-    memset(p->in + len, 0, (L - len) * sizeof *y);
-    fftw_execute(p->fwd);
-    /* conj(F) Y, then back: sum_q f[q] y[(q + l) mod L], which wraps for
-     * no l < nl since y is zero from len on */
-    double *Y = p->out;
+    /* conj(F_k) Y_k = conj(A + B) (A - B) / 4i, A = C_k, B = conj C_L-k,
+     * in place, k and L - k together; back, sum_q f[q] y[(q + l) mod L],
+     * which wraps for no l < nl */
+    double *C = p->out;
     for (size_t k = 0; k <= L / 2; k++) {
-        double fr = F[2 * k], fi = F[2 * k + 1], yr = Y[2 * k], yi = Y[2 * k + 1];
-        Y[2 * k] = fr * yr + fi * yi;
-        Y[2 * k + 1] = fr * yi - fi * yr;
+        size_t j = (L - k) % L;
+        double kr = C[2 * k], ki = C[2 * k + 1], jr = C[2 * j], ji = C[2 * j + 1];
+        for (int t = 0; t < 2 && (t == 0 || j != k); t++) {
+            double ar = t ? jr : kr, ai = t ? ji : ki, br = t ? kr : jr, bi = -(t ? ki : ji);
+            double sr = ar + br, si = -(ai + bi), dr = ar - br, di = ai - bi;
+            double pr = sr * dr - si * di, pi = sr * di + si * dr;
+            size_t at = t ? j : k;
+            C[2 * at] = 0.25 * pi; /* divided by i */
+            C[2 * at + 1] = -0.25 * pr;
+        }
     }
     fftw_execute(p->inv);
     for (size_t l = 0; l < nl; l++)
-        r[l] = p->in[l] / (double)L;
+        r[l] = p->in[2 * l] / (double)L;
     return DYS_OK;
 }
 
@@ -547,7 +649,7 @@ static double sure_risk(sure_job *j, double fc)
 {
     double trace = apply_gain(j->coef, j->g, j->n, j->df, fc);
     dct_inverse_raw(j->p, j->g);
-    const double *v = j->p->in;
+    const double *v = j->p->v;
     double scale = 1.0 / (2.0 * (double)j->n), rss = 0;
     for (size_t w = 0; w < j->nw; w++) {
         double e = j->xw[w] - v[j->vw[w]] * scale;
@@ -649,7 +751,7 @@ dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
         if (best_fc != j.best_fc) { /* an exact tie chose another: filter */
             apply_gain(coef, j.g, n, j.df, best_fc);
             dct_inverse_raw(p, j.g);
-            memcpy(j.best, p->in, n * sizeof *j.best);
+            memcpy(j.best, p->v, n * sizeof *j.best);
         }
         dct_unorder(j.best, n, 1.0 / (2.0 * (double)n), filtered);
     }
