@@ -272,52 +272,45 @@ static void dct_order(const double *x, size_t n, double *v)
         v[n - 1 - j] = x[2 * j + 1];
 }
 
-/* V_k (k <= n/2), the DFT of p->v, from the forward transform in p->out. */
-static inline void dft_of_v(const dct_plan *p, size_t k, double *re, double *im)
-{
-    const size_t n = p->n;
-    const double *Z = p->out;
-    if (n % 2) {
-        *re = Z[2 * k];
-        *im = Z[2 * k + 1];
-        return;
-    }
-    const size_t h = n / 2, a = k % h, b = (h - k) % h;
-    if (k == 0 || k == h) { /* w = 1 or -1 */
-        *re = k == 0 ? Z[0] + Z[1] : Z[0] - Z[1];
-        *im = 0;
-        return;
-    }
-    /* E = (Z_a + conj Z_b) / 2, O = (Z_a - conj Z_b) / 2i, V = E + w^k O */
-    double er = 0.5 * (Z[2 * a] + Z[2 * b]), ei = 0.5 * (Z[2 * a + 1] - Z[2 * b + 1]);
-    double orr = 0.5 * (Z[2 * a + 1] + Z[2 * b + 1]), oi = -0.5 * (Z[2 * a] - Z[2 * b]);
-    const double *w = p->tw + 2 * (n / 2 + 1) + 2 * k; /* cos, sin of 2 pi k / n */
-    *re = er + w[0] * orr + w[1] * oi;
-    *im = ei + w[0] * oi - w[1] * orr;
-}
-
 /* X = the DCT-II (FFTW's REDFT10 convention, X_k = 2 sum x_j
  * cos(pi (j + 1/2) k / n)) of the series p->v holds in dct_forward's
- * order. */
+ * order: V_k (k <= n/2), the DFT of p->v, from the forward transform,
+ * turned by pi k / 2n. */
 static void dct_forward_raw(const dct_plan *p, double *X)
 {
     const size_t n = p->n;
-    if (n % 2)
+    const double *Z = p->out, *tw = p->tw;
+    if (n % 2) {
         for (size_t j = 0; j < n; j++) {
             p->in[2 * j] = p->v[j];
             p->in[2 * j + 1] = 0;
         }
-    fftw_execute(p->fwd);
-    const double *tw = p->tw;
-    double a, b;
-    dft_of_v(p, 0, &a, &b);
-    X[0] = 2 * a;
-    for (size_t k = 1; 2 * k <= n; k++) {
-        double c = tw[2 * k], s = tw[2 * k + 1];
-        dft_of_v(p, k, &a, &b);
-        X[k] = 2 * (c * a + s * b);
-        if (2 * k != n)
+        fftw_execute(p->fwd);
+        X[0] = 2 * Z[0];
+        for (size_t k = 1; 2 * k < n; k++) {
+            double a = Z[2 * k], b = Z[2 * k + 1], c = tw[2 * k], s = tw[2 * k + 1];
+            X[k] = 2 * (c * a + s * b);
             X[n - k] = 2 * (s * a - c * b);
+        }
+        return;
+    }
+    fftw_execute(p->fwd);
+    /* k = 0 and n/2: w^k = 1 and -1, V real */
+    const size_t h = n / 2;
+    const double *w = tw + 2 * (h + 1); /* cos, sin of 2 pi k / n */
+    X[0] = 2 * (Z[0] + Z[1]);
+    X[h] = 2 * (tw[2 * h] * (Z[0] - Z[1]) + tw[2 * h + 1] * 0.0);
+    for (size_t k = 1; k < h; k++) {
+        /* E = (Z_k + conj Z_h-k) / 2, O = (Z_k - conj Z_h-k) / 2i,
+         * V = E + w^k O, w = e^(-2 pi i / n) */
+        size_t m = h - k;
+        double er = 0.5 * (Z[2 * k] + Z[2 * m]), ei = 0.5 * (Z[2 * k + 1] - Z[2 * m + 1]);
+        double orr = 0.5 * (Z[2 * k + 1] + Z[2 * m + 1]), oi = -0.5 * (Z[2 * k] - Z[2 * m]);
+        double a = er + w[2 * k] * orr + w[2 * k + 1] * oi;
+        double b = ei + w[2 * k] * oi - w[2 * k + 1] * orr;
+        double c = tw[2 * k], s = tw[2 * k + 1];
+        X[k] = 2 * (c * a + s * b);
+        X[n - k] = 2 * (s * a - c * b);
     }
 }
 
@@ -328,40 +321,27 @@ static void dct_forward(const dct_plan *p, const double *x, double *X)
     dct_forward_raw(p, X);
 }
 
-/* V_k = e^(i pi k / 2n) (X_k - i X_n-k), X_n = 0: the DFT (k <= n/2) of
- * the sequence whose DCT-II X is, times 2 n. */
-static inline void dft_from_dct(const dct_plan *p, const double *X, size_t k, double *re,
-                                double *im)
-{
-    const size_t n = p->n;
-    if (k == 0) {
-        *re = X[0];
-        *im = 0;
-        return;
-    }
-    double a = X[k], b = X[n - k], c = p->tw[2 * k], s = p->tw[2 * k + 1];
-    *re = c * a + s * b;
-    *im = 2 * k == n ? 0 : s * a - c * b; /* the Nyquist bin is real */
-}
-
 /* dct_inverse below is scale x DCT-III of X (FFTW's REDFT01: X_0 + 2
  * sum_k X_k cos(pi k (j + 1/2) / n)), so scale = 1 / 2n inverts
  * dct_forward; its x may be X.  dct_inverse_raw leaves the DCT-III in
- * p->v in dct_forward's order, unscaled. */
+ * p->v in dct_forward's order, unscaled: the inverse DFT of V_k =
+ * e^(i pi k / 2n) (X_k - i X_n-k) (X_n = 0; V_n/2 is real). */
 static void dct_inverse_raw(const dct_plan *p, const double *X)
 {
     const size_t n = p->n;
+    const double *tw = p->tw;
     double *Z = p->out;
+#define V_RE(k) (tw[2 * (k)] * X[k] + tw[2 * (k) + 1] * X[n - (k)])
+#define V_IM(k) (tw[2 * (k) + 1] * X[k] - tw[2 * (k)] * X[n - (k)])
     if (n % 2) { /* the whole Hermitian spectrum */
-        for (size_t k = 0; 2 * k <= n; k++) {
-            double re, im;
-            dft_from_dct(p, X, k, &re, &im);
+        Z[0] = X[0];
+        Z[1] = 0;
+        for (size_t k = 1; 2 * k < n; k++) {
+            double re = V_RE(k), im = V_IM(k);
             Z[2 * k] = re;
             Z[2 * k + 1] = im;
-            if (k > 0) {
-                Z[2 * (n - k)] = re;
-                Z[2 * (n - k) + 1] = -im;
-            }
+            Z[2 * (n - k)] = re;
+            Z[2 * (n - k) + 1] = -im;
         }
         fftw_execute(p->inv);
         for (size_t j = 0; j < n; j++)
@@ -373,17 +353,23 @@ static void dct_inverse_raw(const dct_plan *p, const double *X)
      * even and odd samples interleaved (the halves' 1/2 is left out, so
      * the result is n v, as a c2r transform's) */
     const size_t h = n / 2;
-    for (size_t k = 0; k < h; k++) {
-        double ar, ai, br, bi;
-        dft_from_dct(p, X, k, &ar, &ai);
-        dft_from_dct(p, X, h - k, &br, &bi);
-        bi = -bi; /* conj V_h-k */
+    const double *w = tw + 2 * (h + 1);
+    {
+        /* k = 0: V_0 = X_0 and V_h = (c + s) X_h, both real; w^0 = 1 */
+        double ar = X[0], br = tw[2 * h] * X[h] + tw[2 * h + 1] * X[h];
+        Z[0] = ar + br;
+        Z[1] = ar - br;
+    }
+    for (size_t k = 1; k < h; k++) {
+        size_t m = h - k;
+        double ar = V_RE(k), ai = V_IM(k), br = V_RE(m), bi = -V_IM(m); /* V_k, conj V_h-k */
         double er = ar + br, ei = ai + bi, dr = ar - br, di = ai - bi;
-        const double *w = p->tw + 2 * (n / 2 + 1) + 2 * k;
-        double orr = dr * w[0] - di * w[1], oi = dr * w[1] + di * w[0];
+        double orr = dr * w[2 * k] - di * w[2 * k + 1], oi = dr * w[2 * k + 1] + di * w[2 * k];
         Z[2 * k] = er - oi;
         Z[2 * k + 1] = ei + orr;
     }
+#undef V_RE
+#undef V_IM
     fftw_execute(p->inv);
 }
 
