@@ -28,8 +28,8 @@ double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 
 /* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
  * sizes (about 3x faster than at sizes with a large prime factor), and
- * a few of them cover every recording, so plans (1.5-7 ms each to make)
- * are reused across a batch instead of made for each study. */
+ * a few of them cover every recording, so plans (0.05-1 ms each to
+ * make) are reused across a batch instead of made for each study. */
 size_t dys_fft_size(size_t n);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
@@ -70,8 +70,9 @@ dys_status dys_lowpass_robust(dys_ctx *ctx, const double *x, const double *X, si
 
 /* Linear cross-correlation of a window f[0..m) with nl stretches of y:
  * r[l] = sum_q f[q] y[l + q], l = 0..nl-1 (y has m + nl - 1 samples), by
- * FFT (r2c/c2r at a power of two): ~3 us at m = 241, nl = 201, where the
- * sums take ~20.  Exact to ~1e-16 of |f| |y|. */
+ * FFT (one complex DFT of f + i y at a power of two, one back): ~3 us at
+ * m = 241, nl = 201, where the sums take ~20.  Exact to ~1e-16 of
+ * |f| |y|. */
 dys_status dys_xcorr_lags(dys_ctx *ctx, const double *f, size_t m, const double *y, size_t nl,
                           double *r);
 
