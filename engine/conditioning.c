@@ -300,17 +300,23 @@ static void dct_forward_raw(const dct_plan *p, double *X)
     const double *w = tw + 2 * (h + 1); /* cos, sin of 2 pi k / n */
     X[0] = 2 * (Z[0] + Z[1]);
     X[h] = 2 * (tw[2 * h] * (Z[0] - Z[1]) + tw[2 * h + 1] * 0.0);
-    for (size_t k = 1; k < h; k++) {
+    for (size_t k = 1; 2 * k <= h; k++) {
         /* E = (Z_k + conj Z_h-k) / 2, O = (Z_k - conj Z_h-k) / 2i,
-         * V = E + w^k O, w = e^(-2 pi i / n) */
+         * V_k = E + w^k O, w = e^(-2 pi i / n); V_h-k shares E and O
+         * (conjugated) and w^(h-k) = -conj w^k, so both come from one
+         * product */
         size_t m = h - k;
         double er = 0.5 * (Z[2 * k] + Z[2 * m]), ei = 0.5 * (Z[2 * k + 1] - Z[2 * m + 1]);
         double orr = 0.5 * (Z[2 * k + 1] + Z[2 * m + 1]), oi = -0.5 * (Z[2 * k] - Z[2 * m]);
-        double a = er + w[2 * k] * orr + w[2 * k + 1] * oi;
-        double b = ei + w[2 * k] * oi - w[2 * k + 1] * orr;
-        double c = tw[2 * k], s = tw[2 * k + 1];
+        double P = w[2 * k] * orr + w[2 * k + 1] * oi, Q = w[2 * k] * oi - w[2 * k + 1] * orr;
+        double a = er + P, b = ei + Q, c = tw[2 * k], s = tw[2 * k + 1];
         X[k] = 2 * (c * a + s * b);
         X[n - k] = 2 * (s * a - c * b);
+        if (m != k) {
+            a = er - P, b = Q - ei, c = tw[2 * m], s = tw[2 * m + 1];
+            X[m] = 2 * (c * a + s * b);
+            X[n - m] = 2 * (s * a - c * b);
+        }
     }
 }
 
@@ -360,13 +366,19 @@ static void dct_inverse_raw(const dct_plan *p, const double *X)
         Z[0] = ar + br;
         Z[1] = ar - br;
     }
-    for (size_t k = 1; k < h; k++) {
+    for (size_t k = 1; 2 * k <= h; k++) {
+        /* Z_h-k has E and O conjugated (e^(2 pi i (h-k) / n) = -conj
+         * e^(2 pi i k / n)): one product for both */
         size_t m = h - k;
         double ar = V_RE(k), ai = V_IM(k), br = V_RE(m), bi = -V_IM(m); /* V_k, conj V_h-k */
         double er = ar + br, ei = ai + bi, dr = ar - br, di = ai - bi;
         double orr = dr * w[2 * k] - di * w[2 * k + 1], oi = dr * w[2 * k + 1] + di * w[2 * k];
         Z[2 * k] = er - oi;
         Z[2 * k + 1] = ei + orr;
+        if (m != k) {
+            Z[2 * m] = er + oi;
+            Z[2 * m + 1] = orr - ei;
+        }
     }
 #undef V_RE
 #undef V_IM
