@@ -271,40 +271,6 @@ static void window_sums(const double *y, long base, long nl, size_t m, double *s
     }
 }
 
-/* sf[l] = sum_q f[q] y[base + l + q], q = 0..m-1, l = 0..nl-1: a dot
- * product per lag, eight lags per pass so that eight independent sums
- * keep the adder busy.  For the T-wave test's windows (201 x 161), where
- * it is as fast as an FFT (dys_xcorr_lags, for the template's 241 x
- * 201, which is not). */
-static void lag_dots(const double *y, long base, long nl, const double *f, size_t m, double *sf)
-{
-    const double *y0 = y + base;
-    long l = 0;
-    for (; l + 8 <= nl; l += 8) {
-        double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
-        const double *u = y0 + l;
-        for (size_t q = 0; q < m; q++) {
-            double fq = f[q];
-            c0 += u[q] * fq;
-            c1 += u[q + 1] * fq;
-            c2 += u[q + 2] * fq;
-            c3 += u[q + 3] * fq;
-            c4 += u[q + 4] * fq;
-            c5 += u[q + 5] * fq;
-            c6 += u[q + 6] * fq;
-            c7 += u[q + 7] * fq;
-        }
-        sf[l] = c0, sf[l + 1] = c1, sf[l + 2] = c2, sf[l + 3] = c3;
-        sf[l + 4] = c4, sf[l + 5] = c5, sf[l + 6] = c6, sf[l + 7] = c7;
-    }
-    for (; l < nl; l++) {
-        double c = 0;
-        for (size_t q = 0; q < m; q++)
-            c += y0[l + (long)q] * f[q];
-        sf[l] = c;
-    }
-}
-
 /* SD that white noise of SD sd, sampled every h_ms, keeps after the
  * Gaussian band-pass (high-pass hp, low-pass lp; dys_lowpass's gain,
  * one half at the cut-off).  The spline's own attenuation near the
@@ -580,6 +546,8 @@ typedef struct {
     const double *bp;         /* detection band, for waveform matching */
     size_t n;
     size_t nc;                /* pass 2: candidates, with pass 1's QRS marked */
+    dys_ctx *ctx;             /* wave_corr's FFT ... */
+    int failed;               /* ... and whether it failed (out of memory) */
 } pt_state;
 
 /* How long after a QRS its T wave can peak: 360 ms (Pan & Tompkins), or
@@ -594,8 +562,10 @@ static double twave_window(double rravg)
 
 /* Largest Pearson correlation of the detection-band waveforms around grid
  * indices a and b (+-TWAVE_CORR_HALF_MS) over lags of +-TWAVE_CORR_LAG_MS;
- * 1 (no verdict) when a window comes near an end of the recording. */
-static double wave_corr(const double *y, size_t n, size_t a, size_t b)
+ * 1 (no verdict) when a window comes near an end of the recording, or
+ * when the FFT fails (then *failed is set). */
+static double wave_corr(dys_ctx *ctx, const double *y, size_t n, size_t a, size_t b,
+                        int *failed)
 {
     const long h = TWAVE_CORR_HALF_MS, L = TWAVE_CORR_LAG_MS, e = TWAVE_CORR_EDGE_MS;
     if ((long)a < h + e || (long)b < h + L + e || (long)a + h + e >= (long)n ||
@@ -610,7 +580,10 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
         saa += u * u;
     }
     window_sums(y, (long)b - h - L, NL, W, sb, sbb);
-    lag_dots(y, (long)b - h - L, NL, y + (long)a - h, W, sab);
+    if (dys_xcorr_lags(ctx, y + (long)a - h, W, y + (long)b - h - L, NL, sab) != DYS_OK) {
+        *failed = 1;
+        return 1;
+    }
     double best = -1, m = (double)W, va = saa - sa * sa / m;
     for (long k = 0; k < NL; k++) {
         double cov = sab[k] - sa * sb[k] / m, vb = sbb[k] - sb[k] * sb[k] / m;
@@ -623,7 +596,7 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
 /* T-wave discrimination (head comment): is candidate c the T wave of the
  * QRS at index `last`, or, before the first QRS, of a beat before the
  * recording (judged against the typical QRS s->ref)? */
-static int is_twave(const cand *c, const cand *cs, long last, const pt_state *s)
+static int is_twave(const cand *c, const cand *cs, long last, pt_state *s)
 {
     const cand *q;
     if (last >= 0) {
@@ -638,7 +611,8 @@ static int is_twave(const cand *c, const cand *cs, long last, const pt_state *s)
         return 0;
     }
     int like_t = c->slope < TWAVE_SLOPE_FRAC * q->slope || c->pk < TWAVE_PK_FRAC * q->pk ||
-                 (c->pk < q->pk && wave_corr(s->bp, s->n, q->ir, c->ir) < TWAVE_CORR_MIN);
+                 (c->pk < q->pk &&
+                  wave_corr(s->ctx, s->bp, s->n, q->ir, c->ir, &s->failed) < TWAVE_CORR_MIN);
     /* Beyond Pan & Tompkins' 360 ms the window rests on the heart rate,
      * which missed premature beats make look slow; there a T wave must
      * also recur: after most other QRS complexes of pass 1 that leave
@@ -1249,6 +1223,7 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
      * standard; ties to the median energy */
     long ref = -1;
     double ref_corr = -2;
+    int failed = 0;
     for (size_t k = 0; k < nc; k++) {
         if (cs[k].cls != C_QRS)
             continue;
@@ -1256,7 +1231,7 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
         size_t m = 0;
         for (size_t j = 0; j < nc && m < 16; j++)
             if (j != k && cs[j].cls == C_QRS)
-                cr[m++] = wave_corr(bp, N, cs[k].ir, cs[j].ir);
+                cr[m++] = wave_corr(ctx, bp, N, cs[k].ir, cs[j].ir, &failed);
         double mc = m ? dys_quantile(cr, m, 0.5) : 1;
         if (ref < 0 || mc > ref_corr + 1e-9 ||
             (mc > ref_corr - 1e-9 && fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki))) {
@@ -1264,9 +1239,9 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
             ref_corr = mc;
         }
     }
-    pt_state ps = {spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc};
+    pt_state ps = {spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc, ctx, failed};
     pt_pass(cs, nc, &ps, N - 1);
-    return DYS_OK;
+    return ps.failed ? DYS_ERR_NOMEM : DYS_OK;
 }
 
 /* The QRS candidates that stay QRS: a detection near an end must look like
@@ -1388,9 +1363,13 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
             mx = fmax(mx, mwi[i]);
             mean += mwi[i];
         }
-        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N, 0};
+        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N, 0, ctx, 0};
     }
     pt_pass(cs, nc, &ps, N - 1);
+    if (ps.failed) {
+        st = DYS_ERR_NOMEM;
+        goto out;
+    }
     for (size_t k = 0; k < nc; k++)
         cs[k].qrs1 = cs[k].cls == C_QRS;
     /* pass 2: from the start again, with the median signal and noise
