@@ -476,6 +476,59 @@ static dys_status onset_band(dys_ctx *ctx, const double *x, const double *X, dou
     return dys_idct(ctx, T, n, y);
 }
 
+/* dys_quantile(y, n, 0.995) - dys_quantile(y, n, 0.005), the same bits:
+ * the order statistics it interpolates between are among
+ * the k + 2 largest and the k + 2 smallest samples (k = 0.005 (n - 1)),
+ * kept in two small sorted arrays in one pass, where two quantiles cost
+ * two copies, two selections and two scans of the recording (6 % of a
+ * detection).  NAN when out of memory. */
+static double central_range(const double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i])) /* dys_quantile skips these: let it */
+            return dys_quantile(y, n, 0.995) - dys_quantile(y, n, 0.005);
+    if (n == 0)
+        return NAN;
+    const double qh = 0.995, ql = 0.005;
+    double ph = qh * (double)(n - 1), pl = ql * (double)(n - 1);
+    size_t kh = (size_t)ph, kl = (size_t)pl;
+    /* order statistics wanted: kl, kl + 1 from below; kh, kh + 1 from
+     * above, i.e. the (n - 1 - kh)-th and (n - 2 - kh)-th largest */
+    size_t cl = kl + 2 < n ? kl + 2 : n, ch = n - kh + 1 < n ? n - kh + 1 : n;
+    double *lo = malloc((cl + ch) * sizeof *lo), *hi = lo + cl;
+    if (!lo)
+        return NAN;
+    size_t nl = 0, nh = 0; /* lo ascending, hi descending */
+    for (size_t i = 0; i < n; i++) {
+        double v = y[i];
+        if (nl < cl || v < lo[nl - 1]) {
+            size_t j = nl < cl ? nl++ : cl - 1;
+            while (j > 0 && lo[j - 1] > v) {
+                lo[j] = lo[j - 1];
+                j--;
+            }
+            lo[j] = v;
+        }
+        if (nh < ch || v > hi[nh - 1]) {
+            size_t j = nh < ch ? nh++ : ch - 1;
+            while (j > 0 && hi[j - 1] < v) {
+                hi[j] = hi[j - 1];
+                j--;
+            }
+            hi[j] = v;
+        }
+    }
+    /* as dys_quantile: r (1 - f) + next f, next the order statistic after r */
+    double fl = pl - (double)kl, fh = ph - (double)kh;
+    double rl = lo[kl], rh = hi[n - 1 - kh];
+    if (kl + 1 < n)
+        rl = rl * (1 - fl) + lo[kl + 1] * fl;
+    if (kh + 1 < n)
+        rh = rh * (1 - fh) + hi[n - 2 - kh] * fh;
+    free(lo);
+    return rh - rl;
+}
+
 /* Both bands of the grid's ECG, the ends extended by point reflection.
  * The extended series is a power of two long (pow2_at_least): the right
  * end's reflection runs on for what that adds.  The extra samples lie
@@ -510,7 +563,7 @@ static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
      * range (of the 1-Hz high-passed ECG) */
     if ((st = band_from(ctx, X, T, yp, Np, ONS_HP_HZ, ons_lp)) != DYS_OK)
         goto out;
-    double range = dys_quantile(yp + P, N, 0.995) - dys_quantile(yp + P, N, 0.005);
+    double range = central_range(yp + P, N);
     double c = fmax(ROBUST_CLIP_NOISE * g->noise_sd, ROBUST_CLIP_RANGE * range);
     if (!(c > 0))
         c = 1e-300;
