@@ -9,7 +9,7 @@
  * 2. For filtering, the spline is sampled on a uniform grid at about
  *    the median frame interval (a 5-smooth count of points, see
  *    dys_fft_size) and low-passed with zero phase through a DCT (DCT-II
- *    and back, computed by FFTW's real DFT, dct_forward below) with a
+ *    and back, computed through FFTW's complex DFT, dct_forward below) with a
  *    Gaussian gain H(f) = exp(-ln2 (f/fc)^2),
  *    one half at the cut-off fc.  A Gaussian, not a sharp (Butterworth)
  *    response: its kernel is positive, so it cannot ring, and in one

@@ -34,7 +34,7 @@ size_t dys_fft_size(size_t n);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
  * DCT-II, Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half at fc),
- * DCT-III back (both through FFTW's real DFT, conditioning.c).  The DCT's
+ * DCT-III back (both through FFTW's complex DFT, conditioning.c).  The DCT's
  * even extension avoids wrap-around at the ends. */
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
