@@ -28,22 +28,53 @@ double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
 
 /* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
  * sizes (about 3x faster than at sizes with a large prime factor), and
- * a few of them cover every recording, so plans (about 1.5 ms each to
+ * a few of them cover every recording, so plans (0.05-1 ms each to
  * make) are reused across a batch instead of made for each study. */
 size_t dys_fft_size(size_t n);
 
 /* Zero-phase low-pass of a uniformly sampled series, in place:
- * DCT-II (FFTW REDFT10), Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half
- * at fc), DCT-III back.  The DCT's even extension avoids wrap-around at
- * the ends. */
+ * DCT-II, Gaussian gain H(f) = exp(-ln2 (f/fc)^2) (one half at fc),
+ * DCT-III back (both through FFTW's complex DFT, conditioning.c).  The DCT's
+ * even extension avoids wrap-around at the ends. */
 dys_status dys_lowpass(dys_ctx *ctx, double *x, size_t n, double dt_ms,
                        double fc_hz);
+
+/* The pieces of dys_lowpass, for a caller that filters one series
+ * several ways (ecg.c's bands): one forward transform, then gains and
+ * inverse transforms, with no transform of an intermediate result.
+ * dys_dct: X = DCT-II of x (FFTW's REDFT10 convention, unnormalised:
+ * X_k = 2 sum_j x_j cos(pi (j + 1/2) k / n)); dys_dct_gain:
+ * Y = X times dys_lowpass's gain at fc for a series sampled every dt_ms
+ * (Y may be X), returns the sum of the gains; dys_idct: x = the inverse
+ * (DCT-III over 2 n), so dys_dct, dys_dct_gain and dys_idct in turn are
+ * dys_lowpass, bit for bit.  n should be one of few sizes (a
+ * dys_fft_size, a power of two): each new one is planned. */
+dys_status dys_dct(dys_ctx *ctx, const double *x, size_t n, double *X);
+double dys_dct_gain(const double *X, double *Y, size_t n, double dt_ms, double fc_hz);
+dys_status dys_idct(dys_ctx *ctx, const double *X, size_t n, double *x);
 
 /* Circular cross-correlation of two series of n samples (FFTW real DFT):
  * r[k] = sum_j a[j] b[(j + k) mod n], so a peak at k means b lags a by k
  * samples (k > n/2: b leads by n - k). */
 dys_status dys_circular_xcorr(dys_ctx *ctx, const double *a, const double *b, size_t n,
                               double *r);
+
+/* A robust (Huber-type) low-pass of x, as DCT coefficients: B = G X, then
+ * iters times B = G DCT(b + clip(x - b, +-c)), b the series whose
+ * coefficients B are (G: dys_lowpass's gain at fc for a series sampled
+ * every dt_ms; X: x's dys_dct).  Bit for bit those steps through
+ * dys_dct_gain, dys_idct and dys_dct, with two reordering passes fewer
+ * per iteration.  B: n values. */
+dys_status dys_lowpass_robust(dys_ctx *ctx, const double *x, const double *X, size_t n,
+                              double dt_ms, double fc_hz, double c, int iters, double *B);
+
+/* Linear cross-correlation of a window f[0..m) with nl stretches of y:
+ * r[l] = sum_q f[q] y[l + q], l = 0..nl-1 (y has m + nl - 1 samples), by
+ * FFT (one complex DFT of f + i y at a power of two, one back): ~3 us at
+ * m = 241, nl = 201, where the sums take ~20.  Exact to ~1e-16 of
+ * |f| |y|. */
+dys_status dys_xcorr_lags(dys_ctx *ctx, const double *f, size_t m, const double *y, size_t nl,
+                          double *r);
 
 /* Median interval between consecutive times (the frame period of a
  * jittered clock); NAN when n < 2 or out of memory. */
@@ -69,9 +100,12 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
 /* Choose a cut-off from the data: the one minimising Stein's unbiased
  * estimate of the filtered curve's squared error over the samples that lie
  * in an ejection window (in_window[i] != 0), given the noise SD.
- * *fc_hz = 0 when no filtering is better (clean data). */
+ * *fc_hz = 0 when no filtering is better (clean data).  When *fc_hz > 0
+ * and filtered is not NULL, filtered[0..n) receives x low-passed at
+ * *fc_hz, bit for bit what dys_lowpass gives (the search has computed it
+ * already); filtered may be x. */
 dys_status dys_choose_lowpass(dys_ctx *ctx, const double *x, size_t n,
                               double dt_ms, const unsigned char *in_window,
-                              double noise_sd, double *fc_hz);
+                              double noise_sd, double *fc_hz, double *filtered);
 
 #endif

@@ -245,23 +245,53 @@ static double parabolic(double a, double b, double c)
     return d < -0.5 ? -0.5 : d > 0.5 ? 0.5 : d;
 }
 
-/* Gaussian gain of dys_lowpass(): one half at fc. */
-static double gauss_gain(double f, double fc)
+/* The window sums a Pearson correlation with a sliding window needs,
+ * for nl lags at once: s[l] = sum y[base + l + q] and ss[l] = the sum of
+ * their squares (q = 0..m-1).  They slide (a sample in, one out: two
+ * additions per lag, and the ~200 steps cost ~1e-14 of the largest
+ * window's sums).  The template alignment and the T-wave test are
+ * ~650,000 window terms per recording, where interpolating every
+ * sample took half of a detection's time. */
+static void window_sums(const double *y, long base, long nl, size_t m, double *s, double *ss)
 {
-    double r = f / fc;
-    return exp(-M_LN2 * r * r);
+    const double *y0 = y + base;
+    double a = 0, b = 0;
+    for (size_t q = 0; q < m; q++) {
+        a += y0[q];
+        b += y0[q] * y0[q];
+    }
+    for (long l = 0; l < nl; l++) {
+        s[l] = a;
+        ss[l] = b;
+        if (l + 1 < nl) {
+            double in = y0[l + (long)m], out = y0[l];
+            a += in - out;
+            b += in * in - out * out;
+        }
+    }
 }
 
 /* SD that white noise of SD sd, sampled every h_ms, keeps after the
- * Gaussian band-pass (high-pass hp, low-pass lp).  The spline's own
- * attenuation near the Nyquist frequency is ignored (an upper bound). */
+ * Gaussian band-pass (high-pass hp, low-pass lp; dys_lowpass's gain,
+ * one half at the cut-off).  The spline's own attenuation near the
+ * Nyquist frequency is ignored (an upper bound).  The midpoint sum over
+ * 2000 bands takes each gain exp(-ln2 ((k + 1/2) df / fc)^2) from the
+ * previous one, times a factor that is itself multiplied by
+ * exp(-2 ln2 (df / fc)^2) per band, as dys_lowpass does: 8,000 exp()
+ * per recording were 5 % of a detection. */
 static double band_noise(double sd, double h_ms, double hp, double lp)
 {
     double h = h_ms / 1000.0, fn = 0.5 / h, df = fn / 2000.0, acc = 0;
+    double ul = df / lp, uh = df / hp;
+    double gl = exp(-M_LN2 * 0.25 * ul * ul), ql = exp(-2 * M_LN2 * ul * ul), sl = ql;
+    double gh = exp(-M_LN2 * 0.25 * uh * uh), qh = exp(-2 * M_LN2 * uh * uh), sh = qh;
     for (int k = 0; k < 2000; k++) {
-        double f = (k + 0.5) * df;
-        double g = gauss_gain(f, lp) * (1 - gauss_gain(f, hp));
+        double g = gl * (1 - gh);
         acc += g * g * df;
+        gl *= sl;
+        sl *= ql;
+        gh *= sh;
+        sh *= qh;
     }
     return sd * sqrt(2 * h * acc);
 }
@@ -378,73 +408,166 @@ out:
 
 /* ---- filters --------------------------------------------------------------- */
 
-/* y = lowpass(x - lowpass(x, hp), lp): a zero-phase Gaussian band-pass;
- * b receives lowpass(x, hp). */
-static dys_status bandpass(dys_ctx *ctx, const double *x, double *y, double *b,
-                           size_t n, double hp, double lp)
+/* The ECG's transforms are a power of two long.  A recording's length at
+ * 1 kHz is arbitrary, and a DCT of that length cost a new FFTW plan per
+ * study (half of a detection's time went to planning), and a slow
+ * transform when the length had a large prime factor.  Powers of two,
+ * not every 5-smooth size (dys_fft_size): ECG lengths spread over
+ * 3,000-30,000 points, some fifty 5-smooth sizes against four or five
+ * powers of two, each planned once per process and kept in the
+ * context's cache of 64.  The extra length is cheap (a 4,096-point
+ * complex DFT runs as fast as a 3,125-point one); 5-smooth lengths
+ * made a long run's detections ~10 % faster, but `analyze` of one
+ * three-view study 10 % slower (three plans instead of one). */
+static size_t pow2_at_least(size_t n)
 {
-    memcpy(b, x, n * sizeof *x);
-    dys_status st = dys_lowpass(ctx, b, n, GRID_MS, hp);
-    if (st != DYS_OK)
-        return st;
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] - b[i];
-    return dys_lowpass(ctx, y, n, GRID_MS, lp);
+    size_t m = 2;
+    while (m < n)
+        m *= 2;
+    return m;
+}
+
+/* dys_lowpass of x[0..n) at a power-of-two length: x is continued by its
+ * mirror image up to it (x has room for 2 n).  That is the DCT's own even
+ * extension for the first n - 1 extra samples, so only the last few
+ * samples before the end can feel the change (a 15-Hz Gaussian reaches
+ * ~40 ms; the onset rule looks before the QRS, not there). */
+static dys_status lowpass_mirrored(dys_ctx *ctx, double *x, size_t n, double fc)
+{
+    size_t m = pow2_at_least(n); /* < 2 n */
+    for (size_t k = n; k < m; k++)
+        x[k] = x[2 * n - 1 - k];
+    return dys_lowpass(ctx, x, m, GRID_MS, fc);
+}
+
+/* All filters are Gaussian gains on one DCT, so they compose on the
+ * coefficients: a band-pass lowpass(x - lowpass(x, hp), lp) is the
+ * inverse of G_lp (X - G_hp X), and x less a baseline whose coefficients
+ * are known needs no transform of its own.  One forward transform of the
+ * ECG serves all three bands: 12 transforms where filtering each
+ * intermediate series took 20 (the same filters; the results differ in
+ * rounding only). */
+
+/* y = the band-pass of the series whose coefficients are X; T: scratch. */
+static dys_status band_from(dys_ctx *ctx, const double *X, double *T, double *y, size_t n,
+                            double hp, double lp)
+{
+    dys_dct_gain(X, T, n, GRID_MS, hp);
+    for (size_t k = 0; k < n; k++)
+        T[k] = X[k] - T[k];
+    dys_dct_gain(T, T, n, GRID_MS, lp);
+    return dys_idct(ctx, T, n, y);
 }
 
 /* The onset band: y = lowpass(x - baseline, lp), the baseline a robust
  * (Huber-type) low-pass of x: b = lowpass(b + clip(x - b, +-c), hp),
- * iterated from b = lowpass(x, hp). */
-static dys_status onset_band(dys_ctx *ctx, const double *x, double *y, double *b,
-                             size_t n, double lp, double c)
+ * iterated from b = lowpass(x, hp) (dys_lowpass_robust).  X: x's
+ * coefficients; T: scratch. */
+static dys_status onset_band(dys_ctx *ctx, const double *x, const double *X, double *T,
+                             double *y, size_t n, double lp, double c)
 {
-    memcpy(b, x, n * sizeof *x);
-    dys_status st = dys_lowpass(ctx, b, n, GRID_MS, ONS_HP_HZ);
-    for (int it = 0; it < ROBUST_ITER && st == DYS_OK; it++) {
-        for (size_t i = 0; i < n; i++) {
-            double r = x[i] - b[i];
-            y[i] = b[i] + (r > c ? c : r < -c ? -c : r);
-        }
-        memcpy(b, y, n * sizeof *y);
-        st = dys_lowpass(ctx, b, n, GRID_MS, ONS_HP_HZ);
-    }
+    dys_status st = dys_lowpass_robust(ctx, x, X, n, GRID_MS, ONS_HP_HZ, c, ROBUST_ITER, T);
     if (st != DYS_OK)
         return st;
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] - b[i];
-    return dys_lowpass(ctx, y, n, GRID_MS, lp);
+    /* T holds the baseline's coefficients */
+    for (size_t k = 0; k < n; k++)
+        T[k] = X[k] - T[k];
+    dys_dct_gain(T, T, n, GRID_MS, lp);
+    return dys_idct(ctx, T, n, y);
 }
 
-/* Both bands of the grid's ECG, the ends extended by point reflection. */
+/* dys_quantile(y, n, 0.995) - dys_quantile(y, n, 0.005), the same bits:
+ * the order statistics it interpolates between are among
+ * the k + 2 largest and the k + 2 smallest samples (k = 0.005 (n - 1)),
+ * kept in two small sorted arrays in one pass, where two quantiles cost
+ * two copies, two selections and two scans of the recording (6 % of a
+ * detection).  NAN when out of memory. */
+static double central_range(const double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i])) /* dys_quantile skips these: let it */
+            return dys_quantile(y, n, 0.995) - dys_quantile(y, n, 0.005);
+    if (n == 0)
+        return NAN;
+    const double qh = 0.995, ql = 0.005;
+    double ph = qh * (double)(n - 1), pl = ql * (double)(n - 1);
+    size_t kh = (size_t)ph, kl = (size_t)pl;
+    /* order statistics wanted: kl, kl + 1 from below; kh, kh + 1 from
+     * above, i.e. the (n - 1 - kh)-th and (n - 2 - kh)-th largest */
+    size_t cl = kl + 2 < n ? kl + 2 : n, ch = n - kh + 1 < n ? n - kh + 1 : n;
+    double *lo = malloc((cl + ch) * sizeof *lo), *hi = lo + cl;
+    if (!lo)
+        return NAN;
+    size_t nl = 0, nh = 0; /* lo ascending, hi descending */
+    for (size_t i = 0; i < n; i++) {
+        double v = y[i];
+        if (nl < cl || v < lo[nl - 1]) {
+            size_t j = nl < cl ? nl++ : cl - 1;
+            while (j > 0 && lo[j - 1] > v) {
+                lo[j] = lo[j - 1];
+                j--;
+            }
+            lo[j] = v;
+        }
+        if (nh < ch || v > hi[nh - 1]) {
+            size_t j = nh < ch ? nh++ : ch - 1;
+            while (j > 0 && hi[j - 1] < v) {
+                hi[j] = hi[j - 1];
+                j--;
+            }
+            hi[j] = v;
+        }
+    }
+    /* as dys_quantile: r (1 - f) + next f, next the order statistic after r */
+    double fl = pl - (double)kl, fh = ph - (double)kh;
+    double rl = lo[kl], rh = hi[n - 1 - kh];
+    if (kl + 1 < n)
+        rl = rl * (1 - fl) + lo[kl + 1] * fl;
+    if (kh + 1 < n)
+        rh = rh * (1 - fh) + hi[n - 2 - kh] * fh;
+    free(lo);
+    return rh - rl;
+}
+
+/* Both bands of the grid's ECG, the ends extended by point reflection.
+ * The extended series is a power of two long (pow2_at_least): the right
+ * end's reflection runs on for what that adds.  The extra samples lie
+ * beyond the 600-ms reflection, so they reach the recording only through
+ * the tail of the 1-Hz baseline's kernel (SD 190 ms), below 0.1 % of the
+ * difference. */
 static dys_status filter_bands(dys_ctx *ctx, const ecg_grid *g, double det_lp,
                                double ons_lp, double *bp, double *ob)
 {
-    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = N + 2 * P;
+    size_t N = g->n, P = N < PAD_MS ? N : PAD_MS, Np = pow2_at_least(N + 2 * P);
     double *xp = malloc(Np * sizeof *xp), *yp = malloc(Np * sizeof *yp);
-    double *wp = malloc(Np * sizeof *wp);
+    double *X = malloc(Np * sizeof *X), *T = malloc(Np * sizeof *T);
     dys_status st = DYS_OK;
-    if (!xp || !yp || !wp) {
+    if (!xp || !yp || !X || !T) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
     memcpy(xp + P, g->x, N * sizeof *xp);
     for (size_t k = 1; k <= P; k++) {
-        size_t a = k < N ? k : N - 1, b = N - 1 >= k ? N - 1 - k : 0;
+        size_t a = k < N ? k : N - 1;
         xp[P - k] = 2 * g->x[0] - g->x[a];
+    }
+    for (size_t k = 1; P + N - 1 + k < Np; k++) {
+        size_t b = N - 1 >= k ? N - 1 - k : 0;
         xp[P + N - 1 + k] = 2 * g->x[N - 1] - g->x[b];
     }
-    if ((st = bandpass(ctx, xp, yp, wp, Np, DET_HP_HZ, det_lp)) != DYS_OK)
+    if ((st = dys_dct(ctx, xp, Np, X)) != DYS_OK ||
+        (st = band_from(ctx, X, T, yp, Np, DET_HP_HZ, det_lp)) != DYS_OK)
         goto out;
     memcpy(bp, yp + P, N * sizeof *bp);
     /* the robust baseline's clip level: 4 noise SDs, at least 2 % of the
      * range (of the 1-Hz high-passed ECG) */
-    if ((st = bandpass(ctx, xp, yp, wp, Np, ONS_HP_HZ, ons_lp)) != DYS_OK)
+    if ((st = band_from(ctx, X, T, yp, Np, ONS_HP_HZ, ons_lp)) != DYS_OK)
         goto out;
-    double range = dys_quantile(yp + P, N, 0.995) - dys_quantile(yp + P, N, 0.005);
+    double range = central_range(yp + P, N);
     double c = fmax(ROBUST_CLIP_NOISE * g->noise_sd, ROBUST_CLIP_RANGE * range);
     if (!(c > 0))
         c = 1e-300;
-    if ((st = onset_band(ctx, xp, yp, wp, Np, ons_lp, c)) != DYS_OK)
+    if ((st = onset_band(ctx, xp, X, T, yp, Np, ons_lp, c)) != DYS_OK)
         goto out;
     memcpy(ob, yp + P, N * sizeof *ob);
 out:
@@ -452,7 +575,8 @@ out:
         st = dys_fail(ctx, st, "ECG: filtering failed");
     free(xp);
     free(yp);
-    free(wp);
+    free(X);
+    free(T);
     return st;
 }
 
@@ -475,6 +599,8 @@ typedef struct {
     const double *bp;         /* detection band, for waveform matching */
     size_t n;
     size_t nc;                /* pass 2: candidates, with pass 1's QRS marked */
+    dys_ctx *ctx;             /* wave_corr's FFT ... */
+    int failed;               /* ... and whether it failed (out of memory) */
 } pt_state;
 
 /* How long after a QRS its T wave can peak: 360 ms (Pan & Tompkins), or
@@ -489,27 +615,31 @@ static double twave_window(double rravg)
 
 /* Largest Pearson correlation of the detection-band waveforms around grid
  * indices a and b (+-TWAVE_CORR_HALF_MS) over lags of +-TWAVE_CORR_LAG_MS;
- * 1 (no verdict) when a window comes near an end of the recording. */
-static double wave_corr(const double *y, size_t n, size_t a, size_t b)
+ * 1 (no verdict) when a window comes near an end of the recording, or
+ * when the FFT fails (then *failed is set). */
+static double wave_corr(dys_ctx *ctx, const double *y, size_t n, size_t a, size_t b,
+                        int *failed)
 {
     const long h = TWAVE_CORR_HALF_MS, L = TWAVE_CORR_LAG_MS, e = TWAVE_CORR_EDGE_MS;
     if ((long)a < h + e || (long)b < h + L + e || (long)a + h + e >= (long)n ||
         (long)b + h + L + e >= (long)n)
         return 1;
-    double best = -1;
-    for (long lag = -L; lag <= L; lag++) {
-        double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-        for (long j = -h; j <= h; j++) {
-            double u = y[(long)a + j], v = y[(long)b + j + lag];
-            sa += u;
-            sb += v;
-            saa += u * u;
-            sbb += v * v;
-            sab += u * v;
-        }
-        double m = (double)(2 * h + 1);
-        double cov = sab - sa * sb / m;
-        double va = saa - sa * sa / m, vb = sbb - sb * sb / m;
+    /* a's window is the same at every lag: its sums once; b's, sliding */
+    enum { W = 2 * TWAVE_CORR_HALF_MS + 1, NL = 2 * TWAVE_CORR_LAG_MS + 1 };
+    double sa = 0, saa = 0, sb[NL], sbb[NL], sab[NL];
+    for (long j = 0; j < W; j++) {
+        double u = y[(long)a - h + j];
+        sa += u;
+        saa += u * u;
+    }
+    window_sums(y, (long)b - h - L, NL, W, sb, sbb);
+    if (dys_xcorr_lags(ctx, y + (long)a - h, W, y + (long)b - h - L, NL, sab) != DYS_OK) {
+        *failed = 1;
+        return 1;
+    }
+    double best = -1, m = (double)W, va = saa - sa * sa / m;
+    for (long k = 0; k < NL; k++) {
+        double cov = sab[k] - sa * sb[k] / m, vb = sbb[k] - sb[k] * sb[k] / m;
         if (va > 0 && vb > 0 && cov / sqrt(va * vb) > best)
             best = cov / sqrt(va * vb);
     }
@@ -519,7 +649,7 @@ static double wave_corr(const double *y, size_t n, size_t a, size_t b)
 /* T-wave discrimination (head comment): is candidate c the T wave of the
  * QRS at index `last`, or, before the first QRS, of a beat before the
  * recording (judged against the typical QRS s->ref)? */
-static int is_twave(const cand *c, const cand *cs, long last, const pt_state *s)
+static int is_twave(const cand *c, const cand *cs, long last, pt_state *s)
 {
     const cand *q;
     if (last >= 0) {
@@ -534,7 +664,8 @@ static int is_twave(const cand *c, const cand *cs, long last, const pt_state *s)
         return 0;
     }
     int like_t = c->slope < TWAVE_SLOPE_FRAC * q->slope || c->pk < TWAVE_PK_FRAC * q->pk ||
-                 (c->pk < q->pk && wave_corr(s->bp, s->n, q->ir, c->ir) < TWAVE_CORR_MIN);
+                 (c->pk < q->pk &&
+                  wave_corr(s->ctx, s->bp, s->n, q->ir, c->ir, &s->failed) < TWAVE_CORR_MIN);
     /* Beyond Pan & Tompkins' 360 ms the window rests on the heart rate,
      * which missed premature beats make look slow; there a T wave must
      * also recur: after most other QRS complexes of pass 1 that leave
@@ -742,6 +873,65 @@ static double seg_corr(const double *y, size_t n, double center, const double *t
     return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
 }
 
+/* seg_corr at the centres centre - TPL_MAXLAG_MS .. centre + TPL_MAXLAG_MS
+ * (c[0..2 TPL_MAXLAG_MS]).  At an integer centre the interpolation
+ * returns the grid's own samples, so the sums are taken on them: the
+ * window's by window_sums, the products by FFT, on the stretch of y the
+ * lags cover with zeros where it runs off the grid (seg_corr skips those
+ * samples; a zero adds nothing), and the template's over the part of it
+ * each lag keeps on the grid (prefix sums).  That needs the template's
+ * known part to be one stretch (it is: a beat's window leaves the grid
+ * at one end only); otherwise, and at other centres, seg_corr itself.
+ * DYS_OK or the FFT's failure. */
+static dys_status seg_corr_lags(dys_ctx *ctx, const double *y, size_t n, double centre,
+                                const double *tpl, double *c)
+{
+    enum { NL = 2 * TPL_MAXLAG_MS + 1, W = 2 * TPL_HALF_MS + 1 };
+    int ja = TPL_PRE_MS - TPL_HALF_MS, jb = TPL_PRE_MS + TPL_HALF_MS;
+    while (ja <= jb && isnan(tpl[ja]))
+        ja++;
+    while (jb >= ja && isnan(tpl[jb]))
+        jb--;
+    long m = jb >= ja ? jb - ja + 1 : 0;
+    /* prefix sums of the template's stretch and of its squares */
+    double p1[W + 1], p2[W + 1];
+    int stretch = m >= TPL_HALF_MS;
+    p1[0] = p2[0] = 0;
+    for (long q = 0; q < m && stretch; q++) {
+        double v = tpl[ja + q];
+        stretch = !isnan(v);
+        p1[q + 1] = p1[q] + v;
+        p2[q + 1] = p2[q] + v * v;
+    }
+    if (!stretch || centre != floor(centre) || !(centre >= 0 && centre < (double)n)) {
+        for (long k = 0; k < NL; k++)
+            c[k] = seg_corr(y, n, centre - TPL_MAXLAG_MS + (double)k, tpl);
+        return DYS_OK;
+    }
+    long first = (long)centre - TPL_MAXLAG_MS + ja - TPL_PRE_MS; /* lag 0's first sample */
+    double ys[W + NL - 1], sa[NL], saa[NL], sab[NL];
+    for (long i = 0; i < m + NL - 1; i++)
+        ys[i] = first + i >= 0 && first + i < (long)n ? y[first + i] : 0;
+    window_sums(ys, 0, NL, (size_t)m, sa, saa);
+    dys_status st = dys_xcorr_lags(ctx, tpl + ja, (size_t)m, ys, NL, sab);
+    if (st != DYS_OK)
+        return st;
+    for (long k = 0; k < NL; k++) {
+        /* the template's samples whose partner lies on the grid: [lo, hi] */
+        long lo = first + k < 0 ? -(first + k) : 0;
+        long hi = (long)n - 1 - (first + k) < m - 1 ? (long)n - 1 - (first + k) : m - 1;
+        if (hi - lo + 1 < TPL_HALF_MS) {
+            c[k] = 0; /* as seg_corr: too few samples to tell */
+            continue;
+        }
+        double dm = (double)(hi - lo + 1), sb = p1[hi + 1] - p1[lo], sbb = p2[hi + 1] - p2[lo];
+        double cov = sab[k] - sa[k] * sb / dm;
+        double va = saa[k] - sa[k] * sa[k] / dm, vb = sbb - sb * sb / dm;
+        c[k] = va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
+    }
+    return DYS_OK;
+}
+
 /* Mean of y over +-TPL_HALF_MS around `center`: a beat's level, taken out
  * before averaging so that residual wander does not step the template
  * where a beat's window begins. */
@@ -762,7 +952,7 @@ static double seg_level(const double *y, size_t n, double center)
 /* Align the beats (centres r) on ya (the detection band, whose noise SD is
  * noise_a) and average y (the onset band) over those that match.  Returns
  * DYS_ERR_NOMEM or DYS_OK. */
-static dys_status build_template(const double *ya, const double *y, size_t n,
+static dys_status build_template(dys_ctx *ctx, const double *ya, const double *y, size_t n,
                                  const double *r, size_t nb, double noise_a,
                                  beat_template *bt)
 {
@@ -835,8 +1025,15 @@ static dys_status build_template(const double *ya, const double *y, size_t n,
         for (size_t k = 0; k < nb; k++) {
             double best = -2, c[2 * TPL_MAXLAG_MS + 1];
             int bl = 0;
+            dys_status st = seg_corr_lags(ctx, ya, n, r[k], atpl, c);
+            if (st != DYS_OK) {
+                free(col);
+                free(lev);
+                free(use);
+                free(atpl);
+                return st;
+            }
             for (int l = -TPL_MAXLAG_MS; l <= TPL_MAXLAG_MS; l++) {
-                c[l + TPL_MAXLAG_MS] = seg_corr(ya, n, r[k] + l, atpl);
                 if (c[l + TPL_MAXLAG_MS] > best) {
                     best = c[l + TPL_MAXLAG_MS];
                     bl = l;
@@ -1079,6 +1276,7 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
      * standard; ties to the median energy */
     long ref = -1;
     double ref_corr = -2;
+    int failed = 0;
     for (size_t k = 0; k < nc; k++) {
         if (cs[k].cls != C_QRS)
             continue;
@@ -1086,7 +1284,7 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
         size_t m = 0;
         for (size_t j = 0; j < nc && m < 16; j++)
             if (j != k && cs[j].cls == C_QRS)
-                cr[m++] = wave_corr(bp, N, cs[k].ir, cs[j].ir);
+                cr[m++] = wave_corr(ctx, bp, N, cs[k].ir, cs[j].ir, &failed);
         double mc = m ? dys_quantile(cr, m, 0.5) : 1;
         if (ref < 0 || mc > ref_corr + 1e-9 ||
             (mc > ref_corr - 1e-9 && fabs(cs[k].pk - spki) < fabs(cs[ref].pk - spki))) {
@@ -1094,9 +1292,9 @@ static dys_status second_pass(dys_ctx *ctx, cand *cs, size_t nc, const double *b
             ref_corr = mc;
         }
     }
-    pt_state ps = {spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc};
+    pt_state ps = {spki, isfinite(npki) ? npki : 0, rr0, ref, bp, N, nc, ctx, failed};
     pt_pass(cs, nc, &ps, N - 1);
-    return DYS_OK;
+    return ps.failed ? DYS_ERR_NOMEM : DYS_OK;
 }
 
 /* The QRS candidates that stay QRS: a detection near an end must look like
@@ -1178,7 +1376,7 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         return st;
     const size_t N = g.n;
     double *bp = malloc(N * sizeof *bp), *ob = malloc(N * sizeof *ob);
-    double *tmp = malloc(N * sizeof *tmp), *mwi = malloc(N * sizeof *mwi);
+    double *tmp = malloc(2 * N * sizeof *tmp), *mwi = malloc(N * sizeof *mwi);
     double *d = malloc(N * sizeof *d), *cum = malloc((N + 1) * sizeof *cum);
     double *rvec = NULL, *onset = NULL;
     size_t *qi = NULL;
@@ -1218,9 +1416,13 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
             mx = fmax(mx, mwi[i]);
             mean += mwi[i];
         }
-        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N, 0};
+        ps = (pt_state){mx / 3, mean / (double)lim / 2, NAN, -1, bp, N, 0, ctx, 0};
     }
     pt_pass(cs, nc, &ps, N - 1);
+    if (ps.failed) {
+        st = DYS_ERR_NOMEM;
+        goto out;
+    }
     for (size_t k = 0; k < nc; k++)
         cs[k].qrs1 = cs[k].cls == C_QRS;
     /* pass 2: from the start again, with the median signal and noise
@@ -1254,13 +1456,14 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
     }
 
     /* the template and its onset */
-    if (build_template(bp, ob, N, rvec, nb, noise_bp, bt) != DYS_OK) {
-        st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    if ((st = build_template(ctx, bp, ob, N, rvec, nb, noise_bp, bt)) != DYS_OK) {
+        if (st == DYS_ERR_NOMEM)
+            st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
     const double tpk = template_energy_peak(bt->tpl);
     const double sn = band_noise(g.noise_sd, g.frame_ms, ONS_HP_HZ, ons_lp);
-    double tpl_s[TPL_LEN];
+    double tpl_s[2 * TPL_LEN];
     {
         double last = NAN; /* NAN (no beat there): the nearest value */
         for (int j = 0; j < TPL_LEN && isnan(last); j++)
@@ -1272,8 +1475,8 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
         }
     }
     memcpy(tmp, ob, N * sizeof *ob);
-    if ((st = dys_lowpass(ctx, tpl_s, TPL_LEN, GRID_MS, ON_FLAT_LP_HZ)) != DYS_OK ||
-        (st = dys_lowpass(ctx, tmp, N, GRID_MS, ON_FLAT_LP_HZ)) != DYS_OK)
+    if ((st = lowpass_mirrored(ctx, tpl_s, TPL_LEN, ON_FLAT_LP_HZ)) != DYS_OK ||
+        (st = lowpass_mirrored(ctx, tmp, N, ON_FLAT_LP_HZ)) != DYS_OK)
         goto out;
     int clamped;
     double on_tpl = onset_rule(bt->tpl, tpl_s, TPL_LEN, TPL_PRE_MS, TPL_PRE_MS - ON_MAX_BACK_MS,

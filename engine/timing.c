@@ -123,6 +123,7 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     dys_spline_free(&raw);
     c->noise_sd = dys_noise_sd(x, y, m);
     double fc = p->lowpass_hz;
+    int filtered = 0; /* the automatic choice has filtered gv already */
     if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
         fc = 0; /* clean: the spline through the samples is the curve */
     } else if (fc == DYS_LOWPASS_AUTO) {
@@ -134,13 +135,14 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         for (size_t k = 0; k < g; k++)
             for (size_t w = 0; w < n_win; w++)
                 inw[k] |= grid[k] >= win_lo[w] && grid[k] <= win_hi[w];
-        st = dys_choose_lowpass(ctx, gv, g, dt, inw, c->noise_sd, &fc);
+        st = dys_choose_lowpass(ctx, gv, g, dt, inw, c->noise_sd, &fc, gv);
         free(inw);
         if (st != DYS_OK)
             goto out;
+        filtered = fc > 0;
     }
     if (fc > 0 && fc < 500.0 / dt) {
-        if ((st = dys_lowpass(ctx, gv, g, dt, fc)) != DYS_OK)
+        if (!filtered && (st = dys_lowpass(ctx, gv, g, dt, fc)) != DYS_OK)
             goto out;
         c->lowpass_hz = fc;
         st = dys_spline_init(&c->sp, grid, gv, g);

@@ -5,13 +5,17 @@ Builds a corpus with `dyssync synth` (single-file studies, 5 beats, ECG,
 0.1 cm/s noise; the plain format the baseline reads), then times, alternately
 in one run and ROUNDS times: `dyssync batch -j 1`, `dyssync batch -j 2`,
 `dyssync batch -j 1 --lowpass 25` (the baseline's fixed filter, like for
-like), the baseline (bench/baseline_scipy.py: the conventional method as a
-researcher writes it with NumPy and SciPy; tests/baseline.py finds the
-interpreter) and `cat` of the same bytes.  Reports medians, the ratios the issue asks for,
-and the peak RSS of `batch -j 1` on the corpus and on a tenth of it (memory
-must stay flat as the batch grows).  Writes docs/benchmarks.md with the
-machine's description.  Ratios from one run on a shared machine, never
-absolute promises.
+like), `dyssync batch -j 1` on the same studies without their QRS onsets
+(synth --no-qrs-metadata: found on the ECG), the baseline
+(bench/baseline_scipy.py: the conventional method as a researcher writes it
+with NumPy and SciPy; tests/baseline.py finds the interpreter) and `cat` of
+the same bytes.  Reports medians of wall time and of CPU time (user +
+system) per study, the ratios the issues ask for, and the peak RSS of
+`batch -j 1` on the corpus and on a tenth of it (memory must stay flat as
+the batch grows).  With --before OLD_DYSSYNC, the two `batch -j 1` runs are
+also timed with that build in the same rounds, and the CPU per study is
+compared.  Writes docs/benchmarks.md with the machine's description.
+Ratios from one run on a shared machine, never absolute promises.
 
 Without NumPy and SciPy, or when any timed command fails, it stops with
 status 2 and writes nothing; --no-baseline (a quick look at the engine's own
@@ -19,6 +23,7 @@ ratios) cannot be combined with --out, so the written table always has the
 baseline's rows.
 
 usage: python3 tests/bench.py [--dyssync build/cli/dyssync] [--n 2000] [--rounds 2]
+                              [--before OLD_DYSSYNC [--before-label TEXT]]
                               [--no-baseline | --out FILE]
 """
 import argparse
@@ -39,7 +44,8 @@ class BenchError(Exception):
 
 
 def run(cmd, stdout=subprocess.DEVNULL):
-    """Wall time and peak RSS (kB) of one child; BenchError unless it exits 0."""
+    """Wall time, peak RSS (kB) and CPU time (user + system, s) of one child;
+    BenchError unless it exits 0."""
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, stdout=stdout, stderr=err)
@@ -51,12 +57,14 @@ def run(cmd, stdout=subprocess.DEVNULL):
             tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
             raise BenchError("%s ... exited with status %d%s" % (
                 " ".join(cmd[:4]), rc, "".join("\n  " + line for line in tail)))
-    return dt, ru.ru_maxrss, rc
+    return dt, ru.ru_maxrss, ru.ru_utime + ru.ru_stime
 
 
-def corpus(dyssync, d, n, seed):
+def corpus(dyssync, d, n, seed, onsets=True):
+    """The studies' paths; onsets=False leaves their QRS onsets out (found on the ECG)."""
     subprocess.run([dyssync, "synth", "-o", d, "-n", str(n), "--seed", str(seed), "--views", "0",
-                    "--beats", "5", "--ecg", "--noise", "0.1"], check=True,
+                    "--beats", "5", "--ecg", "--noise", "0.1"]
+                   + ([] if onsets else ["--no-qrs-metadata"]), check=True,
                    stdout=subprocess.DEVNULL)
     for t in ("truth.csv", "truth_beats.csv"):  # not studies: keep them out of the inputs
         os.rename(os.path.join(d, t), os.path.join(os.path.dirname(d), os.path.basename(d) + "_" + t))
@@ -93,6 +101,9 @@ def main():
     ap.add_argument("--no-baseline", action="store_true",
                     help="do not time bench/baseline_scipy.py (not with --out)")
     ap.add_argument("--out", help="also write the Markdown to this file (needs the baseline)")
+    ap.add_argument("--before", help="an older dyssync: its batch -j 1 runs are timed too")
+    ap.add_argument("--before-label", default="",
+                    help="what the older build is, for the text (a commit)")
     a = ap.parse_args()
     if a.no_baseline and a.out:
         ap.error("--out needs the baseline's rows: drop --no-baseline")
@@ -103,6 +114,11 @@ def main():
         print("error: %s: not an executable (build first, or pass --dyssync)" % dys,
               file=sys.stderr)
         return 2
+    if a.before:
+        a.before = os.path.abspath(a.before)
+        if not os.access(a.before, os.X_OK):
+            print("error: %s: not an executable" % a.before, file=sys.stderr)
+            return 2
     left = "\n%s is left as it was." % a.out if a.out else ""
     base_cmd = None
     if not a.no_baseline:
@@ -129,48 +145,62 @@ def measure(a, dys, base_cmd):
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dyssync_bench_") as tmp:
         files = corpus(dys, os.path.join(tmp, "big"), a.n, 2026)
+        # the same studies without their QRS onsets: found on the ECG
+        corpus(dys, os.path.join(tmp, "det"), a.n, 2026, onsets=False)
         small = corpus(dys, os.path.join(tmp, "small"), max(1, a.n // 10), 2027)
         nbytes = sum(os.path.getsize(f) for f in files)
-        times = {"batch -j 1": [], "batch -j 2": [], "batch -j 1 --lowpass 25": [],
-                 "SciPy baseline": [], "cat": []}
+        big, det = os.path.join(tmp, "big"), os.path.join(tmp, "det")
+        # (label, command without -o, input): batch rows are timed for CPU too
+        cmds = [("batch -j 1", [dys, "batch", "-q", "-j", "1"], big),
+                ("batch -j 2", [dys, "batch", "-q", "-j", "2"], big),
+                # like for like: the baseline's fixed 25 Hz filter instead
+                # of the per-segment cut-off search
+                ("batch -j 1 --lowpass 25", [dys, "batch", "-q", "-j", "1", "--lowpass", "25"], big),
+                ("batch -j 1, onsets found on the ECG", [dys, "batch", "-q", "-j", "1"], det)]
+        if a.before:
+            cmds += [("before: batch -j 1", [a.before, "batch", "-q", "-j", "1"], big),
+                     ("before: batch -j 1, onsets found on the ECG",
+                      [a.before, "batch", "-q", "-j", "1"], det)]
+        times = {k: [] for k, _, _ in cmds}
+        cpu = {k: [] for k, _, _ in cmds}
+        times.update({"SciPy baseline": [], "cat": []})
         rss = {}
         for r in range(a.rounds):
-            out = os.path.join(tmp, "o%d" % r)
-            dt, m, rc = run([dys, "batch", "-q", "-j", "1", "-o", out + "a", os.path.join(tmp, "big")])
-            times["batch -j 1"].append(dt)
-            rss["big"] = max(rss.get("big", 0), m)
-            dt, _, _ = run([dys, "batch", "-q", "-j", "2", "-o", out + "b", os.path.join(tmp, "big")])
-            times["batch -j 2"].append(dt)
-            # like for like: the baseline's fixed 25 Hz filter instead of the
-            # per-segment cut-off search
-            dt, _, _ = run([dys, "batch", "-q", "-j", "1", "--lowpass", "25", "-o", out + "c",
-                            os.path.join(tmp, "big")])
-            times["batch -j 1 --lowpass 25"].append(dt)
+            for i, (k, cmd, src) in enumerate(cmds):
+                out = os.path.join(tmp, "o%d_%d" % (r, i))
+                dt, m, c = run(cmd + ["-o", out, src])
+                times[k].append(dt)
+                cpu[k].append(c)
+                if k == "batch -j 1":
+                    rss["big"] = max(rss.get("big", 0), m)
+                shutil.rmtree(out)
             if base_cmd:
                 dt, _, _ = run(base_cmd + files)
                 times["SciPy baseline"].append(dt)
             with open(os.devnull, "w") as null:
                 dt, _, _ = run(["cat"] + files, stdout=null)
             times["cat"].append(dt)
-            shutil.rmtree(out + "a")
-            shutil.rmtree(out + "b")
-            shutil.rmtree(out + "c")
         _, rss["small"], _ = run([dys, "batch", "-q", "-j", "1", "-o", os.path.join(tmp, "os"),
                                   os.path.join(tmp, "small")])
     load1 = os.getloadavg()[0]
     med = {k: statistics.median(v) for k, v in times.items() if v}
+    cpu_ms = {k: 1000.0 * statistics.median(v) / a.n for k, v in cpu.items() if v}
+    # the ratio of two batches in the same round, then the median over rounds
+    def paired(k1, k2):
+        return statistics.median(x / y for x, y in zip(cpu[k1], cpu[k2]))
     lines = ["# Benchmarks", "",
              "Measured by `make bench` (`tests/bench.py`) in one run on: %s." % machine(), "",
              "Corpus: %d single-file studies from `dyssync synth` (5 beats, ECG, 0.1 cm/s noise), "
-             "%.1f MB. Each command ran %d times, alternately; medians. Ratios within one run "
-             "(the machine is shared and noisy; absolute times are not claims)." % (
-                 a.n, nbytes / 1e6, a.rounds), "",
+             "%.1f MB, and the same studies without their QRS onsets (`--no-qrs-metadata`: "
+             "found on the ECG). Each command ran %d times, alternately; medians. Ratios "
+             "within one run (the machine is shared and noisy; absolute times are not "
+             "claims)." % (a.n, nbytes / 1e6, a.rounds), "",
              "Load average (1 min) when the run began and ended: %.1f and %.1f on %d logical "
              "CPUs (above that count, other work shared the machine and slowed the threaded "
              "run most)." % (load0, load1, os.cpu_count() or 0), "",
-             "| command | median wall time (s) |", "|---|---|"]
+             "| command | median wall time (s) | median CPU per study (ms) |", "|---|---|---|"]
     for k, v in med.items():
-        lines.append("| %s | %.2f |" % (k, v))
+        lines.append("| %s | %.2f | %s |" % (k, v, "%.2f" % cpu_ms[k] if k in cpu_ms else "-"))
     lines += ["", "| ratio | measured | target |", "|---|---|---|"]
     if "SciPy baseline" in med:
         r1 = med["SciPy baseline"] / med["batch -j 1"]
@@ -185,12 +215,28 @@ def measure(a, dys, base_cmd):
     r4 = rss["big"] / rss["small"]
     lines.append("| peak RSS, %d studies / %d | %.2fx (%d / %d kB) | <= 1.5x |" % (
         a.n, max(1, a.n // 10), r4, rss["big"], rss["small"]))
+    lines.append("| CPU, batch -j 1: onsets found on the ECG / given | %.2fx | <= 1.5x |" %
+                 paired("batch -j 1, onsets found on the ECG", "batch -j 1"))
+    if a.before:
+        lines.append("| CPU, batch -j 1 before / now, onsets given | %.2fx | - |" %
+                     paired("before: batch -j 1", "batch -j 1"))
+        lines.append("| CPU, batch -j 1 before / now, onsets found on the ECG | %.2fx | - |" %
+                     paired("before: batch -j 1, onsets found on the ECG",
+                            "batch -j 1, onsets found on the ECG"))
+        lines.append("| CPU, before: onsets found on the ECG / given | %.2fx | - |" %
+                     paired("before: batch -j 1, onsets found on the ECG", "before: batch -j 1"))
+    lines += ["", "CPU ratios are the median over rounds of the two batches' ratio in the same "
+              "round (user + system time of the process)."]
+    if a.before:
+        lines += ["", "\"before\": `%s`%s, timed in the same rounds." % (
+            os.path.basename(a.before), " (%s)" % a.before_label if a.before_label else "")]
     if base_cmd:
         lines += ["", "SciPy baseline: `bench/baseline_scipy.py`, the conventional method as a "
                   "researcher writes it (NumPy/SciPy: linear resampling to 1 kHz, zero-phase "
                   "4th-order Butterworth at a fixed 25 Hz, the largest velocity in [AVO, AVC] "
                   "of each beat refined by a parabola, the Yu index), run with `%s`." % base_cmd[0]]
-    lines += ["", "Reproduce: `make bench` (N and rounds: `make bench BENCH_N=N BENCH_ROUNDS=R`)."]
+    lines += ["", "Reproduce: `make bench` (N and rounds: `make bench BENCH_N=N BENCH_ROUNDS=R`; "
+              "against an older build: `python3 tests/bench.py --before OLD/cli/dyssync`)."]
     return "\n".join(lines) + "\n"
 
 

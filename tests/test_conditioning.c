@@ -1,6 +1,6 @@
 /* Conditioning: spline peak refinement, the FFTW low-pass (transfer
- * function, zero phase, plan cache, threads), the noise estimate and the
- * automatic cut-off. */
+ * function, zero phase, the DCT itself, plan cache, threads), the noise
+ * estimate and the automatic cut-off. */
 #include "check_main.h"
 #include "conditioning.h"
 
@@ -204,12 +204,126 @@ START_TEST(auto_cutoff)
     double fc;
     for (int i = 0; i < N; i++)
         x[i] = 6 * exp(-0.5 * pow((i * 10.0 - 300) / 60, 2));
-    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.0, &fc), DYS_OK);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.0, &fc, NULL), DYS_OK);
     ck_assert_double_eq(fc, 0); /* clean: off */
     for (int i = 0; i < N; i++)
         x[i] += 0.25 * grand(&s);
-    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.25, &fc), DYS_OK);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.25, &fc, NULL), DYS_OK);
     ck_assert(fc >= 3 && fc <= 30);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(auto_cutoff_output_is_lowpass)
+{
+    /* The search's own output at the cut-off it chose is what filtering
+     * again would give, bit for bit, into another array or in place. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 7;
+    enum { N = 250 };
+    double x[N], y[N], z[N];
+    unsigned char w[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (i % 100) >= 10 && (i % 100) <= 40;
+        x[i] = 6 * exp(-0.5 * pow(((i % 100) * 10.0 - 250) / 60, 2)) + 0.3 * grand(&s);
+    }
+    double fc, fc2;
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.3, &fc, y), DYS_OK);
+    ck_assert(fc > 0);
+    memcpy(z, x, sizeof z);
+    ck_assert_int_eq(dys_lowpass(ctx, z, N, 10.0, fc), DYS_OK);
+    ck_assert_mem_eq(y, z, sizeof z);
+    ck_assert_int_eq(dys_choose_lowpass(ctx, x, N, 10.0, w, 0.3, &fc2, x), DYS_OK);
+    ck_assert_double_eq(fc2, fc);
+    ck_assert_mem_eq(x, z, sizeof z);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(dct_matches_definition)
+{
+    /* dys_dct is FFTW's REDFT10, X_k = 2 sum x_j cos(pi (j + 1/2) k / n),
+     * computed through a real DFT: against the sum itself, at even, odd
+     * and tiny sizes; dys_idct inverts it. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 3;
+    static const size_t sizes[] = {2, 3, 4, 5, 6, 7, 9, 15, 16, 45, 100, 125, 243};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        double x[243], X[243], y[243], big = 0;
+        for (size_t j = 0; j < n; j++)
+            x[j] = grand(&s);
+        ck_assert_int_eq(dys_dct(ctx, x, n, X), DYS_OK);
+        for (size_t k = 0; k < n; k++) {
+            long double ref = 0;
+            for (size_t j = 0; j < n; j++)
+                ref += 2.0L * x[j] * cosl(3.14159265358979323846264338327950288L *
+                                          ((long double)j + 0.5L) * (long double)k / (long double)n);
+            ck_assert_double_eq_tol(X[k], (double)ref, 1e-12 * (double)n);
+            big = fmax(big, fabs(X[k]));
+        }
+        ck_assert(big > 0);
+        ck_assert_int_eq(dys_idct(ctx, X, n, y), DYS_OK);
+        for (size_t j = 0; j < n; j++)
+            ck_assert_double_eq_tol(y[j], x[j], 1e-13 * (double)n);
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(xcorr_lags_matches_sums)
+{
+    /* dys_xcorr_lags (by FFT) against the sums it stands for. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 5;
+    static const size_t ms[] = {1, 7, 241, 201}, nls[] = {1, 30, 201, 161};
+    for (int t = 0; t < 4; t++) {
+        size_t m = ms[t], nl = nls[t];
+        double f[241], y[241 + 201], r[201];
+        for (size_t i = 0; i < m; i++)
+            f[i] = grand(&s);
+        for (size_t i = 0; i < m + nl - 1; i++)
+            y[i] = 3 + grand(&s);
+        ck_assert_int_eq(dys_xcorr_lags(ctx, f, m, y, nl, r), DYS_OK);
+        for (size_t l = 0; l < nl; l++) {
+            double ref = 0, mag = 0;
+            for (size_t q = 0; q < m; q++) {
+                ref += f[q] * y[l + q];
+                mag += fabs(f[q] * y[l + q]);
+            }
+            ck_assert_double_eq_tol(r[l], ref, 1e-13 * mag);
+        }
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(robust_lowpass_is_its_steps)
+{
+    /* dys_lowpass_robust is the clipped iteration through dys_dct_gain,
+     * dys_idct and dys_dct, bit for bit, at an even and an odd size. */
+    dys_ctx *ctx = dys_ctx_new();
+    uint64_t s = 11;
+    static const size_t sizes[] = {512, 375};
+    for (int t = 0; t < 2; t++) {
+        size_t n = sizes[t];
+        double x[512], X[512], B[512], T[512], b[512], y[512];
+        for (size_t i = 0; i < n; i++)
+            x[i] = sin(0.02 * (double)i) + (i % 97 == 0 ? 8 : 0) + 0.1 * grand(&s);
+        ck_assert_int_eq(dys_dct(ctx, x, n, X), DYS_OK);
+        ck_assert_int_eq(dys_lowpass_robust(ctx, x, X, n, 1.0, 2.0, 0.3, 4, B), DYS_OK);
+        dys_dct_gain(X, T, n, 1.0, 2.0);
+        for (int it = 0; it < 4; it++) {
+            ck_assert_int_eq(dys_idct(ctx, T, n, b), DYS_OK);
+            for (size_t i = 0; i < n; i++) {
+                double r = x[i] - b[i];
+                y[i] = b[i] + (r > 0.3 ? 0.3 : r < -0.3 ? -0.3 : r);
+            }
+            ck_assert_int_eq(dys_dct(ctx, y, n, T), DYS_OK);
+            dys_dct_gain(T, T, n, 1.0, 2.0);
+        }
+        ck_assert_mem_eq(B, T, n * sizeof *T);
+    }
     dys_ctx_free(ctx);
 }
 END_TEST
@@ -280,6 +394,10 @@ static Suite *suite(void)
     tcase_add_test(tc, fft_sizes);
     tcase_add_test(tc, noise_estimate);
     tcase_add_test(tc, auto_cutoff);
+    tcase_add_test(tc, auto_cutoff_output_is_lowpass);
+    tcase_add_test(tc, dct_matches_definition);
+    tcase_add_test(tc, xcorr_lags_matches_sums);
+    tcase_add_test(tc, robust_lowpass_is_its_steps);
     tcase_add_test(tc, plan_cache_many_sizes);
     tcase_add_test(tc, threads_agree);
     suite_add_tcase(s, tc);
