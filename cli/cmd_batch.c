@@ -52,6 +52,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -392,28 +393,27 @@ static void options_diff(const char *then, const char *now, char *out, size_t ca
     }
 }
 
-/* ---- part files ------------------------------------------------------------ */
+/* ---- journals ------------------------------------------------------------- */
 
-/* A part (format 3 since the studies.csv row has the 18-segment model's
- * columns: a part of format 2 holds a row of the old width, so it counts
- * as missing and --resume analyses its study again):
- *   dyssync-part 3
+/* A record's payload is what a part file held (format 4: the same text as
+ * format 3's parts, in a record of a journal instead of a file of its own):
+ *   dyssync-part 4
  *   <source>                  the normalised path, the study's key
  *   <study_id>                empty when the study failed
  *   <version> <input hash>    the engine and the bytes that made it
  *   <options>                 dys_params_text and the reading options
  *   @studies / @segments / @json (or @error, @studies) sections
  *   @end
- */
-enum { PART_HEADER_LINES = 5 };
-
-typedef struct {
-    char source[4096];
-    char id[1024];
-    char version[64];
-    uint64_t input;
-    char options[2048];
-} part_header;
+ * The record puts one header line before it:
+ *   @dyssync-record <run> <payload bytes> <checksum>\n
+ * the checksum being FNV-1a 64 of the header up to the checksum (its run and
+ * length included) and then of the payload.  A header that is all text keeps
+ * a journal readable with less and countable with grep, and lets a reader
+ * that lost its place (a damaged header) find the next record by its magic
+ * at the start of a line. */
+#define PART_FORMAT_LINE "dyssync-part 4\n"
+#define RECORD_MAGIC "@dyssync-record "
+enum { PART_HEADER_LINES = 5, RECORD_HEADER_MAX = 80 };
 
 static void part_path(const char *outdir, const char *source, const char *ext, char *buf,
                       size_t cap)
@@ -421,46 +421,407 @@ static void part_path(const char *outdir, const char *source, const char *ext, c
     snprintf(buf, cap, "%s/parts/%016llx.%s", outdir, (unsigned long long)fnv1a(source), ext);
 }
 
-/* A part is complete when it ends with its "@end" line.  Parts are
- * renamed into place complete but not fsynced (dys_outfile_commit_unsynced),
- * so after a power cut one may be empty or short: it then counts as
- * missing, and --resume analyses that study again. */
-static int part_complete(const char *path)
+/* The header line of a record, its length returned; *sum is the checksum
+ * of the header's text before it and of the payload. */
+static int record_header(char *buf, size_t cap, unsigned run, const char *payload, size_t len,
+                         uint64_t *sum)
 {
-    static const char end[] = "@end\n";
-    char tail[sizeof end - 1];
-    FILE *f = fopen(path, "rb");
-    int ok = f && fseek(f, -(long)sizeof tail, SEEK_END) == 0 &&
-             fread(tail, 1, sizeof tail, f) == sizeof tail && !memcmp(tail, end, sizeof tail);
-    if (f)
-        fclose(f);
-    return ok;
+    int n = snprintf(buf, cap, RECORD_MAGIC "%u %zu ", run, len);
+    *sum = fnv1a_bytes(fnv1a_bytes(FNV_OFFSET, buf, (size_t)n), payload, len);
+    return n + snprintf(buf + n, cap - (size_t)n, "%016llx\n", (unsigned long long)*sum);
 }
 
-/* The header of a complete part of format 3; -1 if there is none (missing,
- * short, or made by a dyssync before fingerprints or the 18 segments). */
-static int part_header_read(const char *path, part_header *h)
+/* The journal a worker appends to: created on its first record, so a
+ * resume with nothing to do adds no file. */
+typedef struct {
+    int fd;
+    uint64_t size; /* what is written: a failed write is cut back to it */
+    char path[4096];
+    char *buf;
+    size_t cap;
+} journal_writer;
+
+/* Append one record with one write (a retry only after a short write);
+ * when it fails (a full disk), the file is cut back to its last complete
+ * record, so that a later reader does not even see a torn one.  0, or -1
+ * with the message in err. */
+static int journal_append(journal_writer *w, const char *outdir, unsigned run, int worker,
+                          const char *payload, size_t len, char *err, size_t errcap)
 {
-    if (!part_complete(path))
-        return -1;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[4096], fp[256];
-    int ok = fgets(line, sizeof line, f) && !strcmp(line, "dyssync-part 3\n") &&
-             fgets(h->source, sizeof h->source, f) && fgets(h->id, sizeof h->id, f) &&
-             fgets(fp, sizeof fp, f) && fgets(h->options, sizeof h->options, f);
-    fclose(f);
-    if (!ok)
-        return -1;
-    h->source[strcspn(h->source, "\n")] = '\0';
-    h->id[strcspn(h->id, "\n")] = '\0';
-    h->options[strcspn(h->options, "\n")] = '\0';
-    unsigned long long in;
-    if (sscanf(fp, "%63s %llx", h->version, &in) != 2)
-        return -1;
-    h->input = in;
+    char *path = w->path;
+    if (w->fd < 0) {
+        snprintf(path, sizeof w->path, "%s/parts/journal-%06u-%03d.log", outdir, run, worker);
+        /* O_EXCL: a run number is never reused, so a file of that name is
+         * another writer's, never to be appended to */
+        w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+        if (w->fd < 0) {
+            snprintf(err, errcap, "%.900s: cannot create: %s", path, strerror(errno));
+            return -1;
+        }
+        w->size = 0;
+    }
+    if (w->cap < len + RECORD_HEADER_MAX) {
+        char *nb = realloc(w->buf, len + RECORD_HEADER_MAX);
+        if (!nb) {
+            snprintf(err, errcap, "out of memory");
+            return -1;
+        }
+        w->buf = nb;
+        w->cap = len + RECORD_HEADER_MAX;
+    }
+    uint64_t sum;
+    size_t hl = (size_t)record_header(w->buf, w->cap, run, payload, len, &sum), n = hl + len,
+           done = 0;
+    memcpy(w->buf + hl, payload, len);
+    while (done < n) {
+        ssize_t k = write(w->fd, w->buf + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            if (ftruncate(w->fd, (off_t)w->size) != 0) {
+                /* the torn record stays; readers ignore it by its length */
+            }
+            snprintf(err, errcap, "%.900s: cannot write: %s", path, strerror(e));
+            return -1;
+        }
+        done += (size_t)k;
+    }
+    w->size += n;
     return 0;
+}
+
+/* Where the journal ends up on disk: one fdatasync per journal and run
+ * (not per record, which cost a quarter of the time), then closed. */
+static int journal_close(journal_writer *w, char *err, size_t errcap)
+{
+    int bad = 0;
+    if (w->fd >= 0) {
+        if (fdatasync(w->fd) != 0) {
+            snprintf(err, errcap, "%.900s: cannot write: %s", w->path, strerror(errno));
+            bad = -1;
+        }
+        close(w->fd);
+    }
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+    return bad;
+}
+
+/* The newest valid record of each study in a set of journals: where its
+ * payload is and its fingerprint, never the payload itself, so memory
+ * grows by a path and an id per study, as the list of studies does. */
+typedef struct {
+    char *source, *id;    /* source NULL: an empty slot */
+    uint64_t h, input, sum, off;
+    uint32_t len, run, file, shard, version, options; /* version, options: interned */
+} jrec;
+
+typedef struct {
+    jrec *slot;
+    size_t cap, n;
+    strs files;        /* every journal read */
+    strs versions, options;
+    unsigned max_run;  /* the highest run number seen (0: none) */
+    size_t n_foreign;  /* records of another payload format */
+} jindex;
+
+static void jindex_free(jindex *x)
+{
+    for (size_t i = 0; i < x->cap; i++) {
+        free(x->slot[i].source);
+        free(x->slot[i].id);
+    }
+    free(x->slot);
+    strs_free(&x->files);
+    strs_free(&x->versions);
+    strs_free(&x->options);
+    memset(x, 0, sizeof *x);
+}
+
+static jrec *jindex_slot(const jindex *x, const char *source, uint64_t h)
+{
+    for (size_t i = (size_t)h & (x->cap - 1);; i = (i + 1) & (x->cap - 1))
+        if (!x->slot[i].source || (x->slot[i].h == h && !strcmp(x->slot[i].source, source)))
+            return &x->slot[i];
+}
+
+static const jrec *jindex_get(const jindex *x, const char *source)
+{
+    if (!x->cap)
+        return NULL;
+    const jrec *r = jindex_slot(x, source, fnv1a(source));
+    return r->source ? r : NULL;
+}
+
+/* The index of s in a list of distinct texts (added when new). */
+static int intern(strs *list, const char *s, size_t len, uint32_t *idx)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (strlen(list->v[i]) == len && !memcmp(list->v[i], s, len)) {
+            *idx = (uint32_t)i;
+            return 0;
+        }
+    char *t = strndup(s, len);
+    if (!t || strs_add(list, t) != 0) {
+        free(t);
+        return -1;
+    }
+    free(t);
+    *idx = (uint32_t)(list->n - 1);
+    return 0;
+}
+
+/* The record r (source and id not yet owned) into the index.  Which record
+ * of a study wins is decided by the order the journals are read in: shards
+ * in the order given (the first holding a study wins, as merge always did),
+ * and within one output directory the higher run number, then the later
+ * journal and position; a study is analysed once per run, so the run alone
+ * decides in practice. */
+static int jindex_put(jindex *x, const jrec *r, const char *source, size_t slen,
+                      const char *id, size_t ilen)
+{
+    if (2 * (x->n + 1) > x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 1024;
+        jrec *old = x->slot;
+        size_t ocap = x->cap;
+        if (!(x->slot = calloc(cap, sizeof *x->slot))) {
+            x->slot = old;
+            return -1;
+        }
+        x->cap = cap;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i].source)
+                *jindex_slot(x, old[i].source, old[i].h) = old[i];
+        free(old);
+    }
+    char *src = strndup(source, slen), *nid = strndup(id, ilen);
+    if (!src || !nid) {
+        free(src);
+        free(nid);
+        return -1;
+    }
+    uint64_t h = fnv1a(src);
+    jrec *s = jindex_slot(x, src, h);
+    if (s->source && (r->shard != s->shard || r->run < s->run)) {
+        free(src);
+        free(nid);
+        return 0;
+    }
+    if (s->source) {
+        free(s->source);
+        free(s->id);
+    } else
+        x->n++;
+    *s = *r;
+    s->source = src;
+    s->id = nid;
+    s->h = h;
+    return 0;
+}
+
+/* One line of a payload: *line and its length without the '\n'; the rest
+ * after it.  NULL at the end. */
+static const char *next_line(const char *p, const char *end, const char **line, size_t *len)
+{
+    const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    if (!nl)
+        return NULL;
+    *line = p;
+    *len = (size_t)(nl - p);
+    return nl + 1;
+}
+
+/* The fingerprint of a payload into r and the index; 1 when the payload is
+ * of another format (another dyssync), -1 out of memory. */
+static int jindex_add_payload(jindex *x, jrec *r, const char *pl, size_t len)
+{
+    const char *end = pl + len, *src, *id, *fp, *opt;
+    size_t sl, il, fl, ol;
+    size_t fl0 = strlen(PART_FORMAT_LINE);
+    if (len < fl0 || memcmp(pl, PART_FORMAT_LINE, fl0))
+        return 1;
+    const char *p = pl + fl0;
+    if (!(p = next_line(p, end, &src, &sl)) || !(p = next_line(p, end, &id, &il)) ||
+        !(p = next_line(p, end, &fp, &fl)) || !next_line(p, end, &opt, &ol))
+        return 1;
+    const char *sp = memchr(fp, ' ', fl);
+    char hex[24];
+    if (!sp || fl - (size_t)(sp - fp) - 1 >= sizeof hex)
+        return 1;
+    memcpy(hex, sp + 1, fl - (size_t)(sp - fp) - 1);
+    hex[fl - (size_t)(sp - fp) - 1] = '\0';
+    r->input = strtoull(hex, NULL, 16);
+    if (intern(&x->versions, fp, (size_t)(sp - fp), &r->version) ||
+        intern(&x->options, opt, ol, &r->options) || jindex_put(x, r, src, sl, id, il))
+        return -1;
+    return 0;
+}
+
+/* Every record of one journal into the index.  A record counts when its
+ * header parses, its payload is all there, its checksum matches and it
+ * ends with "@end"; anything else is passed over to the next record's
+ * magic at the start of a line: a torn tail (a run killed mid-write, a
+ * power cut) is normal, a damaged record in the middle (a flipped byte) is
+ * said, with the file and byte.  With `repair` (the writer of the
+ * directory, holding its lock) a torn tail is cut off, so that it is not
+ * said again on every later run.  -1 only when out of memory. */
+static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, int repair)
+{
+    const char *path = x->files.v[file];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size == 0) {
+        if (fd >= 0)
+            close(fd);
+        return 0; /* unreadable is the same as missing: its studies are redone */
+    }
+    size_t sz = (size_t)sb.st_size;
+    const char *m = mmap(NULL, sz, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return 0;
+    size_t ml = strlen(RECORD_MAGIC), pos = 0, cut = sz;
+    int rc = 0;
+    while (pos < sz && rc == 0) {
+        size_t rest = sz - pos;
+        const char *h = m + pos, *nl = memchr(h, '\n', rest < RECORD_HEADER_MAX ? rest : RECORD_HEADER_MAX);
+        unsigned run = 0;
+        size_t len = 0, body = nl ? (size_t)(nl - h) + 1 : 0;
+        unsigned long long sum = 0;
+        int hn = 0, good = 0;
+        if (nl && rest >= ml && !memcmp(h, RECORD_MAGIC, ml)) {
+            char hb[RECORD_HEADER_MAX + 1];
+            memcpy(hb, h, body - 1);
+            hb[body - 1] = '\0';
+            if (sscanf(hb + ml, "%u %zu %llx%n", &run, &len, &sum, &hn) != 3 ||
+                (size_t)hn + ml != body - 1)
+                hn = 0;
+        }
+        if (hn && len <= rest - body) {
+            char check[RECORD_HEADER_MAX];
+            uint64_t s2;
+            record_header(check, sizeof check, run, h + body, len, &s2);
+            good = s2 == sum && len >= 5 && !memcmp(h + body + len - 5, "@end\n", 5);
+        }
+        if (good) {
+            jrec r = {.off = pos + body, .len = (uint32_t)len, .run = run, .sum = sum,
+                      .file = file, .shard = shard};
+            if (run > x->max_run)
+                x->max_run = run;
+            int a = jindex_add_payload(x, &r, h + body, len);
+            if (a < 0)
+                rc = -1;
+            else if (a > 0)
+                x->n_foreign++;
+            pos += body + len;
+            continue;
+        }
+        /* lost: on to the next record's magic at the start of a line.  With
+         * none after it, this is the tail: incomplete (a run killed while
+         * writing, a power cut) unless it is a whole record that does not
+         * match its checksum. */
+        const char *next = rest > 1 ? memmem(h + 1, rest - 1, "\n" RECORD_MAGIC, ml + 1) : NULL;
+        if (next || (hn && body + len == rest)) {
+            if (say)
+                cli_error("%s: byte %zu: a damaged record (its checksum or header does not "
+                          "match): ignored, its study counts as not done", path, pos);
+        } else {
+            cut = pos;
+            if (say)
+                cli_error("%s: byte %zu: an incomplete record at the end (a run stopped while "
+                          "writing it): ignored, its study counts as not done", path, pos);
+        }
+        pos = next ? (size_t)(next - m) + 1 : sz;
+    }
+    munmap((void *)m, sz);
+    if (repair && cut < sz && truncate(path, (off_t)cut) != 0) {
+        /* left as it is: it is ignored all the same, and said again */
+    }
+    return rc;
+}
+
+/* The run number in a journal's name, 0 when it is not one. */
+static unsigned journal_run(const char *name)
+{
+    unsigned run;
+    int worker, n = 0;
+    if (sscanf(name, "journal-%u-%d.log%n", &run, &worker, &n) == 2 && n &&
+        name[n] == '\0')
+        return run;
+    return 0;
+}
+
+/* The journals of one output directory's parts/ into the index (in name
+ * order: by run, then worker), only those of run `only` when it is not 0.
+ * *old counts part files of format 3 (one file per study), which are not
+ * read.  -1 (errno) when parts/ cannot be read or out of memory. */
+static int jindex_scan_dir(jindex *x, const char *outdir, uint32_t shard, unsigned only,
+                           int say, int repair, size_t *old)
+{
+    char pdir[4096];
+    snprintf(pdir, sizeof pdir, "%s/parts", outdir);
+    DIR *d = opendir(pdir);
+    if (!d)
+        return -1;
+    strs names = {0};
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) && rc == 0) {
+        unsigned run = journal_run(e->d_name);
+        const char *dot = strrchr(e->d_name, '.');
+        if (old && dot && !strcmp(dot, ".part"))
+            (*old)++;
+        if (run > x->max_run)
+            x->max_run = run; /* also a journal holding no valid record */
+        if (run && (!only || run == only))
+            rc = strs_add(&names, e->d_name);
+    }
+    closedir(d);
+    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    for (size_t i = 0; i < names.n && rc == 0; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", pdir, names.v[i]);
+        rc = strs_add(&x->files, path);
+        if (rc == 0)
+            rc = jindex_scan_file(x, (uint32_t)(x->files.n - 1), shard, say, repair);
+    }
+    strs_free(&names);
+    if (rc)
+        errno = ENOMEM;
+    return rc;
+}
+
+/* The payload of the study of record r (in buf, grown as needed); -1 when
+ * it cannot be read back as it was indexed. */
+static int jrec_read(const jindex *x, const jrec *r, int *fds, char **buf, size_t *cap)
+{
+    if (fds[r->file] < 0 && (fds[r->file] = open(x->files.v[r->file], O_RDONLY | O_CLOEXEC)) < 0 &&
+        errno == EMFILE) {
+        /* many journals (many runs into one directory): start over */
+        for (size_t i = 0; i < x->files.n; i++)
+            if (fds[i] >= 0) {
+                close(fds[i]);
+                fds[i] = -1;
+            }
+        fds[r->file] = open(x->files.v[r->file], O_RDONLY | O_CLOEXEC);
+    }
+    if (fds[r->file] < 0)
+        return -1;
+    if (*cap < r->len) {
+        char *nb = realloc(*buf, r->len);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = r->len;
+    }
+    if (pread(fds[r->file], *buf, r->len, (off_t)r->off) != (ssize_t)r->len)
+        return -1;
+    char hb[RECORD_HEADER_MAX];
+    uint64_t sum;
+    record_header(hb, sizeof hb, r->run, *buf, r->len, &sum);
+    return sum == r->sum ? 0 : -1;
 }
 
 /* The part of one study: its header, then the studies.csv row, its
@@ -469,7 +830,7 @@ static int part_header_read(const char *path, part_header *h)
 static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input,
                        const char *options, const dys_result *r, const char *error)
 {
-    fprintf(f, "dyssync-part 3\n%s\n%s\n%s %016llx\n%s\n", source, r ? r->study_id : "",
+    fprintf(f, PART_FORMAT_LINE "%s\n%s\n%s %016llx\n%s\n", source, r ? r->study_id : "",
             dys_version(), (unsigned long long)input, options);
     if (!r) {
         fputs("@error\n", f);
@@ -492,28 +853,18 @@ static void write_part(FILE *f, dys_ctx *ctx, const char *source, uint64_t input
 
 /* ---- assembling the tables -------------------------------------------------- */
 
-/* One study of a table: where its part is, its id, and what only the
- * whole table knows (a duplicate id, the figure's name). */
+/* One study of a table: its record, and what only the whole table knows
+ * (a duplicate id). */
 typedef struct {
     const char *source;
-    const char *dir;  /* the part directory holding its part, NULL: none */
-    char *id;         /* its study_id ("" when it failed), allocated: a row
-                         is small, so an archive of 100,000 studies costs
-                         megabytes here, not gigabytes */
+    const jrec *rec; /* NULL: none */
     int duplicate;
 } row;
-
-static void rows_free(row *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].id);
-    free(rows);
-}
 
 static int cmp_row_id(const void *a, const void *b)
 {
     const row *x = *(row *const *)a, *y = *(row *const *)b;
-    int c = strcmp(x->id, y->id);
+    int c = strcmp(x->rec->id, y->rec->id);
     return c ? c : strcmp(x->source, y->source);
 }
 
@@ -558,55 +909,46 @@ static void put_studies_row(FILE *to, const char *line, size_t len, const row *w
         fwrite(line, 1, len, to);
 }
 
-/* Append the sections of one part file to the open tables. */
-static int append_part(const row *w, FILE *st, FILE *sg, FILE *js, FILE *er, int *failed,
-                       const char *figure)
+/* Append the sections of one study's payload to the open tables. */
+static void append_payload(const row *w, const char *pl, size_t len, FILE *st, FILE *sg,
+                           FILE *js, FILE *er, int *failed, const char *figure)
 {
-    char part[4096];
-    part_path(w->dir, w->source, "part", part, sizeof part);
-    FILE *f = fopen(part, "r");
-    if (!f)
-        return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    const char *p = pl, *end = pl + len, *line;
+    size_t ll;
     FILE *to = NULL;
-    int lineno = 0, complete = 0;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (++lineno <= PART_HEADER_LINES)
+    for (int lineno = 1; (p = next_line(p, end, &line, &ll)); lineno++) {
+        ll++; /* with its '\n' */
+        if (lineno <= PART_HEADER_LINES)
             continue;
-        if (!strcmp(line, "@studies\n"))
+        if (ll == 9 && !memcmp(line, "@studies\n", 9))
             to = st;
-        else if (!strcmp(line, "@segments\n"))
+        else if (ll == 10 && !memcmp(line, "@segments\n", 10))
             to = sg;
-        else if (!strcmp(line, "@json\n"))
+        else if (ll == 6 && !memcmp(line, "@json\n", 6))
             to = js;
-        else if (!strcmp(line, "@error\n")) {
+        else if (ll == 7 && !memcmp(line, "@error\n", 7)) {
             to = er;
             (*failed)++;
-        } else if (!strcmp(line, "@end\n")) {
-            complete = 1;
+        } else if (ll == 5 && !memcmp(line, "@end\n", 5))
             break;
-        } else if (to == st)
-            put_studies_row(st, line, (size_t)len, w, figure);
+        else if (to == st)
+            put_studies_row(st, line, ll, w, figure);
         else if (to)
-            fwrite(line, 1, (size_t)len, to);
+            fwrite(line, 1, ll, to);
     }
-    free(line);
-    fclose(f);
-    return complete ? 0 : -1;
 }
 
 typedef struct {
     size_t studies, missing, failed, duplicates;
 } table_counts;
 
-/* Assemble the tables of OUTDIR (and its figures/, from the parts' images)
- * from the parts of `sources` found in the part directories `partdirs`;
- * studies without a complete part are counted as missing.  -1 when a
- * table cannot be written. */
+/* Assemble the tables of OUTDIR (and its figures/, from the parts' images
+ * in the output directories `partdirs`, by the shard of each record) from
+ * the records of `sources` in the index; studies without one are counted
+ * as missing.  -1 when a table cannot be written. */
 static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
-                    char **partdirs, size_t npd, table_counts *c, char *err, size_t errcap)
+                    const jindex *x, char **partdirs, table_counts *c, char *err,
+                    size_t errcap)
 {
     static const char *const names[4] = {"studies.csv", "segments.csv", "results.jsonl",
                                           "errors.csv"};
@@ -614,69 +956,68 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
     c->studies = n;
     row *rows = calloc(n ? n : 1, sizeof *rows);
     row **by_id = calloc(n ? n : 1, sizeof *by_id);
-    if (!rows || !by_id) {
+    int *fds = malloc((x->files.n ? x->files.n : 1) * sizeof *fds);
+    if (!rows || !by_id || !fds) {
         free(rows);
         free(by_id);
+        free(fds);
         snprintf(err, errcap, "out of memory");
         return -1;
     }
+    for (size_t i = 0; i < x->files.n; i++)
+        fds[i] = -1;
     size_t nid = 0;
     for (size_t i = 0; i < n; i++) {
         rows[i].source = sources[i];
-        part_header h;
-        for (size_t d = 0; d < npd && !rows[i].dir; d++) {
-            char path[4096];
-            part_path(partdirs[d], sources[i], "part", path, sizeof path);
-            if (part_header_read(path, &h) == 0) {
-                rows[i].dir = partdirs[d];
-                if (!(rows[i].id = strdup(h.id))) {
-                    rows_free(rows, i + 1);
-                    free(by_id);
-                    snprintf(err, errcap, "out of memory");
-                    return -1;
-                }
-            }
-        }
-        c->missing += !rows[i].dir;
-        if (rows[i].dir && rows[i].id[0])
+        rows[i].rec = jindex_get(x, sources[i]);
+        c->missing += !rows[i].rec;
+        if (rows[i].rec && rows[i].rec->id[0])
             by_id[nid++] = &rows[i];
     }
     /* study ids shared by several studies: flagged, and their figures get
      * the path's hash in the name so that none overwrites another */
     qsort(by_id, nid, sizeof *by_id, cmp_row_id);
     for (size_t i = 0; i < nid; i++)
-        if ((i > 0 && !strcmp(by_id[i - 1]->id, by_id[i]->id)) ||
-            (i + 1 < nid && !strcmp(by_id[i + 1]->id, by_id[i]->id))) {
+        if ((i > 0 && !strcmp(by_id[i - 1]->rec->id, by_id[i]->rec->id)) ||
+            (i + 1 < nid && !strcmp(by_id[i + 1]->rec->id, by_id[i]->rec->id))) {
             by_id[i]->duplicate = 1;
             c->duplicates++;
         }
     free(by_id);
     dys_outfile of[4];
     memset(of, 0, sizeof of);
-    for (int t = 0; t < 4; t++) {
+    int bad = 0;
+    for (int t = 0; t < 4 && !bad; t++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", outdir, names[t]);
         if (dys_outfile_open(ctx, &of[t], path) != DYS_OK) {
             snprintf(err, errcap, "%s", dys_ctx_error(ctx));
             for (int u = 0; u < t; u++)
                 dys_outfile_abort(&of[u]);
-            rows_free(rows, n);
-            return -1;
+            bad = 1;
         }
     }
-    dys_write_csv_header(ctx, of[0].f);
-    dys_write_segments_csv_header(ctx, of[1].f);
-    fputs("source,message\n", of[3].f);
     int failed = 0, figs_dir = 0;
-    for (size_t i = 0; i < n; i++) {
+    char *buf = NULL;
+    size_t cap = 0;
+    if (!bad) {
+        dys_write_csv_header(ctx, of[0].f);
+        dys_write_segments_csv_header(ctx, of[1].f);
+        fputs("source,message\n", of[3].f);
+    }
+    for (size_t i = 0; i < n && !bad; i++) {
         row *w = &rows[i];
-        if (!w->dir)
+        if (!w->rec)
             continue;
+        if (jrec_read(x, w->rec, fds, &buf, &cap) != 0) {
+            c->missing++;
+            continue;
+        }
         char png[4096], figure[1100] = "";
-        part_path(w->dir, w->source, "png", png, sizeof png);
-        if (w->id[0] && access(png, F_OK) == 0) {
+        part_path(partdirs[w->rec->shard], w->source, "png", png, sizeof png);
+        if (w->rec->id[0] && access(png, F_OK) == 0) {
             char id[1024];
-            snprintf(id, sizeof id, "%s", w->id);
+            snprintf(id, sizeof id, "%s", w->rec->id);
             for (char *ch = id; *ch; ch++)
                 if (*ch == '/' || *ch == '\\' || (unsigned char)*ch < 32)
                     *ch = '_';
@@ -695,11 +1036,18 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
                 figure[0] = '\0';
             }
         }
-        if (append_part(w, of[0].f, of[1].f, of[2].f, of[3].f, &failed, figure) != 0)
-            c->missing++;
+        append_payload(w, buf, w->rec->len, of[0].f, of[1].f, of[2].f, of[3].f, &failed,
+                       figure);
     }
+    free(buf);
+    for (size_t i = 0; i < x->files.n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
+    free(rows);
+    if (bad)
+        return -1;
     c->failed = (size_t)failed;
-    rows_free(rows, n);
     for (int t = 0; t < 4; t++)
         if (dys_outfile_commit(ctx, &of[t]) != DYS_OK) {
             snprintf(err, errcap, "%s", dys_ctx_error(ctx));
@@ -708,6 +1056,27 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             return -1;
         }
     return 0;
+}
+
+/* After the tables are committed: the journals of OUTDIR none of whose
+ * records is any study's newest (every study in them analysed again since)
+ * are removed, so that rerunning into one directory does not grow it
+ * without end.  A kill at any point only leaves a journal that is not
+ * needed. */
+static void journals_prune(const jindex *x, unsigned keep_run)
+{
+    char *used = calloc(x->files.n ? x->files.n : 1, 1);
+    if (!used)
+        return;
+    for (size_t i = 0; i < x->cap; i++)
+        if (x->slot[i].source)
+            used[x->slot[i].file] = 1;
+    for (size_t f = 0; f < x->files.n; f++) {
+        const char *base = strrchr(x->files.v[f], '/');
+        if (!used[f] && journal_run(base ? base + 1 : x->files.v[f]) != keep_run)
+            unlink(x->files.v[f]);
+    }
+    free(used);
 }
 
 /* ---- the run manifest, the lock, signals ------------------------------------ */
@@ -1024,23 +1393,55 @@ static int batch_studies(const batch_opts *o, strs *studies)
     return 0;
 }
 
+/* Part files of format 3 (one file per study, before journals) in an
+ * output directory: they are not read, and a resume or a merge that would
+ * silently leave their studies out is refused, naming the way out. */
+static void say_old_parts(const char *dir, size_t n, const char *how)
+{
+    cli_error("%s: its parts/ holds %zu part files of format 3 (one file per study, written "
+              "by an earlier dyssync); this dyssync keeps each study in a journal (format 4) "
+              "and does not read them: %s", dir, n, how);
+}
+
+static size_t remove_old_parts(const char *parts)
+{
+    size_t n = 0;
+    DIR *d = opendir(parts);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *dot = strrchr(e->d_name, '.');
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", parts, e->d_name);
+        if (dot && !strcmp(dot, ".part") && unlink(path) == 0)
+            n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
 /* --resume: the temporaries of a killed run go; a resume with other options
- * than the parts were made with would mix two analyses in one table, so it
- * is refused (0: go on, else the exit status), unless --reanalyse. */
-static int resume_check(const batch_opts *o, const strs *studies)
+ * than the records were made with would mix two analyses in one table, so
+ * it is refused (0: go on, else the exit status), unless --reanalyse. */
+static int resume_check(const batch_opts *o, const strs *studies, const jindex *x,
+                        size_t old_parts)
 {
     char parts[4096];
     snprintf(parts, sizeof parts, "%s/parts", o->outdir);
     remove_temporaries(o->outdir, parts);
+    if (old_parts) {
+        say_old_parts(o->outdir, old_parts, "finish this run with the dyssync that began it, "
+                      "or run without --resume to analyse every study again");
+        return EXIT_USAGE;
+    }
     size_t other = 0;
     char diff[1024] = "";
     for (size_t i = 0; i < studies->n; i++) {
-        char pp[4096];
-        part_header h;
-        part_path(o->outdir, studies->v[i], "part", pp, sizeof pp);
-        if (part_header_read(pp, &h) == 0 && strcmp(h.options, o->options) &&
-            !strcmp(h.version, dys_version()) && other++ == 0)
-            options_diff(h.options, o->options, diff, sizeof diff);
+        const jrec *h = jindex_get(x, studies->v[i]);
+        const char *opts = h ? x->options.v[h->options] : NULL;
+        if (h && strcmp(opts, o->options) && !strcmp(x->versions.v[h->version], dys_version()) &&
+            other++ == 0)
+            options_diff(opts, o->options, diff, sizeof diff);
     }
     if (other && !o->reanalyse) {
         cli_error("%s: %zu studies there were analysed with other options: %s. Resume with "
@@ -1056,24 +1457,27 @@ typedef struct {
     size_t done, analysed, redo[N_REDO];
     int io_failed;
     char io_err[1024]; /* the first write failure, said at the end */
+    const jindex *ix;  /* the records before this run (read-only while it runs) */
+    unsigned run;      /* this run's number: its journals' names, its records' order */
 } run_state;
 
-/* One study: kept when --resume finds its part made by this run's engine,
- * input and options; else read, analysed, drawn and written as its part. */
-static void batch_one(dys_ctx *tc, const batch_opts *o, const char *src, run_state *st)
+/* One study: kept when --resume finds its record made by this run's
+ * engine, input and options; else read, analysed, drawn and appended to
+ * this worker's journal. */
+static void batch_one(dys_ctx *tc, const batch_opts *o, const char *src, run_state *st,
+                      journal_writer *jw)
 {
-    char pp[4096], png[4096];
-    part_path(o->outdir, src, "part", pp, sizeof pp);
+    char png[4096];
     part_path(o->outdir, src, "png", png, sizeof png);
     uint64_t input = input_hash(src);
     enum redo why = REDO_NEW;
-    part_header h;
-    if (o->resume && part_header_read(pp, &h) == 0)
-        why = strcmp(h.version, dys_version())                   ? REDO_VERSION
-              : h.input != input || !input                       ? REDO_INPUT
-              : strcmp(h.options, o->options)                    ? REDO_OPTIONS
-              : o->plots && h.id[0] && access(png, F_OK) != 0    ? REDO_FIGURE
-                                                                 : REDO_NONE;
+    const jrec *h = o->resume ? jindex_get(st->ix, src) : NULL;
+    if (h)
+        why = strcmp(st->ix->versions.v[h->version], dys_version())    ? REDO_VERSION
+              : h->input != input || !input                            ? REDO_INPUT
+              : strcmp(st->ix->options.v[h->options], o->options)      ? REDO_OPTIONS
+              : o->plots && h->id[0] && access(png, F_OK) != 0         ? REDO_FIGURE
+                                                                       : REDO_NONE;
 #pragma omp atomic
     st->redo[why]++;
     if (why == REDO_NONE)
@@ -1097,18 +1501,23 @@ static void batch_one(dys_ctx *tc, const batch_opts *o, const char *src, run_sta
             cli_error("%s: figure not written: %s", src, dys_ctx_error(tc));
         }
     }
-    dys_outfile of;
-    int wrote = tc && dys_outfile_open(tc, &of, pp) == DYS_OK;
-    if (wrote) {
-        write_part(of.f, tc, src, input, o->options, r, err);
-        wrote = dys_outfile_commit_unsynced(tc, &of) == DYS_OK;
+    /* the record is composed in memory, so that it reaches the journal
+     * with one write, whole or (when the write fails) not at all */
+    char *pl = NULL, jerr[1024] = "out of memory";
+    size_t pll = 0;
+    FILE *mf = tc ? open_memstream(&pl, &pll) : NULL;
+    int wrote = 0;
+    if (mf) {
+        write_part(mf, tc, src, input, o->options, r, err);
+        wrote = fclose(mf) == 0 && journal_append(jw, o->outdir, st->run, omp_get_thread_num(),
+                                                  pl, pll, jerr, sizeof jerr) == 0;
     }
+    free(pl);
     if (!wrote) {
 #pragma omp critical(batch_io)
         {
             if (!st->io_err[0])
-                snprintf(st->io_err, sizeof st->io_err, "%s",
-                         tc ? dys_ctx_error(tc) : "out of memory");
+                snprintf(st->io_err, sizeof st->io_err, "%s", jerr);
 #pragma omp atomic write
             st->io_failed = 1;
         }
@@ -1135,6 +1544,7 @@ static void batch_run(const batch_opts *o, const strs *studies, run_state *st)
 #pragma omp parallel
     {
         dys_ctx *tc = dys_ctx_new();
+        journal_writer jw = {.fd = -1};
 #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n; i++) {
             int stop;
@@ -1142,7 +1552,7 @@ static void batch_run(const batch_opts *o, const strs *studies, run_state *st)
             stop = st->io_failed;
             if (stop || stop_signal)
                 continue;
-            batch_one(tc, o, studies->v[i], st);
+            batch_one(tc, o, studies->v[i], st, &jw);
             size_t d;
 #pragma omp atomic capture
             d = ++st->done;
@@ -1156,6 +1566,16 @@ static void batch_run(const batch_opts *o, const strs *studies, run_state *st)
                         rate > 0 ? (double)(n - d) / rate : 0.0);
             }
         }
+        char jerr[1024];
+        if (journal_close(&jw, jerr, sizeof jerr) != 0) {
+#pragma omp critical(batch_io)
+            {
+                if (!st->io_err[0])
+                    snprintf(st->io_err, sizeof st->io_err, "%s", jerr);
+#pragma omp atomic write
+                st->io_failed = 1;
+            }
+        }
         dys_ctx_free(tc);
     }
     if (tty)
@@ -1165,7 +1585,7 @@ static void batch_run(const batch_opts *o, const strs *studies, run_state *st)
 /* The tables of what is done (also after a signal or a write failure),
  * run.json with the counts, and what to say; returns the exit status. */
 static int batch_finish(dys_ctx *ctx, const batch_opts *o, const strs *studies,
-                        const run_state *st, manifest *man)
+                        const run_state *st, jindex *ix, manifest *man)
 {
     size_t n = studies->n;
     if (o->resume && n - st->redo[REDO_NEW] > 0)
@@ -1174,10 +1594,16 @@ static int batch_finish(dys_ctx *ctx, const batch_opts *o, const strs *studies,
                   "their figure; %zu not done before",
                   st->redo[REDO_NONE], st->redo[REDO_INPUT], st->redo[REDO_OPTIONS],
                   st->redo[REDO_VERSION], st->redo[REDO_FIGURE], st->redo[REDO_NEW]);
+    /* this run's records join the index, where they win by their run */
     char *pd[1] = {(char *)o->outdir};
     table_counts tc = {0};
     char aerr[1024] = "";
-    int bad_tables = assemble(ctx, o->outdir, studies->v, n, pd, 1, &tc, aerr, sizeof aerr);
+    int bad_tables = 0;
+    if (jindex_scan_dir(ix, o->outdir, 0, st->run, 1, 1, NULL) != 0) {
+        bad_tables = 1;
+        snprintf(aerr, sizeof aerr, "%s/parts: %s", o->outdir, strerror(errno));
+    } else
+        bad_tables = assemble(ctx, o->outdir, studies->v, n, ix, pd, &tc, aerr, sizeof aerr);
     man->analysed = st->analysed;
     man->reused = st->redo[REDO_NONE];
     man->failed = tc.failed;
@@ -1190,6 +1616,9 @@ static int batch_finish(dys_ctx *ctx, const batch_opts *o, const strs *studies,
         bad_tables = 1;
         snprintf(aerr, sizeof aerr, "%s", dys_ctx_error(ctx));
     }
+    /* a record of another format is another dyssync's: its journal stays */
+    if (!bad_tables && !ix->n_foreign)
+        journals_prune(ix, st->run);
     if (tc.duplicates)
         cli_error("warning: %zu studies share their study_id with another (flagged "
                   "duplicate_id in %s/studies.csv; their figures carry the path's hash)",
@@ -1222,6 +1651,7 @@ int cmd_batch(int argc, char **argv)
     }
     batch_opts o;
     strs studies = {0};
+    jindex ix = {0};
     int lock = -1, rc = batch_parse(argc, argv, ctx, &o);
     if (rc >= 0)
         goto done;
@@ -1237,8 +1667,22 @@ int cmd_batch(int argc, char **argv)
     }
     if ((lock = lock_outdir(o.outdir, "batch")) < 0)
         goto done;
-    if (o.resume && (rc = resume_check(&o, &studies)) != 0)
+    /* the records of earlier runs, read once: --resume decides by them, and
+     * the tables take them for the studies this run does not redo */
+    size_t old_parts = 0;
+    if (jindex_scan_dir(&ix, o.outdir, 0, 0, 1, 1, &old_parts) != 0) {
+        cli_error("%s: %s", parts, strerror(errno));
         goto done;
+    }
+    if (o.resume && (rc = resume_check(&o, &studies, &ix, old_parts)) != 0)
+        goto done;
+    if (!o.resume && old_parts) {
+        /* every study is analysed again; the old parts would only
+         * mislead a later resume or merge of this directory */
+        size_t removed = remove_old_parts(parts);
+        cli_error("%s: removed %zu part files of format 3 (an earlier dyssync's), which this "
+                  "dyssync does not read", o.outdir, removed);
+    }
     manifest man = {.command = "batch", .version = dys_version(), .options = o.options,
                     .inputs = o.inputs, .n_inputs = (size_t)o.n_inputs, .studies = studies.n};
     utc_now(man.started, sizeof man.started);
@@ -1252,11 +1696,14 @@ int cmd_batch(int argc, char **argv)
     catch_stop_signals();
     run_state st;
     memset(&st, 0, sizeof st);
+    st.ix = &ix;
+    st.run = ix.max_run + 1;
     batch_run(&o, &studies, &st);
-    rc = batch_finish(ctx, &o, &studies, &st, &man);
+    rc = batch_finish(ctx, &o, &studies, &st, &ix, &man);
 done:
     if (lock >= 0)
         close(lock);
+    jindex_free(&ix);
     strs_free(&studies);
     dys_ctx_free(ctx);
     return rc;
@@ -1297,33 +1744,29 @@ static int merge_check(char **shards, int n, char *version, size_t vcap, char *o
     return 0;
 }
 
-/* Every study of every shard, from the header of its parts, sorted. */
-static int merge_sources(char **shards, int n, strs *sources)
+/* The records of every shard, in the order given (the first shard holding
+ * a study wins), and every study in them, sorted.  Shards holding part
+ * files of format 3 are refused (exit status), as their studies would be
+ * left out of the tables. */
+static int merge_sources(char **shards, int n, jindex *x, strs *sources)
 {
     for (int a = 0; a < n; a++) {
-        char pdir[4096];
-        snprintf(pdir, sizeof pdir, "%s/parts", shards[a]);
-        DIR *d = opendir(pdir);
-        if (!d) {
-            cli_error("%s: %s", pdir, strerror(errno));
-            return -1;
+        size_t old = 0;
+            if (jindex_scan_dir(x, shards[a], (uint32_t)a, 0, 1, 0, &old) != 0) {
+            cli_error("%s/parts: %s", shards[a], strerror(errno));
+            return EXIT_SOME_FAILED;
         }
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            const char *dot = strrchr(e->d_name, '.');
-            if (!dot || strcmp(dot, ".part"))
-                continue;
-            char path[8192];
-            part_header h;
-            snprintf(path, sizeof path, "%s/%s", pdir, e->d_name);
-            if (part_header_read(path, &h) == 0 && strs_add(sources, h.source) != 0) {
-                closedir(d);
-                cli_error("out of memory");
-                return -1;
-            }
+        if (old) {
+            say_old_parts(shards[a], old, "merge the shards with the dyssync that made them, "
+                          "or run this shard again");
+            return EXIT_USAGE;
         }
-        closedir(d);
     }
+    for (size_t i = 0; i < x->cap; i++)
+        if (x->slot[i].source && strs_add(sources, x->slot[i].source) != 0) {
+            cli_error("out of memory");
+            return EXIT_SOME_FAILED;
+        }
     qsort(sources->v, sources->n, sizeof *sources->v, cmp_str);
     return 0;
 }
@@ -1354,14 +1797,18 @@ int cmd_merge(int argc, char **argv)
         return rc;
     dys_ctx *ctx = dys_ctx_new();
     strs sources = {0};
+    jindex ix = {0};
     manifest man = {.command = "merge", .inputs = shards, .n_inputs = (size_t)n,
                     .version = version, .options = options};
     utc_now(man.started, sizeof man.started);
     rc = EXIT_SOME_FAILED;
-    if (!ctx)
+    if (!ctx) {
         cli_error("out of memory");
-    if (!ctx || merge_sources(shards, n, &sources) != 0)
         goto done;
+    }
+    if ((rc = merge_sources(shards, n, &ix, &sources)) != 0)
+        goto done;
+    rc = EXIT_SOME_FAILED;
     if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create: %s", outdir, strerror(errno));
         goto done;
@@ -1370,8 +1817,7 @@ int cmd_merge(int argc, char **argv)
         goto done;
     table_counts tc;
     char aerr[1024] = "";
-    int bad = assemble(ctx, outdir, sources.v, sources.n, shards, (size_t)n, &tc, aerr,
-                       sizeof aerr);
+    int bad = assemble(ctx, outdir, sources.v, sources.n, &ix, shards, &tc, aerr, sizeof aerr);
     man.studies = sources.n;
     man.failed = tc.failed;
     man.not_done = tc.missing;
@@ -1386,6 +1832,7 @@ done:
     if (lock >= 0)
         close(lock);
     strs_free(&sources);
+    jindex_free(&ix);
     dys_ctx_free(ctx);
     return rc;
 }

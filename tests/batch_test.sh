@@ -17,6 +17,11 @@ tables="studies.csv segments.csv results.jsonl errors.csv"
 same_tables() {
     for t in $tables; do cmp -s "$1/$t" "$2/$t" || return 1; done
 }
+# records OUTDIR: how many study records its journals hold (each begins
+# with a header line; a torn one counts too)
+records() {
+    cat "$1"/parts/journal-*.log 2>/dev/null | grep -ac '^@dyssync-record '
+}
 
 # An archive of 40 single-file studies, truth tables beside them.
 a="$tmp/arch"
@@ -27,16 +32,18 @@ a="$tmp/arch"
 # --reanalyse, and every table equals a clean run of the same inputs and
 # options.
 "$dys" batch -q -j 1 -o "$tmp/run" "$a" & pid=$!
-while kill -0 $pid 2>/dev/null && [ "$(ls "$tmp/run/parts" 2>/dev/null | grep -c '\.part$')" -lt 10 ]; do
+while kill -0 $pid 2>/dev/null && [ "$(records "$tmp/run")" -lt 10 ]; do
     sleep 0.005
 done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-killed_at=$(ls "$tmp/run/parts" | grep -c '\.part$')
+killed_at=$(records "$tmp/run")
 # one sample of a study already done changes (its file keeps its size): on
 # line 12 the first ".9" becomes ".8", or, without one, the first decimal
 # digit becomes 9 (always a change: which study is the victim depends on how
 # far the killed run got, and a 9 made 9 would leave its file as it was)
-victim=$(sed -n 2p "$tmp/run/parts/$(ls "$tmp/run/parts" | grep '\.part$' | head -n 1)")
+# (the source is line 3 of a journal: the record's header, the payload's
+# format line, its source)
+victim=$(sed -n 3p "$(ls -d "$tmp/run/parts"/journal-*.log | head -n 1)")
 sed -i -e '12{/\.9/{s/\.9/.8/;b' -e '}' -e 's/\.\([0-9]\)/.9/' -e '}' "$victim"
 "$dys" batch -q -j 2 --resume -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
 "$dys" batch -q -j 2 -o "$tmp/clean" "$a" 2>/dev/null
@@ -74,7 +81,7 @@ check $? "run.json: version, options, start and end, inputs, counts"
 (cd "$tmp" && "$dys" batch -q --resume -o slash ./arch// 2>"$tmp/err"); rc=$?
 (cd "$tmp" && "$dys" batch -q -o noslash arch 2>/dev/null)
 [ $rc = 0 ] && grep -q "40 studies kept" "$tmp/err" && same_tables "$tmp/slash" "$tmp/noslash" &&
-    ! grep -q '//' "$tmp/slash/studies.csv" && [ "$(ls "$tmp/slash/parts" | wc -l)" = 40 ]
+    ! grep -q '//' "$tmp/slash/studies.csv" && [ "$(records "$tmp/slash")" = 40 ]
 check $? "paths normalised: dir/, dir and ./dir// are one study set" "$(cat "$tmp/err")"
 
 # One writer per OUTDIR: a second batch is refused while the first runs
@@ -91,7 +98,7 @@ check $? "a second batch on a busy OUTDIR is refused, naming the running one; th
 
 # SIGINT: the studies in flight finish, the tables of what is done, exit 130
 "$dys" batch -j 1 -o "$tmp/int" "$big" 2>"$tmp/err" & pid=$!
-while [ "$(ls "$tmp/int/parts" 2>/dev/null | grep -c '\.part$')" -lt 20 ]; do sleep 0.005; done
+while [ "$(records "$tmp/int")" -lt 20 ]; do sleep 0.005; done
 kill -INT $pid; wait $pid; rc=$?
 rows=$(($(wc -l <"$tmp/int/studies.csv") - 1))
 python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert not m['complete'] and m['interrupted'] and m['not_done'] == 200 - $rows" \
@@ -112,6 +119,63 @@ check $? "SIGINT: exit 130, tables of the $rows studies done, run.json incomplet
     [ ! -e "$tmp/merged/studies.csv" ] && [ $rc2 = 0 ] && same_tables "$tmp/merged2" "$tmp/clean" &&
     grep -q '"command": "merge"' "$tmp/merged2/run.json"
 check $? "merge refuses shards made with other options; equal shards merge to the one-run tables" "$(cat "$tmp/err")"
+
+# Journals: each record is checksummed and counts only when whole.  A
+# record cut short at the end (a kill or a power cut mid-write) is ignored
+# and its study analysed again on --resume; the torn tail is cut off, so a
+# later run does not say it again.
+cp -r "$tmp/clean" "$tmp/torn"
+j=$(ls -d "$tmp/torn/parts"/journal-*.log | tail -n 1)
+truncate -s -300 "$j"
+"$dys" batch -q -j 1 --resume -o "$tmp/torn" "$a" 2>"$tmp/err"; rc=$?
+"$dys" batch -q --resume -o "$tmp/torn" "$a" 2>"$tmp/err2"; rc2=$?
+[ $rc = 0 ] && same_tables "$tmp/torn" "$tmp/clean" &&
+    grep -q "$(basename "$j"): byte [0-9]*: an incomplete record at the end" "$tmp/err" &&
+    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err" &&
+    [ $rc2 = 0 ] && ! grep -q "record" "$tmp/err2" && grep -q "40 studies kept" "$tmp/err2"
+check $? "a journal's last record cut short: ignored and said, its study analysed again on --resume, the clean tables" "$(cat "$tmp/err" "$tmp/err2")"
+
+# A flipped byte inside a record: its checksum does not match, so it is
+# ignored, said (file and byte), and its study analysed again.
+cp -r "$tmp/clean" "$tmp/flip"
+j=$(ls -d "$tmp/flip/parts"/journal-*.log | head -n 1)
+python3 - "$j" <<'EOF2'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = len(b) // 2
+b[i] ^= 0x01
+open(p, "wb").write(b)
+EOF2
+"$dys" batch -q --resume -o "$tmp/flip" "$a" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] && same_tables "$tmp/flip" "$tmp/clean" &&
+    grep -q "$(basename "$j"): byte [0-9]*: a damaged record (its checksum or header does not match): ignored" "$tmp/err" &&
+    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err"
+check $? "a flipped byte in a journal: the record ignored and said, its study analysed again, the clean tables" "$(cat "$tmp/err")"
+
+# Two workers write two journals; shards of two workers each merge into the
+# one-run tables.
+"$dys" batch -q -j 2 -o "$tmp/two" "$a" 2>/dev/null
+"$dys" batch -q -j 2 --shard 1/2 -o "$tmp/sh1j" "$a" 2>/dev/null
+"$dys" batch -q -j 2 --shard 2/2 -o "$tmp/sh2j" "$a" 2>/dev/null
+"$dys" merge -o "$tmp/mergedj" "$tmp/sh1j" "$tmp/sh2j" 2>"$tmp/err"; rc=$?
+[ "$(ls "$tmp/two/parts" | grep -c '^journal-000001-00[01]\.log$')" = 2 ] &&
+    same_tables "$tmp/two" "$tmp/clean" && [ $rc = 0 ] && same_tables "$tmp/mergedj" "$tmp/clean" &&
+    [ "$(records "$tmp/sh1j")" = 20 ] && [ "$(records "$tmp/sh2j")" = 20 ]
+check $? "-j 2 writes two journals, read as one; shards of two journals each merge into the one-run tables" "$(cat "$tmp/err")"
+
+# Part files of format 3 (an earlier dyssync's, one file per study) are not
+# read: --resume and merge refuse them, saying so; a fresh run removes them.
+cp -r "$tmp/clean" "$tmp/old"
+printf 'dyssync-part 3\nx.csv\nX\n0.1.0 0\nlowpass=auto\n@end\n' >"$tmp/old/parts/0123456789abcdef.part"
+"$dys" batch -q --resume -o "$tmp/old" "$a" 2>"$tmp/err"; rc=$?
+"$dys" merge -o "$tmp/oldm" "$tmp/old" 2>"$tmp/err2"; rc2=$?
+"$dys" batch -q -o "$tmp/old" "$a" 2>"$tmp/err3"; rc3=$?
+[ $rc = 2 ] && grep -q "old: its parts/ holds 1 part files of format 3 (one file per study, written by an earlier dyssync)" "$tmp/err" &&
+    grep -q "run without --resume" "$tmp/err" && [ $rc2 = 2 ] && grep -q "part files of format 3" "$tmp/err2" &&
+    [ ! -e "$tmp/oldm/studies.csv" ] && [ $rc3 = 0 ] && grep -q "removed 1 part files of format 3" "$tmp/err3" &&
+    [ ! -e "$tmp/old/parts/0123456789abcdef.part" ] && same_tables "$tmp/old" "$tmp/clean"
+check $? "part files of an earlier format: resume and merge refuse them, saying so; a fresh run removes them" "$(cat "$tmp/err" "$tmp/err2" "$tmp/err3")"
 
 # Two studies with one study_id: flagged, warned, figures unique; a
 # formula-like study_id is neutralised in every CSV and read back by stats;
