@@ -2,7 +2,8 @@
 # Batch tables are one consistent run (issue 13), in TAP: fingerprints and
 # --resume, run.json, normalised paths, one writer per OUTDIR, merge checks,
 # duplicate study ids, CSV injection, SIGINT, the one-row-per-study table,
-# discovery by content, synth and analyze on folders.
+# discovery by content, synth and analyze on folders; the journals (issue
+# 17): torn and damaged records, two workers, parts of an earlier format.
 #
 # usage: tests/batch_test.sh DYSSYNC SOURCE_ROOT
 set -u
@@ -120,63 +121,6 @@ check $? "SIGINT: exit 130, tables of the $rows studies done, run.json incomplet
     grep -q '"command": "merge"' "$tmp/merged2/run.json"
 check $? "merge refuses shards made with other options; equal shards merge to the one-run tables" "$(cat "$tmp/err")"
 
-# Journals: each record is checksummed and counts only when whole.  A
-# record cut short at the end (a kill or a power cut mid-write) is ignored
-# and its study analysed again on --resume; the torn tail is cut off, so a
-# later run does not say it again.
-cp -r "$tmp/clean" "$tmp/torn"
-j=$(ls -d "$tmp/torn/parts"/journal-*.log | tail -n 1)
-truncate -s -300 "$j"
-"$dys" batch -q -j 1 --resume -o "$tmp/torn" "$a" 2>"$tmp/err"; rc=$?
-"$dys" batch -q --resume -o "$tmp/torn" "$a" 2>"$tmp/err2"; rc2=$?
-[ $rc = 0 ] && same_tables "$tmp/torn" "$tmp/clean" &&
-    grep -q "$(basename "$j"): byte [0-9]*: an incomplete record at the end" "$tmp/err" &&
-    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err" &&
-    [ $rc2 = 0 ] && ! grep -q "record" "$tmp/err2" && grep -q "40 studies kept" "$tmp/err2"
-check $? "a journal's last record cut short: ignored and said, its study analysed again on --resume, the clean tables" "$(cat "$tmp/err" "$tmp/err2")"
-
-# A flipped byte inside a record: its checksum does not match, so it is
-# ignored, said (file and byte), and its study analysed again.
-cp -r "$tmp/clean" "$tmp/flip"
-j=$(ls -d "$tmp/flip/parts"/journal-*.log | head -n 1)
-python3 - "$j" <<'EOF2'
-import sys
-p = sys.argv[1]
-b = bytearray(open(p, "rb").read())
-i = len(b) // 2
-b[i] ^= 0x01
-open(p, "wb").write(b)
-EOF2
-"$dys" batch -q --resume -o "$tmp/flip" "$a" 2>"$tmp/err"; rc=$?
-[ $rc = 0 ] && same_tables "$tmp/flip" "$tmp/clean" &&
-    grep -q "$(basename "$j"): byte [0-9]*: a damaged record (its checksum or header does not match): ignored" "$tmp/err" &&
-    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err"
-check $? "a flipped byte in a journal: the record ignored and said, its study analysed again, the clean tables" "$(cat "$tmp/err")"
-
-# Two workers write two journals; shards of two workers each merge into the
-# one-run tables.
-"$dys" batch -q -j 2 -o "$tmp/two" "$a" 2>/dev/null
-"$dys" batch -q -j 2 --shard 1/2 -o "$tmp/sh1j" "$a" 2>/dev/null
-"$dys" batch -q -j 2 --shard 2/2 -o "$tmp/sh2j" "$a" 2>/dev/null
-"$dys" merge -o "$tmp/mergedj" "$tmp/sh1j" "$tmp/sh2j" 2>"$tmp/err"; rc=$?
-[ "$(ls "$tmp/two/parts" | grep -c '^journal-000001-00[01]\.log$')" = 2 ] &&
-    same_tables "$tmp/two" "$tmp/clean" && [ $rc = 0 ] && same_tables "$tmp/mergedj" "$tmp/clean" &&
-    [ "$(records "$tmp/sh1j")" = 20 ] && [ "$(records "$tmp/sh2j")" = 20 ]
-check $? "-j 2 writes two journals, read as one; shards of two journals each merge into the one-run tables" "$(cat "$tmp/err")"
-
-# Part files of format 3 (an earlier dyssync's, one file per study) are not
-# read: --resume and merge refuse them, saying so; a fresh run removes them.
-cp -r "$tmp/clean" "$tmp/old"
-printf 'dyssync-part 3\nx.csv\nX\n0.1.0 0\nlowpass=auto\n@end\n' >"$tmp/old/parts/0123456789abcdef.part"
-"$dys" batch -q --resume -o "$tmp/old" "$a" 2>"$tmp/err"; rc=$?
-"$dys" merge -o "$tmp/oldm" "$tmp/old" 2>"$tmp/err2"; rc2=$?
-"$dys" batch -q -o "$tmp/old" "$a" 2>"$tmp/err3"; rc3=$?
-[ $rc = 2 ] && grep -q "old: its parts/ holds 1 part files of format 3 (one file per study, written by an earlier dyssync)" "$tmp/err" &&
-    grep -q "run without --resume" "$tmp/err" && [ $rc2 = 2 ] && grep -q "part files of format 3" "$tmp/err2" &&
-    [ ! -e "$tmp/oldm/studies.csv" ] && [ $rc3 = 0 ] && grep -q "removed 1 part files of format 3" "$tmp/err3" &&
-    [ ! -e "$tmp/old/parts/0123456789abcdef.part" ] && same_tables "$tmp/old" "$tmp/clean"
-check $? "part files of an earlier format: resume and merge refuse them, saying so; a fresh run removes them" "$(cat "$tmp/err" "$tmp/err2" "$tmp/err3")"
-
 # Two studies with one study_id: flagged, warned, figures unique; a
 # formula-like study_id is neutralised in every CSV and read back by stats;
 # README, LICENSE and tables of studies are skipped by their content.
@@ -271,5 +215,62 @@ check $? "synth creates missing parent directories"
 "$dys" analyze "$a" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not the view files of one study .*use \`dyssync batch -o OUTDIR" "$tmp/err"
 check $? "analyze on a folder of single-file studies says to use batch" "$(cat "$tmp/err")"
+
+# Journals: each record is checksummed and counts only when whole.  A
+# record cut short at the end (a kill or a power cut mid-write) is ignored
+# and its study analysed again on --resume; the torn tail is cut off, so a
+# later run does not say it again.
+cp -r "$tmp/clean" "$tmp/torn"
+j=$(ls -d "$tmp/torn/parts"/journal-*.log | tail -n 1)
+truncate -s -300 "$j"
+"$dys" batch -q -j 1 --resume -o "$tmp/torn" "$a" 2>"$tmp/err"; rc=$?
+"$dys" batch -q --resume -o "$tmp/torn" "$a" 2>"$tmp/err2"; rc2=$?
+[ $rc = 0 ] && same_tables "$tmp/torn" "$tmp/clean" &&
+    grep -q "$(basename "$j"): byte [0-9]*: an incomplete record at the end" "$tmp/err" &&
+    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err" &&
+    [ $rc2 = 0 ] && ! grep -q "record" "$tmp/err2" && grep -q "40 studies kept" "$tmp/err2"
+check $? "a journal's last record cut short: ignored and said, its study analysed again on --resume, the clean tables" "$(cat "$tmp/err" "$tmp/err2")"
+
+# A flipped byte inside a record: its checksum does not match, so it is
+# ignored, said (file and byte), and its study analysed again.
+cp -r "$tmp/clean" "$tmp/flip"
+j=$(ls -d "$tmp/flip/parts"/journal-*.log | head -n 1)
+python3 - "$j" <<'EOF2'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = len(b) // 2
+b[i] ^= 0x01
+open(p, "wb").write(b)
+EOF2
+"$dys" batch -q --resume -o "$tmp/flip" "$a" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] && same_tables "$tmp/flip" "$tmp/clean" &&
+    grep -q "$(basename "$j"): byte [0-9]*: a damaged record (its checksum or header does not match): ignored" "$tmp/err" &&
+    grep -q "resume: 39 studies kept; .* 1 not done before" "$tmp/err"
+check $? "a flipped byte in a journal: the record ignored and said, its study analysed again, the clean tables" "$(cat "$tmp/err")"
+
+# Two workers write two journals; shards of two workers each merge into the
+# one-run tables.
+"$dys" batch -q -j 2 -o "$tmp/two" "$a" 2>/dev/null
+"$dys" batch -q -j 2 --shard 1/2 -o "$tmp/sh1j" "$a" 2>/dev/null
+"$dys" batch -q -j 2 --shard 2/2 -o "$tmp/sh2j" "$a" 2>/dev/null
+"$dys" merge -o "$tmp/mergedj" "$tmp/sh1j" "$tmp/sh2j" 2>"$tmp/err"; rc=$?
+[ "$(ls "$tmp/two/parts" | grep -c '^journal-000001-00[01]\.log$')" = 2 ] &&
+    same_tables "$tmp/two" "$tmp/clean" && [ $rc = 0 ] && same_tables "$tmp/mergedj" "$tmp/clean" &&
+    [ "$(records "$tmp/sh1j")" = 20 ] && [ "$(records "$tmp/sh2j")" = 20 ]
+check $? "-j 2 writes two journals, read as one; shards of two journals each merge into the one-run tables" "$(cat "$tmp/err")"
+
+# Part files of format 3 (an earlier dyssync's, one file per study) are not
+# read: --resume and merge refuse them, saying so; a fresh run removes them.
+cp -r "$tmp/clean" "$tmp/old"
+printf 'dyssync-part 3\nx.csv\nX\n0.1.0 0\nlowpass=auto\n@end\n' >"$tmp/old/parts/0123456789abcdef.part"
+"$dys" batch -q --resume -o "$tmp/old" "$a" 2>"$tmp/err"; rc=$?
+"$dys" merge -o "$tmp/oldm" "$tmp/old" 2>"$tmp/err2"; rc2=$?
+"$dys" batch -q -o "$tmp/old" "$a" 2>"$tmp/err3"; rc3=$?
+[ $rc = 2 ] && grep -q "old: its parts/ holds 1 part files of format 3 (one file per study, written by an earlier dyssync)" "$tmp/err" &&
+    grep -q "run without --resume" "$tmp/err" && [ $rc2 = 2 ] && grep -q "part files of format 3" "$tmp/err2" &&
+    [ ! -e "$tmp/oldm/studies.csv" ] && [ $rc3 = 0 ] && grep -q "removed 1 part files of format 3" "$tmp/err3" &&
+    [ ! -e "$tmp/old/parts/0123456789abcdef.part" ] && same_tables "$tmp/old" "$tmp/clean"
+check $? "part files of an earlier format: resume and merge refuse them, saying so; a fresh run removes them" "$(cat "$tmp/err" "$tmp/err2" "$tmp/err3")"
 
 tap_end
