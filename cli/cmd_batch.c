@@ -533,7 +533,7 @@ static int journal_close(journal_writer *w, char *err, size_t errcap)
  * grows by a path and an id per study, as the list of studies does. */
 typedef struct {
     char *source, *id;    /* source NULL: an empty slot */
-    uint64_t h, input, sum, off;
+    uint64_t h, input, off;
     uint32_t len, run, file, shard, version, options; /* version, options: interned */
 } jrec;
 
@@ -718,14 +718,14 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
                 (size_t)hn + ml != body - 1)
                 hn = 0;
         }
-        if (hn && len <= rest - body) {
+        if (hn && len <= rest - body && len <= UINT32_MAX) {
             char check[RECORD_HEADER_MAX];
             uint64_t s2;
             record_header(check, sizeof check, run, h + body, len, &s2);
             good = s2 == sum && len >= 5 && !memcmp(h + body + len - 5, "@end\n", 5);
         }
         if (good) {
-            jrec r = {.off = pos + body, .len = (uint32_t)len, .run = run, .sum = sum,
+            jrec r = {.off = pos + body, .len = (uint32_t)len, .run = run,
                       .file = file, .shard = shard};
             if (run > x->max_run)
                 x->max_run = run;
@@ -813,7 +813,10 @@ static int jindex_scan_dir(jindex *x, const char *outdir, uint32_t shard, unsign
 }
 
 /* The payload of the study of record r (in buf, grown as needed); -1 when
- * it cannot be read back as it was indexed. */
+ * it cannot be read back as it was indexed.  Its checksum was verified
+ * when the index was made, by this process and under the lock; a second
+ * pass over every payload cost 0.5 % of a batch's CPU, so only its ends
+ * are checked again. */
 static int jrec_read(const jindex *x, const jrec *r, int *fds, char **buf, size_t *cap)
 {
     if (fds[r->file] < 0 && (fds[r->file] = open(x->files.v[r->file], O_RDONLY | O_CLOEXEC)) < 0 &&
@@ -835,12 +838,11 @@ static int jrec_read(const jindex *x, const jrec *r, int *fds, char **buf, size_
         *buf = nb;
         *cap = r->len;
     }
-    if (pread(fds[r->file], *buf, r->len, (off_t)r->off) != (ssize_t)r->len)
+    size_t fl = strlen(PART_FORMAT_LINE);
+    if (pread(fds[r->file], *buf, r->len, (off_t)r->off) != (ssize_t)r->len || r->len < fl + 5 ||
+        memcmp(*buf, PART_FORMAT_LINE, fl) || memcmp(*buf + r->len - 5, "@end\n", 5))
         return -1;
-    char hb[RECORD_HEADER_MAX];
-    uint64_t sum;
-    record_header(hb, sizeof hb, r->run, *buf, r->len, &sum);
-    return sum == r->sum ? 0 : -1;
+    return 0;
 }
 
 /* The part of one study: its header, then the studies.csv row, its

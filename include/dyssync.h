@@ -895,8 +895,9 @@ DYS_API dys_status dys_outfile_commit(dys_ctx *ctx, dys_outfile *af);
 /* The same without the fsync: still atomic against a killed process (the
  * rename publishes a complete file), but after a power cut the file may
  * be empty or short, so only for files whose reader checks that they are
- * complete (batch's per-study parts, which end with a marker).  An fsync
- * per study cost about a millisecond of waiting, a quarter of a batch. */
+ * complete (ending with a marker, say).  batch used it for its per-study
+ * parts, where an fsync per study cost about a millisecond of waiting, a
+ * quarter of a batch; it now appends checksummed records to journals. */
 DYS_API dys_status dys_outfile_commit_unsynced(dys_ctx *ctx, dys_outfile *af);
 /* Close and remove the temporary file (safe after a failed commit). */
 DYS_API void dys_outfile_abort(dys_outfile *af);
