@@ -71,7 +71,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -686,6 +685,28 @@ static int jindex_add_payload(jindex *x, jrec *r, const char *pl, size_t len)
  * said, with the file and byte.  With `repair` (the writer of the
  * directory, holding its lock) a torn tail is cut off, so that it is not
  * said again on every later run.  -1 only when out of memory. */
+/* The offset just after the next "\n@dyssync-record " at or after from
+ * (the start of the next record), sz when there is none; read in blocks
+ * that overlap by the magic's length. */
+static size_t next_record(int fd, size_t from, size_t sz)
+{
+    static const char magic[] = "\n" RECORD_MAGIC;
+    size_t ml = sizeof magic - 1;
+    char blk[65536];
+    while (from < sz) {
+        ssize_t k = pread(fd, blk, sizeof blk, (off_t)from);
+        if (k <= 0)
+            return sz;
+        const char *hit = memmem(blk, (size_t)k, magic, ml);
+        if (hit)
+            return from + (size_t)(hit - blk) + 1;
+        if ((size_t)k < ml || from + (size_t)k >= sz)
+            return sz;
+        from += (size_t)k - ml + 1;
+    }
+    return sz;
+}
+
 static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, int repair)
 {
     const char *path = x->files.v[file];
@@ -696,40 +717,50 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
             close(fd);
         return 0; /* unreadable is the same as missing: its studies are redone */
     }
-    size_t sz = (size_t)sb.st_size;
-    const char *m = mmap(NULL, sz, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED)
-        return 0;
-    size_t ml = strlen(RECORD_MAGIC), pos = 0, cut = sz;
+    /* read record by record, not mapped whole: a journal of 100,000
+     * studies is gigabytes, and mapped it would count as this process's
+     * memory */
+    size_t sz = (size_t)sb.st_size, ml = strlen(RECORD_MAGIC), pos = 0, cut = sz, cap = 0;
+    char *pl = NULL;
     int rc = 0;
     while (pos < sz && rc == 0) {
         size_t rest = sz - pos;
-        const char *h = m + pos, *nl = memchr(h, '\n', rest < RECORD_HEADER_MAX ? rest : RECORD_HEADER_MAX);
+        char hb[RECORD_HEADER_MAX + 1];
+        ssize_t hk = pread(fd, hb, rest < RECORD_HEADER_MAX ? rest : RECORD_HEADER_MAX, (off_t)pos);
+        const char *nl = hk > 0 ? memchr(hb, '\n', (size_t)hk) : NULL;
         unsigned run = 0;
-        size_t len = 0, body = nl ? (size_t)(nl - h) + 1 : 0;
+        size_t len = 0, body = nl ? (size_t)(nl - hb) + 1 : 0;
         unsigned long long sum = 0;
         int hn = 0, good = 0;
-        if (nl && rest >= ml && !memcmp(h, RECORD_MAGIC, ml)) {
-            char hb[RECORD_HEADER_MAX + 1];
-            memcpy(hb, h, body - 1);
+        if (nl && body > ml && !memcmp(hb, RECORD_MAGIC, ml)) {
             hb[body - 1] = '\0';
             if (sscanf(hb + ml, "%u %zu %llx%n", &run, &len, &sum, &hn) != 3 ||
                 (size_t)hn + ml != body - 1)
                 hn = 0;
         }
-        if (hn && len <= rest - body && len <= UINT32_MAX) {
+        if (hn && len <= rest - body && len <= UINT32_MAX && len >= 5) {
+            if (cap < len) {
+                char *nb = realloc(pl, len);
+                if (!nb) {
+                    rc = -1;
+                    break;
+                }
+                pl = nb;
+                cap = len;
+            }
             char check[RECORD_HEADER_MAX];
-            uint64_t s2;
-            record_header(check, sizeof check, run, h + body, len, &s2);
-            good = s2 == sum && len >= 5 && !memcmp(h + body + len - 5, "@end\n", 5);
+            uint64_t s2 = 0;
+            good = pread(fd, pl, len, (off_t)(pos + body)) == (ssize_t)len;
+            if (good)
+                record_header(check, sizeof check, run, pl, len, &s2);
+            good = good && s2 == sum && !memcmp(pl + len - 5, "@end\n", 5);
         }
         if (good) {
             jrec r = {.off = pos + body, .len = (uint32_t)len, .run = run,
                       .file = file, .shard = shard};
             if (run > x->max_run)
                 x->max_run = run;
-            int a = jindex_add_payload(x, &r, h + body, len);
+            int a = jindex_add_payload(x, &r, pl, len);
             if (a < 0)
                 rc = -1;
             else if (a > 0)
@@ -741,8 +772,8 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
          * none after it, this is the tail: incomplete (a run killed while
          * writing, a power cut) unless it is a whole record that does not
          * match its checksum. */
-        const char *next = rest > 1 ? memmem(h + 1, rest - 1, "\n" RECORD_MAGIC, ml + 1) : NULL;
-        if (next || (hn && body + len == rest)) {
+        size_t next = next_record(fd, pos + 1, sz);
+        if (next < sz || (hn && body + len == rest)) {
             if (say)
                 cli_error("%s: byte %zu: a damaged record (its checksum or header does not "
                           "match): ignored, its study counts as not done", path, pos);
@@ -752,9 +783,10 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
                 cli_error("%s: byte %zu: an incomplete record at the end (a run stopped while "
                           "writing it): ignored, its study counts as not done", path, pos);
         }
-        pos = next ? (size_t)(next - m) + 1 : sz;
+        pos = next;
     }
-    munmap((void *)m, sz);
+    free(pl);
+    close(fd);
     if (repair && cut < sz && truncate(path, (off_t)cut) != 0) {
         /* left as it is: it is ignored all the same, and said again */
     }
