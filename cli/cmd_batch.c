@@ -768,20 +768,22 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
             pos += body + len;
             continue;
         }
-        /* lost: on to the next record's magic at the start of a line.  With
-         * none after it, this is the tail: incomplete (a run killed while
-         * writing, a power cut) unless it is a whole record that does not
-         * match its checksum. */
+        /* lost: on to the next record's magic at the start of a line.  A
+         * record whose header reads and whose bytes are all there, or with
+         * a record after it, is damaged; the tail is otherwise incomplete
+         * (a run killed while writing, a power cut), and only that is cut. */
         size_t next = next_record(fd, pos + 1, sz);
-        if (next < sz || (hn && body + len == rest)) {
+        if (next < sz || (hn && len <= rest - body)) {
             if (say)
                 cli_error("%s: byte %zu: a damaged record (its checksum or header does not "
-                          "match): ignored, its study counts as not done", path, pos);
+                          "match): ignored; its study's newest whole record counts, if any; "
+                          "else --resume analyses it again", path, pos);
         } else {
             cut = pos;
             if (say)
                 cli_error("%s: byte %zu: an incomplete record at the end (a run stopped while "
-                          "writing it): ignored, its study counts as not done", path, pos);
+                          "writing it): ignored; its study's newest whole record counts, if "
+                          "any; else --resume analyses it again", path, pos);
         }
         pos = next;
     }
