@@ -509,8 +509,8 @@ static int journal_append(journal_writer *w, const char *outdir, unsigned run, i
     return 0;
 }
 
-/* Where the journal ends up on disk: one fdatasync per journal and run
- * (not per record, which cost a quarter of the time), then closed. */
+/* A worker's journal is synced once, when the worker ends: one fdatasync per
+ * journal and run, not per record (which cost a quarter of the time). */
 static int journal_close(journal_writer *w, char *err, size_t errcap)
 {
     int bad = 0;
@@ -677,14 +677,6 @@ static int jindex_add_payload(jindex *x, jrec *r, const char *pl, size_t len)
     return 0;
 }
 
-/* Every record of one journal into the index.  A record counts when its
- * header parses, its payload is all there, its checksum matches and it
- * ends with "@end"; anything else is passed over to the next record's
- * magic at the start of a line: a torn tail (a run killed mid-write, a
- * power cut) is normal, a damaged record in the middle (a flipped byte) is
- * said, with the file and byte.  With `repair` (the writer of the
- * directory, holding its lock) a torn tail is cut off, so that it is not
- * said again on every later run.  -1 only when out of memory. */
 /* The offset just after the next "\n@dyssync-record " at or after from
  * (the start of the next record), sz when there is none; read in blocks
  * that overlap by the magic's length. */
@@ -707,6 +699,14 @@ static size_t next_record(int fd, size_t from, size_t sz)
     return sz;
 }
 
+/* Every record of one journal into the index.  A record counts when its
+ * header parses, its payload is all there, its checksum matches and it
+ * ends with "@end"; anything else is passed over to the next record's
+ * magic at the start of a line: a torn tail (a run killed mid-write, a
+ * power cut) is normal, a damaged record in the middle (a flipped byte) is
+ * said, with the file and byte.  With `repair` (the writer of the
+ * directory, holding its lock) a torn tail is cut off, so that it is not
+ * said again on every later run.  -1 only when out of memory. */
 static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, int repair)
 {
     const char *path = x->files.v[file];
@@ -836,9 +836,14 @@ static int jindex_scan_dir(jindex *x, const char *outdir, uint32_t shard, unsign
     for (size_t i = 0; i < names.n && rc == 0; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", pdir, names.v[i]);
+        size_t foreign = x->n_foreign;
         rc = strs_add(&x->files, path);
         if (rc == 0)
             rc = jindex_scan_file(x, (uint32_t)(x->files.n - 1), shard, say, repair);
+        if (say && x->n_foreign > foreign)
+            cli_error("%s: %zu records of another format than %.*s (another dyssync's): not "
+                      "read; their studies count as not done", path, x->n_foreign - foreign,
+                      (int)strlen(PART_FORMAT_LINE) - 1, PART_FORMAT_LINE);
     }
     strs_free(&names);
     if (rc)
