@@ -81,13 +81,7 @@
  * (10 frames are 40-250 ms, less than a systole). */
 #define MIN_UNIT_SAMPLES 10
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (n >= 1), reordering v. */
+/* Median of v[0..n) (n >= 1, no NAN), reordering v. */
 static double median(double *v, size_t n)
 {
     if (n <= 9) { /* the windows: insertion sort */
@@ -97,15 +91,34 @@ static double median(double *v, size_t n)
                 v[j] = v[j - 1];
                 v[j - 1] = t;
             }
-    } else {
-        qsort(v, n, sizeof *v, cmp_double);
+        return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    /* A file's frame intervals: selection instead of a sort (O(n), not
+     * O(n log n)); the order statistics, hence the median, are the same
+     * values a sort gives. */
+    size_t k = n / 2;
+    double hi = dys_select(v, n, k);
+    if (n % 2)
+        return hi;
+    double lo = v[0]; /* the largest of the k below: the (k-1)-th */
+    for (size_t i = 1; i < k; i++)
+        if (v[i] > lo)
+            lo = v[i];
+    return 0.5 * (lo + hi);
 }
 
+/* The middle one of three finite values (only its magnitude is used, so
+ * which zero of -0 and +0 it returns does not matter).  Comparisons, not
+ * fmin/fmax, which are calls that handle NAN. */
 static double median3(double a, double b, double c)
 {
-    return fmax(fmin(a, b), fmin(fmax(a, b), c));
+    if (a > b) {
+        double t = a;
+        a = b;
+        b = t;
+    }
+    /* a <= b */
+    return c <= a ? a : c >= b ? b : c;
 }
 
 /* The curve's largest |value| after a running median of 3 over its
@@ -363,9 +376,29 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
         free(spike);
         return DYS_ERR_NOMEM;
     }
+    /* A spike departs from its window's median by more than both
+     * SPIKE_AMPLITUDE * amp and SPIKE_FLOOR.  That median lies within the
+     * window's [min, max] (also in floating point: a window value, or the
+     * rounded mean of two, and subtraction rounds monotonically), so the
+     * departure is at most bound = max(x - min, max - x) as computed
+     * below: when bound cannot exceed both, the sample is not a spike and
+     * its medians are not needed.  This rules out nearly every sample of
+     * a real curve at the cost of a min and a max, and gives exactly the
+     * decisions of computing every median. */
+    double need = fmax(SPIKE_AMPLITUDE * amp, SPIKE_FLOOR);
     for (size_t j = 0; j < m; j++) {
         size_t lo = j >= HAMPEL_HALF ? j - HAMPEL_HALF : 0;
         size_t hi = j + HAMPEL_HALF < m ? j + HAMPEL_HALF : m - 1;
+        double xj = x[idx[j]], wmin = xj, wmax = xj;
+        for (size_t q = lo; q <= hi; q++) {
+            double v = x[idx[q]];
+            wmin = v < wmin ? v : wmin;
+            wmax = v > wmax ? v : wmax;
+        }
+        double below = xj - wmin, above = wmax - xj;
+        double bound = below > above ? below : above;
+        if (!(bound > need))
+            continue;
         double win[2 * HAMPEL_HALF + 1], dev[2 * HAMPEL_HALF + 1];
         size_t nw = 0;
         for (size_t q = lo; q <= hi; q++)
