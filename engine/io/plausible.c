@@ -128,6 +128,19 @@ static double amplitude(const double *x, const size_t *idx, size_t m, size_t *at
 {
     double a = 0;
     *at = m ? idx[0] : 0;
+    if (m >= 3 && idx[m - 1] == m - 1) {
+        /* every sample finite (idx[j] == j), the common case: the same
+         * loop without the indirection */
+        for (size_t j = 0; j < m; j++) {
+            size_t c = j == 0 ? 1 : j + 1 == m ? m - 2 : j;
+            double v = fabs(median3(x[c - 1], x[c], x[c + 1]));
+            if (v > a) {
+                a = v;
+                *at = j;
+            }
+        }
+        return a;
+    }
     for (size_t j = 0; j < m; j++) {
         /* the ends take the median of the three nearest samples, so a
          * spike in the first or last frame cannot set the amplitude */
@@ -222,7 +235,7 @@ static const char *declared_unit(const dys_study *s)
 
 /* 2. The value unit of one recording. */
 static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *rec,
-                             const dys_reader *w, size_t *idx)
+                             const dys_reader *w, size_t *idx, double *amp_of)
 {
     double amp[DYS_N_SEGMENTS], sorted[DYS_N_SEGMENTS];
     size_t at[DYS_N_SEGMENTS];
@@ -243,6 +256,7 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
         if (nf < MIN_UNIT_SAMPLES)
             continue;
         amp[m] = amplitude(rec->seg[k], idx, nf, &at[m]);
+        amp_of[k] = amp[m];
         sorted[m] = amp[m];
         seg_of[m++] = k;
     }
@@ -348,24 +362,47 @@ static dys_status name_drop(dys_study *s, const dys_recording *rec,
                            dys_segment_name(k), x, unit, med, unit, amp, unit);
 }
 
-/* 3. and 4. for one segment column. */
+/* 3. and 4. for one segment column; amp_known is its amplitude() when
+ * check_unit computed it (NAN otherwise). */
 static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reader *w,
-                               int k, size_t *idx, drops *d)
+                               int k, size_t *idx, drops *d, double amp_known)
 {
     double *x = rec->seg[k];
     double limit = s->trace == DYS_TRACE_STRAIN ? STRAIN_LIMIT_PCT : VELOCITY_LIMIT_CM_S;
     dys_status st = DYS_OK;
+    size_t dropped = 0;
     for (size_t i = 0; i < rec->n && st == DYS_OK; i++)
         if (isfinite(x[i]) && fabs(x[i]) > limit) {
             st = name_drop(s, rec, w, d, k, i, x[i], NAN, NAN);
             x[i] = NAN;
             rec->n_dropped[k]++;
+            dropped++;
         }
     size_t m = finite_index(x, rec->n, idx);
     if (st != DYS_OK || m < 2 * HAMPEL_HALF + 1)
         return st;
     size_t at;
-    double amp = amplitude(x, idx, m, &at);
+    /* check_unit's amplitude holds while no sample was dropped above */
+    double amp = !dropped && !isnan(amp_known) ? amp_known : amplitude(x, idx, m, &at);
+    /* A spike departs from its window's median by more than both
+     * SPIKE_AMPLITUDE * amp and SPIKE_FLOOR.  That median lies within the
+     * window's [min, max] (also in floating point: a window value, or the
+     * rounded mean of two, and subtraction rounds monotonically), so the
+     * departure is at most max(x - min, max - x) over the window, which is
+     * at most the curve's max - min.  Below the threshold no sample can
+     * be a spike and no median is needed: this settles nearly every curve
+     * (whose range is at most twice its amplitude) with one pass, and
+     * nearly every sample of the others with a window's min and max; the
+     * decisions are exactly those of computing every median. */
+    double need = fmax(SPIKE_AMPLITUDE * amp, SPIKE_FLOOR);
+    double cmin = x[idx[0]], cmax = cmin;
+    for (size_t j = 1; j < m; j++) {
+        double v = x[idx[j]];
+        cmin = v < cmin ? v : cmin;
+        cmax = v > cmax ? v : cmax;
+    }
+    if (!(cmax - cmin > need))
+        return DYS_OK;
     /* Decide on the original samples, then drop: a spike must not change
      * its neighbours' windows. */
     unsigned char *spike = calloc(m, 1);
@@ -376,16 +413,6 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
         free(spike);
         return DYS_ERR_NOMEM;
     }
-    /* A spike departs from its window's median by more than both
-     * SPIKE_AMPLITUDE * amp and SPIKE_FLOOR.  That median lies within the
-     * window's [min, max] (also in floating point: a window value, or the
-     * rounded mean of two, and subtraction rounds monotonically), so the
-     * departure is at most bound = max(x - min, max - x) as computed
-     * below: when bound cannot exceed both, the sample is not a spike and
-     * its medians are not needed.  This rules out nearly every sample of
-     * a real curve at the cost of a min and a max, and gives exactly the
-     * decisions of computing every median. */
-    double need = fmax(SPIKE_AMPLITUDE * amp, SPIKE_FLOOR);
     for (size_t j = 0; j < m; j++) {
         size_t lo = j >= HAMPEL_HALF ? j - HAMPEL_HALF : 0;
         size_t hi = j + HAMPEL_HALF < m ? j + HAMPEL_HALF : m - 1;
@@ -460,12 +487,15 @@ dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *whe
         size_t *idx = malloc((rec->n ? rec->n : 1) * sizeof *idx);
         if (!idx)
             return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx);
+        double amp_of[DYS_N_SEGMENTS];
+        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+            amp_of[k] = NAN;
+        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx, amp_of);
         drops d;
         memset(&d, 0, sizeof d);
         for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++)
             if (rec->seg[k])
-                st = drop_samples(s, rec, w, k, idx, &d);
+                st = drop_samples(s, rec, w, k, idx, &d, amp_of[k]);
         free(idx);
         if (st == DYS_OK && d.total > N_NAMED) {
             char list[400];
