@@ -86,6 +86,20 @@ void *dys_calloc(size_t n, size_t size);
 int dys_parse_number(const char *s, size_t len, int decimal_comma,
                      locale_t loc, double *out);
 
+/* The readers' fast path for a cell: the text s[0..n) up to the first
+ * `stop` byte (or n) when it is a plain decimal -- optional sign, digits
+ * with an optional fraction ('.', or ',' too when decimal_comma is set and
+ * stop is not ','), at least one digit and at most 15, nothing else: no
+ * spaces, quotes or exponent.  Then *out is its value times 10^pow10
+ * (0 <= pow10 <= 7), correctly rounded (bit for bit what strtod_l of the
+ * text with its exponent raised by pow10 gives), *used its length, and the
+ * result 1.  0 for anything else, which the caller reads the general way
+ * (dys_parse_number); 15 digits make every such value exact in a uint64
+ * below 2^53 and every scale a power of ten of at most 22, Clinger's
+ * exact case. */
+int dys_parse_plain(const char *s, size_t n, char stop, int decimal_comma,
+                    int pow10, double *out, size_t *used);
+
 /* ---- CSV dialect (table.c) ------------------------------------------ */
 
 /* The separator and decimal mark of a CSV file, from its header line
