@@ -108,17 +108,14 @@ static double median(double *v, size_t n)
 }
 
 /* The middle one of three finite values (only its magnitude is used, so
- * which zero of -0 and +0 it returns does not matter).  Comparisons, not
- * fmin/fmax, which are calls that handle NAN. */
+ * which zero of -0 and +0 it returns does not matter).  Selections that
+ * compile to minsd/maxsd, not fmin/fmax, which are calls that handle NAN,
+ * nor branches, which the noise of a curve makes unpredictable. */
 static double median3(double a, double b, double c)
 {
-    if (a > b) {
-        double t = a;
-        a = b;
-        b = t;
-    }
-    /* a <= b */
-    return c <= a ? a : c >= b ? b : c;
+    double lo = a < b ? a : b, hi = a < b ? b : a;
+    double m = c < hi ? c : hi;
+    return m > lo ? m : lo;
 }
 
 /* The curve's largest |value| after a running median of 3 over its
