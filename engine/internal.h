@@ -100,6 +100,14 @@ int dys_parse_number(const char *s, size_t len, int decimal_comma,
 int dys_parse_plain(const char *s, size_t n, char stop, int decimal_comma,
                     int pow10, double *out, size_t *used);
 
+/* printf("%.*f", decimals, x) without printf, for the writers' numbers:
+ * the same bytes into buf (at least DYS_FIXED_BUF bytes, NUL-terminated)
+ * and their count; 0 when it leaves the case to printf (decimals outside
+ * 1..9, x not finite, |x| 10^decimals beyond 2^52, or within an error
+ * bound of a rounding tie), which is what the caller then calls. */
+#define DYS_FIXED_BUF 40
+size_t dys_format_fixed(char *buf, double x, int decimals);
+
 /* ---- CSV dialect (table.c) ------------------------------------------ */
 
 /* The separator and decimal mark of a CSV file, from its header line

@@ -876,6 +876,98 @@ START_TEST(test_plain_random)
 }
 END_TEST
 
+/* ---- the writers' way back: dys_format_fixed ------------------------ */
+
+/* dys_format_fixed(x, d) is printf's "%.*f" byte for byte whenever it
+ * answers; *taken counts the answers. */
+static void fixed_check(double x, int d, long *taken)
+{
+    char got[DYS_FIXED_BUF + 8], want[512];
+    memset(got, 'Z', sizeof got);
+    size_t n = dys_format_fixed(got, x, d);
+    if (n == 0)
+        return;
+    snprintf(want, sizeof want, "%.*f", d, x);
+    if (n != strlen(want) || strcmp(got, want) != 0)
+        ck_abort_msg("%a (%.17g) with %d decimals: got '%s' (%zu), want '%s'", x, x, d,
+                     got, n, want);
+    (*taken)++;
+}
+
+START_TEST(test_fixed_known)
+{
+    long taken = 0;
+    char b[DYS_FIXED_BUF];
+    static const double xs[] = {0.0,   -0.0,  -0.001, 0.001, 1.0,    -1.0,    0.5,
+                                1.25,  2.675, 1.005,  99.995, 123.456, -7.25, 1e-300,
+                                -1e-300, 4e15 / 1e3, 0.1,  0.2,   0.3,   12345678.9};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+        for (int d = 1; d <= 9; d++)
+            fixed_check(xs[i], d, &taken);
+    ck_assert_int_ge(taken, 120); /* most of them are answered */
+    ck_assert_uint_eq(dys_format_fixed(b, -0.0, 2), 5);
+    ck_assert_str_eq(b, "-0.00");
+    ck_assert_uint_eq(dys_format_fixed(b, -0.001, 2), 5);
+    ck_assert_str_eq(b, "-0.00");
+    ck_assert_uint_eq(dys_format_fixed(b, 1.5, 0), 0); /* outside 1..9 */
+    ck_assert_uint_eq(dys_format_fixed(b, 1.5, 10), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, NAN, 2), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, INFINITY, 2), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, 1e15, 2), 0); /* beyond 2^52 */
+    ck_assert_uint_eq(dys_format_fixed(b, 0.125, 2), 0); /* an exact tie */
+    ck_assert_uint_eq(dys_format_fixed(b, 0.005, 2), 0); /* 0.50000000000000001: y is 0.5 */
+}
+END_TEST
+
+/* Random values of every magnitude the writers see and beyond, exact
+ * binary ties (odd multiples of 2^-m whose scaled value ends in .5) and
+ * their neighbours, integers and halves: every answer equals printf, and
+ * nearly every typical value is answered. */
+START_TEST(test_fixed_random)
+{
+    rng r = {41};
+    long taken = 0, typical = 0, typical_taken = 0;
+    for (long i = 0; i < 600000; i++) {
+        int d = rrange(&r, 1, 9);
+        double x;
+        switch (rbelow(&r, 5)) {
+        case 0: /* what the tables hold: ms, cm/s, % */
+            x = ((double)(rnext(&r) % 4000001) - 2000000.0) / (double)(1 + rbelow(&r, 999));
+            typical++;
+            {
+                long before = taken;
+                fixed_check(x, d, &taken);
+                typical_taken += taken > before;
+            }
+            continue;
+        case 1: /* any magnitude */
+            x = ldexp((double)(rnext(&r) >> 11), rrange(&r, -120, 10));
+            break;
+        case 2: { /* an exact tie at d decimals: (2j + 1) / 2 / 10^d in binary */
+            int m = rrange(&r, 1, 20);
+            x = ldexp((double)(2 * (rnext(&r) % 100000) + 1), -m);
+            break;
+        }
+        case 3: { /* a neighbour of a tie */
+            int m = rrange(&r, 1, 20);
+            x = ldexp((double)(2 * (rnext(&r) % 100000) + 1), -m);
+            x = nextafter(x, (rnext(&r) & 1) ? INFINITY : -INFINITY);
+            break;
+        }
+        default: /* a decimal of six places, the nearest double */
+            x = (double)(rnext(&r) % 100000000) / 1e6;
+            break;
+        }
+        if (rnext(&r) & 1)
+            x = -x;
+        fixed_check(x, d, &taken);
+    }
+    ck_assert_int_ge(taken, 300000);
+    /* the fast path must carry the writers' values, not hand them all back */
+    ck_assert_int_ge(typical_taken, typical * 99 / 100);
+}
+END_TEST
+
 static Suite *numparse_suite(void)
 {
     Suite *s = suite_create("numparse");
@@ -896,6 +988,8 @@ static Suite *numparse_suite(void)
     tcase_add_test(tc, test_typical);
     tcase_add_test(tc, test_plain_known);
     tcase_add_test(tc, test_plain_random);
+    tcase_add_test(tc, test_fixed_known);
+    tcase_add_test(tc, test_fixed_random);
     suite_add_tcase(s, tc);
     return s;
 }
