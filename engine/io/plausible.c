@@ -162,6 +162,48 @@ static size_t finite_index(const double *x, size_t n, size_t *idx)
     return m;
 }
 
+/* What one pass over a curve tells, enough to settle the unit and spike
+ * checks of nearly every curve without its amplitude (a running median
+ * of 3 per sample).  For a dense curve (every sample finite, n >= 3):
+ * its smallest and largest sample, and bounds on amplitude(): it is at
+ * least amp_lo, the |running median| at the largest |sample| (one of the
+ * terms amplitude() takes the largest of), and at most amp_hi, the
+ * largest |sample| (a median of three is one of them). */
+typedef struct {
+    int dense;
+    double lo, hi, amp_lo, amp_hi;
+} sketch;
+
+static void sketch_curve(const double *x, size_t n, sketch *c)
+{
+    c->dense = n >= 3;
+    if (!c->dense)
+        return;
+    double lo = x[0], hi = x[0];
+    size_t ilo = 0, ihi = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        if (!isfinite(v)) {
+            c->dense = 0;
+            return;
+        }
+        if (v < lo) {
+            lo = v;
+            ilo = i;
+        }
+        if (v > hi) {
+            hi = v;
+            ihi = i;
+        }
+    }
+    size_t i = hi >= -lo ? ihi : ilo;
+    size_t k = i == 0 ? 1 : i + 1 == n ? n - 2 : i; /* amplitude()'s window */
+    c->lo = lo;
+    c->hi = hi;
+    c->amp_lo = fabs(median3(x[k - 1], x[k], x[k + 1]));
+    c->amp_hi = hi >= -lo ? hi : -lo;
+}
+
 /* Text column of sample i of segment k, 1 when the reader noted none. */
 static int col_of(const dys_reader *w, int k, size_t i)
 {
@@ -232,7 +274,8 @@ static const char *declared_unit(const dys_study *s)
 
 /* 2. The value unit of one recording. */
 static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *rec,
-                             const dys_reader *w, size_t *idx, double *amp_of)
+                             const dys_reader *w, size_t *idx, double *amp_of,
+                             const sketch *sk)
 {
     double amp[DYS_N_SEGMENTS], sorted[DYS_N_SEGMENTS];
     size_t at[DYS_N_SEGMENTS];
@@ -246,6 +289,22 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
     int basal_mid = 0;
     for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
         basal_mid |= rec->seg[k] != NULL;
+    /* Nothing to say when every judged amplitude is certainly within
+     * [1, 30] cm/s (their median then is too), or for strain when one
+     * certainly reaches 1 %: the bounds of the sketches settle that for
+     * dense curves without computing the amplitudes. */
+    int settled = rec->n >= MIN_UNIT_SAMPLES, any_strain = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS && settled; k++) {
+        if (!rec->seg[k] || (basal_mid && k >= DYS_N_SEGMENTS_12))
+            continue;
+        settled = sk[k].dense;
+        if (s->trace != DYS_TRACE_STRAIN)
+            settled = settled && sk[k].amp_lo >= 1.0 && sk[k].amp_hi <= 30.0;
+        else
+            any_strain |= settled && sk[k].amp_lo >= 1.0;
+    }
+    if (settled && (s->trace != DYS_TRACE_STRAIN || any_strain))
+        return DYS_OK;
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         if (!rec->seg[k] || (basal_mid && k >= DYS_N_SEGMENTS_12))
             continue;
@@ -362,7 +421,8 @@ static dys_status name_drop(dys_study *s, const dys_recording *rec,
 /* 3. and 4. for one segment column; amp_known is its amplitude() when
  * check_unit computed it (NAN otherwise). */
 static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reader *w,
-                               int k, size_t *idx, drops *d, double amp_known)
+                               int k, size_t *idx, drops *d, double amp_known,
+                               const sketch *sk)
 {
     double *x = rec->seg[k];
     double limit = s->trace == DYS_TRACE_STRAIN ? STRAIN_LIMIT_PCT : VELOCITY_LIMIT_CM_S;
@@ -375,6 +435,13 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
             rec->n_dropped[k]++;
             dropped++;
         }
+    /* The range test below with a lower bound of the amplitude, which
+     * needs none computed: the sketch holds while nothing was dropped. */
+    if (!dropped && sk->dense) {
+        double lb = isnan(amp_known) ? sk->amp_lo : amp_known;
+        if (!(sk->hi - sk->lo > fmax(SPIKE_AMPLITUDE * lb, SPIKE_FLOOR)))
+            return st;
+    }
     size_t m = finite_index(x, rec->n, idx);
     if (st != DYS_OK || m < 2 * HAMPEL_HALF + 1)
         return st;
@@ -485,14 +552,19 @@ dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *whe
         if (!idx)
             return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         double amp_of[DYS_N_SEGMENTS];
-        for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        sketch sk[DYS_N_SEGMENTS];
+        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
             amp_of[k] = NAN;
-        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx, amp_of);
+            sk[k].dense = 0;
+            if (rec->seg[k])
+                sketch_curve(rec->seg[k], rec->n, &sk[k]);
+        }
+        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx, amp_of, sk);
         drops d;
         memset(&d, 0, sizeof d);
         for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++)
             if (rec->seg[k])
-                st = drop_samples(s, rec, w, k, idx, &d, amp_of[k]);
+                st = drop_samples(s, rec, w, k, idx, &d, amp_of[k], &sk[k]);
         free(idx);
         if (st == DYS_OK && d.total > N_NAMED) {
             char list[400];
