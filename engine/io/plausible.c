@@ -222,6 +222,17 @@ static dys_status check_time(dys_ctx *ctx, dys_study *s, const dys_recording *re
     size_t n = rec->n;
     if (n < 2)
         return DYS_OK;
+    /* The median interval lies between the smallest and the largest:
+     * when both are within 1-100 ms, so is the median, and there is
+     * nothing to say (the common case, settled without a selection). */
+    double dmin = INFINITY, dmax = -INFINITY;
+    for (size_t i = 1; i < n; i++) {
+        double di = rec->t_ms[i] - rec->t_ms[i - 1];
+        dmin = di < dmin ? di : dmin;
+        dmax = di > dmax ? di : dmax;
+    }
+    if (dmin >= 1.0 && dmax <= 100.0)
+        return DYS_OK;
     double *d = malloc((n - 1) * sizeof *d);
     if (!d)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
