@@ -283,54 +283,6 @@ int dys_parse_number(const char *s, size_t len, int decimal_comma,
     return np_slow(s, len, loc, out);
 }
 
-int dys_parse_plain(const char *s, size_t n, char stop, int decimal_comma,
-                    int pow10, double *out, size_t *used)
-{
-#if NP_FAST_PATH
-    size_t i = 0, nint, nfrac = 0;
-    uint64_t w = 0;
-    int neg = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+')) {
-        neg = s[i] == '-';
-        i++;
-    }
-    /* At most 16 digits are gathered per part, enough to refuse a part of
-     * more than 15 without an overflow of w (10^16 < 2^64). */
-    size_t d0 = i;
-    for (; i < n && i - d0 < 16; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            break;
-        w = w * 10 + d;
-    }
-    nint = i - d0;
-    if (i < n && (s[i] == '.' || (s[i] == ',' && decimal_comma && stop != ','))) {
-        size_t f0 = ++i;
-        for (; i < n && i - f0 < 16; i++) {
-            unsigned d = (unsigned)(unsigned char)s[i] - '0';
-            if (d > 9)
-                break;
-            w = w * 10 + d;
-        }
-        nfrac = i - f0;
-    }
-    if (nint + nfrac == 0 || nint + nfrac > 15 || (i < n && s[i] != stop) ||
-        pow10 < 0 || pow10 > 7)
-        return 0;
-    /* w < 10^15 < 2^53 and |e| <= 15: both exact doubles, one rounding */
-    int e = pow10 - (int)nfrac;
-    double r = (double)w;
-    r = e < 0 ? r / np_pow10_exact[-e] : r * np_pow10_exact[e];
-    *out = neg ? -r : r;
-    *used = i;
-    return 1;
-#else
-    (void)s, (void)n, (void)stop, (void)decimal_comma, (void)pow10, (void)out,
-        (void)used;
-    return 0;
-#endif
-}
-
 size_t dys_format_fixed(char *buf, double x, int decimals)
 {
 #if NP_FAST_PATH
