@@ -1419,14 +1419,14 @@ static int batch_parse(int argc, char **argv, dys_ctx *ctx, batch_opts *o)
     return -1;
 }
 
-/* The studies of this run: discovered, normalised, sorted, each once, this
- * shard's slice.  -1 (said) when an input cannot be read. */
-static int batch_studies(const batch_opts *o, strs *studies)
+/* The studies under inputs: discovered, normalised, sorted, each once.
+ * -1 (said) when an input cannot be read. */
+static int find_studies(char *const *inputs, int n_inputs, strs *studies)
 {
     dirset seen = {0};
-    for (int i = 0; i < o->n_inputs; i++)
-        if (discover(o->inputs[i], studies, &seen) != 0) {
-            cli_error("%s: %s", o->inputs[i], strerror(errno));
+    for (int i = 0; i < n_inputs; i++)
+        if (discover(inputs[i], studies, &seen) != 0) {
+            cli_error("%s: %s", inputs[i], strerror(errno));
             free(seen.v);
             return -1;
         }
@@ -1434,16 +1434,38 @@ static int batch_studies(const batch_opts *o, strs *studies)
     for (size_t i = 0; i < studies->n; i++)
         normalise_path(studies->v[i]);
     qsort(studies->v, studies->n, sizeof *studies->v, cmp_str);
-    /* drop duplicates (an input given twice, or as "dir" and "dir/"), and
-     * keep this shard's slice of the sorted list */
-    size_t w = 0, k = 0;
+    /* drop duplicates (an input given twice, or as "dir" and "dir/") */
+    size_t w = 0;
     for (size_t i = 0; i < studies->n; i++) {
         if (w && !strcmp(studies->v[w - 1], studies->v[i]))
             free(studies->v[i]);
         else
             studies->v[w++] = studies->v[i];
     }
-    for (size_t i = 0; i < w; i++) {
+    studies->n = w;
+    return 0;
+}
+
+int cli_find_studies(char *const *inputs, int n_inputs, char ***paths, size_t *n)
+{
+    strs s = {0};
+    if (find_studies(inputs, n_inputs, &s) != 0) {
+        strs_free(&s);
+        return -1;
+    }
+    *paths = s.v;
+    *n = s.n;
+    return 0;
+}
+
+/* The studies of this run: cli_find_studies's, this shard's slice.  -1
+ * (said) when an input cannot be read. */
+static int batch_studies(const batch_opts *o, strs *studies)
+{
+    if (find_studies(o->inputs, o->n_inputs, studies) != 0)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < studies->n; i++) {
         if (!o->sn || (long)(i % (size_t)o->sn) == o->sk - 1)
             studies->v[k++] = studies->v[i];
         else

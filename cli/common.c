@@ -432,6 +432,23 @@ static const char help_info[] =
     "\n"
     "Exit status: 0 every study read, 1 some could not be, 2 usage error.\n";
 
+static const char help_validate[] =
+    "usage: dyssync validate [-q] [-w] [--map COLOUR=SEG,...] [--qrs-onsets MS,...]\n"
+    "                        [--contour-trace strain|velocity] [--contour-flip]\n"
+    "                        INPUT...\n"
+    "\n"
+    "Read every study under the INPUTs (files, directories searched as batch\n"
+    "does, or .txt manifests) and run the input checks (format, metadata,\n"
+    "units, impossible samples and spikes) without analysing.  One line per\n"
+    "study on stdout: 'STUDY: ok', 'STUDY: ok, N warnings' or 'STUDY: error:\n"
+    "MESSAGE', the message naming file:line:column.\n"
+    "\n"
+    "  -q, --quiet      print the failed studies only\n"
+    "  -w, --warnings   print each warning under its study's line\n"
+    "\n"
+    "Exit status: 0 every study read, 1 some could not be (or none was\n"
+    "found), 2 usage error.\n";
+
 static const char help_synth[] =
     "usage: dyssync synth -o DIR [OPTIONS]\n"
     "\n"
@@ -521,6 +538,8 @@ int cli_help(const char *cmd)
         fputs(help_analyze, stdout);
     else if (!strcmp(cmd, "info"))
         fputs(help_info, stdout);
+    else if (!strcmp(cmd, "validate"))
+        fputs(help_validate, stdout);
     else if (!strcmp(cmd, "synth"))
         fputs(help_synth, stdout);
     else if (!strcmp(cmd, "plot"))

@@ -15,6 +15,7 @@ int cmd_batch(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* The commands, in the order of the overview (main.c): name, what runs
  * it, and the one-line summary the overview and the usage message list,
@@ -33,6 +34,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the help text of a command (NULL: overview) to stdout. */
 int cli_help(const char *cmd);
+
+/* The studies under inputs, found as batch finds them (directories
+ * searched, a view directory as one study, .txt manifests; a file that is
+ * not a study skipped, and said), normalised, sorted, each once: *paths
+ * (n of them, NULL when none) and each path are malloc'd, the caller frees
+ * them.  -1 (said on stderr) when an input cannot be read. */
+int cli_find_studies(char *const *inputs, int n_inputs, char ***paths, size_t *n);
 
 /* Strict number parsing for option values: 0 on success. */
 int cli_double(const char *s, double *out);

@@ -15,6 +15,7 @@ const cli_command cli_commands[] = {
     {"merge", cmd_merge, "join the outputs of batch shards"},
     {"stats", cmd_stats, "research statistics: responders, ROC, agreement, correlation"},
     {"info", cmd_info, "show what was read from studies"},
+    {"validate", cmd_validate, "read and check studies without analysing them"},
     {"plot", cmd_plot, "draw a study's figure: curves, bull's-eye, bars or report"},
     {"synth", cmd_synth, "write synthetic studies with known truth"},
     {"help", cmd_help, "show help for a command"},

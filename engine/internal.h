@@ -13,7 +13,9 @@
 
 #include <locale.h>
 #include <stdarg.h>
+#include <float.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define DYS_ERRMSG_MAX 1024
 
@@ -85,6 +87,78 @@ void *dys_calloc(size_t n, size_t size);
  * "C" locale used by the rare slow path. */
 int dys_parse_number(const char *s, size_t len, int decimal_comma,
                      locale_t loc, double *out);
+
+/* The readers' fast path for a cell: the text s[0..n) up to the first
+ * `stop` byte (or n) when it is a plain decimal -- optional sign, digits
+ * with an optional fraction ('.', or ',' too when decimal_comma is set and
+ * stop is not ','), at least one digit and at most 15, nothing else: no
+ * spaces, quotes or exponent.  Then *out is its value times 10^pow10
+ * (0 <= pow10 <= 7), correctly rounded (bit for bit what strtod_l of the
+ * text with its exponent raised by pow10 gives), *used its length, and the
+ * result 1.  0 for anything else, which the caller reads the general way
+ * (dys_parse_number); 15 digits make every such value exact in a uint64
+ * below 2^53 and every scale a power of ten of at most 22, Clinger's
+ * exact case. */
+static inline int dys_parse_plain(const char *s, size_t n, char stop, int decimal_comma,
+                                  int pow10, double *out, size_t *used)
+{
+    /* In line: it is the readers' inner loop, a call per cell costs. */
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD == 0
+    static const double pow10_exact[16] = {
+        1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    };
+    size_t i = 0, nint, nfrac = 0;
+    uint64_t w = 0;
+    int neg = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+')) {
+        neg = s[i] == '-';
+        i++;
+    }
+    /* At most 16 digits are gathered per part, enough to refuse a part of
+     * more than 15 without an overflow of w (10^16 < 2^64). */
+    size_t d0 = i;
+    for (; i < n && i - d0 < 16; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            break;
+        w = w * 10 + d;
+    }
+    nint = i - d0;
+    if (i < n && (s[i] == '.' || (s[i] == ',' && decimal_comma && stop != ','))) {
+        size_t f0 = ++i;
+        for (; i < n && i - f0 < 16; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9)
+                break;
+            w = w * 10 + d;
+        }
+        nfrac = i - f0;
+    }
+    if (nint + nfrac == 0 || nint + nfrac > 15 || (i < n && s[i] != stop) ||
+        pow10 < 0 || pow10 > 7)
+        return 0;
+    /* w < 10^15 < 2^53 and |e| <= 15: both exact doubles, one rounding */
+    int e = pow10 - (int)nfrac;
+    double r = (double)w;
+    r = e < 0 ? r / pow10_exact[-e] : r * pow10_exact[e];
+    *out = neg ? -r : r;
+    *used = i;
+    return 1;
+#else
+    (void)s, (void)n, (void)stop, (void)decimal_comma, (void)pow10, (void)out,
+        (void)used;
+    return 0;
+#endif
+}
+
+/* printf("%.*f", decimals, x) without printf, for the writers' numbers:
+ * the same bytes into buf (at least DYS_FIXED_BUF bytes, NUL-terminated)
+ * and their count; 0 when it leaves the case to printf (decimals outside
+ * 1..9, x not finite, |x| 10^decimals beyond 2^52, or within an error
+ * bound of a rounding tie), which is what the caller then calls. */
+#define DYS_FIXED_BUF 40
+size_t dys_format_fixed(char *buf, double x, int decimals);
 
 /* ---- CSV dialect (table.c) ------------------------------------------ */
 

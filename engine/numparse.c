@@ -1,5 +1,6 @@
 /*
- * numparse.c - decimal text to double, correctly rounded, locale-free.
+ * numparse.c - decimal text to double, correctly rounded, locale-free;
+ * and the writers' way back, dys_format_fixed (at the end).
  *
  * What it computes: dys_parse_number() turns the token s[0..len) into the
  * double strtod_l(token, NULL, C locale) would give, bit for bit (sign of
@@ -280,4 +281,49 @@ int dys_parse_number(const char *s, size_t len, int decimal_comma,
         return 0;
     }
     return np_slow(s, len, loc, out);
+}
+
+size_t dys_format_fixed(char *buf, double x, int decimals)
+{
+#if NP_FAST_PATH
+    static const uint64_t pow10_u[10] = {
+        UINT64_C(1),      UINT64_C(10),      UINT64_C(100),      UINT64_C(1000),
+        UINT64_C(10000),  UINT64_C(100000),  UINT64_C(1000000),  UINT64_C(10000000),
+        UINT64_C(100000000), UINT64_C(1000000000),
+    };
+    if (decimals < 1 || decimals > 9 || !isfinite(x))
+        return 0;
+    /* printf rounds X = |x| 10^d, exactly, to the nearest integer N (ties
+     * to even) and prints N / 10^d, '.', N mod 10^d.  With y = fl(X) below
+     * 2^52 and n = trunc(y), n + 1/2 is a double, and rounding is
+     * monotone: X and y lie on the same side of n + 1/2 (and below n + 1)
+     * unless y is n + 1/2 itself, so N = n + (y - n > 1/2), y - n being
+     * exact.  That one case (X a tie or next to one), and y beyond 2^52,
+     * are left to printf (return 0). */
+    double y = fabs(x) * np_pow10_exact[decimals];
+    if (!(y < 0x1p52))
+        return 0;
+    uint64_t n = (uint64_t)y;
+    double frac = y - (double)n;
+    if (frac == 0.5)
+        return 0;
+    n += frac > 0.5;
+    char tmp[40], *p = tmp + sizeof tmp;
+    uint64_t ip = n / pow10_u[decimals], fp = n % pow10_u[decimals];
+    for (int i = 0; i < decimals; i++, fp /= 10)
+        *--p = (char)('0' + fp % 10);
+    *--p = '.';
+    do
+        *--p = (char)('0' + ip % 10);
+    while (ip /= 10);
+    if (signbit(x)) /* "-0.00", as printf writes -0.001 */
+        *--p = '-';
+    size_t len = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return len;
+#else
+    (void)buf, (void)x, (void)decimals;
+    return 0;
+#endif
 }

@@ -9,8 +9,9 @@ like), `dyssync batch -j 1` on the same studies without their QRS onsets
 (synth --no-qrs-metadata: found on the ECG), the baseline
 (bench/baseline_scipy.py: the conventional method as a researcher writes it
 with NumPy and SciPy; tests/baseline.py finds the interpreter) and `cat` of
-the same bytes.  Reports medians of wall time and of CPU time (user +
-system) per study, the ratios the issues ask for, and the peak RSS of
+the same bytes, and `dyssync validate` of the same studies (reading only:
+read and checked, not analysed).  Reports medians of wall time and of CPU
+time (user + system) per study, the ratios the issues ask for, and the peak RSS of
 `batch -j 1` on the corpus and on a tenth of it (memory must stay flat as
 the batch grows).  With --before OLD_DYSSYNC, the two `batch -j 1` runs are
 also timed with that build in the same rounds, and the CPU per study is
@@ -163,7 +164,7 @@ def measure(a, dys, base_cmd):
                       [a.before, "batch", "-q", "-j", "1"], det)]
         times = {k: [] for k, _, _ in cmds}
         cpu = {k: [] for k, _, _ in cmds}
-        times.update({"SciPy baseline": [], "cat": []})
+        times.update({"SciPy baseline": [], "cat": [], "reading only (validate)": []})
         rss = {}
         for r in range(a.rounds):
             for i, (k, cmd, src) in enumerate(cmds):
@@ -180,6 +181,9 @@ def measure(a, dys, base_cmd):
             with open(os.devnull, "w") as null:
                 dt, _, _ = run(["cat"] + files, stdout=null)
             times["cat"].append(dt)
+            # reading only: every study read and checked, nothing analysed
+            dt, _, _ = run([dys, "validate", "-q", big])
+            times["reading only (validate)"].append(dt)
         _, rss["small"], _ = run([dys, "batch", "-q", "-j", "1", "-o", os.path.join(tmp, "os"),
                                   os.path.join(tmp, "small")])
     load1 = os.getloadavg()[0]
@@ -210,6 +214,8 @@ def measure(a, dys, base_cmd):
                      "| %.1fx | - |" % r1f)
     r2 = med["batch -j 1"] / med["cat"]
     lines.append("| batch -j 1 / cat | %.1fx | <= 4x |" % r2)
+    lines.append("| reading only (validate) / cat | %.1fx | <= 4x |" %
+                 (med["reading only (validate)"] / med["cat"]))
     r3 = med["batch -j 1"] / med["batch -j 2"]
     lines.append("| batch -j 1 / batch -j 2 | %.2fx | >= 1.6x |" % r3)
     r4 = rss["big"] / rss["small"]

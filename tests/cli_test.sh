@@ -41,6 +41,7 @@ golden analyze.jsonl 0 "$dys" analyze --format json "${studies[@]}"
 golden analyze.csv 0 "$dys" analyze --format csv "${studies[@]}"
 golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
     testdata/info/strain18_segmental
+golden validate.txt 0 "$dys" validate -w "${studies[@]}" testdata/info/strain18_segmental
 golden analyze_population_first.jsonl 0 "$dys" analyze --format json --sd population \
     --peak first testdata/studies/lbbb_single.csv
 
@@ -357,10 +358,36 @@ check $? "batch --qrs-onsets is a usage error (one recording's onsets)"
     head -c 8 "$tmp/c4.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'
 check $? "plot --kind report of the contour studies"
 
+# validate: a bad study is named with file:line:column, exit 1, the
+# others still checked; -q leaves the good ones out; a directory is
+# searched as batch does (a view directory is one study).
+"$dys" validate testdata/studies/lbbb_single.csv "$tmp/bad.csv" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -qx "testdata/studies/lbbb_single.csv: ok" "$tmp/out" &&
+    grep -q "^$tmp/bad.csv: error: $tmp/bad.csv:5:6: 'x2' is not a number" "$tmp/out" &&
+    grep -q '1 of 2 studies failed validation' "$tmp/err"
+check $? "validate: bad cell exits 1 with file:line:col, the others still checked" \
+    "rc=$rc $(cat "$tmp/out" "$tmp/err")"
+"$dys" validate -q testdata/studies/lbbb_single.csv "$tmp/bad.csv" >"$tmp/out" 2>/dev/null
+[ "$(wc -l <"$tmp/out")" = 1 ] && grep -q "^$tmp/bad.csv: error: " "$tmp/out"
+check $? "validate -q prints the failed studies only" "$(cat "$tmp/out")"
+mkdir -p "$tmp/vd/sub" && cp -r testdata/studies/lbbb_views "$tmp/vd/" &&
+    cp testdata/studies/lbbb_single.csv "$tmp/vd/sub/" && cp "$tmp/bad.csv" "$tmp/vd/sub/"
+"$dys" validate "$tmp/vd" >"$tmp/out" 2>/dev/null
+rc=$?
+printf '%s\n' "$tmp/vd/lbbb_views: ok" "$tmp/vd/sub/bad.csv: error: $tmp/vd/sub/bad.csv:5:6:" \
+    "$tmp/vd/sub/lbbb_single.csv: ok" >"$tmp/want"
+[ $rc = 1 ] && sed 's/\(:5:6:\) .*/\1/' "$tmp/out" | cmp -s - "$tmp/want"
+check $? "validate DIR: studies found as batch finds them, one line each, sorted" \
+    "rc=$rc $(cat "$tmp/out")"
+"$dys" validate "$tmp/vd/sub/nothing" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && grep -q "nothing" "$tmp/err"
+check $? "validate of a missing input exits 1" "$(cat "$tmp/err")"
+
 # Usage errors exit 2.
 for args in "analyze" "analyze --format xml x.csv" "analyze --lowpass fast x.csv" \
     "analyze --peak biggest x.csv" "analyze --min-segments 13 x.csv" "frobnicate" \
-    "synth" "synth -o $tmp/s --fps 5" "info"; do
+    "synth" "synth -o $tmp/s --fps 5" "info" "validate" "validate --frobnicate x.csv"; do
     # shellcheck disable=SC2086
     "$dys" $args >/dev/null 2>"$tmp/err"
     rc=$?

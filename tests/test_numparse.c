@@ -731,6 +731,243 @@ BULK_TEST(test_halfway, 17, 40000, gen_halfway)
 BULK_TEST(test_subnormals, 18, 100000, gen_subnormal)
 BULK_TEST(test_typical, 19, 200000, gen_typical)
 
+/* ---- the readers' fast path: dys_parse_plain ---------------------- */
+
+/* What dys_parse_plain must give for tok[0..len) followed by `after`
+ * (NUL: the end of the text), checked against strtod_l of the token with
+ * '.' as the mark and its exponent raised by pow10.  plain: whether the
+ * token is in the fast path's domain (the generator knows). */
+static void plain_check(harness *h, const char *tok, size_t len, char after, char stop,
+                        int comma, int pow10, int plain)
+{
+    char *p, txt[128], *end;
+    size_t n = len + (after != '\0'), used = 0;
+    double got = 12345.0, want;
+    int rc;
+
+    ck_assert_uint_lt(n, TAIL_CAP);
+    p = h->tail + TAIL_CAP - n; /* nothing after the text: ASan sees overreads */
+    memcpy(p, tok, len);
+    if (after != '\0')
+        p[len] = after;
+    rc = dys_parse_plain(p, n, stop, comma, pow10, &got, &used);
+    if (!plain) {
+        if (rc != 0)
+            ck_abort_msg("'%.*s' + '%c' (stop '%c', comma %d, pow10 %d): accepted, "
+                         "expected the general path", (int)len, tok, after ? after : '$',
+                         stop, comma, pow10);
+        h->count++;
+        return;
+    }
+    ck_assert_uint_lt(len, sizeof txt - 8);
+    for (size_t i = 0; i < len; i++)
+        txt[i] = tok[i] == ',' ? '.' : tok[i];
+    snprintf(txt + len, 8, "e%d", pow10);
+    want = strtod_l(txt, &end, h->loc);
+    ck_assert_msg(*end == '\0', "test generator made a bad token '%s'", txt);
+    if (rc != 1 || used != len || !same_bits(got, want))
+        ck_abort_msg("'%.*s' + '%c' (stop '%c', comma %d, pow10 %d): rc %d used %zu "
+                     "got %a, want rc 1 used %zu %a", (int)len, tok, after ? after : '$',
+                     stop, comma, pow10, rc, used, got, len, want);
+    if (pow10 == 0) { /* and the general parser agrees */
+        double g2;
+        ck_assert_int_eq(dys_parse_number(p, len, comma, h->loc, &g2), 0);
+        ck_assert_msg(same_bits(g2, got), "'%.*s': dys_parse_number differs", (int)len, tok);
+    }
+    h->count++;
+}
+
+START_TEST(test_plain_known)
+{
+    harness h;
+    h_init(&h, 30);
+    /* token, after, stop, comma, pow10, plain */
+    static const struct {
+        const char *tok;
+        char after, stop;
+        int comma, pow10, plain;
+    } c[] = {
+        {"0", 0, ',', 0, 0, 1},        {"-0", 0, ',', 0, 0, 1},
+        {"+0", ',', ',', 0, 0, 1},     {"-0.000", ',', ',', 0, 3, 1},
+        {".5", 0, ',', 0, 0, 1},       {"5.", ',', ',', 0, 0, 1},
+        {"-.5", 0, ',', 0, 0, 1},      {"0.1", 0, ',', 0, 0, 1},
+        {"0.3", 0, ',', 0, 0, 1},      {"2.675", 0, ',', 0, 0, 1},
+        {"1.005", 0, ',', 0, 3, 1},    {"0.037", 0, ',', 0, 3, 1},
+        {"1079.028", ',', ',', 0, 0, 1}, {"-0.3142", '\t', '\t', 0, 0, 1},
+        {"999999999999999", 0, ',', 0, 0, 1},  /* 15 digits: the most */
+        {"99999999.9999999", 0, ',', 0, 7, 1}, {"0.00000000000001", 0, ',', 0, 0, 1},
+        {"123456.789012345", ';', ';', 1, 3, 1}, {"1,5", ';', ';', 1, 0, 1},
+        {"1", ',', ',', 1, 0, 1},      /* "1,5" with ',' as the separator: "1" */
+        {"9999999999999999", 0, ',', 0, 0, 0}, /* 16 digits */
+        {"4503599627370497", 0, ',', 0, 0, 0}, {"0.000000000000001", 0, ',', 0, 0, 0},
+        {"1.7976931348623157", 0, ',', 0, 0, 0}, {"", 0, ',', 0, 0, 0},
+        {"", ',', ',', 0, 0, 0},       {"-", 0, ',', 0, 0, 0},
+        {"+", ',', ',', 0, 0, 0},      {".", 0, ',', 0, 0, 0},
+        {"-.", ',', ',', 0, 0, 0},     {"1", 'e', ',', 0, 0, 0},
+        {"1", ' ', ',', 0, 0, 0},      {"1", '"', ',', 0, 0, 0},
+        {"1.5", '.', ',', 0, 0, 0},    {"1,5", ';', ';', 0, 0, 0},
+        {"1", ',', ';', 0, 0, 0},      {"12", 'x', ',', 0, 0, 0},
+        {"1", 0, ',', 0, 8, 0},        {"1", 0, ',', 0, -1, 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        plain_check(&h, c[i].tok, strlen(c[i].tok), c[i].after, c[i].stop, c[i].comma,
+                    c[i].pow10, c[i].plain);
+    /* " 1" and "1.2.3" are no plain numbers whatever follows */
+    plain_check(&h, " 1", 2, 0, ',', 0, 0, 0);
+    plain_check(&h, "1.2.3", 5, 0, ',', 0, 0, 0);
+    plain_check(&h, "1e5", 3, 0, ',', 0, 0, 0);
+    h_done(&h);
+}
+END_TEST
+
+/* Random plain tokens of 0-17 digits in all, every place of the mark, all
+ * nines, leading zeros and tiny values, with random followers: accepted
+ * exactly when they are in the domain, and then bit for bit strtod_l. */
+START_TEST(test_plain_random)
+{
+    harness h;
+    rng *r = &h.r;
+    h_init(&h, 31);
+    static const char stops[] = {',', ';', '\t'};
+    static const char junk[] = {' ', '"', 'e', 'E', 'x', '.', '-', '+', '\r'};
+    for (long i = 0; i < 400000; i++) {
+        char tok[64], *p = tok;
+        char stop = stops[rbelow(r, 3)];
+        int comma = stop != ',' && (rnext(r) & 1);
+        int pow10 = (rnext(r) & 1) ? 0 : rrange(r, 0, 7);
+        int nd = rrange(r, 0, 17), nint = rrange(r, 0, nd), nfrac = nd - nint;
+        int mark = nfrac > 0 || (rnext(r) & 3) == 0;
+        unsigned style = rbelow(r, 8);
+        p = put_sign(r, p);
+        for (int k = 0; k < nd; k++) {
+            if (k == nint && mark)
+                *p++ = comma && (rnext(r) & 1) ? ',' : '.';
+            char d = (char)('0' + rbelow(r, 10));
+            if (style == 0)
+                d = '9';
+            else if (style == 1 && k < nd - 2)
+                d = '0';
+            *p++ = d;
+        }
+        if (nint == nd && mark)
+            *p++ = comma && (rnext(r) & 1) ? ',' : '.';
+        size_t len = (size_t)(p - tok);
+        int in_domain = nd >= 1 && nd <= 15;
+        char after;
+        switch (rbelow(r, 4)) {
+        case 0:
+            after = '\0';
+            break;
+        case 1:
+        case 2:
+            after = stop;
+            break;
+        default:
+            after = junk[rbelow(r, sizeof junk)];
+            if (after == '.' && !mark)
+                after = 'x'; /* "12." would be a plain number itself */
+            in_domain = 0;
+            break;
+        }
+        plain_check(&h, tok, len, after, stop, comma, pow10, in_domain);
+    }
+    ck_assert_int_ge(h.count, 400000);
+    h_done(&h);
+}
+END_TEST
+
+/* ---- the writers' way back: dys_format_fixed ------------------------ */
+
+/* dys_format_fixed(x, d) is printf's "%.*f" byte for byte whenever it
+ * answers; *taken counts the answers. */
+static void fixed_check(double x, int d, long *taken)
+{
+    char got[DYS_FIXED_BUF + 8], want[512];
+    memset(got, 'Z', sizeof got);
+    size_t n = dys_format_fixed(got, x, d);
+    if (n == 0)
+        return;
+    snprintf(want, sizeof want, "%.*f", d, x);
+    if (n != strlen(want) || strcmp(got, want) != 0)
+        ck_abort_msg("%a (%.17g) with %d decimals: got '%s' (%zu), want '%s'", x, x, d,
+                     got, n, want);
+    (*taken)++;
+}
+
+START_TEST(test_fixed_known)
+{
+    long taken = 0;
+    char b[DYS_FIXED_BUF];
+    static const double xs[] = {0.0,   -0.0,  -0.001, 0.001, 1.0,    -1.0,    0.5,
+                                1.25,  2.675, 1.005,  99.995, 123.456, -7.25, 1e-300,
+                                -1e-300, 4e15 / 1e3, 0.1,  0.2,   0.3,   12345678.9};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+        for (int d = 1; d <= 9; d++)
+            fixed_check(xs[i], d, &taken);
+    ck_assert_int_ge(taken, 120); /* most of them are answered */
+    ck_assert_uint_eq(dys_format_fixed(b, -0.0, 2), 5);
+    ck_assert_str_eq(b, "-0.00");
+    ck_assert_uint_eq(dys_format_fixed(b, -0.001, 2), 5);
+    ck_assert_str_eq(b, "-0.00");
+    ck_assert_uint_eq(dys_format_fixed(b, 1.5, 0), 0); /* outside 1..9 */
+    ck_assert_uint_eq(dys_format_fixed(b, 1.5, 10), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, NAN, 2), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, INFINITY, 2), 0);
+    ck_assert_uint_eq(dys_format_fixed(b, 1e15, 2), 0); /* beyond 2^52 */
+    ck_assert_uint_eq(dys_format_fixed(b, 0.125, 2), 0); /* an exact tie */
+    ck_assert_uint_eq(dys_format_fixed(b, 0.005, 2), 0); /* 0.50000000000000001: y is 0.5 */
+}
+END_TEST
+
+/* Random values of every magnitude the writers see and beyond, exact
+ * binary ties (odd multiples of 2^-m whose scaled value ends in .5) and
+ * their neighbours, integers and halves: every answer equals printf, and
+ * nearly every typical value is answered. */
+START_TEST(test_fixed_random)
+{
+    rng r = {41};
+    long taken = 0, typical = 0, typical_taken = 0;
+    for (long i = 0; i < 600000; i++) {
+        int d = rrange(&r, 1, 9);
+        double x;
+        switch (rbelow(&r, 5)) {
+        case 0: /* what the tables hold: ms, cm/s, % */
+            x = ((double)(rnext(&r) % 4000001) - 2000000.0) / (double)(1 + rbelow(&r, 999));
+            typical++;
+            {
+                long before = taken;
+                fixed_check(x, d, &taken);
+                typical_taken += taken > before;
+            }
+            continue;
+        case 1: /* any magnitude */
+            x = ldexp((double)(rnext(&r) >> 11), rrange(&r, -120, 10));
+            break;
+        case 2: { /* an exact tie at d decimals: (2j + 1) / 2 / 10^d in binary */
+            int m = rrange(&r, 1, 20);
+            x = ldexp((double)(2 * (rnext(&r) % 100000) + 1), -m);
+            break;
+        }
+        case 3: { /* a neighbour of a tie */
+            int m = rrange(&r, 1, 20);
+            x = ldexp((double)(2 * (rnext(&r) % 100000) + 1), -m);
+            x = nextafter(x, (rnext(&r) & 1) ? INFINITY : -INFINITY);
+            break;
+        }
+        default: /* a decimal of six places, the nearest double */
+            x = (double)(rnext(&r) % 100000000) / 1e6;
+            break;
+        }
+        if (rnext(&r) & 1)
+            x = -x;
+        fixed_check(x, d, &taken);
+    }
+    ck_assert_int_ge(taken, 300000);
+    /* the fast path must carry the writers' values, not hand them all back */
+    ck_assert_int_ge(typical_taken, typical * 99 / 100);
+}
+END_TEST
+
 static Suite *numparse_suite(void)
 {
     Suite *s = suite_create("numparse");
@@ -749,6 +986,10 @@ static Suite *numparse_suite(void)
     tcase_add_test(tc, test_halfway);
     tcase_add_test(tc, test_subnormals);
     tcase_add_test(tc, test_typical);
+    tcase_add_test(tc, test_plain_known);
+    tcase_add_test(tc, test_plain_random);
+    tcase_add_test(tc, test_fixed_known);
+    tcase_add_test(tc, test_fixed_random);
     suite_add_tcase(s, tc);
     return s;
 }

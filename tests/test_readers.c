@@ -2409,6 +2409,129 @@ START_TEST(t_plausible_isolated_spike)
 }
 END_TEST
 
+/* The spike filter as docs/robustness.md defines it, computed the plain
+ * way (every window's median and MAD by sorting, the amplitude with
+ * fmin/fmax): the reference for plausible.c's shortcuts. */
+static int ref_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double ref_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, ref_cmp);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void ref_drop(double *x, size_t n)
+{
+    size_t idx[400], m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fabs(x[i]) > 50.0)
+            x[i] = NAN;
+        if (isfinite(x[i]))
+            idx[m++] = i;
+    }
+    if (m < 7)
+        return;
+    double amp = 0;
+    for (size_t j = 0; j < m; j++) {
+        size_t c = j == 0 ? 1 : j + 1 == m ? m - 2 : j;
+        double a = x[idx[c - 1]], b = x[idx[c]], d = x[idx[c + 1]];
+        amp = fmax(amp, fabs(fmax(fmin(a, b), fmin(fmax(a, b), d))));
+    }
+    int spike[400] = {0};
+    for (size_t j = 0; j < m; j++) {
+        size_t lo = j >= 3 ? j - 3 : 0, hi = j + 3 < m ? j + 3 : m - 1, nw = 0;
+        double win[7], dev[7];
+        for (size_t q = lo; q <= hi; q++)
+            win[nw++] = x[idx[q]];
+        double med = ref_median(win, nw);
+        for (size_t q = 0; q < nw; q++)
+            dev[q] = fabs(x[idx[lo + q]] - med);
+        double mad = ref_median(dev, nw), dj = fabs(x[idx[j]] - med);
+        spike[j] = dj > 6.0 * 1.4826 * mad && dj > 3.0 * amp && dj > 20.0 &&
+                   !(j > 0 && fabs(x[idx[j - 1]] - med) >= 0.5 * dj) &&
+                   !(j + 1 < m && fabs(x[idx[j + 1]] - med) >= 0.5 * dj);
+    }
+    for (size_t j = 0; j < m; j++)
+        if (spike[j])
+            x[idx[j]] = NAN;
+}
+
+/* The spike filter skips the medians where the window's range (or the
+ * curve's) cannot reach the thresholds: the samples it drops must be
+ * exactly the reference's, on curves of every length with spikes of every
+ * size around the thresholds, pairs, gaps and samples beyond the limit. */
+START_TEST(t_plausible_spikes_as_reference)
+{
+    uint64_t seed = 12345;
+#define RND() (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL, \
+               (double)(seed >> 11) / 9007199254740992.0)
+    static const size_t lens[] = {7, 8, 9, 12, 40, 200, 390};
+    size_t dropped = 0;
+    const char *path = keep(dys_asprintf("%s/h.csv", g_dir));
+    for (int trial = 0; trial < 300; trial++) {
+        size_t n = lens[trial % N_ELEMS(lens)];
+        double x[3][400], amp[3];
+        for (int k = 0; k < 3; k++) {
+            amp[k] = 4.0 + 10.0 * RND();
+            double noise = RND() < 0.5 ? 0.05 : 3.0 * RND(), ph = 6.0 * RND();
+            for (size_t i = 0; i < n; i++)
+                x[k][i] = amp[k] * sin(2 * M_PI * (double)i / 45.0 + ph) +
+                          noise * (2 * RND() - 1);
+            int nsp = (int)(RND() * 7);
+            for (int q = 0; q < nsp; q++) {
+                size_t i = (size_t)(RND() * (double)n);
+                double u = RND(), size = u < 0.3   ? 15.0 + 35.0 * RND()
+                                         : u < 0.6 ? 3.0 * amp[k] * (0.9 + 0.2 * RND())
+                                         : u < 0.8 ? 19.0 + 2.0 * RND()
+                                                   : 70.0 * RND();
+                x[k][i] += RND() < 0.5 ? size : -size;
+                if (RND() < 0.3 && i + 1 < n)
+                    x[k][i + 1] = x[k][i] * (0.3 + 0.7 * RND()); /* a pair */
+            }
+            for (size_t i = 0; i < n; i++)
+                if (RND() < 0.04)
+                    x[k][i] = NAN; /* an empty cell */
+        }
+        size_t cap = 64 + n * 100, len = 0;
+        char *t = malloc(cap);
+        ck_assert_ptr_nonnull(t);
+        len += (size_t)snprintf(t + len, cap - len,
+                                "time_ms,basal_septal,basal_lateral,mid_septal\n");
+        for (size_t i = 0; i < n; i++) {
+            len += (size_t)snprintf(t + len, cap - len, "%zu", i * 10);
+            for (int k = 0; k < 3; k++)
+                len += isnan(x[k][i]) ? (size_t)snprintf(t + len, cap - len, ",")
+                                      : (size_t)snprintf(t + len, cap - len, ",%.17g",
+                                                         x[k][i]);
+            len += (size_t)snprintf(t + len, cap - len, "\n");
+        }
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(t, 1, len, f), len);
+        ck_assert_int_eq(fclose(f), 0);
+        free(t);
+        const dys_study *st = read_ok(path);
+        static const int segs[3] = {DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL,
+                                    DYS_AHA_MID_INFEROSEPTAL};
+        for (int k = 0; k < 3; k++) {
+            ref_drop(x[k], n);
+            const double *got = st->rec[0].seg[segs[k]];
+            for (size_t i = 0; i < n; i++)
+                ck_assert_msg(isnan(got[i]) == isnan(x[k][i]),
+                              "trial %d segment %d sample %zu: read %g, reference %g",
+                              trial, k, i, got[i], x[k][i]);
+            dropped += st->rec[0].n_dropped[segs[k]];
+        }
+    }
+#undef RND
+    ck_assert_uint_gt(dropped, 100); /* the curves did have spikes */
+}
+END_TEST
+
 /* A one-sample isovolumic spike twice S' at 40 frames/s is real: kept. */
 START_TEST(t_plausible_sharp_peak_kept)
 {
@@ -2674,6 +2797,7 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_cr_only_echopac);
     tcase_add_test(t, t_plausible_limit);
     tcase_add_test(t, t_plausible_isolated_spike);
+    tcase_add_test(t, t_plausible_spikes_as_reference);
     tcase_add_test(t, t_plausible_sharp_peak_kept);
     tcase_add_loop_test(t, t_plausible_synth_clean, 0, N_ELEMS(synth_sets));
     tcase_add_test(t, t_plausible_summary);

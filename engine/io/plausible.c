@@ -81,13 +81,7 @@
  * (10 frames are 40-250 ms, less than a systole). */
 #define MIN_UNIT_SAMPLES 10
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (n >= 1), reordering v. */
+/* Median of v[0..n) (n >= 1, no NAN), reordering v. */
 static double median(double *v, size_t n)
 {
     if (n <= 9) { /* the windows: insertion sort */
@@ -97,15 +91,31 @@ static double median(double *v, size_t n)
                 v[j] = v[j - 1];
                 v[j - 1] = t;
             }
-    } else {
-        qsort(v, n, sizeof *v, cmp_double);
+        return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    /* A file's frame intervals: selection instead of a sort (O(n), not
+     * O(n log n)); the order statistics, hence the median, are the same
+     * values a sort gives. */
+    size_t k = n / 2;
+    double hi = dys_select(v, n, k);
+    if (n % 2)
+        return hi;
+    double lo = v[0]; /* the largest of the k below: the (k-1)-th */
+    for (size_t i = 1; i < k; i++)
+        if (v[i] > lo)
+            lo = v[i];
+    return 0.5 * (lo + hi);
 }
 
+/* The middle one of three finite values (only its magnitude is used, so
+ * which zero of -0 and +0 it returns does not matter).  Selections that
+ * compile to minsd/maxsd, not fmin/fmax, which are calls that handle NAN,
+ * nor branches, which the noise of a curve makes unpredictable. */
 static double median3(double a, double b, double c)
 {
-    return fmax(fmin(a, b), fmin(fmax(a, b), c));
+    double lo = a < b ? a : b, hi = a < b ? b : a;
+    double m = c < hi ? c : hi;
+    return m > lo ? m : lo;
 }
 
 /* The curve's largest |value| after a running median of 3 over its
@@ -115,6 +125,19 @@ static double amplitude(const double *x, const size_t *idx, size_t m, size_t *at
 {
     double a = 0;
     *at = m ? idx[0] : 0;
+    if (m >= 3 && idx[m - 1] == m - 1) {
+        /* every sample finite (idx[j] == j), the common case: the same
+         * loop without the indirection */
+        for (size_t j = 0; j < m; j++) {
+            size_t c = j == 0 ? 1 : j + 1 == m ? m - 2 : j;
+            double v = fabs(median3(x[c - 1], x[c], x[c + 1]));
+            if (v > a) {
+                a = v;
+                *at = j;
+            }
+        }
+        return a;
+    }
     for (size_t j = 0; j < m; j++) {
         /* the ends take the median of the three nearest samples, so a
          * spike in the first or last frame cannot set the amplitude */
@@ -139,6 +162,48 @@ static size_t finite_index(const double *x, size_t n, size_t *idx)
     return m;
 }
 
+/* What one pass over a curve tells, enough to settle the unit and spike
+ * checks of nearly every curve without its amplitude (a running median
+ * of 3 per sample).  For a dense curve (every sample finite, n >= 3):
+ * its smallest and largest sample, and bounds on amplitude(): it is at
+ * least amp_lo, the |running median| at the largest |sample| (one of the
+ * terms amplitude() takes the largest of), and at most amp_hi, the
+ * largest |sample| (a median of three is one of them). */
+typedef struct {
+    int dense;
+    double lo, hi, amp_lo, amp_hi;
+} sketch;
+
+static void sketch_curve(const double *x, size_t n, sketch *c)
+{
+    c->dense = n >= 3;
+    if (!c->dense)
+        return;
+    double lo = x[0], hi = x[0];
+    size_t ilo = 0, ihi = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        if (!isfinite(v)) {
+            c->dense = 0;
+            return;
+        }
+        if (v < lo) {
+            lo = v;
+            ilo = i;
+        }
+        if (v > hi) {
+            hi = v;
+            ihi = i;
+        }
+    }
+    size_t i = hi >= -lo ? ihi : ilo;
+    size_t k = i == 0 ? 1 : i + 1 == n ? n - 2 : i; /* amplitude()'s window */
+    c->lo = lo;
+    c->hi = hi;
+    c->amp_lo = fabs(median3(x[k - 1], x[k], x[k + 1]));
+    c->amp_hi = hi >= -lo ? hi : -lo;
+}
+
 /* Text column of sample i of segment k, 1 when the reader noted none. */
 static int col_of(const dys_reader *w, int k, size_t i)
 {
@@ -156,6 +221,17 @@ static dys_status check_time(dys_ctx *ctx, dys_study *s, const dys_recording *re
 {
     size_t n = rec->n;
     if (n < 2)
+        return DYS_OK;
+    /* The median interval lies between the smallest and the largest:
+     * when both are within 1-100 ms, so is the median, and there is
+     * nothing to say (the common case, settled without a selection). */
+    double dmin = INFINITY, dmax = -INFINITY;
+    for (size_t i = 1; i < n; i++) {
+        double di = rec->t_ms[i] - rec->t_ms[i - 1];
+        dmin = di < dmin ? di : dmin;
+        dmax = di > dmax ? di : dmax;
+    }
+    if (dmin >= 1.0 && dmax <= 100.0)
         return DYS_OK;
     double *d = malloc((n - 1) * sizeof *d);
     if (!d)
@@ -209,7 +285,8 @@ static const char *declared_unit(const dys_study *s)
 
 /* 2. The value unit of one recording. */
 static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *rec,
-                             const dys_reader *w, size_t *idx)
+                             const dys_reader *w, size_t *idx, double *amp_of,
+                             const sketch *sk)
 {
     double amp[DYS_N_SEGMENTS], sorted[DYS_N_SEGMENTS];
     size_t at[DYS_N_SEGMENTS];
@@ -223,6 +300,22 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
     int basal_mid = 0;
     for (int k = 0; k < DYS_N_SEGMENTS_12; k++)
         basal_mid |= rec->seg[k] != NULL;
+    /* Nothing to say when every judged amplitude is certainly within
+     * [1, 30] cm/s (their median then is too), or for strain when one
+     * certainly reaches 1 %: the bounds of the sketches settle that for
+     * dense curves without computing the amplitudes. */
+    int settled = rec->n >= MIN_UNIT_SAMPLES, any_strain = 0;
+    for (int k = 0; k < DYS_N_SEGMENTS && settled; k++) {
+        if (!rec->seg[k] || (basal_mid && k >= DYS_N_SEGMENTS_12))
+            continue;
+        settled = sk[k].dense;
+        if (s->trace != DYS_TRACE_STRAIN)
+            settled = settled && sk[k].amp_lo >= 1.0 && sk[k].amp_hi <= 30.0;
+        else
+            any_strain |= settled && sk[k].amp_lo >= 1.0;
+    }
+    if (settled && (s->trace != DYS_TRACE_STRAIN || any_strain))
+        return DYS_OK;
     for (int k = 0; k < DYS_N_SEGMENTS; k++) {
         if (!rec->seg[k] || (basal_mid && k >= DYS_N_SEGMENTS_12))
             continue;
@@ -230,6 +323,7 @@ static dys_status check_unit(dys_ctx *ctx, dys_study *s, const dys_recording *re
         if (nf < MIN_UNIT_SAMPLES)
             continue;
         amp[m] = amplitude(rec->seg[k], idx, nf, &at[m]);
+        amp_of[k] = amp[m];
         sorted[m] = amp[m];
         seg_of[m++] = k;
     }
@@ -335,24 +429,55 @@ static dys_status name_drop(dys_study *s, const dys_recording *rec,
                            dys_segment_name(k), x, unit, med, unit, amp, unit);
 }
 
-/* 3. and 4. for one segment column. */
+/* 3. and 4. for one segment column; amp_known is its amplitude() when
+ * check_unit computed it (NAN otherwise). */
 static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reader *w,
-                               int k, size_t *idx, drops *d)
+                               int k, size_t *idx, drops *d, double amp_known,
+                               const sketch *sk)
 {
     double *x = rec->seg[k];
     double limit = s->trace == DYS_TRACE_STRAIN ? STRAIN_LIMIT_PCT : VELOCITY_LIMIT_CM_S;
     dys_status st = DYS_OK;
+    size_t dropped = 0;
     for (size_t i = 0; i < rec->n && st == DYS_OK; i++)
         if (isfinite(x[i]) && fabs(x[i]) > limit) {
             st = name_drop(s, rec, w, d, k, i, x[i], NAN, NAN);
             x[i] = NAN;
             rec->n_dropped[k]++;
+            dropped++;
         }
+    /* The range test below with a lower bound of the amplitude, which
+     * needs none computed: the sketch holds while nothing was dropped. */
+    if (!dropped && sk->dense) {
+        double lb = isnan(amp_known) ? sk->amp_lo : amp_known;
+        if (!(sk->hi - sk->lo > fmax(SPIKE_AMPLITUDE * lb, SPIKE_FLOOR)))
+            return st;
+    }
     size_t m = finite_index(x, rec->n, idx);
     if (st != DYS_OK || m < 2 * HAMPEL_HALF + 1)
         return st;
     size_t at;
-    double amp = amplitude(x, idx, m, &at);
+    /* check_unit's amplitude holds while no sample was dropped above */
+    double amp = !dropped && !isnan(amp_known) ? amp_known : amplitude(x, idx, m, &at);
+    /* A spike departs from its window's median by more than both
+     * SPIKE_AMPLITUDE * amp and SPIKE_FLOOR.  That median lies within the
+     * window's [min, max] (also in floating point: a window value, or the
+     * rounded mean of two, and subtraction rounds monotonically), so the
+     * departure is at most max(x - min, max - x) over the window, which is
+     * at most the curve's max - min.  Below the threshold no sample can
+     * be a spike and no median is needed: this settles nearly every curve
+     * (whose range is at most twice its amplitude) with one pass, and
+     * nearly every sample of the others with a window's min and max; the
+     * decisions are exactly those of computing every median. */
+    double need = fmax(SPIKE_AMPLITUDE * amp, SPIKE_FLOOR);
+    double cmin = x[idx[0]], cmax = cmin;
+    for (size_t j = 1; j < m; j++) {
+        double v = x[idx[j]];
+        cmin = v < cmin ? v : cmin;
+        cmax = v > cmax ? v : cmax;
+    }
+    if (!(cmax - cmin > need))
+        return DYS_OK;
     /* Decide on the original samples, then drop: a spike must not change
      * its neighbours' windows. */
     unsigned char *spike = calloc(m, 1);
@@ -366,6 +491,16 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
     for (size_t j = 0; j < m; j++) {
         size_t lo = j >= HAMPEL_HALF ? j - HAMPEL_HALF : 0;
         size_t hi = j + HAMPEL_HALF < m ? j + HAMPEL_HALF : m - 1;
+        double xj = x[idx[j]], wmin = xj, wmax = xj;
+        for (size_t q = lo; q <= hi; q++) {
+            double v = x[idx[q]];
+            wmin = v < wmin ? v : wmin;
+            wmax = v > wmax ? v : wmax;
+        }
+        double below = xj - wmin, above = wmax - xj;
+        double bound = below > above ? below : above;
+        if (!(bound > need))
+            continue;
         double win[2 * HAMPEL_HALF + 1], dev[2 * HAMPEL_HALF + 1];
         size_t nw = 0;
         for (size_t q = lo; q <= hi; q++)
@@ -427,12 +562,20 @@ dys_status dys_check_plausible(dys_ctx *ctx, dys_study *s, const dys_reader *whe
         size_t *idx = malloc((rec->n ? rec->n : 1) * sizeof *idx);
         if (!idx)
             return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx);
+        double amp_of[DYS_N_SEGMENTS];
+        sketch sk[DYS_N_SEGMENTS];
+        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+            amp_of[k] = NAN;
+            sk[k].dense = 0;
+            if (rec->seg[k])
+                sketch_curve(rec->seg[k], rec->n, &sk[k]);
+        }
+        st = w->derived_curves ? DYS_OK : check_unit(ctx, s, rec, w, idx, amp_of, sk);
         drops d;
         memset(&d, 0, sizeof d);
         for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++)
             if (rec->seg[k])
-                st = drop_samples(s, rec, w, k, idx, &d);
+                st = drop_samples(s, rec, w, k, idx, &d, amp_of[k], &sk[k]);
         free(idx);
         if (st == DYS_OK && d.total > N_NAMED) {
             char list[400];

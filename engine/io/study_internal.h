@@ -32,6 +32,7 @@ typedef struct dys_text {
     size_t len;
     size_t pos;    /* start of the next line */
     int line;      /* number of the line last returned (1-based) */
+    size_t next_lf; /* dys_text_next's memo: the next LF at or after pos */
 } dys_text;
 
 dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
@@ -46,7 +47,17 @@ typedef struct dys_icolumn {
     int *v;
     size_t n, cap;
 } dys_icolumn;
-dys_status dys_icolumn_push(dys_icolumn *c, int x);
+/* Room for one more (capacity doubled from 256: n values cost O(n)). */
+dys_status dys_icolumn_grow(dys_icolumn *c);
+/* Appended in line: a push per cell of every row is the readers' inner
+ * loop, and the call would cost more than the store. */
+static inline dys_status dys_icolumn_push(dys_icolumn *c, int x)
+{
+    if (c->n == c->cap && dys_icolumn_grow(c) != DYS_OK)
+        return DYS_ERR_NOMEM;
+    c->v[c->n++] = x;
+    return DYS_OK;
+}
 
 /* Per-file reading state the metadata rules need. */
 typedef struct dys_reader {
@@ -102,7 +113,14 @@ typedef struct dys_column {
     double *v;
     size_t n, cap;
 } dys_column;
-dys_status dys_column_push(dys_column *c, double x);
+dys_status dys_column_grow(dys_column *c);
+static inline dys_status dys_column_push(dys_column *c, double x)
+{
+    if (c->n == c->cap && dys_column_grow(c) != DYS_OK)
+        return DYS_ERR_NOMEM;
+    c->v[c->n++] = x;
+    return DYS_OK;
+}
 
 /* A row's time: refused unless after *prev_ms, which it then becomes. */
 dys_status dys_next_time(dys_reader *r, int line, int col, double t_ms,

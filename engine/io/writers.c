@@ -74,10 +74,23 @@ void dys_write_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* "%.*f" of a finite x: dys_format_fixed's bytes, or printf's in the
+ * rare case it leaves to printf (the writers' numbers were ~3 % of a
+ * batch's CPU through printf). */
+static void fixed_num(FILE *f, double x, int decimals)
+{
+    char b[DYS_FIXED_BUF];
+    size_t n = dys_format_fixed(b, x, decimals);
+    if (n)
+        fwrite(b, 1, n, f);
+    else
+        fprintf(f, "%.*f", decimals, x);
+}
+
 static void json_num(FILE *f, double x, int decimals)
 {
     if (isfinite(x))
-        fprintf(f, "%.*f", decimals, x);
+        fixed_num(f, x, decimals);
     else
         fputs("null", f);
 }
@@ -613,7 +626,7 @@ void dys_write_csv_field(FILE *f, const char *s)
 static void csv_num(FILE *f, double x)
 {
     if (isfinite(x))
-        fprintf(f, "%.2f", x);
+        fixed_num(f, x, 2);
 }
 
 /* The one-row-per-study layout of `analyze --format csv` and batch's

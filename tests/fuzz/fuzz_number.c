@@ -1,6 +1,8 @@
 /* Fuzz target: the number parser against strtod_l, bit for bit, on every
  * input it accepts (differential: a disagreement aborts), and never a
- * read past the token. */
+ * read past the token; and the readers' fast path (dys_parse_plain) on
+ * the same bytes: what it accepts, the general parser accepts too, with
+ * the same bits, and it stops at the separator or the end. */
 #include "internal.h"
 
 #include <locale.h>
@@ -39,6 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* accepted something strtod reads otherwise */
         free(z);
     }
+    double p, g;
+    size_t used;
+    char stop = (data[0] & 2) ? ';' : ',';
+    if (dys_parse_plain(tok, n, stop, comma, 0, &p, &used) == 1 &&
+        ((used < n && tok[used] != stop) || dys_parse_number(tok, used, comma, c, &g) != 0 ||
+         memcmp(&p, &g, sizeof p) != 0))
+        abort(); /* the fast path and the general one disagree */
     free(tok);
     return 0;
 }
