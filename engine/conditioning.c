@@ -848,44 +848,142 @@ double dys_spline_eval_near(const dys_spline *s, double t, size_t *hint)
     return piece_eval(s, i, t);
 }
 
-double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax)
+/* Stationary points of piece i (roots of b + 2 c u + 3 d u^2, u = t -
+ * x_i) as times; returns how many (0-2), not restricted to the piece. */
+static int piece_stationary(const dys_spline *s, size_t i, double r[2])
 {
-    double best_t = a, best_v = dys_spline_eval(s, a);
-    double vb = dys_spline_eval(s, b);
+    double qa = 3 * s->d[i], qb = 2 * s->c[i], qc = s->b[i];
+    int nr = 0;
+    if (fabs(qa) < 1e-300) {
+        if (qb != 0)
+            r[nr++] = s->x[i] + -qc / qb;
+    } else {
+        double disc = qb * qb - 4 * qa * qc;
+        if (disc >= 0) {
+            double sq = sqrt(disc);
+            /* numerically stable quadratic roots */
+            double q = -0.5 * (qb + (qb >= 0 ? sq : -sq));
+            r[nr++] = s->x[i] + q / qa;
+            if (q != 0)
+                r[nr++] = s->x[i] + qc / q;
+        }
+    }
+    return nr;
+}
+
+/* sign * S: the largest of it on [a, b], for the maximum (+1) and the
+ * minimum (-1); the value returned is S's own. */
+static double spline_extremum(const dys_spline *s, double a, double b, double sign,
+                              double *vext)
+{
+    double best_t = a, best_v = sign * dys_spline_eval(s, a);
+    double vb = sign * dys_spline_eval(s, b);
     if (vb > best_v) {
         best_t = b;
         best_v = vb;
     }
     for (size_t i = find_interval(s, a); i + 1 < s->n && s->x[i] < b; i++) {
-        /* S'(t) on piece i is b + 2 c u + 3 d u^2, u = t - x_i */
-        double qa = 3 * s->d[i], qb = 2 * s->c[i], qc = s->b[i];
         double roots[2];
-        int nr = 0;
-        if (fabs(qa) < 1e-300) {
-            if (qb != 0)
-                roots[nr++] = -qc / qb;
-        } else {
-            double disc = qb * qb - 4 * qa * qc;
-            if (disc >= 0) {
-                double sq = sqrt(disc);
-                /* numerically stable quadratic roots */
-                double q = -0.5 * (qb + (qb >= 0 ? sq : -sq));
-                roots[nr++] = q / qa;
-                if (q != 0)
-                    roots[nr++] = qc / q;
-            }
-        }
+        int nr = piece_stationary(s, i, roots);
         for (int k = 0; k < nr; k++) {
-            double t = s->x[i] + roots[k];
+            double t = roots[k];
             if (t < a || t > b || t < s->x[i] || t > s->x[i + 1])
                 continue;
-            double v = piece_eval(s, i, t);
+            double v = sign * piece_eval(s, i, t);
             if (v > best_v) {
                 best_v = v;
                 best_t = t;
             }
         }
     }
-    *vmax = best_v;
+    *vext = sign * best_v;
     return best_t;
+}
+
+double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax)
+{
+    return spline_extremum(s, a, b, 1.0, vmax);
+}
+
+double dys_spline_argmin(const dys_spline *s, double a, double b, double *vmin)
+{
+    return spline_extremum(s, a, b, -1.0, vmin);
+}
+
+size_t dys_spline_maxima(const dys_spline *s, double a, double b, double *t, double *v,
+                         size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = find_interval(s, a); i + 1 < s->n && s->x[i] < b && n < cap; i++) {
+        double r[2];
+        int nr = piece_stationary(s, i, r);
+        if (nr == 2 && r[1] < r[0]) {
+            double tmp = r[0];
+            r[0] = r[1];
+            r[1] = tmp;
+        }
+        for (int k = 0; k < nr && n < cap; k++) {
+            double tk = r[k], u = tk - s->x[i];
+            /* strictly inside the window; a root on a knot is found by
+             * both pieces and counted once */
+            if (!(tk > a && tk < b && tk >= s->x[i] && tk <= s->x[i + 1]) ||
+                (n > 0 && tk - t[n - 1] < 1e-9))
+                continue;
+            if (!(2 * s->c[i] + 6 * s->d[i] * u < 0))
+                continue; /* a minimum or an inflection */
+            t[n] = tk;
+            v[n++] = piece_eval(s, i, tk);
+        }
+    }
+    return n;
+}
+
+int dys_spline_leave(const dys_spline *s, double t0, double lim, double level, double *at)
+{
+    if (dys_spline_eval(s, t0) < level) {
+        *at = t0;
+        return 1;
+    }
+    int left = lim < t0;
+    size_t i = find_interval(s, t0);
+    if (left && i > 0 && s->x[i] == t0)
+        i--; /* t0 on a knot: the piece to its left */
+    for (;;) {
+        double p0 = fmax(s->x[i], left ? lim : t0), p1 = fmin(s->x[i + 1], left ? t0 : lim);
+        if (p0 < p1) {
+            /* the piece's monotone runs between p0 and p1, walked from t0:
+             * the first whose far end is below the level holds the crossing */
+            double q[4] = {p0}, r[2];
+            int nq = 1, nr = piece_stationary(s, i, r);
+            if (nr == 2 && r[1] < r[0]) {
+                double tmp = r[0];
+                r[0] = r[1];
+                r[1] = tmp;
+            }
+            for (int k = 0; k < nr; k++)
+                if (r[k] > p0 && r[k] < p1)
+                    q[nq++] = r[k];
+            q[nq++] = p1;
+            for (int k = 0; k + 1 < nq; k++) {
+                int j = left ? nq - 2 - k : k; /* the run [q[j], q[j+1]] */
+                double near = left ? q[j + 1] : q[j], far = left ? q[j] : q[j + 1];
+                if (!(piece_eval(s, i, far) < level))
+                    continue;
+                /* piece(near) >= level > piece(far): bisection on a
+                 * monotone cubic */
+                for (int it = 0; it < 80 && fabs(far - near) > 1e-9; it++) {
+                    double mid = 0.5 * (near + far);
+                    if (piece_eval(s, i, mid) < level)
+                        far = mid;
+                    else
+                        near = mid;
+                }
+                *at = 0.5 * (near + far);
+                return 1;
+            }
+        }
+        if (left ? (i == 0 || s->x[i] <= lim) : (i + 2 >= s->n || s->x[i + 1] >= lim))
+            return 0;
+        i = left ? i - 1 : i + 1;
+    }
 }

@@ -25,6 +25,19 @@ double dys_spline_eval_near(const dys_spline *s, double t, size_t *hint);
 /* Exact maximum of the spline on [a, b] (a <= b inside the knot range):
  * each cubic piece's stationary points are solved in closed form. */
 double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
+/* The same for the minimum. */
+double dys_spline_argmin(const dys_spline *s, double a, double b, double *vmin);
+/* The local maxima strictly inside (a, b), in time order, at most cap
+ * (times t, values v): the stationary points where the curve bends down,
+ * solved per piece in closed form.  Returns how many. */
+size_t dys_spline_maxima(const dys_spline *s, double a, double b, double *t, double *v,
+                         size_t cap);
+/* Walking from t0 towards lim (either side), where the spline first falls
+ * below level: 1 and the crossing in *at (t0 itself when it starts
+ * below), or 0 when it stays at or above level up to lim.  Each piece's
+ * monotone runs are bounded by its stationary points; the crossing is
+ * bisected to 1e-9 ms within the run that holds it. */
+int dys_spline_leave(const dys_spline *s, double t0, double lim, double level, double *at);
 
 /* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
  * sizes (about 3x faster than at sizes with a large prime factor), and
