@@ -580,6 +580,41 @@ static double abs_normal_quantile(double q)
     return 0.5 * (lo + hi);
 }
 
+/* The weights of the 6th divided difference over t[0..7) (w[0..7)) and
+ * the root of their sum of squares (w[7]). */
+static void dd_weights(const double *t, double *w)
+{
+    double w2 = 0;
+    for (size_t a = 0; a < DD_POINTS; a++) {
+        double p = 1;
+        for (size_t b = 0; b < DD_POINTS; b++)
+            if (b != a)
+                p *= t[a] - t[b];
+        w[a] = 1.0 / p;
+        w2 += w[a] * w[a];
+    }
+    w[DD_POINTS] = sqrt(w2);
+}
+
+static double dd_z(const double *w, const double *v)
+{
+    double dd = 0;
+    for (size_t a = 0; a < DD_POINTS; a++)
+        dd += w[a] * v[a];
+    return fabs(dd) / w[DD_POINTS];
+}
+
+/* The noise SD from the m values |z| (reordered): their q-quantile over
+ * that of |Z|, Z standard normal. */
+static double noise_from_z(double *z, size_t m, double q)
+{
+    double zq = m ? dys_quantile(z, m, q) : 0;
+    if (!isfinite(zq))
+        return m ? NAN : 0;
+    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
+    return zq / abs_normal_quantile(q);
+}
+
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q)
 {
@@ -601,29 +636,57 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
                 gap = 1;
         if (gap)
             continue;
-        double dd = 0, w2 = 0;
-        for (size_t a = i; a < i + DD_POINTS; a++) {
-            double w = 1;
-            for (size_t b = i; b < i + DD_POINTS; b++)
-                if (b != a)
-                    w *= t[a] - t[b];
-            w = 1.0 / w;
-            dd += w * v[a];
-            w2 += w * w;
-        }
-        z[m++] = fabs(dd) / sqrt(w2);
+        double w[DD_POINTS + 1];
+        dd_weights(t + i, w);
+        z[m++] = dd_z(w, v + i);
     }
-    double zq = m ? dys_quantile(z, m, q) : 0;
+    double sd = noise_from_z(z, m, q);
     free(z);
-    if (!isfinite(zq))
-        return m ? NAN : 0;
-    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
-    return zq / abs_normal_quantile(q);
+    return sd;
 }
 
 double dys_noise_sd(const double *t, const double *v, size_t n)
 {
     return dys_noise_sd_q(t, v, n, INFINITY, 0.2);
+}
+
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n)
+{
+    memset(ax, 0, sizeof *ax);
+    ax->t = t;
+    ax->n = n;
+    ax->median_dt = n >= 2 ? dys_median_interval(t, n) : NAN;
+    if (n >= 2 && isnan(ax->median_dt))
+        return DYS_ERR_NOMEM;
+    if (n < DD_POINTS)
+        return DYS_OK;
+    ax->ddw = malloc((n - DD_POINTS + 1) * (DD_POINTS + 1) * sizeof *ax->ddw);
+    if (!ax->ddw)
+        return DYS_ERR_NOMEM;
+    for (size_t i = 0; i + DD_POINTS <= n; i++)
+        dd_weights(t + i, ax->ddw + i * (DD_POINTS + 1));
+    return DYS_OK;
+}
+
+void dys_axis_free(dys_axis *ax)
+{
+    free(ax->ddw);
+    memset(ax, 0, sizeof *ax);
+}
+
+double dys_noise_sd_axis(const dys_axis *ax, const double *v)
+{
+    if (ax->n < DD_POINTS)
+        return 0;
+    size_t m = ax->n - DD_POINTS + 1;
+    double *z = malloc(m * sizeof *z);
+    if (!z)
+        return NAN;
+    for (size_t i = 0; i < m; i++)
+        z[i] = dd_z(ax->ddw + i * (DD_POINTS + 1), v + i);
+    double sd = noise_from_z(z, m, 0.2);
+    free(z);
+    return sd;
 }
 
 /* What the search below needs to price one cut-off. */

@@ -102,6 +102,25 @@ double dys_noise_sd(const double *t, const double *v, size_t n);
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q);
 
+/* What a recording's segments share: its time axis, the 6th divided
+ * differences' weights over it (they depend on the times only, and
+ * cost ~50 products and 7 divisions per sample; a segment's own part is
+ * 7 products) and its median frame interval.  Built once per recording
+ * and read by every segment whose samples are all valid (the times are
+ * then the same); results are bit for bit those of dys_noise_sd and
+ * dys_median_interval. */
+typedef struct dys_axis {
+    const double *t; /* not owned */
+    size_t n;
+    double *ddw;     /* per window of 7: the 7 weights, then the root of
+                        their sum of squares (8 values) */
+    double median_dt;
+} dys_axis;
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n);
+void dys_axis_free(dys_axis *ax);
+/* dys_noise_sd(ax->t, v, ax->n), from the shared weights. */
+double dys_noise_sd_axis(const dys_axis *ax, const double *v);
+
 /* The lowest cut-off the automatic low-pass considers.  S' (a wave of
  * 150-250 ms) has its energy at 2-8 Hz; a Gaussian gain halving 5 Hz
  * already flattens it, and lower cut-offs moved an asymmetric S' peak

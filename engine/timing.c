@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
-                          const double *v, size_t n, const double *win_lo,
+dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
+                          const double *t, const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
                           const dys_params *p, char *why, size_t whycap)
 {
@@ -83,7 +83,10 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     /* A uniform grid at about the median frame interval, for the DCT
      * filter (the interval is kept: LOW_AMPLITUDE weighs the noise the
      * filter leaves by it). */
-    double dt = c->frame_ms = dys_median_interval(x, m);
+    /* every sample valid: the recording's axis holds what depends on the
+     * times only */
+    const dys_axis *shared = ax && ax->t == t && ax->n == n && m == n ? ax : NULL;
+    double dt = c->frame_ms = shared ? shared->median_dt : dys_median_interval(x, m);
     if (isnan(dt)) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
@@ -121,7 +124,7 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         gv[k] = dys_spline_eval_near(&raw, grid[k], &h);
     }
     dys_spline_free(&raw);
-    c->noise_sd = dys_noise_sd(x, y, m);
+    c->noise_sd = shared ? dys_noise_sd_axis(shared, y) : dys_noise_sd(x, y, m);
     double fc = p->lowpass_hz;
     int filtered = 0; /* the automatic choice has filtered gv already */
     if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
