@@ -339,17 +339,22 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             }
         return DYS_OK;
     }
+    dys_axis ax; /* shared by the segments */
+    if (dys_axis_init(&ax, rec->t_ms, rec->n) != DYS_OK) {
+        dys_axis_free(&ax);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
     if (s->trace == DYS_TRACE_STRAIN) {
-        for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        dys_status st = DYS_OK;
+        for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++) {
             if (!rec->seg[k])
                 continue;
             r->seg[k].rec = (int)ri;
-            dys_status st = dys_measure_strain(ctx, rec, k, onsets, rr_next, nb, avo, avc, p,
-                                               &r->seg[k]);
-            if (st != DYS_OK)
-                return st;
+            st = dys_measure_strain(ctx, rec, &ax, k, onsets, rr_next, nb, avo, avc, p,
+                                    &r->seg[k]);
         }
-        return DYS_OK;
+        dys_axis_free(&ax);
+        return st;
     }
     double *cyc[DYS_N_SEGMENTS] = {0}; /* basal segments' cycles, for pairs */
     dys_status st_out = DYS_OK;
@@ -359,7 +364,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         dys_segment_result *sr = &r->seg[k];
         sr->rec = (int)ri;
         dys_curve c;
-        dys_status st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, win_lo,
+        dys_status st = dys_curve_init(ctx, &c, &ax, rec->t_ms, rec->seg[k], rec->n, win_lo,
                                        win_hi, nb, p, sr->reason, sizeof sr->reason);
         if (st == DYS_ERR_ANALYSIS)
             continue; /* stays missing, with the reason */
@@ -432,6 +437,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                  !(flags & (DYS_FLAG_MULTIPLE_PEAKS | DYS_FLAG_UNCERTAIN_TIMING)) ? ""
                  : why ? why : "several peaks of similar height in the window");
     }
+    dys_axis_free(&ax);
     if (st_out == DYS_OK)
         st_out = pair_delays(ctx, cyc, rrs, nb, r);
     for (int k = 0; k < DYS_N_SEGMENTS; k++)

@@ -580,6 +580,41 @@ static double abs_normal_quantile(double q)
     return 0.5 * (lo + hi);
 }
 
+/* The weights of the 6th divided difference over t[0..7) (w[0..7)) and
+ * the root of their sum of squares (w[7]). */
+static void dd_weights(const double *t, double *w)
+{
+    double w2 = 0;
+    for (size_t a = 0; a < DD_POINTS; a++) {
+        double p = 1;
+        for (size_t b = 0; b < DD_POINTS; b++)
+            if (b != a)
+                p *= t[a] - t[b];
+        w[a] = 1.0 / p;
+        w2 += w[a] * w[a];
+    }
+    w[DD_POINTS] = sqrt(w2);
+}
+
+static double dd_z(const double *w, const double *v)
+{
+    double dd = 0;
+    for (size_t a = 0; a < DD_POINTS; a++)
+        dd += w[a] * v[a];
+    return fabs(dd) / w[DD_POINTS];
+}
+
+/* The noise SD from the m values |z| (reordered): their q-quantile over
+ * that of |Z|, Z standard normal. */
+static double noise_from_z(double *z, size_t m, double q)
+{
+    double zq = m ? dys_quantile(z, m, q) : 0;
+    if (!isfinite(zq))
+        return m ? NAN : 0;
+    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
+    return zq / abs_normal_quantile(q);
+}
+
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q)
 {
@@ -601,29 +636,57 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
                 gap = 1;
         if (gap)
             continue;
-        double dd = 0, w2 = 0;
-        for (size_t a = i; a < i + DD_POINTS; a++) {
-            double w = 1;
-            for (size_t b = i; b < i + DD_POINTS; b++)
-                if (b != a)
-                    w *= t[a] - t[b];
-            w = 1.0 / w;
-            dd += w * v[a];
-            w2 += w * w;
-        }
-        z[m++] = fabs(dd) / sqrt(w2);
+        double w[DD_POINTS + 1];
+        dd_weights(t + i, w);
+        z[m++] = dd_z(w, v + i);
     }
-    double zq = m ? dys_quantile(z, m, q) : 0;
+    double sd = noise_from_z(z, m, q);
     free(z);
-    if (!isfinite(zq))
-        return m ? NAN : 0;
-    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
-    return zq / abs_normal_quantile(q);
+    return sd;
 }
 
 double dys_noise_sd(const double *t, const double *v, size_t n)
 {
     return dys_noise_sd_q(t, v, n, INFINITY, 0.2);
+}
+
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n)
+{
+    memset(ax, 0, sizeof *ax);
+    ax->t = t;
+    ax->n = n;
+    ax->median_dt = n >= 2 ? dys_median_interval(t, n) : NAN;
+    if (n >= 2 && isnan(ax->median_dt))
+        return DYS_ERR_NOMEM;
+    if (n < DD_POINTS)
+        return DYS_OK;
+    ax->ddw = malloc((n - DD_POINTS + 1) * (DD_POINTS + 1) * sizeof *ax->ddw);
+    if (!ax->ddw)
+        return DYS_ERR_NOMEM;
+    for (size_t i = 0; i + DD_POINTS <= n; i++)
+        dd_weights(t + i, ax->ddw + i * (DD_POINTS + 1));
+    return DYS_OK;
+}
+
+void dys_axis_free(dys_axis *ax)
+{
+    free(ax->ddw);
+    memset(ax, 0, sizeof *ax);
+}
+
+double dys_noise_sd_axis(const dys_axis *ax, const double *v)
+{
+    if (ax->n < DD_POINTS)
+        return 0;
+    size_t m = ax->n - DD_POINTS + 1;
+    double *z = malloc(m * sizeof *z);
+    if (!z)
+        return NAN;
+    for (size_t i = 0; i < m; i++)
+        z[i] = dd_z(ax->ddw + i * (DD_POINTS + 1), v + i);
+    double sd = noise_from_z(z, m, 0.2);
+    free(z);
+    return sd;
 }
 
 /* What the search below needs to price one cut-off. */
@@ -848,44 +911,142 @@ double dys_spline_eval_near(const dys_spline *s, double t, size_t *hint)
     return piece_eval(s, i, t);
 }
 
-double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax)
+/* Stationary points of piece i (roots of b + 2 c u + 3 d u^2, u = t -
+ * x_i) as times; returns how many (0-2), not restricted to the piece. */
+static int piece_stationary(const dys_spline *s, size_t i, double r[2])
 {
-    double best_t = a, best_v = dys_spline_eval(s, a);
-    double vb = dys_spline_eval(s, b);
+    double qa = 3 * s->d[i], qb = 2 * s->c[i], qc = s->b[i];
+    int nr = 0;
+    if (fabs(qa) < 1e-300) {
+        if (qb != 0)
+            r[nr++] = s->x[i] + -qc / qb;
+    } else {
+        double disc = qb * qb - 4 * qa * qc;
+        if (disc >= 0) {
+            double sq = sqrt(disc);
+            /* numerically stable quadratic roots */
+            double q = -0.5 * (qb + (qb >= 0 ? sq : -sq));
+            r[nr++] = s->x[i] + q / qa;
+            if (q != 0)
+                r[nr++] = s->x[i] + qc / q;
+        }
+    }
+    return nr;
+}
+
+/* sign * S: the largest of it on [a, b], for the maximum (+1) and the
+ * minimum (-1); the value returned is S's own. */
+static double spline_extremum(const dys_spline *s, double a, double b, double sign,
+                              double *vext)
+{
+    double best_t = a, best_v = sign * dys_spline_eval(s, a);
+    double vb = sign * dys_spline_eval(s, b);
     if (vb > best_v) {
         best_t = b;
         best_v = vb;
     }
     for (size_t i = find_interval(s, a); i + 1 < s->n && s->x[i] < b; i++) {
-        /* S'(t) on piece i is b + 2 c u + 3 d u^2, u = t - x_i */
-        double qa = 3 * s->d[i], qb = 2 * s->c[i], qc = s->b[i];
         double roots[2];
-        int nr = 0;
-        if (fabs(qa) < 1e-300) {
-            if (qb != 0)
-                roots[nr++] = -qc / qb;
-        } else {
-            double disc = qb * qb - 4 * qa * qc;
-            if (disc >= 0) {
-                double sq = sqrt(disc);
-                /* numerically stable quadratic roots */
-                double q = -0.5 * (qb + (qb >= 0 ? sq : -sq));
-                roots[nr++] = q / qa;
-                if (q != 0)
-                    roots[nr++] = qc / q;
-            }
-        }
+        int nr = piece_stationary(s, i, roots);
         for (int k = 0; k < nr; k++) {
-            double t = s->x[i] + roots[k];
+            double t = roots[k];
             if (t < a || t > b || t < s->x[i] || t > s->x[i + 1])
                 continue;
-            double v = piece_eval(s, i, t);
+            double v = sign * piece_eval(s, i, t);
             if (v > best_v) {
                 best_v = v;
                 best_t = t;
             }
         }
     }
-    *vmax = best_v;
+    *vext = sign * best_v;
     return best_t;
+}
+
+double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax)
+{
+    return spline_extremum(s, a, b, 1.0, vmax);
+}
+
+double dys_spline_argmin(const dys_spline *s, double a, double b, double *vmin)
+{
+    return spline_extremum(s, a, b, -1.0, vmin);
+}
+
+size_t dys_spline_maxima(const dys_spline *s, double a, double b, double *t, double *v,
+                         size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = find_interval(s, a); i + 1 < s->n && s->x[i] < b && n < cap; i++) {
+        double r[2];
+        int nr = piece_stationary(s, i, r);
+        if (nr == 2 && r[1] < r[0]) {
+            double tmp = r[0];
+            r[0] = r[1];
+            r[1] = tmp;
+        }
+        for (int k = 0; k < nr && n < cap; k++) {
+            double tk = r[k], u = tk - s->x[i];
+            /* strictly inside the window; a root on a knot is found by
+             * both pieces and counted once */
+            if (!(tk > a && tk < b && tk >= s->x[i] && tk <= s->x[i + 1]) ||
+                (n > 0 && tk - t[n - 1] < 1e-9))
+                continue;
+            if (!(2 * s->c[i] + 6 * s->d[i] * u < 0))
+                continue; /* a minimum or an inflection */
+            t[n] = tk;
+            v[n++] = piece_eval(s, i, tk);
+        }
+    }
+    return n;
+}
+
+int dys_spline_leave(const dys_spline *s, double t0, double lim, double level, double *at)
+{
+    if (dys_spline_eval(s, t0) < level) {
+        *at = t0;
+        return 1;
+    }
+    int left = lim < t0;
+    size_t i = find_interval(s, t0);
+    if (left && i > 0 && s->x[i] == t0)
+        i--; /* t0 on a knot: the piece to its left */
+    for (;;) {
+        double p0 = fmax(s->x[i], left ? lim : t0), p1 = fmin(s->x[i + 1], left ? t0 : lim);
+        if (p0 < p1) {
+            /* the piece's monotone runs between p0 and p1, walked from t0:
+             * the first whose far end is below the level holds the crossing */
+            double q[4] = {p0}, r[2];
+            int nq = 1, nr = piece_stationary(s, i, r);
+            if (nr == 2 && r[1] < r[0]) {
+                double tmp = r[0];
+                r[0] = r[1];
+                r[1] = tmp;
+            }
+            for (int k = 0; k < nr; k++)
+                if (r[k] > p0 && r[k] < p1)
+                    q[nq++] = r[k];
+            q[nq++] = p1;
+            for (int k = 0; k + 1 < nq; k++) {
+                int j = left ? nq - 2 - k : k; /* the run [q[j], q[j+1]] */
+                double near = left ? q[j + 1] : q[j], far = left ? q[j] : q[j + 1];
+                if (!(piece_eval(s, i, far) < level))
+                    continue;
+                /* piece(near) >= level > piece(far): bisection on a
+                 * monotone cubic */
+                for (int it = 0; it < 80 && fabs(far - near) > 1e-9; it++) {
+                    double mid = 0.5 * (near + far);
+                    if (piece_eval(s, i, mid) < level)
+                        far = mid;
+                    else
+                        near = mid;
+                }
+                *at = 0.5 * (near + far);
+                return 1;
+            }
+        }
+        if (left ? (i == 0 || s->x[i] <= lim) : (i + 2 >= s->n || s->x[i + 1] >= lim))
+            return 0;
+        i = left ? i - 1 : i + 1;
+    }
 }

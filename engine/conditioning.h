@@ -25,6 +25,19 @@ double dys_spline_eval_near(const dys_spline *s, double t, size_t *hint);
 /* Exact maximum of the spline on [a, b] (a <= b inside the knot range):
  * each cubic piece's stationary points are solved in closed form. */
 double dys_spline_argmax(const dys_spline *s, double a, double b, double *vmax);
+/* The same for the minimum. */
+double dys_spline_argmin(const dys_spline *s, double a, double b, double *vmin);
+/* The local maxima strictly inside (a, b), in time order, at most cap
+ * (times t, values v): the stationary points where the curve bends down,
+ * solved per piece in closed form.  Returns how many. */
+size_t dys_spline_maxima(const dys_spline *s, double a, double b, double *t, double *v,
+                         size_t cap);
+/* Walking from t0 towards lim (either side), where the spline first falls
+ * below level: 1 and the crossing in *at (t0 itself when it starts
+ * below), or 0 when it stays at or above level up to lim.  Each piece's
+ * monotone runs are bounded by its stationary points; the crossing is
+ * bisected to 1e-9 ms within the run that holds it. */
+int dys_spline_leave(const dys_spline *s, double t0, double lim, double level, double *at);
 
 /* The smallest n' >= n of the form 2^a 3^b 5^c: FFTW is fast at such
  * sizes (about 3x faster than at sizes with a large prime factor), and
@@ -88,6 +101,25 @@ double dys_noise_sd(const double *t, const double *v, size_t n);
  * that span a gap longer than gap_ms. */
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q);
+
+/* What a recording's segments share: its time axis, the 6th divided
+ * differences' weights over it (they depend on the times only, and
+ * cost ~50 products and 7 divisions per sample; a segment's own part is
+ * 7 products) and its median frame interval.  Built once per recording
+ * and read by every segment whose samples are all valid (the times are
+ * then the same); results are bit for bit those of dys_noise_sd and
+ * dys_median_interval. */
+typedef struct dys_axis {
+    const double *t; /* not owned */
+    size_t n;
+    double *ddw;     /* per window of 7: the 7 weights, then the root of
+                        their sum of squares (8 values) */
+    double median_dt;
+} dys_axis;
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n);
+void dys_axis_free(dys_axis *ax);
+/* dys_noise_sd(ax->t, v, ax->n), from the shared weights. */
+double dys_noise_sd_axis(const dys_axis *ax, const double *v);
 
 /* The lowest cut-off the automatic low-pass considers.  S' (a wave of
  * 150-250 ms) has its energy at 2-8 Hz; a Gaussian gain halving 5 Hz

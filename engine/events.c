@@ -163,8 +163,9 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
     double *lo = malloc(nacc * sizeof *lo), *hi = malloc(nacc * sizeof *hi);
     double *on = malloc(nacc * sizeof *on);
     double *val = malloc(nacc * DYS_N_SEGMENTS_12 * sizeof *val);
+    dys_axis ax;
     dys_status st = DYS_OK;
-    if (!lo || !hi || !on || !val) {
+    if (dys_axis_init(&ax, rec->t_ms, rec->n) != DYS_OK || !lo || !hi || !on || !val) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -186,7 +187,7 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
             continue;
         dys_curve c;
         char why[160];
-        st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, why,
+        st = dys_curve_init(ctx, &c, &ax, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, why,
                             sizeof why);
         if (st == DYS_ERR_ANALYSIS) {
             st = DYS_OK; /* too little signal in this segment */
@@ -210,6 +211,7 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
             *avc = m;
     }
 out:
+    dys_axis_free(&ax);
     free(lo);
     free(hi);
     free(on);

@@ -37,8 +37,8 @@
 
 #define TAIL_MS 300.0 /* RR unknown: the cycle runs to AVC + this */
 
-dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, int k,
-                              const double *onsets, const double *rrs, size_t nb, double avo,
+dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, const dys_axis *ax,
+                              int k, const double *onsets, const double *rrs, size_t nb, double avo,
                               double avc, const dys_params *p, dys_segment_result *sr)
 {
     double *neg = malloc(rec->n * sizeof *neg), *lo = malloc((nb ? nb : 1) * sizeof *lo);
@@ -56,7 +56,7 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, int k,
         hi[b] = onsets[b] + avc;
     }
     dys_curve c;
-    st = dys_curve_init(ctx, &c, rec->t_ms, neg, rec->n, lo, hi, nb, p, sr->reason,
+    st = dys_curve_init(ctx, &c, ax, rec->t_ms, neg, rec->n, lo, hi, nb, p, sr->reason,
                         sizeof sr->reason);
     if (st == DYS_ERR_ANALYSIS) {
         st = DYS_OK; /* stays missing, with the reason */

@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
-                          const double *v, size_t n, const double *win_lo,
+dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
+                          const double *t, const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
                           const dys_params *p, char *why, size_t whycap)
 {
@@ -83,7 +83,10 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
     /* A uniform grid at about the median frame interval, for the DCT
      * filter (the interval is kept: LOW_AMPLITUDE weighs the noise the
      * filter leaves by it). */
-    double dt = c->frame_ms = dys_median_interval(x, m);
+    /* every sample valid: the recording's axis holds what depends on the
+     * times only */
+    const dys_axis *shared = ax && ax->t == t && ax->n == n && m == n ? ax : NULL;
+    double dt = c->frame_ms = shared ? shared->median_dt : dys_median_interval(x, m);
     if (isnan(dt)) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
@@ -121,7 +124,7 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         gv[k] = dys_spline_eval_near(&raw, grid[k], &h);
     }
     dys_spline_free(&raw);
-    c->noise_sd = dys_noise_sd(x, y, m);
+    c->noise_sd = shared ? dys_noise_sd_axis(shared, y) : dys_noise_sd(x, y, m);
     double fc = p->lowpass_hz;
     int filtered = 0; /* the automatic choice has filtered gv already */
     if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
@@ -272,13 +275,13 @@ static double local_fit_peak(const dys_curve *c, double lo, double hi, double t0
 static double refine_noisy_peak(const dys_curve *c, double a, double b, double tpk,
                                 double vmax)
 {
-    const double step = 0.5, min_half = 20.0, reach = 150.0;
-    double level = fmax(vmax - 15.0 * c->noise_sd, 0.5 * vmax), lo = tpk, hi = tpk;
-    size_t h = 0;
-    while (lo - step >= a && lo > tpk - reach && dys_spline_eval_near(&c->sp, lo - step, &h) >= level)
-        lo -= step;
-    while (hi + step <= b && hi < tpk + reach && dys_spline_eval_near(&c->sp, hi + step, &h) >= level)
-        hi += step;
+    const double min_half = 20.0, reach = 150.0;
+    double level = fmax(vmax - 15.0 * c->noise_sd, 0.5 * vmax), lo, hi;
+    double llim = fmax(a, tpk - reach), hlim = fmin(b, tpk + reach);
+    if (!dys_spline_leave(&c->sp, tpk, llim, level, &lo))
+        lo = llim;
+    if (!dys_spline_leave(&c->sp, tpk, hlim, level, &hi))
+        hi = hlim;
     lo = fmin(lo, fmax(a, tpk - min_half));
     hi = fmax(hi, fmin(b, tpk + min_half));
     double tr = local_fit_peak(c, lo, hi, tpk, 3);
@@ -477,27 +480,16 @@ static int samples_above_half(const dys_curve *c, size_t i, double vpk)
 }
 
 /* To: back from the peak (tpk, value vpk) to where the curve last rose
- * through DYS_TO_FRACTION of the peak, not before lo; the crossing by
- * bisection.  NAN when the curve stays above that level down to lo (S'
+ * through DYS_TO_FRACTION of the peak, not before lo (dys_spline_leave:
+ * exact, where a 0.5-ms scan could step over a dip narrower than its
+ * step).  NAN when the curve stays above that level down to lo (S'
  * runs into the isovolumic spike without a trough). */
 static double systolic_onset(const dys_curve *c, double tpk, double vpk, double lo)
 {
-    const double step = 0.5, thr = DYS_TO_FRACTION * vpk;
-    size_t h = 0;
-    for (double t = tpk; t - step >= lo; t -= step) {
-        if (dys_spline_eval_near(&c->sp, t - step, &h) >= thr)
-            continue;
-        double x0 = t - step, x1 = t;
-        for (int k = 0; k < 30; k++) {
-            double m = 0.5 * (x0 + x1);
-            if (dys_spline_eval_near(&c->sp, m, &h) < thr)
-                x0 = m;
-            else
-                x1 = m;
-        }
-        return 0.5 * (x0 + x1);
-    }
-    return NAN;
+    double at;
+    if (!(lo < tpk) || !dys_spline_leave(&c->sp, tpk, lo, DYS_TO_FRACTION * vpk, &at))
+        return NAN;
+    return at;
 }
 
 /* UNCERTAIN_TIMING (reported; the status stays ok): the samples do not
@@ -575,31 +567,17 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
     double vmax;
     double tpk = dys_spline_argmax(&c->sp, a, b, &vmax);
 
-    /* Local maxima on a fine scan, for the first-peak policy and the
-     * multiple-peak flag. */
+    /* The local maxima, for the first-peak policy and the multiple-peak
+     * flag. */
     enum { MAXLOC = 64 };
     double lt[MAXLOC], lv[MAXLOC];
-    int nl = 0;
-    const double step = 0.5;
-    int nsteps = (int)ceil((b - a) / step);
-    size_t h = 0;
-    double prev2 = dys_spline_eval_near(&c->sp, a, &h);
-    double prev1 = dys_spline_eval_near(&c->sp, a + step, &h);
-    for (int k = 2; k <= nsteps && nl < MAXLOC; k++) {
-        double tk = fmin(a + k * step, b), vk = dys_spline_eval_near(&c->sp, tk, &h);
-        if (prev1 > prev2 && prev1 >= vk) {
-            lt[nl] = a + (k - 1) * step;
-            lv[nl++] = prev1;
-        }
-        prev2 = prev1;
-        prev1 = vk;
-    }
+    int nl = (int)dys_spline_maxima(&c->sp, a, b, lt, lv, MAXLOC);
 
     if (p->peak == DYS_PEAK_FIRST && vmax > 0) {
         for (int k = 0; k < nl; k++)
             if (lv[k] >= p->first_peak_fraction * vmax) {
-                double lo = fmax(a, lt[k] - step), hi = fmin(b, lt[k] + step);
-                tpk = dys_spline_argmax(&c->sp, lo, hi, &vmax);
+                tpk = lt[k];
+                vmax = lv[k];
                 break;
             }
     }
@@ -648,9 +626,8 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
         if (lv[k] < 0.9 * vmax || fabs(lt[k] - tpk) < 30.0)
             continue;
         /* the dip between the two maxima */
-        double lo = fmin(lt[k], tpk), hi = fmax(lt[k], tpk), dip = INFINITY;
-        for (double tt = lo; tt <= hi; tt += step)
-            dip = fmin(dip, dys_spline_eval_near(&c->sp, tt, &h));
+        double dip;
+        dys_spline_argmin(&c->sp, fmin(lt[k], tpk), fmax(lt[k], tpk), &dip);
         if (dip <= fmin(lv[k], vmax) - 0.05 * vmax) {
             out->flags |= DYS_FLAG_MULTIPLE_PEAKS;
             break;

@@ -15,12 +15,13 @@ typedef struct dys_curve {
                         the curve may be low-passed; 0 with --lowpass off) */
 } dys_curve;
 
-/* Build the curve of one segment.  The ejection windows [win_lo[i],
+/* Build the curve of one segment.  ax: the recording's shared axis
+ * (dys_axis_init over t, n), or NULL.  The ejection windows [win_lo[i],
  * win_hi[i]] (ms, file axis) are where the automatic low-pass is tuned.
  * Returns DYS_ERR_ANALYSIS with *why set
  * when the segment has too little valid signal. */
-dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
-                          const double *v, size_t n, const double *win_lo,
+dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
+                          const double *t, const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
                           const dys_params *p, char *why, size_t whycap);
 void dys_curve_free(dys_curve *c);

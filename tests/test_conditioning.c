@@ -184,11 +184,78 @@ START_TEST(noise_estimate)
         for (int i = 0; i < N; i++)
             v[i] = 6 * exp(-0.5 * pow((t[i] - 400) / 60, 2)) + sd * grand(&s);
         double est = dys_noise_sd(t, v, N);
+        /* a recording's shared axis gives the same bits */
+        dys_axis ax;
+        ck_assert_int_eq(dys_axis_init(&ax, t, N), DYS_OK);
+        ck_assert(dys_noise_sd_axis(&ax, v) == est);
+        ck_assert(ax.median_dt == dys_median_interval(t, N));
+        dys_axis_free(&ax);
         if (sd == 0)
             ck_assert_double_lt(est, 0.02);
         else
             ck_assert_double_eq_tol(est, sd, 0.3 * sd);
     }
+}
+END_TEST
+
+/* The closed-form maxima, minimum and level crossings of a spline agree
+ * with a scan at 1 us steps on a wiggly curve (noise on a wave, 50
+ * frames/s, jittered clock). */
+START_TEST(spline_closed_form_matches_scan)
+{
+    uint64_t s = 4242;
+    enum { N = 60 };
+    double t[N], v[N];
+    frame_times(t, N, 50.0, 0.1, &s);
+    for (int i = 0; i < N; i++)
+        v[i] = 6 * exp(-0.5 * pow((t[i] - 500) / 80, 2)) + 0.4 * grand(&s);
+    dys_spline sp;
+    ck_assert_int_eq(dys_spline_init(&sp, t, v, N), DYS_OK);
+    double a = t[3] + 1.7, b = t[N - 4] - 2.3, step = 1e-3;
+    double mt[64], mv[64], st[64];
+    size_t nm = dys_spline_maxima(&sp, a, b, mt, mv, 64), ns = 0;
+    double vmin = INFINITY, tmin = a;
+    size_t h = 0;
+    double p2 = dys_spline_eval_near(&sp, a, &h), p1 = dys_spline_eval_near(&sp, a + step, &h);
+    for (double x = a + 2 * step; x <= b; x += step) {
+        double vx = dys_spline_eval_near(&sp, x, &h);
+        if (p1 > p2 && p1 >= vx && ns < 64)
+            st[ns++] = x - step;
+        if (vx < vmin) {
+            vmin = vx;
+            tmin = x;
+        }
+        p2 = p1;
+        p1 = vx;
+    }
+    ck_assert_uint_ge(nm, 3);
+    ck_assert_uint_eq(nm, ns);
+    for (size_t k = 0; k < nm; k++) {
+        ck_assert_double_eq_tol(mt[k], st[k], 2 * step);
+        ck_assert_double_eq_tol(mv[k], dys_spline_eval(&sp, mt[k]), 1e-12);
+    }
+    double amin, tm = dys_spline_argmin(&sp, a, b, &amin);
+    ck_assert_double_le(amin, vmin);
+    ck_assert_double_eq_tol(tm, tmin, 2 * step);
+    /* from the highest maximum, both ways, where the curve first falls
+     * below 40 % of it */
+    double tpk, vpk;
+    tpk = dys_spline_argmax(&sp, a, b, &vpk);
+    for (int dir = -1; dir <= 1; dir += 2) {
+        double level = 0.4 * vpk, x = tpk, at;
+        while (dir < 0 ? x - step >= a : x + step <= b) {
+            x += dir * step;
+            if (dys_spline_eval(&sp, x) < level)
+                break;
+        }
+        int found = dys_spline_leave(&sp, tpk, dir < 0 ? a : b, level, &at);
+        ck_assert_int_eq(found, 1);
+        ck_assert_double_eq_tol(at, x, 2 * step);
+        ck_assert_double_eq_tol(dys_spline_eval(&sp, at), level, 1e-6);
+        /* a level the curve never leaves up to the limit */
+        ck_assert_int_eq(dys_spline_leave(&sp, tpk, tpk + dir * 5.0, vmin - 1, &at), 0);
+    }
+    dys_spline_free(&sp);
 }
 END_TEST
 
@@ -393,6 +460,7 @@ static Suite *suite(void)
     tcase_add_test(tc, quantile_by_selection);
     tcase_add_test(tc, fft_sizes);
     tcase_add_test(tc, noise_estimate);
+    tcase_add_test(tc, spline_closed_form_matches_scan);
     tcase_add_test(tc, auto_cutoff);
     tcase_add_test(tc, auto_cutoff_output_is_lowpass);
     tcase_add_test(tc, dct_matches_definition);
