@@ -617,8 +617,10 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
         return;
     }
     out->ts_ms = tpk - onset_ms;
-    out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
-                                fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
+    /* To walks the spline back from the peak: only for the To indices */
+    if (p->indices & dys_family_indices("to"))
+        out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
+                                    fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
     /* The noise that matters is what is left in the curve the peak is read
      * from: a Gaussian gain with cut-off fc passes a fraction
      * sqrt(pi / (8 ln 2)) fc / f_Nyquist ~ 0.75 fc / f_Nyquist of white

@@ -59,7 +59,8 @@ double dys_curve_refine_peak(const dys_curve *c, double a, double b, double tpk,
                              double vmax, int highest, int local, size_t *ipk,
                              double *spread);
 
-/* Peak systolic velocity in [onset + avo, onset + avc]. */
+/* Peak systolic velocity in [onset + avo, onset + avc]; To only when p
+ * asks for a To index (else NAN). */
 void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                       double avc_ms, const dys_params *p, dys_beat_ts *out);
 
