@@ -363,13 +363,24 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
         free(spike);
         return DYS_ERR_NOMEM;
     }
+    /* A departure can only pass the two size tests below when it does
+     * against some sample of its window, since the window's median lies
+     * between its smallest and largest: where none is that far from x_j,
+     * the two medians (a third of a batch's time) cannot make a spike and
+     * are not taken.  The same decisions, sample for sample. */
+    const double need = fmax(SPIKE_AMPLITUDE * amp, SPIKE_FLOOR);
     for (size_t j = 0; j < m; j++) {
         size_t lo = j >= HAMPEL_HALF ? j - HAMPEL_HALF : 0;
         size_t hi = j + HAMPEL_HALF < m ? j + HAMPEL_HALF : m - 1;
         double win[2 * HAMPEL_HALF + 1], dev[2 * HAMPEL_HALF + 1];
         size_t nw = 0;
-        for (size_t q = lo; q <= hi; q++)
+        double far = 0, xj = x[idx[j]];
+        for (size_t q = lo; q <= hi; q++) {
             win[nw++] = x[idx[q]];
+            far = fmax(far, fabs(xj - x[idx[q]]));
+        }
+        if (far <= need)
+            continue;
         double med = median(win, nw);
         for (size_t q = 0; q < nw; q++)
             dev[q] = fabs(win[q] - med);
