@@ -83,10 +83,6 @@ size_t dys_params_text(const dys_params *p, char *buf, size_t cap)
         p->sd == DYS_SD_SAMPLE ? "sample" : "population", v[2], v[3], p->min_segments_12,
         p->min_segments_6, v[4], v[5], v[6],
         p->avc_estimate == DYS_AVC_CURVES ? "curves" : "heart-rate");
-    char ix[1024];
-    if (dys_indices_text(p->indices, ix, sizeof ix) > 0)
-        n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, " indices=%s",
-                              ix);
     for (int i = 0; i < DYS_N_INDICES; i++)
         if (!isnan(p->cutoff[i])) {
             exact_g(v[7], 40, p->cutoff[i]);
@@ -98,6 +94,11 @@ size_t dys_params_text(const dys_params *p, char *buf, size_t cap)
     for (char *c = buf; cap && *c; c++)
         if (*c == ',')
             *c = '.';
+    /* after that: its commas separate the names */
+    char ix[1024];
+    if (dys_indices_text(p->indices, ix, sizeof ix) > 0)
+        n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, " indices=%s",
+                              ix);
     return n;
 }
 

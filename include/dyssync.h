@@ -488,7 +488,7 @@ DYS_API void dys_params_defaults(dys_params *p);
  * batch compares runs by it and records it.  Writes at most cap bytes
  * (NUL included) and returns the length the whole text needs, like
  * snprintf; 512 bytes hold the defaults with room to spare.  Indices
- * other than all give " indices=LIST" after avc-estimate: the whole
+ * other than all give " indices=LIST" at the end: the whole
  * families by name, then the keys of the other indices asked for, in
  * catalogue order ("indices=ts,to_sd_12_ms"); every index gives nothing,
  * so the text of the defaults is what it was before the option. */
