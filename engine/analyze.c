@@ -368,6 +368,13 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     const unsigned what = (dys_wants_family(p, "ts_variants") ? DYS_CYCLE_VARIANTS : 0u) |
                           (dys_wants_family(p, "cycle") ? DYS_CYCLE_PHASE : 0u);
     const int pairs = dys_wants_family(p, "xcorr");
+    /* The noise estimate's weights depend on the time axis alone: once per
+     * recording, not per segment (a ninth of a --indices ts batch).  Only
+     * the filtered path estimates the noise. */
+    dys_dd_weights dw = {0};
+    if (p->lowpass_hz != DYS_LOWPASS_OFF &&
+        dys_dd_weights_init(&dw, rec->t_ms, rec->n, INFINITY) != DYS_OK)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     for (int k = 0; k < DYS_N_SEGMENTS && st_out == DYS_OK; k++) {
         if (!rec->seg[k])
             continue;
@@ -375,7 +382,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         sr->rec = (int)ri;
         dys_curve c;
         dys_status st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, win_lo,
-                                       win_hi, nb, p, sr->reason, sizeof sr->reason);
+                                       win_hi, nb, p, dw.w ? &dw : NULL, sr->reason,
+                                       sizeof sr->reason);
         if (st == DYS_ERR_ANALYSIS)
             continue; /* stays missing, with the reason */
         if (st != DYS_OK) {
@@ -447,6 +455,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                  !(flags & (DYS_FLAG_MULTIPLE_PEAKS | DYS_FLAG_UNCERTAIN_TIMING)) ? ""
                  : why ? why : "several peaks of similar height in the window");
     }
+    dys_dd_weights_free(&dw);
     if (st_out == DYS_OK)
         st_out = pair_delays(ctx, cyc, rrs, nb, r);
     for (int k = 0; k < DYS_N_SEGMENTS; k++)

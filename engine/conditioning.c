@@ -580,6 +580,83 @@ static double abs_normal_quantile(double q)
     return 0.5 * (lo + hi);
 }
 
+/* The weights of the divided difference over t[i..i+DD_POINTS) into w,
+ * and the root sum of their squares; -1 when the window spans a gap longer
+ * than gap_ms (then w is not set). */
+static double dd_weights(const double *t, size_t i, double gap_ms, double *w)
+{
+    for (size_t a = i; a + 1 < i + DD_POINTS; a++)
+        if (t[a + 1] - t[a] > gap_ms)
+            return -1;
+    double w2 = 0;
+    for (size_t a = i; a < i + DD_POINTS; a++) {
+        double x = 1;
+        for (size_t b = i; b < i + DD_POINTS; b++)
+            if (b != a)
+                x *= t[a] - t[b];
+        x = 1.0 / x;
+        w[a - i] = x;
+        w2 += x * x;
+    }
+    return sqrt(w2);
+}
+
+/* The noise SD from |z| of each window, z the divided difference of v
+ * scaled by its weights' norm (the weights of position i at w + i *
+ * DD_POINTS, a norm of -1 for a window over a gap). */
+static double noise_from_weights(const double *w, const double *norm, const double *v,
+                                 size_t n, double q)
+{
+    double *z = malloc((n - DD_POINTS + 1) * sizeof *z);
+    if (!z)
+        return NAN;
+    size_t m = 0;
+    for (size_t i = 0; i + DD_POINTS <= n; i++) {
+        if (norm[i] < 0)
+            continue;
+        double dd = 0;
+        for (size_t a = 0; a < DD_POINTS; a++)
+            dd += w[i * DD_POINTS + a] * v[i + a];
+        z[m++] = fabs(dd) / norm[i];
+    }
+    double zq = m ? dys_quantile(z, m, q) : 0;
+    free(z);
+    if (!isfinite(zq))
+        return m ? NAN : 0;
+    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
+    return zq / abs_normal_quantile(q);
+}
+
+dys_status dys_dd_weights_init(dys_dd_weights *dw, const double *t, size_t n, double gap_ms)
+{
+    dw->t = t;
+    dw->n = n;
+    dw->gap_ms = gap_ms;
+    dw->w = dw->norm = NULL;
+    if (n < DD_POINTS)
+        return DYS_OK;
+    dw->w = malloc((n - DD_POINTS + 1) * (DD_POINTS + 1) * sizeof *dw->w);
+    if (!dw->w)
+        return DYS_ERR_NOMEM;
+    dw->norm = dw->w + (n - DD_POINTS + 1) * DD_POINTS;
+    for (size_t i = 0; i + DD_POINTS <= n; i++)
+        dw->norm[i] = dd_weights(t, i, gap_ms, dw->w + i * DD_POINTS);
+    return DYS_OK;
+}
+
+void dys_dd_weights_free(dys_dd_weights *dw)
+{
+    free(dw->w);
+    dw->w = dw->norm = NULL;
+}
+
+double dys_noise_sd_w(const dys_dd_weights *dw, const double *v, double q)
+{
+    if (dw->n < DD_POINTS)
+        return 0;
+    return noise_from_weights(dw->w, dw->norm, v, dw->n, q);
+}
+
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q)
 {
@@ -588,37 +665,12 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
      * root sum of squares of their weights they have the noise's SD; a
      * low quantile of |z| is robust to the few places (the isovolumic
      * spike, a QRS) where the curve is not locally smooth. */
-    if (n < DD_POINTS)
-        return 0;
-    double *z = malloc((n - DD_POINTS + 1) * sizeof *z);
-    if (!z)
+    dys_dd_weights dw;
+    if (dys_dd_weights_init(&dw, t, n, gap_ms) != DYS_OK)
         return NAN;
-    size_t m = 0;
-    for (size_t i = 0; i + DD_POINTS <= n; i++) {
-        int gap = 0;
-        for (size_t a = i; a + 1 < i + DD_POINTS; a++)
-            if (t[a + 1] - t[a] > gap_ms)
-                gap = 1;
-        if (gap)
-            continue;
-        double dd = 0, w2 = 0;
-        for (size_t a = i; a < i + DD_POINTS; a++) {
-            double w = 1;
-            for (size_t b = i; b < i + DD_POINTS; b++)
-                if (b != a)
-                    w *= t[a] - t[b];
-            w = 1.0 / w;
-            dd += w * v[a];
-            w2 += w * w;
-        }
-        z[m++] = fabs(dd) / sqrt(w2);
-    }
-    double zq = m ? dys_quantile(z, m, q) : 0;
-    free(z);
-    if (!isfinite(zq))
-        return m ? NAN : 0;
-    /* |Z| of a standard normal has quantile q at probit((1 + q) / 2) */
-    return zq / abs_normal_quantile(q);
+    double sd = dys_noise_sd_w(&dw, v, q);
+    dys_dd_weights_free(&dw);
+    return sd;
 }
 
 double dys_noise_sd(const double *t, const double *v, size_t n)

@@ -88,6 +88,19 @@ double dys_noise_sd(const double *t, const double *v, size_t n);
  * that span a gap longer than gap_ms. */
 double dys_noise_sd_q(const double *t, const double *v, size_t n,
                       double gap_ms, double q);
+/* The divided differences' weights depend on the times alone: the
+ * segments of one recording without a missing sample share them, and
+ * dys_noise_sd_w(dw, v, q) is then dys_noise_sd_q(dw->t, v, dw->n,
+ * dw->gap_ms, q) to the bit, for a twelfth of the work. */
+typedef struct dys_dd_weights {
+    const double *t;
+    size_t n;
+    double gap_ms;
+    double *w, *norm; /* per window: its weights, and their norm (-1: a gap) */
+} dys_dd_weights;
+dys_status dys_dd_weights_init(dys_dd_weights *dw, const double *t, size_t n, double gap_ms);
+void dys_dd_weights_free(dys_dd_weights *dw);
+double dys_noise_sd_w(const dys_dd_weights *dw, const double *v, double q);
 
 /* The lowest cut-off the automatic low-pass considers.  S' (a wave of
  * 150-250 ms) has its energy at 2-8 Hz; a Gaussian gain halving 5 Hz

@@ -186,7 +186,7 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
             continue;
         dys_curve c;
         char why[160];
-        st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, why,
+        st = dys_curve_init(ctx, &c, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, NULL, why,
                             sizeof why);
         if (st == DYS_ERR_ANALYSIS) {
             st = DYS_OK; /* too little signal in this segment */

@@ -56,7 +56,7 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, int k,
         hi[b] = onsets[b] + avc;
     }
     dys_curve c;
-    st = dys_curve_init(ctx, &c, rec->t_ms, neg, rec->n, lo, hi, nb, p, sr->reason,
+    st = dys_curve_init(ctx, &c, rec->t_ms, neg, rec->n, lo, hi, nb, p, NULL, sr->reason,
                         sizeof sr->reason);
     if (st == DYS_ERR_ANALYSIS) {
         st = DYS_OK; /* stays missing, with the reason */

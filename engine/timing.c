@@ -50,7 +50,8 @@
 dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
                           const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
-                          const dys_params *p, char *why, size_t whycap)
+                          const dys_params *p, const dys_dd_weights *dw, char *why,
+                          size_t whycap)
 {
     memset(c, 0, sizeof *c);
     c->t = t;
@@ -121,7 +122,10 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const double *t,
         gv[k] = dys_spline_eval_near(&raw, grid[k], &h);
     }
     dys_spline_free(&raw);
-    c->noise_sd = dys_noise_sd(x, y, m);
+    /* x is t when no sample is missing: the recording's weights serve */
+    c->noise_sd = dw && m == n && dw->t == t && dw->n == n && isinf(dw->gap_ms)
+                      ? dys_noise_sd_w(dw, y, 0.2)
+                      : dys_noise_sd(x, y, m);
     double fc = p->lowpass_hz;
     int filtered = 0; /* the automatic choice has filtered gv already */
     if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
