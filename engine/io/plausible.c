@@ -377,7 +377,8 @@ static dys_status drop_samples(dys_study *s, dys_recording *rec, const dys_reade
         double far = 0, xj = x[idx[j]];
         for (size_t q = lo; q <= hi; q++) {
             win[nw++] = x[idx[q]];
-            far = fmax(far, fabs(xj - x[idx[q]]));
+            double d = fabs(xj - x[idx[q]]); /* finite: no fmax call needed */
+            far = d > far ? d : far;
         }
         if (far <= need)
             continue;
