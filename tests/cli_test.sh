@@ -43,6 +43,22 @@ golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.t
     testdata/info/strain18_segmental
 golden analyze_population_first.jsonl 0 "$dys" analyze --format json --sd population \
     --peak first testdata/studies/lbbb_single.csv
+
+# Every JSON line parses and holds the contract's keys.
+python3 - "$tmp/out" <<'PY' 2>"$tmp/err"
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert {"study_id", "segments", "indices", "events", "warnings"} <= set(o)
+    assert [s["aha"] for s in o["segments"]] == list(range(1, 13))
+    for k in ("ts_sd_12_ms", "ts_diff_12_ms", "ts_sd_6_basal_ms", "ts_diff_6_basal_ms",
+              "septal_lateral_delay_ms", "anteroseptal_posterior_delay_ms",
+              "basal_4seg_max_delay_ms", "opposing_wall_max_delay_ms", "n_segments"):
+        assert k in o["indices"], k
+    assert o["events"]["source"] in ("given", "estimated")
+PY
+check $? "JSON output follows the docs/format.md contract" "$(cat "$tmp/err")"
+
 # --indices ts: the Ts family only (the other indices null, not requested)
 golden analyze_indices_ts.jsonl 0 "$dys" analyze --format json --indices ts "${studies[@]}"
 golden analyze_indices_ts.txt 0 "$dys" analyze --indices ts testdata/studies/lbbb_single.csv
@@ -104,21 +120,15 @@ check $? "--indices with an unknown family is a usage error listing the families
 "$dys" batch -q --indices '' -o "$tmp/ixb" testdata/studies/lbbb_single.csv 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && [ ! -e "$tmp/ixb" ]
 check $? "batch --indices '' is a usage error" "rc=$rc $(cat "$tmp/err")"
-
-# Every JSON line parses and holds the contract's keys.
-python3 - "$tmp/out" <<'PY' 2>"$tmp/err"
-import json, sys
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    assert {"study_id", "segments", "indices", "events", "warnings"} <= set(o)
-    assert [s["aha"] for s in o["segments"]] == list(range(1, 13))
-    for k in ("ts_sd_12_ms", "ts_diff_12_ms", "ts_sd_6_basal_ms", "ts_diff_6_basal_ms",
-              "septal_lateral_delay_ms", "anteroseptal_posterior_delay_ms",
-              "basal_4seg_max_delay_ms", "opposing_wall_max_delay_ms", "n_segments"):
-        assert k in o["indices"], k
-    assert o["events"]["source"] in ("given", "estimated")
-PY
-check $? "JSON output follows the docs/format.md contract" "$(cat "$tmp/err")"
+# a narrow QRS: without the Ts family the EchoCRT check cannot be made,
+# and the report says so rather than read as "no dyssynchrony"
+sed 's/qrs_duration_ms: 164/qrs_duration_ms: 110/; s/lbbb: yes/lbbb: no/' \
+    testdata/studies/lbbb_single.csv >"$tmp/narrow.csv"
+"$dys" analyze "$tmp/narrow.csv" | grep -q "QRS 110 ms (< 130) with echo dyssynchrony" &&
+    "$dys" analyze --indices to,cycle "$tmp/narrow.csv" >"$tmp/out" &&
+    grep -q "QRS 110 ms (< 130): the EchoCRT check (echo dyssynchrony in narrow QRS) read only the indices requested; not requested (--indices): ts_sd_12_ms, ts_diff_12_ms" "$tmp/out" &&
+    ! grep -q "with echo dyssynchrony" "$tmp/out"
+check $? "--indices without ts on a narrow QRS: the EchoCRT check says which indices it could not read"
 
 # The output does not depend on the number of threads.
 "$dys" analyze --format json -j 1 "${studies[@]}" >"$tmp/j1"
