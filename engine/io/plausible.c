@@ -103,9 +103,13 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* Of finite values (finite_index's): comparisons, not libm's NAN-aware
+ * fmin and fmax, which are calls (3 % of a --indices ts batch).  Only the
+ * sign of a zero could differ, and amplitude reads |value|. */
 static double median3(double a, double b, double c)
 {
-    return fmax(fmin(a, b), fmin(fmax(a, b), c));
+    double lo = a < b ? a : b, hi = a < b ? b : a, m = hi < c ? hi : c;
+    return lo > m ? lo : m;
 }
 
 /* The curve's largest |value| after a running median of 3 over its
