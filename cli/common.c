@@ -324,8 +324,9 @@ static const char help_batch[] =
     "                      as for analyze\n"
     "  --lowpass, --peak, --first-fraction, --sd, --avo, --avc,\n"
     "  --min-segments, --low-amplitude, --max-gap, --ectopic-rr,\n"
-    "  --avc-estimate, --cutoff, --indices   the analysis options, as for\n"
-    "                      analyze\n";
+    "  --avc-estimate, --cutoff, --indices\n"
+    "                      the analysis options, as for analyze (--indices ts:\n"
+    "                      the Ts family only, the Yu index of an archive)\n";
 
 static const char help_merge[] =
     "usage: dyssync merge -o OUTDIR SHARDDIR...\n"
