@@ -370,9 +370,11 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     const int pairs = dys_wants_family(p, "xcorr");
     /* The noise estimate's weights depend on the time axis alone: once per
      * recording, not per segment (a ninth of a --indices ts batch).  Only
-     * the filtered path estimates the noise. */
+     * the filtered path estimates the noise.  They take 8 values per
+     * sample: a recording of over a million samples (hours of frames)
+     * computes them per segment instead, in one value per sample. */
     dys_dd_weights dw = {0};
-    if (p->lowpass_hz != DYS_LOWPASS_OFF &&
+    if (p->lowpass_hz != DYS_LOWPASS_OFF && rec->n <= (size_t)1 << 20 &&
         dys_dd_weights_init(&dw, rec->t_ms, rec->n, INFINITY) != DYS_OK)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     for (int k = 0; k < DYS_N_SEGMENTS && st_out == DYS_OK; k++) {

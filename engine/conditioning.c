@@ -601,6 +601,8 @@ static double dd_weights(const double *t, size_t i, double gap_ms, double *w)
     return sqrt(w2);
 }
 
+static double noise_from_z(double *z, size_t m, double q);
+
 /* The noise SD from |z| of each window, z the divided difference of v
  * scaled by its weights' norm (the weights of position i at w + i *
  * DD_POINTS, a norm of -1 for a window over a gap). */
@@ -619,6 +621,12 @@ static double noise_from_weights(const double *w, const double *norm, const doub
             dd += w[i * DD_POINTS + a] * v[i + a];
         z[m++] = fabs(dd) / norm[i];
     }
+    return noise_from_z(z, m, q);
+}
+
+/* The SD from the m values |z| (z freed). */
+static double noise_from_z(double *z, size_t m, double q)
+{
     double zq = m ? dys_quantile(z, m, q) : 0;
     free(z);
     if (!isfinite(zq))
@@ -665,12 +673,23 @@ double dys_noise_sd_q(const double *t, const double *v, size_t n,
      * root sum of squares of their weights they have the noise's SD; a
      * low quantile of |z| is robust to the few places (the isovolumic
      * spike, a QRS) where the curve is not locally smooth. */
-    dys_dd_weights dw;
-    if (dys_dd_weights_init(&dw, t, n, gap_ms) != DYS_OK)
+    if (n < DD_POINTS)
+        return 0;
+    /* one window's weights at a time: n values of scratch, not 8 n */
+    double *z = malloc((n - DD_POINTS + 1) * sizeof *z);
+    if (!z)
         return NAN;
-    double sd = dys_noise_sd_w(&dw, v, q);
-    dys_dd_weights_free(&dw);
-    return sd;
+    size_t m = 0;
+    for (size_t i = 0; i + DD_POINTS <= n; i++) {
+        double w[DD_POINTS], norm = dd_weights(t, i, gap_ms, w);
+        if (norm < 0)
+            continue;
+        double dd = 0;
+        for (size_t a = 0; a < DD_POINTS; a++)
+            dd += w[a] * v[i + a];
+        z[m++] = fabs(dd) / norm;
+    }
+    return noise_from_z(z, m, q);
 }
 
 double dys_noise_sd(const double *t, const double *v, size_t n)
