@@ -388,6 +388,13 @@ static const char *opt_find(const char *list, const char *key, size_t klen, int 
     return NULL;
 }
 
+/* What an option absent from a text means: indices=LIST is written only
+ * when some index is left out, so its absence is every index. */
+static const char *opt_absent(const char *key, size_t klen)
+{
+    return klen == 7 && !strncmp(key, "indices", 7) ? "all" : "none";
+}
+
 /* The options whose values differ between two option texts, as "lowpass
  * (20 then, auto now), cutoff=ts_sd_12_ms (30 then, none now)". */
 static void options_diff(const char *then, const char *now, char *out, size_t cap)
@@ -401,11 +408,11 @@ static void options_diff(const char *then, const char *now, char *out, size_t ca
             const char *tv = t + kl + (len > kl), *ov = opt_find(pass ? now : then, t, kl, &ol);
             if (pass == 0 && (!ov || ol != tl || strncmp(ov, tv, (size_t)tl)))
                 n += (size_t)snprintf(out + n, cap - n, "%s%.*s (%.*s then, %.*s now)",
-                                      n ? ", " : "", (int)kl, t, ov ? ol : 4, ov ? ov : "none",
-                                      tl, tv);
+                                      n ? ", " : "", (int)kl, t, ov ? ol : 4,
+                                      ov ? ov : opt_absent(t, kl), tl, tv);
             else if (pass == 1 && !ov)
-                n += (size_t)snprintf(out + n, cap - n, "%s%.*s (%.*s then, none now)",
-                                      n ? ", " : "", (int)kl, t, tl, tv);
+                n += (size_t)snprintf(out + n, cap - n, "%s%.*s (%.*s then, %s now)",
+                                      n ? ", " : "", (int)kl, t, tl, tv, opt_absent(t, kl));
             t += len + (t[len] == ' ');
         }
     }

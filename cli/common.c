@@ -246,6 +246,18 @@ int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd
         p->cutoff[idx] = x;
         return 1;
     }
+    case CLI_OPT_INDICES: {
+        dys_ctx *ctx = dys_ctx_new();
+        if (!ctx) {
+            cli_error("out of memory");
+            return -1;
+        }
+        int bad = dys_params_parse_indices(ctx, p, arg) != DYS_OK;
+        if (bad)
+            cli_usage(cmd, "%s", dys_ctx_error(ctx));
+        dys_ctx_free(ctx);
+        return bad ? -1 : 1;
+    }
     case CLI_OPT_AVC_ESTIMATE:
         if (!strcmp(arg, "curves")) {
             p->avc_estimate = DYS_AVC_CURVES;
@@ -313,7 +325,9 @@ static const char help_batch[] =
     "                      as for analyze\n"
     "  --lowpass, --peak, --first-fraction, --sd, --avo, --avc,\n"
     "  --min-segments, --low-amplitude, --max-gap, --ectopic-rr,\n"
-    "  --avc-estimate, --cutoff   the analysis options, as for analyze\n";
+    "  --avc-estimate, --cutoff, --indices\n"
+    "                      the analysis options, as for analyze (--indices ts:\n"
+    "                      the Ts family only, the Yu index of an archive)\n";
 
 static const char help_merge[] =
     "usage: dyssync merge -o OUTDIR SHARDDIR...\n"
@@ -381,6 +395,11 @@ static const char help_analyze[] =
     "                          published default (repeatable); it classifies\n"
     "                          even where the published one is reference\n"
     "                          only: the user takes responsibility for it\n"
+    "  --indices LIST          compute only these indices: families (ts,\n"
+    "                          ts_variants, to, xcorr, cycle, strain, global,\n"
+    "                          work) or index keys, comma-separated (default\n"
+    "                          all); the others are null, \"not requested\",\n"
+    "                          and the stages only they need are skipped\n"
     "  --avc-estimate curves|heart-rate\n"
     "                          how a missing AVC is estimated (default curves:\n"
     "                          the end-systolic notch, Aase 2008; heart-rate:\n"

@@ -69,13 +69,13 @@ int cli_index_key(const char *s, size_t len);
 
 /* The analysis options (dys_params) of every analysing command: --lowpass,
  * --peak, --first-fraction, --sd, --avo, --avc, --min-segments,
- * --low-amplitude, --max-gap, --ectopic-rr, --avc-estimate, --cutoff.
- * Returns 1 if opt was one of these (0 otherwise, -1 bad value, after a
+ * --low-amplitude, --max-gap, --ectopic-rr, --avc-estimate, --cutoff,
+ * --indices.  Returns 1 if opt was one of these (0 otherwise, -1 bad value, after a
  * usage message naming cmd). */
 enum {
     CLI_OPT_LOWPASS = 2001, CLI_OPT_PEAK, CLI_OPT_FIRST_FRACTION, CLI_OPT_SD, CLI_OPT_AVO,
     CLI_OPT_AVC, CLI_OPT_MIN_SEGMENTS, CLI_OPT_LOW_AMPLITUDE, CLI_OPT_MAX_GAP,
-    CLI_OPT_ECTOPIC_RR, CLI_OPT_AVC_ESTIMATE, CLI_OPT_CUTOFF
+    CLI_OPT_ECTOPIC_RR, CLI_OPT_AVC_ESTIMATE, CLI_OPT_CUTOFF, CLI_OPT_INDICES
 };
 int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd);
 #define CLI_ANALYSIS_LONGOPTS                                                 \
@@ -90,6 +90,7 @@ int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd
     {"max-gap", required_argument, NULL, CLI_OPT_MAX_GAP},                    \
     {"ectopic-rr", required_argument, NULL, CLI_OPT_ECTOPIC_RR},              \
     {"avc-estimate", required_argument, NULL, CLI_OPT_AVC_ESTIMATE},          \
-    {"cutoff", required_argument, NULL, CLI_OPT_CUTOFF}
+    {"cutoff", required_argument, NULL, CLI_OPT_CUTOFF},                      \
+    {"indices", required_argument, NULL, CLI_OPT_INDICES}
 
 #endif

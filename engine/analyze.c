@@ -42,6 +42,7 @@ void dys_params_defaults(dys_params *p)
     p->ectopic_rr_frac = 0.20;
     for (int i = 0; i < DYS_N_INDICES_MAX; i++)
         p->cutoff[i] = NAN;
+    p->indices = DYS_INDICES_ALL;
 }
 
 /* A number as the shortest %g text that reads back to the same double, so
@@ -93,6 +94,11 @@ size_t dys_params_text(const dys_params *p, char *buf, size_t cap)
     for (char *c = buf; cap && *c; c++)
         if (*c == ',')
             *c = '.';
+    /* after that: its commas separate the names */
+    char ix[1024];
+    if (dys_indices_text(p->indices, ix, sizeof ix) > 0)
+        n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, " indices=%s",
+                              ix);
     return n;
 }
 
@@ -133,6 +139,11 @@ static dys_status check_params(dys_ctx *ctx, const dys_params *p)
         return dys_fail(ctx, DYS_ERR_INVALID, "unknown AVC estimate method");
     if (!(p->max_gap_ms > 0) || !(p->low_amplitude_cm_s >= 0))
         return dys_fail(ctx, DYS_ERR_INVALID, "gap and amplitude limits must be positive");
+    int any = 0;
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        any |= dys_params_wants(p, i);
+    if (!any)
+        return dys_fail(ctx, DYS_ERR_INVALID, "no index is requested (dys_params.indices)");
     /* "at or above the cut-off is dyssynchrony" has no meaning for a
      * shortening that is negative and a function, not a timing, index */
     if (!isnan(p->cutoff[DYS_IDX_GLOBAL_STRAIN_PEAK]))
@@ -340,7 +351,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         return DYS_OK;
     }
     dys_axis ax; /* shared by the segments */
-    if (dys_axis_init(&ax, rec->t_ms, rec->n) != DYS_OK) {
+    if (dys_axis_init(&ax, rec->t_ms, rec->n, p->lowpass_hz != DYS_LOWPASS_OFF) != DYS_OK) {
         dys_axis_free(&ax);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
@@ -358,6 +369,10 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     }
     double *cyc[DYS_N_SEGMENTS] = {0}; /* basal segments' cycles, for pairs */
     dys_status st_out = DYS_OK;
+    /* the whole-cycle stages only the indices asked for need (--indices) */
+    const unsigned what = (dys_wants_family(p, "ts_variants") ? DYS_CYCLE_VARIANTS : 0u) |
+                          (dys_wants_family(p, "cycle") ? DYS_CYCLE_PHASE : 0u);
+    const int pairs = dys_wants_family(p, "xcorr");
     for (int k = 0; k < DYS_N_SEGMENTS && st_out == DYS_OK; k++) {
         if (!rec->seg[k])
             continue;
@@ -411,9 +426,9 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                 why = bt[b].why;
             used++;
         }
-        if (used > 0)
-            st_out = dys_segment_cycle(ctx, &c, onsets, rrs, rr_next, tsb, in_mean, nb, avo, avc, sr,
-                                       k < 6 ? &cyc[k] : NULL);
+        if (used > 0 && (what || (pairs && k < 6)))
+            st_out = dys_segment_cycle(ctx, &c, onsets, rrs, rr_next, tsb, in_mean, nb, avo,
+                                       avc, what, sr, pairs && k < 6 ? &cyc[k] : NULL);
         dys_curve_free(&c);
         if (st_out != DYS_OK)
             break;
@@ -552,7 +567,8 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         double rr_else = isfinite(bl->hr_bpm)   ? 60000.0 / bl->hr_bpm
                          : isfinite(s->hr_bpm) ? 60000.0 / s->hr_bpm
                                                : s->rec[i].cycle_ms;
-        r->rec[i].global_strain_peak_pct = dys_global_strain_peak(&s->rec[i], bl, rr_else);
+        if (dys_wants_family(params, "global"))
+            r->rec[i].global_strain_peak_pct = dys_global_strain_peak(&s->rec[i], bl, rr_else);
     }
     r->rr_ms = study_rr(s, r);
     if (st != DYS_OK) {

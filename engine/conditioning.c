@@ -650,7 +650,7 @@ double dys_noise_sd(const double *t, const double *v, size_t n)
     return dys_noise_sd_q(t, v, n, INFINITY, 0.2);
 }
 
-dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n)
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n, int weights)
 {
     memset(ax, 0, sizeof *ax);
     ax->t = t;
@@ -658,7 +658,7 @@ dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n)
     ax->median_dt = n >= 2 ? dys_median_interval(t, n) : NAN;
     if (n >= 2 && isnan(ax->median_dt))
         return DYS_ERR_NOMEM;
-    if (n < DD_POINTS)
+    if (!weights || n < DD_POINTS || n > (size_t)1 << 20)
         return DYS_OK;
     ax->ddw = malloc((n - DD_POINTS + 1) * (DD_POINTS + 1) * sizeof *ax->ddw);
     if (!ax->ddw)

@@ -113,12 +113,17 @@ typedef struct dys_axis {
     const double *t; /* not owned */
     size_t n;
     double *ddw;     /* per window of 7: the 7 weights, then the root of
-                        their sum of squares (8 values) */
+                        their sum of squares (8 values); NULL when not
+                        made */
     double median_dt;
 } dys_axis;
-dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n);
+/* weights: make the noise estimate's weights (the low-pass is on, so
+ * the segments will estimate their noise).  They take 8 values per
+ * sample: a recording of over 2^20 samples (hours of frames) goes
+ * without, and its segments compute their own in one value per sample. */
+dys_status dys_axis_init(dys_axis *ax, const double *t, size_t n, int weights);
 void dys_axis_free(dys_axis *ax);
-/* dys_noise_sd(ax->t, v, ax->n), from the shared weights. */
+/* dys_noise_sd(ax->t, v, ax->n), from the shared weights (ax->ddw set). */
 double dys_noise_sd_axis(const dys_axis *ax, const double *v);
 
 /* The lowest cut-off the automatic low-pass considers.  S' (a wave of

@@ -190,10 +190,11 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac)
 #define DLC_MIN_PSI_PCT 5.0
 
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
-                             const double *rrs, const double *rr_next, const double *ts, const unsigned char *used,
-                             size_t nb, double avo, double avc, dys_segment_result *sr,
-                             double **keep)
+                             const double *rrs, const double *rr_next, const double *ts,
+                             const unsigned char *used, size_t nb, double avo, double avc,
+                             unsigned what, dys_segment_result *sr, double **keep)
 {
+    const int variants = (what & DYS_CYCLE_VARIANTS) != 0, phase = (what & DYS_CYCLE_PHASE) != 0;
     const size_t N = DYS_CYCLE_N;
     sr->ts_rr_pct = sr->ts_ep_pct = sr->ts_ps_ms = NAN;
     sr->phase_deg = sr->disp_phase_deg = sr->psi_pct = NAN;
@@ -215,31 +216,38 @@ dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *ons
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
     double *d = v + N, *dph = ph + nb, cs[DYS_CYCLE_N], sn[DYS_CYCLE_N];
-    harmonic_table(N, cs, sn);
+    if (phase) /* 512 sin and cos: not for the variants or the pairs alone */
+        harmonic_table(N, cs, sn);
     double rr_sum = 0, ep_sum = 0, ps_sum = 0, psi_sum = 0;
     int n_rr = 0, n_ep = 0, n_ps = 0, n_ph = 0, n_psi = 0, n_dlc = 0, dlc_yes = 0;
     for (size_t b = 0; b < nb; b++) {
         if (!used[b])
             continue;
         double on = onsets[b], rr = rrs[b];
-        ep_sum += 100.0 * (ts[b] - avo) / (avc - avo);
-        n_ep++;
-        /* never into the next beat (a premature one may come early) */
-        double e = fmin(fmin(on + avc + PS_EXTRA_MS, c->t_last),
-                        isfinite(rr_next[b]) ? on + rr_next[b] : INFINITY), vmax;
-        if (e > on + avo) {
-            ps_sum += dys_spline_argmax(&c->sp, on + avo, e, &vmax) - on;
-            n_ps++;
+        if (variants) {
+            ep_sum += 100.0 * (ts[b] - avo) / (avc - avo);
+            n_ep++;
+            /* never into the next beat (a premature one may come early) */
+            double e = fmin(fmin(on + avc + PS_EXTRA_MS, c->t_last),
+                            isfinite(rr_next[b]) ? on + rr_next[b] : INFINITY), vmax;
+            if (e > on + avo) {
+                ps_sum += dys_spline_argmax(&c->sp, on + avo, e, &vmax) - on;
+                n_ps++;
+            }
         }
         if (!(rr > 0))
             continue;
-        rr_sum += 100.0 * ts[b] / rr;
-        n_rr++;
-        if (dys_cycle_sample(c, on, rr, v, N) != 0)
+        if (variants) {
+            rr_sum += 100.0 * ts[b] / rr;
+            n_rr++;
+        }
+        if ((!phase && !keep) || dys_cycle_sample(c, on, rr, v, N) != 0)
             continue;
         if (keep)
             for (size_t k = 0; k < N; k++)
                 (*keep)[b * N + k] = v[k];
+        if (!phase)
+            continue;
         dys_cycle_displacement(v, N, rr, d);
         double p1 = phase_from_table(v, N, cs, sn), p2 = phase_from_table(d, N, cs, sn);
         if (isfinite(p1) && isfinite(p2)) {

@@ -46,12 +46,18 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac);
  * short by a premature beat: no whole-cycle measure), the time to the next
  * onset (NAN: unknown; it bounds the post-systolic window) and Ts of nb
  * beats): fills sr's ts_rr_pct, ts_ep_pct, ts_ps_ms, phase_deg,
- * disp_phase_deg, psi_pct, dlc.  With keep != NULL, *keep receives nb x
+ * disp_phase_deg, psi_pct, dlc, those `what` asks for.  With keep != NULL, *keep receives nb x
  * DYS_CYCLE_N velocity samples (NAN rows where a beat has none), for the
  * cross-correlation of opposing pairs; free it. */
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
                              const double *rrs, const double *rr_next, const double *ts,
-                             const unsigned char *used, size_t nb, double avo, double avc, dys_segment_result *sr,
-                             double **keep);
+                             const unsigned char *used, size_t nb, double avo, double avc,
+                             unsigned what, dys_segment_result *sr, double **keep);
+/* What dys_segment_cycle measures (--indices): the Ts variants (ts_rr_pct,
+ * ts_ep_pct, ts_ps_ms) and the phases and displacement (phase_deg,
+ * disp_phase_deg, psi_pct, dlc); the others stay NAN (dlc -1).  The
+ * cycles are sampled only for the phases or for keep. */
+#define DYS_CYCLE_VARIANTS 0x1u
+#define DYS_CYCLE_PHASE 0x2u
 
 #endif

@@ -49,6 +49,7 @@
  * 20 ms of it.  In strain studies the time to peak strain ranks them.  Delays are from the earliest ok segment of all 12.
  */
 #include "eligibility.h"
+#include "indices.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -310,6 +311,21 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
                  "QRS %.0f ms (< 130) with echo dyssynchrony: in EchoCRT (NEJM 2013) CRT "
                  "chosen this way raised mortality (HR 1.81); echo dyssynchrony is not an "
                  "indication for CRT in narrow QRS", s->qrs_duration_ms);
+    /* Without the warning, a narrow QRS reads as "no echo dyssynchrony":
+     * say so when indices that would classify were not computed. */
+    char skipped[200] = "";
+    size_t n = 0;
+    for (int c = 0; !dys && c < r->n_class && n < sizeof skipped; c++) {
+        const dys_class *k = &r->classification[c];
+        if (!k->reference_only && !strcmp(r->index_reason[k->index], DYS_NOT_REQUESTED))
+            n += (size_t)snprintf(skipped + n, sizeof skipped - n, "%s%s", n ? ", " : "",
+                                  dys_index_get(k->index)->key);
+    }
+    if (isfinite(s->qrs_duration_ms) && s->qrs_duration_ms < 130 && skipped[0])
+        dys_strlist_add(&r->warnings, &r->n_warnings,
+                        "QRS %.0f ms (< 130): the EchoCRT check (echo dyssynchrony in narrow "
+                        "QRS) read only the indices requested; not requested (--indices): %s",
+                        s->qrs_duration_ms, skipped);
 }
 
 void dys_lead_target(dys_result *r)

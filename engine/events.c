@@ -165,7 +165,8 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
     double *val = malloc(nacc * DYS_N_SEGMENTS_12 * sizeof *val);
     dys_axis ax;
     dys_status st = DYS_OK;
-    if (dys_axis_init(&ax, rec->t_ms, rec->n) != DYS_OK || !lo || !hi || !on || !val) {
+    dys_status ax_st = dys_axis_init(&ax, rec->t_ms, rec->n, p->lowpass_hz != DYS_LOWPASS_OFF);
+    if (ax_st != DYS_OK || !lo || !hi || !on || !val) {
         st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
         goto out;
     }

@@ -242,6 +242,125 @@ static const dys_cutoff cutoffs[] = {
 };
 #define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 
+/* The families --indices selects: runs of the catalogue, which is in
+ * family order, each a stage of the analysis or a measure the stages
+ * share (docs/indices.md, "Families").  The Ts variants are their own
+ * family, not part of ts: the post-systolic one needs a second peak
+ * search per beat that the Yu index does not. */
+static const struct {
+    const char *name;
+    int first, last;
+} families[] = {
+    {"ts", DYS_IDX_TS_SD_12, DYS_IDX_OPPOSING_WALL_MAX},
+    {"ts_variants", DYS_IDX_TS_SD_12_RR, DYS_IDX_TS_PS_SD_12},
+    {"to", DYS_IDX_TO_SD_12, DYS_IDX_TO_DIFF_6_BASAL},
+    {"xcorr", DYS_IDX_XCORR_SEPTAL_LATERAL, DYS_IDX_XCORR_MAX},
+    {"cycle", DYS_IDX_PHASE_SD, DYS_IDX_DLC_BASAL_COUNT},
+    {"strain", DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_PSI_MAX},
+    {"global", DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_IDX_GLOBAL_STRAIN_PEAK},
+    {"work", DYS_IDX_GWI, DYS_IDX_GWE},
+};
+#define N_FAMILIES (sizeof families / sizeof families[0])
+_Static_assert(DYS_IDX_GWE == DYS_N_INDICES - 1, "a new index needs a family");
+_Static_assert(DYS_N_INDICES <= 64, "dys_params.indices has 64 bits");
+
+static unsigned long long family_bits(size_t f)
+{
+    unsigned long long m = 0;
+    for (int i = families[f].first; i <= families[f].last; i++)
+        m |= 1ULL << i;
+    return m;
+}
+
+const char *dys_family_name(int i)
+{
+    return i >= 0 && (size_t)i < N_FAMILIES ? families[i].name : NULL;
+}
+
+const char *dys_index_family(dys_index index)
+{
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        if ((int)index >= families[f].first && (int)index <= families[f].last)
+            return families[f].name;
+    return NULL;
+}
+
+unsigned long long dys_family_indices(const char *name)
+{
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        if (!strcmp(name, families[f].name))
+            return family_bits(f);
+    return 0;
+}
+
+int dys_params_wants(const dys_params *p, int index)
+{
+    return index >= 0 && index < DYS_N_INDICES && (p->indices >> index & 1u);
+}
+
+int dys_wants_family(const dys_params *p, const char *family)
+{
+    return (p->indices & dys_family_indices(family)) != 0;
+}
+
+dys_status dys_params_parse_indices(dys_ctx *ctx, dys_params *p, const char *list)
+{
+    unsigned long long m = 0;
+    const char *s = list;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)(len < 63 ? len : 63), s);
+        unsigned long long w = len >= 63 ? 0
+                               : !strcmp(word, "all") ? DYS_INDICES_ALL
+                                                      : dys_family_indices(word);
+        for (int i = 0; !w && len < 63 && i < DYS_N_INDICES; i++)
+            if (!strcmp(word, catalogue[i].info.key))
+                w = 1ULL << i;
+        if (!w) {
+            char names[160];
+            size_t n = 0;
+            for (size_t f = 0; f < N_FAMILIES; f++)
+                n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", f ? ", " : "",
+                                      families[f].name);
+            return dys_fail(ctx, DYS_ERR_INVALID,
+                            "--indices: '%.*s' is neither an index family (%s, or all) nor "
+                            "an index key (ts_sd_12_ms, ...: docs/indices.md)",
+                            (int)(len < 80 ? len : 80), s, names);
+        }
+        m |= w;
+        if (!s[len])
+            break;
+        s += len + 1;
+    }
+    p->indices = m;
+    return DYS_OK;
+}
+
+size_t dys_indices_text(unsigned long long m, char *buf, size_t cap)
+{
+    unsigned long long all = 0, left;
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        all |= 1ULL << i;
+    left = m & all;
+    size_t n = 0;
+    if (cap)
+        buf[0] = '\0';
+    if (left == all)
+        return 0;
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        if ((left & family_bits(f)) == family_bits(f)) {
+            n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, "%s%s",
+                                  n ? "," : "", families[f].name);
+            left &= ~family_bits(f);
+        }
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (left >> i & 1u)
+            n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, "%s%s",
+                                  n ? "," : "", catalogue[i].info.key);
+    return n;
+}
+
 const dys_index_info *dys_index_get(dys_index index)
 {
     int i = (int)index; /* an enum may be unsigned: out of range either way */
@@ -398,6 +517,12 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
     char *why = r->index_reason[i];
     why[0] = '\0';
     r->index[i] = NAN;
+    /* first: a value computed from stages that were skipped (To, the cycle
+     * samples) would be wrong, not merely missing */
+    if (!dys_params_wants(p, i)) {
+        snprintf(why, sizeof r->index_reason[i], "%s", DYS_NOT_REQUESTED);
+        return;
+    }
     int strain_index = m >= M_S_TTP;
     if (!dys_index_applies(i, r->trace)) {
         snprintf(why, sizeof r->index_reason[i], "%s", strain_index
@@ -593,6 +718,23 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
 {
     int n = 0, done[DYS_N_INDICES] = {0};
     for (int i = 0; i < DYS_N_INDICES && n < max; i++) {
+        /* The indices the user left out: one short sentence, so that JSON
+         * and CSV, which carry no reason per index, say why they are null
+         * (not a list of 28 keys on every study of an archive). */
+        if (!strcmp(r->index_reason[i], DYS_NOT_REQUESTED)) {
+            if (done[i])
+                continue;
+            int count = 0;
+            for (int j = i; j < DYS_N_INDICES; j++)
+                if (!strcmp(r->index_reason[j], DYS_NOT_REQUESTED))
+                    count += done[j] = 1;
+            char asked[1024];
+            dys_indices_text(r->params.indices, asked, sizeof asked);
+            snprintf(lines[n++], DYS_NULL_CAUSE_MAX,
+                     "%d %s null, not requested (--indices %s)", count,
+                     count == 1 ? "index is" : "indices are", asked);
+            continue;
+        }
         if (done[i] || !r->index_reason[i][0] || !dys_index_applies(i, r->trace) ||
             (is_work(catalogue[i].measure) || catalogue[i].stat == ST_EFFICIENCY
                  ? !r->work.attempted : 0))
@@ -604,7 +746,9 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
         char keys[DYS_NULL_CAUSE_MAX / 2] = "";
         size_t kl = 0;
         for (int j = i; j < DYS_N_INDICES; j++) {
-            if (done[j] || !r->index_reason[j][0] || !dys_index_applies(j, r->trace) ||
+            if (done[j] || !strcmp(r->index_reason[j], DYS_NOT_REQUESTED) ||
+                !r->index_reason[j][0] ||
+                !dys_index_applies(j, r->trace) ||
                 (is_work(catalogue[j].measure) && !r->work.attempted))
                 continue;
             int same = few ? sscanf(r->index_reason[j], "%d of %d segments usable (needs %d)",

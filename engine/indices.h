@@ -17,6 +17,15 @@ extern const int dys_opposing_pairs[3][2];
 #define DYS_NULL_CAUSE_MAX 1536
 int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int max);
 
+/* The indices of a dys_params.indices set as --indices text: whole
+ * families by name, then the other keys ("ts,to_sd_12_ms"); "" (0) when
+ * it holds every index.  Like snprintf. */
+size_t dys_indices_text(unsigned long long m, char *buf, size_t cap);
+/* Whether p asks for any index of a family (dys_family_name). */
+int dys_wants_family(const dys_params *p, const char *family);
+/* The reason of an index --indices did not ask for. */
+#define DYS_NOT_REQUESTED "not requested (--indices)"
+
 /* Sample (n-1) or population (n) standard deviation. */
 double dys_sd(const double *x, int n, dys_sd_kind kind);
 

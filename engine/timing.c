@@ -124,7 +124,7 @@ dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
         gv[k] = dys_spline_eval_near(&raw, grid[k], &h);
     }
     dys_spline_free(&raw);
-    c->noise_sd = shared ? dys_noise_sd_axis(shared, y) : dys_noise_sd(x, y, m);
+    c->noise_sd = shared && shared->ddw ? dys_noise_sd_axis(shared, y) : dys_noise_sd(x, y, m);
     double fc = p->lowpass_hz;
     int filtered = 0; /* the automatic choice has filtered gv already */
     if (fc == DYS_LOWPASS_AUTO && c->noise_sd < DYS_CLEAN_NOISE_CM_S) {
@@ -168,11 +168,33 @@ void dys_curve_free(dys_curve *c)
     dys_spline_free(&c->sp);
 }
 
+/* The first sample at or after time x (n if none; 0 for a NAN x).  The
+ * times strictly increase (dys_analyze checks them), so the samples of a
+ * window are one run: the scans below start there and stop past its end
+ * instead of testing all of a recording's samples per beat, and visit the
+ * same samples in the same order as a whole scan would. */
+static size_t first_at(const dys_curve *c, double x)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->t[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Longest run without a valid sample that overlaps [a, b]. */
 static double longest_gap(const dys_curve *c, double a, double b)
 {
     double worst = 0, last = -INFINITY;
-    for (size_t i = 0; i < c->n; i++) {
+    /* from the last valid sample before a: its pair with the next counts */
+    size_t i = first_at(c, a);
+    while (i > 0 && isnan(c->v[--i]))
+        ;
+    for (; i < c->n && !(last > b); i++) {
         if (isnan(c->v[i]))
             continue;
         if (last > -INFINITY && c->t[i] >= a && last <= b)
@@ -190,7 +212,7 @@ static double local_fit_peak(const dys_curve *c, double lo, double hi, double t0
 {
     double A[4][5] = {{0}};
     int m = 0;
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = first_at(c, lo); i < c->n && !(c->t[i] > hi); i++) {
         if (isnan(c->v[i]) || c->t[i] < lo || c->t[i] > hi)
             continue;
         double u = (c->t[i] - t0) / 10.0, pw[7];
@@ -421,7 +443,7 @@ static double local_peak(const dys_curve *c, size_t i, double a, double b, doubl
 static size_t peak_sample(const dys_curve *c, double a, double b, double tpk, int highest)
 {
     size_t best = SIZE_MAX;
-    for (size_t k = 0; k < c->n; k++) {
+    for (size_t k = first_at(c, a); k < c->n && !(c->t[k] > b); k++) {
         if (isnan(c->v[k]) || c->t[k] < a || c->t[k] > b)
             continue;
         if (best == SIZE_MAX ||
@@ -595,8 +617,10 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
         return;
     }
     out->ts_ms = tpk - onset_ms;
-    out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
-                                fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
+    /* To walks the spline back from the peak: only for the To indices */
+    if (p->indices & dys_family_indices("to"))
+        out->to_ms = systolic_onset(c, tpk, dys_spline_eval(&c->sp, tpk),
+                                    fmax(c->t_first, a - DYS_TO_BEFORE_AVO_MS)) - onset_ms;
     /* The noise that matters is what is left in the curve the peak is read
      * from: a Gaussian gain with cut-off fc passes a fraction
      * sqrt(pi / (8 ln 2)) fc / f_Nyquist ~ 0.75 fc / f_Nyquist of white

@@ -18,7 +18,9 @@ typedef struct dys_curve {
 /* Build the curve of one segment.  ax: the recording's shared axis
  * (dys_axis_init over t, n), or NULL.  The ejection windows [win_lo[i],
  * win_hi[i]] (ms, file axis) are where the automatic low-pass is tuned.
- * Returns DYS_ERR_ANALYSIS with *why set
+ * dw: the noise estimate's weights of the time axis t (n samples, no
+ * gap limit), or NULL; used when no sample of v is missing, the same
+ * numbers for less work.  Returns DYS_ERR_ANALYSIS with *why set
  * when the segment has too little valid signal. */
 dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
                           const double *t, const double *v, size_t n, const double *win_lo,
@@ -60,7 +62,8 @@ double dys_curve_refine_peak(const dys_curve *c, double a, double b, double tpk,
                              double vmax, int highest, int local, size_t *ipk,
                              double *spread);
 
-/* Peak systolic velocity in [onset + avo, onset + avc]. */
+/* Peak systolic velocity in [onset + avo, onset + avc]; To only when p
+ * asks for a To index (else NAN). */
 void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
                       double avc_ms, const dys_params *p, dys_beat_ts *out);
 

@@ -40,6 +40,7 @@
  * arguments; dys_work_analyze writes only into the result it is given.
  */
 #include "work.h"
+#include "indices.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -470,6 +471,10 @@ dys_status dys_work_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *
                  !(in->mvc_ms == 0 && in->mvo_ms == 0);
     w->attempted = in->n_pressure > 0 || isfinite(w->systolic_bp_mmhg) || events ||
                    w->has_vendor;
+    if (!dys_wants_family(p, "work")) {
+        snprintf(w->reason, sizeof w->reason, "%s", DYS_NOT_REQUESTED);
+        return DYS_OK;
+    }
     if (s->trace != DYS_TRACE_STRAIN) {
         snprintf(w->reason, sizeof w->reason,
                  "myocardial work needs strain: the study holds velocity traces");

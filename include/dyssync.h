@@ -466,7 +466,18 @@ typedef struct dys_params {
                                  default DYS_AVC_CURVES */
     double cutoff[DYS_N_INDICES_MAX]; /* cut-off overrides by dys_index;
                                  NAN = the published default */
+    unsigned long long indices; /* the indices to compute: bit i is
+                                 dys_index i (DYS_INDICES_ALL, the
+                                 default: every one).  The others are null
+                                 with the reason "not requested
+                                 (--indices)", and the stages only they
+                                 need are skipped (docs/indices.md,
+                                 "Families"); bits from DYS_N_INDICES on
+                                 are ignored */
 } dys_params;
+
+/* Every index, those a later version adds included. */
+#define DYS_INDICES_ALL (~0ULL)
 
 /* The defaults: the published definitions (docs/indices.md), an automatic
  * low-pass cut-off, no overrides. */
@@ -476,8 +487,20 @@ DYS_API void dys_params_defaults(dys_params *p);
  * two parameter sets give the same text exactly when they are equal, so
  * batch compares runs by it and records it.  Writes at most cap bytes
  * (NUL included) and returns the length the whole text needs, like
- * snprintf; 512 bytes hold the defaults with room to spare. */
+ * snprintf; 512 bytes hold the defaults with room to spare.  Indices
+ * other than all give " indices=LIST" at the end: the whole
+ * families by name, then the keys of the other indices asked for, in
+ * catalogue order ("indices=ts,to_sd_12_ms"); every index gives nothing,
+ * so the text of the defaults is what it was before the option. */
 DYS_API size_t dys_params_text(const dys_params *p, char *buf, size_t cap);
+/* Set p->indices from a comma-separated list of family names (ts,
+ * ts_variants, to, xcorr, cycle, strain, global, work: dys_family_name)
+ * and index keys (ts_sd_12_ms, ...), or "all".  DYS_ERR_INVALID, naming
+ * the unknown word and the families, for anything else or an empty list;
+ * p is then unchanged. */
+DYS_API dys_status dys_params_parse_indices(dys_ctx *ctx, dys_params *p, const char *list);
+/* Whether p asks for an index (0 or 1; 0 out of range). */
+DYS_API int dys_params_wants(const dys_params *p, int index /* dys_index */);
 
 /* ------------------------------------------------------------------ */
 /* Beats                                                                */
@@ -646,6 +669,14 @@ typedef struct dys_index_info {
 
 /* Catalogue row, NULL when out of range. */
 DYS_API const dys_index_info *dys_index_get(dys_index index);
+/* The families of indices that --indices selects, in catalogue order, i =
+ * 0.. ("ts", "ts_variants", "to", "xcorr", "cycle", "strain", "global",
+ * "work"; NULL past the end), the family of an index (NULL out of range),
+ * and the set of a family's indices as dys_params.indices bits (0 for an
+ * unknown name). */
+DYS_API const char *dys_family_name(int i);
+DYS_API const char *dys_index_family(dys_index index);
+DYS_API unsigned long long dys_family_indices(const char *name);
 /* Whether an index is computed for studies of this trace kind (velocity
  * indices for velocity, strain indices for strain); the others are null. */
 DYS_API int dys_index_applies(dys_index index, dys_trace trace);

@@ -64,6 +64,13 @@ check $? "--resume with other options is refused, naming them, and changes nothi
     grep -q "40 made with other options" "$tmp/err"
 check $? "--resume --reanalyse redoes the studies made with other options: a clean --lowpass 20 table" "$(cat "$tmp/err")"
 
+# --indices is one of the options a resume compares: other indices are
+# refused like another cut-off, named as all (the default) then and ts now
+"$dys" batch -q --resume --lowpass 20 --indices ts -o "$tmp/run" "$a" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "40 studies there were analysed with other options: indices (all then, ts now)" "$tmp/err" &&
+    same_tables "$tmp/run" "$tmp/clean20"
+check $? "--resume with other --indices is refused, naming them, and changes nothing" "$(cat "$tmp/err")"
+
 # run.json says how the tables were made
 python3 - "$tmp/run/run.json" <<'EOF'
 import json, sys

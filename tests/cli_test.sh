@@ -60,6 +60,77 @@ for line in open(sys.argv[1]):
 PY
 check $? "JSON output follows the docs/format.md contract" "$(cat "$tmp/err")"
 
+# --indices ts: the Ts family only (the other indices null, not requested)
+golden analyze_indices_ts.jsonl 0 "$dys" analyze --format json --indices ts "${studies[@]}"
+golden analyze_indices_ts.txt 0 "$dys" analyze --indices ts testdata/studies/lbbb_single.csv
+
+# --indices ts gives exactly the default run's Ts: per segment (value,
+# status, flags), the Ts indices and their classification, the lead
+# target; every other index null; the same in studies.csv.  --indices work
+# on the workbooks gives the default's work, and --indices ts there says
+# why the work is null.
+"$dys" analyze --format json "${studies[@]}" >"$tmp/ix_all.jsonl" &&
+    "$dys" analyze --format json --indices ts "${studies[@]}" >"$tmp/ix_ts.jsonl" &&
+    "$dys" analyze --format csv "${studies[@]}" >"$tmp/ix_all.csv" &&
+    "$dys" analyze --format csv --indices ts "${studies[@]}" >"$tmp/ix_ts.csv" &&
+    "$dys" analyze --format json testdata/studies/work_lbbb.xml >"$tmp/ix_wall.json" &&
+    "$dys" analyze --format json --indices work testdata/studies/work_lbbb.xml >"$tmp/ix_w.json" &&
+    "$dys" analyze --format json --indices ts testdata/studies/work_lbbb.xml >"$tmp/ix_wts.json" &&
+    python3 - "$tmp" <<'PY' 2>"$tmp/err"
+import csv, json, sys
+d = sys.argv[1]
+TS = ["ts_sd_12_ms", "ts_sd_12_pop_ms", "ts_diff_12_ms", "ts_sd_6_basal_ms", "ts_diff_6_basal_ms",
+      "septal_lateral_delay_ms", "anteroseptal_posterior_delay_ms", "basal_4seg_max_delay_ms",
+      "opposing_wall_max_delay_ms"]
+alls = [json.loads(l) for l in open(d + "/ix_all.jsonl")]
+tss = [json.loads(l) for l in open(d + "/ix_ts.jsonl")]
+assert len(alls) == len(tss) == 5
+for a, t in zip(alls, tss):
+    assert t["parameters"]["options"].endswith(" indices=ts"), t["parameters"]
+    assert [(s["ts_ms"], s["status"], s["flags"]) for s in a["segments"]] == \
+        [(s["ts_ms"], s["status"], s["flags"]) for s in t["segments"]], a["study_id"]
+    assert any(s["ts_ms"] is not None for s in t["segments"])
+    for k, v in t["indices"].items():
+        if k in TS or k == "n_segments":
+            assert v == a["indices"][k], (a["study_id"], k, v, a["indices"][k])
+        else:
+            assert v is None, (a["study_id"], k, v)
+    cl = {c["index"]: c for c in a["classification"]}
+    for c in t["classification"]:
+        assert c == cl[c["index"]] if c["index"] in TS else c["dyssynchronous"] is None, c
+    assert t["lead_target"] == a["lead_target"]
+    assert sum("not requested (--indices ts)" in w for w in t["warnings"]) == 1
+ra = list(csv.DictReader(open(d + "/ix_all.csv")))
+rt = list(csv.DictReader(open(d + "/ix_ts.csv")))
+assert list(ra[0]) == list(rt[0])  # one schema
+for a, t in zip(ra, rt):
+    for k in TS + ["ts_%s_ms" % s["name"] for s in alls[0]["segments"]]:
+        assert a[k] == t[k], (k, a[k], t[k])
+    assert t["to_sd_12_ms"] == "" and t["phase_sd_deg"] == ""
+wa, w, wt = (json.load(open(d + f)) for f in ("/ix_wall.json", "/ix_w.json", "/ix_wts.json"))
+for k in ("gwi_mmhg_pct", "gcw_mmhg_pct", "gww_mmhg_pct", "gwe_pct"):
+    assert w["indices"][k] == wa["indices"][k] is not None and wt["indices"][k] is None
+assert w["indices"]["strain_ttp_sd_12_ms"] is None
+assert wt["work"]["reason"] == "not requested (--indices)", wt["work"]
+PY
+check $? "--indices ts: the default's Ts, status, flags, Ts indices and lead target, the rest null; --indices work: the default's work" \
+    "$(cat "$tmp/err")"
+"$dys" analyze --indices ts,cyle testdata/studies/lbbb_single.csv >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/out" ] && grep -q "'cyle' is neither an index family (ts, ts_variants, to, xcorr, cycle, strain, global, work, or all)" "$tmp/err"
+check $? "--indices with an unknown family is a usage error listing the families" "rc=$rc $(cat "$tmp/err")"
+"$dys" batch -q --indices '' -o "$tmp/ixb" testdata/studies/lbbb_single.csv 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && [ ! -e "$tmp/ixb" ]
+check $? "batch --indices '' is a usage error" "rc=$rc $(cat "$tmp/err")"
+# a narrow QRS: without the Ts family the EchoCRT check cannot be made,
+# and the report says so rather than read as "no dyssynchrony"
+sed 's/qrs_duration_ms: 164/qrs_duration_ms: 110/; s/lbbb: yes/lbbb: no/' \
+    testdata/studies/lbbb_single.csv >"$tmp/narrow.csv"
+"$dys" analyze "$tmp/narrow.csv" | grep -q "QRS 110 ms (< 130) with echo dyssynchrony" &&
+    "$dys" analyze --indices to,cycle "$tmp/narrow.csv" >"$tmp/out" &&
+    grep -q "QRS 110 ms (< 130): the EchoCRT check (echo dyssynchrony in narrow QRS) read only the indices requested; not requested (--indices): ts_sd_12_ms, ts_diff_12_ms" "$tmp/out" &&
+    ! grep -q "with echo dyssynchrony" "$tmp/out"
+check $? "--indices without ts on a narrow QRS: the EchoCRT check says which indices it could not read"
+
 # The output does not depend on the number of threads.
 "$dys" analyze --format json -j 1 "${studies[@]}" >"$tmp/j1"
 "$dys" analyze --format json -j 2 "${studies[@]}" "${studies[@]}" >"$tmp/j2"

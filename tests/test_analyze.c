@@ -649,6 +649,108 @@ START_TEST(whole_cycle_indices)
 }
 END_TEST
 
+/* dys_params.indices: the families asked for are computed exactly as by
+ * default, the others are null with the reason "not requested", never a
+ * number from a skipped stage; the parameter text names the set only when
+ * it is not every index, and the parser refuses an unknown word. */
+START_TEST(indices_requested_only)
+{
+    dys_params p;
+    dys_params_defaults(&p);
+    ck_assert(p.indices == DYS_INDICES_ALL);
+    char def[512], txt[512];
+    dys_params_text(&p, def, sizeof def);
+    ck_assert_ptr_null(strstr(def, "indices"));
+    dys_ctx *ctx = dys_ctx_new();
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, "ts,to_sd_12_ms"), DYS_OK);
+    ck_assert(p.indices == (dys_family_indices("ts") | 1ULL << DYS_IDX_TO_SD_12));
+    dys_params_text(&p, txt, sizeof txt);
+    ck_assert_str_eq(txt + strlen(def), " indices=ts,to_sd_12_ms");
+    /* all, in any order, is the default */
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, "work,all"), DYS_OK);
+    dys_params_text(&p, txt, sizeof txt);
+    ck_assert_str_eq(txt, def);
+    /* an unknown word or an empty one: refused, p unchanged */
+    unsigned long long before = p.indices;
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, "ts,cyle"), DYS_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "'cyle'"));
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "ts_variants"));
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, "ts,"), DYS_ERR_INVALID);
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, ""), DYS_ERR_INVALID);
+    ck_assert(p.indices == before);
+    /* every index has a family, and a family's indices are its own */
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        const char *f = dys_index_family(i);
+        ck_assert_ptr_nonnull(f);
+        ck_assert(dys_family_indices(f) >> i & 1u);
+    }
+    ck_assert_ptr_null(dys_family_name(8));
+    ck_assert(dys_family_indices("bogus") == 0);
+    /* no index at all cannot be analysed */
+    dys_study *s = make_study(periodic, NULL, 900, 90, 420);
+    s->hr_bpm = 75;
+    dys_result *r = NULL;
+    p.indices = 0;
+    ck_assert_int_eq(dys_analyze(ctx, s, &p, &r), DYS_ERR_INVALID);
+    ck_assert_ptr_null(r);
+
+    dys_result *all = run(s, NULL);
+    dys_params_defaults(&p);
+    p.indices = dys_family_indices("ts");
+    dys_result *ts = run(s, &p);
+    for (int i = 0; i < DYS_N_INDICES; i++) {
+        if (dys_params_wants(&p, i)) {
+            ck_assert(!isnan(ts->index[i]));
+            ck_assert(ts->index[i] == all->index[i]);
+        } else {
+            ck_assert(isnan(ts->index[i]));
+            ck_assert_str_eq(ts->index_reason[i], "not requested (--indices)");
+        }
+    }
+    for (int k = 0; k < DYS_N_SEGMENTS_12; k++) {
+        ck_assert(ts->seg[k].ts_ms == all->seg[k].ts_ms);
+        ck_assert_int_eq(ts->seg[k].status, all->seg[k].status);
+        ck_assert_uint_eq(ts->seg[k].flags, all->seg[k].flags);
+        /* the skipped stages leave their measures unset, not stale */
+        ck_assert(isnan(ts->seg[k].to_ms) && isnan(ts->seg[k].phase_deg));
+        ck_assert(isnan(ts->seg[k].ts_ps_ms) && ts->seg[k].dlc == -1);
+    }
+    ck_assert(isnan(ts->xcorr_ms[0]) && !isnan(all->xcorr_ms[0]));
+    ck_assert_int_eq(ts->n_lead, all->n_lead);
+    ck_assert_int_eq(ts->n_class, all->n_class);
+    /* the classification of an index not computed is unknown, not "no" */
+    for (int c = 0; c < ts->n_class; c++)
+        if (!dys_params_wants(&p, ts->classification[c].index))
+            ck_assert_int_eq(ts->classification[c].dyssynchronous, -1);
+    /* one warning for all of them */
+    int said = 0;
+    for (size_t w = 0; w < ts->n_warnings; w++)
+        said += strstr(ts->warnings[w], "not requested (--indices ts)") != NULL;
+    ck_assert_int_eq(said, 1);
+
+    /* xcorr alone: the pairs' cycles are sampled, the delays as by default */
+    p.indices = dys_family_indices("xcorr");
+    dys_result *xc = run(s, &p);
+    for (int q = 0; q < 3; q++)
+        ck_assert(xc->xcorr_ms[q] == all->xcorr_ms[q]);
+    ck_assert(xc->index[DYS_IDX_XCORR_MAX] == all->index[DYS_IDX_XCORR_MAX]);
+    ck_assert(isnan(xc->index[DYS_IDX_TS_SD_12]) && isnan(xc->seg[0].phase_deg));
+    /* cycle and to and the variants: the same numbers as by default */
+    ck_assert_int_eq(dys_params_parse_indices(ctx, &p, "cycle,to,ts_variants"), DYS_OK);
+    dys_result *cy = run(s, &p);
+    for (int i = DYS_IDX_TS_SD_12_RR; i <= DYS_IDX_DLC_BASAL_COUNT; i++)
+        if (i < DYS_IDX_XCORR_SEPTAL_LATERAL || i > DYS_IDX_XCORR_MAX)
+            ck_assert(cy->index[i] == all->index[i] ||
+                      (isnan(cy->index[i]) && isnan(all->index[i])));
+    dys_result_free(cy);
+    dys_result_free(xc);
+    dys_result_free(ts);
+    dys_result_free(all);
+    dys_study_free(s);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
 /* Criteria sets of docs/indices.md: (LVEF, QRS, LBBB, NYHA) -> classic,
  * ACC/AHA/HRS 2012 class, ESC 2021 class (NULL: none applies). */
 static const struct {
@@ -1288,6 +1390,7 @@ static Suite *suite(void)
     tcase_add_test(tc, view_reference_shift_invariance);
     tcase_add_test(tc, events_per_view);
     tcase_add_test(tc, whole_cycle_indices);
+    tcase_add_test(tc, indices_requested_only);
     tcase_add_loop_test(tc, crt_eligibility_sets, 0,
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);

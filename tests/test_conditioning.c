@@ -186,7 +186,7 @@ START_TEST(noise_estimate)
         double est = dys_noise_sd(t, v, N);
         /* a recording's shared axis gives the same bits */
         dys_axis ax;
-        ck_assert_int_eq(dys_axis_init(&ax, t, N), DYS_OK);
+        ck_assert_int_eq(dys_axis_init(&ax, t, N, 1), DYS_OK);
         ck_assert(dys_noise_sd_axis(&ax, v) == est);
         ck_assert(ax.median_dt == dys_median_interval(t, N));
         dys_axis_free(&ax);

@@ -854,10 +854,15 @@ static void text_window(FILE *f, const dys_result *r)
                     provenance_name(q->avc_source), q->avc_method);
         }
     }
-    fprintf(f, "Options: low-pass %s, peak %s, SD %s\n",
+    char ix[1024];
+    fprintf(f, "Options: low-pass %s, peak %s, SD %s",
             lowpass_text(r->params.lowpass_hz, lp, sizeof lp),
             r->params.peak == DYS_PEAK_MAX ? "max" : "first",
             r->params.sd == DYS_SD_SAMPLE ? "sample (n-1)" : "population (n)");
+    /* only when some were left out: the defaults' report is as it was */
+    if (dys_indices_text(r->params.indices, ix, sizeof ix) > 0)
+        fprintf(f, ", indices %s (the others not requested)", ix);
+    fputc('\n', f);
 }
 
 /* A contour recording: what its curves are, the reference and drift
