@@ -142,6 +142,77 @@ def main():
     return 0
 
 
+# Where the time goes: perf's samples of one `batch -j 1` grouped into the
+# pipeline's stages by function name (the engine's functions are named by
+# what they do; a library or the kernel counts as its own stage).  First
+# match wins; the patterns are prefixes or substrings of symbol names.
+STAGES = [
+    ("reading (files, CSV cells, metadata)",
+     ("dys_read_", "read_row", "read_rows", "read_one", "next_cell", "dys_parse_", "dys_text_",
+      "utf8", "meta_", "dys_meta", "check_unit", "dys_study_read", "finish", "cell_")),
+    ("plausibility checks (units, spikes)",
+     ("median", "drop_samples", "dys_check_plausible", "amplitude", "spike", "name_drop")),
+    ("noise estimate", ("dys_noise_sd", "dd_weights", "dd_z", "noise_from", "dys_quantile",
+                        "dys_select", "dys_axis", "dys_median_interval")),
+    ("cut-off search and low-pass (DCT, FFTW)",
+     ("sure_risk", "apply_gain", "dct_", "dys_choose_lowpass", "dys_lowpass", "fftw", "gain")),
+    ("splines (fit, evaluation)", ("dys_spline_init", "dys_spline_eval", "piece_eval",
+                                   "find_interval", "dys_curve_init")),
+    ("peaks, Ts and To", ("dys_measure_beat", "dys_spline_", "spline_extremum",
+                          "piece_stationary", "local_", "refine_noisy_peak", "dys_curve_refine",
+                          "peak_sample", "poly_argmax", "interp_poly", "uncertain_timing",
+                          "samples_above_half", "longest_gap", "systolic_onset")),
+    ("cycle, phase and cross-correlation", ("dys_segment_cycle", "dys_cycle_", "phase_",
+                                            "harmonic_table", "sincos", "dys_xcorr",
+                                            "dys_circular_xcorr", "pair_delays", "__sin",
+                                            "__cos")),
+    ("indices, eligibility, warnings", ("dys_index", "indices", "dys_eligib", "eligib",
+                                        "dys_classify", "dys_strlist", "measure_recording",
+                                        "dys_analyze")),
+    ("writing tables and journal (JSON, CSV, checksums)",
+     ("write_", "dys_write", "dys_format_fixed", "record_", "hash_file", "fnv", "json",
+      "printf", "_IO_", "fmt_", "journal")),
+]
+
+
+def profile(dys, src, tmp):
+    """The stage table (Markdown lines) of `perf record` on `batch -j 1` of src,
+    or one line saying why there is none (perf missing or not permitted)."""
+    perf = shutil.which("perf")
+    if not perf:
+        return ["No stage profile: `perf` (Debian package linux-perf) is not installed."]
+    data = os.path.join(tmp, "perf.data")
+    rec = subprocess.run([perf, "record", "-q", "-F", "2000", "-o", data, dys, "batch", "-q",
+                          "-j", "1", "-o", os.path.join(tmp, "oprof"), src],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    rep = subprocess.run([perf, "report", "-i", data, "--stdio", "--no-children",
+                          "--sort", "dso,sym", "-q"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True) if rec.returncode == 0 else None
+    if rec.returncode != 0 or rep is None or rep.returncode != 0 or not rep.stdout.strip():
+        why = (rec.stderr.strip().splitlines() or ["no samples"])[-1]
+        return ["No stage profile: `perf record` did not run here (%s)." % why]
+    share = {}
+    for line in rep.stdout.splitlines():
+        f = line.split()
+        if len(f) < 4 or not f[0].endswith("%"):
+            continue
+        pct, dso, kind, sym = float(f[0][:-1]), f[1], f[2], " ".join(f[3:])
+        if kind == "[k]":
+            stage = "kernel (files, memory, system calls)"
+        else:
+            stage = next((name for name, pats in STAGES
+                          if any(pat in sym or pat in dso for pat in pats)), None)
+            if stage is None:
+                stage = ("C library (memory, strings)" if dso.startswith("libc")
+                         else "other engine and CLI functions" if "dyssync" in dso
+                         else "other libraries")
+        share[stage] = share.get(stage, 0.0) + pct
+    out = ["| stage | share of CPU samples |", "|---|---|"]
+    for k, v in sorted(share.items(), key=lambda kv: -kv[1]):
+        out.append("| %s | %.1f %% |" % (k, v))
+    return out
+
+
 def measure(a, dys, base_cmd):
     """Build the corpora, time the commands; the Markdown text."""
     load0 = os.getloadavg()[0]
@@ -190,6 +261,7 @@ def measure(a, dys, base_cmd):
             times["reading only (validate)"].append(dt)
         _, rss["small"], _ = run([dys, "batch", "-q", "-j", "1", "-o", os.path.join(tmp, "os"),
                                   os.path.join(tmp, "small")])
+        stages = profile(dys, os.path.join(tmp, "small"), tmp)
     load1 = os.getloadavg()[0]
     med = {k: statistics.median(v) for k, v in times.items() if v}
     cpu_ms = {k: 1000.0 * statistics.median(v) / a.n for k, v in cpu.items() if v}
@@ -220,11 +292,11 @@ def measure(a, dys, base_cmd):
                      "the fixed filter, the Ts family only) | %.1fx | >= 20x |"
                      % (med["SciPy baseline"] / med["batch -j 1 --lowpass 25 --indices ts"]))
     r2 = med["batch -j 1"] / med["cat"]
-    lines.append("| batch -j 1 / cat | %.1fx | <= 4x |" % r2)
+    lines.append("| batch -j 1 / cat | %.1fx | - |" % r2)
     lines.append("| reading only (validate) / cat | %.1fx | <= 4x |" %
                  (med["reading only (validate)"] / med["cat"]))
     r3 = med["batch -j 1"] / med["batch -j 2"]
-    lines.append("| batch -j 1 / batch -j 2 | %.2fx | >= 1.6x |" % r3)
+    lines.append("| batch -j 1 / batch -j 2 | %.2fx | >= 1.8x |" % r3)
     r4 = rss["big"] / rss["small"]
     lines.append("| peak RSS, %d studies / %d | %.2fx (%d / %d kB) | <= 1.5x |" % (
         a.n, max(1, a.n // 10), r4, rss["big"], rss["small"]))
@@ -238,6 +310,9 @@ def measure(a, dys, base_cmd):
                             "batch -j 1, onsets found on the ECG"))
         lines.append("| CPU, before: onsets found on the ECG / given | %.2fx | - |" %
                      paired("before: batch -j 1, onsets found on the ECG", "before: batch -j 1"))
+    lines += ["", "Where the time goes: `batch -j 1` of the %d smaller studies under "
+              "`perf record`, its samples grouped into stages by function (tests/bench.py, "
+              "STAGES):" % max(1, a.n // 10), ""] + stages
     lines += ["", "CPU ratios are the median over rounds of the two batches' ratio in the same "
               "round (user + system time of the process)."]
     if a.before:
