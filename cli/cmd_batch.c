@@ -351,7 +351,8 @@ static uint64_t input_hash(const char *src)
             bad = strs_add(&names, e->d_name);
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    if (names.n > 1) /* qsort of no array: NULL, undefined */
+        qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n && !bad; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", src, names.v[i]);
@@ -839,7 +840,8 @@ static int jindex_scan_dir(jindex *x, const char *outdir, uint32_t shard, unsign
             rc = strs_add(&names, e->d_name);
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    if (names.n > 1) /* qsort of no array: NULL, undefined */
+        qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n && rc == 0; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", pdir, names.v[i]);
@@ -1440,7 +1442,8 @@ static int find_studies(char *const *inputs, int n_inputs, strs *studies)
     free(seen.v);
     for (size_t i = 0; i < studies->n; i++)
         normalise_path(studies->v[i]);
-    qsort(studies->v, studies->n, sizeof *studies->v, cmp_str);
+    if (studies->n > 1)
+        qsort(studies->v, studies->n, sizeof *studies->v, cmp_str);
     /* drop duplicates (an input given twice, or as "dir" and "dir/") */
     size_t w = 0;
     for (size_t i = 0; i < studies->n; i++) {
@@ -1856,7 +1859,8 @@ static int merge_sources(char **shards, int n, jindex *x, strs *sources)
             cli_error("out of memory");
             return EXIT_SOME_FAILED;
         }
-    qsort(sources->v, sources->n, sizeof *sources->v, cmp_str);
+    if (sources->n > 1)
+        qsort(sources->v, sources->n, sizeof *sources->v, cmp_str);
     return 0;
 }
 

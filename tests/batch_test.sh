@@ -96,7 +96,7 @@ check $? "paths normalised: dir/, dir and ./dir// are one study set" "$(cat "$tm
 big="$tmp/big"
 "$dys" synth -o "$big" -n 200 --seed 5 --beats 3 --ecg >/dev/null
 "$dys" batch -q -j 1 -o "$tmp/locked" "$big" 2>/dev/null & pid=$!
-while [ ! -s "$tmp/locked/.lock" ]; do sleep 0.01; done
+while kill -0 $pid 2>/dev/null && [ ! -s "$tmp/locked/.lock" ]; do sleep 0.01; done
 "$dys" batch -q --lowpass 20 -o "$tmp/locked" "$big" 2>"$tmp/err"; rc=$?
 wait $pid; rc1=$?
 "$dys" batch -q -j 1 -o "$tmp/bigclean" "$big" 2>/dev/null
@@ -106,7 +106,7 @@ check $? "a second batch on a busy OUTDIR is refused, naming the running one; th
 
 # SIGINT: the studies in flight finish, the tables of what is done, exit 130
 "$dys" batch -j 1 -o "$tmp/int" "$big" 2>"$tmp/err" & pid=$!
-while [ "$(records "$tmp/int")" -lt 20 ]; do sleep 0.005; done
+while kill -0 $pid 2>/dev/null && [ "$(records "$tmp/int")" -lt 20 ]; do sleep 0.005; done
 kill -INT $pid; wait $pid; rc=$?
 rows=$(($(wc -l <"$tmp/int/studies.csv") - 1))
 python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert not m['complete'] and m['interrupted'] and m['not_done'] == 200 - $rows" \
