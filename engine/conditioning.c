@@ -1039,16 +1039,35 @@ int dys_spline_leave(const dys_spline *s, double t0, double lim, double level, d
                 double near = left ? q[j + 1] : q[j], far = left ? q[j] : q[j + 1];
                 if (!(piece_eval(s, i, far) < level))
                     continue;
-                /* piece(near) >= level > piece(far): bisection on a
-                 * monotone cubic */
-                for (int it = 0; it < 80 && fabs(far - near) > 1e-9; it++) {
-                    double mid = 0.5 * (near + far);
-                    if (piece_eval(s, i, mid) < level)
-                        far = mid;
+                /* piece(near) >= level > piece(far) on a monotone cubic:
+                 * Newton's steps from the far end, kept inside the
+                 * bracket (a step that leaves it, or shrinks it by less
+                 * than half, is a bisection instead); about 5 evaluations
+                 * where bisection to 1e-9 ms took ~40. */
+                double x = far, u, fx, dfx;
+                *at = NAN;
+                for (int it = 0; it < 100 && fabs(far - near) > 1e-9; it++) {
+                    u = x - s->x[i];
+                    fx = s->y[i] + u * (s->b[i] + u * (s->c[i] + u * s->d[i])) - level;
+                    dfx = s->b[i] + u * (2 * s->c[i] + 3 * u * s->d[i]);
+                    if (fx < 0)
+                        far = x;
                     else
-                        near = mid;
+                        near = x;
+                    double nx = x - fx / dfx;
+                    if (fx == 0 || (dfx != 0 && fabs(nx - x) <= 1e-9)) {
+                        *at = fx == 0 ? x : nx; /* converged: Newton's steps
+                                                   from one side leave the
+                                                   bracket's other end behind */
+                        break;
+                    }
+                    if (!(dfx != 0) || !(fmin(near, far) < nx && nx < fmax(near, far)) ||
+                        fabs(nx - x) > 0.5 * fabs(far - near))
+                        nx = 0.5 * (near + far);
+                    x = nx;
                 }
-                *at = 0.5 * (near + far);
+                if (isnan(*at))
+                    *at = 0.5 * (near + far);
                 return 1;
             }
         }

@@ -238,11 +238,12 @@ START_TEST(spline_closed_form_matches_scan)
     ck_assert_double_le(amin, vmin);
     ck_assert_double_eq_tol(tm, tmin, 2 * step);
     /* from the highest maximum, both ways, where the curve first falls
-     * below 40 % of it */
+     * below 10-80 % of it */
     double tpk, vpk;
     tpk = dys_spline_argmax(&sp, a, b, &vpk);
+    for (int q = 0; q < 8; q++)
     for (int dir = -1; dir <= 1; dir += 2) {
-        double level = 0.4 * vpk, x = tpk, at;
+        double level = (0.1 + 0.1 * q) * vpk, x = tpk, at;
         while (dir < 0 ? x - step >= a : x + step <= b) {
             x += dir * step;
             if (dys_spline_eval(&sp, x) < level)
