@@ -373,6 +373,9 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
     const unsigned what = (dys_wants_family(p, "ts_variants") ? DYS_CYCLE_VARIANTS : 0u) |
                           (dys_wants_family(p, "cycle") ? DYS_CYCLE_PHASE : 0u);
     const int pairs = dys_wants_family(p, "xcorr");
+    dys_harmonics hm; /* the phase's table, once per recording */
+    if (what & DYS_CYCLE_PHASE)
+        dys_harmonics_init(&hm);
     for (int k = 0; k < DYS_N_SEGMENTS && st_out == DYS_OK; k++) {
         if (!rec->seg[k])
             continue;
@@ -428,7 +431,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         }
         if (used > 0 && (what || (pairs && k < 6)))
             st_out = dys_segment_cycle(ctx, &c, onsets, rrs, rr_next, tsb, in_mean, nb, avo,
-                                       avc, what, sr, pairs && k < 6 ? &cyc[k] : NULL);
+                                       avc, what, &hm, sr, pairs && k < 6 ? &cyc[k] : NULL);
         dys_curve_free(&c);
         if (st_out != DYS_OK)
             break;

@@ -70,6 +70,11 @@ static double phase_from_table(const double *v, size_t n, const double *cs, cons
     return wrap360(atan2(b, a) * 180.0 / M_PI);
 }
 
+void dys_harmonics_init(dys_harmonics *h)
+{
+    harmonic_table(DYS_CYCLE_N, h->cs, h->sn);
+}
+
 double dys_first_harmonic_phase(const double *v, size_t n)
 {
     double *cs = malloc(2 * (n ? n : 1) * sizeof *cs);
@@ -192,9 +197,10 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac)
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
                              const double *rrs, const double *rr_next, const double *ts,
                              const unsigned char *used, size_t nb, double avo, double avc,
-                             unsigned what, dys_segment_result *sr, double **keep)
+                             unsigned what, const dys_harmonics *hm, dys_segment_result *sr,
+                             double **keep)
 {
-    const int variants = (what & DYS_CYCLE_VARIANTS) != 0, phase = (what & DYS_CYCLE_PHASE) != 0;
+    const int variants = (what & DYS_CYCLE_VARIANTS) != 0, phase = (what & DYS_CYCLE_PHASE) && hm;
     const size_t N = DYS_CYCLE_N;
     sr->ts_rr_pct = sr->ts_ep_pct = sr->ts_ps_ms = NAN;
     sr->phase_deg = sr->disp_phase_deg = sr->psi_pct = NAN;
@@ -215,9 +221,8 @@ dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *ons
         }
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
     }
-    double *d = v + N, *dph = ph + nb, cs[DYS_CYCLE_N], sn[DYS_CYCLE_N];
-    if (phase) /* 512 sin and cos: not for the variants or the pairs alone */
-        harmonic_table(N, cs, sn);
+    double *d = v + N, *dph = ph + nb;
+    const double *cs = hm ? hm->cs : NULL, *sn = hm ? hm->sn : NULL;
     double rr_sum = 0, ep_sum = 0, ps_sum = 0, psi_sum = 0;
     int n_rr = 0, n_ep = 0, n_ps = 0, n_ph = 0, n_psi = 0, n_dlc = 0, dlc_yes = 0;
     for (size_t b = 0; b < nb; b++) {

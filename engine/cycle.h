@@ -41,6 +41,14 @@ double dys_circ_mean_deg(const double *ph, size_t m);
 double dys_circ_sd_deg(const double *ph, size_t m);
 double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac);
 
+/* cos and sin of 2 pi k / DYS_CYCLE_N: the same for every segment, so made
+ * once per recording (512 sin and cos were ~2 % of a batch's CPU when each
+ * segment made its own). */
+typedef struct dys_harmonics {
+    double cs[DYS_CYCLE_N], sn[DYS_CYCLE_N];
+} dys_harmonics;
+void dys_harmonics_init(dys_harmonics *h);
+
 /* The whole-cycle measures of one segment over the beats used for its Ts
  * (used[b] != 0; onsets, RRs of whole cycles (NAN: unknown, or a cycle cut
  * short by a premature beat: no whole-cycle measure), the time to the next
@@ -48,11 +56,13 @@ double dys_circ_bandwidth_deg(const double *ph, size_t m, double frac);
  * beats): fills sr's ts_rr_pct, ts_ep_pct, ts_ps_ms, phase_deg,
  * disp_phase_deg, psi_pct, dlc, those `what` asks for.  With keep != NULL, *keep receives nb x
  * DYS_CYCLE_N velocity samples (NAN rows where a beat has none), for the
- * cross-correlation of opposing pairs; free it. */
+ * cross-correlation of opposing pairs; free it.  hm: the harmonics
+ * (dys_harmonics_init), needed when `what` asks for the phase. */
 dys_status dys_segment_cycle(dys_ctx *ctx, const dys_curve *c, const double *onsets,
                              const double *rrs, const double *rr_next, const double *ts,
                              const unsigned char *used, size_t nb, double avo, double avc,
-                             unsigned what, dys_segment_result *sr, double **keep);
+                             unsigned what, const dys_harmonics *hm, dys_segment_result *sr,
+                             double **keep);
 /* What dys_segment_cycle measures (--indices): the Ts variants (ts_rr_pct,
  * ts_ep_pct, ts_ps_ms) and the phases and displacement (phase_deg,
  * disp_phase_deg, psi_pct, dlc); the others stay NAN (dlc -1).  The
