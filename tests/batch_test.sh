@@ -24,9 +24,11 @@ records() {
     cat "$1"/parts/journal-*.log 2>/dev/null | grep -ac '^@dyssync-record '
 }
 
-# An archive of 40 single-file studies, truth tables beside them.
+# An archive of 40 single-file studies, truth tables beside them; 16 beats
+# each, so that a batch takes long enough (about 0.3 s) for the kill below
+# to land mid-way: one beat each, it finished all 40 first now and then.
 a="$tmp/arch"
-"$dys" synth -o "$a" -n 40 --seed 21 --noise 0.1 >/dev/null
+"$dys" synth -o "$a" -n 40 --seed 21 --noise 0.1 --beats 16 >/dev/null
 
 # Killed mid-way (SIGKILL), then an input edited and the options changed:
 # resume re-analyses exactly what changed, refuses other options unless
