@@ -621,7 +621,7 @@ check $? "batch shards (one picked by SLURM_ARRAY_*) merge into the one-run tabl
 # lose its unsynced tail: --resume redoes those studies and gives the clean
 # tables.
 k="$tmp/kill"; mkdir -p "$k"
-"$dys" synth -o "$k/in" -n 150 --seed 11 --views 0 --noise 0.1 >/dev/null && rm "$k/in/truth.csv"
+"$dys" synth -o "$k/in" -n 150 --seed 11 --views 0 --noise 0.1 --beats 8 >/dev/null && rm "$k/in/truth.csv" "$k/in/truth_beats.csv"
 "$dys" batch -q -j 1 -o "$k/clean" "$k/in"
 "$dys" batch -q -j 1 -o "$k/out" "$k/in" & pid=$!
 want=$((RANDOM % 100 + 1))

@@ -278,7 +278,7 @@ as_runner() {
     fi
 }
 f="$tmp/faults"
-mkdir -p "$f" && chmod 777 "$f" && "$dys" synth -o "$f/in" -n 150 --seed 12 --noise 0.1 >/dev/null &&
+mkdir -p "$f" && chmod 777 "$f" && "$dys" synth -o "$f/in" -n 150 --seed 12 --noise 0.1 --beats 8 >/dev/null &&
     rm "$f/in/truth.csv" && chmod -R a+rX "$f/in" && "$dys" batch -q -o "$f/clean" "$f/in"
 same_tables() {
     for t in studies.csv segments.csv results.jsonl errors.csv; do
