@@ -587,13 +587,29 @@ void dys_measure_beat(const dys_curve *c, double onset_ms, double avo_ms,
     }
     out->measured = 1;
     double vmax;
-    double tpk = dys_spline_argmax(&c->sp, a, b, &vmax);
-
     /* The local maxima, for the first-peak policy and the multiple-peak
-     * flag. */
+     * flag; with the window's ends they hold the maximum (one pass over
+     * the pieces, not two), unless there were more than the list keeps. */
     enum { MAXLOC = 64 };
     double lt[MAXLOC], lv[MAXLOC];
     int nl = (int)dys_spline_maxima(&c->sp, a, b, lt, lv, MAXLOC);
+    double tpk;
+    if (nl < MAXLOC) {
+        double vb = dys_spline_eval(&c->sp, b);
+        tpk = a;
+        vmax = dys_spline_eval(&c->sp, a);
+        if (vb > vmax) {
+            tpk = b;
+            vmax = vb;
+        }
+        for (int k = 0; k < nl; k++)
+            if (lv[k] > vmax) {
+                tpk = lt[k];
+                vmax = lv[k];
+            }
+    } else {
+        tpk = dys_spline_argmax(&c->sp, a, b, &vmax);
+    }
 
     if (p->peak == DYS_PEAK_FIRST && vmax > 0) {
         for (int k = 0; k < nl; k++)
