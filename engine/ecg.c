@@ -1517,10 +1517,12 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
             tpl_s[j] = isnan(last) ? 0 : last;
         }
     }
-    memcpy(tmp, ob, N * sizeof *ob);
-    if ((st = lowpass_mirrored(ctx, tpl_s, TPL_LEN, ON_FLAT_LP_HZ)) != DYS_OK ||
-        (st = lowpass_mirrored(ctx, tmp, N, ON_FLAT_LP_HZ)) != DYS_OK)
+    if ((st = lowpass_mirrored(ctx, tpl_s, TPL_LEN, ON_FLAT_LP_HZ)) != DYS_OK)
         goto out;
+    /* the whole onset band low-passed likewise, for a beat the template
+     * does not fit: made when the first such beat comes (most recordings
+     * have none, and it is a pair of transforms of the whole ECG) */
+    int have_tmp = 0;
     int clamped;
     double on_tpl = onset_rule(bt->tpl, tpl_s, TPL_LEN, TPL_PRE_MS, TPL_PRE_MS - ON_MAX_BACK_MS,
                                sn / sqrt((double)(bt->used ? bt->used : 1)), &clamped);
@@ -1533,6 +1535,12 @@ dys_status dys_detect_qrs(dys_ctx *ctx, const double *t_ms, const double *ecg,
                 on = (double)lo;
         } else {
             int cl;
+            if (!have_tmp) {
+                memcpy(tmp, ob, N * sizeof *ob);
+                if ((st = lowpass_mirrored(ctx, tmp, N, ON_FLAT_LP_HZ)) != DYS_OK)
+                    goto out;
+                have_tmp = 1;
+            }
             on = onset_rule(ob, tmp, N, qi[k], lo, sn, &cl);
         }
         onset[k] = g.t0 + on * GRID_MS;
