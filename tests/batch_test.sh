@@ -18,11 +18,6 @@ tables="studies.csv segments.csv results.jsonl errors.csv"
 same_tables() {
     for t in $tables; do cmp -s "$1/$t" "$2/$t" || return 1; done
 }
-# records OUTDIR: how many study records its journals hold (each begins
-# with a header line; a torn one counts too)
-records() {
-    cat "$1"/parts/journal-*.log 2>/dev/null | grep -ac '^@dyssync-record '
-}
 
 # An archive of 40 single-file studies, truth tables beside them; 16 beats
 # each, so that a batch takes long enough (about 0.3 s) for the kill below

@@ -625,7 +625,6 @@ k="$tmp/kill"; mkdir -p "$k"
 "$dys" batch -q -j 1 -o "$k/clean" "$k/in"
 "$dys" batch -q -j 1 -o "$k/out" "$k/in" & pid=$!
 want=$((RANDOM % 100 + 1))
-records() { cat "$1"/parts/journal-*.log 2>/dev/null | grep -ac '^@dyssync-record '; }
 while kill -0 $pid 2>/dev/null && [ "$(records "$k/out")" -lt $want ]; do
     sleep 0.005
 done
