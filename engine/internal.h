@@ -99,6 +99,21 @@ int dys_parse_number(const char *s, size_t len, int decimal_comma,
  * (dys_parse_number); 15 digits make every such value exact in a uint64
  * below 2^53 and every scale a power of ten of at most 22, Clinger's
  * exact case. */
+/* dys_parse_plain's digits: from s[i], at most 16 of them (enough to
+ * refuse a part of more than 15 without an overflow of *w, 10^16 < 2^64),
+ * appended to *w; returns the index past the last. */
+static inline size_t dys_plain_digits(const char *s, size_t i, size_t n, uint64_t *w)
+{
+    size_t d0 = i;
+    for (; i < n && i - d0 < 16; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            break;
+        *w = *w * 10 + d;
+    }
+    return i;
+}
+
 static inline int dys_parse_plain(const char *s, size_t n, char stop, int decimal_comma,
                                   int pow10, double *out, size_t *used)
 {
@@ -115,24 +130,12 @@ static inline int dys_parse_plain(const char *s, size_t n, char stop, int decima
         neg = s[i] == '-';
         i++;
     }
-    /* At most 16 digits are gathered per part, enough to refuse a part of
-     * more than 15 without an overflow of w (10^16 < 2^64). */
     size_t d0 = i;
-    for (; i < n && i - d0 < 16; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            break;
-        w = w * 10 + d;
-    }
+    i = dys_plain_digits(s, i, n, &w);
     nint = i - d0;
     if (i < n && (s[i] == '.' || (s[i] == ',' && decimal_comma && stop != ','))) {
         size_t f0 = ++i;
-        for (; i < n && i - f0 < 16; i++) {
-            unsigned d = (unsigned)(unsigned char)s[i] - '0';
-            if (d > 9)
-                break;
-            w = w * 10 + d;
-        }
+        i = dys_plain_digits(s, i, n, &w);
         nfrac = i - f0;
     }
     if (nint + nfrac == 0 || nint + nfrac > 15 || (i < n && s[i] != stop) ||
