@@ -17,7 +17,7 @@ PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
            fonts-dejavu-core check python3 util-linux libexpat1-dev
 
-.PHONY: all deps build test test-asan test-valgrind test-tsan check-all check-nofigures demo install \
+.PHONY: all deps build test test-asan test-valgrind test-tsan test-slurm check-all check-nofigures demo install \
         accuracy bench clean fuzz fuzz-ci fuzz-build
 
 # libFuzzer needs clang and its runtime.
@@ -76,7 +76,7 @@ check-nofigures: deps
 
 # Everything: the suite, under ASan/UBSan, under valgrind, the OpenMP
 # paths under ThreadSanitizer, and the bounded fuzzing.
-check-all: test test-asan test-valgrind test-tsan fuzz-ci check-nofigures
+check-all: test test-asan test-valgrind test-tsan test-slurm fuzz-ci check-nofigures
 
 test-valgrind: PACKAGES += valgrind
 test-valgrind: build
@@ -97,6 +97,15 @@ test-tsan: deps
 	OMP_TOOL_LIBRARIES=$$(ls /usr/lib/llvm-*/lib/libarcher.so | tail -n 1) \
 	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1" \
 	  bash tests/cli_test.sh $(TSAN_BUILD)/cli/dyssync .
+
+# contrib/slurm/dyssync-array.sbatch on a real Slurm controller: the test
+# starts a one-host cluster (munged, slurmctld, slurmd from Debian) in a
+# temporary directory, runs the script as a job array with one task killed
+# and requeued, merges, compares with a local batch, and stops every daemon
+# it started.  As root (slurmd starts the jobs); about 40 s.
+test-slurm: PACKAGES += slurm-wlm munge
+test-slurm: build
+	bash tests/slurm_test.sh $(DYSSYNC) .
 
 # Analyse the bundled studies: report on the terminal, results in $(DEMO_OUT).
 demo: build
