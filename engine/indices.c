@@ -247,18 +247,26 @@ static const dys_cutoff cutoffs[] = {
  * share (docs/indices.md, "Families").  The Ts variants are their own
  * family, not part of ts: the post-systolic one needs a second peak
  * search per beat that the Yu index does not. */
+/* The report's sections (dys_group_name), in the order a reader meets
+ * the mechanism: the electrical and Doppler intervals first, then the
+ * tissue-Doppler timing, strain, work.  Each family belongs to one. */
+enum { G_TIMING, G_TDI, G_STRAIN, G_WORK, N_GROUPS };
+static const char *const group_names[N_GROUPS] = {
+    "electrical and Doppler timing", "tissue Doppler velocity", "strain", "myocardial work"};
+
 static const struct {
     const char *name;
     int first, last;
+    int group;
 } families[] = {
-    {"ts", DYS_IDX_TS_SD_12, DYS_IDX_OPPOSING_WALL_MAX},
-    {"ts_variants", DYS_IDX_TS_SD_12_RR, DYS_IDX_TS_PS_SD_12},
-    {"to", DYS_IDX_TO_SD_12, DYS_IDX_TO_DIFF_6_BASAL},
-    {"xcorr", DYS_IDX_XCORR_SEPTAL_LATERAL, DYS_IDX_XCORR_MAX},
-    {"cycle", DYS_IDX_PHASE_SD, DYS_IDX_DLC_BASAL_COUNT},
-    {"strain", DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_PSI_MAX},
-    {"global", DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_IDX_GLOBAL_STRAIN_PEAK},
-    {"work", DYS_IDX_GWI, DYS_IDX_GWE},
+    {"ts", DYS_IDX_TS_SD_12, DYS_IDX_OPPOSING_WALL_MAX, G_TDI},
+    {"ts_variants", DYS_IDX_TS_SD_12_RR, DYS_IDX_TS_PS_SD_12, G_TDI},
+    {"to", DYS_IDX_TO_SD_12, DYS_IDX_TO_DIFF_6_BASAL, G_TDI},
+    {"xcorr", DYS_IDX_XCORR_SEPTAL_LATERAL, DYS_IDX_XCORR_MAX, G_TDI},
+    {"cycle", DYS_IDX_PHASE_SD, DYS_IDX_DLC_BASAL_COUNT, G_TDI},
+    {"strain", DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_PSI_MAX, G_STRAIN},
+    {"global", DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_IDX_GLOBAL_STRAIN_PEAK, G_STRAIN},
+    {"work", DYS_IDX_GWI, DYS_IDX_GWE, G_WORK},
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
 _Static_assert(DYS_IDX_GWE == DYS_N_INDICES - 1, "a new index needs a family");
@@ -283,6 +291,19 @@ const char *dys_index_family(dys_index index)
         if ((int)index >= families[f].first && (int)index <= families[f].last)
             return families[f].name;
     return NULL;
+}
+
+const char *dys_group_name(int g)
+{
+    return g >= 0 && g < N_GROUPS ? group_names[g] : NULL;
+}
+
+int dys_index_group(dys_index index)
+{
+    for (size_t f = 0; f < N_FAMILIES; f++)
+        if ((int)index >= families[f].first && (int)index <= families[f].last)
+            return families[f].group;
+    return -1;
 }
 
 unsigned long long dys_family_indices(const char *name)

@@ -677,6 +677,11 @@ DYS_API const dys_index_info *dys_index_get(dys_index index);
 DYS_API const char *dys_family_name(int i);
 DYS_API const char *dys_index_family(dys_index index);
 DYS_API unsigned long long dys_family_indices(const char *name);
+/* The report's sections, g = 0.. in report order ("electrical and Doppler
+ * timing", "tissue Doppler velocity", "strain", "myocardial work"; NULL
+ * past the end), and the section of an index (-1 out of range). */
+DYS_API const char *dys_group_name(int g);
+DYS_API int dys_index_group(dys_index index);
 /* Whether an index is computed for studies of this trace kind (velocity
  * indices for velocity, strain indices for strain); the others are null. */
 DYS_API int dys_index_applies(dys_index index, dys_trace trace);

@@ -30,6 +30,7 @@
 #include "dyssync_plot.h"
 
 #include <cairo.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -907,70 +908,80 @@ static void title(cairo_t *cr, const fig *f, double x, double y, const char *wha
     dys_fig_text(cr, x, y, 12, 1, 0, buf);
 }
 
-static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
-                             int max_rows)
+/* The indices with a published cut-off, by report section (a section's
+ * name over its rows), each against its cut-off; when the trace kind has
+ * none (most strain indices), its indices with their values.  The y below
+ * the last row. */
+static double draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
+                               int max_rows)
 {
     const dys_result *r = f->r;
     const double cv = x + 22 * fs, cc = x + 23 * fs, cd = x + 29.5 * fs; /* columns */
-    int row = 0, any_ref = 0;
+    const double step = fs * 1.45;
+    int row = 0, any_ref = 0, classified = 0;
     char buf[160];
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, x, y, fs, 1, 0, "index");
     dys_fig_text(cr, cv, y, fs, 1, 1, "value");
     dys_fig_text(cr, cc, y, fs, 1, 0, "cut-off");
-    for (int c = 0; c < r->n_class && row < max_rows; c++) {
-        const dys_class *k = &r->classification[c];
-        if (!dys_index_applies(k->index, r->trace))
-            continue;
-        double ly = y + (++row) * fs * 1.45;
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        dys_fig_text(cr, x, ly, fs, 0, 0, dys_index_get(k->index)->key);
-        if (isfinite(k->value))
-            snprintf(buf, sizeof buf, "%.1f", k->value);
-        else
-            snprintf(buf, sizeof buf, "null");
-        dys_fig_text(cr, cv, ly, fs, k->dyssynchronous == 1, 1, buf);
-        snprintf(buf, sizeof buf, "%s%g%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
-                 k->reference_only ? " ref" : "");
-        dys_fig_text(cr, cc, ly, fs, 0, 0, buf);
-        if (k->dyssynchronous == 1)
-            cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
-        else if (k->reference_only)
-            cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-        dys_fig_text(cr, cd, ly, fs, 0, 0,
-             k->reference_only ? "ref only"
-             : k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
-             : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
-                                      : "-");
-        any_ref |= k->reference_only;
+    dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
+    for (int c = 0; c < r->n_class; c++)
+        classified |= dys_index_applies(r->classification[c].index, r->trace);
+    for (int g = 0; dys_group_name(g); g++) {
+        int named = 0;
+        for (int j = 0; j < DYS_N_INDICES && row < max_rows; j++) {
+            if (dys_index_group(j) != g || !dys_index_applies(j, r->trace))
+                continue;
+            const dys_class *k = NULL;
+            for (int c = 0; c < r->n_class; c++)
+                if (r->classification[c].index == j)
+                    k = &r->classification[c];
+            if (classified && !k)
+                continue;
+            if (!named++ && row + 2 < max_rows) {
+                cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+                snprintf(buf, sizeof buf, "%c%s", toupper((unsigned char)dys_group_name(g)[0]),
+                         dys_group_name(g) + 1);
+                dys_fig_text(cr, x, y + (++row) * step, fs * 0.95, 1, 0, buf);
+            }
+            double ly = y + (++row) * step;
+            double v = k ? k->value : r->index[j];
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            dys_fig_text(cr, x + fs, ly, fs, 0, 0, dys_index_get(j)->key);
+            if (isfinite(v))
+                snprintf(buf, sizeof buf, "%.1f", v);
+            else
+                snprintf(buf, sizeof buf, "null");
+            dys_fig_text(cr, cv, ly, fs, k && k->dyssynchronous == 1, 1, buf);
+            if (!k) {
+                dys_fig_text(cr, cc, ly, fs, 0, 0, "-");
+                /* global strain is a function index, not a timing one: it
+                 * has normal values but no dyssynchrony cut-off to miss */
+                dys_fig_text(cr, cd, ly, fs, 0, 0,
+                             j == DYS_IDX_GLOBAL_STRAIN_PEAK ? "not timing" : "none published");
+                continue;
+            }
+            snprintf(buf, sizeof buf, "%s%g%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
+                     k->reference_only ? " ref" : "");
+            dys_fig_text(cr, cc, ly, fs, 0, 0, buf);
+            if (k->dyssynchronous == 1)
+                cairo_set_source_rgb(cr, 0.70, 0.10, 0.10);
+            else if (k->reference_only)
+                cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+            dys_fig_text(cr, cd, ly, fs, 0, 0,
+                         k->reference_only ? "ref only"
+                         : k->dyssynchronous == 1 ? (k->borderline ? "yes, borderline" : "yes")
+                         : k->dyssynchronous == 0 ? (k->borderline ? "no, borderline" : "no")
+                                                  : "-");
+            any_ref |= k->reference_only;
+        }
     }
     if (any_ref && row < max_rows) {
         cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-        dys_fig_text(cr, x, y + (++row) * fs * 1.45, fs * 0.9, 0, 0,
+        dys_fig_text(cr, x, y + (++row) * step, fs * 0.9, 0, 0,
                      "ref: cut-off not validated for this measurement; not counted");
     }
-    /* no index of this trace kind has a published cut-off (strain): its
-     * indices with their values, unclassified */
-    int classified = row > 0;
-    for (int j = 0; !classified && j < DYS_N_INDICES && row < max_rows; j++) {
-        if (!dys_index_applies(j, r->trace))
-            continue;
-        double ly = y + (++row) * fs * 1.45;
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        dys_fig_text(cr, x, ly, fs, 0, 0, dys_index_get(j)->key);
-        if (isfinite(r->index[j]))
-            snprintf(buf, sizeof buf, "%.1f", r->index[j]);
-        else
-            snprintf(buf, sizeof buf, "null");
-        dys_fig_text(cr, cv, ly, fs, 0, 1, buf);
-        dys_fig_text(cr, cc, ly, fs, 0, 0, "-");
-        /* global strain is a function index, not a timing one: it has
-         * normal values but no dyssynchrony cut-off to miss */
-        dys_fig_text(cr, cd, ly, fs, 0, 0,
-                     j == DYS_IDX_GLOBAL_STRAIN_PEAK ? "not timing" : "none published");
-    }
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
+    return y + row * step;
 }
 
 static void draw_report(cairo_t *cr, const fig *f, double W, double H)
@@ -1011,8 +1022,7 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
         draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
     draw_bars(cr, f, 0.40 * W + 45, 305, 0.24 * W, 150);
     double tx = 0.705 * W;
-    draw_index_table(cr, f, tx, 80, 6.5, 14);
-    double y = 80 + 12 * 6.5 * 1.45;
+    double y = draw_index_table(cr, f, tx, 80, 6.5, 26) + 22;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, tx, y, 7.5, 1, 0, "CRT eligibility (decision support, not a verdict)");
     static const char *const label[] = {"classic", "ACC/AHA/HRS 2012", "ESC 2021"};

@@ -948,10 +948,16 @@ static void text_segments(FILE *f, const dys_result *r, int strain)
 static void text_indices(FILE *f, const dys_result *r)
 {
     fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
-    for (int i = 0; i < DYS_N_INDICES; i++) {
-        /* the work indices are in their own section (text_work) */
-        if (!dys_index_applies(i, r->trace) || (i >= DYS_IDX_GWI && i <= DYS_IDX_GWE))
+    /* by section (dys_group_name), each under its name when it has a row */
+    for (int g = 0; dys_group_name(g); g++)
+    for (int i = 0, named = 0; i < DYS_N_INDICES; i++) {
+        /* the global work indices are in their own section (text_work) */
+        if (dys_index_group(i) != g || !dys_index_applies(i, r->trace) ||
+            (i >= DYS_IDX_GWI && i <= DYS_IDX_GWE))
             continue;
+        if (!named++)
+            fprintf(f, "  %c%s\n", toupper((unsigned char)dys_group_name(g)[0]),
+                    dys_group_name(g) + 1);
         const dys_index_info *info = dys_index_get(i);
         const dys_class *k = NULL;
         for (int c = 0; c < r->n_class; c++)
@@ -965,12 +971,12 @@ static void text_indices(FILE *f, const dys_result *r)
                      k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",
                      k->reference_only ? " ref" : "");
         if (k && k->reference_only)
-            fprintf(f, "  %-33s %7s  %-13s %s [reference only: %s]\n", info->key, v, cut,
+            fprintf(f, "    %-31s %7s  %-13s %s [reference only: %s]\n", info->key, v, cut,
                     k->source, k->validity);
         else if (k)
-            fprintf(f, "  %-33s %7s  %-13s %s\n", info->key, v, cut, k->source);
+            fprintf(f, "    %-31s %7s  %-13s %s\n", info->key, v, cut, k->source);
         else
-            fprintf(f, "  %-33s %7s  %s\n", info->key, v, cut);
+            fprintf(f, "    %-31s %7s  %s\n", info->key, v, cut);
     }
     fprintf(f, "  %-33s %7d\n", "n_segments", r->n_segments);
     fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
