@@ -12,6 +12,15 @@
 
 enum { ND = DYS_N_RESPONSE_DEFS }; /* resp[] holds ND answers per study */
 
+/* Whether any of the n studies is classified under definition d. */
+static int has_data(const int *resp, size_t n, int d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (resp[i * ND + d] >= 0)
+            return 1;
+    return 0;
+}
+
 int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
 {
     dys_outcomes os;
@@ -115,6 +124,9 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
                     json_member_g(&j, "kappa", k, SIG);
                     json_member_string(&j, "note", why); /* null when there is none */
                     json_object_end(&j);
+                } else if (why && !(has_data(resp, os.n, a) && has_data(resp, os.n, b))) {
+                    /* a definition no study has data for was named above;
+                     * a line per pair would only repeat it */
                 } else if (why) {
                     fprintf(f, "  %-13s vs %-13s n %4zu  kappa -: %s\n", dys_response_name(a),
                             dys_response_name(b), n, why);
@@ -145,7 +157,7 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
             json_newline(&j);
         } else {
             fputs("\nA death or heart-failure hospitalisation makes a non-responder under "
-                  "every definition.\n", f);
+                  "every follow-up definition\n(not under dpdt10, measured at implant).\n", f);
         }
     }
     if (f && stats_out_close(ctx, oo, &af, f))

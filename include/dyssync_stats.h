@@ -91,6 +91,8 @@ typedef enum dys_outcome_value {
     DYS_OUT_NYHA_FOLLOWUP,  /* nyha_followup (1-4) */
     DYS_OUT_WALK6_BASELINE, /* walk6_baseline_m */
     DYS_OUT_WALK6_FOLLOWUP, /* walk6_followup_m */
+    DYS_OUT_DPDT_BASELINE,  /* dpdt_max_baseline_mmhg_s: LV dP/dt max before pacing */
+    DYS_OUT_DPDT_PACED,     /* dpdt_max_paced_mmhg_s: the same with CRT pacing on */
     DYS_N_OUTCOME_VALUES
 } dys_outcome_value;
 
@@ -136,6 +138,7 @@ typedef enum dys_response_def {
                               given, from NYHA alone (better improved) */
     DYS_RESP_NYHA1,        /* NYHA improvement >= 1 class */
     DYS_RESP_NYHA1_WALK25, /* NYHA >= 1 class and 6-min walk >= +25 % */
+    DYS_RESP_DPDT10,       /* acute: LV dP/dt max rise >= 10 % with pacing */
     DYS_N_RESPONSE_DEFS
 } dys_response_def;
 
@@ -149,8 +152,10 @@ DYS_API int dys_response_parse(const char *s);
 
 /* Returns 1 responder, 0 not, -1 unknown (the data the definition needs
  * are not given: an answer, not a failure).  A death or heart-failure
- * hospitalisation makes a non-responder under every definition: the
- * patient worsened, whatever the echo shows.  why (may be NULL) receives a
+ * hospitalisation makes a non-responder under every follow-up definition:
+ * the patient worsened, whatever the echo shows.  The acute definition
+ * (dpdt10) is measured at implant, before any follow-up event, so such an
+ * event does not change it.  why (may be NULL) receives a
  * constant phrase saying why. */
 DYS_API int dys_response(const dys_outcome *o, dys_response_def def, const char **why);
 

@@ -79,12 +79,12 @@ check $? "roc --table: Hanley & McNeil 1982 AUC, DeLong CI (keys of the issue), 
 # and improves; s2 neither; s3 improves in NYHA only; s4 died (non-responder
 # everywhere); s5 has no follow-up echo
 cat >"$tmp/out.csv" <<'EOF'
-study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,lvef_followup_pct,nyha_baseline,nyha_followup,walk6_baseline_m,walk6_followup_m,composite,death_or_hf_hospitalisation
-s1,200,160,25,32,3,2,300,390,improved,no
-s2,200,190,25,27,3,3,300,310,unchanged,no
-s3,200,185,25,26,3,2,300,320,improved,no
-s4,200,150,25,35,3,2,300,400,,yes
-s5,,,,,3,3,300,300,,no
+study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,lvef_followup_pct,nyha_baseline,nyha_followup,walk6_baseline_m,walk6_followup_m,composite,death_or_hf_hospitalisation,dpdt_max_baseline_mmhg_s,dpdt_max_paced_mmhg_s
+s1,200,160,25,32,3,2,300,390,improved,no,800,920
+s2,200,190,25,27,3,3,300,310,unchanged,no,800,860
+s3,200,185,25,26,3,2,300,320,improved,no,,
+s4,200,150,25,35,3,2,300,400,,yes,800,900
+s5,,,,,3,3,300,300,,no,1000,1100
 EOF
 "$dys" stats responders --outcomes "$tmp/out.csv" --format json >"$tmp/resp.json" &&
     jcheck "$tmp/resp.json" '
@@ -94,13 +94,15 @@ assert [s[k]["lvef5"] for k in ("s1", "s2", "s3", "s4")] == [True, False, False,
 assert [s[k]["nyha1"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, True, False, False]
 assert [s[k]["composite"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, True, False, False]
 assert [s[k]["nyha1_walk25"] for k in ("s1", "s2", "s3")] == [True, False, False]
+# the acute response: s4 died later, which does not undo its +12.5 % at implant
+assert [s[k]["dpdt10"] for k in ("s1", "s2", "s3", "s4", "s5")] == [True, False, None, True, True]
 d = {x["name"]: x for x in j[0]["definitions"]}
 assert d["lvesv15"]["n"] == 4 and d["lvesv15"]["responders"] == 1 and d["lvesv15"]["rate_pct"] == 25
 k = {(x["a"], x["b"]): x for x in j[0]["kappa"]}
 # lvesv15 against nyha1 on s1-s4: (1,1) (0,0) (0,1) (0,0): po .75, pe .5, kappa .5
 assert k[("lvesv15", "nyha1")]["n"] == 4 and abs(k[("lvesv15", "nyha1")]["kappa"] - 0.5) < 1e-9
 assert k[("lvesv15", "lvef5")]["kappa"] == 1'
-check $? "responders: each definition, death as non-response, Cohen's kappa per pair"
+check $? "responders: each definition, death as non-response (not for the acute dP/dt one), Cohen's kappa per pair"
 
 # Degenerate inputs: a clear message, exit 1, and no NaN in the output
 printf 'id,score,label\na,1,1\nb,2,1\nc,3,1\n' >"$tmp/one.csv"

@@ -252,19 +252,20 @@ static const char *write_tmp(char *path, size_t cap, const char *text)
 static const char plain_outcomes[] =
     "study_id,lvesv_baseline_ml,lvesv_followup_ml,lvef_baseline_pct,lvef_followup_pct,"
     "nyha_baseline,nyha_followup,walk6_baseline_m,walk6_followup_m,composite,"
-    "death_or_hf_hospitalisation\n"
-    "s1,200,160,25,32,3,2,300,390,improved,no\n"     /* responds everywhere */
-    "s2,200,190,25,27,3,3,300,310,unchanged,no\n"    /* nowhere */
-    "s3,200,185,25,26,3,2,300,320,improved,no\n"     /* NYHA only */
-    "s4,200,150,25,35,3,2,300,400,,yes\n"            /* died: non-responder */
-    "s5,,,,,3,3,300,300,,no\n"                       /* no follow-up echo */
-    "s6,200,170,25.5,30.5,2,3,,,,\n"                 /* exactly 15 % and 5 points */
-    "s7,0,0,NA,30,,,300,400,worsened,\n";            /* LVESV 0: undefined */
+    "death_or_hf_hospitalisation,dpdt_max_baseline_mmhg_s,dpdt_max_paced_mmhg_s\n"
+    "s1,200,160,25,32,3,2,300,390,improved,no,800,920\n"   /* responds everywhere */
+    "s2,200,190,25,27,3,3,300,310,unchanged,no,800,860\n"  /* nowhere (dP/dt +7.5 %) */
+    "s3,200,185,25,26,3,2,300,320,improved,no,,\n"         /* NYHA only */
+    "s4,200,150,25,35,3,2,300,400,,yes,800,900\n"  /* died: non-responder, but acute +12.5 % */
+    "s5,,,,,3,3,300,300,,no,1000,1100\n"           /* no follow-up echo; dP/dt exactly +10 % */
+    "s6,200,170,25.5,30.5,2,3,,,,,,\n"             /* exactly 15 % and 5 points */
+    "s7,0,0,NA,30,,,300,400,worsened,,,900\n";     /* LVESV 0: undefined */
 
 /* want[study][definition]: 1, 0 or -1 */
 static const int want_response[7][DYS_N_RESPONSE_DEFS] = {
-    {1, 1, 1, 1, 1},    {0, 0, 0, 0, 0},    {0, 0, 1, 1, 0},  {0, 0, 0, 0, 0},
-    {-1, -1, 0, 0, 0},  {1, 1, 0, 0, -1},   {-1, -1, 0, -1, -1}};
+    {1, 1, 1, 1, 1, 1},    {0, 0, 0, 0, 0, 0},   {0, 0, 1, 1, 0, -1}, {0, 0, 0, 0, 0, 1},
+    {-1, -1, 0, 0, 0, 1},  {1, 1, 0, 0, -1, -1}, {-1, -1, 0, -1, -1, -1}};
+_Static_assert(DYS_N_RESPONSE_DEFS == 6, "want_response needs a column per definition");
 
 static void check_outcomes(const dys_outcomes *os)
 {
@@ -403,6 +404,8 @@ START_TEST(outcomes_bad_files)
         {"study_id,nyha_followup\ns1,2.5\n", ":2:2: NYHA class must be 1, 2, 3 or 4"},
         {"study_id,composite\ns1,better\n",
          ":2:2: composite must be improved, unchanged or worsened, not \"better\""},
+        {"study_id,dpdt_max_baseline_mmhg_s\ns1,850\ns2,1.2\n",
+         ":3:2: dpdt_max_baseline_mmhg_s 1.2 is not an LV dP/dt max in mmHg/s (100-10000)"},
         {"study_id,death_or_hf_hospitalisation\ns1,maybe\n",
          ":2:2: death_or_hf_hospitalisation must be yes or no, not \"maybe\""},
         {"nyha_baseline,study_id\n3,\n", ":2:2: empty study_id"},

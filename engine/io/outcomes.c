@@ -14,7 +14,8 @@
 
 static const char *const value_cols[DYS_N_OUTCOME_VALUES] = {
     "lvesv_baseline_ml", "lvesv_followup_ml", "lvef_baseline_pct", "lvef_followup_pct",
-    "nyha_baseline",     "nyha_followup",     "walk6_baseline_m",  "walk6_followup_m"};
+    "nyha_baseline",     "nyha_followup",     "walk6_baseline_m",  "walk6_followup_m",
+    "dpdt_max_baseline_mmhg_s", "dpdt_max_paced_mmhg_s"};
 
 static const struct {
     const char *name, *description;
@@ -24,6 +25,7 @@ static const struct {
     {"composite", "clinical composite improved (Packer)"},
     {"nyha1", "NYHA improvement >= 1 class"},
     {"nyha1_walk25", "NYHA >= 1 class and 6-min walk >= +25 %"},
+    {"dpdt10", "acute LV dP/dt max rise >= 10 % (paced)"},
 };
 
 const char *dys_outcome_column(dys_outcome_value v)
@@ -67,9 +69,22 @@ static int answer(const char **why, const char *text, int r)
 
 int dys_response(const dys_outcome *o, dys_response_def def, const char **why)
 {
+    const double *v = o->v;
+    /* The acute haemodynamic response (Duckett, JACC 2011;58:1128: the
+     * rise of LV dP/dt max from the baseline rhythm to CRT pacing, at
+     * implant, by a pressure wire or from the mitral regurgitation jet):
+     * measured before any follow-up, so a later death or hospitalisation
+     * does not change it. */
+    if (def == DYS_RESP_DPDT10) {
+        if (!isfinite(v[DYS_OUT_DPDT_BASELINE]) || !isfinite(v[DYS_OUT_DPDT_PACED]))
+            return answer(why, "LV dP/dt max before or with pacing not given", -1);
+        return 100.0 * (v[DYS_OUT_DPDT_PACED] - v[DYS_OUT_DPDT_BASELINE]) /
+                       v[DYS_OUT_DPDT_BASELINE] >= 10.0
+                   ? answer(why, "LV dP/dt max rose by 10 % or more with pacing", 1)
+                   : answer(why, "LV dP/dt max rose by less than 10 % with pacing", 0);
+    }
     if (o->death_hf == 1)
         return answer(why, "death or heart-failure hospitalisation", 0);
-    const double *v = o->v;
     switch (def) {
     case DYS_RESP_LVESV15:
         if (!isfinite(v[DYS_OUT_LVESV_BASELINE]) || !isfinite(v[DYS_OUT_LVESV_FOLLOWUP]) ||
@@ -153,6 +168,15 @@ static dys_status read_row(dys_ctx *ctx, const dys_table *t, size_t r, const int
         if (isfinite(o->v[k]) && (o->v[k] < 1 || o->v[k] > 4 || o->v[k] != floor(o->v[k])))
             return dys_fail(ctx, DYS_ERR_PARSE, "%s:%zu:%d: NYHA class must be 1, 2, 3 or 4",
                             t->path, t->line[r], numc[k] + 1);
+    /* LV dP/dt max of a failing ventricle is some hundreds to 2,000
+     * mmHg/s; 0 or less is no measurement, and a value in mmHg/ms (1000x
+     * smaller) or a percentage would give a wrong rise, so such values are
+     * named instead of used */
+    for (int k = DYS_OUT_DPDT_BASELINE; k <= DYS_OUT_DPDT_PACED; k++)
+        if (isfinite(o->v[k]) && (o->v[k] < 100 || o->v[k] > 10000))
+            return dys_fail(ctx, DYS_ERR_PARSE, "%s:%zu:%d: %s %g is not an LV dP/dt max in "
+                            "mmHg/s (100-10000)", t->path, t->line[r], numc[k] + 1,
+                            value_cols[k], o->v[k]);
     o->composite = -2;
     const char *cs = comp >= 0 ? dys_table_get(t, r, comp) : "";
     if (*cs) {
@@ -198,7 +222,8 @@ dys_status dys_outcomes_read(dys_ctx *ctx, const char *path, const dys_table_opt
             rc = dys_fail(ctx, DYS_ERR_PARSE, "%s: column %zu \"%s\" is not an outcome "
                           "(study_id, lvesv_baseline_ml, lvesv_followup_ml, lvef_baseline_pct, "
                           "lvef_followup_pct, nyha_baseline, nyha_followup, composite, "
-                          "walk6_baseline_m, walk6_followup_m, death_or_hf_hospitalisation)",
+                          "walk6_baseline_m, walk6_followup_m, death_or_hf_hospitalisation, "
+                          "dpdt_max_baseline_mmhg_s, dpdt_max_paced_mmhg_s)",
                           path, c + 1, h);
     }
     if (rc == DYS_OK && !(os->o = calloc(t.nrow ? t.nrow : 1, sizeof *os->o)))
