@@ -383,7 +383,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
         sr->rec = (int)ri;
         dys_curve c;
         dys_status st = dys_curve_init(ctx, &c, &ax, rec->t_ms, rec->seg[k], rec->n, win_lo,
-                                       win_hi, nb, p, sr->reason, sizeof sr->reason);
+                                       win_hi, nb, p, 1, sr->reason, sizeof sr->reason);
         if (st == DYS_ERR_ANALYSIS)
             continue; /* stays missing, with the reason */
         if (st != DYS_OK) {

@@ -36,7 +36,11 @@
  *    (DYS_LOWPASS_MIN_HZ) to 0.9 Nyquist to within 2 %
  *    (dys_choose_lowpass).  Tuning on the window,
  *    not the whole beat, matters: the sharp isovolumic spike would
- *    otherwise hold the cut-off high and leave S' noisy.
+ *    otherwise hold the cut-off high and leave S' noisy.  For Ts,
+ *    timing.c then keeps the filter only if it also wins a
+ *    cross-validation against the curve through the samples, which needs
+ *    no noise estimate (at 40-50 frames/s the estimate still holds some
+ *    unresolved signal: interpolation_wins).
  *
  * FFT plans are made once per size and kept in the context (a context per
  * thread); sizes are 5-smooth (dys_fft_size), so a batch reuses a few

@@ -188,8 +188,8 @@ static dys_status avc_from_curves(dys_ctx *ctx, const dys_recording *rec,
             continue;
         dys_curve c;
         char why[160];
-        st = dys_curve_init(ctx, &c, &ax, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, why,
-                            sizeof why);
+        st = dys_curve_init(ctx, &c, &ax, rec->t_ms, rec->seg[k], rec->n, lo, hi, nb, p, 0,
+                            why, sizeof why);
         if (st == DYS_ERR_ANALYSIS) {
             st = DYS_OK; /* too little signal in this segment */
             continue;

@@ -56,8 +56,8 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, const dys_
         hi[b] = onsets[b] + avc;
     }
     dys_curve c;
-    st = dys_curve_init(ctx, &c, ax, rec->t_ms, neg, rec->n, lo, hi, nb, p, sr->reason,
-                        sizeof sr->reason);
+    st = dys_curve_init(ctx, &c, ax, rec->t_ms, neg, rec->n, lo, hi, nb, p, 0,
+                        sr->reason, sizeof sr->reason);
     if (st == DYS_ERR_ANALYSIS) {
         st = DYS_OK; /* stays missing, with the reason */
         goto out;

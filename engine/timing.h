@@ -20,12 +20,15 @@ typedef struct dys_curve {
  * win_hi[i]] (ms, file axis) are where the automatic low-pass is tuned.
  * dw: the noise estimate's weights of the time axis t (n samples, no
  * gap limit), or NULL; used when no sample of v is missing, the same
- * numbers for less work.  Returns DYS_ERR_ANALYSIS with *why set
- * when the segment has too little valid signal. */
+ * numbers for less work.  velocity: a tissue velocity curve for Ts,
+ * whose automatic low-pass must also beat the curve through the samples
+ * by cross-validation on the windows (timing.c, interpolation_wins);
+ * 0 for strain and for the AVC search.  Returns DYS_ERR_ANALYSIS with
+ * *why set when the segment has too little valid signal. */
 dys_status dys_curve_init(dys_ctx *ctx, dys_curve *c, const dys_axis *ax,
                           const double *t, const double *v, size_t n, const double *win_lo,
                           const double *win_hi, size_t n_win,
-                          const dys_params *p, char *why, size_t whycap);
+                          const dys_params *p, int velocity, char *why, size_t whycap);
 void dys_curve_free(dys_curve *c);
 
 /* To, the time to onset of systolic velocity: back from the peak to
