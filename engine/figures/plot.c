@@ -28,6 +28,7 @@
  */
 #include "figure.h"
 #include "dyssync_plot.h"
+#include "indices.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -920,7 +921,9 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
     dys_fig_text(cr, cc, y, fs, 1, 0, "cut-off");
     for (int c = 0; c < r->n_class && row < max_rows; c++) {
         const dys_class *k = &r->classification[c];
-        if (!dys_index_applies(k->index, r->trace))
+        /* an index whose input the study does not give (Doppler timing,
+         * work) would only fill the table with nulls */
+        if (!dys_index_applies(k->index, r->trace) || dys_index_unasked(r, k->index))
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -951,9 +954,15 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
     }
     /* no index of this trace kind has a published cut-off (strain): its
      * indices with their values, unclassified */
-    int classified = row > 0;
+    int classified = 0;
+    for (int c = 0; c < r->n_class; c++)
+        classified |= !r->classification[c].reference_only &&
+                      dys_index_applies(r->classification[c].index, r->trace) &&
+                      !dys_index_unasked(r, r->classification[c].index);
     for (int j = 0; !classified && j < DYS_N_INDICES && row < max_rows; j++) {
-        if (!dys_index_applies(j, r->trace))
+        /* a reference-only cut-off's index is in the rows above */
+        if (!dys_index_applies(j, r->trace) || dys_index_unasked(r, j) ||
+            dys_cutoff_default(j))
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

@@ -950,7 +950,7 @@ static void text_indices(FILE *f, const dys_result *r)
     fprintf(f, "\n  Index                              Value  Cut-off       Source\n");
     for (int i = 0; i < DYS_N_INDICES; i++) {
         /* the work indices are in their own section (text_work) */
-        if (!dys_index_applies(i, r->trace) || (i >= DYS_IDX_GWI && i <= DYS_IDX_GWE))
+        if (!dys_index_applies(i, r->trace) || !strcmp(dys_index_family(i), "work"))
             continue;
         const dys_index_info *info = dys_index_get(i);
         const dys_class *k = NULL;
@@ -1040,8 +1040,10 @@ static void text_work(FILE *f, const dys_result *r)
     fputc('\n', f);
     const double theirs[4] = {w->vendor_gwi_mmhg_pct, w->vendor_gcw_mmhg_pct,
                               w->vendor_gww_mmhg_pct, w->vendor_gwe_pct};
-    for (int i = DYS_IDX_GWI; i <= DYS_IDX_GWE; i++) {
-        double x = r->index[i], y = theirs[i - DYS_IDX_GWI];
+    /* the work family: the globals beside the export's, then the
+     * asymmetry indices, which no export reports */
+    for (int i = DYS_IDX_GWI; i < DYS_N_INDICES && !strcmp(dys_index_family(i), "work"); i++) {
+        double x = r->index[i], y = i <= DYS_IDX_GWE ? theirs[i - DYS_IDX_GWI] : NAN;
         char v[16] = "null", u[16] = "-", d[48] = "-";
         if (isfinite(x))
             report_num(v, sizeof v, x, 1);
@@ -1059,10 +1061,15 @@ static void text_work(FILE *f, const dys_result *r)
             fprintf(f, " %10s  %s", u, d);
         if (!isfinite(x) && r->index_reason[i][0])
             fprintf(f, "  (%s)", r->index_reason[i]);
+        for (int c = 0; c < r->n_class; c++) /* a work cut-off is reference only */
+            if (r->classification[c].index == i && r->classification[c].reference_only)
+                fprintf(f, "  [reference cut-off %g: %s; %s]", r->classification[c].cutoff,
+                        r->classification[c].source, r->classification[c].validity);
         fputc('\n', f);
     }
     fputs("  (WI: work index, MVC..MVO; CW, WW: constructive, wasted work; WE: CW / (CW + WW); "
-          "gwe_pct: GCW / (GCW + GWW))\n", f);
+          "gwe_pct: GCW / (GCW + GWW); septal: AHA 2, 3, 8, 9, 14, 15, lateral: 5, 6, 11, "
+          "12, 17, 18)\n", f);
     if (isfinite(w->trace_diff_max_pct))
         fprintf(f, "  Work curves: dyssync's cumulative work against %s's, largest difference "
                    "%.2f %% of the curve's range (the worst segment)\n", who,
