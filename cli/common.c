@@ -501,7 +501,10 @@ static const char help_synth[] =
     "                     LVEF, NYHA, 6-minute walk, death or HF hospitalisation)\n"
     "                     drawn from a known model in which the chance of\n"
     "                     response rises with the true Ts-SD-12, and\n"
-    "                     outcomes_model.csv with each study's draw\n";
+    "                     outcomes_model.csv with each study's draw\n"
+    "  --doppler          also write the Doppler and M-mode timing keys\n"
+    "                     (lv_pep_ms = the model's AVO, rv_pep_ms, spwmd_ms,\n"
+    "                     filling_time_pct_rr); every other number unchanged\n";
 
 static const char help_stats[] =
     "usage: dyssync stats responders --outcomes FILE [OPTIONS]\n"

@@ -1010,6 +1010,11 @@ typedef struct dys_synth_params {
                              to CRT, and DIR/outcomes_model.csv with each
                              study's true Ts-SD-12, response probability
                              and draw (engine/synth/write.c); default 0 */
+    int doppler;          /* 1: also write the Doppler and M-mode timing
+                             keys (lv_pep_ms = the model's AVO, rv_pep_ms,
+                             spwmd_ms, filling_time_pct_rr) from their own
+                             random stream, so that every other number is
+                             the same with or without them; default 0 */
 } dys_synth_params;
 
 /* The defaults of `dyssync synth`: 10 studies, seed 1, 100 fps, no noise,
