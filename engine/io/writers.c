@@ -431,7 +431,8 @@ static void json_events(FILE *f, const dys_result *r)
     fprintf(f, ", \"per_view\": %s}", r->events_per_view ? "true" : "false");
 }
 
-/* A recording's global strain peak and, for a contour export, how its
+/* A recording's global strain peak, its apex's transverse excursion and,
+ * for a contour export, how its
  * curves were made: which frames are the reference and the drift
  * correction, and why (the markers' convention or the given onsets). */
 static void json_recording_contour(FILE *f, const dys_result_rec *q)
@@ -439,6 +440,8 @@ static void json_recording_contour(FILE *f, const dys_result_rec *q)
     const dys_contour_info *c = &q->contour;
     fputs(", \"global_strain_peak_pct\": ", f);
     json_num(f, q->global_strain_peak_pct, 2);
+    fputs(", \"apical_transverse_mm\": ", f);
+    json_num(f, q->apical_transverse_mm, 2);
     fputs(", \"contour\": ", f);
     if (!c->from_contour) {
         fputs("null", f);
