@@ -72,9 +72,10 @@ enum stat {
 #define ALL12 0xFFFu   /* the 12 basal and mid segments (AHA 1-12) */
 #define ALL18 0x3FFFFu /* the 18-segment model, apical ring included */
 #define OPPOSING (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5))
-/* The septum and the lateral wall of the 18-segment model, each six
- * segments (Aalen 2019's septal and lateral walls: anteroseptal and
- * inferoseptal; anterolateral and inferolateral). */
+/* The septum and the lateral wall of the 18-segment model, six segments
+ * each: anteroseptal and inferoseptal; anterolateral and inferolateral
+ * (the walls the work-asymmetry papers compare; how they averaged them
+ * could not be read, so the split is dyssync's: docs/indices.md). */
 #define SEPTAL6                                                                              \
     (BIT(DYS_AHA_BASAL_ANTEROSEPTAL) | BIT(DYS_AHA_BASAL_INFEROSEPTAL) |                     \
      BIT(DYS_AHA_MID_ANTEROSEPTAL) | BIT(DYS_AHA_MID_INFEROSEPTAL) |                         \
