@@ -24,6 +24,7 @@ int cmd_synth(int argc, char **argv)
         {"no-qrs-metadata", no_argument, NULL, 'Q'},
         {"no-events", no_argument, NULL, 'W'},
         {"outcomes", no_argument, NULL, 'U'},
+        {"doppler", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     dys_synth_params sp;
@@ -96,6 +97,9 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'U':
             sp.outcomes = 1;
+            break;
+        case 'D':
+            sp.doppler = 1;
             break;
         case 'h':
             return cli_help("synth");

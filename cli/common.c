@@ -397,7 +397,8 @@ static const char help_analyze[] =
     "                          only: the user takes responsibility for it\n"
     "  --indices LIST          compute only these indices: families (ts,\n"
     "                          ts_variants, to, xcorr, cycle, strain, global,\n"
-    "                          work) or index keys, comma-separated (default\n"
+    "                          work, doppler, rocking) or index keys,\n"
+    "                          comma-separated (default\n"
     "                          all); the others are null, \"not requested\",\n"
     "                          and the stages only they need are skipped\n"
     "  --avc-estimate curves|heart-rate\n"
@@ -500,7 +501,10 @@ static const char help_synth[] =
     "                     LVEF, NYHA, 6-minute walk, death or HF hospitalisation)\n"
     "                     drawn from a known model in which the chance of\n"
     "                     response rises with the true Ts-SD-12, and\n"
-    "                     outcomes_model.csv with each study's draw\n";
+    "                     outcomes_model.csv with each study's draw\n"
+    "  --doppler          also write the Doppler and M-mode timing keys\n"
+    "                     (lv_pep_ms = the model's AVO, rv_pep_ms, spwmd_ms,\n"
+    "                     filling_time_pct_rr); every other number unchanged\n";
 
 static const char help_stats[] =
     "usage: dyssync stats responders --outcomes FILE [OPTIONS]\n"
@@ -520,7 +524,8 @@ static const char help_stats[] =
     "  roc         AUC (ties count one half), 95 % CI by DeLong, the Youden\n"
     "              cut-off with sensitivity and specificity, the same at each\n"
     "              published cut-off, and DeLong's paired test between\n"
-    "              indices (default: every index with a published cut-off)\n"
+    "              indices (default: every index with a published cut-off\n"
+    "              that has a value in the table)\n"
     "  agree       two observers or runs matched by study_id (or a table: first\n"
     "              column the subject, one column per rater): ICC(1,1), (2,1),\n"
     "              (3,1) and their k-rater forms with 95 % CIs; with two raters\n"

@@ -13,6 +13,7 @@
  * beat-to-beat SD; a view whose heart rate differs from the study's by more
  * than 10 % is flagged.
  */
+#include "contour.h"
 #include "cycle.h"
 #include "ecg.h"
 #include "strain.h"
@@ -522,6 +523,10 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     r->strain_direction = s->strain_direction;
     r->study_id = dys_strdup(s->study_id);
     r->source = dys_strdup(s->source);
+    r->lv_pep_ms = s->lv_pep_ms;
+    r->rv_pep_ms = s->rv_pep_ms;
+    r->spwmd_ms = s->spwmd_ms;
+    r->filling_time_pct_rr = s->filling_time_pct_rr;
     r->n_rec = s->n_rec;
     r->rec = dys_calloc(s->n_rec, sizeof *r->rec);
     r->n_meta = s->n_meta;
@@ -572,6 +577,10 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
                                                : s->rec[i].cycle_ms;
         if (dys_wants_family(params, "global"))
             r->rec[i].global_strain_peak_pct = dys_global_strain_peak(&s->rec[i], bl, rr_else);
+        r->rec[i].apical_transverse_mm =
+            dys_wants_family(params, "rocking")
+                ? dys_apex_excursion(&s->rec[i], bl, r->rec[i].avo_ms, r->rec[i].avc_ms)
+                : NAN;
     }
     r->rr_ms = study_rr(s, r);
     if (st != DYS_OK) {

@@ -370,6 +370,91 @@ dys_status dys_contour_piece_motion(dys_ctx *ctx, const dys_contour *c,
     return DYS_OK;
 }
 
+/* ---- apical rocking ---------------------------------------------------- */
+
+dys_status dys_contour_apex_transverse(dys_ctx *ctx, const dys_contour *c,
+                                       const dys_contour_cuts *cuts, size_t drift,
+                                       int knot0_septal, double *out)
+{
+    if (c->closed)
+        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                        "%s: a short-axis ring has no apex: apical transverse motion is "
+                        "computed for apical views", c->source);
+    dys_status st = check_frames(ctx, c, cuts->ref, drift);
+    if (st != DYS_OK)
+        return st;
+    size_t n = c->n_frames, ref = cuts->ref;
+    double last = (double)(dys_contour_knots(c) - 1);
+    /* The apex: the middle of the wall's arc length at the reference
+     * frame, the cut between the third and fourth pieces; a point of the
+     * tracked wall, not the knot farthest from the base, which changes
+     * from frame to frame and would make the apex jump. */
+    double um = cuts->u[DYS_CONTOUR_N_PIECES / 2];
+    double b0[2], b1[2], apex0[2];
+    point_at(c, ref, 0, b0);
+    point_at(c, ref, last, b1);
+    point_at(c, ref, um, apex0);
+    double ax[2] = {apex0[0] - (b0[0] + b1[0]) / 2, apex0[1] - (b0[1] + b1[1]) / 2};
+    double na = hypot(ax[0], ax[1]);
+    if (!(na >= MIN_LENGTH_MM))
+        return dys_fail(ctx, DYS_ERR_ANALYSIS,
+                        "%s: the apex lies on the base line in frame %zu: no long axis",
+                        c->source, ref);
+    ax[0] /= na;
+    ax[1] /= na;
+    /* across the long axis, from the septal base towards the lateral */
+    double sgn = knot0_septal ? 1.0 : -1.0;
+    double tr[2] = {sgn * (b1[0] - b0[0]), sgn * (b1[1] - b0[1])};
+    double along = tr[0] * ax[0] + tr[1] * ax[1];
+    tr[0] -= along * ax[0];
+    tr[1] -= along * ax[1];
+    double nt = hypot(tr[0], tr[1]);
+    if (!(nt >= MIN_LENGTH_MM))
+        return dys_fail(ctx, DYS_ERR_ANALYSIS,
+                        "%s: the two bases lie on the long axis in frame %zu: no septal-lateral "
+                        "direction", c->source, ref);
+    tr[0] /= nt;
+    tr[1] /= nt;
+    for (size_t k = 0; k < n; k++) {
+        double p[2];
+        point_at(c, k, um, p);
+        out[k] = (p[0] - apex0[0]) * tr[0] + (p[1] - apex0[1]) * tr[1];
+    }
+    double residue = out[drift];
+    for (size_t k = 0; k < n; k++)
+        out[k] -= residue * ((double)k - (double)ref) / (double)(drift - ref);
+    return DYS_OK;
+}
+
+double dys_apex_excursion(const dys_recording *rec, const dys_beat_list *bl, double avo_ms,
+                          double avc_ms)
+{
+    if (!rec->apex_transverse_mm || !(avc_ms > avo_ms))
+        return NAN;
+    double sum = 0;
+    int nb = 0;
+    for (size_t b = 0; b < bl->n; b++) {
+        const dys_beat *bt = &bl->beat[b];
+        if (!bt->accepted)
+            continue;
+        double lo = INFINITY, hi = -INFINITY;
+        int ns = 0;
+        for (size_t i = 0; i < rec->n; i++) {
+            double t = rec->t_ms[i] - bt->onset_ms, x = rec->apex_transverse_mm[i];
+            if (t >= avo_ms && t <= avc_ms && isfinite(x)) {
+                lo = fmin(lo, x);
+                hi = fmax(hi, x);
+                ns++;
+            }
+        }
+        if (ns >= 2) {
+            sum += hi - lo;
+            nb++;
+        }
+    }
+    return nb ? sum / nb : NAN;
+}
+
 double dys_contour_peak(const double *curve, size_t from, size_t to, size_t *at)
 {
     double best = INFINITY;

@@ -166,6 +166,29 @@ dys_status dys_contour_piece_motion(dys_ctx *ctx, const dys_contour *c,
                                     const dys_contour_cuts *cuts, size_t drift, double *disp,
                                     double *vel);
 
+/* The apex's displacement across the LV long axis, mm, n_frames values
+ * into out, positive towards the lateral wall: the contour's midpoint of
+ * arc length at frame cuts->ref (the apex of an apical wall), followed as
+ * the same material point, projected on the axis perpendicular to the
+ * long axis of frame ref (the midpoint of the two basal knots to the
+ * apex), 0 at frame ref and drift-corrected linearly to 0 at frame drift
+ * as the pieces' displacement is.  The axes stay those of frame ref: rocking is
+ * the apex moving in the image, and axes that turned with the wall would
+ * hide it.  knot0_septal says the wall's first knot is the septal base
+ * (dys_contour_name_pieces).  Apical views only: DYS_ERR_UNSUPPORTED for
+ * a ring, DYS_ERR_ANALYSIS for a wall whose apex lies on its base line. */
+dys_status dys_contour_apex_transverse(dys_ctx *ctx, const dys_contour *c,
+                                       const dys_contour_cuts *cuts, size_t drift,
+                                       int knot0_septal, double *out);
+
+/* Apical transverse motion of a recording: in each accepted beat's
+ * ejection window (onset + avo .. onset + avc, ms from QRS onset), the
+ * largest minus the smallest of rec->apex_transverse_mm, mean over the
+ * beats; NAN without the curve, or when no beat has two samples in its
+ * window.  (analyze.c; the recording's curve is contour_study.c's.) */
+double dys_apex_excursion(const dys_recording *rec, const dys_beat_list *bl, double avo_ms,
+                          double avc_ms);
+
 /* The most negative value of curve[from..to] (to < n) and its index
  * (at may be NULL); INFINITY when from > to. */
 double dys_contour_peak(const double *curve, size_t from, size_t to, size_t *at);

@@ -40,7 +40,9 @@ enum measure {
     M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE, /* velocity */
     M_S_TTP, M_S_TTP_ES, M_S_PSI,                                          /* strain */
     M_S_GLOBAL, /* a recording's global strain peak, not a segment's (strain) */
-    M_W_WI, M_W_CW, M_W_WW                          /* myocardial work (strain) */
+    M_W_WI, M_W_CW, M_W_WW,                         /* myocardial work (strain) */
+    M_DOPPLER, /* the study's Doppler or M-mode timing (metadata; a: which) */
+    M_APEX     /* the A4C recordings' apical transverse excursion (contours) */
 };
 /* ... and how. */
 enum stat {
@@ -57,7 +59,12 @@ enum stat {
     ST_MAX,          /* largest value */
     ST_VIEW_MEAN,    /* mean over the recordings that give one (M_S_GLOBAL) */
     ST_MEAN,         /* mean over the segments */
-    ST_EFFICIENCY    /* work: 100 x sum CW / (sum CW + sum WW) */
+    ST_EFFICIENCY,   /* work: 100 x sum CW / (sum CW + sum WW) */
+    ST_WALL_DIFF,    /* mean over the lateral wall minus mean over the
+                        septum, each wall needing its own minimum count */
+    ST_WW_RATIO,     /* work: 100 x sum WW / sum CW */
+    ST_METADATA,     /* a value given with the study, or a difference of two */
+    ST_APEX_MEAN     /* mean over the A4C recordings that give one */
 };
 
 #define BIT(s) (1u << (s))
@@ -65,6 +72,18 @@ enum stat {
 #define ALL12 0xFFFu   /* the 12 basal and mid segments (AHA 1-12) */
 #define ALL18 0x3FFFFu /* the 18-segment model, apical ring included */
 #define OPPOSING (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5))
+/* The septum and the lateral wall of the 18-segment model, six segments
+ * each: anteroseptal and inferoseptal; anterolateral and inferolateral
+ * (the walls the work-asymmetry papers compare; how they averaged them
+ * could not be read, so the split is dyssync's: docs/indices.md). */
+#define SEPTAL6                                                                              \
+    (BIT(DYS_AHA_BASAL_ANTEROSEPTAL) | BIT(DYS_AHA_BASAL_INFEROSEPTAL) |                     \
+     BIT(DYS_AHA_MID_ANTEROSEPTAL) | BIT(DYS_AHA_MID_INFEROSEPTAL) |                         \
+     BIT(DYS_AHA_APICAL_ANTEROSEPTAL) | BIT(DYS_AHA_APICAL_INFEROSEPTAL))
+#define LATERAL6                                                                             \
+    (BIT(DYS_AHA_BASAL_ANTEROLATERAL) | BIT(DYS_AHA_BASAL_INFEROLATERAL) |                   \
+     BIT(DYS_AHA_MID_ANTEROLATERAL) | BIT(DYS_AHA_MID_INFEROLATERAL) |                       \
+     BIT(DYS_AHA_APICAL_ANTEROLATERAL) | BIT(DYS_AHA_APICAL_INFEROLATERAL))
 #define PHASE_BW_FRAC 0.95
 
 static const struct {
@@ -194,6 +213,31 @@ static const struct {
      M_W_WW, ST_MEAN, ALL18, 0, 0, 0},
     {{"gwe_pct", "global work efficiency: GCW / (GCW + GWW)", "%"},
      M_W_CW, ST_EFFICIENCY, ALL18, 0, 0, 0},
+    /* Work asymmetry in LBBB: the early septum wastes work that the late
+     * lateral wall does (docs/indices.md, "Work asymmetry"). */
+    {{"septal_wasted_work_mmhg_pct", "septal wasted work: mean over the 6 septal segments "
+      "(anteroseptal, inferoseptal) of their wasted work", "mmHg%"},
+     M_W_WW, ST_MEAN, SEPTAL6, 0, 0, 0},
+    {{"lw_sw_work_difference_mmhg_pct", "lateral wall minus septal work index: mean over "
+      "the 6 lateral segments minus mean over the 6 septal segments", "mmHg%"},
+     M_W_WI, ST_WALL_DIFF, SEPTAL6 | LATERAL6, 0, 0, 0},
+    {{"wasted_work_ratio_pct", "global wasted work ratio: 100 x the sum of the wasted work "
+      "over the sum of the constructive work, 18 segments", "%"},
+     M_W_WW, ST_WW_RATIO, ALL18, 0, 0, 0},
+    /* Doppler and M-mode timing (CARE-HF, Pitzalis): measured by the
+     * sonographer and given as metadata; dyssync reports and classifies
+     * them, it does not measure them. */
+    {{"lv_pep_ms", "LV pre-ejection period: QRS onset to aortic flow onset (metadata "
+      "lv_pep_ms)", "ms"},
+     M_DOPPLER, ST_METADATA, 0, 0, 0, 0},
+    {{"ivmd_ms", "interventricular mechanical delay: LV minus RV pre-ejection period "
+      "(metadata lv_pep_ms, rv_pep_ms)", "ms"},
+     M_DOPPLER, ST_METADATA, 0, 1, 0, 0},
+    {{"spwmd_ms", "septal-to-posterior wall motion delay, M-mode (metadata spwmd_ms)", "ms"},
+     M_DOPPLER, ST_METADATA, 0, 2, 0, 0},
+    {{"apical_transverse_motion_mm", "apical rocking: the apex's excursion across the LV "
+      "long axis (septal-lateral) in AVO..AVC, 4-chamber contour", "mm"},
+     M_APEX, ST_APEX_MEAN, 0, 0, 0, 0},
 };
 
 /* Published cut-offs; an index's first row is its default (docs/indices.md's
@@ -239,6 +283,26 @@ static const dys_cutoff cutoffs[] = {
     {DYS_IDX_PHASE_SD, 43, 0, "Chen/Garcia, J Nucl Cardiol 2005 (SPECT phase SD)",
      "SPECT, not tissue Doppler: a borrowed threshold", 0,
      "SPECT phase, not validated for echo"},
+    /* Galli's threshold predicts response (GCW above it), it does not
+     * mark dyssynchrony: read as "dyssynchronous at or above" it would
+     * say the opposite of what it means, so it is shown, never applied. */
+    {DYS_IDX_GCW, 1057, 0, "Galli, Eur Heart J Cardiovasc Imaging 2018 (GCW > 1057 "
+     "mmHg% predicted CRT response)", "97 CRT candidates", 0,
+     "a response predictor (higher is better), not a dyssynchrony threshold"},
+    /* The timing criteria of CARE-HF (Cleland, NEJM 2005) for QRS 120-149
+     * ms, as its echo substudy states them (Edner, Cardiovasc Ultrasound
+     * 2009): the measurements are the sonographer's, made as the trial
+     * made them, so the rows classify.  The trial's criteria are strict
+     * (> 140, > 40 ms); the table's >= differs only at the exact value. */
+    {DYS_IDX_LV_PEP, 140, 0, "CARE-HF, Cleland NEJM 2005 (aortic pre-ejection delay "
+     "> 140 ms)", "heart failure, QRS 120-149 ms (trial enrolment)", 1,
+     "pulsed-wave Doppler, QRS onset to aortic flow onset, as given"},
+    {DYS_IDX_IVMD, 40, 0, "CARE-HF, Cleland NEJM 2005 (interventricular mechanical delay "
+     "> 40 ms)", "heart failure, QRS 120-149 ms (trial enrolment)", 1,
+     "pulsed-wave Doppler, aortic minus pulmonary pre-ejection delay, as given"},
+    {DYS_IDX_SPWMD, 130, 0, "Pitzalis, JACC 2002;40:1615 (SPWMD >= 130 ms)",
+     "CRT candidates, one centre", 1,
+     "parasternal M-mode, as given; CONTAK-CD (Marcus, JACC 2005) did not reproduce it"},
 };
 #define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 
@@ -266,10 +330,14 @@ static const struct {
     {"cycle", DYS_IDX_PHASE_SD, DYS_IDX_DLC_BASAL_COUNT, G_TDI},
     {"strain", DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_PSI_MAX, G_STRAIN},
     {"global", DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_IDX_GLOBAL_STRAIN_PEAK, G_STRAIN},
-    {"work", DYS_IDX_GWI, DYS_IDX_GWE, G_WORK},
+    {"work", DYS_IDX_GWI, DYS_IDX_WASTED_WORK_RATIO, G_WORK},
+    {"doppler", DYS_IDX_LV_PEP, DYS_IDX_SPWMD, G_TIMING},
+    /* the apex's motion comes from the speckle-tracking contours */
+    {"rocking", DYS_IDX_APICAL_TRANSVERSE_MOTION, DYS_IDX_APICAL_TRANSVERSE_MOTION, G_STRAIN},
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
-_Static_assert(DYS_IDX_GWE == DYS_N_INDICES - 1, "a new index needs a family");
+_Static_assert(DYS_IDX_APICAL_TRANSVERSE_MOTION == DYS_N_INDICES - 1,
+               "a new index needs a family");
 _Static_assert(DYS_N_INDICES <= 64, "dys_params.indices has 64 bits");
 
 static unsigned long long family_bits(size_t f)
@@ -391,8 +459,13 @@ const dys_index_info *dys_index_get(dys_index index)
 int dys_index_applies(dys_index index, dys_trace trace)
 {
     int i = (int)index;
-    return i >= 0 && i < DYS_N_INDICES &&
-           (catalogue[i].measure >= M_S_TTP) == (trace == DYS_TRACE_STRAIN);
+    if (i < 0 || i >= DYS_N_INDICES)
+        return 0;
+    /* timing given by the sonographer, and the contour's geometry, are
+     * the same whatever curves the segments hold */
+    if (catalogue[i].measure == M_DOPPLER || catalogue[i].measure == M_APEX)
+        return 1;
+    return (catalogue[i].measure >= M_S_TTP) == (trace == DYS_TRACE_STRAIN);
 }
 
 const dys_cutoff *dys_cutoff_get(int i)
@@ -463,6 +536,8 @@ static double measure_of(const dys_segment_result *g, enum measure m)
     case M_W_CW: return g->constructive_work_mmhg_pct;
     case M_W_WW: return g->wasted_work_mmhg_pct;
     case M_S_GLOBAL: /* a recording's, not a segment's */
+    case M_DOPPLER:  /* the study's */
+    case M_APEX:
     case M_NONE: break;
     }
     return NAN;
@@ -516,6 +591,49 @@ const int dys_opposing_pairs[3][2] = {
     {DYS_AHA_BASAL_ANTERIOR, DYS_AHA_BASAL_INFERIOR},
     {DYS_AHA_BASAL_ANTEROSEPTAL, DYS_AHA_BASAL_INFEROLATERAL}};
 
+/* The doppler family: which = 0 LV PEP, 1 IVMD (LV - RV PEP), 2 SPWMD. */
+static void metadata_index(dys_result *r, int i, int which)
+{
+    char *why = r->index_reason[i];
+    size_t cap = sizeof r->index_reason[i];
+    if (which == 1) {
+        int lv = isfinite(r->lv_pep_ms), rv = isfinite(r->rv_pep_ms);
+        r->index[i] = r->lv_pep_ms - r->rv_pep_ms;
+        if (!lv || !rv)
+            snprintf(why, cap, "metadata %s not given",
+                     !lv && !rv ? "keys lv_pep_ms and rv_pep_ms"
+                     : !lv      ? "key lv_pep_ms"
+                                : "key rv_pep_ms");
+        return;
+    }
+    r->index[i] = which == 0 ? r->lv_pep_ms : r->spwmd_ms;
+    if (!isfinite(r->index[i]))
+        snprintf(why, cap, "metadata key %s not given", which == 0 ? "lv_pep_ms" : "spwmd_ms");
+}
+
+/* Apical rocking: the mean over the 4-chamber recordings that give an
+ * excursion (one per view directory; a study of several 4-chamber files
+ * is not one, but the mean keeps the rule of global strain). */
+static void apex_index(dys_result *r, int i)
+{
+    double sum = 0;
+    int n = 0, tracked = 0;
+    for (size_t q = 0; q < r->n_rec; q++) {
+        if (r->rec[q].view == DYS_VIEW_A4C && r->rec[q].contour.from_contour)
+            tracked = 1;
+        if (isfinite(r->rec[q].apical_transverse_mm)) {
+            sum += r->rec[q].apical_transverse_mm;
+            n++;
+        }
+    }
+    r->index[i] = n ? sum / n : NAN;
+    if (!n)
+        snprintf(r->index_reason[i], sizeof r->index_reason[i], "%s",
+                 tracked ? "the 4-chamber contour covers no accepted beat's AVO..AVC"
+                         : "no tracked apical 4-chamber wall (a full-trace contour export "
+                           "of the 4CH view gives the apex's position)");
+}
+
 static void compute_one(dys_result *r, const dys_params *p, int i)
 {
     enum measure m = catalogue[i].measure;
@@ -533,8 +651,10 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
     int need = popcount_seg(mask);
     if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
         st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX || st == ST_MEAN ||
-        st == ST_EFFICIENCY)
+        st == ST_EFFICIENCY || st == ST_WW_RATIO)
         need = min_segments(p, need);
+    if (st == ST_WALL_DIFF) /* each wall's own count, below */
+        need = 0;
     char *why = r->index_reason[i];
     why[0] = '\0';
     r->index[i] = NAN;
@@ -564,6 +684,14 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             snprintf(why, sizeof r->index_reason[i], "%s",
                      "no recording gives a global strain curve (full-trace contour exports "
                      "do; segment curves are not averaged into one)");
+        return;
+    }
+    if (st == ST_METADATA) {
+        metadata_index(r, i, catalogue[i].a);
+        return;
+    }
+    if (st == ST_APEX_MEAN) {
+        apex_index(r, i);
         return;
     }
     if (is_work(m) && r->work.pressure == DYS_PRESSURE_NONE) {
@@ -666,6 +794,44 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             snprintf(why, sizeof r->index_reason[i], "no constructive or wasted work");
         break;
     }
+    case ST_WALL_DIFF: {
+        /* each wall a mean over at least --min-segments-6 of its 6 */
+        unsigned wall[2] = {mask & SEPTAL6, mask & LATERAL6};
+        double mean[2];
+        for (int w = 0; w < 2; w++) {
+            int need6 = min_segments(p, popcount_seg(wall[w]));
+            if (popcount_seg(wall[w] & ok) < need6) {
+                char list[300];
+                list_unusable(r, wall[w], m, list, sizeof list);
+                snprintf(why, sizeof r->index_reason[i],
+                         "%d of %d segments usable (needs %d): %.299s",
+                         popcount_seg(wall[w] & ok), popcount_seg(wall[w]), need6, list);
+                return;
+            }
+            double sum = 0;
+            for (int s = 0; s < DYS_N_SEGMENTS; s++)
+                if (wall[w] & ok & BIT(s))
+                    sum += measure_of(&r->seg[s], m);
+            mean[w] = sum / popcount_seg(wall[w] & ok);
+        }
+        r->index[i] = mean[1] - mean[0];
+        break;
+    }
+    case ST_WW_RATIO: {
+        double cw = 0, ww = 0;
+        for (int s = 0; s < DYS_N_SEGMENTS; s++)
+            if (mask & ok & BIT(s)) {
+                cw += r->seg[s].constructive_work_mmhg_pct;
+                ww += r->seg[s].wasted_work_mmhg_pct;
+            }
+        r->index[i] = cw > 0 ? 100.0 * ww / cw : NAN;
+        if (isnan(r->index[i]))
+            snprintf(why, sizeof r->index_reason[i], "no constructive work");
+        break;
+    }
+    case ST_METADATA: /* done above: they read the study's values */
+    case ST_APEX_MEAN:
+        break;
     case ST_MAX: {
         double mx = v[0];
         for (int k = 1; k < n; k++)
@@ -730,6 +896,25 @@ void dys_compute_indices(dys_result *r, const dys_params *p)
     classify(r, p);
 }
 
+/* Warning about those on every study would bury the warnings that
+ * matter (indices.h). */
+int dys_index_unasked(const dys_result *r, int i)
+{
+    enum measure m = catalogue[i].measure;
+    if (is_work(m))
+        return !r->work.attempted;
+    if (m == M_DOPPLER)
+        return isnan(r->lv_pep_ms) && isnan(r->rv_pep_ms) && isnan(r->spwmd_ms) &&
+               isnan(r->filling_time_pct_rr);
+    if (m == M_APEX) {
+        for (size_t q = 0; q < r->n_rec; q++)
+            if (r->rec[q].view == DYS_VIEW_A4C && r->rec[q].contour.from_contour)
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* Null indices grouped by cause, so a study with too few segments gets one
  * sentence, not one per index (22 near-identical lines before).  "Too few
  * usable segments" is one cause whatever the index's own count and mask:
@@ -757,8 +942,7 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
             continue;
         }
         if (done[i] || !r->index_reason[i][0] || !dys_index_applies(i, r->trace) ||
-            (is_work(catalogue[i].measure) || catalogue[i].stat == ST_EFFICIENCY
-                 ? !r->work.attempted : 0))
+            dys_index_unasked(r, i))
             continue;
         int a, b, c;
         int few = sscanf(r->index_reason[i], "%d of %d segments usable (needs %d)", &a, &b, &c) == 3;
@@ -769,8 +953,7 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
         for (int j = i; j < DYS_N_INDICES; j++) {
             if (done[j] || !strcmp(r->index_reason[j], DYS_NOT_REQUESTED) ||
                 !r->index_reason[j][0] ||
-                !dys_index_applies(j, r->trace) ||
-                (is_work(catalogue[j].measure) && !r->work.attempted))
+                !dys_index_applies(j, r->trace) || dys_index_unasked(r, j))
                 continue;
             int same = few ? sscanf(r->index_reason[j], "%d of %d segments usable (needs %d)",
                                     &a, &b, &c) == 3

@@ -17,6 +17,12 @@ extern const int dys_opposing_pairs[3][2];
 #define DYS_NULL_CAUSE_MAX 1536
 int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int max);
 
+/* Whether index i needs an input the study does not give at all (work
+ * without any work input, Doppler timing without any of its keys, apical
+ * rocking without a tracked 4-chamber wall): its null is then not warned
+ * about, nor shown in the figure, since most studies give none. */
+int dys_index_unasked(const dys_result *r, int i);
+
 /* The indices of a dys_params.indices set as --indices text: whole
  * families by name, then the other keys ("ts,to_sd_12_ms"); "" (0) when
  * it holds every index.  Like snprintf. */

@@ -244,6 +244,12 @@ typedef struct dys_recording {
                              (NAN = missing), with the segments' reference
                              and drift correction; NULL when not given */
     dys_contour_info contour;
+    /* The apex's displacement across the LV long axis, mm, n values,
+     * positive towards the lateral wall, 0 at the reference frame (QRS
+     * onset), in the reference frame's axes: apical rocking
+     * (docs/indices.md, "Apical transverse motion").  A tracked apical
+     * 4-chamber wall gives it (contour exports); NULL otherwise. */
+    double *apex_transverse_mm;
 } dys_recording;
 
 /* ---- myocardial work input (docs/format.md, "GE EchoPAC myocardial-work
@@ -322,6 +328,13 @@ typedef struct dys_study {
      * results (a workbook, or metadata); the study reader initialises it,
      * dys_study_free frees it. */
     dys_work_input work;
+    /* Doppler and M-mode timing measured by the sonographer, from the
+     * metadata (docs/format.md): NAN when not given.  A study zeroed by
+     * hand must set them to NAN (0 ms is a measurement). */
+    double lv_pep_ms;           /* QRS onset to aortic flow onset */
+    double rv_pep_ms;           /* QRS onset to pulmonary flow onset */
+    double spwmd_ms;            /* septal-to-posterior wall motion delay */
+    double filling_time_pct_rr; /* LV filling time, % of the RR */
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
@@ -494,7 +507,8 @@ DYS_API void dys_params_defaults(dys_params *p);
  * so the text of the defaults is what it was before the option. */
 DYS_API size_t dys_params_text(const dys_params *p, char *buf, size_t cap);
 /* Set p->indices from a comma-separated list of family names (ts,
- * ts_variants, to, xcorr, cycle, strain, global, work: dys_family_name)
+ * ts_variants, to, xcorr, cycle, strain, global, work, doppler, rocking:
+ * dys_family_name)
  * and index keys (ts_sd_12_ms, ...), or "all".  DYS_ERR_INVALID, naming
  * the unknown word and the families, for anything else or an empty list;
  * p is then unchanged. */
@@ -658,6 +672,17 @@ typedef enum dys_index {
     DYS_IDX_GCW,
     DYS_IDX_GWW,
     DYS_IDX_GWE,
+    /* myocardial work asymmetry: septum against lateral wall, wasted
+     * against constructive (family work) */
+    DYS_IDX_SEPTAL_WASTED_WORK,
+    DYS_IDX_LW_SW_WORK_DIFF,
+    DYS_IDX_WASTED_WORK_RATIO,
+    /* Doppler and M-mode timing from the metadata (family doppler) */
+    DYS_IDX_LV_PEP,
+    DYS_IDX_IVMD,
+    DYS_IDX_SPWMD,
+    /* apical rocking from a tracked 4-chamber contour (family rocking) */
+    DYS_IDX_APICAL_TRANSVERSE_MOTION,
     DYS_N_INDICES
 } dys_index;
 
@@ -671,7 +696,7 @@ typedef struct dys_index_info {
 DYS_API const dys_index_info *dys_index_get(dys_index index);
 /* The families of indices that --indices selects, in catalogue order, i =
  * 0.. ("ts", "ts_variants", "to", "xcorr", "cycle", "strain", "global",
- * "work"; NULL past the end), the family of an index (NULL out of range),
+ * "work", "doppler", "rocking"; NULL past the end), the family of an index (NULL out of range),
  * and the set of a family's indices as dys_params.indices bits (0 for an
  * unknown name). */
 DYS_API const char *dys_family_name(int i);
@@ -683,7 +708,9 @@ DYS_API unsigned long long dys_family_indices(const char *name);
 DYS_API const char *dys_group_name(int g);
 DYS_API int dys_index_group(dys_index index);
 /* Whether an index is computed for studies of this trace kind (velocity
- * indices for velocity, strain indices for strain); the others are null. */
+ * indices for velocity, strain indices for strain); the others are null.
+ * The doppler indices (metadata) and apical transverse motion (contour
+ * geometry) apply to both. */
 DYS_API int dys_index_applies(dys_index index, dys_trace trace);
 
 /* A published cut-off: dyssynchrony when the value (|value| with on_abs)
@@ -777,6 +804,11 @@ typedef struct dys_result_rec {
                                  next, on the samples, mean over the beats;
                                  NAN without a global curve */
     dys_contour_info contour; /* the recording's, when from a contour */
+    double apical_transverse_mm; /* the apex's transverse excursion in
+                                 AVO..AVC (largest minus smallest
+                                 displacement across the long axis), mean
+                                 over the accepted beats; NAN without an
+                                 apex_transverse_mm curve */
 } dys_result_rec;
 
 /* Where the LV pressure of the myocardial work came from. */
@@ -869,6 +901,10 @@ typedef struct dys_result {
     size_t n_warnings;
     dys_work_result work;            /* myocardial work: its pressure and
                                         events, the export's own results */
+    /* The study's Doppler and M-mode timing (dys_study), NAN when not
+     * given: the doppler indices read them, and filling_time_pct_rr, an
+     * atrioventricular measure and no index, is reported beside them. */
+    double lv_pep_ms, rv_pep_ms, spwmd_ms, filling_time_pct_rr;
 } dys_result;
 
 /* Analyse a study.  Returns DYS_ERR_ANALYSIS (with a message) when the
@@ -979,6 +1015,11 @@ typedef struct dys_synth_params {
                              to CRT, and DIR/outcomes_model.csv with each
                              study's true Ts-SD-12, response probability
                              and draw (engine/synth/write.c); default 0 */
+    int doppler;          /* 1: also write the Doppler and M-mode timing
+                             keys (lv_pep_ms = the model's AVO, rv_pep_ms,
+                             spwmd_ms, filling_time_pct_rr) from their own
+                             random stream, so that every other number is
+                             the same with or without them; default 0 */
 } dys_synth_params;
 
 /* The defaults of `dyssync synth`: 10 studies, seed 1, 100 fps, no noise,

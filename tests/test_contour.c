@@ -800,6 +800,92 @@ START_TEST(t_limits)
 }
 END_TEST
 
+/* ---- apical rocking ---------------------------------------------------- */
+
+static double rock(size_t f, size_t n)
+{
+    return 3.0 * sin(2 * M_PI * (double)f / (double)(n - 1)); /* mm, 0 at both ends */
+}
+
+/* The V wall whose knots move across the long axis (x) by rock(f) times
+ * their share of the way from base to apex (bases still, apex rock(f)),
+ * plus a tracking drift of the apex growing to 0.6 mm at the last frame:
+ * the apex's transverse displacement is rock(f) exactly once the drift
+ * is corrected, positive towards the lateral wall (+x, the right base)
+ * whichever base the tracing started from (_i 1: knots right to left),
+ * and of the opposite sign when the septum is taken to be on the right. */
+START_TEST(t_apex_transverse)
+{
+    size_t n = 41, nk = 61;
+    dys_contour *c = make(DYS_CONTOUR_4CH, n, nk, 0);
+    for (size_t f = 0; f < n; f++)
+        for (size_t k = 0; k < nk; k++) {
+            size_t kk = _i ? nk - 1 - k : k;
+            double p[2], share = kk <= 30 ? (double)kk / 30 : (double)(60 - kk) / 30;
+            v_wall(p, kk);
+            p[0] += (rock(f, n) + 0.6 * (double)f / (double)(n - 1)) * share;
+            xy(c, f, k)[0] = p[0];
+            xy(c, f, k)[1] = p[1];
+        }
+    dys_ctx *ctx = dys_ctx_new();
+    dys_contour_cuts cuts;
+    dys_contour_segment names[DYS_CONTOUR_N_PIECES];
+    ck_assert_int_eq(dys_contour_cut(ctx, c, 0, 0, &cuts), DYS_OK);
+    dys_contour_name_pieces(c, 0, 0, names);
+    int septal0 = names[0].aha == DYS_AHA_BASAL_INFEROSEPTAL;
+    ck_assert_int_eq(septal0, !_i);
+    double out[41];
+    ck_assert_int_eq(dys_contour_apex_transverse(ctx, c, &cuts, n - 1, septal0, out), DYS_OK);
+    for (size_t f = 0; f < n; f++)
+        ck_assert_double_eq_tol(out[f], rock(f, n), 1e-9);
+    /* a mirrored image: the septum on the right, lateral is -x */
+    ck_assert_int_eq(dys_contour_apex_transverse(ctx, c, &cuts, n - 1, !septal0, out), DYS_OK);
+    for (size_t f = 0; f < n; f++)
+        ck_assert_double_eq_tol(out[f], -rock(f, n), 1e-9);
+    /* a wall folded onto its base line has no long axis */
+    for (size_t k = 0; k < nk; k++)
+        xy(c, 0, k)[1] = 100;
+    ck_assert_int_eq(dys_contour_apex_transverse(ctx, c, &cuts, n - 1, 1, out),
+                     DYS_ERR_ANALYSIS);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(ctx), "no long axis"));
+    dys_contour_free(c);
+    /* a ring has no apex */
+    c = make(DYS_CONTOUR_SAX_PM, 2, 24, 0);
+    ck_assert_int_eq(dys_contour_apex_transverse(ctx, c, &cuts, 1, 1, out), DYS_ERR_UNSUPPORTED);
+    dys_contour_free(c);
+    dys_ctx_free(ctx);
+}
+END_TEST
+
+/* The excursion: largest minus smallest displacement in each accepted
+ * beat's AVO..AVC, mean over the beats.  Beat 1's curve is t / 100 mm,
+ * beat 2's twice that (from its own onset), the rejected third beat's
+ * huge: (2 + 4) / 2 = 3 mm for AVO 100, AVC 300. */
+START_TEST(t_apex_excursion)
+{
+    double t[300], x[300];
+    for (int i = 0; i < 300; i++) {
+        t[i] = 10.0 * i;
+        double local = fmod(t[i], 1000.0);
+        x[i] = (t[i] < 1000 ? 1 : t[i] < 2000 ? 2 : 1000) * local / 100;
+    }
+    dys_recording rec;
+    dys_recording_init(&rec);
+    rec.n = 300;
+    rec.t_ms = t;
+    dys_beat beats[3] = {{0, 1000, 1, ""}, {1000, 1000, 1, ""}, {2000, NAN, 0, "ectopic"}};
+    dys_beat_list bl = {beats, 3, DYS_ONSET_GIVEN, 60, 0};
+    ck_assert(isnan(dys_apex_excursion(&rec, &bl, 100, 300))); /* no curve */
+    rec.apex_transverse_mm = x;
+    ck_assert_double_eq_tol(dys_apex_excursion(&rec, &bl, 100, 300), 3.0, 1e-12);
+    ck_assert(isnan(dys_apex_excursion(&rec, &bl, 300, 100))); /* no window */
+    ck_assert(isnan(dys_apex_excursion(&rec, &bl, NAN, 300)));
+    /* a missing sample is passed over */
+    x[30] = NAN; /* beat 1's AVC sample: its largest is then 2.9 */
+    ck_assert_double_eq_tol(dys_apex_excursion(&rec, &bl, 100, 300), (1.9 + 4) / 2, 1e-12);
+}
+END_TEST
+
 /* ---- contour exports as studies (io/contour_study.c) ------------------- */
 
 static dys_study *study_of(const char *path, const dys_read_options *o)
@@ -1194,6 +1280,46 @@ START_TEST(t_global_no_cutoff)
 }
 END_TEST
 
+/* Apical rocking on the real exports: the 4-chamber wall's apex, with
+ * the hand-marked AVO and AVC (frames 17 and 28: 77 and 288 ms after the
+ * QRS), moves 1.8025 mm across the long axis by an independent Python
+ * re-implementation from the raw knots (midpoint of arc length at the
+ * left marker's frame, axes of that frame, drift-corrected to the right
+ * marker's); 2.7658 mm in the AVO..AVC dyssync estimates (154..402 ms).
+ * The ring has no apex: null, with the reason. */
+START_TEST(t_apex_real)
+{
+    char *p = path_of("contours", "VOL_0001_OFF_4CH.CSV");
+    dys_study *st = study_of(p, NULL);
+    ck_assert_ptr_nonnull(st->rec[0].apex_transverse_mm);
+    ck_assert_double_eq(st->rec[0].apex_transverse_mm[12], 0); /* the reference frame */
+    dys_params prm;
+    dys_params_defaults(&prm);
+    dys_result *r = analysed(st, &prm);
+    ck_assert_double_eq_tol(r->rec[0].apical_transverse_mm, 2.7658, 1e-4);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_APICAL_TRANSVERSE_MOTION], 2.7658, 1e-4);
+    dys_result_free(r);
+    prm.avo_ms = 77;
+    prm.avc_ms = 288;
+    r = analysed(st, &prm);
+    ck_assert_double_eq_tol(r->index[DYS_IDX_APICAL_TRANSVERSE_MOTION], 1.8025, 1e-4);
+    dys_result_free(r);
+    dys_study_free(st);
+    free(p);
+    p = path_of("contours", "SUB_0014_POST_SAX.CSV");
+    st = study_of(p, NULL);
+    ck_assert_ptr_null(st->rec[0].apex_transverse_mm);
+    dys_params_defaults(&prm);
+    r = analysed(st, &prm);
+    ck_assert(isnan(r->index[DYS_IDX_APICAL_TRANSVERSE_MOTION]));
+    ck_assert_ptr_nonnull(strstr(r->index_reason[DYS_IDX_APICAL_TRANSVERSE_MOTION],
+                                 "no tracked apical 4-chamber wall"));
+    dys_result_free(r);
+    dys_study_free(st);
+    free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("contour");
@@ -1220,6 +1346,9 @@ static Suite *suite(void)
     tcase_add_test(t, t_study_bad_onsets);
     tcase_add_test(t, t_study_directories);
     tcase_add_test(t, t_global_no_cutoff);
+    tcase_add_loop_test(t, t_apex_transverse, 0, 2);
+    tcase_add_test(t, t_apex_excursion);
+    tcase_add_test(t, t_apex_real);
     suite_add_tcase(s, t);
     return s;
 }

@@ -330,7 +330,7 @@ START_TEST(catalogue_is_complete)
 {
     static const struct { const char *unit, *suffix; } units[] = {
         {"ms", "_ms"}, {"%", "_pct"}, {"deg", "_deg"}, {"segments", "_count"},
-        {"mmHg%", "_mmhg_pct"}};
+        {"mmHg%", "_mmhg_pct"}, {"mm", "_mm"}};
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *in = dys_index_get(i);
         ck_assert_ptr_nonnull(in);
@@ -456,6 +456,194 @@ START_TEST(reference_only_cutoff_never_classifies)
 }
 END_TEST
 
+/* Work asymmetry on hand-set work: septum (AHA 2, 3, 8, 9, 14, 15)
+ * wasting, lateral wall (5, 6, 11, 12, 17, 18) working, the rest
+ * between.  Each wall needs 5 of its 6 segments, the ratio 15 of 18. */
+START_TEST(work_asymmetry)
+{
+    static const int septal[6] = {1, 2, 7, 8, 13, 14}, lateral[6] = {4, 5, 10, 11, 16, 17};
+    dys_result r;
+    memset(&r, 0, sizeof r);
+    r.trace = DYS_TRACE_STRAIN;
+    r.model_segments = DYS_N_SEGMENTS;
+    r.work.pressure = DYS_PRESSURE_ESTIMATED;
+    r.work.attempted = 1;
+    for (int s = 0; s < DYS_N_SEGMENTS; s++) {
+        r.seg[s].work_index_mmhg_pct = 900;
+        r.seg[s].constructive_work_mmhg_pct = 1000;
+        r.seg[s].wasted_work_mmhg_pct = 100;
+    }
+    for (int k = 0; k < 6; k++) {
+        r.seg[septal[k]].work_index_mmhg_pct = 300;
+        r.seg[septal[k]].constructive_work_mmhg_pct = 500;
+        r.seg[septal[k]].wasted_work_mmhg_pct = 400;
+        r.seg[lateral[k]].work_index_mmhg_pct = 1800;
+        r.seg[lateral[k]].constructive_work_mmhg_pct = 1900;
+        r.seg[lateral[k]].wasted_work_mmhg_pct = 50;
+    }
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_SEPTAL_WASTED_WORK], 400);
+    NEAR(r.index[DYS_IDX_LW_SW_WORK_DIFF], 1500);
+    /* (6 x 400 + 6 x 50 + 6 x 100) / (6 x 500 + 6 x 1900 + 6 x 1000) */
+    NEAR(r.index[DYS_IDX_WASTED_WORK_RATIO], 100 * 3300.0 / 20400.0);
+    NEAR(r.index[DYS_IDX_GWW], 3300.0 / 18);
+    /* a septal segment without work: the mean of the other five */
+    r.seg[DYS_AHA_BASAL_INFEROSEPTAL].wasted_work_mmhg_pct = 700;
+    r.seg[DYS_AHA_BASAL_INFEROSEPTAL].work_index_mmhg_pct = 0;
+    r.seg[DYS_AHA_BASAL_ANTEROSEPTAL].wasted_work_mmhg_pct = NAN;
+    r.seg[DYS_AHA_BASAL_ANTEROSEPTAL].work_index_mmhg_pct = NAN;
+    r.seg[DYS_AHA_BASAL_ANTEROSEPTAL].constructive_work_mmhg_pct = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_SEPTAL_WASTED_WORK], (700 + 4 * 400) / 5.0);
+    NEAR(r.index[DYS_IDX_LW_SW_WORK_DIFF], 1800 - (0 + 4 * 300) / 5.0);
+    NEAR(r.index[DYS_IDX_WASTED_WORK_RATIO], 100 * (3300.0 - 400 - 400 + 700) / (20400.0 - 500));
+    /* two septal segments without: the septal indices are null, the
+     * ratio (16 of 18) is not */
+    r.seg[DYS_AHA_MID_ANTEROSEPTAL].wasted_work_mmhg_pct = NAN;
+    r.seg[DYS_AHA_MID_ANTEROSEPTAL].work_index_mmhg_pct = NAN;
+    r.seg[DYS_AHA_MID_ANTEROSEPTAL].constructive_work_mmhg_pct = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_SEPTAL_WASTED_WORK]));
+    ck_assert(isnan(r.index[DYS_IDX_LW_SW_WORK_DIFF]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_LW_SW_WORK_DIFF],
+                                 "4 of 6 segments usable (needs 5)"));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_LW_SW_WORK_DIFF],
+                                 "mid_anteroseptal no work"));
+    ck_assert(isfinite(r.index[DYS_IDX_WASTED_WORK_RATIO]));
+    /* the lateral wall short instead */
+    r.seg[DYS_AHA_MID_ANTEROSEPTAL].work_index_mmhg_pct = 300;
+    r.seg[DYS_AHA_BASAL_ANTEROSEPTAL].work_index_mmhg_pct = 300;
+    r.seg[DYS_AHA_MID_ANTEROLATERAL].work_index_mmhg_pct = NAN;
+    r.seg[DYS_AHA_APICAL_ANTEROLATERAL].work_index_mmhg_pct = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_LW_SW_WORK_DIFF]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_LW_SW_WORK_DIFF],
+                                 "apical_anterolateral no work"));
+    /* no constructive work at all: no ratio */
+    for (int s = 0; s < DYS_N_SEGMENTS; s++)
+        r.seg[s].constructive_work_mmhg_pct = 0;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_WASTED_WORK_RATIO]));
+    ck_assert_str_eq(r.index_reason[DYS_IDX_WASTED_WORK_RATIO], "no constructive work");
+    /* a 12-segment study, and a velocity study */
+    r.model_segments = DYS_N_SEGMENTS_12;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_SEPTAL_WASTED_WORK]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_SEPTAL_WASTED_WORK], "no apical"));
+    ck_assert_int_eq(dys_index_applies(DYS_IDX_LW_SW_WORK_DIFF, DYS_TRACE_VELOCITY), 0);
+    /* Galli's GCW threshold is shown, never applied: it predicts
+     * response, it does not mark dyssynchrony */
+    const dys_cutoff *g = dys_cutoff_default(DYS_IDX_GCW);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_double_eq(g->value, 1057);
+    ck_assert_int_eq(g->validated, 0);
+    ck_assert_ptr_null(dys_cutoff_default(DYS_IDX_SEPTAL_WASTED_WORK));
+}
+END_TEST
+
+/* The doppler family reads the study's timing: LV PEP, LV - RV PEP and
+ * SPWMD, against CARE-HF's and Pitzalis's cut-offs, whatever the trace;
+ * a key not given makes its index null, naming it. */
+START_TEST(doppler_timing)
+{
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    for (int tr = 0; tr < 2; tr++) {
+        dys_result r;
+        fill(&r, a);
+        r.trace = tr ? DYS_TRACE_STRAIN : DYS_TRACE_VELOCITY;
+        r.lv_pep_ms = 150;
+        r.rv_pep_ms = 100;
+        r.spwmd_ms = 120;
+        r.filling_time_pct_rr = NAN;
+        compute(&r, DYS_SD_SAMPLE);
+        NEAR(r.index[DYS_IDX_LV_PEP], 150);
+        NEAR(r.index[DYS_IDX_IVMD], 50);
+        NEAR(r.index[DYS_IDX_SPWMD], 120);
+        const dys_class *k = class_of(&r, DYS_IDX_LV_PEP);
+        ck_assert_double_eq(k->cutoff, 140);
+        ck_assert_int_eq(k->dyssynchronous, 1);
+        ck_assert_int_eq(k->borderline, 1); /* 7 % above */
+        k = class_of(&r, DYS_IDX_IVMD);
+        ck_assert_double_eq(k->cutoff, 40);
+        ck_assert_int_eq(k->dyssynchronous, 1);
+        ck_assert_int_eq(k->borderline, 0); /* 25 % above */
+        k = class_of(&r, DYS_IDX_SPWMD);
+        ck_assert_double_eq(k->cutoff, 130);
+        ck_assert_int_eq(k->dyssynchronous, 0);
+        ck_assert_int_eq(k->borderline, 1);
+        /* a late RV: IVMD negative, below the cut-off (not taken |x|) */
+        r.rv_pep_ms = 200;
+        compute(&r, DYS_SD_SAMPLE);
+        NEAR(r.index[DYS_IDX_IVMD], -50);
+        ck_assert_int_eq(class_of(&r, DYS_IDX_IVMD)->dyssynchronous, 0);
+        r.rv_pep_ms = NAN;
+        r.spwmd_ms = NAN;
+        compute(&r, DYS_SD_SAMPLE);
+        NEAR(r.index[DYS_IDX_LV_PEP], 150);
+        ck_assert(isnan(r.index[DYS_IDX_IVMD]));
+        ck_assert_str_eq(r.index_reason[DYS_IDX_IVMD], "metadata key rv_pep_ms not given");
+        ck_assert_str_eq(r.index_reason[DYS_IDX_SPWMD], "metadata key spwmd_ms not given");
+        /* one key given: the others' nulls are warned about */
+        char lines[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
+        int nc = dys_null_causes(&r, lines, DYS_N_INDICES), said = 0;
+        for (int c = 0; c < nc; c++)
+            said |= strstr(lines[c], "ivmd_ms is null: metadata key rv_pep_ms") != NULL;
+        ck_assert_int_eq(said, 1);
+        r.lv_pep_ms = NAN;
+        compute(&r, DYS_SD_SAMPLE);
+        ck_assert_str_eq(r.index_reason[DYS_IDX_IVMD],
+                         "metadata keys lv_pep_ms and rv_pep_ms not given");
+        ck_assert_str_eq(r.index_reason[DYS_IDX_LV_PEP], "metadata key lv_pep_ms not given");
+        /* none given: no warning (most studies give none) */
+        nc = dys_null_causes(&r, lines, DYS_N_INDICES);
+        for (int c = 0; c < nc; c++)
+            ck_assert_ptr_null(strstr(lines[c], "metadata key"));
+    }
+}
+END_TEST
+
+/* Apical rocking: the mean of the 4-chamber recordings' excursions;
+ * null, with the reason, without a tracked 4-chamber wall. */
+START_TEST(apical_rocking_views_mean)
+{
+    static const double a[12] = {120, 125, 118, 130, 122, 127, 124, 121, 126, 119, 128, 123};
+    dys_result r;
+    fill(&r, a);
+    r.lv_pep_ms = r.rv_pep_ms = r.spwmd_ms = r.filling_time_pct_rr = NAN;
+    dys_result_rec rec[2];
+    memset(rec, 0, sizeof rec);
+    r.rec = rec;
+    r.n_rec = 2;
+    rec[0].view = rec[1].view = DYS_VIEW_A4C;
+    rec[0].apical_transverse_mm = NAN;
+    rec[1].apical_transverse_mm = NAN;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert(isnan(r.index[DYS_IDX_APICAL_TRANSVERSE_MOTION]));
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_APICAL_TRANSVERSE_MOTION],
+                                 "no tracked apical 4-chamber wall"));
+    char lines[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
+    int nc = dys_null_causes(&r, lines, DYS_N_INDICES);
+    for (int c = 0; c < nc; c++) /* not a contour study: not warned about */
+        ck_assert_ptr_null(strstr(lines[c], "apical_transverse"));
+    rec[0].contour.from_contour = 1;
+    compute(&r, DYS_SD_SAMPLE);
+    ck_assert_ptr_nonnull(strstr(r.index_reason[DYS_IDX_APICAL_TRANSVERSE_MOTION],
+                                 "covers no accepted beat"));
+    nc = dys_null_causes(&r, lines, DYS_N_INDICES);
+    int said = 0;
+    for (int c = 0; c < nc; c++)
+        said |= strstr(lines[c], "apical_transverse_motion_mm is null") != NULL;
+    ck_assert_int_eq(said, 1);
+    rec[0].apical_transverse_mm = 2.5;
+    rec[1].apical_transverse_mm = 3.5;
+    compute(&r, DYS_SD_SAMPLE);
+    NEAR(r.index[DYS_IDX_APICAL_TRANSVERSE_MOTION], 3.0);
+    ck_assert_int_eq(dys_index_applies(DYS_IDX_APICAL_TRANSVERSE_MOTION, DYS_TRACE_STRAIN), 1);
+    ck_assert_int_eq(dys_index_applies(DYS_IDX_APICAL_TRANSVERSE_MOTION, DYS_TRACE_VELOCITY), 1);
+    ck_assert_ptr_null(dys_cutoff_default(DYS_IDX_APICAL_TRANSVERSE_MOTION));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("indices");
@@ -474,6 +662,9 @@ static Suite *suite(void)
     tcase_add_test(tc, catalogue_is_complete);
     tcase_add_test(tc, classification_and_borderline);
     tcase_add_test(tc, reference_only_cutoff_never_classifies);
+    tcase_add_test(tc, work_asymmetry);
+    tcase_add_test(tc, doppler_timing);
+    tcase_add_test(tc, apical_rocking_views_mean);
     suite_add_tcase(s, tc);
     return s;
 }

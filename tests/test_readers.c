@@ -739,6 +739,24 @@ START_TEST(t_meta_number_with_unit)
 }
 END_TEST
 
+/* The Doppler and M-mode timing keys, with or without their unit, into
+ * the study; not given: NAN. */
+START_TEST(t_meta_doppler_timing)
+{
+    const dys_study *st = read_ok(wfile(
+        "m.csv", "# lv_pep_ms: 162\n# rv_pep_ms: 98.5 ms\n# spwmd_ms: 140\n"
+                 "# filling_time_pct_rr: 38 %\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq(st->lv_pep_ms, 162);
+    ck_assert_double_eq(st->rv_pep_ms, 98.5);
+    ck_assert_double_eq(st->spwmd_ms, 140);
+    ck_assert_double_eq(st->filling_time_pct_rr, 38);
+    ck_assert_uint_eq(st->n_meta, 4);
+    st = read_ok(wfile("n.csv", "# spwmd_ms: 0\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_double_eq(st->spwmd_ms, 0); /* synchronous walls: a measurement */
+    ck_assert(isnan(st->lv_pep_ms) && isnan(st->rv_pep_ms) && isnan(st->filling_time_pct_rr));
+}
+END_TEST
+
 /* hr_bpm and rr_ms are one quantity: agreeing (to rounding) is fine. */
 START_TEST(t_meta_hr_and_rr_agree)
 {
@@ -1845,6 +1863,17 @@ static const refusal meta_refusals[] = {
     {"qrs_duration_ms: 1000", "# qrs_duration_ms: 1000\n", 0, DYS_ERR_PARSE, ":1:20:",
      "range"},
     {"frame_rate_hz: 0", "# frame_rate_hz: 0\n", 0, DYS_ERR_PARSE, ":1:18:", "range"},
+    {"lv_pep_ms: 10", "# lv_pep_ms: 10\n", 0, DYS_ERR_PARSE, ":1:14:", "range"},
+    {"lv_pep_ms: 500", "# lv_pep_ms: 500\n", 0, DYS_ERR_PARSE, ":1:14:", "range"},
+    {"rv_pep_ms: -20", "# rv_pep_ms: -20\n", 0, DYS_ERR_PARSE, ":1:14:", "range"},
+    {"spwmd_ms: -10", "# spwmd_ms: -10\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
+    {"spwmd_ms: 900", "# spwmd_ms: 900\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
+    {"filling_time_pct_rr: 120", "# filling_time_pct_rr: 120\n", 0, DYS_ERR_PARSE, ":1:24:",
+     "range"},
+    {"lv_pep_ms: abc", "# lv_pep_ms: abc\n", 0, DYS_ERR_PARSE, ":1:14:", "pre-ejection"},
+    {"lv_pep_ms: 120 s", "# lv_pep_ms: 120 s\n", 0, DYS_ERR_PARSE, ":1:14:", "lv_pep_ms"},
+    {"rv_pep_ms disagrees", "# rv_pep_ms: 90\n# rv_pep_ms: 95\n", 0, DYS_ERR_PARSE, ":2:14:",
+     "disagrees"},
 };
 
 START_TEST(t_meta_refusal)
@@ -2723,6 +2752,7 @@ static Suite *readers_suite(void)
     tcase_add_test(t, t_meta_defaults);
     tcase_add_test(t, t_meta_all_keys);
     tcase_add_test(t, t_meta_number_with_unit);
+    tcase_add_test(t, t_meta_doppler_timing);
     tcase_add_test(t, t_meta_rr_to_hr);
     tcase_add_test(t, t_meta_hr_and_rr_agree);
     tcase_add_loop_test(t, t_meta_nyha, 0, N_ELEMS(nyha_values));

@@ -1518,6 +1518,68 @@ START_TEST(test_bad_beat_params)
 }
 END_TEST
 
+/* --doppler adds the four timing keys to every file and changes nothing
+ * else, byte for byte; the keys read back as the model says: LV PEP the
+ * study's AVO, RV PEP at least 40 ms, the filling time the RR less AVC and
+ * 80 ms, in % of the RR; IVMD and SPWMD in their ranges. */
+START_TEST(test_doppler_keys)
+{
+    dys_synth_params p;
+    dys_synth_params_defaults(&p);
+    p.n_studies = 8;
+    p.seed = 7;
+    char a[256], b[256], err[1024];
+    ck_assert_int_eq(gen("dop_off", &p, a, sizeof a, err, sizeof err), DYS_OK);
+    p.doppler = 1;
+    ck_assert_int_eq(gen("dop_on", &p, b, sizeof b, err, sizeof err), DYS_OK);
+    char pa[512], pb[512];
+    xsnprintf(pa, sizeof pa, "%s/truth.csv", a);
+    xsnprintf(pb, sizeof pb, "%s/truth.csv", b);
+    ck_assert(same_file(pa, pb));
+    dys_ctx *ctx = dys_ctx_new();
+    for (int i = 1; i <= 8; i++) {
+        xsnprintf(pa, sizeof pa, "%s/synth_%04d.csv", a, i);
+        xsnprintf(pb, sizeof pb, "%s/synth_%04d.csv", b, i);
+        size_t la, lb;
+        char *x = slurp(pa, &la), *y = slurp(pb, &lb);
+        ck_assert_msg(x && y, "cannot read %s or %s", pa, pb);
+        /* the file with the keys, less its four key lines, is the other */
+        char *keep = malloc(lb + 1);
+        size_t n = 0;
+        int dropped = 0;
+        for (const char *line = y; *line;) {
+            const char *end = strchr(line, '\n');
+            size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+            int key = !strncmp(line, "# lv_pep_ms: ", 13) || !strncmp(line, "# rv_pep_ms: ", 13) ||
+                      !strncmp(line, "# spwmd_ms: ", 12) ||
+                      !strncmp(line, "# filling_time_pct_rr: ", 23);
+            if (!key) {
+                memcpy(keep + n, line, len);
+                n += len;
+            }
+            dropped += key;
+            line += len;
+        }
+        ck_assert_int_eq(dropped, 4);
+        ck_assert(n == la && !memcmp(keep, x, la));
+        free(keep);
+        free(x);
+        free(y);
+        dys_study *st = NULL;
+        ck_assert_msg(dys_study_read(ctx, pb, NULL, &st) == DYS_OK, "%s", dys_ctx_error(ctx));
+        ck_assert_double_eq(st->lv_pep_ms, st->avo_ms);
+        ck_assert(st->rv_pep_ms >= 40 && st->rv_pep_ms <= st->lv_pep_ms);
+        double ivmd = st->lv_pep_ms - st->rv_pep_ms;
+        ck_assert(ivmd >= 0 && ivmd <= 70);
+        ck_assert(st->spwmd_ms >= 0 && st->spwmd_ms <= 250);
+        double rr = 60000.0 / st->hr_bpm;
+        ck_assert_double_eq_tol(st->filling_time_pct_rr, 100 * (rr - st->avc_ms - 80) / rr, 0.051);
+        dys_study_free(st);
+    }
+    dys_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *synth_suite(void)
 {
     Suite *s = suite_create("synth");
@@ -1539,6 +1601,7 @@ static Suite *synth_suite(void)
     tcase_add_test(tc, test_views_beats);
     tcase_add_test(tc, test_multibeat_determinism);
     tcase_add_test(tc, test_bad_beat_params);
+    tcase_add_test(tc, test_doppler_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -28,6 +28,7 @@
  */
 #include "figure.h"
 #include "dyssync_plot.h"
+#include "indices.h"
 
 #include <cairo.h>
 #include <ctype.h>
@@ -909,9 +910,9 @@ static void title(cairo_t *cr, const fig *f, double x, double y, const char *wha
 }
 
 /* The indices with a published cut-off, by report section (a section's
- * name over its rows), each against its cut-off; when the trace kind has
- * none (most strain indices), its indices with their values.  The y below
- * the last row. */
+ * name over its rows), each against its cut-off; when no validated
+ * cut-off applies (most strain studies), every index the study's inputs
+ * allow, with its value.  The y below the last row. */
 static double draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
                                int max_rows)
 {
@@ -925,12 +926,19 @@ static double draw_index_table(cairo_t *cr, const fig *f, double x, double y, do
     dys_fig_text(cr, cv, y, fs, 1, 1, "value");
     dys_fig_text(cr, cc, y, fs, 1, 0, "cut-off");
     dys_fig_text(cr, cd, y, fs, 1, 0, "dyssynchrony");
+    /* no validated cut-off applies (most strain studies): every index of
+     * the study with its value, the reference-only cut-offs beside theirs */
     for (int c = 0; c < r->n_class; c++)
-        classified |= dys_index_applies(r->classification[c].index, r->trace);
+        classified |= !r->classification[c].reference_only &&
+                      dys_index_applies(r->classification[c].index, r->trace) &&
+                      !dys_index_unasked(r, r->classification[c].index);
     for (int g = 0; dys_group_name(g); g++) {
         int named = 0;
         for (int j = 0; j < DYS_N_INDICES && row < max_rows; j++) {
-            if (dys_index_group(j) != g || !dys_index_applies(j, r->trace))
+            /* an index whose input the study does not give (Doppler
+             * timing, work) would only fill the table with nulls */
+            if (dys_index_group(j) != g || !dys_index_applies(j, r->trace) ||
+                dys_index_unasked(r, j))
                 continue;
             const dys_class *k = NULL;
             for (int c = 0; c < r->n_class; c++)

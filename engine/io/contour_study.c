@@ -210,6 +210,24 @@ static dys_status fill_curves(dys_reader *r, const dys_contour *c, size_t ref, s
         r->seg_col[k] = c->view_col;
     }
     free(pieces);
+    /* The apex's motion across the long axis (apical rocking) of a
+     * 4-chamber wall, the one view whose transverse axis is septal-lateral. */
+    if (st == DYS_OK && c->view == DYS_CONTOUR_4CH) {
+        rec->apex_transverse_mm = malloc(n * sizeof *rec->apex_transverse_mm);
+        if (!rec->apex_transverse_mm)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
+        /* a wall without an apex still has its strain: the index is null
+         * with the reason, the study read */
+        if (dys_contour_apex_transverse(r->ctx, c, &cuts, drift,
+                                        names[0].aha == DYS_AHA_BASAL_INFEROSEPTAL,
+                                        rec->apex_transverse_mm) != DYS_OK) {
+            dys_strlist_add(&r->study->warnings, &r->study->n_warnings,
+                            "%s:%d:1: no apical transverse motion: %s", r->path,
+                            c->frame_line[ref], dys_ctx_error(r->ctx));
+            free(rec->apex_transverse_mm);
+            rec->apex_transverse_mm = NULL;
+        }
+    }
     snprintf(rec->contour.curves, sizeof rec->contour.curves, "%s%s",
              velocity ? "velocity along the wall of each segment's midpoint, cm/s"
                       : "strain of each segment (6 of equal arc length), %",

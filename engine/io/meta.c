@@ -46,6 +46,14 @@ static const struct {
     {"diastolic_bp_mmhg", K_NUMBER, 0, 10, 200, "mmhg", "a diastolic pressure in mmHg"},
     {"mvc_ms", K_NUMBER, 0, -200, 1000, "ms", "a time in ms"},
     {"mvo_ms", K_NUMBER, 0, 0, 2000, "ms", "a time in ms"},
+    /* Doppler and M-mode timing (the doppler indices), one set per
+     * study.  The ranges hold every published patient (LV PEP about 60 ms
+     * in health to well over 200 in LBBB) and refuse what is not a
+     * pre-ejection period: a negative time, or one longer than systole. */
+    {"lv_pep_ms", K_NUMBER, 0, 20, 400, "ms", "a pre-ejection period in ms"},
+    {"rv_pep_ms", K_NUMBER, 0, 20, 400, "ms", "a pre-ejection period in ms"},
+    {"spwmd_ms", K_NUMBER, 0, 0, 600, "ms", "a wall motion delay in ms (0 or more)"},
+    {"filling_time_pct_rr", K_NUMBER, 0, 5, 95, "%", "a filling time in % of the RR"},
 };
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
 
@@ -334,6 +342,14 @@ static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
         s->work.mvc_ms = x;
     } else if (!strcmp(k, "mvo_ms")) {
         s->work.mvo_ms = x;
+    } else if (!strcmp(k, "lv_pep_ms")) {
+        s->lv_pep_ms = x;
+    } else if (!strcmp(k, "rv_pep_ms")) {
+        s->rv_pep_ms = x;
+    } else if (!strcmp(k, "spwmd_ms")) {
+        s->spwmd_ms = x;
+    } else if (!strcmp(k, "filling_time_pct_rr")) {
+        s->filling_time_pct_rr = x;
     }
     return DYS_OK;
 }

@@ -139,6 +139,7 @@ void dys_recording_clear(dys_recording *rec)
     free(rec->qrs_onsets_ms);
     dys_strlist_free(rec->extra_columns, rec->n_extra_columns);
     free(rec->global_strain_pct);
+    free(rec->apex_transverse_mm);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -170,6 +171,7 @@ static dys_study *study_new(const char *path)
         return NULL;
     s->avo_ms = s->avc_ms = s->hr_bpm = NAN;
     s->qrs_duration_ms = s->lvef_pct = NAN;
+    s->lv_pep_ms = s->rv_pep_ms = s->spwmd_ms = s->filling_time_pct_rr = NAN;
     s->lbbb = -1;
     dys_work_input_init(&s->work);
     s->source = dys_strdup(path);

@@ -431,7 +431,8 @@ static void json_events(FILE *f, const dys_result *r)
     fprintf(f, ", \"per_view\": %s}", r->events_per_view ? "true" : "false");
 }
 
-/* A recording's global strain peak and, for a contour export, how its
+/* A recording's global strain peak, its apex's transverse excursion and,
+ * for a contour export, how its
  * curves were made: which frames are the reference and the drift
  * correction, and why (the markers' convention or the given onsets). */
 static void json_recording_contour(FILE *f, const dys_result_rec *q)
@@ -439,6 +440,8 @@ static void json_recording_contour(FILE *f, const dys_result_rec *q)
     const dys_contour_info *c = &q->contour;
     fputs(", \"global_strain_peak_pct\": ", f);
     json_num(f, q->global_strain_peak_pct, 2);
+    fputs(", \"apical_transverse_mm\": ", f);
+    json_num(f, q->apical_transverse_mm, 2);
     fputs(", \"contour\": ", f);
     if (!c->from_contour) {
         fputs("null", f);
@@ -951,9 +954,9 @@ static void text_indices(FILE *f, const dys_result *r)
     /* by section (dys_group_name), each under its name when it has a row */
     for (int g = 0; dys_group_name(g); g++)
     for (int i = 0, named = 0; i < DYS_N_INDICES; i++) {
-        /* the global work indices are in their own section (text_work) */
+        /* the work indices are in their own section (text_work) */
         if (dys_index_group(i) != g || !dys_index_applies(i, r->trace) ||
-            (i >= DYS_IDX_GWI && i <= DYS_IDX_GWE))
+            !strcmp(dys_index_family(i), "work"))
             continue;
         if (!named++)
             fprintf(f, "  %c%s\n", toupper((unsigned char)dys_group_name(g)[0]),
@@ -1046,8 +1049,10 @@ static void text_work(FILE *f, const dys_result *r)
     fputc('\n', f);
     const double theirs[4] = {w->vendor_gwi_mmhg_pct, w->vendor_gcw_mmhg_pct,
                               w->vendor_gww_mmhg_pct, w->vendor_gwe_pct};
-    for (int i = DYS_IDX_GWI; i <= DYS_IDX_GWE; i++) {
-        double x = r->index[i], y = theirs[i - DYS_IDX_GWI];
+    /* the work family: the globals beside the export's, then the
+     * asymmetry indices, which no export reports */
+    for (int i = DYS_IDX_GWI; i < DYS_N_INDICES && !strcmp(dys_index_family(i), "work"); i++) {
+        double x = r->index[i], y = i <= DYS_IDX_GWE ? theirs[i - DYS_IDX_GWI] : NAN;
         char v[16] = "null", u[16] = "-", d[48] = "-";
         if (isfinite(x))
             report_num(v, sizeof v, x, 1);
@@ -1065,10 +1070,15 @@ static void text_work(FILE *f, const dys_result *r)
             fprintf(f, " %10s  %s", u, d);
         if (!isfinite(x) && r->index_reason[i][0])
             fprintf(f, "  (%s)", r->index_reason[i]);
+        for (int c = 0; c < r->n_class; c++) /* a work cut-off is reference only */
+            if (r->classification[c].index == i && r->classification[c].reference_only)
+                fprintf(f, "  [reference cut-off %g: %s; %s]", r->classification[c].cutoff,
+                        r->classification[c].source, r->classification[c].validity);
         fputc('\n', f);
     }
     fputs("  (WI: work index, MVC..MVO; CW, WW: constructive, wasted work; WE: CW / (CW + WW); "
-          "gwe_pct: GCW / (GCW + GWW))\n", f);
+          "gwe_pct: GCW / (GCW + GWW); septal: AHA 2, 3, 8, 9, 14, 15, lateral: 5, 6, 11, "
+          "12, 17, 18)\n", f);
     if (isfinite(w->trace_diff_max_pct))
         fprintf(f, "  Work curves: dyssync's cumulative work against %s's, largest difference "
                    "%.2f %% of the curve's range (the worst segment)\n", who,

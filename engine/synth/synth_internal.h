@@ -279,7 +279,7 @@ typedef struct syn_rng {
 /* Streams of one study. */
 enum { STREAM_PHYSIO = 0, STREAM_TIME = 1, STREAM_NOISE = 5, STREAM_FORMAT = 9,
        STREAM_BEATS = 13, STREAM_ECG = 17, STREAM_ECG_NOISE = 21,
-       STREAM_ECG_STUDY = 25, STREAM_OUTCOME = 29 };
+       STREAM_ECG_STUDY = 25, STREAM_OUTCOME = 29, STREAM_DOPPLER = 33 };
 
 /* ------------------------------------------------------------------ */
 /* Velocity curves                                                      */

@@ -29,6 +29,30 @@ static dys_status make_dir(dys_ctx *ctx, const char *path)
                     e == EEXIST ? "a file of that name exists" : strerror(e));
 }
 
+/* The Doppler and M-mode timing keys (dys_synth_params.doppler), the
+ * same in every file of a study.  The LV pre-ejection period is the
+ * model's AVO (QRS onset to aortic flow onset is what both measure); the
+ * rest is drawn from the study's own stream, so that turning the keys on
+ * moves no other number: the interventricular delay 30-70 ms in the
+ * dyssynchronous half, 0-30 ms in the other (CARE-HF's criterion is > 40
+ * ms), kept so that the RV's period is at least 40 ms; SPWMD 100-250 and
+ * 0-80 ms (Pitzalis: >= 130); the filling time is the RR less AVC and an
+ * 80-ms isovolumic relaxation, as % of the RR. */
+static void write_doppler(FILE *fp, const dys_synth_params *p, const syn_study *st,
+                          uint64_t index, const char *eol)
+{
+    syn_rng r;
+    syn_rng_init(&r, p->seed, index, STREAM_DOPPLER);
+    double ivmd = st->dyssync ? syn_rng_range(&r, 30.0, 70.0) : syn_rng_range(&r, 0.0, 30.0);
+    double spwmd = st->dyssync ? syn_rng_range(&r, 100.0, 250.0) : syn_rng_range(&r, 0.0, 80.0);
+    ivmd = floor(fmin(ivmd, st->avo_ms - 40.0) + 0.5);
+    fprintf(fp, "# lv_pep_ms: %.0f%s", st->avo_ms, eol);
+    fprintf(fp, "# rv_pep_ms: %.0f%s", st->avo_ms - ivmd, eol);
+    fprintf(fp, "# spwmd_ms: %.0f%s", floor(spwmd + 0.5), eol);
+    fprintf(fp, "# filling_time_pct_rr: %.1f%s",
+            100.0 * (st->rr_ms - st->avc_ms - 80.0) / st->rr_ms, eol);
+}
+
 /* Write one recording (all segments, or those of one view).  pl: the
  * beats and ECG of a several-beat / ECG recording; NULL for the single
  * beat. */
@@ -119,6 +143,8 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
     fprintf(fp, "# %s: %.10g%s", keys[KEY_FPS], p->fps, eol);
     if (f->unit != 0 || f->unit_key)
         fprintf(fp, "# %s: %s%s", keys[KEY_UNIT], unit_name[f->unit], eol);
+    if (p->doppler)
+        write_doppler(fp, p, st, sf->index, eol);
 
     /* Column header. */
     static const char *const time_col[5] = {"time_ms", "t_ms", "time (ms)",
