@@ -75,16 +75,21 @@ static int roc_read(dys_ctx *ctx, roc_input *in, const stats_opts *oo)
 }
 
 /* The scores when none is named: every index with a published cut-off that
- * studies.csv has, each once, in the order of the cut-off table. */
+ * studies.csv has a value of in some row, each once, in the order of the
+ * cut-off table.  A column empty throughout is an index the cohort's
+ * studies cannot give (the strain markers of a tissue-Doppler cohort): no
+ * ROC to fail on.  Named with --index, it still is one. */
 static size_t roc_default_scores(const dys_table *t, const char *dflt[DYS_N_INDICES])
 {
     size_t nd = 0;
     for (int i = 0; dys_cutoff_get(i); i++) {
         const char *k = dys_index_get(dys_cutoff_get(i)->index)->key;
-        int seen = 0;
+        int seen = 0, col = dys_table_col(t, k), any = 0;
         for (size_t q = 0; q < nd; q++)
             seen |= !strcmp(dflt[q], k);
-        if (!seen && dys_table_col(t, k) >= 0)
+        for (size_t r = 0; col >= 0 && r < t->nrow && !any; r++)
+            any = dys_table_get(t, r, col)[0] != '\0';
+        if (!seen && any)
             dflt[nd++] = k;
     }
     return nd;

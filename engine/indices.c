@@ -271,6 +271,18 @@ static const dys_cutoff cutoffs[] = {
     {DYS_IDX_PHASE_SD, 43, 0, "Chen/Garcia, J Nucl Cardiol 2005 (SPECT phase SD)",
      "SPECT, not tissue Doppler: a borrowed threshold", 0,
      "SPECT phase, not validated for echo"},
+    /* The LBBB markers' published thresholds were derived on vendor
+     * workstations' strain read by hand, and how those combined the
+     * segments is not verified here (docs/indices.md, "LBBB strain
+     * markers"): shown, never classifying. */
+    {DYS_IDX_SRS_SEPT, 4.0, 0, "Ghani, Int J Cardiol Heart Vasc 2015;7:22 (ROC for LVESV "
+     "reduction >= 15 %)", "138 CRT patients", 0,
+     "speckle-tracking septal strain read on the workstation; how the septal segments were "
+     "combined is not verified to be dyssync's"},
+    {DYS_IDX_SSI, 3.1, 0, "Gorcsan, JACC Cardiovasc Imaging 2019 (Adaptive CRT; the group "
+     "median)", "442 CRT patients (Adaptive CRT trial)", 0,
+     "a group median that separated outcomes, not a derived threshold; its pre-stretch is of "
+     "the posterolateral wall, here of the 4-chamber lateral wall"},
 };
 #define N_CUTOFFS (sizeof cutoffs / sizeof cutoffs[0])
 

@@ -8,9 +8,11 @@
 #define DYS_LBBB_STEP_MS 1.0
 /* A shortening or lengthening smaller than this (%) is not counted as one
  * by the yes/no findings (LBBB pattern criterion 1, septal flash): the
- * papers read them by eye and give no amplitude; this is about twice the
- * frame-to-frame noise of a speckle-tracking export (docs/indices.md). */
-#define DYS_LBBB_MIN_PCT 0.5
+ * papers read them by eye and give no amplitude.  1 % is dyssync's choice
+ * (docs/indices.md): several times the frame-to-frame noise of a
+ * speckle-tracking export, and a tenth of a failing ventricle's peak
+ * strain, so that a wobble of the curve is not read as a movement. */
+#define DYS_LBBB_MIN_PCT 1.0
 /* Risum's criterion 2: septal peak shortening within the first 70 % of
  * the ejection period. */
 #define DYS_LBBB_SEPT_PEAK_FRAC 0.70

@@ -684,7 +684,7 @@ START_TEST(indices_requested_only)
         ck_assert_ptr_nonnull(f);
         ck_assert(dys_family_indices(f) >> i & 1u);
     }
-    ck_assert_ptr_null(dys_family_name(8));
+    ck_assert_ptr_null(dys_family_name(9));
     ck_assert(dys_family_indices("bogus") == 0);
     /* no index at all cannot be analysed */
     dys_study *s = make_study(periodic, NULL, 900, 90, 420);

@@ -907,6 +907,14 @@ static void title(cairo_t *cr, const fig *f, double x, double y, const char *wha
     dys_fig_text(cr, x, y, 12, 1, 0, buf);
 }
 
+/* The LBBB strain markers stay out of the figure's table: it has room
+ * for a dozen rows, and the report's text lists them with their criteria. */
+static int lbbb_marker(int index)
+{
+    const char *fam = dys_index_family(index);
+    return fam && !strcmp(fam, "lbbb");
+}
+
 static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, double fs,
                              int max_rows)
 {
@@ -920,7 +928,7 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
     dys_fig_text(cr, cc, y, fs, 1, 0, "cut-off");
     for (int c = 0; c < r->n_class && row < max_rows; c++) {
         const dys_class *k = &r->classification[c];
-        if (!dys_index_applies(k->index, r->trace))
+        if (!dys_index_applies(k->index, r->trace) || lbbb_marker(k->index))
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -953,7 +961,7 @@ static void draw_index_table(cairo_t *cr, const fig *f, double x, double y, doub
      * indices with their values, unclassified */
     int classified = row > 0;
     for (int j = 0; !classified && j < DYS_N_INDICES && row < max_rows; j++) {
-        if (!dys_index_applies(j, r->trace))
+        if (!dys_index_applies(j, r->trace) || lbbb_marker(j))
             continue;
         double ly = y + (++row) * fs * 1.45;
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

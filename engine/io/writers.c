@@ -397,12 +397,19 @@ static void json_segment(FILE *f, const dys_result *r, int s)
     fputc('}', f);
 }
 
+/* A finding (unit "0/1": the LBBB pattern, the septal flash) is written
+ * 1 or 0, never 1.00. */
+static int index_decimals(int i, int decimals)
+{
+    return strcmp(dys_index_get(i)->unit, "0/1") ? decimals : 0;
+}
+
 static void json_indices(FILE *f, const dys_result *r)
 {
     fputs(", \"indices\": {", f);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fprintf(f, "\"%s\": ", dys_index_get(i)->key);
-        json_num(f, r->index[i], 2);
+        json_num(f, r->index[i], index_decimals(i, 2));
         fputs(", ", f);
     }
     fprintf(f, "\"n_segments\": %d}", r->n_segments);
@@ -749,7 +756,8 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
             dys_trace_description(r->trace, r->strain_direction));
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);
-        csv_num(f, r->index[i]);
+        if (isfinite(r->index[i]))
+            fixed_num(f, r->index[i], index_decimals(i, 2));
     }
     fputc(',', f);
     csv_num(f, r->avo_ms);
@@ -1034,7 +1042,7 @@ static void text_indices(FILE *f, const dys_result *r)
                 k = &r->classification[c];
         char v[16] = "null", cut[32] = "-";
         if (isfinite(r->index[i]))
-            report_num(v, sizeof v, r->index[i], 1);
+            report_num(v, sizeof v, r->index[i], index_decimals(i, 1));
         if (k)
             snprintf(cut, sizeof cut, "%s%g%s%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
                      k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",
