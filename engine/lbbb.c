@@ -40,6 +40,7 @@
 #define TAIL_MS 300.0    /* RR unknown: the cycle runs to AVC + this */
 #define MAX_CYCLE_MS 3000.0
 #define MAX_BEATS 128    /* as measure_recording (analyze.c) */
+#define CYCLE_SAMPLES ((size_t)(MAX_CYCLE_MS / DYS_LBBB_STEP_MS) + 1)
 
 static const int septal[3] = {DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_MID_INFEROSEPTAL,
                               DYS_AHA_APICAL_INFEROSEPTAL};
@@ -152,6 +153,8 @@ typedef struct {
     size_t nb, cap;
     double *x;
     size_t len[MAX_BEATS];
+    double onset[MAX_BEATS]; /* the beat's QRS onset: rows of two segments
+                                are the same beat when these are equal */
     double avo, avc;
     int rec;
 } sampled;
@@ -206,7 +209,7 @@ static dys_status sample_segment(dys_ctx *ctx, const dys_study *s, const dys_res
     free(neg);
     if (st != DYS_OK)
         return st;
-    out->cap = (size_t)(MAX_CYCLE_MS / DYS_LBBB_STEP_MS) + 1;
+    out->cap = CYCLE_SAMPLES;
     out->x = malloc(nb * out->cap * sizeof *out->x);
     if (!out->x) {
         dys_curve_free(&c);
@@ -229,6 +232,7 @@ static dys_status sample_segment(dys_ctx *ctx, const dys_study *s, const dys_res
             double t = fmax(on[b] + (double)i * DYS_LBBB_STEP_MS, c.t_first);
             row[i] = -dys_spline_eval_near(&c.sp, t, &hint);
         }
+        out->onset[out->nb] = on[b];
         out->len[out->nb++] = len;
     }
     dys_curve_free(&c);
@@ -289,7 +293,8 @@ static void wall_mean(dys_lbbb_result *m, const dys_result *r, int idx, const in
 /* The walls' curves, beat by beat, from the wall segments that share the
  * recording of the first usable one of each wall; the pattern's and the
  * flash's quantities averaged over the beats. */
-static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGMENTS])
+static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGMENTS],
+                  double *sept, double *lat)
 {
     int rec = -1, ns = 0, nl = 0;
     for (int j = 0; j < 3 && rec < 0; j++)
@@ -311,55 +316,61 @@ static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGM
     }
     if (nl < 2) {
         list_wall(r, lateral, r->lbbb_markers.seg_prestretch_pct, list, sizeof list);
-        snprintf(m->reason[pat], sizeof m->reason[0],
-                 "%d of 3 segments usable (needs 2): %.240s", nl, list);
+        if (list[0])
+            snprintf(m->reason[pat], sizeof m->reason[0],
+                     "%d of 3 segments usable (needs 2): %.240s", nl, list);
+        else /* measured, but in another file: not the septum's beat */
+            snprintf(m->reason[pat], sizeof m->reason[0],
+                     "the lateral wall is not in the recording of the septum (%.180s): the "
+                     "pattern compares the walls within one beat", r->rec[rec].source);
     }
     m->rec = rec;
     const sampled *any = NULL;
-    for (int j = 0; j < 3; j++)
+    for (int j = 0; j < 3 && !any; j++)
         if (sm[septal[j]].nb && sm[septal[j]].rec == rec)
             any = &sm[septal[j]];
     m->avo_ms = any->avo;
     m->avc_ms = any->avc;
     /* the segments of one recording share its beats, but a segment may
      * lack one (its curve ends early): a beat counts when every wall
-     * segment has it */
+     * segment used has it, found by its onset */
+    const sampled *use[6];
+    int nu = 0;
+    for (int j = 0; j < 3; j++) {
+        if (sm[septal[j]].nb && sm[septal[j]].rec == rec)
+            use[nu++] = &sm[septal[j]];
+    }
+    int n_sept = nu;
+    for (int j = 0; j < 3 && nl >= 2; j++)
+        if (sm[lateral[j]].nb && sm[lateral[j]].rec == rec)
+            use[nu++] = &sm[lateral[j]];
     double acc[8] = {0};
     int nb = 0;
-    double sept[(size_t)(MAX_CYCLE_MS / DYS_LBBB_STEP_MS) + 1];
-    double lat[(size_t)(MAX_CYCLE_MS / DYS_LBBB_STEP_MS) + 1];
-    size_t beats = any->nb;
-    for (int j = 0; j < 3; j++) {
-        const sampled *a = &sm[septal[j]], *b = &sm[lateral[j]];
-        if (a->nb && a->rec == rec && a->nb < beats)
-            beats = a->nb;
-        if (nl >= 2 && b->nb && b->rec == rec && b->nb < beats)
-            beats = b->nb;
-    }
-    for (size_t bt = 0; bt < beats; bt++) {
-        size_t len = any->cap;
-        for (int j = 0; j < 3; j++) {
-            if (sm[septal[j]].nb && sm[septal[j]].rec == rec)
-                len = len < sm[septal[j]].len[bt] ? len : sm[septal[j]].len[bt];
-            if (nl >= 2 && sm[lateral[j]].nb && sm[lateral[j]].rec == rec)
-                len = len < sm[lateral[j]].len[bt] ? len : sm[lateral[j]].len[bt];
+    for (size_t bt = 0; bt < any->nb; bt++) {
+        size_t row[6], len = any->cap;
+        int all = 1;
+        for (int u = 0; u < nu && all; u++) {
+            size_t q = 0;
+            while (q < use[u]->nb && use[u]->onset[q] != any->onset[bt])
+                q++;
+            all = q < use[u]->nb;
+            row[u] = q;
+            if (all && use[u]->len[q] < len)
+                len = use[u]->len[q];
         }
+        if (!all)
+            continue;
         for (size_t i = 0; i < len; i++) {
             double ss = 0, sl = 0;
-            int cs = 0, cl = 0;
-            for (int j = 0; j < 3; j++) {
-                const sampled *a = &sm[septal[j]], *b = &sm[lateral[j]];
-                if (a->nb && a->rec == rec) {
-                    ss += a->x[bt * a->cap + i];
-                    cs++;
-                }
-                if (b->nb && b->rec == rec) {
-                    sl += b->x[bt * b->cap + i];
-                    cl++;
-                }
+            for (int u = 0; u < nu; u++) {
+                double x = use[u]->x[row[u] * use[u]->cap + i];
+                if (u < n_sept)
+                    ss += x;
+                else
+                    sl += x;
             }
-            sept[i] = ss / cs;
-            lat[i] = nl >= 2 ? sl / cl : sept[i];
+            sept[i] = ss / n_sept;
+            lat[i] = nu > n_sept ? sl / (nu - n_sept) : sept[i];
         }
         dys_lbbb_walls w;
         dys_lbbb_walls_beat(sept, lat, len, DYS_LBBB_STEP_MS, any->avo, any->avc, &w);
@@ -370,6 +381,12 @@ static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGM
         for (int e = 0; e < 8; e++)
             acc[e] += v[e];
         nb++;
+    }
+    if (nb == 0) {
+        snprintf(m->reason[fl], sizeof m->reason[0],
+                 "no beat that every septal and lateral segment covers");
+        snprintf(m->reason[pat], sizeof m->reason[0], "%s", m->reason[fl]);
+        return;
     }
     m->n_beats = nb;
     m->early_end_ms = acc[0] / nb;
@@ -462,7 +479,14 @@ dys_status dys_lbbb_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *
             snprintf(m->reason[ssi], sizeof m->reason[0], "%s is null: %.250s",
                      isnan(m->value[srs]) ? "srs_sept_pct" : "lw_prestretch_pct",
                      m->reason[isnan(m->value[srs]) ? srs : lw]);
-        walls(m, r, sm);
+        /* the walls' curves of one beat: 2 x 24 KB, not on a batch
+         * thread's stack */
+        double *w = malloc(2 * CYCLE_SAMPLES * sizeof *w);
+        if (!w)
+            st = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+        else
+            walls(m, r, sm, w, w + CYCLE_SAMPLES);
+        free(w);
         dys_lbbb_decide(m);
     }
     for (int k = 0; k < DYS_N_SEGMENTS; k++)

@@ -290,6 +290,28 @@ static dys_study *study(int nseg, const int *drop, int ndrop)
     return s;
 }
 
+/* The same heart for three beats and the start of a fourth: the curves
+ * repeat every RR, the QRS onsets given. */
+static dys_study *study_beats(void)
+{
+    dys_study *s = study(DYS_N_SEGMENTS, NULL, 0);
+    dys_recording *r = s->rec;
+    r->n = 300; /* 0..2990 ms */
+    r->t_ms = realloc(r->t_ms, r->n * sizeof *r->t_ms);
+    for (size_t i = 0; i < r->n; i++)
+        r->t_ms[i] = 10.0 * (double)i;
+    for (int k = 0; k < DYS_N_SEGMENTS; k++) {
+        r->seg[k] = realloc(r->seg[k], r->n * sizeof(double));
+        for (size_t i = 0; i < r->n; i++)
+            r->seg[k][i] = curve(fmod(r->t_ms[i], RR), k);
+    }
+    r->n_qrs_onsets = 4;
+    r->qrs_onsets_ms = malloc(4 * sizeof *r->qrs_onsets_ms);
+    for (int b = 0; b < 4; b++)
+        r->qrs_onsets_ms[b] = b * RR;
+    return s;
+}
+
 static dys_result *analyze(dys_study *s)
 {
     dys_ctx *ctx = dys_ctx_new();
@@ -356,6 +378,26 @@ START_TEST(study_markers)
     ck_assert_str_eq(r->index_reason[DYS_IDX_SRS_SEPT], "");
     dys_result_free(r);
     dys_study_free(s);
+}
+END_TEST
+
+/* Three beats of one heart: every marker is the single beat's, the wall
+ * values averaged over the beats that every wall segment covers. */
+START_TEST(study_several_beats)
+{
+    dys_study *one = study(DYS_N_SEGMENTS, NULL, 0), *three = study_beats();
+    dys_result *a = analyze(one), *b = analyze(three);
+    ck_assert_int_eq(a->lbbb_markers.n_beats, 1);
+    ck_assert_int_eq(b->lbbb_markers.n_beats, 3);
+    for (int i = DYS_IDX_SRS_SEPT; i <= DYS_IDX_SEPTAL_FLASH; i++)
+        ck_assert_msg(fabs(a->index[i] - b->index[i]) < 0.05, "%s: %g, %g",
+                      dys_index_get(i)->key, a->index[i], b->index[i]);
+    ck_assert_double_eq_tol(a->lbbb_markers.lat_peak_ms, b->lbbb_markers.lat_peak_ms, 2);
+    ck_assert_double_eq_tol(a->lbbb_markers.sept_peak_ms, b->lbbb_markers.sept_peak_ms, 2);
+    dys_result_free(a);
+    dys_result_free(b);
+    dys_study_free(one);
+    dys_study_free(three);
 }
 END_TEST
 
@@ -439,6 +481,7 @@ static Suite *suite(void)
     tcase_add_test(tc, pattern_criteria);
     tcase_add_test(tc, septal_flash);
     tcase_add_test(tc, study_markers);
+    tcase_add_test(tc, study_several_beats);
     tcase_add_test(tc, study_too_few_segments);
     tcase_add_test(tc, not_measured_is_null);
     suite_add_tcase(s, tc);
