@@ -311,7 +311,7 @@ static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGM
         list_wall(r, septal, r->lbbb_markers.seg_rebound_stretch_pct, list, sizeof list);
         snprintf(m->reason[fl], sizeof m->reason[0],
                  "%d of 3 segments usable (needs 2): %.240s", ns, list);
-        snprintf(m->reason[pat], sizeof m->reason[0], "%s", m->reason[fl]);
+        memcpy(m->reason[pat], m->reason[fl], sizeof m->reason[0]);
         return;
     }
     if (nl < 2) {
@@ -385,7 +385,7 @@ static void walls(dys_lbbb_result *m, const dys_result *r, sampled sm[DYS_N_SEGM
     if (nb == 0) {
         snprintf(m->reason[fl], sizeof m->reason[0],
                  "no beat that every septal and lateral segment covers");
-        snprintf(m->reason[pat], sizeof m->reason[0], "%s", m->reason[fl]);
+        memcpy(m->reason[pat], m->reason[fl], sizeof m->reason[0]);
         return;
     }
     m->n_beats = nb;
@@ -475,10 +475,12 @@ dys_status dys_lbbb_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *
         const int srs = 0, lw = DYS_IDX_LW_PRESTRETCH - DYS_IDX_SRS_SEPT;
         const int ssi = DYS_IDX_SSI - DYS_IDX_SRS_SEPT;
         m->value[ssi] = m->value[srs] + m->value[lw];
-        if (isnan(m->value[ssi]))
+        if (isnan(m->value[ssi])) {
+            char part[sizeof m->reason[0]];
+            memcpy(part, m->reason[isnan(m->value[srs]) ? srs : lw], sizeof part);
             snprintf(m->reason[ssi], sizeof m->reason[0], "%s is null: %.250s",
-                     isnan(m->value[srs]) ? "srs_sept_pct" : "lw_prestretch_pct",
-                     m->reason[isnan(m->value[srs]) ? srs : lw]);
+                     isnan(m->value[srs]) ? "srs_sept_pct" : "lw_prestretch_pct", part);
+        }
         /* the walls' curves of one beat: 2 x 24 KB, not on a batch
          * thread's stack */
         double *w = malloc(2 * CYCLE_SAMPLES * sizeof *w);
