@@ -17,8 +17,9 @@
  *    (strain below its value at QRS onset), summed up to AVC;
  *  - pre-stretch: the lengthening from QRS onset before AVO (the highest
  *    strain in onset..AVO above the onset value);
- *  - strain delay: strain at AVC minus the lowest strain of the cycle,
- *    the shortening a segment does after AVC (Lim 2008).
+ *  - strain delay: strain at AVC minus the lowest strain of the cycle
+ *    (Lim 2008): shortening after AVC, or lengthening back before it
+ *    after an early peak.
  * The wall indices are the means of their segments' values (2 of the 3
  * segments needed).  The pattern and the flash are read on each beat's
  * wall curves (the mean of a wall's ok segments, which must come from
