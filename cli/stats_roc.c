@@ -75,9 +75,11 @@ static int roc_read(dys_ctx *ctx, roc_input *in, const stats_opts *oo)
 }
 
 /* The scores when none is named: every index with a published cut-off that
- * studies.csv has a value of, each once, in the order of the cut-off
- * table.  A column empty in every row is an input the cohort never gave
- * (Doppler timing, work): not a score that failed. */
+ * studies.csv has a value of in some row, each once, in the order of the
+ * cut-off table.  A column empty throughout is an index the cohort's
+ * studies cannot give (Doppler timing or work not given, the strain
+ * markers of a tissue-Doppler cohort): no ROC to fail on.  Named with
+ * --index, it still is one. */
 static size_t roc_default_scores(const dys_table *t, const char *dflt[DYS_N_INDICES])
 {
     size_t nd = 0;

@@ -20,6 +20,7 @@
 #include "eligibility.h"
 #include "events.h"
 #include "indices.h"
+#include "lbbb.h"
 #include "timing.h"
 #include "work.h"
 
@@ -591,6 +592,9 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     /* Myocardial work (work.c): strain with LV pressure and the valve
      * events, once each view's events are known. */
     st = dys_work_analyze(ctx, s, params, r);
+    /* the LBBB strain markers (lbbb.c), from the segments' statuses */
+    if (st == DYS_OK)
+        st = dys_lbbb_analyze(ctx, s, params, r);
     if (st != DYS_OK) {
         dys_result_free(r);
         return st;

@@ -40,6 +40,9 @@ enum measure {
     M_TS, M_TO, M_TS_RR, M_TS_EP, M_TS_PS, M_PHASE, M_DPHASE, M_DLC, M_NONE, /* velocity */
     M_S_TTP, M_S_TTP_ES, M_S_PSI,                                          /* strain */
     M_S_GLOBAL, /* a recording's global strain peak, not a segment's (strain) */
+    M_S_DELAY,  /* a segment's strain delay (lbbb.c; dys_result.lbbb_markers) */
+    M_LBBB,     /* a marker of the septum and lateral wall, computed whole by
+                   lbbb.c: the catalogue copies it */
     M_W_WI, M_W_CW, M_W_WW,                         /* myocardial work (strain) */
     M_DOPPLER, /* the study's Doppler or M-mode timing (metadata; a: which) */
     M_APEX     /* the A4C recordings' apical transverse excursion (contours) */
@@ -60,6 +63,8 @@ enum stat {
     ST_VIEW_MEAN,    /* mean over the recordings that give one (M_S_GLOBAL) */
     ST_MEAN,         /* mean over the segments */
     ST_EFFICIENCY,   /* work: 100 x sum CW / (sum CW + sum WW) */
+    ST_SUM,          /* sum over the segments */
+    ST_LBBB,         /* lbbb.c's value (M_LBBB) */
     ST_WALL_DIFF,    /* mean over the lateral wall minus mean over the
                         septum, each wall needing its own minimum count */
     ST_WW_RATIO,     /* work: 100 x sum WW / sum CW */
@@ -85,6 +90,10 @@ enum stat {
      BIT(DYS_AHA_MID_ANTEROLATERAL) | BIT(DYS_AHA_MID_INFEROLATERAL) |                       \
      BIT(DYS_AHA_APICAL_ANTEROLATERAL) | BIT(DYS_AHA_APICAL_INFEROLATERAL))
 #define PHASE_BW_FRAC 0.95
+#define SEPTUM (BIT(DYS_AHA_BASAL_INFEROSEPTAL) | BIT(DYS_AHA_MID_INFEROSEPTAL) | \
+                BIT(DYS_AHA_APICAL_INFEROSEPTAL))
+#define LATERAL (BIT(DYS_AHA_BASAL_ANTEROLATERAL) | BIT(DYS_AHA_MID_ANTEROLATERAL) | \
+                 BIT(DYS_AHA_APICAL_ANTEROLATERAL))
 
 static const struct {
     dys_index_info info;
@@ -188,6 +197,29 @@ static const struct {
      DYS_AHA_BASAL_INFEROSEPTAL, DYS_AHA_BASAL_ANTEROLATERAL, 0},
     {{"strain_psi_max_pct", "largest post-systolic strain index of the 12 segments", "%"},
      M_S_PSI, ST_MAX, ALL12, 0, 0, 0},
+    /* The strain markers of the LBBB mechanism (lbbb.c): each segment's
+     * curve sampled per beat, the walls' means; 2 of a wall's 3 segments
+     * needed.  The yes/no findings are 1 or 0, their criteria in
+     * dys_result.lbbb_markers. */
+    {{"srs_sept_pct", "septal rebound stretch (De Boeck 2009): lengthening after the first "
+      "shortening up to AVC, mean of the septal segments", "%"},
+     M_LBBB, ST_LBBB, SEPTUM, 0, 0, 0},
+    {{"lw_prestretch_pct", "lateral-wall pre-stretch: lengthening from QRS onset before AVO, "
+      "mean of the lateral segments", "%"},
+     M_LBBB, ST_LBBB, LATERAL, 0, 0, 0},
+    {{"ssi_pct", "systolic stretch index (Lumens 2015): srs_sept_pct + lw_prestretch_pct", "%"},
+     M_LBBB, ST_LBBB, SEPTUM | LATERAL, 0, 0, 0},
+    {{"lbbb_pattern", "typical LBBB contraction pattern (Risum 2015): all three criteria met "
+      "(1) or not (0)", "0/1"},
+     M_LBBB, ST_LBBB, SEPTUM | LATERAL, 0, 0, 0},
+    /* Lim summed 16 segments; the 18 of the model here, so the whole
+     * ventricle with the same 15-of-18 minimum as mechanical dispersion */
+    {{"sdi_pct", "strain delay index (Lim 2008): sum over the 18 segments of end-systolic "
+      "minus peak strain", "%"},
+     M_S_DELAY, ST_SUM, ALL18, 0, 0, 0},
+    {{"septal_flash", "septal flash (Parsai 2009): septal shortening and re-lengthening "
+      "before AVO (1) or not (0)", "0/1"},
+     M_LBBB, ST_LBBB, SEPTUM, 0, 0, 0},
     /* Global strain: the whole wall's peak per view, the views' mean
      * (GLS as EACVI/ASE define it, Voigt 2015); not a dyssynchrony index
      * and no cut-off.  Only recordings with a global curve give one
@@ -283,6 +315,18 @@ static const dys_cutoff cutoffs[] = {
     {DYS_IDX_PHASE_SD, 43, 0, "Chen/Garcia, J Nucl Cardiol 2005 (SPECT phase SD)",
      "SPECT, not tissue Doppler: a borrowed threshold", 0,
      "SPECT phase, not validated for echo"},
+    /* The LBBB markers' published thresholds were derived on vendor
+     * workstations' strain read by hand, and how those combined the
+     * segments is not verified here (docs/indices.md, "LBBB strain
+     * markers"): shown, never classifying. */
+    {DYS_IDX_SRS_SEPT, 4.0, 0, "Ghani, Int J Cardiol Heart Vasc 2015;7:22 (ROC for LVESV "
+     "reduction >= 15 %)", "138 CRT patients", 0,
+     "speckle-tracking septal strain read on the workstation; how the septal segments were "
+     "combined is not verified to be dyssync's"},
+    {DYS_IDX_SSI, 3.1, 0, "Gorcsan, JACC Cardiovasc Imaging 2019 (Adaptive CRT; the group "
+     "median)", "442 CRT patients (Adaptive CRT trial)", 0,
+     "a group median that separated outcomes, not a derived threshold; its pre-stretch is of "
+     "the posterolateral wall, here of the 4-chamber lateral wall"},
     /* Galli's threshold predicts response (GCW above it), it does not
      * mark dyssynchrony: read as "dyssynchronous at or above" it would
      * say the opposite of what it means, so it is shown, never applied. */
@@ -329,6 +373,7 @@ static const struct {
     {"xcorr", DYS_IDX_XCORR_SEPTAL_LATERAL, DYS_IDX_XCORR_MAX, G_TDI},
     {"cycle", DYS_IDX_PHASE_SD, DYS_IDX_DLC_BASAL_COUNT, G_TDI},
     {"strain", DYS_IDX_STRAIN_TTP_SD_12, DYS_IDX_STRAIN_PSI_MAX, G_STRAIN},
+    {"lbbb", DYS_IDX_SRS_SEPT, DYS_IDX_SEPTAL_FLASH, G_STRAIN},
     {"global", DYS_IDX_GLOBAL_STRAIN_PEAK, DYS_IDX_GLOBAL_STRAIN_PEAK, G_STRAIN},
     {"work", DYS_IDX_GWI, DYS_IDX_WASTED_WORK_RATIO, G_WORK},
     {"doppler", DYS_IDX_LV_PEP, DYS_IDX_SPWMD, G_TIMING},
@@ -518,8 +563,9 @@ static int min_segments(const dys_params *p, int of)
 }
 
 /* The per-segment value a measure reads; NAN when undefined. */
-static double measure_of(const dys_segment_result *g, enum measure m)
+static double measure_of(const dys_result *r, int s, enum measure m)
 {
+    const dys_segment_result *g = &r->seg[s];
     switch (m) {
     case M_TS: return g->ts_ms;
     case M_TO: return g->to_ms;
@@ -535,6 +581,9 @@ static double measure_of(const dys_segment_result *g, enum measure m)
     case M_W_WI: return g->work_index_mmhg_pct;
     case M_W_CW: return g->constructive_work_mmhg_pct;
     case M_W_WW: return g->wasted_work_mmhg_pct;
+    case M_S_DELAY: /* NAN in a result lbbb.c did not fill (zeroed by hand) */
+        return r->lbbb_markers.computed ? r->lbbb_markers.seg_strain_delay_pct[s] : NAN;
+    case M_LBBB:     /* a wall's, not a segment's */
     case M_S_GLOBAL: /* a recording's, not a segment's */
     case M_DOPPLER:  /* the study's */
     case M_APEX:
@@ -562,6 +611,7 @@ static const char *undefined_why(enum measure m)
     case M_W_WI:
     case M_W_CW:
     case M_W_WW: return "no work";
+    case M_S_DELAY: return "no strain delay measured";
     default: return "not measured";
     }
 }
@@ -578,7 +628,7 @@ static void list_unusable(const dys_result *r, unsigned mask, enum measure m, ch
             continue;
         const char *why = r->seg[s].status != DYS_SEG_OK && !is_work(m)
                               ? dys_seg_status_name(r->seg[s].status)
-                          : m != M_NONE && isnan(measure_of(&r->seg[s], m)) ? undefined_why(m)
+                          : m != M_NONE && isnan(measure_of(r, s, m)) ? undefined_why(m)
                                                                            : NULL;
         if (why)
             n += (size_t)snprintf(out + n, cap - n, "%s%s %s", n ? ", " : "",
@@ -643,15 +693,15 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
     int n = 0;
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if ((is_work(m) || r->seg[s].status == DYS_SEG_OK) &&
-            (m == M_NONE || !isnan(measure_of(&r->seg[s], m))))
+            (m == M_NONE || !isnan(measure_of(r, s, m))))
             ok |= BIT(s);
     for (int s = 0; s < DYS_N_SEGMENTS; s++)
         if (mask & ok & BIT(s))
-            v[n++] = measure_of(&r->seg[s], m);
+            v[n++] = measure_of(r, s, m);
     int need = popcount_seg(mask);
     if (st == ST_SD || st == ST_SD_POP || st == ST_RANGE || st == ST_CIRC_SD ||
         st == ST_CIRC_BW || st == ST_COUNT || st == ST_MAX || st == ST_MEAN ||
-        st == ST_EFFICIENCY || st == ST_WW_RATIO)
+        st == ST_EFFICIENCY || st == ST_WW_RATIO || st == ST_SUM)
         need = min_segments(p, need);
     if (st == ST_WALL_DIFF) /* each wall's own count, below */
         need = 0;
@@ -669,6 +719,16 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
         snprintf(why, sizeof r->index_reason[i], "%s", strain_index
                  ? "a strain index: the study holds velocity traces"
                  : "a velocity index: the study holds strain traces");
+        return;
+    }
+    if (st == ST_LBBB) {
+        const dys_lbbb_result *lb = &r->lbbb_markers;
+        int j = i - DYS_IDX_SRS_SEPT;
+        r->index[i] = lb->computed ? lb->value[j] : NAN;
+        snprintf(why, sizeof r->index_reason[i], "%s",
+                 !lb->computed ? "the LBBB markers were not measured"
+                 : isnan(lb->value[j]) ? lb->reason[j]
+                                       : "");
         return;
     }
     if (st == ST_VIEW_MEAN) {
@@ -705,6 +765,12 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
                  "18 segments, as the workstations compute it");
         return;
     }
+    if (st == ST_SUM && r->model_segments == DYS_N_SEGMENTS_12) {
+        snprintf(why, sizeof r->index_reason[i],
+                 "the study holds no apical segment: the strain delay index sums over the "
+                 "whole ventricle (15 of the 18 segments needed)");
+        return;
+    }
     if ((mask & ~ALL12) && r->model_segments == DYS_N_SEGMENTS_12) {
         /* one sentence, not "12 of 18 usable" and six apical segments
          * listed as missing from a study that never had an apical view */
@@ -737,13 +803,13 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
         break;
     }
     case ST_PAIR:
-        r->index[i] = measure_of(&r->seg[catalogue[i].b], m) - measure_of(&r->seg[catalogue[i].a], m);
+        r->index[i] = measure_of(r, catalogue[i].b, m) - measure_of(r, catalogue[i].a, m);
         break;
     case ST_MAX_OPPOSING: {
         double mx = 0;
         for (int k = 0; k < 3; k++)
-            mx = fmax(mx, fabs(measure_of(&r->seg[dys_opposing_pairs[k][1]], m) -
-                               measure_of(&r->seg[dys_opposing_pairs[k][0]], m)));
+            mx = fmax(mx, fabs(measure_of(r, dys_opposing_pairs[k][1], m) -
+                               measure_of(r, dys_opposing_pairs[k][0], m)));
         r->index[i] = mx;
         break;
     }
@@ -781,6 +847,15 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
         r->index[i] = sum / n;
         break;
     }
+    case ST_SUM: {
+        double sum = 0;
+        for (int k = 0; k < n; k++)
+            sum += v[k];
+        r->index[i] = sum;
+        break;
+    }
+    case ST_LBBB: /* done above: lbbb.c computed it */
+        break;
     case ST_EFFICIENCY: {
         /* the segments with a constructive work have a wasted one too */
         double cw = 0, ww = 0;
@@ -811,7 +886,7 @@ static void compute_one(dys_result *r, const dys_params *p, int i)
             double sum = 0;
             for (int s = 0; s < DYS_N_SEGMENTS; s++)
                 if (wall[w] & ok & BIT(s))
-                    sum += measure_of(&r->seg[s], m);
+                    sum += measure_of(r, s, m);
             mean[w] = sum / popcount_seg(wall[w] & ok);
         }
         r->index[i] = mean[1] - mean[0];

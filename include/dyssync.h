@@ -507,7 +507,7 @@ DYS_API void dys_params_defaults(dys_params *p);
  * so the text of the defaults is what it was before the option. */
 DYS_API size_t dys_params_text(const dys_params *p, char *buf, size_t cap);
 /* Set p->indices from a comma-separated list of family names (ts,
- * ts_variants, to, xcorr, cycle, strain, global, work, doppler, rocking:
+ * ts_variants, to, xcorr, cycle, strain, lbbb, global, work, doppler, rocking:
  * dys_family_name)
  * and index keys (ts_sd_12_ms, ...), or "all".  DYS_ERR_INVALID, naming
  * the unknown word and the families, for anything else or an empty list;
@@ -665,6 +665,14 @@ typedef enum dys_index {
     DYS_IDX_STRAIN_TTP_DIFF_12,
     DYS_IDX_STRAIN_SEPTAL_LATERAL,
     DYS_IDX_STRAIN_PSI_MAX,
+    /* strain markers of the LBBB mechanism: the 4-chamber septum and
+     * lateral wall (lbbb.c; dys_result.lbbb_markers has their details) */
+    DYS_IDX_SRS_SEPT,
+    DYS_IDX_LW_PRESTRETCH,
+    DYS_IDX_SSI,
+    DYS_IDX_LBBB_PATTERN,   /* 1 / 0 */
+    DYS_IDX_SDI,
+    DYS_IDX_SEPTAL_FLASH,   /* 1 / 0 */
     /* global strain (strain studies with a global curve: contours) */
     DYS_IDX_GLOBAL_STRAIN_PEAK,
     /* myocardial work (strain studies with LV pressure) */
@@ -689,14 +697,15 @@ typedef enum dys_index {
 typedef struct dys_index_info {
     const char *key;         /* JSON key, unit in the name */
     const char *description;
-    const char *unit;        /* "ms", "%", "deg", "segments" or "mmHg%" */
+    const char *unit;        /* "ms", "%", "deg", "segments", "mmHg%", or
+                                "0/1" (a finding: 1 present, 0 absent) */
 } dys_index_info;
 
 /* Catalogue row, NULL when out of range. */
 DYS_API const dys_index_info *dys_index_get(dys_index index);
 /* The families of indices that --indices selects, in catalogue order, i =
- * 0.. ("ts", "ts_variants", "to", "xcorr", "cycle", "strain", "global",
- * "work", "doppler", "rocking"; NULL past the end), the family of an index (NULL out of range),
+ * 0.. ("ts", "ts_variants", "to", "xcorr", "cycle", "strain", "lbbb",
+ * "global", "work", "doppler", "rocking"; NULL past the end), the family of an index (NULL out of range),
  * and the set of a family's indices as dys_params.indices bits (0 for an
  * unknown name). */
 DYS_API const char *dys_family_name(int i);
@@ -777,6 +786,48 @@ typedef struct dys_eligibility {
                                  eligibility or class: "lvef_pct, nyha" */
     char note[200];
 } dys_eligibility;
+
+/* The strain markers of the LBBB mechanism (engine/lbbb.c;
+ * docs/indices.md, "LBBB strain markers"), from the longitudinal strain of
+ * the septum (basal, mid, apical inferoseptal) and the lateral wall (basal,
+ * mid, apical anterolateral) of the 4-chamber view, and of every segment
+ * for the strain delay index.  Per segment and wall: means over the
+ * accepted beats of the recording that holds them; NAN where not
+ * measured.  The catalogue's values (srs_sept_pct .. septal_flash) are in
+ * dys_result.index; these are why. */
+#define DYS_N_LBBB 6 /* DYS_IDX_SRS_SEPT .. DYS_IDX_SEPTAL_FLASH */
+typedef struct dys_lbbb_result {
+    int computed;            /* 1 when the markers were looked for (a
+                                strain study that asked for them) */
+    double value[DYS_N_LBBB];      /* the catalogue values, NAN when null */
+    char reason[DYS_N_LBBB][300];  /* why each is null, "" */
+    int rec;                 /* the recording of the septum and lateral
+                                wall (0-based), -1 when none holds both */
+    double avo_ms, avc_ms;   /* its ejection window, ms from QRS onset */
+    int n_beats;             /* the beats the wall values average */
+    /* Per segment (dys_segment order): systolic lengthening after the
+     * first shortening up to AVC; lengthening from QRS onset to AVO;
+     * end-systolic minus peak strain (the strain delay, >= 0). */
+    double seg_rebound_stretch_pct[DYS_N_SEGMENTS];
+    double seg_prestretch_pct[DYS_N_SEGMENTS];
+    double seg_strain_delay_pct[DYS_N_SEGMENTS];
+    /* The typical LBBB contraction pattern (Risum 2015) on the wall curves
+     * (the mean of each wall's ok segments): each criterion 1 met, 0 not,
+     * -1 unknown, with what it was decided on. */
+    int criterion[3];
+    double early_end_ms;              /* 1: the early window QRS onset..this */
+    double sept_early_shortening_pct; /*    the septum's shortening in it */
+    double lat_early_stretch_pct;     /*    the lateral wall's lengthening */
+    double sept_peak_ms;              /* 2: septal peak shortening (QRS
+                                         onset..AVC), ms from QRS onset */
+    double sept_peak_ejection_pct;    /*    (that - AVO) as % of AVO..AVC */
+    double lat_peak_ms;               /* 3: lateral peak shortening over
+                                         the cycle, ms from QRS onset */
+    /* Septal flash (Parsai 2009) on the septal curve, QRS onset..AVO: the
+     * shortening to its lowest point, the re-lengthening after it, and
+     * when that lowest point is. */
+    double flash_shortening_pct, flash_relengthening_pct, flash_time_ms;
+} dys_lbbb_result;
 
 /* A suggested LV lead target segment. */
 typedef struct dys_lead {
@@ -901,6 +952,7 @@ typedef struct dys_result {
     size_t n_warnings;
     dys_work_result work;            /* myocardial work: its pressure and
                                         events, the export's own results */
+    dys_lbbb_result lbbb_markers;    /* the LBBB strain markers' details */
     /* The study's Doppler and M-mode timing (dys_study), NAN when not
      * given: the doppler indices read them, and filling_time_pct_rr, an
      * atrioventricular measure and no index, is reported beside them. */

@@ -116,7 +116,7 @@ PY
 check $? "--indices ts: the default's Ts, status, flags, Ts indices and lead target, the rest null; --indices work: the default's work" \
     "$(cat "$tmp/err")"
 "$dys" analyze --indices ts,cyle testdata/studies/lbbb_single.csv >"$tmp/out" 2>"$tmp/err"; rc=$?
-[ $rc = 2 ] && [ ! -s "$tmp/out" ] && grep -q "'cyle' is neither an index family (ts, ts_variants, to, xcorr, cycle, strain, global, work, doppler, rocking, or all)" "$tmp/err"
+[ $rc = 2 ] && [ ! -s "$tmp/out" ] && grep -q "'cyle' is neither an index family (ts, ts_variants, to, xcorr, cycle, strain, lbbb, global, work, doppler, rocking, or all)" "$tmp/err"
 check $? "--indices with an unknown family is a usage error listing the families" "rc=$rc $(cat "$tmp/err")"
 "$dys" batch -q --indices '' -o "$tmp/ixb" testdata/studies/lbbb_single.csv 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && [ ! -e "$tmp/ixb" ]

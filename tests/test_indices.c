@@ -253,12 +253,17 @@ START_TEST(strain_dispersion_12_model)
     ck_assert_double_eq_tol(r.index[DYS_IDX_STRAIN_TTP_SD_12], sqrt(39106.25 / 11), 1e-9);
     char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX];
     int nc = dys_null_causes(&r, causes, DYS_N_INDICES);
-    /* the 18-segment index, and the global strain that no recording of
-     * this hand-made result gives */
-    ck_assert_int_eq(nc, 2);
+    /* the 18-segment index, the LBBB markers and the strain delay index
+     * that this hand-made result was not analysed for (lbbb.c), and the
+     * global strain that no recording of it gives */
+    ck_assert_int_eq(nc, 4);
     ck_assert_ptr_nonnull(strstr(causes[0], "strain_ttp_sd_18_ms is null: the study holds no "
                                             "apical segment"));
-    ck_assert_ptr_nonnull(strstr(causes[1], "global_strain_peak_pct is null: no recording "
+    ck_assert_ptr_nonnull(strstr(causes[1], "5 indices are null, the LBBB markers were not "
+                                            "measured: srs_sept_pct"));
+    ck_assert_ptr_nonnull(strstr(causes[2], "sdi_pct is null: the study holds no apical "
+                                            "segment"));
+    ck_assert_ptr_nonnull(strstr(causes[3], "global_strain_peak_pct is null: no recording "
                                             "gives a global strain curve"));
     dys_result z;
     memset(&z, 0, sizeof z);
@@ -330,7 +335,7 @@ START_TEST(catalogue_is_complete)
 {
     static const struct { const char *unit, *suffix; } units[] = {
         {"ms", "_ms"}, {"%", "_pct"}, {"deg", "_deg"}, {"segments", "_count"},
-        {"mmHg%", "_mmhg_pct"}, {"mm", "_mm"}};
+        {"mmHg%", "_mmhg_pct"}, {"mm", "_mm"}, {"0/1", ""}};
     for (int i = 0; i < DYS_N_INDICES; i++) {
         const dys_index_info *in = dys_index_get(i);
         ck_assert_ptr_nonnull(in);

@@ -955,11 +955,13 @@ static double draw_index_table(cairo_t *cr, const fig *f, double x, double y, do
             double ly = y + (++row) * step;
             double v = k ? k->value : r->index[j];
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            dys_fig_text(cr, x + fs, ly, fs, 0, 0, dys_index_get(j)->key);
-            if (isfinite(v))
-                snprintf(buf, sizeof buf, "%.1f", v);
-            else
+            dys_fig_text(cr, x, ly, fs, 0, 0, dys_index_get(j)->key);
+            if (!isfinite(v))
                 snprintf(buf, sizeof buf, "null");
+            else if (!strcmp(dys_index_get(j)->unit, "0/1")) /* a finding */
+                snprintf(buf, sizeof buf, "%s", v > 0.5 ? "yes" : "no");
+            else
+                snprintf(buf, sizeof buf, "%.1f", v);
             dys_fig_text(cr, cv, ly, fs, k && k->dyssynchronous == 1, 1, buf);
             if (!k) {
                 dys_fig_text(cr, cc, ly, fs, 0, 0, "-");

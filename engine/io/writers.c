@@ -268,6 +268,80 @@ static void json_work(FILE *f, const dys_result *r)
     fputs("]}}", f);
 }
 
+/* ---- the LBBB strain markers (lbbb.c; docs/format.md, "lbbb") --------- */
+
+static const char *const lbbb_criteria[3] = {
+    "early septal shortening with lateral-wall stretch",
+    "septal peak shortening within the first 70 % of ejection",
+    "lateral-wall peak shortening after AVC"};
+
+static const char *tri(int v)
+{
+    return v < 0 ? "null" : v ? "true" : "false";
+}
+
+/* The criteria of the pattern and the septal flash with what each was
+ * decided on, and each segment's measures; null when the markers were
+ * not looked for (a velocity study, not requested). */
+static void json_lbbb(FILE *f, const dys_result *r)
+{
+    const dys_lbbb_result *m = &r->lbbb_markers;
+    fputs(", \"lbbb\": ", f);
+    if (!m->computed) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"recording\": ", f);
+    if (m->rec >= 0 && (size_t)m->rec < r->n_rec)
+        dys_write_json_string(f, r->rec[m->rec].source);
+    else
+        fputs("null", f);
+    fputs(", \"avo_ms\": ", f);
+    json_num(f, m->avo_ms, 1);
+    fputs(", \"avc_ms\": ", f);
+    json_num(f, m->avc_ms, 1);
+    fprintf(f, ", \"n_beats\": %d, \"pattern\": {\"lbbb_pattern\": ", m->n_beats);
+    json_num(f, r->index[DYS_IDX_LBBB_PATTERN], 0);
+    fputs(", \"criteria\": [", f);
+    for (int c = 0; c < 3; c++) {
+        fprintf(f, "%s{\"criterion\": \"%s\", \"met\": %s", c ? ", " : "",
+                lbbb_criteria[c], tri(m->criterion[c]));
+        static const char *const keys[3][3] = {
+            {"septal_shortening_pct", "lateral_stretch_pct", "window_end_ms"},
+            {"septal_peak_ms", "septal_peak_ejection_pct", NULL},
+            {"lateral_peak_ms", "avc_ms", NULL}};
+        const double v[3][3] = {
+            {m->sept_early_shortening_pct, m->lat_early_stretch_pct, m->early_end_ms},
+            {m->sept_peak_ms, m->sept_peak_ejection_pct, NAN},
+            {m->lat_peak_ms, m->avc_ms, NAN}};
+        for (int e = 0; e < 3 && keys[c][e]; e++) {
+            fprintf(f, ", \"%s\": ", keys[c][e]);
+            json_num(f, v[c][e], 2);
+        }
+        fputc('}', f);
+    }
+    fputs("]}, \"septal_flash\": {\"septal_flash\": ", f);
+    json_num(f, r->index[DYS_IDX_SEPTAL_FLASH], 0);
+    fputs(", \"shortening_pct\": ", f);
+    json_num(f, m->flash_shortening_pct, 2);
+    fputs(", \"relengthening_pct\": ", f);
+    json_num(f, m->flash_relengthening_pct, 2);
+    fputs(", \"time_ms\": ", f);
+    json_num(f, m->flash_time_ms, 1);
+    fputs("}, \"segments\": [", f);
+    for (int s = 0; s < model_segments(r); s++) {
+        fprintf(f, "%s{\"name\": \"%s\", \"rebound_stretch_pct\": ", s ? ", " : "",
+                dys_segment_name(s));
+        json_num(f, m->seg_rebound_stretch_pct[s], 2);
+        fputs(", \"prestretch_pct\": ", f);
+        json_num(f, m->seg_prestretch_pct[s], 2);
+        fputs(", \"strain_delay_pct\": ", f);
+        json_num(f, m->seg_strain_delay_pct[s], 2);
+        fputc('}', f);
+    }
+    fputs("]}", f);
+}
+
 /* One segment's object; a missing segment's measures are null, and its
  * filter and noise too unless it had a recording.  "aha" is the segment's
  * number: AHA's for 1-12, the 18-segment model's for the apical 13-18. */
@@ -323,12 +397,19 @@ static void json_segment(FILE *f, const dys_result *r, int s)
     fputc('}', f);
 }
 
+/* A finding (unit "0/1": the LBBB pattern, the septal flash) is written
+ * 1 or 0, never 1.00. */
+static int index_decimals(int i, int decimals)
+{
+    return strcmp(dys_index_get(i)->unit, "0/1") ? decimals : 0;
+}
+
 static void json_indices(FILE *f, const dys_result *r)
 {
     fputs(", \"indices\": {", f);
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fprintf(f, "\"%s\": ", dys_index_get(i)->key);
-        json_num(f, r->index[i], 2);
+        json_num(f, r->index[i], index_decimals(i, 2));
         fputs(", ", f);
     }
     fprintf(f, "\"n_segments\": %d}", r->n_segments);
@@ -565,6 +646,7 @@ static void write_json(FILE *f, const dys_result *r)
     json_lead_target(f, r);
     json_events(f, r);
     json_work(f, r);
+    json_lbbb(f, r);
     fputs(", \"recordings\": [", f);
     for (size_t i = 0; i < r->n_rec; i++)
         json_recording(f, &r->rec[i], i == 0);
@@ -677,7 +759,8 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
             dys_trace_description(r->trace, r->strain_direction));
     for (int i = 0; i < DYS_N_INDICES; i++) {
         fputc(',', f);
-        csv_num(f, r->index[i]);
+        if (isfinite(r->index[i]))
+            fixed_num(f, r->index[i], index_decimals(i, 2));
     }
     fputc(',', f);
     csv_num(f, r->avo_ms);
@@ -968,7 +1051,7 @@ static void text_indices(FILE *f, const dys_result *r)
                 k = &r->classification[c];
         char v[16] = "null", cut[32] = "-";
         if (isfinite(r->index[i]))
-            report_num(v, sizeof v, r->index[i], 1);
+            report_num(v, sizeof v, r->index[i], index_decimals(i, 1));
         if (k)
             snprintf(cut, sizeof cut, "%s%g%s%s%s", k->on_abs ? "|x|>=" : ">=", k->cutoff,
                      k->dyssynchronous == 1 ? " *" : "", k->borderline ? " ~" : "",
@@ -985,6 +1068,40 @@ static void text_indices(FILE *f, const dys_result *r)
     fprintf(f, "  (* at or above the cut-off; ~ within %.0f %% of it: borderline; ref: a "
                "cut-off not validated for this measurement, shown for reference, never "
                "classifies)\n", 100.0 * DYS_BORDERLINE_FRAC);
+}
+
+/* The LBBB pattern's criteria and the septal flash, each with what it
+ * was decided on; nothing when the markers were not looked for or none
+ * could be measured. */
+static void text_lbbb(FILE *f, const dys_result *r)
+{
+    const dys_lbbb_result *m = &r->lbbb_markers;
+    if (!m->computed || (isnan(m->sept_peak_ms) && isnan(m->flash_shortening_pct)))
+        return;
+    double pat = r->index[DYS_IDX_LBBB_PATTERN];
+    fprintf(f, "\nLBBB contraction pattern (Risum 2015; septum and lateral wall, %d beat%s): "
+               "%s\n", m->n_beats, m->n_beats == 1 ? "" : "s",
+            isnan(pat) ? "unknown" : pat > 0 ? "typical" : "not typical");
+    for (int c = 0; c < 3; c++) {
+        char v[160];
+        if (c == 0)
+            snprintf(v, sizeof v, "septum shortens %.2f %%, lateral wall stretches %.2f %% by "
+                     "%.0f ms", m->sept_early_shortening_pct, m->lat_early_stretch_pct,
+                     m->early_end_ms);
+        else if (c == 1)
+            snprintf(v, sizeof v, "septal peak at %.0f ms, %.0f %% into ejection",
+                     m->sept_peak_ms, m->sept_peak_ejection_pct);
+        else
+            snprintf(v, sizeof v, "lateral peak at %.0f ms, AVC %.0f ms", m->lat_peak_ms,
+                     m->avc_ms);
+        fprintf(f, "  %d. %-57s %-4s (%s)\n", c + 1, lbbb_criteria[c],
+                m->criterion[c] < 0 ? "?" : m->criterion[c] ? "yes" : "no", v);
+    }
+    double fl = r->index[DYS_IDX_SEPTAL_FLASH];
+    fprintf(f, "Septal flash (Parsai 2009): %s (before AVO: shortening %.2f %%, then "
+               "re-lengthening %.2f %%, lowest at %.0f ms)\n",
+            isnan(fl) ? "unknown" : fl > 0 ? "yes" : "no", m->flash_shortening_pct,
+            m->flash_relengthening_pct, m->flash_time_ms);
 }
 
 /* Myocardial work: what the pressure was, each segment's work beside
@@ -1145,6 +1262,7 @@ static void write_text(FILE *f, const dys_result *r)
     text_beats(f, r);
     text_segments(f, r, strain);
     text_indices(f, r);
+    text_lbbb(f, r);
     text_work(f, r);
     text_eligibility(f, r);
     text_lead_warnings(f, r, strain);
