@@ -601,7 +601,8 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     }
     dys_compute_indices(r, params);
     dys_crt_eligibility(s, r);
-    dys_lead_target(r);
+    dys_lead_target(s, r);
+    dys_response_factors(s, r);
     if (r->echocrt_warning[0])
         dys_strlist_add(&r->warnings, &r->n_warnings, "%s", r->echocrt_warning);
     char causes[DYS_N_INDICES][DYS_NULL_CAUSE_MAX]; /* at most one cause per index */

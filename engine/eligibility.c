@@ -5,8 +5,7 @@
  * come from the study's metadata, not from echo dyssynchrony.
  *
  * Three-valued logic.  Each set is a function of (LVEF, QRS, LBBB, NYHA)
- * (and, for ACCF/AHA/HRS 2012, the aetiology, which the study format does
- * not record).  A missing input is not guessed: the set is evaluated for
+ * (and, for ACCF/AHA/HRS 2012, the aetiology, metadata key aetiology).  A missing input is not guessed: the set is evaluated for
  * every value the input could take (one representative per interval that
  * the criteria distinguish: LVEF 25, 33, 40 %; QRS 100, 125, 140, 160 ms;
  * LBBB no/yes; NYHA I-IV; aetiology ischaemic or not).  When every
@@ -28,8 +27,8 @@
  *    NYHA I cases) no class applies: not indicated.
  *  - ESC 2021 (symptomatic, NYHA II-IV, LVEF <= 35 %, sinus rhythm): I LBBB
  *    >= 150 ms; IIa LBBB 130-149 ms or non-LBBB >= 150 ms; IIb non-LBBB
- *    130-149 ms; III QRS < 130 ms.  The study format records no rhythm, so
- *    the class is given for sinus rhythm and says so.
+ *    130-149 ms; III QRS < 130 ms.  The class is given for sinus rhythm
+ *    and says so, with the study's rhythm when the metadata gives one.
  *  - EchoCRT (Ruschitzka, NEJM 2013): in QRS < 130 ms, CRT chosen for echo
  *    dyssynchrony raised mortality (HR 1.81).  A narrow QRS with any index
  *    over a validated cut-off gets that warning.
@@ -53,6 +52,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LEAD_WITHIN_MS 20.0
@@ -114,7 +114,7 @@ static const char *esc_2021_rule(const crt_in *x, int *eligible)
 
 enum { IN_LVEF, IN_QRS, IN_LBBB, IN_NYHA, IN_AETIOLOGY, N_IN };
 static const char *const in_name[N_IN] = {"lvef_pct", "qrs_duration_ms", "lbbb", "nyha",
-                                          "aetiology (not in the study format)"};
+                                          "aetiology"};
 /* One representative per interval the criteria distinguish. */
 static const double cand[N_IN][4] = {
     {25, 33, 40}, {100, 125, 140, 160}, {0, 1}, {1, 2, 3, 4}, {0, 1}};
@@ -158,11 +158,13 @@ static void evaluate(const dys_study *s, const char *set, crt_rule rule, unsigne
 {
     memset(e, 0, sizeof *e);
     e->set = set;
-    crt_in given = {s->lvef_pct, s->qrs_duration_ms, s->lbbb, s->nyha, -1};
+    crt_in given = {s->lvef_pct, s->qrs_duration_ms, s->lbbb, s->nyha,
+                    s->aetiology == DYS_AETIOLOGY_ISCHAEMIC};
     int free_in[N_IN], nf = 0;
     for (int k = 0; k < N_IN; k++) {
         int absent = k == IN_LVEF ? isnan(s->lvef_pct) : k == IN_QRS ? isnan(s->qrs_duration_ms)
-                     : k == IN_LBBB ? s->lbbb < 0 : k == IN_NYHA ? s->nyha < 1 : 1;
+                     : k == IN_LBBB ? s->lbbb < 0 : k == IN_NYHA ? s->nyha < 1
+                     : s->aetiology == DYS_AETIOLOGY_UNKNOWN;
         if ((uses >> k & 1u) && absent)
             free_in[nf++] = k;
     }
@@ -285,8 +287,14 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
     class_note(&r->crt[1], "LVEF > 35 %, QRS < 120 ms or NYHA I", "");
     evaluate(s, "esc_2021", esc_2021_rule, USES(IN_LVEF, IN_QRS, IN_LBBB, IN_NYHA),
              &r->crt[2]);
+    /* ESC 2021's classes are for sinus rhythm: said with the study's
+     * rhythm when it gives one (atrial fibrillation is also a response
+     * factor, dys_response_factors). */
     class_note(&r->crt[2], "LVEF > 35 % or asymptomatic",
-               "; for sinus rhythm (the study records no rhythm)");
+               s->rhythm == DYS_RHYTHM_SINUS ? "; for sinus rhythm (rhythm: sinus)"
+               : s->rhythm == DYS_RHYTHM_AF
+                   ? "; for sinus rhythm: not this study's (rhythm: atrial fibrillation)"
+                   : "; for sinus rhythm (rhythm not given)");
     r->lvef_pct = s->lvef_pct;
     r->qrs_duration_ms = s->qrs_duration_ms;
     r->nyha = s->nyha;
@@ -328,35 +336,164 @@ void dys_crt_eligibility(const dys_study *s, dys_result *r)
                         s->qrs_duration_ms, skipped);
 }
 
-void dys_lead_target(dys_result *r)
+/* The free-wall segments a coronary-sinus lead can reach (basal and mid:
+ * see the rule at the top). */
+static const int reachable[] = {
+    DYS_AHA_BASAL_ANTERIOR,      DYS_AHA_BASAL_INFERIOR, DYS_AHA_BASAL_INFEROLATERAL,
+    DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_MID_ANTERIOR,   DYS_AHA_MID_INFERIOR,
+    DYS_AHA_MID_INFEROLATERAL,   DYS_AHA_MID_ANTEROLATERAL};
+#define N_REACHABLE ((int)(sizeof reachable / sizeof reachable[0]))
+
+static const char *scar_text(const dys_result *r, int seg, char *buf, size_t cap)
 {
-    static const int reachable[] = {
-        DYS_AHA_BASAL_ANTERIOR,     DYS_AHA_BASAL_INFERIOR,  DYS_AHA_BASAL_INFEROLATERAL,
-        DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_MID_ANTERIOR,   DYS_AHA_MID_INFERIOR,
-        DYS_AHA_MID_INFEROLATERAL,  DYS_AHA_MID_ANTEROLATERAL};
+    double p = r->scar_pct[seg];
+    switch (r->scar[seg]) {
+    case DYS_SCAR_NONE: snprintf(buf, cap, "no scar"); break;
+    case DYS_SCAR_NON_TRANSMURAL:
+        if (isfinite(p))
+            snprintf(buf, cap, "non-transmural scar (%.0f %% of the wall)", p);
+        else
+            snprintf(buf, cap, "non-transmural scar");
+        break;
+    case DYS_SCAR_TRANSMURAL:
+        if (isfinite(p))
+            snprintf(buf, cap, "transmural scar (%.0f %% of the wall)", p);
+        else
+            snprintf(buf, cap, "transmural scar");
+        break;
+    default: snprintf(buf, cap, "scar not given"); break;
+    }
+    return buf;
+}
+
+int dys_segments_adjacent(int a, int b)
+{
+    /* Rings of six in the same wall order (dys_segment): neighbours in a
+     * ring, or the same wall in the next ring, share a border; segments
+     * meeting at a corner only do not. */
+    int ra = a / 6, rb = b / 6, wa = a % 6, wb = b % 6;
+    if (ra == rb)
+        return (wa + 1) % 6 == wb || (wb + 1) % 6 == wa;
+    return wa == wb && abs(ra - rb) == 1;
+}
+
+static void add_excluded(dys_result *r, int seg, double t, const char *reason)
+{
+    dys_lead_excluded *e = &r->lead_excluded[r->n_lead_excluded++];
+    e->segment = seg;
+    e->ts_ms = t;
+    snprintf(e->reason, sizeof e->reason, "%s", reason);
+}
+
+static void lead_concordance(const dys_study *s, dys_result *r)
+{
+    r->lead_segment = s->lead_segment > 0 ? s->lead_segment - 1 : -1;
+    r->lead_concordance = DYS_LEAD_NOT_GIVEN;
+    r->lead_concordance_note[0] = '\0';
+    if (r->lead_segment < 0)
+        return;
+    const char *name = dys_segment_name(r->lead_segment);
+    if (r->n_lead == 0) {
+        snprintf(r->lead_concordance_note, sizeof r->lead_concordance_note,
+                 "lead at %s: no target to compare it with", name);
+        return;
+    }
+    /* TARGET: concordant at the target (any of equally late segments),
+     * adjacent within one segment, remote two or more away. */
+    for (int i = 0; i < r->n_lead; i++)
+        if (r->lead[i].segment == r->lead_segment) {
+            r->lead_concordance = DYS_LEAD_CONCORDANT;
+            snprintf(r->lead_concordance_note, sizeof r->lead_concordance_note,
+                     "lead at %s: concordant (a target segment)", name);
+            return;
+        }
+    for (int i = 0; i < r->n_lead; i++)
+        if (dys_segments_adjacent(r->lead[i].segment, r->lead_segment)) {
+            r->lead_concordance = DYS_LEAD_ADJACENT;
+            snprintf(r->lead_concordance_note, sizeof r->lead_concordance_note,
+                     "lead at %s: adjacent (shares a border with %s)", name,
+                     dys_segment_name(r->lead[i].segment));
+            return;
+        }
+    r->lead_concordance = DYS_LEAD_REMOTE;
+    snprintf(r->lead_concordance_note, sizeof r->lead_concordance_note,
+             "lead at %s: remote (two or more segments from the target)", name);
+}
+
+void dys_lead_target(const dys_study *s, dys_result *r)
+{
+    const char *what = r->trace == DYS_TRACE_STRAIN ? "TTP" : "Ts";
+    memcpy(r->scar, s->scar, sizeof r->scar);
+    memcpy(r->scar_pct, s->scar_pct, sizeof r->scar_pct);
+    memcpy(r->vein, s->vein, sizeof r->vein);
     r->n_lead = 0;
+    r->n_lead_excluded = 0;
+    r->lead_none_reason[0] = '\0';
     double earliest = INFINITY, latest = -INFINITY;
     /* The target and the earliest segment the delays count from are both
      * basal or mid: a coronary-sinus lead is placed there (an apical
      * position did worse: Singh, MADIT-CRT, Circulation 2011;123:1159), and
      * the delays then mean the same with or without apical segments. */
-    for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
-        if (r->seg[s].status == DYS_SEG_OK)
-            earliest = fmin(earliest, dys_activation_ms(r, s));
-    for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++)
-        if (r->seg[reachable[i]].status == DYS_SEG_OK)
-            latest = fmax(latest, dys_activation_ms(r, reachable[i]));
-    if (!isfinite(latest))
-        return;
-    for (size_t i = 0; i < sizeof reachable / sizeof reachable[0]; i++) {
-        const dys_segment_result *g = &r->seg[reachable[i]];
-        double t = dys_activation_ms(r, reachable[i]);
-        if (g->status == DYS_SEG_OK && t >= latest - LEAD_WITHIN_MS) {
-            r->lead[r->n_lead].segment = reachable[i];
-            r->lead[r->n_lead].ts_ms = t;
-            r->lead[r->n_lead].delay_ms = t - earliest;
-            r->n_lead++;
+    for (int i = 0; i < DYS_N_SEGMENTS_12; i++)
+        if (r->seg[i].status == DYS_SEG_OK)
+            earliest = fmin(earliest, dys_activation_ms(r, i));
+    /* Admissible: measured (ok), not transmural scar (TARGET and Bleeker
+     * 2006: a lead over transmural scar does not resynchronise), reached
+     * by a suitable vein when the veins are given.  The others are listed
+     * with why; non-transmural scar stays admissible and is said. */
+    int adm[N_REACHABLE];
+    int n_ok = 0;
+    for (int i = 0; i < N_REACHABLE; i++) {
+        int g = reachable[i];
+        double t = dys_activation_ms(r, g);
+        adm[i] = 0;
+        if (r->seg[g].status != DYS_SEG_OK) {
+            char b[96];
+            snprintf(b, sizeof b, "not measured (%s)", dys_seg_status_name(r->seg[g].status));
+            add_excluded(r, g, NAN, b);
+            continue;
         }
+        n_ok++;
+        if (r->scar[g] == DYS_SCAR_TRANSMURAL) {
+            char b[64];
+            add_excluded(r, g, t, scar_text(r, g, b, sizeof b));
+            continue;
+        }
+        if (r->vein[g] == DYS_VEIN_NO) {
+            add_excluded(r, g, t, "no suitable vein reaches it");
+            continue;
+        }
+        adm[i] = 1;
+        latest = fmax(latest, t);
+    }
+    if (!isfinite(latest)) {
+        snprintf(r->lead_none_reason, sizeof r->lead_none_reason, "%s",
+                 n_ok == 0 ? "no ok free-wall segment"
+                           : "every ok free-wall segment has transmural scar or no suitable "
+                             "vein");
+        lead_concordance(s, r);
+        return;
+    }
+    for (int i = 0; i < N_REACHABLE; i++) {
+        if (!adm[i])
+            continue;
+        int g = reachable[i];
+        double t = dys_activation_ms(r, g);
+        if (t < latest - LEAD_WITHIN_MS) {
+            char b[96];
+            snprintf(b, sizeof b, "%s %.0f ms before the latest admissible segment (more than "
+                     "20 ms)", what, latest - t);
+            add_excluded(r, g, t, b);
+            continue;
+        }
+        dys_lead *l = &r->lead[r->n_lead++];
+        l->segment = g;
+        l->ts_ms = t;
+        l->delay_ms = t - earliest;
+        char b[64];
+        snprintf(l->reason, sizeof l->reason, "%s %.0f ms, +%.0f ms; %s; %s", what, t,
+                 t - earliest, scar_text(r, g, b, sizeof b),
+                 r->vein[g] == DYS_VEIN_YES ? "a vein reaches it" : "veins not given");
     }
     /* latest first */
     for (int a = 1; a < r->n_lead; a++)
@@ -365,4 +502,164 @@ void dys_lead_target(dys_result *r)
             r->lead[b] = r->lead[b - 1];
             r->lead[b - 1] = t;
         }
+    lead_concordance(s, r);
+}
+
+/* ---- factors of non-response ------------------------------------------ */
+
+/* RV systolic dysfunction: the ASE right-heart limits (Rudski, J Am Soc
+ * Echocardiogr 2010;23:685, its table of abnormal values: TAPSE < 1.6
+ * cm, pulsed tissue Doppler S' < 10 cm/s). */
+#define TAPSE_ABNORMAL_MM 16.0
+#define RV_S_ABNORMAL_CM_S 10.0
+
+static dys_response_factor *factor(dys_result *r, const char *key, const char *label,
+                                   const char *source)
+{
+    dys_response_factor *f = &r->response_factor[r->n_response_factors++];
+    f->key = key;
+    f->label = label;
+    f->source = source;
+    f->state = -1;
+    f->value[0] = '\0';
+    return f;
+}
+
+static void factor_dyssynchrony(dys_result *r)
+{
+    dys_response_factor *f =
+        factor(r, "no_mechanical_dyssynchrony", "no mechanical dyssynchrony despite QRS >= 150 ms",
+               "Bleeker, Circulation 2006;113:969 (response 11 % without LV dyssynchrony or "
+               "with posterolateral scar)");
+    double q = r->qrs_duration_ms;
+    if (!isfinite(q)) {
+        snprintf(f->value, sizeof f->value, "qrs_duration_ms not given");
+        return;
+    }
+    if (q < 150) {
+        f->state = 0;
+        snprintf(f->value, sizeof f->value, "QRS %.0f ms (< 150)", q);
+        return;
+    }
+    int known = 0;
+    for (int i = 0; i < r->n_class; i++) {
+        const dys_class *c = &r->classification[i];
+        if (!c->validated || c->reference_only || c->dyssynchronous < 0)
+            continue;
+        known++;
+        if (c->dyssynchronous == 1) {
+            f->state = 0;
+            snprintf(f->value, sizeof f->value, "QRS %.0f ms; %s %.1f at or above its cut-off %.1f", q,
+                     dys_index_get(c->index)->key, c->value, c->cutoff);
+            return;
+        }
+    }
+    if (!known) {
+        snprintf(f->value, sizeof f->value,
+                 "QRS %.0f ms; no index with a validated cut-off computed", q);
+        return;
+    }
+    f->state = 1;
+    snprintf(f->value, sizeof f->value,
+             "QRS %.0f ms; none of %d indices with a validated cut-off exceeded", q, known);
+}
+
+static void factor_rv(const dys_study *s, dys_result *r)
+{
+    dys_response_factor *f = factor(r, "rv_dysfunction", "RV systolic dysfunction",
+                                    "Rudski, J Am Soc Echocardiogr 2010;23:685 (TAPSE < 16 mm, "
+                                    "S' < 10 cm/s abnormal)");
+    double t = s->tapse_mm, v = s->rv_s_prime_cm_s;
+    if (!isfinite(t) && !isfinite(v)) {
+        snprintf(f->value, sizeof f->value, "tapse_mm and rv_s_prime_cm_s not given");
+        return;
+    }
+    f->state = (isfinite(t) && t < TAPSE_ABNORMAL_MM) || (isfinite(v) && v < RV_S_ABNORMAL_CM_S);
+    size_t n = 0;
+    if (isfinite(t))
+        n += (size_t)snprintf(f->value + n, sizeof f->value - n, "TAPSE %.1f mm (%s 16)", t,
+                              t < TAPSE_ABNORMAL_MM ? "<" : ">=");
+    else
+        n += (size_t)snprintf(f->value + n, sizeof f->value - n, "tapse_mm not given");
+    if (isfinite(v))
+        snprintf(f->value + n, sizeof f->value - n, "; S' %.1f cm/s (%s 10)", v,
+                 v < RV_S_ABNORMAL_CM_S ? "<" : ">=");
+    else
+        snprintf(f->value + n, sizeof f->value - n, "; rv_s_prime_cm_s not given");
+}
+
+static void factor_scar_at_target(dys_result *r)
+{
+    dys_response_factor *f =
+        factor(r, "scar_at_target", "scar at the latest-activated segment",
+               "Bleeker, Circulation 2006;113:969 (transmural posterolateral scar: response 14 % "
+               "against 81 %); Leyva, J Cardiovasc Magn Reson 2011;13:29 (pacing over scar)");
+    /* The target by timing alone: the latest ok free-wall segment. */
+    int best = -1;
+    for (int i = 0; i < N_REACHABLE; i++) {
+        int g = reachable[i];
+        if (r->seg[g].status == DYS_SEG_OK &&
+            (best < 0 || dys_activation_ms(r, g) > dys_activation_ms(r, best)))
+            best = g;
+    }
+    if (best < 0) {
+        snprintf(f->value, sizeof f->value, "no ok free-wall segment");
+        return;
+    }
+    char b[64];
+    if (r->scar[best] == DYS_SCAR_UNKNOWN) {
+        snprintf(f->value, sizeof f->value, "%s: scar not given", dys_segment_name(best));
+        return;
+    }
+    f->state = r->scar[best] != DYS_SCAR_NONE;
+    snprintf(f->value, sizeof f->value, "%s: %s", dys_segment_name(best),
+             scar_text(r, best, b, sizeof b));
+}
+
+void dys_response_factors(const dys_study *s, dys_result *r)
+{
+    r->n_response_factors = 0;
+    r->tapse_mm = s->tapse_mm;
+    r->rv_s_prime_cm_s = s->rv_s_prime_cm_s;
+    r->aetiology = s->aetiology;
+    r->rhythm = s->rhythm;
+    factor_dyssynchrony(r);
+
+    dys_response_factor *f = factor(r, "non_lbbb", "non-LBBB QRS morphology",
+                                    "ESC 2021 (Glikson, Eur Heart J 2021;42:3427): non-LBBB "
+                                    "QRS >= 150 ms class IIa, LBBB class I");
+    f->state = r->lbbb < 0 ? -1 : !r->lbbb;
+    snprintf(f->value, sizeof f->value, "%s",
+             r->lbbb < 0 ? "lbbb not given" : r->lbbb ? "lbbb: yes" : "lbbb: no");
+
+    factor_rv(s, r);
+
+    f = factor(r, "ischaemic_aetiology", "ischaemic aetiology",
+               "Bleeker, Circulation 2006;113:969; Europace 2007;9:1031 (scar size and "
+               "transmurality in ischaemic cardiomyopathy)");
+    f->state = s->aetiology == DYS_AETIOLOGY_UNKNOWN ? -1
+                                                      : s->aetiology == DYS_AETIOLOGY_ISCHAEMIC;
+    snprintf(f->value, sizeof f->value, "%s",
+             s->aetiology == DYS_AETIOLOGY_UNKNOWN     ? "aetiology not given"
+             : s->aetiology == DYS_AETIOLOGY_ISCHAEMIC ? "aetiology: ischaemic"
+                                                       : "aetiology: non-ischaemic");
+
+    factor_scar_at_target(r);
+
+    f = factor(r, "lead_remote", "LV lead remote from the latest-activated segment",
+               "Khan, J Am Coll Cardiol 2012;59:1509 (TARGET); Saba, Circ Heart Fail "
+               "2013;6:427 (STARTER)");
+    f->state = r->lead_concordance == DYS_LEAD_NOT_GIVEN ? -1
+                                                         : r->lead_concordance == DYS_LEAD_REMOTE;
+    snprintf(f->value, sizeof f->value, "%s",
+             r->lead_concordance_note[0] ? r->lead_concordance_note : "lead_segment not given");
+
+    f = factor(r, "atrial_fibrillation", "atrial fibrillation",
+               "ESC 2021 (Glikson, Eur Heart J 2021;42:3427): the CRT classes I-IIb above are "
+               "for sinus rhythm");
+    f->state = s->rhythm == DYS_RHYTHM_UNKNOWN ? -1 : s->rhythm == DYS_RHYTHM_AF;
+    snprintf(f->value, sizeof f->value, "%s",
+             s->rhythm == DYS_RHYTHM_UNKNOWN ? "rhythm not given"
+             : s->rhythm == DYS_RHYTHM_AF    ? "rhythm: atrial fibrillation"
+                                             : "rhythm: sinus");
 }

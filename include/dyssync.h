@@ -301,6 +301,31 @@ typedef struct dys_work_input {
 /* Set every field of *w to "not given" (NAN, 0, NULL). */
 DYS_API void dys_work_input_init(dys_work_input *w);
 
+/* Scar of a segment (CMR late enhancement or nuclear imaging): a
+ * percentage of the wall maps to these as docs/format.md says. */
+typedef enum dys_scar {
+    DYS_SCAR_UNKNOWN = 0,       /* not given */
+    DYS_SCAR_NONE,
+    DYS_SCAR_NON_TRANSMURAL,    /* 1-50 % of the wall */
+    DYS_SCAR_TRANSMURAL         /* > 50 % of the wall */
+} dys_scar;
+/* Whether a suitable coronary vein reaches a segment (venography, CT). */
+typedef enum dys_vein {
+    DYS_VEIN_UNKNOWN = 0,
+    DYS_VEIN_NO,
+    DYS_VEIN_YES
+} dys_vein;
+typedef enum dys_aetiology {
+    DYS_AETIOLOGY_UNKNOWN = 0,
+    DYS_AETIOLOGY_NON_ISCHAEMIC,
+    DYS_AETIOLOGY_ISCHAEMIC
+} dys_aetiology;
+typedef enum dys_rhythm {
+    DYS_RHYTHM_UNKNOWN = 0,
+    DYS_RHYTHM_SINUS,
+    DYS_RHYTHM_AF               /* atrial fibrillation */
+} dys_rhythm;
+
 typedef struct dys_study {
     char *study_id;
     char *source;       /* file or directory path */
@@ -335,6 +360,18 @@ typedef struct dys_study {
     double rv_pep_ms;           /* QRS onset to pulmonary flow onset */
     double spwmd_ms;            /* septal-to-posterior wall motion delay */
     double filling_time_pct_rr; /* LV filling time, % of the RR */
+    /* Lead targeting and the factors of non-response (docs/format.md,
+     * "Scar, veins and the LV lead"; eligibility.c).  Every "not given"
+     * is 0 (NAN for the numbers), so a study zeroed by hand gives none. */
+    int scar[DYS_N_SEGMENTS];      /* dys_scar per segment */
+    double scar_pct[DYS_N_SEGMENTS]; /* the % of the wall given, NAN */
+    int vein[DYS_N_SEGMENTS];      /* dys_vein per segment */
+    int lead_segment;              /* the implanted LV lead's dys_segment
+                                      + 1, 0: not given */
+    double tapse_mm;               /* RV function, NAN: not given */
+    double rv_s_prime_cm_s;
+    int aetiology;                 /* dys_aetiology */
+    int rhythm;                    /* dys_rhythm */
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
@@ -834,7 +871,35 @@ typedef struct dys_lead {
     int segment;              /* dys_segment */
     double ts_ms;
     double delay_ms;          /* from the earliest ok segment */
+    char reason[200];         /* why it is a candidate (timing, scar,
+                                 vein) */
 } dys_lead;
+
+/* A free-wall segment the lead target left out, and why. */
+typedef struct dys_lead_excluded {
+    int segment;              /* dys_segment */
+    double ts_ms;             /* NAN when the segment is not ok */
+    char reason[160];
+} dys_lead_excluded;
+
+/* The implanted lead against the target (TARGET, Khan JACC 2012). */
+typedef enum dys_lead_concordance {
+    DYS_LEAD_NOT_GIVEN = 0,   /* no lead_segment, or no target to compare */
+    DYS_LEAD_CONCORDANT,      /* at a target segment */
+    DYS_LEAD_ADJACENT,        /* sharing a border with one */
+    DYS_LEAD_REMOTE           /* two or more segments away */
+} dys_lead_concordance;
+
+/* A known factor of CRT non-response, as found in the study. */
+#define DYS_N_RESPONSE_FACTORS 7
+typedef struct dys_response_factor {
+    const char *key;          /* "no_mechanical_dyssynchrony", ... */
+    const char *label;        /* for the text report */
+    int state;                /* 1 present, 0 absent, -1 unknown */
+    char value[200];          /* what it was decided on, or what is
+                                 missing */
+    const char *source;       /* the published source */
+} dys_response_factor;
 
 /* What the analysis used of each recording. */
 typedef struct dys_result_rec {
@@ -957,6 +1022,24 @@ typedef struct dys_result {
      * given: the doppler indices read them, and filling_time_pct_rr, an
      * atrioventricular measure and no index, is reported beside them. */
     double lv_pep_ms, rv_pep_ms, spwmd_ms, filling_time_pct_rr;
+    /* Lead targeting with scar and veins (eligibility.c): the study's
+     * anatomy (dys_study's), the free-wall segments left out of lead[]
+     * and why, why lead[] is empty ("" when it is not), and the
+     * implanted lead against the target. */
+    int scar[DYS_N_SEGMENTS];
+    double scar_pct[DYS_N_SEGMENTS];
+    int vein[DYS_N_SEGMENTS];
+    dys_lead_excluded lead_excluded[DYS_N_SEGMENTS_12];
+    int n_lead_excluded;
+    char lead_none_reason[200];
+    int lead_segment;                /* dys_segment, -1: not given */
+    dys_lead_concordance lead_concordance;
+    char lead_concordance_note[200];
+    /* The factors of non-response, each present, absent or unknown. */
+    dys_response_factor response_factor[DYS_N_RESPONSE_FACTORS];
+    int n_response_factors;
+    double tapse_mm, rv_s_prime_cm_s; /* the study's, NAN */
+    int aetiology, rhythm;           /* the study's dys_aetiology, dys_rhythm */
 } dys_result;
 
 /* Analyse a study.  Returns DYS_ERR_ANALYSIS (with a message) when the

@@ -2,6 +2,7 @@
  * ejection window, flags and statuses, events, beats, view references,
  * and synthetic studies with known truth. */
 #include "check_main.h"
+#include "eligibility.h"
 #include "indices.h"
 #include "study_internal.h"
 
@@ -39,6 +40,7 @@ static dys_study *make_study_at(curve_fn f, void *arg, double t_end, double avo,
     s->hr_bpm = s->qrs_duration_ms = s->lvef_pct = NAN;
     s->lv_pep_ms = s->rv_pep_ms = s->spwmd_ms = s->filling_time_pct_rr = NAN;
     s->lbbb = -1;
+    s->tapse_mm = s->rv_s_prime_cm_s = NAN;
     s->n_rec = 1;
     s->rec = calloc(1, sizeof *s->rec);
     dys_recording *r = s->rec;
@@ -825,7 +827,7 @@ static const struct {
      {"", "", "lvef_pct, nyha"}, NULL},
     /* missing inputs that could change it: unknown, and named */
     {25, 160, 1, 0, {-1, -1, -1}, {NULL, NULL}, {"I, IIb, none", "I, none"},
-     {"nyha", "nyha, aetiology (not in the study format)", "nyha"}, NULL},
+     {"nyha", "nyha, aetiology", "nyha"}, NULL},
     {25, 160, 1, 3, {1, 1, 1}, {"I", "I"}, {"I", "I"}, {"", "", ""}, NULL},
     /* eligible whatever the LBBB, the class depends on it */
     {30, 140, -1, 3, {1, 1, 1}, {NULL, NULL}, {"IIa, IIb", "IIa, IIb"},
@@ -834,7 +836,7 @@ static const struct {
      {"", "lvef_pct", "lvef_pct"}, NULL},
     /* NYHA I: ACC 2012 IIb only if ischaemic, which the format does not say */
     {25, 160, 1, 1, {0, -1, 0}, {NULL, ""}, {"IIb, none", "none"},
-     {"", "aetiology (not in the study format)", ""}, "nyha I (no symptoms)"},
+     {"", "aetiology", ""}, "nyha I (no symptoms)"},
     /* contradiction: LBBB needs QRS >= 120 ms */
     {25, 110, 1, 3, {0, 0, 0}, {"", "III"}, {"none", "III"}, {"", "", ""},
      "lbbb yes with QRS 110 ms"},
@@ -876,6 +878,214 @@ START_TEST(crt_three_valued)
     ck_assert_int_eq(warned, crt_partial[_i].warning != NULL);
     dys_result_free(r);
     dys_study_free(s);
+}
+END_TEST
+
+/* A result by hand for the lead target and the response factors: every
+ * segment ok, Ts = 150 + 10 k ms (the latest free-wall segment mid
+ * anterolateral, 260 ms, then mid inferolateral 250, mid inferior 240),
+ * and a study with nothing given. */
+static dys_result *lead_result(dys_study *st)
+{
+    memset(st, 0, sizeof *st);
+    st->lbbb = -1;
+    st->tapse_mm = st->rv_s_prime_cm_s = NAN;
+    st->qrs_duration_ms = NAN;
+    for (int g = 0; g < DYS_N_SEGMENTS; g++)
+        st->scar_pct[g] = NAN;
+    dys_result *r = calloc(1, sizeof *r);
+    r->model_segments = 12;
+    r->lbbb = -1;
+    r->qrs_duration_ms = NAN;
+    for (int g = 0; g < DYS_N_SEGMENTS_12; g++) {
+        r->seg[g].status = DYS_SEG_OK;
+        r->seg[g].ts_ms = 150 + 10 * g;
+    }
+    return r;
+}
+
+static int excluded_for(const dys_result *r, int seg, const char *why)
+{
+    for (int i = 0; i < r->n_lead_excluded; i++)
+        if (r->lead_excluded[i].segment == seg)
+            return strstr(r->lead_excluded[i].reason, why) != NULL;
+    return 0;
+}
+
+/* Ranking with scar and veins: transmural scar and a segment no vein
+ * reaches are left out with why, non-transmural scar stays (and is said),
+ * none admissible is an answer with its reason. */
+START_TEST(lead_target_scar_veins)
+{
+    dys_study st;
+    dys_result *r = lead_result(&st);
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->n_lead, 3); /* 260, 250 and 240 (20 ms before: within) */
+    ck_assert_int_eq(r->lead[2].segment, DYS_AHA_MID_INFERIOR);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_MID_ANTEROLATERAL);
+    ck_assert_ptr_nonnull(strstr(r->lead[0].reason, "scar not given"));
+    ck_assert_int_eq(r->n_lead + r->n_lead_excluded, 8); /* every free-wall segment said */
+    ck_assert(excluded_for(r, DYS_AHA_BASAL_ANTERIOR, "before the latest"));
+
+    /* transmural scar at the latest: the next ones become the target */
+    st.scar[DYS_AHA_MID_ANTEROLATERAL] = DYS_SCAR_TRANSMURAL;
+    st.scar[DYS_AHA_MID_INFEROLATERAL] = DYS_SCAR_NON_TRANSMURAL;
+    st.scar_pct[DYS_AHA_MID_INFEROLATERAL] = 30;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_MID_INFEROLATERAL);
+    ck_assert_ptr_nonnull(strstr(r->lead[0].reason, "non-transmural scar (30 %"));
+    ck_assert(excluded_for(r, DYS_AHA_MID_ANTEROLATERAL, "transmural scar"));
+    ck_assert_int_eq(r->scar[DYS_AHA_MID_ANTEROLATERAL], DYS_SCAR_TRANSMURAL);
+
+    /* veins: only the basal lateral ones are reached */
+    for (int g = 0; g < DYS_N_SEGMENTS; g++)
+        st.vein[g] = DYS_VEIN_NO;
+    st.vein[DYS_AHA_BASAL_ANTEROLATERAL] = st.vein[DYS_AHA_BASAL_INFEROLATERAL] = DYS_VEIN_YES;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->n_lead, 2);
+    ck_assert_int_eq(r->lead[0].segment, DYS_AHA_BASAL_ANTEROLATERAL);
+    ck_assert_int_eq(r->lead[1].segment, DYS_AHA_BASAL_INFEROLATERAL);
+    ck_assert_ptr_nonnull(strstr(r->lead[0].reason, "a vein reaches it"));
+    ck_assert(excluded_for(r, DYS_AHA_MID_INFEROLATERAL, "no suitable vein"));
+    ck_assert_int_eq(r->lead_none_reason[0], '\0');
+
+    /* none admissible: a valid answer, with why */
+    st.scar[DYS_AHA_BASAL_ANTEROLATERAL] = st.scar[DYS_AHA_BASAL_INFEROLATERAL] =
+        DYS_SCAR_TRANSMURAL;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->n_lead, 0);
+    ck_assert_ptr_nonnull(strstr(r->lead_none_reason, "transmural scar or no suitable vein"));
+    ck_assert_int_eq(r->n_lead_excluded, 8);
+    /* and with no ok free-wall segment */
+    memset(st.scar, 0, sizeof st.scar);
+    memset(st.vein, 0, sizeof st.vein);
+    for (int g = 0; g < DYS_N_SEGMENTS_12; g++)
+        if (g != DYS_AHA_BASAL_ANTEROSEPTAL && g != DYS_AHA_BASAL_INFEROSEPTAL &&
+            g != DYS_AHA_MID_ANTEROSEPTAL && g != DYS_AHA_MID_INFEROSEPTAL)
+            r->seg[g].status = DYS_SEG_INDETERMINATE;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->n_lead, 0);
+    ck_assert_str_eq(r->lead_none_reason, "no ok free-wall segment");
+    ck_assert(excluded_for(r, DYS_AHA_MID_ANTEROLATERAL, "not measured"));
+    free(r);
+}
+END_TEST
+
+/* The implanted lead against the target: concordant, adjacent (a shared
+ * border), remote (TARGET's classes); no target or no lead: not given. */
+START_TEST(lead_concordance_classes)
+{
+    ck_assert(dys_segments_adjacent(DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_BASAL_ANTERIOR));
+    ck_assert(dys_segments_adjacent(DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_MID_ANTEROLATERAL));
+    ck_assert(dys_segments_adjacent(DYS_AHA_MID_ANTEROLATERAL, DYS_AHA_APICAL_ANTEROLATERAL));
+    ck_assert(!dys_segments_adjacent(DYS_AHA_BASAL_ANTEROLATERAL, DYS_AHA_MID_INFEROLATERAL));
+    ck_assert(!dys_segments_adjacent(DYS_AHA_BASAL_ANTERIOR, DYS_AHA_APICAL_ANTERIOR));
+    ck_assert(!dys_segments_adjacent(DYS_AHA_BASAL_ANTERIOR, DYS_AHA_BASAL_ANTERIOR));
+    static const struct {
+        int lead;
+        dys_lead_concordance want;
+    } cases[] = {
+        {DYS_AHA_MID_INFEROLATERAL, DYS_LEAD_CONCORDANT},  /* the second target */
+        {DYS_AHA_BASAL_ANTEROLATERAL, DYS_LEAD_ADJACENT},  /* below mid anterolateral */
+        {DYS_AHA_MID_ANTERIOR, DYS_LEAD_ADJACENT},         /* its ring neighbour */
+        {DYS_AHA_BASAL_INFERIOR, DYS_LEAD_ADJACENT},       /* below mid inferior */
+        {DYS_AHA_BASAL_ANTERIOR, DYS_LEAD_REMOTE},         /* a corner only */
+        {DYS_AHA_BASAL_ANTEROSEPTAL, DYS_LEAD_REMOTE},
+    };
+    dys_study st;
+    dys_result *r = lead_result(&st);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        st.lead_segment = cases[i].lead + 1;
+        dys_lead_target(&st, r);
+        ck_assert_msg(r->lead_concordance == cases[i].want, "lead %d: %d", cases[i].lead,
+                      r->lead_concordance);
+        ck_assert_int_eq(r->lead_segment, cases[i].lead);
+    }
+    st.lead_segment = 0;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->lead_concordance, DYS_LEAD_NOT_GIVEN);
+    ck_assert_int_eq(r->lead_segment, -1);
+    for (int g = 0; g < DYS_N_SEGMENTS_12; g++)
+        st.scar[g] = DYS_SCAR_TRANSMURAL;
+    st.lead_segment = DYS_AHA_MID_ANTEROLATERAL + 1;
+    dys_lead_target(&st, r);
+    ck_assert_int_eq(r->lead_concordance, DYS_LEAD_NOT_GIVEN);
+    ck_assert_ptr_nonnull(strstr(r->lead_concordance_note, "no target"));
+    free(r);
+}
+END_TEST
+
+static const dys_response_factor *find_factor(const dys_result *r, const char *key)
+{
+    for (int i = 0; i < r->n_response_factors; i++)
+        if (!strcmp(r->response_factor[i].key, key))
+            return &r->response_factor[i];
+    ck_abort_msg("no factor %s", key);
+    return NULL;
+}
+
+/* Each response factor present, absent and unknown, with a source. */
+START_TEST(response_factors_states)
+{
+    dys_study st;
+    dys_result *r = lead_result(&st);
+    dys_lead_target(&st, r);
+    dys_response_factors(&st, r);
+    ck_assert_int_eq(r->n_response_factors, DYS_N_RESPONSE_FACTORS);
+    for (int i = 0; i < r->n_response_factors; i++) {
+        ck_assert_msg(r->response_factor[i].state == -1, "%s known with nothing given",
+                      r->response_factor[i].key);
+        ck_assert(strlen(r->response_factor[i].source) > 10);
+        ck_assert(r->response_factor[i].value[0]);
+    }
+    /* present */
+    r->qrs_duration_ms = 160;
+    r->n_class = 1;
+    r->classification[0] = (dys_class){.index = DYS_IDX_TS_SD_12, .value = 20, .cutoff = 33,
+                                       .validated = 1, .dyssynchronous = 0};
+    r->lbbb = 0;
+    st.tapse_mm = 14;
+    st.rv_s_prime_cm_s = 12;
+    st.aetiology = DYS_AETIOLOGY_ISCHAEMIC;
+    st.scar[DYS_AHA_MID_ANTEROLATERAL] = DYS_SCAR_NON_TRANSMURAL;
+    st.lead_segment = DYS_AHA_BASAL_ANTERIOR + 1;
+    st.rhythm = DYS_RHYTHM_AF;
+    dys_lead_target(&st, r);
+    dys_response_factors(&st, r);
+    for (int i = 0; i < r->n_response_factors; i++)
+        ck_assert_msg(r->response_factor[i].state == 1, "%s: %d (%s)", r->response_factor[i].key,
+                      r->response_factor[i].state, r->response_factor[i].value);
+    ck_assert_ptr_nonnull(strstr(find_factor(r, "rv_dysfunction")->value, "TAPSE 14.0 mm (< 16)"));
+    ck_assert_ptr_nonnull(strstr(find_factor(r, "scar_at_target")->value, "mid_anterolateral"));
+    /* absent */
+    r->classification[0].dyssynchronous = 1;
+    r->classification[0].value = 40;
+    r->lbbb = 1;
+    st.tapse_mm = 20;
+    st.rv_s_prime_cm_s = 10; /* at the limit: not abnormal (< 10 is) */
+    st.aetiology = DYS_AETIOLOGY_NON_ISCHAEMIC;
+    st.scar[DYS_AHA_MID_ANTEROLATERAL] = DYS_SCAR_NONE;
+    st.lead_segment = DYS_AHA_BASAL_ANTEROLATERAL + 1;
+    st.rhythm = DYS_RHYTHM_SINUS;
+    dys_lead_target(&st, r);
+    dys_response_factors(&st, r);
+    for (int i = 0; i < r->n_response_factors; i++)
+        ck_assert_msg(r->response_factor[i].state == 0, "%s: %d (%s)", r->response_factor[i].key,
+                      r->response_factor[i].state, r->response_factor[i].value);
+    /* QRS < 150: the dyssynchrony factor does not apply (absent); one RV
+     * value alone decides; a reference-only cut-off never counts */
+    r->qrs_duration_ms = 140;
+    st.tapse_mm = NAN;
+    st.rv_s_prime_cm_s = 8;
+    dys_response_factors(&st, r);
+    ck_assert_int_eq(find_factor(r, "no_mechanical_dyssynchrony")->state, 0);
+    ck_assert_int_eq(find_factor(r, "rv_dysfunction")->state, 1);
+    ck_assert_ptr_nonnull(strstr(find_factor(r, "rv_dysfunction")->value, "tapse_mm not given"));
+    r->qrs_duration_ms = 160;
+    r->classification[0].reference_only = 1;
+    dys_response_factors(&st, r);
+    ck_assert_int_eq(find_factor(r, "no_mechanical_dyssynchrony")->state, -1);
+    free(r);
 }
 END_TEST
 
@@ -1467,6 +1677,9 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, crt_eligibility_sets, 0,
                         (int)(sizeof crt_cases / sizeof crt_cases[0]));
     tcase_add_test(tc, crt_unknown_and_lead_target);
+    tcase_add_test(tc, lead_target_scar_veins);
+    tcase_add_test(tc, lead_concordance_classes);
+    tcase_add_test(tc, response_factors_states);
     tcase_add_test(tc, beat_before_premature_kept);
     tcase_add_test(tc, premature_before_avc_cuts_ejection);
     tcase_add_loop_test(tc, crt_three_valued, 0,

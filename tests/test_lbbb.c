@@ -265,6 +265,7 @@ static dys_study *study(int nseg, const int *drop, int ndrop)
     s->hr_bpm = 60000.0 / RR;
     s->qrs_duration_ms = s->lvef_pct = NAN;
     s->lbbb = -1;
+    s->tapse_mm = s->rv_s_prime_cm_s = NAN;
     s->trace = DYS_TRACE_STRAIN;
     dys_work_input_init(&s->work);
     s->n_rec = 1;

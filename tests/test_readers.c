@@ -757,6 +757,110 @@ START_TEST(t_meta_doppler_timing)
 }
 END_TEST
 
+/* Scar, veins, the implanted lead and the response factors' keys, by
+ * keys and by the segment table; what a % maps to (> 50 % transmural). */
+START_TEST(t_meta_anatomy)
+{
+    const dys_study *st = read_ok(wfile(
+        "a.csv", "# scar: basal_inferolateral = transmural, mid_inferolateral=40%, seg6=51 %\n"
+                 "# vein_segments: basal_anterolateral, mid_lateral\n"
+                 "# lead_segment: Mid-Anterolateral\n# tapse_mm: 14.5 mm\n"
+                 "# rv_s_prime_cm_s: 9\n# aetiology: Ischemic\n# rhythm: AF\n"
+                 "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_int_eq(st->scar[DYS_AHA_BASAL_INFEROLATERAL], DYS_SCAR_TRANSMURAL);
+    ck_assert_int_eq(st->scar[DYS_AHA_MID_INFEROLATERAL], DYS_SCAR_NON_TRANSMURAL);
+    ck_assert_double_eq(st->scar_pct[DYS_AHA_MID_INFEROLATERAL], 40);
+    ck_assert_int_eq(st->scar[DYS_AHA_BASAL_ANTEROLATERAL], DYS_SCAR_TRANSMURAL); /* seg6 */
+    ck_assert_int_eq(st->scar[DYS_AHA_MID_ANTERIOR], DYS_SCAR_NONE); /* not named: none */
+    ck_assert_int_eq(st->vein[DYS_AHA_BASAL_ANTEROLATERAL], DYS_VEIN_YES);
+    ck_assert_int_eq(st->vein[DYS_AHA_MID_ANTEROLATERAL], DYS_VEIN_YES); /* mid_lateral */
+    ck_assert_int_eq(st->vein[DYS_AHA_BASAL_INFERIOR], DYS_VEIN_NO);
+    ck_assert_int_eq(st->lead_segment, DYS_AHA_MID_ANTEROLATERAL + 1);
+    ck_assert_double_eq(st->tapse_mm, 14.5);
+    ck_assert_double_eq(st->rv_s_prime_cm_s, 9);
+    ck_assert_int_eq(st->aetiology, DYS_AETIOLOGY_ISCHAEMIC);
+    ck_assert_int_eq(st->rhythm, DYS_RHYTHM_AF);
+    /* not given: unknown, NAN */
+    st = read_ok(wfile("b.csv", "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    for (int g = 0; g < DYS_N_SEGMENTS; g++) {
+        ck_assert_int_eq(st->scar[g], DYS_SCAR_UNKNOWN);
+        ck_assert_int_eq(st->vein[g], DYS_VEIN_UNKNOWN);
+    }
+    ck_assert_int_eq(st->lead_segment, 0);
+    ck_assert(isnan(st->tapse_mm) && isnan(st->rv_s_prime_cm_s));
+    ck_assert_int_eq(st->aetiology, DYS_AETIOLOGY_UNKNOWN);
+    ck_assert_int_eq(st->rhythm, DYS_RHYTHM_UNKNOWN);
+    /* none: every segment known, none scarred, none reached */
+    st = read_ok(wfile("c.csv", "# scar: none\n# vein_segments: none\n# aetiology: non-ischaemic\n"
+                                "# rhythm: sinus\ntime_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_int_eq(st->scar[DYS_AHA_BASAL_ANTERIOR], DYS_SCAR_NONE);
+    ck_assert_int_eq(st->vein[DYS_AHA_BASAL_ANTERIOR], DYS_VEIN_NO);
+    ck_assert_int_eq(st->aetiology, DYS_AETIOLOGY_NON_ISCHAEMIC);
+    ck_assert_int_eq(st->rhythm, DYS_RHYTHM_SINUS);
+    /* the % boundary: 50 % is non-transmural, 50.5 % transmural, 0 % none */
+    st = read_ok(wfile("d.csv", "# scar: seg1=50%, seg2=50.5%, seg3=0%\n"
+                                "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_int_eq(st->scar[0], DYS_SCAR_NON_TRANSMURAL);
+    ck_assert_int_eq(st->scar[1], DYS_SCAR_TRANSMURAL);
+    ck_assert_int_eq(st->scar[2], DYS_SCAR_NONE);
+}
+END_TEST
+
+/* The segment table: relative to the study file, empty cells unknown,
+ * unnamed segments none; its errors name the table, line and column. */
+START_TEST(t_meta_segment_table)
+{
+    wfile("tbl.csv", "# from CMR and venography\nsegment, scar, vein\n"
+                     "basal_inferolateral, transmural, yes\nmid_anterolateral, 30 %, yes\n"
+                     "mid_inferior, , no\nbasal_anterior, none,\n");
+    const dys_study *st = read_ok(wfile("t.csv", "# segment_table: tbl.csv\n"
+                                                 "time_ms,seg3\n0,1\n10,2\n20,3\n"));
+    ck_assert_int_eq(st->scar[DYS_AHA_BASAL_INFEROLATERAL], DYS_SCAR_TRANSMURAL);
+    ck_assert_int_eq(st->scar[DYS_AHA_MID_ANTEROLATERAL], DYS_SCAR_NON_TRANSMURAL);
+    ck_assert_double_eq(st->scar_pct[DYS_AHA_MID_ANTEROLATERAL], 30);
+    ck_assert_int_eq(st->scar[DYS_AHA_MID_INFERIOR], DYS_SCAR_UNKNOWN);
+    ck_assert_int_eq(st->scar[DYS_AHA_MID_ANTERIOR], DYS_SCAR_NONE);
+    ck_assert_int_eq(st->vein[DYS_AHA_BASAL_INFEROLATERAL], DYS_VEIN_YES);
+    ck_assert_int_eq(st->vein[DYS_AHA_MID_INFERIOR], DYS_VEIN_NO);
+    ck_assert_int_eq(st->vein[DYS_AHA_BASAL_ANTERIOR], DYS_VEIN_UNKNOWN);
+    ck_assert_int_eq(st->vein[DYS_AHA_MID_ANTERIOR], DYS_VEIN_NO);
+
+    static const struct {
+        const char *table, *where, *word;
+    } bad[] = {
+        {"segment,scar\nseg1,thick\n", ":2:6:", "transmural"},
+        {"segment,scar\nseg1,101%\n", ":2:6:", "outside"},
+        {"segment,vein\nseg1,maybe\n", ":2:6:", "yes, no"},
+        {"segment,colour\n", ":1:9:", "unknown"},
+        {"segment\nseg1\n", ":1:1:", "scar or vein"},
+        {"segment,scar\nseg1\n", ":2:1:", "cells"},
+        {"segment,scar\nseg1,none\nseg1,none\n", ":3:1:", "second row"},
+        {"segment,scar\nseptum,none\n", ":2:1:", "not a segment"},
+        {"# nothing\n", ":1:1:", "no header"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *tp = wfile("bad_tbl.csv", bad[i].table);
+        const char *p = wfile("bt.csv", "# segment_table: bad_tbl.csv\n"
+                                        "time_ms,seg3\n0,1\n10,2\n20,3\n");
+        dys_study *s = NULL;
+        ck_assert_int_eq(dys_study_read(g_ctx, p, NULL, &s), DYS_ERR_PARSE);
+        const char *msg = dys_ctx_error(g_ctx);
+        char *want = dys_asprintf("%s%s", tp, bad[i].where);
+        ck_assert_msg(strstr(msg, want) && strcasestr(msg, bad[i].word), "case %zu: %s", i,
+                      msg);
+        free(want);
+    }
+    /* scar by the key and by the table: refused, naming the first */
+    wfile("tbl2.csv", "segment,scar\nseg1,none\n");
+    const char *p = wfile("tk.csv", "# scar: seg5=transmural\n# segment_table: tbl2.csv\n"
+                                    "time_ms,seg3\n0,1\n10,2\n20,3\n");
+    dys_study *s = NULL;
+    ck_assert_int_eq(dys_study_read(g_ctx, p, NULL, &s), DYS_ERR_PARSE);
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(g_ctx), "given again"));
+    ck_assert_ptr_nonnull(strstr(dys_ctx_error(g_ctx), "tk.csv:1"));
+}
+END_TEST
+
 /* hr_bpm and rr_ms are one quantity: agreeing (to rounding) is fine. */
 START_TEST(t_meta_hr_and_rr_agree)
 {
@@ -1874,6 +1978,28 @@ static const refusal meta_refusals[] = {
     {"lv_pep_ms: 120 s", "# lv_pep_ms: 120 s\n", 0, DYS_ERR_PARSE, ":1:14:", "lv_pep_ms"},
     {"rv_pep_ms disagrees", "# rv_pep_ms: 90\n# rv_pep_ms: 95\n", 0, DYS_ERR_PARSE, ":2:14:",
      "disagrees"},
+    /* scar, veins, the lead, the response factors' keys: each item
+     * pointed at by its column */
+    {"scar: unknown segment", "# scar: basal_inferolateral=transmural, mid_foo=40%\n", 0,
+     DYS_ERR_PARSE, ":1:41:", "not a segment"},
+    {"scar: % over 100", "# scar: basal_inferolateral=120%\n", 0, DYS_ERR_PARSE, ":1:29:",
+     "outside 0-100"},
+    {"scar: unknown grade", "# scar: basal_inferolateral=thick\n", 0, DYS_ERR_PARSE,
+     ":1:29:", "transmural"},
+    {"scar: no grade", "# scar: basal_inferolateral\n", 0, DYS_ERR_PARSE, ":1:9:", "'='"},
+    {"scar: segment twice", "# scar: seg5=none, seg5=transmural\n", 0, DYS_ERR_PARSE,
+     ":1:20:", "twice"},
+    {"scar: disagrees", "# scar: seg5=none\n# scar: seg5=transmural\n", 0, DYS_ERR_PARSE,
+     ":2:9:", "disagrees"},
+    {"vein_segments: unknown segment", "# vein_segments: basal_anterolateral, apex_of_doom\n", 0,
+     DYS_ERR_PARSE, ":1:39:", "not a segment"},
+    {"lead_segment: septum", "# lead_segment: septum\n", 0, DYS_ERR_PARSE, ":1:17:",
+     "segment name"},
+    {"aetiology: viral", "# aetiology: viral\n", 0, DYS_ERR_PARSE, ":1:14:", "ischaemic"},
+    {"rhythm: flutter", "# rhythm: flutter\n", 0, DYS_ERR_PARSE, ":1:11:", "sinus"},
+    {"tapse_mm in cm", "# tapse_mm: 1.8\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
+    {"segment_table missing", "# segment_table: nowhere.csv\n", 0, DYS_ERR_IO, ":1:18:",
+     "cannot open"},
 };
 
 START_TEST(t_meta_refusal)
@@ -2814,6 +2940,8 @@ static Suite *readers_suite(void)
     t = tc(s, "refusals");
     tcase_add_loop_test(t, t_csv_refusal, 0, N_ELEMS(csv_refusals));
     tcase_add_loop_test(t, t_meta_refusal, 0, N_ELEMS(meta_refusals));
+    tcase_add_test(t, t_meta_anatomy);
+    tcase_add_test(t, t_meta_segment_table);
     tcase_add_loop_test(t, t_echopac_refusal, 0, N_ELEMS(ep_refusals));
     tcase_add_loop_test(t, t_segmental_refusal, 0, N_ELEMS(sg_refusals));
     tcase_add_test(t, t_nonexistent_path);

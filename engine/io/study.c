@@ -173,6 +173,9 @@ static dys_study *study_new(const char *path)
     s->qrs_duration_ms = s->lvef_pct = NAN;
     s->lv_pep_ms = s->rv_pep_ms = s->spwmd_ms = s->filling_time_pct_rr = NAN;
     s->lbbb = -1;
+    s->tapse_mm = s->rv_s_prime_cm_s = NAN;
+    for (int i = 0; i < DYS_N_SEGMENTS; i++)
+        s->scar_pct[i] = NAN;
     dys_work_input_init(&s->work);
     s->source = dys_strdup(path);
     if (!s->source) {

@@ -113,8 +113,30 @@ static const char *provenance_name(dys_provenance p)
 #define LEAD_RULE                                                                   \
     "latest Ts among the ok free-wall segments a coronary-sinus lead can reach "    \
     "(basal and mid; septum excluded; indeterminate, possibly non-viable segments " \
-    "excluded), and those within 20 ms of it; delay from the earliest ok basal or " \
-    "mid segment"
+    "excluded; transmural scar and segments no suitable vein reaches excluded "    \
+    "when given), and those within 20 ms of it; delay from the earliest ok basal "  \
+    "or mid segment"
+
+static const char *scar_grade_name(int g)
+{
+    return g == DYS_SCAR_NONE             ? "none"
+           : g == DYS_SCAR_NON_TRANSMURAL ? "non-transmural"
+           : g == DYS_SCAR_TRANSMURAL     ? "transmural"
+                                          : "unknown";
+}
+
+static const char *concordance_name(dys_lead_concordance c)
+{
+    return c == DYS_LEAD_CONCORDANT ? "concordant"
+           : c == DYS_LEAD_ADJACENT ? "adjacent"
+           : c == DYS_LEAD_REMOTE   ? "remote"
+                                    : NULL;
+}
+
+static const char *factor_state_name(int state)
+{
+    return state > 0 ? "present" : state == 0 ? "absent" : "unknown";
+}
 
 /* View-level keys belong to their recording, not to the study's metadata
  * (AVO and AVC are under events, per view). */
@@ -493,11 +515,85 @@ static void json_lead_target(FILE *f, const dys_result *r)
         json_num(f, r->lead[i].ts_ms, 2);
         fputs(", \"delay_ms\": ", f);
         json_num(f, r->lead[i].delay_ms, 2);
+        fputs(", \"reason\": ", f);
+        dys_write_json_string(f, r->lead[i].reason);
         fputc('}', f);
     }
-    fputs("], \"rule\": ", f);
+    fputs("], \"excluded\": [", f);
+    for (int i = 0; i < r->n_lead_excluded; i++) {
+        fprintf(f, "%s{\"name\": \"%s\", \"ts_ms\": ", i ? ", " : "",
+                dys_segment_name(r->lead_excluded[i].segment));
+        json_num(f, r->lead_excluded[i].ts_ms, 2);
+        fputs(", \"reason\": ", f);
+        dys_write_json_string(f, r->lead_excluded[i].reason);
+        fputc('}', f);
+    }
+    fputs("], \"none_reason\": ", f);
+    json_text_or_null(f, r->lead_none_reason);
+    /* the anatomy it used: scar per segment, the veins' segments */
+    int any = 0;
+    for (int g = 0; g < r->model_segments; g++)
+        any |= r->scar[g] != DYS_SCAR_UNKNOWN;
+    fputs(", \"scar\": ", f);
+    if (any) {
+        fputc('[', f);
+        for (int g = 0, n = 0; g < r->model_segments; g++) {
+            if (r->scar[g] == DYS_SCAR_UNKNOWN)
+                continue;
+            fprintf(f, "%s{\"name\": \"%s\", \"grade\": \"%s\", \"pct\": ", n++ ? ", " : "",
+                    dys_segment_name(g), scar_grade_name(r->scar[g]));
+            json_num(f, r->scar_pct[g], 1);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    } else {
+        fputs("null", f);
+    }
+    any = 0;
+    for (int g = 0; g < DYS_N_SEGMENTS; g++)
+        any |= r->vein[g] != DYS_VEIN_UNKNOWN;
+    fputs(", \"vein_segments\": ", f);
+    if (any) {
+        fputc('[', f);
+        for (int g = 0, n = 0; g < DYS_N_SEGMENTS; g++)
+            if (r->vein[g] == DYS_VEIN_YES)
+                fprintf(f, "%s\"%s\"", n++ ? ", " : "", dys_segment_name(g));
+        fputc(']', f);
+    } else {
+        fputs("null", f);
+    }
+    fputs(", \"lead_segment\": ", f);
+    if (r->lead_segment >= 0)
+        fprintf(f, "\"%s\"", dys_segment_name(r->lead_segment));
+    else
+        fputs("null", f);
+    const char *c = concordance_name(r->lead_concordance);
+    fputs(", \"concordance\": ", f);
+    if (c)
+        fprintf(f, "\"%s\"", c);
+    else
+        fputs("null", f);
+    fputs(", \"concordance_note\": ", f);
+    json_text_or_null(f, r->lead_concordance_note);
+    fputs(", \"rule\": ", f);
     dys_write_json_string(f, LEAD_RULE);
     fputc('}', f);
+}
+
+/* The known factors of non-response: present, absent or unknown. */
+static void json_response_factors(FILE *f, const dys_result *r)
+{
+    fputs(", \"response_factors\": [", f);
+    for (int i = 0; i < r->n_response_factors; i++) {
+        const dys_response_factor *x = &r->response_factor[i];
+        fprintf(f, "%s{\"key\": \"%s\", \"state\": \"%s\", \"value\": ", i ? ", " : "",
+                x->key, factor_state_name(x->state));
+        dys_write_json_string(f, x->value);
+        fputs(", \"source\": ", f);
+        dys_write_json_string(f, x->source);
+        fputc('}', f);
+    }
+    fputc(']', f);
 }
 
 /* The study's ejection window (null where the views differ). */
@@ -644,6 +740,7 @@ static void write_json(FILE *f, const dys_result *r)
     json_classification(f, r);
     json_eligibility(f, r);
     json_lead_target(f, r);
+    json_response_factors(f, r);
     json_events(f, r);
     json_work(f, r);
     json_lbbb(f, r);
@@ -1237,17 +1334,34 @@ static void text_eligibility(FILE *f, const dys_result *r)
         fprintf(f, "  ! %s\n", r->echocrt_warning);
 }
 
-/* The LV lead target (by Ts, or by TTP for strain), then the warnings. */
+/* The LV lead target (by Ts, or by TTP for strain) with its ranking and
+ * the segments left out, the implanted lead, the factors of
+ * non-response, then the warnings. */
 static void text_lead_warnings(FILE *f, const dys_result *r, int strain)
 {
     fputs("LV lead target (latest reachable segments, within 20 ms of the latest):", f);
     if (r->n_lead == 0)
-        fputs(" none (no ok free-wall segment)", f);
+        fprintf(f, " none (%s)", r->lead_none_reason);
     for (int i = 0; i < r->n_lead; i++)
         fprintf(f, "%s %s (%s %.0f ms, +%.0f ms)", i ? "," : "",
                 dys_segment_name(r->lead[i].segment), strain ? "TTP" : "Ts", r->lead[i].ts_ms,
                 r->lead[i].delay_ms);
     fputc('\n', f);
+    for (int i = 0; i < r->n_lead; i++)
+        fprintf(f, "  %d. %s: %s\n", i + 1, dys_segment_name(r->lead[i].segment),
+                r->lead[i].reason);
+    for (int i = 0; i < r->n_lead_excluded; i++)
+        fprintf(f, "  left out: %s: %s\n", dys_segment_name(r->lead_excluded[i].segment),
+                r->lead_excluded[i].reason);
+    if (r->lead_concordance_note[0])
+        fprintf(f, "  implanted %s\n", r->lead_concordance_note);
+    fputs("\nResponse factors (known factors of CRT non-response; no score):\n", f);
+    for (int i = 0; i < r->n_response_factors; i++) {
+        const dys_response_factor *x = &r->response_factor[i];
+        fprintf(f, "  %-8s %s: %s\n", factor_state_name(x->state), x->label, x->value);
+        if (x->state > 0)
+            fprintf(f, "           source: %s\n", x->source);
+    }
     if (r->n_warnings) {
         fputs("\nWarnings:\n", f);
         for (size_t i = 0; i < r->n_warnings; i++)
