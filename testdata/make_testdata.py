@@ -123,6 +123,34 @@ def segmental(hr, es_s, cols, fps=60):
     return "\r\n".join(lines) + "\r\n"
 
 
+def write_anatomy(studies, anatomy):
+    """LBBB-01 again with scar, veins and the implanted lead: by keys
+    (lbbb_keys.csv) and by a segment table (lbbb_table.csv, whose table
+    leaves no admissible segment)."""
+    os.makedirs(anatomy, exist_ok=True)
+    with open(os.path.join(studies, "lbbb_single.csv"), newline="") as f:
+        lines = f.read().splitlines(keepends=True)
+    body = [l for l in lines if not l.startswith("# study_id:")]
+    keys = ("# study_id: LBBB-01-KEYS\n"
+            "# scar: basal_anterolateral=transmural, basal_inferolateral=35%\n"
+            "# vein_segments: basal_inferolateral, mid_anterolateral, mid_inferolateral\n"
+            "# lead_segment: mid_inferolateral\n"
+            "# tapse_mm: 15\n# rv_s_prime_cm_s: 11\n"
+            "# aetiology: ischaemic\n# rhythm: sinus\n")
+    with open(os.path.join(anatomy, "lbbb_keys.csv"), "w", newline="") as f:
+        f.write(keys + "".join(body))
+    table = ("# study_id: LBBB-01-TABLE\n# segment_table: lbbb_table_segments.csv\n"
+             "# lead_segment: basal_anterolateral\n# rhythm: af\n")
+    with open(os.path.join(anatomy, "lbbb_table.csv"), "w", newline="") as f:
+        f.write(table + "".join(body))
+    with open(os.path.join(anatomy, "lbbb_table_segments.csv"), "w", newline="") as f:
+        f.write("# scar from late enhancement, veins from venography\n"
+                "segment,scar,vein\n"
+                "basal_anterolateral,transmural,yes\n"
+                "basal_inferolateral,60 %,yes\n"
+                "mid_anterolateral,,no\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dyssync", default=os.path.join(HERE, "..", "build", "cli", "dyssync"))
@@ -144,6 +172,7 @@ def main():
             text = retitle(f.read(), "LBBB-01")
         with open(os.path.join(studies, "lbbb_single.csv"), "w", newline="") as f:
             f.write(text)
+        write_anatomy(studies, os.path.join(os.path.dirname(studies), "anatomy"))
         # 2. View directory, three views on their own beats.
         dst = os.path.join(studies, "lbbb_views")
         os.makedirs(dst)

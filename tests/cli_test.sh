@@ -42,6 +42,37 @@ golden analyze.csv 0 "$dys" analyze --format csv "${studies[@]}"
 golden info.txt 0 "$dys" info "${studies[@]}" testdata/info/echopac_a4c_strain.txt \
     testdata/info/strain18_segmental
 golden validate.txt 0 "$dys" validate -w "${studies[@]}" testdata/info/strain18_segmental
+# Scar, veins and the implanted lead, by keys and by a segment table (no
+# admissible segment): the ranking, the concordance, the response factors.
+golden analyze_anatomy.txt 0 "$dys" analyze testdata/anatomy/lbbb_keys.csv \
+    testdata/anatomy/lbbb_table.csv
+golden analyze_anatomy.jsonl 0 "$dys" analyze --format json testdata/anatomy/lbbb_keys.csv \
+    testdata/anatomy/lbbb_table.csv
+python3 - "$tmp/out" <<'PY' 2>"$tmp/err"
+import json, sys
+keys, table = [json.loads(l) for l in open(sys.argv[1])]
+lt = keys["lead_target"]
+assert [s["name"] for s in lt["segments"]] == ["basal_inferolateral", "mid_anterolateral"]
+assert lt["concordance"] == "adjacent" and lt["lead_segment"] == "mid_inferolateral"
+assert {"name": "basal_anterolateral", "grade": "transmural", "pct": None} in lt["scar"]
+assert table["lead_target"]["segments"] == [] and table["lead_target"]["none_reason"]
+assert table["lead_target"]["concordance"] is None
+f = {x["key"]: x["state"] for x in keys["response_factors"]}
+assert f == {"no_mechanical_dyssynchrony": "absent", "non_lbbb": "absent",
+             "rv_dysfunction": "present", "ischaemic_aetiology": "present",
+             "scar_at_target": "present", "lead_remote": "absent",
+             "atrial_fibrillation": "absent"}, f
+PY
+check $? "lead target and response factors in the JSON" "$(cat "$tmp/err")"
+# A bad segment table names the table, its line and column.
+mkdir -p "$tmp/anat"
+printf 'segment,scar\nbasal_inferolateral,thick\n' >"$tmp/anat/seg.csv"
+sed 's/^# lead_segment: .*/# segment_table: seg.csv/' testdata/anatomy/lbbb_keys.csv |
+    grep -v '^# scar:\|^# vein_segments:' >"$tmp/anat/s.csv"
+"$dys" analyze "$tmp/anat/s.csv" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "seg.csv:2:21: scar 'thick'" "$tmp/err"
+check $? "a bad segment table: exit 1 and seg.csv:2:21 (exit $rc)" "$(cat "$tmp/err")"
 golden analyze_population_first.jsonl 0 "$dys" analyze --format json --sd population \
     --peak first testdata/studies/lbbb_single.csv
 
