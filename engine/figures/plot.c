@@ -201,6 +201,98 @@ static void bullseye_frame(cairo_t *cr, const fig *f, double cx, double cy, doub
     cairo_stroke(cr);
 }
 
+/* Scar as hatching over the current path (kept): transmural dense and
+ * dark, non-transmural sparse and light, so the colour beneath still
+ * reads (scar lies over the timing, it does not replace it). */
+static void hatch_scar(cairo_t *cr, int grade, double cx, double cy, double R, double hx,
+                       double hy, double hr)
+{
+    if (grade != DYS_SCAR_TRANSMURAL && grade != DYS_SCAR_NON_TRANSMURAL)
+        return;
+    int dense = grade == DYS_SCAR_TRANSMURAL;
+    cairo_save(cr);
+    cairo_clip_preserve(cr);
+    if (hr > 0) { /* a clear disc where the cell's number stands */
+        cairo_new_path(cr);
+        cairo_rectangle(cr, cx - 3 * R, cy - 3 * R, 6 * R, 6 * R);
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, hx, hy, hr, 0, 2 * M_PI);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_clip(cr);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    }
+    cairo_new_path(cr);
+    double step = (dense ? 0.055 : 0.11) * R;
+    for (double d = -2.2 * R; d <= 2.2 * R; d += step) {
+        cairo_move_to(cr, cx + d - 1.2 * R, cy + 1.2 * R);
+        cairo_line_to(cr, cx + d + 1.2 * R, cy - 1.2 * R);
+    }
+    cairo_set_source_rgba(cr, 0.05, 0.05, 0.05, dense ? 0.7 : 0.45);
+    cairo_set_line_width(cr, dense ? 0.022 * R : 0.014 * R);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+/* A segment a suitable vein reaches: a small ring at the outer edge of its
+ * cell, to the side of the number. */
+static void vein_mark(cairo_t *cr, double x, double y, double R)
+{
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, 0.035 * R, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+    cairo_set_line_width(cr, 0.018 * R);
+    cairo_stroke(cr);
+}
+
+static double text_width(cairo_t *cr, double size, const char *s)
+{
+    cairo_select_font_face(cr, DYS_FIG_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    return e.x_advance;
+}
+
+/* The legend of the scar hatching and the vein mark, below "inferior",
+ * drawn only when the study gives scar or veins. */
+static int has_anatomy(const dys_result *r, int *scar, int *vein)
+{
+    *scar = *vein = 0;
+    for (int g = 0; g < DYS_N_SEGMENTS; g++) {
+        *scar |= r->scar[g] != DYS_SCAR_UNKNOWN;
+        *vein |= r->vein[g] != DYS_VEIN_UNKNOWN;
+    }
+    return *scar || *vein;
+}
+
+static void anatomy_legend(cairo_t *cr, const dys_result *r, double cx, double y, double R)
+{
+    int scar, vein;
+    if (!has_anatomy(r, &scar, &vein))
+        return;
+    double fs = 0.07 * R, sw = 0.14 * R, x = cx - 1.25 * R;
+    static const char *const name[2] = {"transmural scar", "non-transmural scar"};
+    for (int i = 0; i < 2 && scar; i++) {
+        cairo_new_path(cr);
+        cairo_rectangle(cr, x, y - sw * 0.8, sw, sw);
+        cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+        cairo_fill_preserve(cr);
+        hatch_scar(cr, i ? DYS_SCAR_NON_TRANSMURAL : DYS_SCAR_TRANSMURAL, x + sw / 2,
+                   y - sw * 0.3, R, 0, 0, 0);
+        cairo_new_path(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        dys_fig_text(cr, x + sw + 0.04 * R, y, fs, 0, 0, name[i]);
+        x += sw + 0.08 * R + text_width(cr, fs, name[i]) + 0.12 * R;
+    }
+    if (vein) {
+        vein_mark(cr, x + sw / 2, y - sw * 0.3, R);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        dys_fig_text(cr, x + sw + 0.02 * R, y, fs, 0, 0, "vein reaches it");
+    }
+}
+
 static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, double R)
 {
     const dys_result *r = f->r;
@@ -260,6 +352,9 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
                 cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
             }
             cairo_fill_preserve(cr);
+            double am_ = -(90.0 + 60.0 * k) * M_PI / 180.0, rm_ = 0.5 * (r0 + r1);
+            hatch_scar(cr, r->scar[seg], cx, cy, R, cx + rm_ * cos(am_), cy + rm_ * sin(am_),
+                       0.13 * R * (ring == 2 ? 0.8 : 1.0));
             cairo_set_source_rgb(cr, 1, 1, 1);
             cairo_set_line_width(cr, 1.2);
             cairo_set_dash(cr, NULL, 0, 0);
@@ -315,6 +410,15 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
         dys_fig_text(cr, cx, cy - 0.03 * R, 0.06 * R, 0, 0.5, "apical ring:");
         dys_fig_text(cr, cx, cy + 0.05 * R, 0.06 * R, 0, 0.5, "not measured");
     }
+    /* the vein marks: near the outer edge, 20 degrees toward the next
+     * sector, clear of the number in the middle */
+    for (int seg = 0; seg < rings * 6; seg++)
+        if (r->vein[seg] == DYS_VEIN_YES) {
+            int ring = seg / 6, k = seg % 6;
+            double a = -(90.0 + 60.0 * k + 20.0) * M_PI / 180.0;
+            double rr = ring_out[ring] - 0.06 * R;
+            vein_mark(cr, cx + rr * cos(a), cy + rr * sin(a), R);
+        }
     /* The cells' words after every fill: a long one ("indeterminate" in
      * a mid cell) runs past its cell, and the grey apical ring drawn
      * after it hid its start. */
@@ -329,6 +433,7 @@ static void draw_bullseye(cairo_t *cr, const fig *f, double cx, double cy, doubl
     /* wall names and the colour bar (0 at the bottom) */
     double bx, by, bw, bh;
     bullseye_frame(cr, f, cx, cy, R, &bx, &by, &bw, &bh);
+    anatomy_legend(cr, r, cx, cy + R + 0.30 * R, R);
     if (!fixed) {
         for (int t = 0; t <= 4; t++) {
             char buf[32];
@@ -1066,14 +1171,29 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, tx, y, 7.5, 1, 0, "LV lead target (latest reachable ok segments)");
-    for (int i = 0; i < r->n_lead && i < 4; i++) {
+    /* up to four candidates, three when the implanted lead's line follows */
+    int shown = r->n_lead < (r->lead_segment >= 0 ? 3 : 4) ? r->n_lead
+                                                          : (r->lead_segment >= 0 ? 3 : 4);
+    for (int i = 0; i < shown; i++) {
         char nm[48];
         snprintf(buf, sizeof buf, "%s  +%.0f ms", pretty(r->lead[i].segment, nm, sizeof nm),
                  r->lead[i].delay_ms);
         dys_fig_text(cr, tx, y + (i + 1) * 11, 7, 0, 0, buf);
     }
-    if (r->n_lead == 0)
-        dys_fig_text(cr, tx, y + 11, 7, 0, 0, "none (no ok free-wall segment)");
+    if (r->n_lead == 0) {
+        snprintf(buf, sizeof buf, "none (%s)", r->lead_none_reason);
+        shown = dys_fig_text_wrapped(cr, tx, y + 11, 7, W - tx - 16, 11, 3, buf);
+    }
+    /* the implanted lead below them (the text report and JSON give the
+     * ranking's reasons and the left-out segments) */
+    if (r->lead_segment >= 0) {
+        static const char *const cls[] = {"not classified (no target)", "concordant",
+                                          "adjacent", "remote"};
+        char nm[48];
+        snprintf(buf, sizeof buf, "implanted lead: %s, %s",
+                 pretty(r->lead_segment, nm, sizeof nm), cls[r->lead_concordance]);
+        dys_fig_text(cr, tx, y + (shown + 1) * 11, 7, 0, 0, buf);
+    }
     y += 6 * 11;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     dys_fig_text(cr, tx, y, 7.5, 1, 0, "Ejection window");
@@ -1095,7 +1215,13 @@ static void draw(cairo_t *cr, double W, double H, const void *data)
     switch (f->o->kind) {
     case DYS_PLOT_BULLSEYE:
         title(cr, f, 16, 24, f->r->trace == DYS_TRACE_STRAIN ? "time to peak strain" : "time to peak systolic velocity");
-        draw_bullseye(cr, f, W * 0.42, H * 0.53, fmin(W, H) * 0.33);
+        {
+            /* a study with scar or veins has their legend below the map:
+             * the map moves up and shrinks a little to make room above
+             * the footer */
+            int sc, ve, an = has_anatomy(f->r, &sc, &ve);
+            draw_bullseye(cr, f, W * 0.42, H * (an ? 0.50 : 0.53), fmin(W, H) * (an ? 0.31 : 0.33));
+        }
         break;
     case DYS_PLOT_BARS:
         title(cr, f, 16, 24, f->r->trace == DYS_TRACE_STRAIN ? "time to peak strain by segment"
