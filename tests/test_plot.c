@@ -320,6 +320,68 @@ static size_t rejected_panel_pixels(int bigeminy, dys_plot_kind kind)
     return n;
 }
 
+/* Scar and veins on the bull's-eye: LBBB-01 with scar and veins (testdata
+ * anatomy/lbbb_keys.csv) against LBBB-01 without them.  The vein rings
+ * (their red) appear only with veins, the hatching darkens the scarred
+ * lateral cells, and the rest of the map is the same timing. */
+static void bullseye_png(const char *rel, const char *name, image *im)
+{
+    dys_study *s;
+    dys_result *r;
+    analysed(rel, &s, &r);
+    dys_ctx *ctx = dys_ctx_new();
+    dys_plot_options o;
+    dys_plot_options_defaults(&o);
+    o.kind = DYS_PLOT_BULLSEYE;
+    o.dpi = 60;
+    char out[256];
+    snprintf(out, sizeof out, "%s/%s.png", tmpdir, name);
+    ck_assert_msg(dys_plot_write(ctx, s, r, &o, out) == DYS_OK, "%s", dys_ctx_error(ctx));
+    read_png(out, im);
+    dys_ctx_free(ctx);
+    dys_result_free(r);
+    dys_study_free(s);
+}
+
+static size_t count_rgb(const image *a, int r, int g, int b, int tol)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < (size_t)a->w * a->h; k++) {
+        const unsigned char *p = a->rgb + 3 * k;
+        n += abs(p[0] - r) <= tol && abs(p[1] - g) <= tol && abs(p[2] - b) <= tol;
+    }
+    return n;
+}
+
+static size_t dark_green(const image *a)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < (size_t)a->w * a->h; k++) {
+        const unsigned char *p = a->rgb + 3 * k;
+        n += p[0] < 80 && p[1] < 90 && p[1] > p[0] + 10 && p[1] + 5 >= p[2];
+    }
+    return n;
+}
+
+START_TEST(bullseye_scar_and_veins)
+{
+    image with, without;
+    bullseye_png("anatomy/lbbb_keys.csv", "anat_with", &with);
+    bullseye_png("studies/lbbb_single.csv", "anat_without", &without);
+    size_t red_with = count_rgb(&with, 191, 25, 25, 30),
+           red_without = count_rgb(&without, 191, 25, 25, 30);
+    ck_assert_uint_eq(red_without, 0);
+    ck_assert_uint_gt(red_with, 20);
+    /* hatching: dark lines over the green lateral cells, a shade no
+     * viridis cell (dark ones are purple) and no text has */
+    size_t dark_with = dark_green(&with), dark_without = dark_green(&without);
+    ck_assert_msg(dark_with > dark_without + 300, "dark pixels %zu with, %zu without", dark_with,
+                  dark_without);
+    free(with.rgb);
+    free(without.rgb);
+}
+END_TEST
+
 START_TEST(all_beats_rejected_panel)
 {
     ck_assert_uint_eq(rejected_panel_pixels(0, DYS_PLOT_CURVES), 0);
@@ -340,6 +402,7 @@ static Suite *suite(void)
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, fixed_scale_keeps_synchronous_green);
     tcase_add_test(tc, all_beats_rejected_panel);
+    tcase_add_test(tc, bullseye_scar_and_veins);
     suite_add_tcase(s, tc);
     return s;
 }
