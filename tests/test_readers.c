@@ -2000,6 +2000,8 @@ static const refusal meta_refusals[] = {
     {"tapse_mm in cm", "# tapse_mm: 1.8\n", 0, DYS_ERR_PARSE, ":1:13:", "range"},
     {"segment_table missing", "# segment_table: nowhere.csv\n", 0, DYS_ERR_IO, ":1:18:",
      "cannot open"},
+    {"segment_table absolute", "# segment_table: /etc/anatomy.csv\n", 0, DYS_ERR_PARSE,
+     ":1:18:", "relative"},
 };
 
 START_TEST(t_meta_refusal)

@@ -618,8 +618,14 @@ static dys_status apply_table(dys_reader *r, const char *v, size_t n, int line, 
 {
     dys_study *s = r->study;
     char path[4096];
+    /* Relative to the study file, so that a study and its table move
+     * together; an absolute path is refused (it would not). */
+    if (v[0] == '/')
+        return dys_fail(r->ctx, DYS_ERR_PARSE,
+                        "%s:%d:%d: segment_table '%.*s' is an absolute path: expected a path "
+                        "relative to this file", r->path, line, col, DYS_SNIP(n), v);
     const char *slash = strrchr(r->path, '/');
-    int dir = v[0] != '/' && slash ? (int)(slash - r->path + 1) : 0;
+    int dir = slash ? (int)(slash - r->path + 1) : 0;
     if ((size_t)dir + n + 1 > sizeof path)
         return dys_fail(r->ctx, DYS_ERR_PARSE, "%s:%d:%d: segment_table path too long",
                         r->path, line, col);
