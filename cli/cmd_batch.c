@@ -208,8 +208,8 @@ static int discover_dir(const char *dir, strs *out, int depth, dirset *seen)
                 cli_error("%s: skipped: a line break in the file name", path);
             else if (!dys_file_is_study(path))
                 cli_error("%s: skipped: not a study (prose, a table whose first "
-                          "column is study_id or source, or XML that is not a workbook)",
-                          path);
+                          "column is study_id or source, a segment table, or XML that is "
+                          "not a workbook)", path);
             else
                 rc = strs_add(&files, path);
         }

@@ -155,6 +155,13 @@ EOF
     grep -q "truth.csv: skipped: not a study" "$tmp/err" && ! grep -q "README\|LICENSE\|truth" "$tmp/dupout/errors.csv"
 check $? "duplicate study_ids flagged and warned, figures unique; formula-like ids neutralised; README, LICENSE, truth.csv skipped" "$(cat "$tmp/err")"
 
+# A study's segment table (scar and veins, key segment_table) lives beside
+# it: skipped by its content, not failed as a study
+"$dys" batch -q -o "$tmp/anat" testdata/anatomy 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] && grep -q "lbbb_table_segments.csv: skipped: not a study" "$tmp/err" &&
+    [ "$(tail -n +2 "$tmp/anat/studies.csv" | wc -l)" = 2 ]
+check $? "a segment table beside its study is skipped, not failed" "rc=$rc $(cat "$tmp/err")"
+
 T=testdata/studies
 "$dys" analyze --format csv "$d/formula.csv" $T/lbbb_views $T/multibeat_ecg $T/eu_tab_decimal_comma.csv \
     >"$tmp/r4.csv" 2>/dev/null

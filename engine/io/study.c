@@ -339,6 +339,16 @@ int dys_file_is_study(const char *path)
     if ((!strncasecmp(p, "study_id", 8) || !strncasecmp(p, "source", 6)) &&
         memchr(p, ',', line))
         return 0;
+    /* a study's per-segment anatomy table (scar, veins: metadata key
+     * segment_table), which lives beside its study: its header, after any
+     * comment lines, starts with "segment" (a study's starts with time) */
+    const char *h = p;
+    while (*h == '#') {
+        h += strcspn(h, "\r\n");
+        h += strspn(h, "\r\n");
+    }
+    if (!strncasecmp(h, "segment", 7) && h[7] && strchr(",;\t", h[7]))
+        return 0;
     /* XML: a study when it is a workbook (or cannot be told from its first
      * bytes: reading then says why), not when it is other XML */
     if (dys_text_is_xml(p))
