@@ -13,7 +13,7 @@
 
 /* ---- metadata ----------------------------------------------------------- */
 
-enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT };
+enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT, K_PACING };
 
 static const struct {
     const char *key;
@@ -54,6 +54,20 @@ static const struct {
     {"rv_pep_ms", K_NUMBER, 0, 20, 400, "ms", "a pre-ejection period in ms"},
     {"spwmd_ms", K_NUMBER, 0, 0, 600, "ms", "a wall motion delay in ms (0 or more)"},
     {"filling_time_pct_rr", K_NUMBER, 0, 5, 95, "%", "a filling time in % of the RR"},
+    /* CRT device settings (dyssync optimise): one study per setting of
+     * one patient.  The ranges hold what devices program (AV 50-300 ms,
+     * VV within +-80 ms) with room, and refuse what no device programs: a
+     * non-positive AV delay, a VV offset longer than a QRS.  vv_delay_ms
+     * is signed, positive when the LV is paced first. */
+    {"av_delay_ms", K_NUMBER, 0, 10, 500, "ms", "an AV delay in ms"},
+    {"vv_delay_ms", K_NUMBER, 0, -200, 200, "ms",
+     "a VV delay in ms, positive when the LV is paced first"},
+    {"pacing_mode", K_PACING, 0, 0, 0, NULL, "off, biv, lv or rv"},
+    {"lvot_vti_cm", K_NUMBER, 0, 1, 60, "cm", "an LVOT velocity-time integral in cm"},
+    {"mitral_vti_cm", K_NUMBER, 0, 1, 60, "cm", "a mitral inflow velocity-time integral in cm"},
+    {"e_a_fused", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"reference_setting", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"patient_id", K_TEXT, 0, 0, 0, NULL, "a non-empty identifier"},
 };
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
 
@@ -135,6 +149,13 @@ static int meta_value(locale_t loc, size_t ki, const char *v, size_t n,
         static const double scale[] = {1.0, 0.1, 100.0};
         int c = lookup(norm, un, 3);
         *x = c >= 0 ? scale[c] : NAN;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_PACING: {
+        /* dys_pacing_mode's order */
+        static const char *const pm[] = {"off", "biv", "lv", "rv"};
+        int c = lookup(norm, pm, 4);
+        *x = c + 1;
         return c >= 0 ? 0 : -1;
     }
     }
@@ -350,6 +371,25 @@ static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
         s->spwmd_ms = x;
     } else if (!strcmp(k, "filling_time_pct_rr")) {
         s->filling_time_pct_rr = x;
+    } else if (!strcmp(k, "av_delay_ms")) {
+        s->av_delay_ms = x;
+    } else if (!strcmp(k, "vv_delay_ms")) {
+        s->vv_delay_ms = x;
+    } else if (!strcmp(k, "pacing_mode")) {
+        s->pacing_mode = (dys_pacing_mode)(int)x;
+    } else if (!strcmp(k, "lvot_vti_cm")) {
+        s->lvot_vti_cm = x;
+    } else if (!strcmp(k, "mitral_vti_cm")) {
+        s->mitral_vti_cm = x;
+    } else if (!strcmp(k, "e_a_fused")) {
+        s->e_a_fused = (int)x;
+    } else if (!strcmp(k, "reference_setting")) {
+        s->reference_setting = (int)x;
+    } else if (!strcmp(k, "patient_id")) {
+        free(s->patient_id);
+        s->patient_id = dys_strndup(val, vlen);
+        if (!s->patient_id)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
     }
     return DYS_OK;
 }
