@@ -34,7 +34,7 @@ static const char *verdict_text(dys_opt_verdict v)
     switch (v) {
     case DYS_OPT_BEST_IS_REFERENCE: return "the reference ranks first";
     case DYS_OPT_BEYOND_NOISE: return "better than the reference by more than measurement noise";
-    case DYS_OPT_WITHIN_NOISE: return "not distinguishable from the reference (within noise)";
+    case DYS_OPT_WITHIN_NOISE: return "within measurement noise of the reference";
     case DYS_OPT_UNTESTED: return "not tested against the reference";
     }
     return "";

@@ -504,7 +504,15 @@ static const char help_synth[] =
     "                     outcomes_model.csv with each study's draw\n"
     "  --doppler          also write the Doppler and M-mode timing keys\n"
     "                     (lv_pep_ms = the model's AVO, rv_pep_ms, spwmd_ms,\n"
-    "                     filling_time_pct_rr); every other number unchanged\n";
+    "                     filling_time_pct_rr); every other number unchanged\n"
+    "  --settings N       ONE patient at N CRT device settings (2..12; -n is then\n"
+    "                     ignored): an AV sweep at VV 0, a VV sweep at AV 120,\n"
+    "                     av_delay_ms, vv_delay_ms, pacing_mode, patient_id and\n"
+    "                     reference_setting (AV 120 / VV 0) in each study; the S'\n"
+    "                     spread is least at one setting drawn as the true\n"
+    "                     optimum (DIR/truth_settings.csv); use with --beats\n"
+    "  --settings-effect E  the spread at the optimum is 1 - E times the heart's\n"
+    "                     (0..0.9, default 0.5; 0: no optimum)\n";
 
 static const char help_stats[] =
     "usage: dyssync stats responders --outcomes FILE [OPTIONS]\n"

@@ -1106,6 +1106,19 @@ typedef struct dys_synth_params {
                              spwmd_ms, filling_time_pct_rr) from their own
                              random stream, so that every other number is
                              the same with or without them; default 0 */
+    int settings;         /* 0 (default): n_studies studies as above;
+                             2..12: ONE patient (the seed's first
+                             dyssynchronous heart) at that many CRT device
+                             settings, one study each (n_studies ignored),
+                             with av_delay_ms, vv_delay_ms, pacing_mode,
+                             patient_id and, at AV 120 / VV 0,
+                             reference_setting; its S' spread depends on
+                             the setting through a known function with one
+                             setting the true optimum (engine/synth/
+                             write.c), in DIR/truth_settings.csv */
+    double settings_effect; /* how much smaller the spread is at the true
+                             optimum than far from it, 0..0.9 (default
+                             0.5; 0: every setting the same heart) */
 } dys_synth_params;
 
 /* The defaults of `dyssync synth`: 10 studies, seed 1, 100 fps, no noise,

@@ -383,6 +383,7 @@ static void opt_panel(cairo_t *cr, const dys_opt_result *r, int vv, double x, do
             cairo_line_to(cr, px + 3, MAPY(s->ci_hi));
             cairo_stroke(cr);
         }
+        cairo_new_sub_path(cr);
         cairo_arc(cr, px, py, 2.8, 0, 2 * M_PI);
         if (on)
             cairo_fill(cr);
@@ -397,6 +398,7 @@ static void opt_panel(cairo_t *cr, const dys_opt_result *r, int vv, double x, do
         if ((int)i == r->best) {
             cairo_set_source_rgb(cr, okabe_ito[1][0], okabe_ito[1][1], okabe_ito[1][2]);
             cairo_set_line_width(cr, 1.6);
+            cairo_new_sub_path(cr);
             cairo_arc(cr, px, py, 8, 0, 2 * M_PI);
             cairo_stroke(cr);
         }
@@ -430,11 +432,11 @@ static void draw_opt(cairo_t *cr, double W, double H, const void *data)
         y1 = y0 + ys;
     char yl[96];
     snprintf(yl, sizeof yl, "%s (mean, 95 %% CI)", r->objective);
-    double pw = (W - 150) / 2, ph = H - 120;
+    double pw = (W - 150) / 2, ph = H - 132;
     opt_panel(cr, r, 0, 62, 52, pw, ph, y0, y1, ys, yl);
     opt_panel(cr, r, 1, 62 + pw + 70, 52, pw, ph, y0, y1, ys, yl);
     /* the legend and the verdict under the panels */
-    double ly = H - 36;
+    double ly = H - 32;
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 1.2);
     cairo_rectangle(cr, 62 - 5, ly - 8, 10, 10);
@@ -442,20 +444,24 @@ static void draw_opt(cairo_t *cr, double W, double H, const void *data)
     dys_fig_text(cr, 62 + 10, ly, 8, 0, 0, "reference");
     cairo_set_source_rgb(cr, okabe_ito[1][0], okabe_ito[1][1], okabe_ito[1][2]);
     cairo_set_line_width(cr, 1.6);
+    cairo_new_sub_path(cr);
     cairo_arc(cr, 140, ly - 3, 6, 0, 2 * M_PI);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     dys_fig_text(cr, 150, ly, 8, 0, 0, "best");
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr, 1.0);
+    cairo_new_sub_path(cr);
     cairo_arc(cr, 196, ly - 3, 2.8, 0, 2 * M_PI);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    dys_fig_text(cr, 204, ly, 8, 0, 0, "at another delay of the other kind than the reference's");
-    const char *verdict = r->verdict == DYS_OPT_BEYOND_NOISE
+    dys_fig_text(cr, 204, ly, 8, 0, 0, "at another VV (left) or AV (right) than the reference");
+    const char *verdict = r->all_within_noise
+                              ? "differences between settings are within measurement noise"
+                          : r->verdict == DYS_OPT_BEYOND_NOISE
                               ? "the best differs from the reference by more than noise"
                           : r->verdict == DYS_OPT_WITHIN_NOISE
-                              ? "differences between settings are within measurement noise"
+                              ? "the best is within noise of the reference"
                           : r->verdict == DYS_OPT_BEST_IS_REFERENCE
                               ? "the reference ranks first"
                               : "not tested against noise (too few beats or one value each)";
