@@ -293,13 +293,13 @@ static dys_status test_against(dys_ctx *ctx, dys_opt_result *r, size_t i, size_t
     st->diff = st->value - ref->value;
     if ((int)i == r->reference)
         return DYS_OK;
+    if (isnan(st->value) || isnan(ref->value))
+        return DYS_OK; /* the note says why it is not measurable */
     if (!r->per_beat) {
         snprintf(st->note, sizeof st->note,
                  "a single value per setting: no beat-to-beat noise to test against");
         return DYS_OK;
     }
-    if (isnan(st->value) || isnan(ref->value))
-        return DYS_OK; /* the note says why it is not measurable */
     if (st->n_beats < 2 || ref->n_beats < 2) {
         snprintf(st->note, sizeof st->note,
                  "too few beats to test (%zu here, %zu at the reference; 2 each needed)",
