@@ -214,7 +214,7 @@ static dys_status choose_reference(dys_ctx *ctx, const dys_opt_input *in, size_t
     if (named >= 0) {
         r->reference = named;
         snprintf(r->reference_why, sizeof r->reference_why,
-                 "the study says so (reference_setting: yes)");
+                 "the study says so: reference_setting: yes");
         return DYS_OK;
     }
     if (!isnan(o->nominal_av_ms)) {

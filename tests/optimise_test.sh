@@ -40,7 +40,7 @@ check $? "the wide margin: the true optimum ranks first, beyond noise" "$(cat "$
 
 "$dys" optimise "$tmp"/wide/synth_*.csv >"$tmp/wide.txt" 2>"$tmp/err"
 grep -q '^objective: ts_sd_12_ms (minimise; dyssynchrony minimisation)$' "$tmp/wide.txt" &&
-    grep -q '^reference: biv AV 120 VV +0 (the study says so' "$tmp/wide.txt" &&
+    grep -q '^reference: biv AV 120 VV +0 (the study says so: reference_setting: yes)$' "$tmp/wide.txt" &&
     grep -q '^best: ' "$tmp/wide.txt"
 check $? "text: objective, direction, method, reference and best" "$(cat "$tmp/wide.txt" "$tmp/err")"
 
