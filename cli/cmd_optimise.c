@@ -63,8 +63,9 @@ static void write_text(FILE *f, const dys_opt_result *r, const char *unit)
     for (size_t a = 0; a < r->n; a++) {
         const dys_opt_setting *s = &r->setting[r->order[a]];
         setting_label(s, lab, sizeof lab);
-        char rank[8], ci[32] = "-", sd[16] = "-", diff[16] = "-", p[16] = "-", pa[16] = "-";
-        snprintf(rank, sizeof rank, s->rank ? "%d" : "-", s->rank);
+        char rank[16] = "-", ci[64] = "-", sd[32] = "-", diff[32] = "-", p[16] = "-", pa[16] = "-";
+        if (s->rank)
+            snprintf(rank, sizeof rank, "%d", s->rank);
         if (isfinite(s->ci_lo))
             snprintf(ci, sizeof ci, "[%.1f, %.1f]", s->ci_lo, s->ci_hi);
         if (isfinite(s->sd))
@@ -77,7 +78,7 @@ static void write_text(FILE *f, const dys_opt_result *r, const char *unit)
             snprintf(p, sizeof p, "%.3g", s->p);
             snprintf(pa, sizeof pa, "%.3g", s->p_adj);
         }
-        char val[24] = "-";
+        char val[32] = "-";
         if (isfinite(s->value))
             snprintf(val, sizeof val, "%.1f", s->value);
         fprintf(f, "%-5s %-22s %9s %21s %7s %5zu %9s %8s %8s  %s%s%s\n", rank, lab, val, ci, sd,
