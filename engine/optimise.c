@@ -318,8 +318,9 @@ static dys_status test_against(dys_ctx *ctx, dys_opt_result *r, size_t i, size_t
     return DYS_OK;
 }
 
-/* Insertion sort of the measurable settings by score (then input order:
- * a tie goes to the earlier study), the unmeasurable after them. */
+/* Insertion sort of the measurable settings by score, the unmeasurable
+ * after them.  A tie goes to the reference (nothing to change), then to
+ * the earlier study. */
 static void rank(dys_opt_result *r)
 {
     size_t m = 0;
@@ -331,7 +332,8 @@ static void rank(dys_opt_result *r)
         while (b > 0) {
             size_t y = r->order[b - 1];
             double sy = score(r->setting[y].value, r->direction);
-            int before = !isnan(sx) && (isnan(sy) || sx < sy);
+            int before = !isnan(sx) && (isnan(sy) || sx < sy ||
+                                        (sx == sy && (int)x == r->reference));
             if (!before)
                 break;
             r->order[b] = y;

@@ -254,6 +254,14 @@ START_TEST(reference_choice)
     ck_assert_int_eq(dys_optimise(ctx, f.in, f.n, &o, &r), DYS_OK);
     ck_assert_int_eq(r->reference, 1);
     dys_opt_result_free(r);
+    /* a tie goes to the reference, though the other study comes first */
+    f.st[0].lvot_vti_cm = f.st[1].lvot_vti_cm = 20;
+    o.objective = "lvot_vti_cm";
+    ck_assert_int_eq(dys_optimise(ctx, f.in, f.n, &o, &r), DYS_OK);
+    ck_assert_int_eq(r->best, 1);
+    ck_assert_int_eq(r->verdict, DYS_OPT_BEST_IS_REFERENCE);
+    dys_opt_result_free(r);
+    o.objective = NULL;
     f.st[0].reference_setting = 1; /* the study's word wins over --nominal */
     ck_assert_int_eq(dys_optimise(ctx, f.in, f.n, &o, &r), DYS_OK);
     ck_assert_int_eq(r->reference, 0);
