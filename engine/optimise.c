@@ -255,14 +255,15 @@ static dys_status measure(const dys_opt_input *in, int index, const char *key,
     if (!dys_index_from_ts(index)) {
         st->value = st->study_value;
         if (isnan(st->value))
-            snprintf(st->note, sizeof st->note, "%s", res->index_reason[index]);
+            snprintf(st->note, sizeof st->note, "%.199s", res->index_reason[index]);
         return DYS_OK;
     }
     double v[DYS_MAX_BEAT_TS];
     size_t nb = per_beat(res, index, copy, v);
     st->value = NAN;
     if (nb == 0) {
-        snprintf(st->note, sizeof st->note, "no beat gives %s%s%s", key,
+        /* the reason cut to the note's room (the full one is analyze's) */
+        snprintf(st->note, sizeof st->note, "no beat gives %.40s%s%.140s", key,
                  res->index_reason[index][0] ? ": " : "", res->index_reason[index]);
         return DYS_OK;
     }
