@@ -133,6 +133,7 @@ install: build
 accuracy: build
 	python3 tests/accuracy.py --dyssync $(DYSSYNC) --out docs/accuracy.md
 	python3 tests/accuracy_beats.py --dyssync $(DYSSYNC) --n 100 --out docs/accuracy_beats.md
+	python3 tests/accuracy_optimise.py --dyssync $(DYSSYNC) --n 40 --out docs/accuracy_optimise.md
 
 # Speed and memory against the SciPy baseline and cat (ratios in one run);
 # writes docs/benchmarks.md, or nothing when a command fails.  BENCH_N

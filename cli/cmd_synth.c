@@ -25,6 +25,8 @@ int cmd_synth(int argc, char **argv)
         {"no-events", no_argument, NULL, 'W'},
         {"outcomes", no_argument, NULL, 'U'},
         {"doppler", no_argument, NULL, 'D'},
+        {"settings", required_argument, NULL, 'S'},
+        {"settings-effect", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     dys_synth_params sp;
@@ -100,6 +102,16 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'D':
             sp.doppler = 1;
+            break;
+        case 'S':
+            if (cli_long(optarg, 2, 12, &v))
+                return cli_usage("synth", "--settings takes 2..12 device settings");
+            sp.settings = (int)v;
+            break;
+        case 'F':
+            if (cli_double(optarg, &x) || !(x >= 0 && x <= 0.9))
+                return cli_usage("synth", "--settings-effect takes 0..0.9");
+            sp.settings_effect = x;
             break;
         case 'h':
             return cli_help("synth");

@@ -504,7 +504,15 @@ static const char help_synth[] =
     "                     outcomes_model.csv with each study's draw\n"
     "  --doppler          also write the Doppler and M-mode timing keys\n"
     "                     (lv_pep_ms = the model's AVO, rv_pep_ms, spwmd_ms,\n"
-    "                     filling_time_pct_rr); every other number unchanged\n";
+    "                     filling_time_pct_rr); every other number unchanged\n"
+    "  --settings N       ONE patient at N CRT device settings (2..12; -n is then\n"
+    "                     ignored): an AV sweep at VV 0, a VV sweep at AV 120,\n"
+    "                     av_delay_ms, vv_delay_ms, pacing_mode, patient_id and\n"
+    "                     reference_setting (AV 120 / VV 0) in each study; the S'\n"
+    "                     spread is least at one setting drawn as the true\n"
+    "                     optimum (DIR/truth_settings.csv); use with --beats\n"
+    "  --settings-effect E  the spread at the optimum is 1 - E times the heart's\n"
+    "                     (0..0.9, default 0.5; 0: no optimum)\n";
 
 static const char help_stats[] =
     "usage: dyssync stats responders --outcomes FILE [OPTIONS]\n"
@@ -547,6 +555,39 @@ static const char help_stats[] =
     "definition.  A statistic that cannot be computed is reported with its\n"
     "reason, and the exit status is then 1.\n";
 
+static const char help_optimise[] =
+    "usage: dyssync optimise [--objective NAME] [--reference STUDY] [--nominal AV/VV]\n"
+    "                        [--format text|json|csv] [-o FILE] [--plot FILE]\n"
+    "                        [analysis and reading options of analyze] STUDY...\n"
+    "\n"
+    "Echo-guided AV and VV optimisation of a CRT device: the studies of one\n"
+    "patient, one per device setting (metadata av_delay_ms, vv_delay_ms,\n"
+    "pacing_mode; docs/format.md), each analysed as analyze does, then ranked\n"
+    "by the objective.  A Ts index is computed beat by beat: each setting's\n"
+    "mean with its 95 % CI, and Welch's t-test of the best against the\n"
+    "reference (p Bonferroni-adjusted for the settings compared).  Other\n"
+    "objectives have one value per setting and are ranked untested.\n"
+    "\n"
+    "  --objective NAME   an index key (default ts_sd_12_ms; signed delays such\n"
+    "                     as septal_lateral_delay_ms: nearest 0), lvot_vti_cm\n"
+    "                     (aortic VTI method: highest) or mitral_vti_cm (mitral\n"
+    "                     inflow VTI: highest)\n"
+    "  --reference STUDY  the setting the others are tested against (default: the\n"
+    "                     study with reference_setting: yes, else --nominal, else\n"
+    "                     the first study)\n"
+    "  --nominal AV/VV    the nominal setting in ms (120/0; VV positive: LV first)\n"
+    "  --format text|json|csv  output (default text)\n"
+    "  -o, --output FILE  write there (atomically) instead of stdout\n"
+    "  --plot FILE        the figure (.png, .svg or .pdf): the objective against\n"
+    "                     AV and VV delay, CI bars, best and reference marked\n"
+    "\n"
+    "When no setting differs from the reference by more than noise, a warning\n"
+    "says so (the exit status stays 0).\n"
+    "\n"
+    "Exit status: 0 ranked, 1 a study could not be read or analysed, or the\n"
+    "studies are no optimisation (different patients, a setting given twice, a\n"
+    "missing av_delay_ms or vv_delay_ms), 2 usage error (an unknown objective).\n";
+
 int cmd_help(int argc, char **argv)
 {
     return cli_help(argc > 1 ? argv[1] : NULL);
@@ -572,6 +613,8 @@ int cli_help(const char *cmd)
         fputs(help_batch, stdout);
     else if (!strcmp(cmd, "stats"))
         fputs(help_stats, stdout);
+    else if (!strcmp(cmd, "optimise"))
+        fputs(help_optimise, stdout);
     else if (!strcmp(cmd, "merge"))
         fputs(help_merge, stdout);
     else if (!strcmp(cmd, "help"))

@@ -16,6 +16,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_optimise(int argc, char **argv);
 
 /* The commands, in the order of the overview (main.c): name, what runs
  * it, and the one-line summary the overview and the usage message list,

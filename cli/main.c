@@ -17,6 +17,7 @@ const cli_command cli_commands[] = {
     {"info", cmd_info, "show what was read from studies"},
     {"validate", cmd_validate, "read and check studies without analysing them"},
     {"plot", cmd_plot, "draw a study's figure: curves, bull's-eye, bars or report"},
+    {"optimise", cmd_optimise, "rank a CRT patient's AV/VV device settings by an echo objective"},
     {"synth", cmd_synth, "write synthetic studies with known truth"},
     {"help", cmd_help, "show help for a command"},
 };

@@ -310,7 +310,7 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
                      "AVC (%.0f ms)", bt->rr_ms, avc);
         }
     }
-    enum { MAX_BEATS = 128 }; /* more are not measured (a warning says) */
+    enum { MAX_BEATS = DYS_MAX_BEAT_TS }; /* more are not measured (a warning says) */
     double onsets[MAX_BEATS], win_lo[MAX_BEATS], win_hi[MAX_BEATS], rrs[MAX_BEATS];
     double rr_next[MAX_BEATS];
     size_t nb = 0;
@@ -439,6 +439,9 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             break;
         sr->n_beats = used;
         sr->flags = flags;
+        sr->n_ts_beats = (int)nb;
+        for (size_t b = 0; b < nb; b++)
+            sr->ts_beat_ms[b] = in_mean[b] ? tsb[b] : NAN;
         if (used == 0) {
             int measured = 0;
             for (size_t b = 0; b < nb; b++)

@@ -1063,3 +1063,23 @@ int dys_null_causes(const dys_result *r, char lines[][DYS_NULL_CAUSE_MAX], int m
     }
     return n;
 }
+
+/* The indices computed from the segments' Ts alone (the Ts family): the
+ * only ones a result's per-beat Ts (dys_segment_result.ts_beat_ms) can
+ * give beat by beat, through dys_compute_indices on a copy holding one
+ * beat's Ts.  The others read whole-cycle measures or metadata. */
+int dys_index_from_ts(int i)
+{
+    return i >= 0 && i < DYS_N_INDICES && catalogue[i].measure == M_TS;
+}
+
+/* Signed delays: a pair's or two walls' difference, a cross-correlation
+ * delay, the interventricular delay (LV PEP - RV PEP); their sign says
+ * which side is late, their size how dyssynchronous. */
+int dys_index_signed(int i)
+{
+    if (i < 0 || i >= DYS_N_INDICES)
+        return 0;
+    enum stat st = catalogue[i].stat;
+    return st == ST_PAIR || st == ST_XCORR || st == ST_WALL_DIFF || i == DYS_IDX_IVMD;
+}

@@ -35,4 +35,9 @@ int dys_wants_family(const dys_params *p, const char *family);
 /* Sample (n-1) or population (n) standard deviation. */
 double dys_sd(const double *x, int n, dys_sd_kind kind);
 
+/* Whether index i is computed from the segments' Ts alone (0 or 1). */
+int dys_index_from_ts(int i);
+/* Whether index i is a signed delay, best near 0 (0 or 1). */
+int dys_index_signed(int i);
+
 #endif

@@ -325,6 +325,16 @@ typedef enum dys_rhythm {
     DYS_RHYTHM_SINUS,
     DYS_RHYTHM_AF               /* atrial fibrillation */
 } dys_rhythm;
+/* A CRT device's pacing mode at a setting (metadata pacing_mode). */
+typedef enum dys_pacing_mode {
+    DYS_PACING_UNKNOWN = 0, /* not given */
+    DYS_PACING_OFF,         /* pacing off: the intrinsic rhythm */
+    DYS_PACING_BIV,         /* biventricular */
+    DYS_PACING_LV,          /* LV only */
+    DYS_PACING_RV           /* RV only */
+} dys_pacing_mode;
+/* "off", "biv", "lv", "rv", or "unknown" (also out of range). */
+DYS_API const char *dys_pacing_mode_name(dys_pacing_mode m);
 
 typedef struct dys_study {
     char *study_id;
@@ -372,6 +382,19 @@ typedef struct dys_study {
     double rv_s_prime_cm_s;
     int aetiology;                 /* dys_aetiology */
     int rhythm;                    /* dys_rhythm */
+    /* The CRT device setting the study was recorded at, and the Doppler
+     * measures taken at it (dyssync optimise; docs/format.md): NAN, -1,
+     * DYS_PACING_UNKNOWN or NULL when not given. */
+    double av_delay_ms;         /* programmed (paced or sensed) AV delay */
+    double vv_delay_ms;         /* VV offset, positive: LV paced first */
+    dys_pacing_mode pacing_mode;
+    double lvot_vti_cm;         /* LVOT velocity-time integral */
+    double mitral_vti_cm;       /* mitral inflow velocity-time integral */
+    int e_a_fused;              /* mitral E and A waves fused: 1, 0, -1 */
+    int reference_setting;      /* the study names itself the reference
+                                   setting: 1, 0, -1 */
+    char *patient_id;           /* the patient, to check that the settings
+                                   are one patient's; NULL */
 } dys_study;
 
 /* Empty a recording and set its "not given" values (NAN: avo_ms, avc_ms,
@@ -616,6 +639,9 @@ DYS_API size_t dys_flags_text(unsigned flags, char *buf, size_t cap);
 /* "ok", "indeterminate" or "missing" ("unknown" out of range). */
 DYS_API const char *dys_seg_status_name(dys_seg_status s);
 
+/* Room for the beats of one recording whose Ts a result keeps. */
+#define DYS_MAX_BEAT_TS 128
+
 typedef struct dys_segment_result {
     dys_seg_status status;
     unsigned flags;
@@ -658,6 +684,13 @@ typedef struct dys_segment_result {
                                           shortening in IVR */
     double work_efficiency_pct;        /* CW / (CW + WW) x 100 */
     char work_reason[160];             /* why the work is null, "" */
+    /* Ts of each beat of its recording the analysis measured (accepted
+     * beats in time order, at most DYS_MAX_BEAT_TS): NAN for a beat not
+     * in ts_ms's mean.  Beat j of two segments of one recording is the
+     * same heartbeat; of two recordings, it is not.  dyssync optimise
+     * computes per-beat indices from them. */
+    int n_ts_beats;
+    double ts_beat_ms[DYS_MAX_BEAT_TS];
 } dys_segment_result;
 
 /* The index catalogue: one row per index, in output order. */
@@ -1155,6 +1188,19 @@ typedef struct dys_synth_params {
                              spwmd_ms, filling_time_pct_rr) from their own
                              random stream, so that every other number is
                              the same with or without them; default 0 */
+    int settings;         /* 0 (default): n_studies studies as above;
+                             2..12: ONE patient (the seed's first
+                             dyssynchronous heart) at that many CRT device
+                             settings, one study each (n_studies ignored),
+                             with av_delay_ms, vv_delay_ms, pacing_mode,
+                             patient_id and, at AV 120 / VV 0,
+                             reference_setting; its S' spread depends on
+                             the setting through a known function with one
+                             setting the true optimum (engine/synth/
+                             write.c), in DIR/truth_settings.csv */
+    double settings_effect; /* how much smaller the spread is at the true
+                             optimum than far from it, 0..0.9 (default
+                             0.5; 0: every setting the same heart) */
 } dys_synth_params;
 
 /* The defaults of `dyssync synth`: 10 studies, seed 1, 100 fps, no noise,

@@ -287,6 +287,23 @@ DYS_API double dys_normal_quantile(double p);
  * NAN outside their domain. */
 DYS_API double dys_f_quantile(double p, double d1, double d2);
 DYS_API double dys_t_quantile(double p, double df);
+/* Student's t CDF with df > 0 degrees of freedom (need not be an
+ * integer): P(T <= t); NAN outside its domain. */
+DYS_API double dys_t_cdf(double t, double df);
+
+/* Welch's unequal-variance t-test of two groups' means (Welch 1947,
+ * Biometrika 34:28; df by the Welch-Satterthwaite equation). */
+typedef struct dys_welch {
+    double mean_diff; /* mean(x) - mean(y) */
+    double se;        /* its standard error, sqrt(sx^2/nx + sy^2/ny) */
+    double t;         /* mean_diff / se; NAN when se is 0 */
+    double df;        /* Welch-Satterthwaite degrees of freedom; NAN with t */
+    double p;         /* two-sided p; with se 0: 1 for equal means, else 0 */
+} dys_welch;
+/* The test of x (nx values) against y (ny).  DYS_ERR_INVALID (every field
+ * NAN) with fewer than 2 values in a group or a value not finite. */
+DYS_API dys_status dys_welch_t_test(dys_ctx *ctx, const double *x, size_t nx, const double *y,
+                                    size_t ny, dys_welch *out);
 
 #ifdef __cplusplus
 }

@@ -433,6 +433,11 @@ def strain_markdown(rows, n):
     return "\n".join(lines) + "\n"
 
 
+# The device optimisation's accuracy has its own page (tests/accuracy_optimise.py).
+OPTIMISE_LINK = ("\n## Device optimisation\n\nThe accuracy of `dyssync optimise` on synthetic "
+                 "patients with a known optimum\nis in [accuracy_optimise.md](accuracy_optimise.md).\n")
+
+
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description="Ts accuracy of dyssync against synthetic truth.")
@@ -520,6 +525,7 @@ def main():
         return 2
     any_missed = any_missed or any(r[4] for r in srows)
     table = markdown(rows, args.n, args.seed, baseline_note) + strain_markdown(srows, args.n)
+    table += OPTIMISE_LINK
     sys.stdout.write(table)
     if args.out:  # whole or not at all
         with open(args.out + ".tmp", "w", encoding="utf-8") as f:

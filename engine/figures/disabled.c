@@ -6,6 +6,7 @@
  */
 #include "../internal.h"
 #include "dyssync_plot.h"
+#include "dyssync_optimise.h"
 
 static dys_status no_figures(dys_ctx *ctx)
 {
@@ -41,5 +42,11 @@ dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *n
                             const double *r, const char *title, double dpi)
 {
     (void)path, (void)names, (void)k, (void)r, (void)title, (void)dpi;
+    return no_figures(ctx);
+}
+
+dys_status dys_plot_optimise(dys_ctx *ctx, const char *path, const dys_opt_result *r, double dpi)
+{
+    (void)path, (void)r, (void)dpi;
     return no_figures(ctx);
 }

@@ -6,6 +6,7 @@
  */
 #include "figure.h"
 #include "dyssync_plot.h"
+#include "dyssync_optimise.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -295,4 +296,191 @@ dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *n
     double side = 26.0 * (double)k;
     double W = fmax(300, 40 + f.label_w + side), H = 44 + f.label_w + side + 60;
     return dys_fig_write(ctx, path, W, H, dpi, title, "correlation heat map", draw_heat, &f);
+}
+
+/* ---- device optimisation (dyssync optimise) -------------------------------- */
+
+typedef struct {
+    const dys_opt_result *r;
+    const char *title;
+} opt_fig;
+
+/* One panel: the objective against AV (vv 0) or VV (vv 1) delay, each
+ * paced setting a point with its 95 % CI bar.  The points of the
+ * reference's other delay (its AV sweep, or VV sweep) are filled and
+ * joined, the others hollow and grey: a protocol sweeps one delay at a
+ * time, and a point at another VV is not on the AV curve. */
+static void opt_panel(cairo_t *cr, const dys_opt_result *r, int vv, double x, double y, double w,
+                      double h, double y0, double y1, double ys, const char *yl)
+{
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < r->n; i++) {
+        const dys_opt_setting *s = &r->setting[i];
+        double d = vv ? s->vv_delay_ms : s->av_delay_ms;
+        if (s->pacing_mode != DYS_PACING_OFF && isfinite(d)) {
+            x0 = fmin(x0, d);
+            x1 = fmax(x1, d);
+        }
+    }
+    if (!(x1 >= x0))
+        x0 = 0, x1 = 1;
+    double pad = fmax(5, 0.08 * (x1 - x0));
+    x0 -= pad;
+    x1 += pad;
+    double xs = nice_step(x1 - x0);
+    dys_fig_axis(cr, x, y, w, h, x0, x1, y0, y1, xs, ys,
+                 vv ? "VV delay (ms, positive: LV first)" : "AV delay (ms)", yl, 8);
+#define MAPX(v) (x + ((v) - x0) / (x1 - x0) * w)
+#define MAPY(v) (y + h - ((v) - y0) / (y1 - y0) * h)
+    const dys_opt_setting *ref = &r->setting[r->reference];
+    double other_ref = vv ? ref->av_delay_ms : ref->vv_delay_ms;
+    /* the sweep's line, in order of the delay (insertion order by delay) */
+    size_t idx[256], m = 0;
+    for (size_t i = 0; i < r->n && m < 256; i++) {
+        const dys_opt_setting *s = &r->setting[i];
+        double other = vv ? s->av_delay_ms : s->vv_delay_ms;
+        if (s->pacing_mode == DYS_PACING_OFF || !isfinite(s->value) || other != other_ref)
+            continue;
+        size_t b = m++;
+        double d = vv ? s->vv_delay_ms : s->av_delay_ms;
+        while (b > 0 && (vv ? r->setting[idx[b - 1]].vv_delay_ms
+                            : r->setting[idx[b - 1]].av_delay_ms) > d) {
+            idx[b] = idx[b - 1];
+            b--;
+        }
+        idx[b] = i;
+    }
+    cairo_set_source_rgb(cr, okabe_ito[0][0], okabe_ito[0][1], okabe_ito[0][2]);
+    cairo_set_line_width(cr, 1.0);
+    for (size_t a = 0; a < m; a++) {
+        const dys_opt_setting *s = &r->setting[idx[a]];
+        double d = vv ? s->vv_delay_ms : s->av_delay_ms;
+        if (a == 0)
+            cairo_move_to(cr, MAPX(d), MAPY(s->value));
+        else
+            cairo_line_to(cr, MAPX(d), MAPY(s->value));
+    }
+    cairo_stroke(cr);
+    for (size_t i = 0; i < r->n; i++) {
+        const dys_opt_setting *s = &r->setting[i];
+        double d = vv ? s->vv_delay_ms : s->av_delay_ms;
+        double other = vv ? s->av_delay_ms : s->vv_delay_ms;
+        if (s->pacing_mode == DYS_PACING_OFF || !isfinite(s->value) || !isfinite(d))
+            continue;
+        int on = other == other_ref;
+        double px = MAPX(d), py = MAPY(s->value);
+        if (on)
+            cairo_set_source_rgb(cr, okabe_ito[0][0], okabe_ito[0][1], okabe_ito[0][2]);
+        else
+            cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+        if (isfinite(s->ci_lo)) {
+            cairo_set_line_width(cr, 1.0);
+            cairo_move_to(cr, px, MAPY(s->ci_lo));
+            cairo_line_to(cr, px, MAPY(s->ci_hi));
+            cairo_move_to(cr, px - 3, MAPY(s->ci_lo));
+            cairo_line_to(cr, px + 3, MAPY(s->ci_lo));
+            cairo_move_to(cr, px - 3, MAPY(s->ci_hi));
+            cairo_line_to(cr, px + 3, MAPY(s->ci_hi));
+            cairo_stroke(cr);
+        }
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, px, py, 2.8, 0, 2 * M_PI);
+        if (on)
+            cairo_fill(cr);
+        else
+            cairo_stroke(cr);
+        if ((int)i == r->reference) {
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            cairo_set_line_width(cr, 1.2);
+            cairo_rectangle(cr, px - 6, py - 6, 12, 12);
+            cairo_stroke(cr);
+        }
+        if ((int)i == r->best) {
+            cairo_set_source_rgb(cr, okabe_ito[1][0], okabe_ito[1][1], okabe_ito[1][2]);
+            cairo_set_line_width(cr, 1.6);
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, px, py, 8, 0, 2 * M_PI);
+            cairo_stroke(cr);
+        }
+    }
+#undef MAPX
+#undef MAPY
+}
+
+static void draw_opt(cairo_t *cr, double W, double H, const void *data)
+{
+    const opt_fig *f = data;
+    const dys_opt_result *r = f->r;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 16, 24, 13, 1, 0, f->title);
+    double y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < r->n; i++) {
+        const dys_opt_setting *s = &r->setting[i];
+        if (!isfinite(s->value))
+            continue;
+        y0 = fmin(y0, isfinite(s->ci_lo) ? s->ci_lo : s->value);
+        y1 = fmax(y1, isfinite(s->ci_hi) ? s->ci_hi : s->value);
+    }
+    if (!(y1 >= y0))
+        y0 = 0, y1 = 1;
+    double ys = nice_step(y1 - y0 > 0 ? y1 - y0 : fabs(y0) + 1);
+    y0 = floor(y0 / ys) * ys;
+    y1 = ceil(y1 / ys) * ys;
+    if (y1 <= y0)
+        y1 = y0 + ys;
+    char yl[96];
+    snprintf(yl, sizeof yl, "%s (mean, 95 %% CI)", r->objective);
+    double pw = (W - 150) / 2, ph = H - 132;
+    opt_panel(cr, r, 0, 62, 52, pw, ph, y0, y1, ys, yl);
+    opt_panel(cr, r, 1, 62 + pw + 70, 52, pw, ph, y0, y1, ys, yl);
+    /* the legend and the verdict under the panels */
+    double ly = H - 32;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1.2);
+    cairo_rectangle(cr, 62 - 5, ly - 8, 10, 10);
+    cairo_stroke(cr);
+    dys_fig_text(cr, 62 + 10, ly, 8, 0, 0, "reference");
+    cairo_set_source_rgb(cr, okabe_ito[1][0], okabe_ito[1][1], okabe_ito[1][2]);
+    cairo_set_line_width(cr, 1.6);
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, 140, ly - 3, 6, 0, 2 * M_PI);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 150, ly, 8, 0, 0, "best");
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 1.0);
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, 196, ly - 3, 2.8, 0, 2 * M_PI);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dys_fig_text(cr, 204, ly, 8, 0, 0, "at another VV (left) or AV (right) than the reference");
+    const char *verdict = r->all_within_noise
+                              ? "differences between settings are within measurement noise"
+                          : r->verdict == DYS_OPT_BEYOND_NOISE
+                              ? "the best differs from the reference by more than noise"
+                          : r->verdict == DYS_OPT_WITHIN_NOISE
+                              ? "the best is within noise of the reference"
+                          : r->verdict == DYS_OPT_BEST_IS_REFERENCE
+                              ? "the reference ranks first"
+                              : "not tested against noise (too few beats or one value each)";
+    char buf[200];
+    snprintf(buf, sizeof buf, "%s (%s); Welch's t-test, Bonferroni over the settings", verdict,
+             dys_opt_direction_name(r->direction));
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    dys_fig_text(cr, 62, ly + 14, 7.5, 0, 0, buf);
+    version_line(cr, 16, H - 6);
+}
+
+dys_status dys_plot_optimise(dys_ctx *ctx, const char *path, const dys_opt_result *r, double dpi)
+{
+    if (!r || r->n < 1)
+        return dys_fail(ctx, DYS_ERR_INVALID, "optimisation figure: no settings");
+    char title[160];
+    snprintf(title, sizeof title, "%s: %s by device setting",
+             dys_opt_method_name(r->method), r->objective);
+    opt_fig f = {r, title};
+    return dys_fig_write(ctx, path, 8.5 * 72, 4.6 * 72, dpi, title, "CRT device optimisation",
+                         draw_opt, &f);
 }

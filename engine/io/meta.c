@@ -15,7 +15,9 @@
 
 enum key_kind { K_TEXT, K_NUMBER, K_LIST, K_VIEW, K_NYHA, K_YESNO, K_TRACE, K_UNIT,
                 /* lead targeting (the anatomy rules below) */
-                K_SCAR, K_SEGLIST, K_SEGMENT, K_TABLE, K_AETIOLOGY, K_RHYTHM };
+                K_SCAR, K_SEGLIST, K_SEGMENT, K_TABLE, K_AETIOLOGY, K_RHYTHM,
+                /* device settings (dyssync optimise) */
+                K_PACING };
 
 static const struct {
     const char *key;
@@ -70,6 +72,20 @@ static const struct {
     {"rv_s_prime_cm_s", K_NUMBER, 0, 1, 40, "cm/s", "an RV S' velocity in cm/s"},
     {"aetiology", K_AETIOLOGY, 0, 0, 0, NULL, "ischaemic or non-ischaemic"},
     {"rhythm", K_RHYTHM, 0, 0, 0, NULL, "sinus or af (atrial fibrillation)"},
+    /* CRT device settings (dyssync optimise): one study per setting of
+     * one patient.  The ranges hold what devices program (AV 50-300 ms,
+     * VV within +-80 ms) with room, and refuse what no device programs: a
+     * non-positive AV delay, a VV offset longer than a QRS.  vv_delay_ms
+     * is signed, positive when the LV is paced first. */
+    {"av_delay_ms", K_NUMBER, 0, 10, 500, "ms", "an AV delay in ms"},
+    {"vv_delay_ms", K_NUMBER, 0, -200, 200, "ms",
+     "a VV delay in ms, positive when the LV is paced first"},
+    {"pacing_mode", K_PACING, 0, 0, 0, NULL, "off, biv, lv or rv"},
+    {"lvot_vti_cm", K_NUMBER, 0, 1, 60, "cm", "an LVOT velocity-time integral in cm"},
+    {"mitral_vti_cm", K_NUMBER, 0, 1, 60, "cm", "a mitral inflow velocity-time integral in cm"},
+    {"e_a_fused", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"reference_setting", K_YESNO, 0, 0, 0, NULL, "yes or no"},
+    {"patient_id", K_TEXT, 0, 0, 0, NULL, "a non-empty identifier"},
 };
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof known_keys[0])
 
@@ -174,6 +190,13 @@ static int meta_value(locale_t loc, size_t ki, const char *v, size_t n,
         static const double scale[] = {1.0, 0.1, 100.0};
         int c = lookup(norm, un, 3);
         *x = c >= 0 ? scale[c] : NAN;
+        return c >= 0 ? 0 : -1;
+    }
+    case K_PACING: {
+        /* dys_pacing_mode's order */
+        static const char *const pm[] = {"off", "biv", "lv", "rv"};
+        int c = lookup(norm, pm, 4);
+        *x = c + 1;
         return c >= 0 ? 0 : -1;
     }
     }
@@ -400,6 +423,25 @@ static dys_status store_study_key(dys_reader *r, const char *k, const char *val,
         s->aetiology = (int)x;
     } else if (!strcmp(k, "rhythm")) {
         s->rhythm = (int)x;
+    } else if (!strcmp(k, "av_delay_ms")) {
+        s->av_delay_ms = x;
+    } else if (!strcmp(k, "vv_delay_ms")) {
+        s->vv_delay_ms = x;
+    } else if (!strcmp(k, "pacing_mode")) {
+        s->pacing_mode = (dys_pacing_mode)(int)x;
+    } else if (!strcmp(k, "lvot_vti_cm")) {
+        s->lvot_vti_cm = x;
+    } else if (!strcmp(k, "mitral_vti_cm")) {
+        s->mitral_vti_cm = x;
+    } else if (!strcmp(k, "e_a_fused")) {
+        s->e_a_fused = (int)x;
+    } else if (!strcmp(k, "reference_setting")) {
+        s->reference_setting = (int)x;
+    } else if (!strcmp(k, "patient_id")) {
+        free(s->patient_id);
+        s->patient_id = dys_strndup(val, vlen);
+        if (!s->patient_id)
+            return dys_fail(r->ctx, DYS_ERR_NOMEM, "out of memory");
     }
     return DYS_OK;
 }

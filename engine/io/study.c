@@ -159,6 +159,7 @@ void dys_study_free(dys_study *s)
     dys_strlist_free(s->warnings, s->n_warnings);
     dys_work_input_clear(&s->work);
     free(s->study_id);
+    free(s->patient_id);
     free(s->source);
     free(s->trace_label);
     free(s);
@@ -172,6 +173,9 @@ static dys_study *study_new(const char *path)
     s->avo_ms = s->avc_ms = s->hr_bpm = NAN;
     s->qrs_duration_ms = s->lvef_pct = NAN;
     s->lv_pep_ms = s->rv_pep_ms = s->spwmd_ms = s->filling_time_pct_rr = NAN;
+    s->av_delay_ms = s->vv_delay_ms = s->lvot_vti_cm = s->mitral_vti_cm = NAN;
+    s->pacing_mode = DYS_PACING_UNKNOWN;
+    s->e_a_fused = s->reference_setting = -1;
     s->lbbb = -1;
     s->tapse_mm = s->rv_s_prime_cm_s = NAN;
     for (int i = 0; i < DYS_N_SEGMENTS; i++)

@@ -80,6 +80,11 @@ static void draw_segment(syn_rng *r, const syn_study *st, int s, double target,
  * could not be drawn (never happens with these ranges). */
 int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st)
 {
+    return syn_draw_study_scaled(seed, i, 1.0, st);
+}
+
+int syn_draw_study_scaled(uint64_t seed, uint64_t i, double scale, syn_study *st)
+{
     syn_rng r;
     syn_rng_init(&r, seed, i, STREAM_PHYSIO);
     memset(st, 0, sizeof *st);
@@ -140,6 +145,18 @@ int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st)
         double sd = fmin(syn_rng_range(&r, 30.0, 60.0), fit);
         for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
             target[s] = m + sd * z[s];
+    }
+
+    /* Device settings: the spread about the targets' mean shrinks (the
+     * mean stays, so the targets stay inside [lo, hi]); scale 1 leaves the
+     * targets bit for bit as they were. */
+    if (scale != 1.0) {
+        double m = 0.0;
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
+            m += target[s];
+        m /= DYS_N_SEGMENTS_12;
+        for (int s = 0; s < DYS_N_SEGMENTS_12; s++)
+            target[s] = m + scale * (target[s] - m);
     }
 
     /* Components; redraw until the truth is unambiguous. */

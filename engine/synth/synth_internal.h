@@ -279,7 +279,8 @@ typedef struct syn_rng {
 /* Streams of one study. */
 enum { STREAM_PHYSIO = 0, STREAM_TIME = 1, STREAM_NOISE = 5, STREAM_FORMAT = 9,
        STREAM_BEATS = 13, STREAM_ECG = 17, STREAM_ECG_NOISE = 21,
-       STREAM_ECG_STUDY = 25, STREAM_OUTCOME = 29, STREAM_DOPPLER = 33 };
+       STREAM_ECG_STUDY = 25, STREAM_OUTCOME = 29, STREAM_DOPPLER = 33,
+       STREAM_SETTINGS = 37 };
 
 /* ------------------------------------------------------------------ */
 /* Velocity curves                                                      */
@@ -326,6 +327,7 @@ typedef struct syn_study {
 /* Several beats and the ECG (beats > 1 or ecg = 1)                     */
 
 #define SYN_MAX_BEATS 100
+#define SYN_MAX_SETTINGS 12 /* AV 80..280 ms, VV up to +-60 ms */
 
 #define SYN_BEAT_GRID_MS 0.5  /* per-beat truth scan step */
 
@@ -438,6 +440,7 @@ typedef struct syn_file {
     const char *study_id;
     int view;        /* 0 all segments, 1 A4C, 2 A2C, 3 APLAX */
     uint64_t index;  /* study index (for the streams) */
+    const char *setting_meta; /* device-setting metadata lines, or NULL */
 } syn_file;
 
 /* ---- shared between the files ------------------------------------- */
@@ -482,6 +485,11 @@ int syn_curve_truth(const syn_curve *cv, double avo, double avc, double *ts);
 /* Draw study i from its physiology stream; 0 on success, -1 if a segment
  * could not be drawn (never happens with these ranges). */
 int syn_draw_study(uint64_t seed, uint64_t i, syn_study *st);
+/* The same heart with its S' target times drawn towards their mean by
+ * `scale` (1: syn_draw_study's, 0.5: half the spread): the device-setting
+ * model of dys_synth_params.settings.  Every random draw is the same at
+ * any scale, so the settings are one patient's heart. */
+int syn_draw_study_scaled(uint64_t seed, uint64_t i, double scale, syn_study *st);
 
 /* The track at t, beats b0..b1 only (callers pass every beat that can
  * reach t). */

@@ -145,6 +145,8 @@ static dys_status write_recording(dys_ctx *ctx, const dys_synth_params *p,
         fprintf(fp, "# %s: %s%s", keys[KEY_UNIT], unit_name[f->unit], eol);
     if (p->doppler)
         write_doppler(fp, p, st, sf->index, eol);
+    if (sf->setting_meta)
+        fprintf(fp, "%s", sf->setting_meta);
 
     /* Column header. */
     static const char *const time_col[5] = {"time_ms", "t_ms", "time (ms)",
@@ -337,6 +339,66 @@ static void write_outcome(FILE *fo, FILE *fm, const char *id, const syn_study *s
     fprintf(fm, "%s,%.4f,%.4f,%d\n", id, sd, prob, rem);
 }
 
+/* The device settings of settings mode (dys_synth_params.settings): an AV
+ * sweep at VV 0 (80, 120, 160, ... ms; ceil(n / 2) of them), then a VV
+ * sweep at AV 120 (+20, -20, +40, -40, ... ms, positive: LV first), the
+ * nominal setting AV 120 / VV 0 the reference (of 2 settings, the first).  The true optimum is one of
+ * them drawn at random (STREAM_SETTINGS); setting k's S' spread is the
+ * heart's x scale(k) = 1 - effect x (1 - q), q = min(1, ((AV - AV*) /
+ * 120)^2 + ((VV - VV*) / 60)^2): 1 - effect at the optimum, rising
+ * smoothly to 1 (the heart as drawn) away from it, so the true Yu index is
+ * least at the optimum and its margin over the others grows with effect
+ * (0: every setting the same heart, no optimum to find). */
+typedef struct syn_settings {
+    int n, optimum, reference;
+    double av[SYN_MAX_SETTINGS], vv[SYN_MAX_SETTINGS], scale[SYN_MAX_SETTINGS];
+    uint64_t patient; /* the physiology index: the first dyssynchronous heart */
+} syn_settings;
+
+static int plan_settings(const dys_synth_params *p, syn_settings *ss)
+{
+    int n = p->settings, na = (n + 1) / 2;
+    ss->n = n;
+    for (int k = 0; k < na; k++) {
+        ss->av[k] = 80.0 + 40.0 * k;
+        ss->vv[k] = 0.0;
+    }
+    for (int k = na; k < n; k++) {
+        int j = k - na;
+        ss->av[k] = 120.0;
+        ss->vv[k] = (j % 2 ? -20.0 : 20.0) * (double)(j / 2 + 1);
+    }
+    ss->reference = na >= 2 ? 1 : 0; /* AV 120 / VV 0; with 2 settings, AV 80 */
+    syn_rng r;
+    syn_rng_init(&r, p->seed, 0, STREAM_SETTINGS);
+    ss->optimum = syn_rng_int(&r, 0, n - 1);
+    double a0 = ss->av[ss->optimum], v0 = ss->vv[ss->optimum];
+    for (int k = 0; k < n; k++) {
+        double q = pow((ss->av[k] - a0) / 120.0, 2) + pow((ss->vv[k] - v0) / 60.0, 2);
+        ss->scale[k] = 1.0 - p->settings_effect * (1.0 - fmin(1.0, q));
+    }
+    /* the patient: the first dyssynchronous heart of the seed (a
+     * synchronous one has little spread to shrink) */
+    syn_study st;
+    for (uint64_t i = 0; i < 1000; i++)
+        if (syn_draw_study(p->seed, i, &st) == 0 && st.dyssync) {
+            ss->patient = i;
+            return 0;
+        }
+    return -1;
+}
+
+static double sample_sd(const double *x, int n)
+{
+    double m = 0, s = 0;
+    for (int i = 0; i < n; i++)
+        m += x[i];
+    m /= n;
+    for (int i = 0; i < n; i++)
+        s += (x[i] - m) * (x[i] - m);
+    return sqrt(s / (n - 1));
+}
+
 static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char *dir)
 {
     int width = 4;
@@ -376,23 +438,61 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         }
     }
 
+    syn_settings ss = {0};
+    dys_outfile tset;
+    int n_studies = p->settings ? p->settings : p->n_studies;
+    if (p->settings) {
+        if (plan_settings(p, &ss) != 0)
+            rc = dys_fail(ctx, DYS_ERR_INVALID, "synth: no dyssynchronous heart for seed %llu",
+                          p->seed);
+        else
+            rc = open_csv(ctx, &tset, dir, "truth_settings.csv",
+                          "study_id,path,av_delay_ms,vv_delay_ms,reference,scale,"
+                          "true_ts_sd_12_ms,optimum", 0);
+        if (rc != DYS_OK) {
+            dys_outfile_abort(&truth);
+            if (multi)
+                dys_outfile_abort(&tbeats);
+            if (p->outcomes) {
+                dys_outfile_abort(&outc);
+                dys_outfile_abort(&model);
+            }
+            return rc;
+        }
+    }
     syn_study *st = malloc(sizeof *st);
     syn_ecg_morph *em = malloc(sizeof *em);
     if (!st || !em)
         rc = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < p->n_studies && rc == DYS_OK; i++) {
+    for (int i = 0; i < n_studies && rc == DYS_OK; i++) {
         char id[32], rel[48], num[16], frel[64];
         int nd = snprintf(num, sizeof num, "%d", i + 1);
         int pad = width > nd ? width - nd : 0;
         snprintf(id, sizeof id, "synth_%.*s%s", pad, "00000000", num);
-        if (syn_draw_study(p->seed, (uint64_t)i, st) != 0) {
+        /* settings: the patient's heart at this setting's spread; its
+         * beats, noise and format still come from the setting's index */
+        uint64_t heart = p->settings ? ss.patient : (uint64_t)i;
+        if (syn_draw_study_scaled(p->seed, heart, p->settings ? ss.scale[i] : 1.0, st) != 0) {
             rc = dys_fail(ctx, DYS_ERR_INVALID,
                           "synth: study %s: cannot draw an unambiguous peak "
                           "(seed %llu)", id, p->seed);
             break;
         }
         if (multi)
-            syn_draw_ecg_morph(p->seed, (uint64_t)i, st, em);
+            syn_draw_ecg_morph(p->seed, heart, st, em);
+        char meta[256] = "";
+        if (p->settings) {
+            syn_format fe; /* the file's line ends */
+            syn_format_for(p->vary_format, i, &fe);
+            const char *eol = fe.crlf ? "\r\n" : "\n";
+            snprintf(meta, sizeof meta,
+                     "# patient_id: synth_patient_%llu%s# pacing_mode: biv%s"
+                     "# av_delay_ms: %.0f%s# vv_delay_ms: %.0f%s%s",
+                     (unsigned long long)ss.patient + 1, eol, eol, ss.av[i], eol, ss.vv[i], eol,
+                     i == ss.reference ? "# reference_setting: yes" : "");
+            if (i == ss.reference)
+                snprintf(meta + strlen(meta), sizeof meta - strlen(meta), "%s", eol);
+        }
         double ts[DYS_N_SEGMENTS_12], to[DYS_N_SEGMENTS_12];
         memcpy(ts, st->ts_ms, sizeof ts);
         memcpy(to, st->to_ms, sizeof to);
@@ -427,7 +527,7 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
                 rc = dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
                 break;
             }
-            syn_file sf = {path, id, v, (uint64_t)i};
+            syn_file sf = {path, id, v, (uint64_t)i, p->settings ? meta : NULL};
             rc = write_recording(ctx, p, st, &f, &sf, multi ? &pl : NULL);
             free(path);
             if (multi) {
@@ -451,6 +551,10 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         fputc('\n', truth.f);
         if (p->outcomes)
             write_outcome(outc.f, model.f, id, st, ts, p->seed, (uint64_t)i);
+        if (p->settings)
+            fprintf(tset.f, "%s,%s,%.0f,%.0f,%d,%.6f,%.4f,%d\n", id, rel, ss.av[i], ss.vv[i],
+                    i == ss.reference, ss.scale[i], sample_sd(ts, DYS_N_SEGMENTS_12),
+                    i == ss.optimum);
     }
     free(st);
     free(em);
@@ -468,6 +572,10 @@ static dys_status synth_all(dys_ctx *ctx, const dys_synth_params *p, const char 
         dys_outfile_abort(&outc);
         dys_outfile_abort(&model);
     }
+    if (rc == DYS_OK && p->settings)
+        rc = dys_outfile_commit(ctx, &tset);
+    else if (p->settings)
+        dys_outfile_abort(&tset);
     if (rc != DYS_OK) {
         dys_outfile_abort(&truth);
         return rc;
@@ -496,6 +604,8 @@ void dys_synth_params_defaults(dys_synth_params *p)
     p->ectopic_prob = 0.05;
     p->qrs_metadata = 1;
     p->event_metadata = 1;
+    p->settings = 0;
+    p->settings_effect = 0.5;
 }
 
 dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p, const char *dir)
@@ -547,6 +657,12 @@ dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p, const char *
     if (p->qrs_metadata < 0 || p->qrs_metadata > 1)
         return dys_fail(ctx, DYS_ERR_INVALID,
                         "synth: qrs_metadata must be 0 or 1 (got %d)", p->qrs_metadata);
+    if (p->settings != 0 && (p->settings < 2 || p->settings > SYN_MAX_SETTINGS))
+        return dys_fail(ctx, DYS_ERR_INVALID, "synth: settings must be 2..%d (got %d)",
+                        SYN_MAX_SETTINGS, p->settings);
+    if (!(p->settings_effect >= 0.0 && p->settings_effect <= 0.9))
+        return dys_fail(ctx, DYS_ERR_INVALID,
+                        "synth: settings effect must be 0..0.9 (got %g)", p->settings_effect);
     if (!p->qrs_metadata && !p->ecg)
         return dys_fail(ctx, DYS_ERR_INVALID,
                         "synth: without QRS onset metadata the ECG column is needed "
