@@ -1134,9 +1134,11 @@ static void text_indices(FILE *f, const dys_result *r)
     /* by section (dys_group_name), each under its name when it has a row */
     for (int g = 0; dys_group_name(g); g++)
     for (int i = 0, named = 0; i < DYS_N_INDICES; i++) {
-        /* the work indices are in their own section (text_work) */
+        /* the work indices are in their own section (text_work); an index
+         * whose input the study never gives (Doppler timing, contours) would
+         * only be a null row, as in the report figure */
         if (dys_index_group(i) != g || !dys_index_applies(i, r->trace) ||
-            !strcmp(dys_index_family(i), "work"))
+            !strcmp(dys_index_family(i), "work") || dys_index_unasked(r, i))
             continue;
         if (!named++)
             fprintf(f, "  %c%s\n", toupper((unsigned char)dys_group_name(g)[0]),
