@@ -12,15 +12,6 @@
 
 enum { ND = DYS_N_RESPONSE_DEFS }; /* resp[] holds ND answers per study */
 
-/* Whether any of the n studies is classified under definition d. */
-static int has_data(const int *resp, size_t n, int d)
-{
-    for (size_t i = 0; i < n; i++)
-        if (resp[i * ND + d] >= 0)
-            return 1;
-    return 0;
-}
-
 int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
 {
     dys_outcomes os;
@@ -66,6 +57,7 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
             fprintf(f, "Responders: %zu studies in %s\n\n%-14s %-42s %5s %10s %7s\n", os.n,
                     opath, "definition", "", "n", "responders", "rate");
         }
+        size_t classified[ND]; /* studies each definition classifies */
         for (int d = 0; d < ND; d++) {
             size_t n = 0, yes = 0;
             for (size_t i = 0; i < os.n; i++)
@@ -73,6 +65,7 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
                     n++;
                     yes += resp[i * ND + d] == 1;
                 }
+            classified[d] = n;
             double rate = n ? 100.0 * (double)yes / (double)n : NAN;
             if (json) {
                 json_object_begin(&j);
@@ -124,7 +117,7 @@ int stats_responders(dys_ctx *ctx, const char *opath, const stats_opts *oo)
                     json_member_g(&j, "kappa", k, SIG);
                     json_member_string(&j, "note", why); /* null when there is none */
                     json_object_end(&j);
-                } else if (why && !(has_data(resp, os.n, a) && has_data(resp, os.n, b))) {
+                } else if (why && !(classified[a] && classified[b])) {
                     /* a definition no study has data for was named above;
                      * a line per pair would only repeat it */
                 } else if (why) {
