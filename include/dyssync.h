@@ -1211,6 +1211,42 @@ DYS_API void dys_synth_params_defaults(dys_synth_params *p);
 DYS_API dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p,
                            const char *dir);
 
+/* ---- For other languages ---- */
+
+/* What a binding needs that the functions above would give only through
+ * a struct's layout: bindings such as Python's cffi or ctypes (ABI mode)
+ * or R's .Call need no struct layout with these, only pointers, strings,
+ * numbers and arrays of doubles.  Options are set by their command-line
+ * long names, so a binding validates exactly as the CLI does, with the
+ * CLI's messages; results come as the writers' text. */
+
+/* A new dys_params holding dys_params_defaults (NULL: out of memory);
+ * free it with dys_params_free (NULL: nothing). */
+DYS_API dys_params *dys_params_new(void);            /* the defaults; NULL: out of memory */
+DYS_API void dys_params_free(dys_params *p);
+/* A new dys_read_options holding dys_read_options_defaults (NULL: out of
+ * memory); free it with dys_read_options_free (NULL: nothing). */
+DYS_API dys_read_options *dys_read_options_new(void); /* the defaults */
+DYS_API void dys_read_options_free(dys_read_options *o);
+
+/* Set one option by its command-line long name (dyssync(1)), with the
+ * value as text exactly as on the command line.  name may carry the
+ * leading "--" or not, and '_' is read as '-': "first_fraction",
+ * "first-fraction" and "--first-fraction" are one option.
+ *   Analysis options, into p: lowpass, peak, first-fraction, sd, avo, avc,
+ *   min-segments, low-amplitude, max-gap, ectopic-rr, avc-estimate,
+ *   cutoff (INDEX=VALUE, once per index), indices.
+ *   Reading options, into ro: map, max-file-mb, max-rows, qrs-onsets,
+ *   contour-trace, contour-flip (a flag: value NULL, "yes", "true" or "1"
+ *   sets it, "no", "false" or "0" clears it).
+ * The other pointer may be NULL (a reading option needs no p, and an
+ * analysis option no ro).  DYS_ERR_INVALID for an unknown name, a NULL
+ * value (but contour-flip's), a NULL p or ro that the option needs, or a
+ * bad value; the message names the option as given ("lowpass takes a
+ * cut-off in Hz, auto or off"), and the option is then unchanged. */
+DYS_API dys_status dys_option_set(dys_ctx *ctx, dys_params *p, dys_read_options *ro,
+                                  const char *name, const char *value);
+
 #ifdef __cplusplus
 }
 #endif
