@@ -1247,6 +1247,20 @@ DYS_API void dys_read_options_free(dys_read_options *o);
 DYS_API dys_status dys_option_set(dys_ctx *ctx, dys_params *p, dys_read_options *ro,
                                   const char *name, const char *value);
 
+/* Read one study from memory: data[0..len) is one file's content (a study
+ * CSV, a GE EchoPAC text export or a full-trace contour export; need not
+ * be NUL-terminated), read exactly as dys_study_read reads a file holding
+ * those bytes (size limit, encoding checks, readers, plausibility, given
+ * QRS onsets; opt NULL: the defaults).  name stands for the file's path:
+ * the study's and the recording's source, the default study_id (the name
+ * without directory and extension) and the start of every message
+ * ("name:line:col: ...").  A myocardial-work workbook (XML) is refused:
+ * save it as a file and use dys_study_read.  A segment_table named in the
+ * metadata is read from a file relative to name, as from a file's. */
+DYS_API dys_status dys_study_read_memory(dys_ctx *ctx, const char *name, const char *data,
+                                         size_t len, const dys_read_options *opt,
+                                         dys_study **out);
+
 #ifdef __cplusplus
 }
 #endif
