@@ -1261,6 +1261,30 @@ DYS_API dys_status dys_study_read_memory(dys_ctx *ctx, const char *name, const c
                                          size_t len, const dys_read_options *opt,
                                          dys_study **out);
 
+/* The bytes dys_write_json and dys_write_text write for r, in a new
+ * NUL-terminated string to free with dys_free: JSON without the newline
+ * that ends dys_write_json's line (one object, ready for a JSON parser),
+ * the report as it is (ending with its newline).  NULL on failure (out of
+ * memory), with the message in ctx. */
+DYS_API char *dys_result_json(dys_ctx *ctx, const dys_result *r);
+DYS_API char *dys_result_text(dys_ctx *ctx, const dys_result *r);
+/* Free a string of dys_result_json or dys_result_text (NULL: nothing). */
+DYS_API void dys_free(void *p);
+
+/* A study's fields (dys_study, dys_recording) without their layout: NULL
+ * or 0 for a NULL study, a recording index i >= dys_study_recordings, or
+ * a segment out of range or absent.  Pointers stay valid until
+ * dys_study_free. */
+DYS_API const char *dys_study_id(const dys_study *s);
+DYS_API int dys_study_trace(const dys_study *s);          /* dys_trace */
+DYS_API size_t dys_study_recordings(const dys_study *s);
+DYS_API const char *dys_study_view(const dys_study *s, size_t i);   /* dys_view_name of recording i */
+DYS_API const char *dys_study_source(const dys_study *s, size_t i); /* recording i's file */
+DYS_API size_t dys_study_samples(const dys_study *s, size_t i);
+DYS_API const double *dys_study_time(const dys_study *s, size_t i);          /* ms, n samples */
+DYS_API const double *dys_study_curve(const dys_study *s, size_t i, int seg); /* dys_segment; NULL if absent */
+DYS_API const double *dys_study_ecg(const dys_study *s, size_t i);            /* mV; NULL if absent */
+
 #ifdef __cplusplus
 }
 #endif
