@@ -52,72 +52,56 @@ int cli_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* The getopt codes of the reading and analysis options and the long names
+ * dys_option_set knows them by: the engine parses and checks the values
+ * (the same code a binding calls), the CLI only says what it was told. */
+static const struct {
+    int code;
+    const char *name;
+} option_names[] = {
+    {'M', "--map"},
+    {CLI_OPT_MAX_FILE_MB, "--max-file-mb"},
+    {CLI_OPT_MAX_ROWS, "--max-rows"},
+    {CLI_OPT_QRS_ONSETS, "--qrs-onsets"},
+    {CLI_OPT_CONTOUR_TRACE, "--contour-trace"},
+    {CLI_OPT_CONTOUR_FLIP, "--contour-flip"},
+    {CLI_OPT_LOWPASS, "--lowpass"},
+    {CLI_OPT_PEAK, "--peak"},
+    {CLI_OPT_FIRST_FRACTION, "--first-fraction"},
+    {CLI_OPT_SD, "--sd"},
+    {CLI_OPT_AVO, "--avo"},
+    {CLI_OPT_AVC, "--avc"},
+    {CLI_OPT_MIN_SEGMENTS, "--min-segments"},
+    {CLI_OPT_LOW_AMPLITUDE, "--low-amplitude"},
+    {CLI_OPT_MAX_GAP, "--max-gap"},
+    {CLI_OPT_ECTOPIC_RR, "--ectopic-rr"},
+    {CLI_OPT_AVC_ESTIMATE, "--avc-estimate"},
+    {CLI_OPT_CUTOFF, "--cutoff"},
+    {CLI_OPT_INDICES, "--indices"},
+};
+/* The first analysis option of option_names. */
+#define FIRST_ANALYSIS_OPTION 6
+
+/* The long name of getopt code opt among option_names[from..to), NULL if
+ * none. */
+static const char *option_name(int opt, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (option_names[i].code == opt)
+            return option_names[i].name;
+    return NULL;
+}
+
 int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx)
 {
-    long v;
-    switch (opt) {
-    case 'M':
-        if (dys_read_options_parse_map(ctx, ro, arg) != DYS_OK) {
-            cli_error("%s", dys_ctx_error(ctx));
-            return -1;
-        }
-        return 1;
-    case 1001:
-        if (cli_long(arg, 1, 1L << 20, &v)) {
-            cli_error("--max-file-mb takes a whole number of MiB (1..1048576)");
-            return -1;
-        }
-        ro->max_file_bytes = (size_t)v << 20;
-        return 1;
-    case 1002:
-        if (cli_long(arg, 3, 1L << 40, &v)) {
-            cli_error("--max-rows takes a whole number >= 3");
-            return -1;
-        }
-        ro->max_rows = (size_t)v;
-        return 1;
-    case CLI_OPT_QRS_ONSETS: {
-        /* MS,MS,...: one recording's QRS onsets on its own time axis */
-        size_t n = 0;
-        const char *p = arg;
-        while (*p) {
-            char tok[64];
-            size_t len = strcspn(p, ",");
-            double x;
-            snprintf(tok, sizeof tok, "%.*s", (int)(len < 63 ? len : 63), p);
-            if (n == DYS_MAX_GIVEN_ONSETS || len == 0 || len > 62 || cli_double(tok, &x) ||
-                (n && !(x > ro->qrs_onsets_ms[n - 1]))) {
-                cli_error("--qrs-onsets takes increasing times in ms separated by commas "
-                          "(at most %d), e.g. 250,846.15; '%s' is not that",
-                          DYS_MAX_GIVEN_ONSETS, arg);
-                return -1;
-            }
-            ro->qrs_onsets_ms[n++] = x;
-            p += len + (p[len] == ',');
-        }
-        if (n == 0 || arg[strlen(arg) - 1] == ',') {
-            cli_error("--qrs-onsets takes increasing times in ms separated by commas, e.g. "
-                      "250,846.15");
-            return -1;
-        }
-        ro->n_qrs_onsets = n;
-        return 1;
+    const char *name = option_name(opt, 0, FIRST_ANALYSIS_OPTION);
+    if (!name)
+        return 0;
+    if (dys_option_set(ctx, NULL, ro, name, arg) != DYS_OK) {
+        cli_error("%s", dys_ctx_error(ctx));
+        return -1;
     }
-    case CLI_OPT_CONTOUR_TRACE:
-        if (!strcmp(arg, "strain"))
-            ro->contour_trace = DYS_CONTOUR_TRACE_STRAIN;
-        else if (!strcmp(arg, "velocity"))
-            ro->contour_trace = DYS_CONTOUR_TRACE_VELOCITY;
-        else {
-            cli_error("--contour-trace takes strain or velocity");
-            return -1;
-        }
-        return 1;
-    case CLI_OPT_CONTOUR_FLIP:
-        ro->contour_flip = 1;
-        return 1;
-    }
-    return 0;
+    return 1;
 }
 
 void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap)
@@ -143,133 +127,21 @@ int cli_index_key(const char *s, size_t len)
 
 int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd)
 {
-    double x;
-    switch (opt) {
-    case CLI_OPT_LOWPASS:
-        if (!strcmp(arg, "auto"))
-            p->lowpass_hz = DYS_LOWPASS_AUTO;
-        else if (!strcmp(arg, "off"))
-            p->lowpass_hz = DYS_LOWPASS_OFF;
-        else if (!cli_double(arg, &x) && x > 0)
-            p->lowpass_hz = x;
-        else {
-            cli_usage(cmd, "--lowpass takes a cut-off in Hz, auto or off");
-            return -1;
-        }
-        return 1;
-    case CLI_OPT_PEAK:
-        if (!strcmp(arg, "max"))
-            p->peak = DYS_PEAK_MAX;
-        else if (!strcmp(arg, "first"))
-            p->peak = DYS_PEAK_FIRST;
-        else {
-            cli_usage(cmd, "--peak takes max or first");
-            return -1;
-        }
-        return 1;
-    case CLI_OPT_FIRST_FRACTION:
-        if (cli_double(arg, &x) || !(x > 0 && x <= 1)) {
-            cli_usage(cmd, "--first-fraction takes a number in (0, 1]");
-            return -1;
-        }
-        p->first_peak_fraction = x;
-        return 1;
-    case CLI_OPT_SD:
-        if (!strcmp(arg, "sample"))
-            p->sd = DYS_SD_SAMPLE;
-        else if (!strcmp(arg, "population"))
-            p->sd = DYS_SD_POPULATION;
-        else {
-            cli_usage(cmd, "--sd takes sample or population");
-            return -1;
-        }
-        return 1;
-    case CLI_OPT_AVO:
-    case CLI_OPT_AVC:
-        if (cli_double(arg, &x) || x < -200 || x > 2000) {
-            cli_usage(cmd, "--%s takes a time in ms from QRS onset",
-                      opt == CLI_OPT_AVO ? "avo" : "avc");
-            return -1;
-        }
-        *(opt == CLI_OPT_AVO ? &p->avo_ms : &p->avc_ms) = x;
-        return 1;
-    case CLI_OPT_MIN_SEGMENTS: {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%s", arg);
-        char *slash = strchr(buf, '/');
-        long a, b = p->min_segments_6;
-        if (slash)
-            *slash = '\0';
-        if (cli_long(buf, 2, 12, &a) || (slash && cli_long(slash + 1, 2, 6, &b))) {
-            cli_usage(cmd, "--min-segments takes N12 or N12/N6 (2..12 and 2..6)");
-            return -1;
-        }
-        p->min_segments_12 = (int)a;
-        p->min_segments_6 = (int)b;
-        return 1;
+    const char *name = option_name(opt, FIRST_ANALYSIS_OPTION,
+                                   sizeof option_names / sizeof option_names[0]);
+    if (!name)
+        return 0;
+    /* the callers' contexts are busy reading; a message needs its own */
+    dys_ctx *ctx = dys_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return -1;
     }
-    case CLI_OPT_LOW_AMPLITUDE:
-        if (cli_double(arg, &x) || x < 0) {
-            cli_usage(cmd, "--low-amplitude takes a velocity in cm/s");
-            return -1;
-        }
-        p->low_amplitude_cm_s = x;
-        return 1;
-    case CLI_OPT_MAX_GAP:
-        if (cli_double(arg, &x) || !(x > 0)) {
-            cli_usage(cmd, "--max-gap takes a duration in ms");
-            return -1;
-        }
-        p->max_gap_ms = x;
-        return 1;
-    case CLI_OPT_ECTOPIC_RR:
-        if (cli_double(arg, &x) || !(x > 0 && x < 1)) {
-            cli_usage(cmd, "--ectopic-rr takes a fraction in (0, 1)");
-            return -1;
-        }
-        p->ectopic_rr_frac = x;
-        return 1;
-    case CLI_OPT_CUTOFF: {
-        /* INDEX=VALUE: the cut-off that classifies an index */
-        const char *eq = strchr(arg, '=');
-        int idx = eq ? cli_index_key(arg, (size_t)(eq - arg)) : -1;
-        if (idx < 0 || cli_double(eq + 1, &x) || !(x >= 0)) {
-            cli_usage(cmd, "--cutoff takes INDEX=VALUE with an index key "
-                           "(ts_sd_12_ms, ...) and a value >= 0");
-            return -1;
-        }
-        if (idx == DYS_IDX_GLOBAL_STRAIN_PEAK) {
-            cli_usage(cmd, "--cutoff: global_strain_peak_pct is not a dyssynchrony index; "
-                           "no cut-off classifies it");
-            return -1;
-        }
-        p->cutoff[idx] = x;
-        return 1;
-    }
-    case CLI_OPT_INDICES: {
-        dys_ctx *ctx = dys_ctx_new();
-        if (!ctx) {
-            cli_error("out of memory");
-            return -1;
-        }
-        int bad = dys_params_parse_indices(ctx, p, arg) != DYS_OK;
-        if (bad)
-            cli_usage(cmd, "%s", dys_ctx_error(ctx));
-        dys_ctx_free(ctx);
-        return bad ? -1 : 1;
-    }
-    case CLI_OPT_AVC_ESTIMATE:
-        if (!strcmp(arg, "curves")) {
-            p->avc_estimate = DYS_AVC_CURVES;
-        } else if (!strcmp(arg, "heart-rate")) {
-            p->avc_estimate = DYS_AVC_HEART_RATE;
-        } else {
-            cli_usage(cmd, "--avc-estimate takes curves or heart-rate");
-            return -1;
-        }
-        return 1;
-    }
-    return 0;
+    int bad = dys_option_set(ctx, p, NULL, name, arg) != DYS_OK;
+    if (bad)
+        cli_usage(cmd, "%s", dys_ctx_error(ctx));
+    dys_ctx_free(ctx);
+    return bad ? -1 : 1;
 }
 
 /* The overview: its command list comes from cli_commands (main.c). */

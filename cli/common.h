@@ -48,14 +48,18 @@ int cli_double(const char *s, double *out);
 int cli_long(const char *s, long lo, long hi, long *out);
 
 /* Options every reading command takes: --map, --max-file-mb, --max-rows,
- * --qrs-onsets, --contour-trace, --contour-flip.  Returns 1 if the option was one of these
- * (0 otherwise, -1 bad value). */
+ * --qrs-onsets, --contour-trace, --contour-flip, parsed by dys_option_set.
+ * Returns 1 if the option was one of these (0 otherwise, -1 bad value, said
+ * on stderr). */
 int cli_read_option(int opt, const char *arg, dys_read_options *ro, dys_ctx *ctx);
-enum { CLI_OPT_QRS_ONSETS = 1003, CLI_OPT_CONTOUR_TRACE, CLI_OPT_CONTOUR_FLIP };
+enum {
+    CLI_OPT_MAX_FILE_MB = 1001, CLI_OPT_MAX_ROWS, CLI_OPT_QRS_ONSETS, CLI_OPT_CONTOUR_TRACE,
+    CLI_OPT_CONTOUR_FLIP
+};
 #define CLI_READ_LONGOPTS                                   \
     {"map", required_argument, NULL, 'M'},                  \
-    {"max-file-mb", required_argument, NULL, 1001},         \
-    {"max-rows", required_argument, NULL, 1002},            \
+    {"max-file-mb", required_argument, NULL, CLI_OPT_MAX_FILE_MB}, \
+    {"max-rows", required_argument, NULL, CLI_OPT_MAX_ROWS}, \
     {"qrs-onsets", required_argument, NULL, CLI_OPT_QRS_ONSETS}, \
     {"contour-trace", required_argument, NULL, CLI_OPT_CONTOUR_TRACE}, \
     {"contour-flip", no_argument, NULL, CLI_OPT_CONTOUR_FLIP}
@@ -71,7 +75,7 @@ int cli_index_key(const char *s, size_t len);
 /* The analysis options (dys_params) of every analysing command: --lowpass,
  * --peak, --first-fraction, --sd, --avo, --avc, --min-segments,
  * --low-amplitude, --max-gap, --ectopic-rr, --avc-estimate, --cutoff,
- * --indices.  Returns 1 if opt was one of these (0 otherwise, -1 bad value, after a
+ * --indices, parsed by dys_option_set.  Returns 1 if opt was one of these (0 otherwise, -1 bad value, after a
  * usage message naming cmd). */
 enum {
     CLI_OPT_LOWPASS = 2001, CLI_OPT_PEAK, CLI_OPT_FIRST_FRACTION, CLI_OPT_SD, CLI_OPT_AVO,

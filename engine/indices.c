@@ -437,6 +437,14 @@ int dys_wants_family(const dys_params *p, const char *family)
     return (p->indices & dys_family_indices(family)) != 0;
 }
 
+int dys_index_from_key(const char *s, size_t len)
+{
+    for (int i = 0; i < DYS_N_INDICES; i++)
+        if (strlen(catalogue[i].info.key) == len && !strncmp(catalogue[i].info.key, s, len))
+            return i;
+    return -1;
+}
+
 dys_status dys_params_parse_indices(dys_ctx *ctx, dys_params *p, const char *list)
 {
     unsigned long long m = 0;
@@ -448,9 +456,9 @@ dys_status dys_params_parse_indices(dys_ctx *ctx, dys_params *p, const char *lis
         unsigned long long w = len >= 63 ? 0
                                : !strcmp(word, "all") ? DYS_INDICES_ALL
                                                       : dys_family_indices(word);
-        for (int i = 0; !w && len < 63 && i < DYS_N_INDICES; i++)
-            if (!strcmp(word, catalogue[i].info.key))
-                w = 1ULL << i;
+        int key = w || len >= 63 ? -1 : dys_index_from_key(word, len);
+        if (key >= 0)
+            w = 1ULL << key;
         if (!w) {
             char names[160];
             size_t n = 0;

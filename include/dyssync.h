@@ -1211,6 +1211,80 @@ DYS_API void dys_synth_params_defaults(dys_synth_params *p);
 DYS_API dys_status dys_synth_write(dys_ctx *ctx, const dys_synth_params *p,
                            const char *dir);
 
+/* ---- For other languages ---- */
+
+/* What a binding needs that the functions above would give only through
+ * a struct's layout: bindings such as Python's cffi or ctypes (ABI mode)
+ * or R's .Call need no struct layout with these, only pointers, strings,
+ * numbers and arrays of doubles.  Options are set by their command-line
+ * long names, so a binding validates exactly as the CLI does, with the
+ * CLI's messages; results come as the writers' text. */
+
+/* A new dys_params holding dys_params_defaults (NULL: out of memory);
+ * free it with dys_params_free (NULL: nothing). */
+DYS_API dys_params *dys_params_new(void);            /* the defaults; NULL: out of memory */
+DYS_API void dys_params_free(dys_params *p);
+/* A new dys_read_options holding dys_read_options_defaults (NULL: out of
+ * memory); free it with dys_read_options_free (NULL: nothing). */
+DYS_API dys_read_options *dys_read_options_new(void); /* the defaults */
+DYS_API void dys_read_options_free(dys_read_options *o);
+
+/* Set one option by its command-line long name (dyssync(1)), with the
+ * value as text exactly as on the command line.  name may carry the
+ * leading "--" or not, and '_' is read as '-': "first_fraction",
+ * "first-fraction" and "--first-fraction" are one option.
+ *   Analysis options, into p: lowpass, peak, first-fraction, sd, avo, avc,
+ *   min-segments, low-amplitude, max-gap, ectopic-rr, avc-estimate,
+ *   cutoff (INDEX=VALUE, once per index), indices.
+ *   Reading options, into ro: map, max-file-mb, max-rows, qrs-onsets,
+ *   contour-trace, contour-flip (a flag: value NULL, "yes", "true" or "1"
+ *   sets it, "no", "false" or "0" clears it).
+ * The other pointer may be NULL (a reading option needs no p, and an
+ * analysis option no ro).  DYS_ERR_INVALID for an unknown name, a NULL
+ * value (but contour-flip's), a NULL p or ro that the option needs, or a
+ * bad value; the message names the option as given ("lowpass takes a
+ * cut-off in Hz, auto or off"), and the option is then unchanged. */
+DYS_API dys_status dys_option_set(dys_ctx *ctx, dys_params *p, dys_read_options *ro,
+                                  const char *name, const char *value);
+
+/* Read one study from memory: data[0..len) is one file's content (a study
+ * CSV, a GE EchoPAC text export or a full-trace contour export; need not
+ * be NUL-terminated), read exactly as dys_study_read reads a file holding
+ * those bytes (size limit, encoding checks, readers, plausibility, given
+ * QRS onsets; opt NULL: the defaults).  name stands for the file's path:
+ * the study's and the recording's source, the default study_id (the name
+ * without directory and extension) and the start of every message
+ * ("name:line:col: ...").  A myocardial-work workbook (XML) is refused:
+ * save it as a file and use dys_study_read.  A segment_table named in the
+ * metadata is read from a file relative to name, as from a file's. */
+DYS_API dys_status dys_study_read_memory(dys_ctx *ctx, const char *name, const char *data,
+                                         size_t len, const dys_read_options *opt,
+                                         dys_study **out);
+
+/* The bytes dys_write_json and dys_write_text write for r, in a new
+ * NUL-terminated string to free with dys_free: JSON without the newline
+ * that ends dys_write_json's line (one object, ready for a JSON parser),
+ * the report as it is (ending with its newline).  NULL on failure (out of
+ * memory), with the message in ctx. */
+DYS_API char *dys_result_json(dys_ctx *ctx, const dys_result *r);
+DYS_API char *dys_result_text(dys_ctx *ctx, const dys_result *r);
+/* Free a string of dys_result_json or dys_result_text (NULL: nothing). */
+DYS_API void dys_free(void *p);
+
+/* A study's fields (dys_study, dys_recording) without their layout: NULL
+ * or 0 for a NULL study, a recording index i >= dys_study_recordings, or
+ * a segment out of range or absent.  Pointers stay valid until
+ * dys_study_free. */
+DYS_API const char *dys_study_id(const dys_study *s);
+DYS_API int dys_study_trace(const dys_study *s);          /* dys_trace */
+DYS_API size_t dys_study_recordings(const dys_study *s);
+DYS_API const char *dys_study_view(const dys_study *s, size_t i);   /* dys_view_name of recording i */
+DYS_API const char *dys_study_source(const dys_study *s, size_t i); /* recording i's file */
+DYS_API size_t dys_study_samples(const dys_study *s, size_t i);
+DYS_API const double *dys_study_time(const dys_study *s, size_t i);          /* ms, n samples */
+DYS_API const double *dys_study_curve(const dys_study *s, size_t i, int seg); /* dys_segment; NULL if absent */
+DYS_API const double *dys_study_ecg(const dys_study *s, size_t i);            /* mV; NULL if absent */
+
 #ifdef __cplusplus
 }
 #endif

@@ -212,25 +212,36 @@ static dys_status give_onsets(dys_ctx *ctx, dys_study *s, dys_recording *rec,
 /* Read one file into a new recording appended to the study; *where
  * receives the reader's state (header position, where each sample
  * stands), which the caller frees with dys_reader_free.  in_dir: the file
- * is one of a directory's views. */
+ * is one of a directory's views.  loaded: its text already in memory
+ * (dys_study_read_memory), taken over and freed here; NULL: load path. */
 static dys_status read_one(dys_ctx *ctx, dys_study *s, const char *path,
                            const dys_read_options *opt, dys_reader *where,
-                           int in_dir)
+                           int in_dir, dys_text *loaded)
 {
     memset(where, 0, sizeof *where);
     dys_recording *nr = realloc(s->rec, (s->n_rec + 1) * sizeof *nr);
-    if (!nr)
+    if (!nr) {
+        if (loaded)
+            dys_text_free(loaded);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
     s->rec = nr;
     dys_recording *rec = &nr[s->n_rec];
     dys_recording_init(rec);
     s->n_rec++;
     rec->source = dys_strdup(path);
-    if (!rec->source)
+    if (!rec->source) {
+        if (loaded)
+            dys_text_free(loaded);
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
 
     dys_text t;
-    dys_status st = dys_text_load(ctx, &t, path, opt);
+    dys_status st = DYS_OK;
+    if (loaded)
+        t = *loaded;
+    else
+        st = dys_text_load(ctx, &t, path, opt);
     if (st != DYS_OK)
         return st;
     dys_reader r;
@@ -634,7 +645,7 @@ static dys_status read_dir(dys_ctx *ctx, dys_study *s, const char *path,
                           "directory of view files", names[i]);
             break;
         }
-        st = read_one(ctx, s, names[i], opt, &where[i], 1);
+        st = read_one(ctx, s, names[i], opt, &where[i], 1, NULL);
         if (st == DYS_OK)
             st = place_view(ctx, s, names, where, i);
     }
@@ -742,8 +753,9 @@ static void common_valve_times(dys_study *s)
 
 /* A study without study_id is named after its path: the last component
  * ("dir/" and "dir" alike), a file's without its extension (the part
- * after the last dot). */
-static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path)
+ * after the last dot).  isdir: path is a directory (the caller knows: a
+ * study read from memory has a name, not a path, to stat). */
+static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path, int isdir)
 {
     size_t end = strlen(path);
     while (end > 1 && path[end - 1] == '/')
@@ -755,8 +767,6 @@ static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path)
         start = 0;
     const char *base = path + start;
     size_t len = end - start;
-    struct stat sb;
-    int isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
     if (!isdir)
         for (size_t i = len; i > 1; i--)
             if (base[i - 1] == '.') {
@@ -770,8 +780,9 @@ static dys_status default_study_id(dys_ctx *ctx, dys_study *s, const char *path)
 }
 
 /* Everything that needs all files: units, plausibility, defaults,
- * cross-file checks.  where[i] is the reader state of s->rec[i]. */
-static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
+ * cross-file checks.  where[i] is the reader state of s->rec[i]; isdir:
+ * path is a directory of view files. */
+static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path, int isdir,
                          const dys_reader *where, size_t n_where)
 {
     double scale = dys_meta_number(s, ctx->c_locale, "velocity_unit");
@@ -799,7 +810,7 @@ static dys_status finish(dys_ctx *ctx, dys_study *s, const char *path,
         return dys_fail(ctx, DYS_ERR_PARSE,
                         "%s: no segment columns: expected some of the 18 segments "
                         "(basal_anterior ... apical_anterolateral)", path);
-    return s->study_id ? DYS_OK : default_study_id(ctx, s, path);
+    return s->study_id ? DYS_OK : default_study_id(ctx, s, path, isdir);
 }
 
 /* The QRS onsets of the read options: at most DYS_MAX_GIVEN_ONSETS,
@@ -855,7 +866,7 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
         n_where = 0;
         st = dys_read_workbook(ctx, s, path, opt, &where, &n_where);
     } else {
-        st = read_one(ctx, s, path, opt, &one, 0);
+        st = read_one(ctx, s, path, opt, &one, 0, NULL);
     }
     /* Given onsets are one recording's: views are recorded on other
      * heartbeats, each on its own time axis. */
@@ -866,11 +877,63 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
                       "other heartbeats on its own time axis; expected a single-file "
                       "study (or qrs_onsets_ms in each view file)", path, s->n_rec);
     if (st == DYS_OK)
-        st = finish(ctx, s, path, where, n_where);
+        st = finish(ctx, s, path, S_ISDIR(sb.st_mode), where, n_where);
     for (size_t i = 0; i < n_where; i++)
         dys_reader_free(&where[i]);
     if (where != &one)
         free(where);
+    if (st != DYS_OK) {
+        dys_study_free(s);
+        return st;
+    }
+    *out = s;
+    return DYS_OK;
+}
+
+dys_status dys_study_read_memory(dys_ctx *ctx, const char *name, const char *data,
+                                 size_t len, const dys_read_options *opt, dys_study **out)
+{
+    dys_read_options def;
+    if (out)
+        *out = NULL;
+    if (!ctx || !name || (!data && len) || !out)
+        return dys_fail(ctx, DYS_ERR_INVALID, "dys_study_read_memory: %s is NULL",
+                        !ctx ? "ctx" : !name ? "name" : !out ? "out" : "data");
+    if (!opt) {
+        dys_read_options_defaults(&def);
+        opt = &def;
+    }
+    ctx->errmsg[0] = '\0';
+    dys_status st = check_given_onsets(ctx, opt);
+    if (st != DYS_OK)
+        return st;
+    /* The workbook reader parses a file (expat, with its own limits and
+     * the file's name in every message): not worth a second path. */
+    char head[4097];
+    size_t hn = len < 4096 ? len : 4096;
+    if (hn)
+        memcpy(head, data, hn);
+    head[hn] = '\0';
+    if (dys_text_is_xml(!strncmp(head, "\xEF\xBB\xBF", 3) ? head + 3 : head))
+        return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                        "%s: XML (a myocardial-work workbook?) cannot be read from memory: "
+                        "expected a study CSV, a GE EchoPAC text export or a full-trace "
+                        "contour export; save the workbook as a file and use dys_study_read",
+                        name);
+    dys_text t;
+    st = dys_text_from_memory(ctx, &t, name, data, len, opt);
+    if (st != DYS_OK)
+        return st;
+    dys_study *s = study_new(name);
+    if (!s) {
+        dys_text_free(&t);
+        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
+    }
+    dys_reader one;
+    st = read_one(ctx, s, name, opt, &one, 0, &t);
+    if (st == DYS_OK)
+        st = finish(ctx, s, name, 0, &one, 1);
+    dys_reader_free(&one);
     if (st != DYS_OK) {
         dys_study_free(s);
         return st;

@@ -37,6 +37,10 @@ typedef struct dys_text {
 
 dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
                          const dys_read_options *opt);
+/* The same for a file's bytes already in memory (data[0..len), copied;
+ * path names them in messages): the same limit and checks. */
+dys_status dys_text_from_memory(dys_ctx *ctx, dys_text *t, const char *path,
+                                const char *data, size_t len, const dys_read_options *opt);
 void dys_text_free(dys_text *t);
 /* Next line without its end (LF, CRLF or a bare CR); returns 0 at the
  * end. */

@@ -78,6 +78,16 @@ static size_t utf8_invalid(const unsigned char *s, size_t n)
     return n;
 }
 
+static dys_status text_adopt(dys_ctx *ctx, dys_text *t, char *buf, size_t n);
+
+static dys_status too_large(dys_ctx *ctx, const char *path, const dys_read_options *opt)
+{
+    return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                    "%s: file is larger than the limit: expected at "
+                    "most %zu bytes (--max-file-mb raises it)", path,
+                    opt->max_file_bytes);
+}
+
 dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
                          const dys_read_options *opt)
 {
@@ -102,10 +112,7 @@ dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
                     break; /* exactly at the limit */
                 free(buf);
                 fclose(f);
-                return dys_fail(ctx, DYS_ERR_UNSUPPORTED,
-                                "%s: file is larger than the limit: expected at "
-                                "most %zu bytes (--max-file-mb raises it)", path,
-                                opt->max_file_bytes);
+                return too_large(ctx, path, opt);
             }
             cap = cap * 2 > opt->max_file_bytes ? opt->max_file_bytes : cap * 2;
             char *nb = realloc(buf, cap + 1);
@@ -127,6 +134,31 @@ dys_status dys_text_load(dys_ctx *ctx, dys_text *t, const char *path,
         free(buf);
         return dys_fail(ctx, DYS_ERR_IO, "%s: read error", path);
     }
+    return text_adopt(ctx, t, buf, n);
+}
+
+dys_status dys_text_from_memory(dys_ctx *ctx, dys_text *t, const char *path,
+                                const char *data, size_t len, const dys_read_options *opt)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    /* the file reader's limit and message: the bytes are a file's */
+    if (len > opt->max_file_bytes)
+        return too_large(ctx, path, opt);
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return dys_fail(ctx, DYS_ERR_NOMEM, "%s: out of memory", path);
+    if (len)
+        memcpy(buf, data, len);
+    return text_adopt(ctx, t, buf, len);
+}
+
+/* The checks every text passes, wherever its bytes came from (a file, a
+ * binding's memory): buf (n bytes and room for a NUL, malloc'd) becomes
+ * t's, or is freed with the first reason it is no UTF-8 text. */
+static dys_status text_adopt(dys_ctx *ctx, dys_text *t, char *buf, size_t n)
+{
+    const char *path = t->path;
     buf[n] = '\0';
     if (n >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
                    ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
