@@ -728,4 +728,15 @@ check $? "plot --colour-scale fixed is the default, study differs"
 [ $? = 2 ] && "$dys" plot --help | grep -q -- '--colour-scale fixed|study'
 check $? "plot --colour-scale: unknown value is a usage error; --help documents it"
 
+# A pipe is read once: a study through process substitution gives the
+# file's result (its source aside); a workbook must be a regular file.
+"$dys" analyze --format json testdata/studies/lbbb_single.csv | sed 's/"source": "[^"]*"//' >"$tmp/file.json" &&
+    "$dys" analyze --format json <(cat testdata/studies/lbbb_single.csv) |
+    sed 's/"source": "[^"]*"//' | sed 's#/dev/fd/[0-9]*#testdata/studies/lbbb_single.csv#g' >"$tmp/pipe.json" &&
+    cmp -s "$tmp/file.json" "$tmp/pipe.json"
+check $? "a study read from a pipe gives the file's result"
+"$dys" analyze <(cat testdata/studies/work_lbbb.xml) >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && grep -q 'XML (a myocardial-work workbook?) read from a pipe: expected it as a regular file' "$tmp/err"
+check $? "a workbook through a pipe is refused with the reason" "$(cat "$tmp/err")"
+
 tap_end

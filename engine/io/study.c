@@ -860,6 +860,22 @@ dys_status dys_study_read(dys_ctx *ctx, const char *path,
         where = NULL;
         n_where = 0;
         st = read_dir(ctx, s, path, opt, &where, &n_where);
+    } else if (!S_ISREG(sb.st_mode)) {
+        /* A pipe (analyze <(zcat study.csv.gz), /dev/stdin, a FIFO) can be
+         * read only once: its text is loaded before anything looks at it
+         * (file_is_xml's look at the head would consume it).  A workbook is
+         * parsed from its file by expat, so it must be a regular file. */
+        dys_text t;
+        memset(&one, 0, sizeof one);
+        st = dys_text_load(ctx, &t, path, opt);
+        if (st == DYS_OK && dys_text_is_xml(t.data)) {
+            dys_text_free(&t);
+            st = dys_fail(ctx, DYS_ERR_UNSUPPORTED,
+                          "%s: XML (a myocardial-work workbook?) read from a pipe: expected "
+                          "it as a regular file", path);
+        } else if (st == DYS_OK) {
+            st = read_one(ctx, s, path, opt, &one, 0, &t);
+        }
     } else if (file_is_xml(path)) {
         /* a workbook: the whole study, one recording per view */
         where = NULL;
