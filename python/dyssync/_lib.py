@@ -132,6 +132,36 @@ typedef struct {
     dys_roc roc;
 } dys_roc_series;
 typedef struct { size_t max_bytes; } dys_table_options;
+typedef struct {
+    char *path;
+    size_t ncol, nrow;
+    char **head;
+    char **cell;
+    size_t *line;
+    char sep;
+    int decimal_comma;
+} dys_table;
+dys_status dys_table_read(dys_ctx *ctx, const char *path, const dys_table_options *opts,
+                          dys_table *t);
+void dys_table_free(dys_table *t);
+int dys_table_col(const dys_table *t, const char *name);
+const char *dys_table_get(const dys_table *t, size_t row, int col);
+int dys_table_num(dys_ctx *ctx, const dys_table *t, size_t row, int col, double *v);
+
+/* dyssync.h: the index catalogue and the published cut-offs */
+typedef struct { const char *key; const char *description; const char *unit; } dys_index_info;
+const dys_index_info *dys_index_get(int index);
+typedef struct {
+    int index;
+    double value;
+    int on_abs;
+    const char *source;
+    const char *population;
+    int validated;
+    const char *validity;
+} dys_cutoff;
+const dys_cutoff *dys_cutoff_get(int i);
+const dys_cutoff *dys_cutoff_default(int index);
 typedef struct dys_outcome dys_outcome;
 typedef struct { dys_outcome *o; size_t n; } dys_outcomes;
 dys_status dys_outcomes_read(dys_ctx *ctx, const char *path, const dys_table_options *opts,
@@ -162,7 +192,7 @@ def _find_library() -> str:
     if env:
         return env
     built = _CHECKOUT / "build" / "engine" / "libdyssync.so"
-    if built.exists():
+    if (_CHECKOUT / "meson.build").exists() and built.exists():
         return str(built)
     return ctypes.util.find_library("dyssync") or "libdyssync.so.0"
 
