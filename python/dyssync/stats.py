@@ -11,21 +11,28 @@ C structs into frozen dataclasses or pandas DataFrames.
 
 Inputs: numpy arrays, lists, pandas Series/DataFrames, or paths
 (``str``/``os.PathLike``) to the CLI's tables (batch's studies.csv, an
-outcomes CSV).  pandas is needed only by the functions that return
-DataFrames (the table modes); it is imported when they are called.
+outcomes CSV).  Every table is read by the library's reader
+(dys_table_read, dys_outcomes_read), a DataFrame through a temporary CSV
+(``to_csv(index=False)``).  The index keys, which of them have published
+cut-offs and which are read on ``|value|`` come from the library's
+catalogue (dys_index_get, dys_cutoff_get, dys_cutoff_default).  pandas
+is needed only by the functions that return DataFrames (the table
+modes); it is imported when they are called.
 
 Errors: a ``ValueError`` for inputs refused before the library is called
-(different lengths, labels not 0/1, an unknown response definition or
-column); :class:`dyssync._lib.Error` for what the library refuses (with
-the file, line and column of an outcomes CSV it names).
+(different lengths, labels not 0/1, an unknown response definition, an
+``index=`` that is not a key of the catalogue, a column the table lacks);
+:class:`dyssync._lib.Error` for what the library refuses (with the file,
+line and column of a CSV it names; for a DataFrame, the message names
+the frame's row instead, and ``Error.row`` holds it).
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
+import functools
 import math
 import os
-import re
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -122,109 +129,110 @@ def _plot_path(plot: PathLike) -> str:
 # ---------------------------------------------------------------------------
 # tables: batch's studies.csv and outcomes files
 #
-# _lib.py declares no dys_table reader, so studies.csv is read here by the
-# rules of dys_table_read/dys_table_num (dyssync_stats.h): the separator
-# from the header (tab, else ';', else ','), '#' comment and blank lines
-# skipped, a UTF-8 BOM, a decimal comma with ';' or tab, a cell protected
-# by dys_write_csv_field read without its apostrophe, numbers missing when
-# empty, NA or nan, and any other cell that is not a finite number refused
-# with the file, line and column.
+# Every table is read by the library's reader (dys_table_read, the one the
+# CLI uses), so its rules apply unchanged: the separator and decimal mark,
+# comments, quoting, protected cells, and dys_table_num's missing values
+# and refusals.  A DataFrame is written to a temporary CSV
+# (to_csv(index=False)) and read the same way; the library's message then
+# names a line of that file, which _frame_error turns into the frame's row.
 
-_NUM = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+@contextlib.contextmanager
+def _frame_csv(frame: Any):
+    """The frame as a temporary CSV (header on line 1, row i on line i + 2
+    unless a cell holds a line break), removed afterwards."""
+    fd, tmp = tempfile.mkstemp(prefix="dyssync-", suffix=".csv")
+    os.close(fd)
+    try:
+        frame.to_csv(tmp, index=False)
+        yield tmp
+    finally:
+        os.unlink(tmp)
+
+
+def _frame_error(e: Error, what: str, tmp: str, row_of) -> Error:
+    """An error naming the temporary CSV of a frame, as one naming the
+    frame: "path:L:C: ..." becomes "what: row i, column C: ..." with i the
+    frame's row (positional, from 0) written on line L (L - 2 when no cell
+    holds a line break).  ``line`` and ``column`` stay those of the CSV
+    form, ``file`` is None, and ``row`` is i."""
+    if e.file == tmp and e.line is not None:
+        row = row_of(e.line)
+        rest = e.message[len(f"{tmp}:{e.line}:{e.column}: "):]
+        out = Error(f"{what}: row {row}, column {e.column}: {rest}", e.status, None,
+                    e.line, e.column)
+    else:
+        row = None
+        out = Error(e.message.replace(tmp, f"{what} (DataFrame)"), e.status)
+    out.row = row
+    return out
 
 
 class _Table:
-    """A CSV read by the rules of dys_table_read, or a DataFrame."""
+    """A table read by dys_table_read: a CSV, or a DataFrame written to a
+    temporary CSV first."""
 
     def __init__(self, src: Any, what: str):
-        self.path: Optional[str] = None
         if _is_path(src):
-            self._read(os.fspath(src))
+            self._load(os.fspath(src), what, frame=False)
         elif _is_frame(src):
-            self.head = [str(c) for c in src.columns]
-            self.frame = src.reset_index(drop=True)
-            self.nrow = len(src)
-            self.line = list(range(2, self.nrow + 2))
-            self.sep = ","
+            with _frame_csv(src) as tmp:
+                self._load(tmp, what, frame=True)
         else:
             raise TypeError(f"{what}: a path to a CSV or a pandas DataFrame is needed, "
                             f"not {type(src).__name__}")
+
+    @classmethod
+    def of_csv(cls, path: str, what: str, frame: bool) -> "_Table":
+        t = cls.__new__(cls)
+        _Table._load(t, path, what, frame)
+        return t
+
+    def _load(self, path: str, what: str, frame: bool) -> None:
         self.what = what
+        self.path = None if frame else path  # the file a user gave
+        self._tmp = path if frame else None
+        c = _lib.ctx()
+        self.t = ffi.gc(ffi.new("dys_table *"), lib.dys_table_free)
+        st = lib.dys_table_read(c, path.encode(), ffi.NULL, self.t)
+        self.nrow = self.t.nrow
+        if st != lib.DYS_OK:
+            raise self.error(st, c)
+        self.head = [_lib.text(self.t.head[i]) for i in range(self.t.ncol)]
 
-    def _read(self, path: str) -> None:
-        self.path = path
-        with open(path, "r", encoding="utf-8-sig", newline="") as f:
-            data = f.read()
-        head = None
-        rows, lines = [], []
-        for no, ln in enumerate(data.splitlines(), 1):
-            if not ln.strip() or ln.startswith("#"):
-                continue
-            if head is None:
-                self.sep = "\t" if "\t" in ln else ";" if ";" in ln else ","
-                head = next(csv.reader([ln], delimiter=self.sep))
-                continue
-            rows.append([self._unguard(c) for c in next(csv.reader([ln], delimiter=self.sep))])
-            lines.append(no)
-        if head is None:
-            raise Error(f"{path}: no header row", "parse error", path)
-        for r, ln in zip(rows, lines):
-            if len(r) != len(head):
-                raise Error(f"{path}:{ln}:1: {len(r)} cells, the header has {len(head)}",
-                            "parse error", path, ln, 1)
-        self.head = head
-        self.cells = rows
-        self.line = lines
-        self.nrow = len(rows)
-        self.frame = None
+    def row_of(self, line: int) -> int:
+        """The row read from a line of the file."""
+        for r in range(self.nrow):
+            if self.t.line[r] == line:
+                return r
+        return line - 2
 
-    @staticmethod
-    def _unguard(c: str) -> str:
-        return c[1:] if len(c) > 1 and c[0] == "'" and c[1] in "=+-@\t\r" else c
+    def error(self, status: int, c) -> Error:
+        e = _lib.error_from(status, c, self.path or self._tmp)
+        return e if self._tmp is None else _frame_error(e, self.what, self._tmp, self.row_of)
 
     def col(self, name: str) -> int:
-        return self.head.index(name) if name in self.head else -1
+        return lib.dys_table_col(self.t, name.encode())
 
     def get(self, r: int, c: int) -> str:
-        if self.frame is None:
-            return self.cells[r][c]
-        v = self.frame.iat[r, c]
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return ""
-        return str(v)
+        return _lib.text(lib.dys_table_get(self.t, r, c))
+
+    def num(self, r: int, c: int, v) -> int:
+        """dys_table_num: 0 with v[0], 1 missing, -1 not a number (the
+        message in this thread's context)."""
+        return lib.dys_table_num(_lib.ctx(), self.t, r, c, v)
 
     def numbers(self, c: int) -> List[Optional[float]]:
         """The column as numbers, None where missing; a cell that is not a
-        finite number raises (Error for a file, ValueError for a frame)."""
-        if self.frame is not None:
-            s = self.frame.iloc[:, c]
-            if s.dtype.kind in "fiub":
-                out: List[Optional[float]] = []
-                for r, v in enumerate(s.to_numpy(dtype=float)):
-                    if math.isnan(v):
-                        out.append(None)
-                    elif not math.isfinite(v):
-                        raise ValueError(f"{self.what}: row {r}, column {self.head[c]}: "
-                                         f"{v} is not a finite number")
-                    else:
-                        out.append(float(v))
-                return out
-        return [self._num(r, c) for r in range(self.nrow)]
-
-    def _num(self, r: int, c: int) -> Optional[float]:
-        raw = self.get(r, c)
-        s = raw.strip(" ") if self.sep == "\t" else raw.strip(" \t")
-        if not s or s.lower() in ("na", "nan"):
-            return None
-        t = s.replace(",", ".") if self.sep != "," else s
-        x = float(t) if _NUM.match(t) else math.nan
-        if not math.isfinite(x):
-            if self.path is None:
-                raise ValueError(f"{self.what}: row {r}, column {self.head[c]}: "
-                                 f"\"{raw}\" is not a number")
-            raise Error(f"{self.path}:{self.line[r]}:{c + 1}: {self.head[c]} \"{raw}\" is "
-                        "not a number", "parse error", self.path, self.line[r], c + 1)
-        return x
+        finite number raises Error naming its place."""
+        v = ffi.new("double *")
+        out: List[Optional[float]] = []
+        for r in range(self.nrow):
+            k = self.num(r, c, v)
+            if k < 0:
+                raise self.error(lib.DYS_ERR_PARSE, _lib.ctx())
+            out.append(v[0] if k == 0 else None)
+        return out
 
 
 class _Results(_Table):
@@ -248,24 +256,6 @@ class _Results(_Table):
             raise ValueError(f"{self.path or self.what}: no column {name}")
         return c
 
-    def catalogue(self) -> Optional[List[str]]:
-        """The index keys, in the library's catalogue order: batch writes
-        them between "trace" and "avo_ms" (dys_write_csv_header).  None
-        for a table without that layout."""
-        if "trace" in self.head and "avo_ms" in self.head:
-            a, b = self.head.index("trace"), self.head.index("avo_ms")
-            if a < b:
-                return self.head[a + 1:b]
-        return None
-
-    def with_cutoff(self) -> Optional[List[str]]:
-        """The indices with a published cut-off: those batch writes a
-        dyssynchronous_<key> column for (dys_write_csv_header)."""
-        cat = self.catalogue()
-        if cat is None:
-            return None
-        return [k for k in cat if "dyssynchronous_" + k in self.head]
-
 
 class _Outcomes:
     """An outcomes file read by dys_outcomes_read (its validation applies);
@@ -273,33 +263,84 @@ class _Outcomes:
 
     def __init__(self, src: Any):
         if _is_frame(src):
-            fd, tmp = tempfile.mkstemp(prefix="dyssync-outcomes-", suffix=".csv")
-            os.close(fd)
-            try:
-                src.to_csv(tmp, index=False)
-                self._read(tmp)
-            finally:
-                os.unlink(tmp)
+            with _frame_csv(src) as tmp:
+                self._read(tmp, frame=True)
         elif _is_path(src):
-            self._read(os.fspath(src))
+            self._read(os.fspath(src), frame=False)
         else:
             raise TypeError("outcomes: a path to an outcomes CSV or a pandas DataFrame is "
                             f"needed, not {type(src).__name__}")
 
-    def _read(self, path: str) -> None:
+    def _read(self, path: str, frame: bool) -> None:
         c = _lib.ctx()
-        os_ = ffi.new("dys_outcomes *")
-        _lib.check(lib.dys_outcomes_read(c, path.encode(), ffi.NULL, os_), c, path)
-        self.os = ffi.gc(os_, lib.dys_outcomes_free)
+        os_ = ffi.gc(ffi.new("dys_outcomes *"), lib.dys_outcomes_free)
+        st = lib.dys_outcomes_read(c, path.encode(), ffi.NULL, os_)
+        if st != lib.DYS_OK:
+            e = _lib.error_from(st, c, path)
+            if frame:
+                try:
+                    row_of = _Table.of_csv(path, "outcomes", True).row_of
+                except Error:
+                    row_of = lambda line: line - 2  # noqa: E731
+                e = _frame_error(e, "outcomes", path, row_of)
+            raise e
+        self.os = os_
         # dys_outcome is opaque to _lib.py: the study ids, in file order,
-        # from the study_id column of the file the library just accepted
-        t = _Table(path, "outcomes")
+        # from the file the library just accepted, by the same reader
+        t = _Table.of_csv(path, "outcomes", frame)
         idc = t.col("study_id")
         self.ids = [t.get(r, idc) for r in range(t.nrow)]
 
     def find(self, study_id: str):
         o = lib.dys_outcomes_find(self.os, study_id.encode())
         return None if o == ffi.NULL else o
+
+
+# ---------------------------------------------------------------------------
+# the library's index catalogue and published cut-offs (dyssync.h)
+
+
+@functools.lru_cache(maxsize=None)
+def _catalogue() -> Tuple[str, ...]:
+    """The index keys in the catalogue's order (dys_index_get)."""
+    keys = []
+    while True:
+        p = lib.dys_index_get(len(keys))
+        if p == ffi.NULL:
+            return tuple(keys)
+        keys.append(_lib.text(p.key))
+
+
+def _index_of(key: str) -> int:
+    """The dys_index of a key, -1 when it is none (cli_index_key)."""
+    cat = _catalogue()
+    return cat.index(key) if key in cat else -1
+
+
+def _index_unit(key: str) -> str:
+    i = _index_of(key)
+    return _lib.text(lib.dys_index_get(i).unit) if i >= 0 else ""
+
+
+def _cutoffs() -> List[Any]:
+    """The published cut-offs, in the library's table order (dys_cutoff_get;
+    static data of the library)."""
+    out = []
+    while True:
+        p = lib.dys_cutoff_get(len(out))
+        if p == ffi.NULL:
+            return out
+        out.append(p)
+
+
+def _on_abs(key: str) -> bool:
+    """Whether an index's default cut-off is read on |value|: the CLI then
+    scores it on |value| and names it "|key|" (roc_join)."""
+    i = _index_of(key)
+    if i < 0:
+        return False
+    d = lib.dys_cutoff_default(i)
+    return d != ffi.NULL and bool(d.on_abs)
 
 
 # ---------------------------------------------------------------------------
@@ -340,9 +381,11 @@ def responders(outcomes: Any, response: str) -> Dict[str, Optional[bool]]:
         An outcomes CSV (docs/format.md), or a DataFrame with its columns
         (``study_id``, ``lvesv_baseline_ml``, ...).  A DataFrame is
         written to a temporary CSV (``to_csv(index=False)``) and read by
-        the library, so the same validation applies: its errors name line
-        ``i + 2`` for the frame's row ``i`` (line 1 is the header) and
-        the column's position counted from 1.
+        the library, so the same validation applies: its errors say
+        ``"outcomes: row i, column c: ..."`` for the frame's row ``i``
+        (positional, from 0; line ``i + 2`` of the CSV, which ``line``
+        holds, and ``row`` holds ``i``) and the column's position counted
+        from 1.
     response : str
         ``lvesv15``, ``lvef5``, ``composite``, ``nyha1``,
         ``nyha1_walk25`` or ``dpdt10`` (see :func:`responses`).
@@ -360,7 +403,8 @@ def responders(outcomes: Any, response: str) -> Dict[str, Optional[bool]]:
     dyssync._lib.Error
         The library refused the outcomes file (an unknown column, a value
         that is not a number, a NYHA class outside 1-4, a duplicate
-        study_id ...); ``line`` and ``column`` say where.
+        study_id ...); ``line`` and ``column`` say where (and ``row``
+        for a DataFrame).
     """
     d = _response(response)
     os_ = _Outcomes(outcomes)
@@ -451,13 +495,6 @@ def response_summary(outcomes: Any) -> ResponseSummary:
 
 # ---------------------------------------------------------------------------
 # ROC
-
-# The indices whose published cut-off is read on |value| (dys_cutoff.on_abs
-# in engine/indices.c): the CLI scores them on |value| and names them
-# "|key|".  _lib.py does not declare dys_cutoff_default, so the set is
-# written here; tests/test_stats.py checks it against the CLI's names.
-_ON_ABS = frozenset({"septal_lateral_delay_ms", "anteroseptal_posterior_delay_ms"})
-
 
 @dataclass(frozen=True)
 class Roc:
@@ -559,11 +596,13 @@ def roc(score: Any = None, label: Any = None, *, results: Any = None, outcomes: 
     response : str, optional
         The response definition (:func:`responses`).
     index : str or sequence of str, optional
-        The columns to score.  When omitted, as the CLI: every index with
-        a published cut-off that has a value in some row (batch writes a
-        ``dyssynchronous_<key>`` column for those).  An index read on its
-        size (``septal_lateral_delay_ms``, ``anteroseptal_posterior_delay_ms``)
-        is scored on ``|value|`` and named ``|key|``, as the CLI does.
+        The index keys to score, each a key of the library's catalogue
+        (as the CLI's ``--index``).  When omitted, as the CLI: every index
+        with a published cut-off (dys_cutoff_get, in that table's order)
+        that has a value in some row.  An index whose default cut-off is
+        read on its size (dys_cutoff_default()->on_abs, e.g.
+        ``septal_lateral_delay_ms``) is scored on ``|value|`` and named
+        ``|key|``, as the CLI does.
     plot : str or os.PathLike, optional
         Draw the ROC curve(s) with dys_plot_roc (.png, .svg or .pdf); in
         table mode the first 8 indices with a ROC, titled ``"ROC: "`` and
@@ -588,12 +627,18 @@ def roc(score: Any = None, label: Any = None, *, results: Any = None, outcomes: 
         p, error``), the CLI's ``delong`` arrays.  ``df.attrs["no_outcome"]``
         counts the ok studies without a row in the outcomes file (the CLI
         says it on stderr; here a warning).
+        ``df.attrs["published_cutoffs"]`` is a DataFrame of the
+        sensitivity and specificity at each published cut-off of each
+        index with a ROC (dys_roc_at), in the cut-off table's order: ``index,
+        cutoff, absolute`` (True: ``|x| >= cutoff``), ``source``,
+        ``sensitivity, specificity``, the CLI's ``published_cutoffs``
+        arrays.
 
     Raises
     ------
     ValueError
         Mixed modes, different lengths, labels not 0/1, an unknown
-        definition or column.
+        definition, an index that is not a key, a column the table lacks.
     dyssync._lib.Error
         What the library refuses: a class with fewer than 2 subjects or a
         score that is not finite (arrays mode), a bad outcomes file, a
@@ -652,7 +697,10 @@ def _names(index: Union[str, Sequence[str], None]) -> Optional[List[str]]:
     names = [index] if isinstance(index, str) else list(index)
     for n in names:
         if not isinstance(n, str):
-            raise ValueError(f"index: column names are needed, not {n!r}")
+            raise ValueError(f"index: index keys are needed, not {n!r}")
+        # the CLI's --index takes only a key of the catalogue (cmd_stats.c)
+        if _index_of(n) < 0:
+            raise ValueError(f"index {n}: not an index key (docs/indices.md)")
     if not names:
         raise ValueError("index: an empty list")
     return names
@@ -666,12 +714,15 @@ def _roc_table(results, outcomes, response, index, plot, dpi):
     names = _names(index)
     t = _Results(results)
     if names is None:
-        cut = t.with_cutoff()
-        if cut is None:
-            raise ValueError("roc: name the columns with index= (this table is not a batch "
-                             "studies.csv, whose indices with a cut-off could be found)")
-        names = [k for k in cut if t.col(k) >= 0
-                 and any(t.get(r, t.col(k)) != "" for r in range(t.nrow))]
+        # roc_default_scores: every index with a published cut-off, once
+        # each in the cut-off table's order, that has a cell in some row
+        names = []
+        for cut in _cutoffs():
+            k = _catalogue()[cut.index]
+            col = t.col(k)
+            if k not in names and col >= 0 and \
+                    any(t.get(r, col) != "" for r in range(t.nrow)):
+                names.append(k)
     cols = [t.column(n) for n in names]
     os_ = _Outcomes(outcomes)
     # the label of each row: None when it does not take part
@@ -693,10 +744,11 @@ def _roc_table(results, outcomes, response, index, plot, dpi):
                       "outcomes", stacklevel=3)
     vars_ = []  # (display name, rows, x, label, error)
     rows_out = []
+    cuts = []  # roc_write_cutoffs
     c = _lib.ctx()
     for n, col in zip(names, cols):
         vals = t.numbers(col)  # a bad cell raises, as the CLI, even without a label
-        on_abs = n in _ON_ABS
+        on_abs = _on_abs(n)
         shown = f"|{n}|" if on_abs else n
         rr = [r for r in range(t.nrow) if labels[r] is not None and vals[r] is not None]
         x = np.array([abs(vals[r]) if on_abs else vals[r] for r in rr], dtype=float)
@@ -707,6 +759,17 @@ def _roc_table(results, outcomes, response, index, plot, dpi):
                                _ip(lab) if len(x) else ffi.NULL, len(x), rs) != lib.DYS_OK:
             err = _lib.text(lib.dys_ctx_error(c))
         vars_.append((shown, rr, x, lab, err))
+        # sensitivity and specificity at each published cut-off of the
+        # index, for a score with a ROC
+        idx = _index_of(n)
+        for cut in (_cutoffs() if not err else []):
+            if cut.index != idx:
+                continue
+            se, sp = ffi.new("double *"), ffi.new("double *")
+            lib.dys_roc_at(_dp(x), _ip(lab), len(x), cut.value, cut.on_abs, se, sp)
+            cuts.append({"index": shown, "cutoff": cut.value, "absolute": bool(cut.on_abs),
+                         "source": _lib.text(cut.source), "sensitivity": se[0],
+                         "specificity": sp[0]})
         nan = math.nan
         rows_out.append({
             "index": shown, "n_pos": rs.n_pos if not err else 0,
@@ -744,6 +807,8 @@ def _roc_table(results, outcomes, response, index, plot, dpi):
                                          "sensitivity", "specificity", "error"])
     df.attrs["comparisons"] = pd.DataFrame(comps, columns=["index", "with", "n_pos", "n_neg",
                                                            "auc_diff", "z", "p", "error"])
+    df.attrs["published_cutoffs"] = pd.DataFrame(
+        cuts, columns=["index", "cutoff", "absolute", "source", "sensitivity", "specificity"])
     df.attrs["no_outcome"] = no_outcome
     if plot is not None:
         ser = [(v[0], v[2], v[3]) for v in vars_ if not v[4]][:8]
@@ -888,15 +953,18 @@ def agree(a: Any, b: Any = None, *, index: Union[str, Sequence[str], None] = Non
     a, b : array_like, pandas.DataFrame, str or os.PathLike
         See the modes.
     index : str or sequence of str, optional
-        Table mode: the index columns.
+        Table mode: the index keys (of the library's catalogue, as the
+        CLI's ``--index``); without it, every index of the catalogue
+        that both tables have a column for and values of.
     plot : str or os.PathLike, optional
         The Bland-Altman figure (dys_plot_bland_altman); two raters only,
         and in table mode one index only.
     dpi : float
         The figure's resolution.
     unit : str, optional
-        The axes' unit (the CLI takes the index's unit from the library's
-        catalogue, which _lib.py does not declare).
+        The axes' unit.  Default: in table mode the index's unit from the
+        library's catalogue (dys_index_get()->unit), as the CLI; else
+        none.
     title : str, optional
         The figure's title (default ``"Bland-Altman: <index>"`` or
         ``"Bland-Altman"``).
@@ -940,11 +1008,8 @@ def _agree_tables(a, b, index, plot, dpi, unit, title):
     names = _names(index)
     named = names is not None
     if names is None:
-        cat = A.catalogue()
-        if cat is None:
-            raise ValueError("agree: name the columns with index= (A is not a batch "
-                             "studies.csv, whose index columns could be found)")
-        names = [k for k in cat if B.col(k) >= 0]
+        # every index of the catalogue that both tables have a column for
+        names = [k for k in _catalogue() if A.col(k) >= 0 and B.col(k) >= 0]
     if plot is not None and len(names) != 1:
         raise ValueError(f"{os.fspath(plot)}: a Bland-Altman plot is of one index: pick it "
                          "with index=")
@@ -969,7 +1034,8 @@ def _agree_tables(a, b, index, plot, dpi, unit, title):
         row: Dict[str, Any] = dict.fromkeys(cols, math.nan)
         row.update(index=n, n=len(pairs), k=2, error=None)
         try:
-            ag = _agree_one(x, plot, title or f"Bland-Altman: {n}", unit, dpi)
+            ag = _agree_one(x, plot, title or f"Bland-Altman: {n}",
+                            unit if unit is not None else _index_unit(n), dpi)
         except Error as e:
             row["error"] = e.message
             if plot is not None:
@@ -1056,7 +1122,8 @@ def correlate(x: Any, y: Any = None, *, method: str = "both",
         Arrays mode: which coefficient(s) to return; table mode: which
         matrix the heat map shows (the CLI's is Spearman's: "both" too).
     index : str or sequence of str, optional
-        Table mode: the columns.
+        Table mode: the index keys (of the library's catalogue, as the
+        CLI's ``--index``).
     plot : str or os.PathLike, optional
         Table mode: the heat map (dys_plot_heatmap), titled as the CLI's.
     dpi : float
@@ -1101,15 +1168,16 @@ def _correlate_table(src, index, method, plot, dpi):
     t = _Results(src)
     names = _names(index)
     if names is None:
-        cat = t.catalogue()
-        if cat is None:
-            raise ValueError("correlate: name the columns with index= (this table is not a "
-                             "batch studies.csv, whose index columns could be found)")
+        # corr_select: every index of the catalogue with a number in at
+        # least 4 ok rows (a bad cell is not counted here; it is refused
+        # when the index is computed)
         names = []
-        for k in cat:
-            v = t.numbers(t.col(k))
-            if sum(1 for r in range(t.nrow) if t.ok[r] and v[r] is not None) >= 4:
-                names.append(k)
+        x = ffi.new("double *")
+        for key in _catalogue():
+            col = t.col(key)
+            if col >= 0 and sum(1 for r in range(t.nrow)
+                                if t.ok[r] and t.num(r, col, x) == 0) >= 4:
+                names.append(key)
     k = len(names)
     if k < 2:
         raise ValueError(f"{t.path or 'results'}: a correlation matrix needs at least 2 "

@@ -156,8 +156,7 @@ def test_roc_table_matches_cli(cohort, response):
 
 def test_roc_default_indices_match_cli(cohort):
     """Without index=, the same indices (with a published cut-off, a value in
-    some row), the same |x| names: this checks stats._ON_ABS against the
-    library's cut-off table as the CLI reads it."""
+    some row), the same |x| names, the same published cut-offs."""
     pytest.importorskip("pandas")
     cli = cli_roc(cohort, "--response", "lvesv15")
     df = stats.roc(results=cohort["results"], outcomes=cohort["outcomes"],
@@ -170,19 +169,48 @@ def test_roc_default_indices_match_cli(cohort):
     for (_, r), w in zip(comp.iterrows(), want):
         assert (r["index"], r["with"]) == w[:2]
         assert close(r["auc_diff"], w[2]) and close(r["z"], w[3]) and close(r["p"], w[4])
+    check_published_cutoffs(df, cli)
+
+
+def check_published_cutoffs(df, cli):
+    """df.attrs["published_cutoffs"] is the CLI's published_cutoffs arrays,
+    score by score, in order."""
+    want = [(o["index"], c) for o in cli for c in o.get("published_cutoffs", [])]
+    got = df.attrs["published_cutoffs"]
+    assert list(got.columns) == ["index", "cutoff", "absolute", "source", "sensitivity",
+                                 "specificity"]
+    assert len(got) == len(want) > 0
+    for (_, r), (name, c) in zip(got.iterrows(), want):
+        assert (r["index"], r["absolute"], r["source"]) == (name, c["absolute"], c["source"])
+        for f in ("cutoff", "sensitivity", "specificity"):
+            assert close(r[f], c[f]), (name, f, r[f], c[f])
+
+
+def test_roc_published_cutoffs_match_cli(cohort):
+    """Sensitivity and specificity at each published cut-off of a named
+    index (|x| >= c for a delay read on its size), as roc_write_cutoffs."""
+    pytest.importorskip("pandas")
+    cli = cli_roc(cohort, "--response", "lvef5", *sum([["--index", i] for i in INDICES], []))
+    df = stats.roc(results=cohort["results"], outcomes=cohort["outcomes"], response="lvef5",
+                   index=INDICES)
+    check_published_cutoffs(df, cli)
+    pc = df.attrs["published_cutoffs"]
+    assert set(pc["index"]) == {"ts_sd_12_ms", "|septal_lateral_delay_ms|"}
+    assert list(pc.loc[pc["index"] == "|septal_lateral_delay_ms|", "absolute"]) != [] and \
+        all(pc.loc[pc["index"] == "|septal_lateral_delay_ms|", "absolute"])
 
 
 def test_roc_on_abs_of_every_index(cohort):
-    """Every cut-off index the CLI names |key| is in _ON_ABS, and no other."""
+    """Every cut-off index is named (|key| or key) as the CLI names it."""
     head = open(cohort["results"]).readline().strip().split(",")
     keys = [h[len("dyssynchronous_"):] for h in head if h.startswith("dyssynchronous_")]
     named = sum([["--index", k] for k in keys], [])
     cli = cli_roc(cohort, "--response", "lvesv15", *named, ok=(1,))
-    absolute = {o["index"].strip("|") for o in cli if o["index"].startswith("|")}
-    assert absolute == set(stats._ON_ABS)
+    assert any(o["index"].startswith("|") for o in cli)
     # indices the cohort cannot give: an error row each, the CLI's message
     df = stats.roc(results=cohort["results"], outcomes=cohort["outcomes"],
                    response="lvesv15", index=keys)
+    assert list(df["index"]) == [o["index"] for o in cli]
     assert [e or None for e in df["error"]] == [o.get("error") for o in cli]
     assert df["error"].notna().sum() >= 1
 
@@ -288,7 +316,7 @@ def test_roc_table_value_errors(cohort):
     kw = dict(results=cohort["results"], outcomes=cohort["outcomes"])
     with pytest.raises(ValueError, match="unknown"):
         stats.roc(**kw, response="lvesv99", index="ts_sd_12_ms")
-    with pytest.raises(ValueError, match="no column no_such_index_ms"):
+    with pytest.raises(ValueError, match="index no_such_index_ms: not an index key"):
         stats.roc(**kw, response="lvesv15", index=["ts_sd_12_ms", "no_such_index_ms"])
     with pytest.raises(ValueError, match="not both"):
         stats.roc([1, 2], [0, 1], **kw, response="lvesv15")
@@ -436,7 +464,7 @@ def test_agree_plot(cohort, tmp_path):
         stats.agree(cohort["results"], cohort["results_b"], index=INDICES, plot=p)
     with pytest.raises(ValueError, match="exactly 2 raters"):
         stats.agree([[1, 2, 3], [2, 3, 4], [3, 5, 4], [6, 5, 4]], plot=p)
-    with pytest.raises(ValueError, match="no column"):
+    with pytest.raises(ValueError, match="not an index key"):
         stats.agree(cohort["results"], cohort["results_b"], index="nope_ms")
 
 
@@ -503,7 +531,7 @@ def test_correlate_plot(cohort, tmp_path):
     assert p.read_bytes()[:8] == PNG
     with pytest.raises(ValueError, match="at least 2 indices"):
         stats.correlate(cohort["results"], index=["ts_sd_12_ms"])
-    with pytest.raises(ValueError, match="no column"):
+    with pytest.raises(ValueError, match="not an index key"):
         stats.correlate(cohort["results"], index=["ts_sd_12_ms", "nope_ms"])
     with pytest.raises(ValueError, match="heat map"):
         stats.correlate([1, 2, 3, 4], [1, 3, 2, 4], plot=p)
@@ -527,3 +555,113 @@ def test_pandas_series_accepted():
     pd = pytest.importorskip("pandas")
     r = stats.roc(pd.Series([1.0, 2, 3, 4]), pd.Series([0, 0, 1, 1]))
     assert r.auc == 1.0
+
+
+# ---- the library's catalogue, its table reader -------------------------------------
+
+def test_unknown_index_refused_as_by_cli(cohort, tmp_path):
+    """index= takes only keys of the library's catalogue, as the CLI's
+    --index (a usage error there, a ValueError here, before any file is
+    read); a key the table has no column for is a different refusal."""
+    err = subprocess.run([PROGRAM, "stats", "roc", "--results", cohort["results"],
+                          "--outcomes", cohort["outcomes"], "--response", "lvesv15",
+                          "--index", "qrs_width_ms"], capture_output=True, text=True)
+    assert err.returncode != 0 and "--index qrs_width_ms: not an index key" in err.stderr
+    for call in (lambda: stats.roc(results="/nonexistent.csv", outcomes="/nonexistent.csv",
+                                   response="lvesv15", index="qrs_width_ms"),
+                 lambda: stats.agree(cohort["results"], cohort["results_b"],
+                                     index="qrs_width_ms"),
+                 lambda: stats.correlate(cohort["results"],
+                                         index=["ts_sd_12_ms", "qrs_width_ms"])):
+        with pytest.raises(ValueError, match="index qrs_width_ms: not an index key"):
+            call()
+    rows = list(csv.reader(open(cohort["results"])))
+    drop = rows[0].index("septal_lateral_delay_ms")
+    p = tmp_path / "studies.csv"
+    with open(p, "w", newline="") as f:
+        csv.writer(f).writerows([r[:drop] + r[drop + 1:] for r in rows])
+    with pytest.raises(ValueError, match="no column septal_lateral_delay_ms"):
+        stats.roc(results=p, outcomes=cohort["outcomes"], response="lvesv15",
+                  index=INDICES)
+
+
+def test_bland_altman_unit_from_catalogue(cohort, tmp_path, monkeypatch):
+    """Without unit=, the figure's unit is the index's in the catalogue
+    (dys_index_get()->unit), as the CLI's: the figure is byte-for-byte the
+    CLI's, and differs from one drawn with another unit."""
+    pytest.importorskip("pandas")
+    if not stats.lib.dys_figures_available():
+        pytest.skip("built without figures")
+    seen = []
+    real = stats._agree_one
+    monkeypatch.setattr(stats, "_agree_one",
+                        lambda x, plot, title, unit, dpi: seen.append(unit) or
+                        real(x, plot, title, unit, dpi))
+    py, cli, other = tmp_path / "py.png", tmp_path / "cli.png", tmp_path / "other.png"
+    stats.agree(cohort["results"], cohort["results_b"], index="ts_sd_12_ms", plot=py)
+    assert seen == ["ms"]
+    run("stats", "agree", cohort["results"], cohort["results_b"], "--index", "ts_sd_12_ms",
+        "--plot", cli)
+    stats.agree(cohort["results"], cohort["results_b"], index="ts_sd_12_ms", plot=other,
+                unit="s")
+    assert py.read_bytes() == cli.read_bytes() != other.read_bytes()
+    # an index of another unit: that unit, and unit= wins over it
+    seen.clear()
+    stats.agree(cohort["results"], cohort["results_b"], index="ts_sd_12_rr_pct")
+    stats.agree(cohort["results"], cohort["results_b"], index="ts_sd_12_rr_pct", unit="ms")
+    assert seen == ["%", "ms"]
+
+
+def test_dataframe_bad_cell_names_row(cohort):
+    """A DataFrame is read by the library's reader through a temporary CSV;
+    a bad cell is named by the frame's row (line L of that CSV is row
+    L - 2), not by the temporary file."""
+    pd = pytest.importorskip("pandas")
+    df = pd.read_csv(cohort["results"])
+    df["ts_sd_12_ms"] = df["ts_sd_12_ms"].astype(object)
+    df.loc[7, "ts_sd_12_ms"] = "fast"
+    col = list(df.columns).index("ts_sd_12_ms") + 1
+    with pytest.raises(Error) as e:
+        stats.roc(results=df, outcomes=cohort["outcomes"], response="lvesv15",
+                  index="ts_sd_12_ms")
+    assert e.value.message == f'results: row 7, column {col}: ts_sd_12_ms "fast" is not a number'
+    assert (e.value.row, e.value.line, e.value.column, e.value.file) == (7, 9, col, None)
+    with pytest.raises(Error, match=r"^A: row 7, column"):
+        stats.agree(df, pd.read_csv(cohort["results_b"]), index="ts_sd_12_ms")
+    with pytest.raises(Error, match=r"^results: row 7, column"):
+        stats.correlate(df, index=["ts_sd_12_ms", "septal_lateral_delay_ms"])
+
+
+def test_semicolon_decimal_comma_studies(cohort, tmp_path):
+    """A studies.csv saved by a spreadsheet in a European locale (';' and
+    decimal commas) is read by the library's rules, as the CLI reads it:
+    the same numbers as the CLI on that file and as on the original."""
+    pytest.importorskip("pandas")
+    rows = list(csv.reader(open(cohort["results"])))
+    num = __import__("re").compile(r"-?\d+\.\d+(e[+-]?\d+)?\Z")
+    eu = [[c.replace(".", ",") if num.match(c) else c for c in r] for r in rows]
+    p = tmp_path / "studies-eu.csv"
+    with open(p, "w", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(eu)
+    text = p.read_text()
+    assert __import__("re").search(r";-?\d+,\d+;", text) and text.count(";") > 1000
+    idx = sum([["--index", i] for i in INDICES], [])
+    cli = json.loads(run("stats", "roc", "--results", p, "--outcomes", cohort["outcomes"],
+                         "--response", "lvesv15", "--format", "json", *idx).splitlines()[0])
+    df = stats.roc(results=p, outcomes=cohort["outcomes"], response="lvesv15", index=INDICES)
+    check_roc_frame(df.iloc[:1], [cli])
+    orig = stats.roc(results=cohort["results"], outcomes=cohort["outcomes"],
+                     response="lvesv15", index=INDICES)
+    assert df.drop(columns="error").equals(orig.drop(columns="error"))
+    cm = stats.correlate(p, index=INDICES)
+    cc = json.loads(run("stats", "correlate", "--results", p, "--format", "json", *idx))
+    assert close(cm.spearman_rho.iat[0, 1], cc["spearman"][0][1]["r"])
+
+
+def test_outcomes_dataframe_bad_cell_names_row():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"study_id": ["a", "b", "c"], "nyha_baseline": [2, 3, 9]})
+    with pytest.raises(Error) as e:
+        stats.responders(df, "nyha1")
+    assert e.value.message.startswith("outcomes: row 2, column 2: ")
+    assert e.value.row == 2 and e.value.file is None
