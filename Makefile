@@ -12,10 +12,14 @@ BENCH_ROUNDS ?= 2
 # gcc brings OpenMP (libgomp); g++ and binutils check the public headers as C++
 # and the exported symbols (nm); python3 runs the accuracy check; util-linux's
 # setpriv runs the unreadable-file test as nobody when the tests run as root;
-# libexpat1-dev parses GE EchoPAC's myocardial-work workbook (XML).
+# libexpat1-dev parses GE EchoPAC's myocardial-work workbook (XML); the
+# Python package (python/) is tested with Debian's cffi, NumPy, pandas and
+# pytest, and installed by the test with pip over Debian's setuptools.
 PACKAGES = gcc g++ binutils libc6-dev make meson ninja-build pkg-config \
            libfftw3-dev libpng-dev libcairo2-dev libfontconfig1-dev \
-           fonts-dejavu-core check python3 util-linux libexpat1-dev
+           fonts-dejavu-core check python3 util-linux libexpat1-dev \
+           python3-cffi python3-numpy python3-pandas python3-pytest \
+           python3-setuptools python3-pip
 
 .PHONY: all deps build test test-asan test-valgrind test-tsan test-slurm check-all check-nofigures demo install \
         accuracy bench clean fuzz fuzz-ci fuzz-build
