@@ -243,7 +243,15 @@ class Error(Exception):
 
     Attributes: ``message`` (the library's whole message), ``status``
     (``"parse error"``, ...), ``file``, ``line`` and ``column`` (None when
-    the message names none)."""
+    the message names none).  For input given as arrays or DataFrames the
+    place is given in their terms: ``sample`` and ``column_name``
+    (Study.from_arrays), ``key`` (a metadata key), ``row`` (a DataFrame's
+    row in dyssync.stats); None otherwise."""
+
+    sample: Optional[int] = None
+    column_name: Optional[str] = None
+    key: Optional[str] = None
+    row: Optional[int] = None
 
     def __init__(self, message: str, status: str = "error",
                  file: Optional[str] = None, line: Optional[int] = None,

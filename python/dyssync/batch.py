@@ -117,7 +117,11 @@ def batch(inputs: Union[PathLike, Sequence[PathLike]], out: PathLike, *, jobs: O
                   if name == "cutoff" and isinstance(value, dict) else [_option_text(name, value)])
         for v in values:
             args += ["--" + name.replace("_", "-"), v]
-    p = subprocess.run(args + ["--"] + inputs, capture_output=True, text=True)
+    try:
+        p = subprocess.run(args + ["--"] + inputs, capture_output=True, text=True)
+    except OSError as e:
+        raise Error(f"cannot run the dyssync program {args[0]}: {e.strerror} (install it with "
+                    "make install, or set DYSSYNC_PROGRAM)", "batch failed") from None
     if p.returncode not in (0, 1) or not (Path(out) / "studies.csv").is_file():
         msg = p.stderr.strip().replace("\nTry 'dyssync help batch'.", "")
         raise Error(msg or f"dyssync batch failed (exit {p.returncode})", "batch failed")

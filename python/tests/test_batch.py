@@ -38,3 +38,9 @@ def test_batch_errors(tmp_path):
         dyssync.batch([], tmp_path / "o")
     with pytest.raises(dyssync.Error, match="not the output folder"):
         dyssync.read_batch(tmp_path)
+
+
+def test_batch_without_the_program(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYSSYNC_PROGRAM", str(tmp_path / "no-such-dyssync"))
+    with pytest.raises(dyssync.Error, match="cannot run the dyssync program"):
+        dyssync.batch([TESTDATA / "studies"], tmp_path / "o")

@@ -288,3 +288,13 @@ def test_version_checked_at_import():
     _lib._check_version("0.1.7", "0.1.0")
     with pytest.raises(ImportError, match="needs the C library 0.1.x"):
         _lib._check_version("0.2.0", "0.1.0")
+
+
+def test_library_not_found_is_a_clear_import_error(tmp_path):
+    import subprocess
+    env = dict(os.environ, DYSSYNC_LIBRARY=str(tmp_path / "libnothing.so"))
+    p = subprocess.run([sys.executable, "-c", "import dyssync"], env=env,
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "ImportError: dyssync: cannot load the C library" in p.stderr
+    assert "DYSSYNC_LIBRARY" in p.stderr
