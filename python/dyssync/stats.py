@@ -22,7 +22,7 @@ modes); it is imported when they are called.
 Errors: a ``ValueError`` for inputs refused before the library is called
 (different lengths, labels not 0/1, an unknown response definition, an
 ``index=`` that is not a key of the catalogue, a column the table lacks);
-:class:`dyssync._lib.Error` for what the library refuses (with the file,
+:class:`dyssync.Error` for what the library refuses (with the file,
 line and column of a CSV it names; for a DataFrame, the message names
 the frame's row instead, and ``Error.row`` holds it).
 """
@@ -42,6 +42,7 @@ import numpy as np
 
 from . import _lib
 from ._lib import Error, ffi, lib
+from .core import _pandas
 
 __all__ = [
     "Roc", "RocComparison", "IccValue", "Icc", "BlandAltman", "Agreement",
@@ -57,13 +58,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 # helpers
 
 
-def _pandas():
-    try:
-        import pandas
-    except ImportError:
-        raise ImportError("dyssync.stats: this function returns a DataFrame and needs "
-                          "pandas (Debian: python3-pandas; pip install pandas)") from None
-    return pandas
 
 
 def _is_path(x: Any) -> bool:
@@ -400,7 +394,7 @@ def responders(outcomes: Any, response: str) -> Dict[str, Optional[bool]]:
     ------
     ValueError
         An unknown definition.
-    dyssync._lib.Error
+    dyssync.Error
         The library refused the outcomes file (an unknown column, a value
         that is not a number, a NYHA class outside 1-4, a duplicate
         study_id ...); ``line`` and ``column`` say where (and ``row``
@@ -639,7 +633,7 @@ def roc(score: Any = None, label: Any = None, *, results: Any = None, outcomes: 
     ValueError
         Mixed modes, different lengths, labels not 0/1, an unknown
         definition, an index that is not a key, a column the table lacks.
-    dyssync._lib.Error
+    dyssync.Error
         What the library refuses: a class with fewer than 2 subjects or a
         score that is not finite (arrays mode), a bad outcomes file, a
         figure that cannot be written.
@@ -978,7 +972,7 @@ def agree(a: Any, b: Any = None, *, index: Union[str, Sequence[str], None] = Non
     ValueError
         Different lengths, fewer than 2 raters, an unknown column, a plot
         of more than 2 raters or more than one index.
-    dyssync._lib.Error
+    dyssync.Error
         The library's refusals: fewer than 3 subjects, a value that is
         not finite, an undefined ICC (no between-subject variance, or the
         raters agree exactly).  In table mode these go into ``error``.
@@ -1134,7 +1128,7 @@ def correlate(x: Any, y: Any = None, *, method: str = "both",
     ValueError
         Different lengths, an unknown method or column, fewer than 2
         columns (table mode), a plot asked of two arrays.
-    dyssync._lib.Error
+    dyssync.Error
         Arrays mode: fewer than 4 pairs or a constant variable.  Table
         mode: a cell that is not a number (a pair that cannot be computed
         is NaN with its ``note``, as the CLI).
@@ -1257,7 +1251,7 @@ def kappa(a: Any, b: Any) -> Kappa:
     ------
     ValueError
         Different lengths, labels not 0/1.
-    dyssync._lib.Error
+    dyssync.Error
         No subjects, or kappa undefined (both put every subject in one
         class).
     """
