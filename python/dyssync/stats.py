@@ -58,8 +58,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 # helpers
 
 
-
-
 def _is_path(x: Any) -> bool:
     return isinstance(x, (str, os.PathLike))
 
