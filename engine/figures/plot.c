@@ -817,7 +817,12 @@ static void draw_view(cairo_t *cr, const fig *f, size_t ri, double x, double y, 
     cairo_rectangle(cr, PX(q->avo_ms), y, PX(q->avc_ms) - PX(q->avo_ms), ph);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    dys_fig_text(cr, PX(q->avo_ms) + 2, y + fs + 1, fs * 0.85, 0, 0, "AVO");
+    /* Strain curves start at 0, the top of the panel, and have barely
+     * moved by AVO: there its label goes at the bottom, which they reach
+     * only late in ejection (velocity curves cross the middle). */
+    dys_fig_text(cr, PX(q->avo_ms) + 2,
+                 f->r->trace == DYS_TRACE_STRAIN ? y + ph - 3 : y + fs + 1, fs * 0.85, 0, 0,
+                 "AVO");
     dys_fig_text(cr, PX(q->avc_ms) - 2, y + fs + 1, fs * 0.85, 0, 1, "AVC");
     const char *unit = f->r->trace != DYS_TRACE_STRAIN ? "velocity (cm/s)"
                        : f->r->strain_direction == DYS_STRAIN_CIRCUMFERENTIAL
@@ -1135,7 +1140,9 @@ static void draw_report(cairo_t *cr, const fig *f, double W, double H)
         draw_work_bullseye(cr, f, 0.40 * W + 110, 165, 68);
     else
         draw_bullseye(cr, f, 0.40 * W + 110, 165, 68);
-    draw_bars(cr, f, 0.40 * W + 45, 305, 0.24 * W, 150);
+    /* the bars' axis label needs about 45 pt left of the panel, clear of
+     * the curves' column (which ends at 0.40 W + 20) */
+    draw_bars(cr, f, 0.40 * W + 65, 305, 0.24 * W - 20, 150);
     double tx = 0.705 * W;
     double y = draw_index_table(cr, f, tx, 80, 6.5, 26) + 22;
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
