@@ -250,9 +250,11 @@ static dys_status pair_delays(dys_ctx *ctx, double *const cyc[DYS_N_SEGMENTS],
     return DYS_OK;
 }
 
-/* Ts of every segment of one recording, over its accepted beats. */
+/* Ts of every segment of one recording, over its accepted beats.  keep:
+ * a strain study's conditioned curves for lbbb.c, or NULL. */
 static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
-                                    const dys_params *p, dys_result *r)
+                                    const dys_params *p, dys_result *r,
+                                    dys_strain_curves *keep)
 {
     const dys_recording *rec = &s->rec[ri];
     dys_beat_list *bl = &r->rec[ri].beats;
@@ -363,8 +365,8 @@ static dys_status measure_recording(dys_ctx *ctx, const dys_study *s, size_t ri,
             if (!rec->seg[k])
                 continue;
             r->seg[k].rec = (int)ri;
-            st = dys_measure_strain(ctx, rec, &ax, k, onsets, rr_next, nb, avo, avc, p,
-                                    &r->seg[k]);
+            st = dys_measure_strain(ctx, s, ri, &ax, k, onsets, rr_next, nb, avo, avc, p,
+                                    &r->seg[k], keep);
         }
         dys_axis_free(&ax);
         return st;
@@ -572,8 +574,13 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
         st = dys_events(ctx, s, params, r);
     for (int k = 0; k < 3; k++)
         r->xcorr_ms[k] = NAN;
+    /* the strain stage's curves, kept only for the markers that sample
+     * them (lbbb.c) */
+    dys_strain_curves kept;
+    memset(&kept, 0, sizeof kept);
+    dys_strain_curves *keep = dys_wants_family(params, "lbbb") ? &kept : NULL;
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++)
-        st = measure_recording(ctx, s, i, params, r);
+        st = measure_recording(ctx, s, i, params, r, keep);
     for (size_t i = 0; st == DYS_OK && i < s->n_rec; i++) {
         const dys_beat_list *bl = &r->rec[i].beats;
         double rr_else = isfinite(bl->hr_bpm)   ? 60000.0 / bl->hr_bpm
@@ -588,6 +595,7 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     }
     r->rr_ms = study_rr(s, r);
     if (st != DYS_OK) {
+        dys_strain_curves_free(&kept);
         dys_result_free(r);
         return st;
     }
@@ -597,7 +605,8 @@ dys_status dys_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *param
     st = dys_work_analyze(ctx, s, params, r);
     /* the LBBB strain markers (lbbb.c), from the segments' statuses */
     if (st == DYS_OK)
-        st = dys_lbbb_analyze(ctx, s, params, r);
+        st = dys_lbbb_analyze(ctx, s, params, r, &kept);
+    dys_strain_curves_free(&kept);
     if (st != DYS_OK) {
         dys_result_free(r);
         return st;

@@ -5,9 +5,12 @@
  * strain markers", has the definitions, sources and what could not be
  * verified).
  *
- * Curves.  Each segment's strain is the curve timing uses (conditioned
- * as in strain.c: the automatic low-pass tuned over the ejection window),
- * sampled every DYS_LBBB_STEP_MS from each accepted beat's QRS onset to
+ * Curves.  Each segment's strain is the curve timing uses: strain.c's
+ * conditioned curve itself (the automatic low-pass tuned over the
+ * ejection window), which the strain stage keeps when the lbbb family is
+ * asked for (dys_strain_curves), because its beats and windows are the
+ * ones sampled here and conditioning it again would repeat the cut-off
+ * search for the same spline.  It is sampled every DYS_LBBB_STEP_MS from each accepted beat's QRS onset to
  * the next (the beat's RR, else the view's heart rate, else AVC + 300
  * ms).  Sums of rises are taken on that smooth curve: on the raw samples
  * every frame's noise would add to a sum of lengthening.
@@ -31,7 +34,6 @@
  */
 #include "lbbb.h"
 #include "indices.h"
-#include "timing.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -167,10 +169,11 @@ static void sampled_free(sampled *sm)
     sm->nb = 0;
 }
 
-/* Segment k's curve over its recording's accepted beats.  DYS_ERR_ANALYSIS
- * (with why) when it has no usable beat. */
+/* Segment k's conditioned curve c over its recording's accepted beats
+ * (the beats and windows the strain stage conditioned it on).
+ * DYS_ERR_ANALYSIS (with why) when it has no usable beat. */
 static dys_status sample_segment(dys_ctx *ctx, const dys_study *s, const dys_result *r,
-                                 const dys_params *p, int k, sampled *out, char *why,
+                                 const dys_curve *c, int k, sampled *out, char *why,
                                  size_t cap)
 {
     memset(out, 0, sizeof *out);
@@ -183,46 +186,30 @@ static dys_status sample_segment(dys_ctx *ctx, const dys_study *s, const dys_res
     double rr_else = isfinite(bl->hr_bpm) ? 60000.0 / bl->hr_bpm
                      : isfinite(s->hr_bpm) ? 60000.0 / s->hr_bpm
                                            : rec->cycle_ms;
-    double on[MAX_BEATS], rr[MAX_BEATS], lo[MAX_BEATS], hi[MAX_BEATS];
+    double on[MAX_BEATS], rr[MAX_BEATS];
     size_t nb = 0;
     for (size_t b = 0; b < bl->n && nb < MAX_BEATS; b++) {
         if (!bl->beat[b].accepted)
             continue;
         on[nb] = bl->beat[b].onset_ms;
         rr[nb] = isfinite(bl->beat[b].rr_ms) ? bl->beat[b].rr_ms : rr_else;
-        lo[nb] = on[nb] + out->avo;
-        hi[nb] = on[nb] + out->avc;
         nb++;
     }
     if (nb == 0) {
         snprintf(why, cap, "no accepted beat");
         return DYS_ERR_ANALYSIS;
     }
-    double *neg = malloc(rec->n * sizeof *neg);
-    if (!neg)
-        return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    /* negated, as strain.c conditions it: the same curve */
-    for (size_t i = 0; i < rec->n; i++)
-        neg[i] = -rec->seg[k][i];
-    dys_curve c;
-    dys_status st = dys_curve_init(ctx, &c, NULL, rec->t_ms, neg, rec->n, lo, hi, nb, p, 0, why,
-                                   cap);
-    free(neg);
-    if (st != DYS_OK)
-        return st;
     out->cap = CYCLE_SAMPLES;
     out->x = malloc(nb * out->cap * sizeof *out->x);
-    if (!out->x) {
-        dys_curve_free(&c);
+    if (!out->x)
         return dys_fail(ctx, DYS_ERR_NOMEM, "out of memory");
-    }
     /* the beat's onset must be within a frame of the first sample: its
      * value there is the reference every marker is measured from */
     double frame = isfinite(r->rec[ri].frame_interval_ms) ? r->rec[ri].frame_interval_ms : 0;
     for (size_t b = 0; b < nb; b++) {
         double end = isfinite(rr[b]) && rr[b] > 0 ? on[b] + rr[b] : on[b] + out->avc + TAIL_MS;
-        end = fmin(fmin(end, c.t_last), on[b] + MAX_CYCLE_MS);
-        if (on[b] < c.t_first - frame || on[b] + out->avc > c.t_last || end < on[b] + out->avc)
+        end = fmin(fmin(end, c->t_last), on[b] + MAX_CYCLE_MS);
+        if (on[b] < c->t_first - frame || on[b] + out->avc > c->t_last || end < on[b] + out->avc)
             continue;
         double *row = out->x + out->nb * out->cap;
         size_t len = (size_t)floor((end - on[b]) / DYS_LBBB_STEP_MS) + 1;
@@ -230,13 +217,12 @@ static dys_status sample_segment(dys_ctx *ctx, const dys_study *s, const dys_res
             len = out->cap;
         size_t hint = 0;
         for (size_t i = 0; i < len; i++) {
-            double t = fmax(on[b] + (double)i * DYS_LBBB_STEP_MS, c.t_first);
-            row[i] = -dys_spline_eval_near(&c.sp, t, &hint);
+            double t = fmax(on[b] + (double)i * DYS_LBBB_STEP_MS, c->t_first);
+            row[i] = -dys_spline_eval_near(&c->sp, t, &hint);
         }
         out->onset[out->nb] = on[b];
         out->len[out->nb++] = len;
     }
-    dys_curve_free(&c);
     if (out->nb == 0) {
         sampled_free(out);
         snprintf(why, cap, "no beat whose curve covers QRS onset..AVC");
@@ -420,7 +406,7 @@ static void result_init(dys_lbbb_result *m)
 }
 
 dys_status dys_lbbb_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *p,
-                            dys_result *r)
+                            dys_result *r, const dys_strain_curves *cv)
 {
     dys_lbbb_result *m = &r->lbbb_markers;
     result_init(m);
@@ -440,11 +426,13 @@ dys_status dys_lbbb_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *
     dys_status st = DYS_OK;
     for (int k = 0; k < DYS_N_SEGMENTS && st == DYS_OK; k++) {
         const dys_segment_result *g = &r->seg[k];
+        /* an ok segment has its curve (strain.c conditioned it); the
+         * check only guards the pairing of curve and recording */
         if (g->status != DYS_SEG_OK || g->rec < 0 || (size_t)g->rec >= s->n_rec ||
-            !s->rec[g->rec].seg[k])
+            !s->rec[g->rec].seg[k] || !cv->has[k] || cv->rec[k] != g->rec)
             continue;
         char why[160];
-        st = sample_segment(ctx, s, r, p, k, &sm[k], why, sizeof why);
+        st = sample_segment(ctx, s, r, &cv->curve[k], k, &sm[k], why, sizeof why);
         if (st == DYS_ERR_ANALYSIS) {
             st = DYS_OK; /* this segment stays unmeasured */
             continue;

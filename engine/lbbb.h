@@ -2,7 +2,7 @@
 #ifndef DYS_LBBB_H
 #define DYS_LBBB_H
 
-#include "internal.h"
+#include "strain.h"
 
 /* The curves are sampled every this many ms from each beat's QRS onset. */
 #define DYS_LBBB_STEP_MS 1.0
@@ -50,9 +50,10 @@ void dys_lbbb_walls_beat(const double *sept, const double *lat, size_t n, double
 void dys_lbbb_decide(dys_lbbb_result *m);
 
 /* The markers of an analysed strain study (its segments' statuses,
- * beats and events in r) into r->lbbb_markers; the catalogue copies the
- * values (indices.c).  Only running out of memory fails. */
+ * beats and events in r, the conditioned curves the strain stage kept in
+ * cv) into r->lbbb_markers; the catalogue copies the values
+ * (indices.c).  Only running out of memory fails. */
 dys_status dys_lbbb_analyze(dys_ctx *ctx, const dys_study *s, const dys_params *p,
-                            dys_result *r);
+                            dys_result *r, const dys_strain_curves *cv);
 
 #endif

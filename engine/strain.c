@@ -37,10 +37,30 @@
 
 #define TAIL_MS 300.0 /* RR unknown: the cycle runs to AVC + this */
 
-dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, const dys_axis *ax,
-                              int k, const double *onsets, const double *rrs, size_t nb, double avo,
-                              double avc, const dys_params *p, dys_segment_result *sr)
+static void drop_curve(dys_strain_curves *cv, int k)
 {
+    if (cv->has[k])
+        dys_curve_free(&cv->curve[k]);
+    cv->has[k] = 0;
+    cv->rec[k] = -1;
+}
+
+void dys_strain_curves_free(dys_strain_curves *cv)
+{
+    for (int k = 0; k < DYS_N_SEGMENTS; k++)
+        drop_curve(cv, k);
+}
+
+dys_status dys_measure_strain(dys_ctx *ctx, const dys_study *s, size_t ri, const dys_axis *ax,
+                              int k, const double *onsets, const double *rrs, size_t nb, double avo,
+                              double avc, const dys_params *p, dys_segment_result *sr,
+                              dys_strain_curves *keep)
+{
+    const dys_recording *rec = &s->rec[ri];
+    /* a segment in two recordings: the later one's curve (or none, when
+     * it cannot be conditioned) is the one r->seg[k] describes */
+    if (keep)
+        drop_curve(keep, k);
     double *neg = malloc(rec->n * sizeof *neg), *lo = malloc((nb ? nb : 1) * sizeof *lo);
     double *hi = malloc((nb ? nb : 1) * sizeof *hi);
     dys_status st = DYS_OK;
@@ -94,7 +114,16 @@ dys_status dys_measure_strain(dys_ctx *ctx, const dys_recording *rec, const dys_
         s_psi += 100.0 * (vmax - at_avc) / vmax;
         n++;
     }
-    dys_curve_free(&c);
+    if (keep) {
+        /* handed over whatever the beats gave: lbbb.c reads only the
+         * segments whose status is ok */
+        c.v = NULL; /* neg, freed below */
+        keep->curve[k] = c;
+        keep->rec[k] = (int)ri;
+        keep->has[k] = 1;
+    } else {
+        dys_curve_free(&c);
+    }
     sr->n_beats = n;
     if (n == 0) {
         sr->status = tried ? DYS_SEG_INDETERMINATE : DYS_SEG_MISSING;
