@@ -963,24 +963,70 @@ static int place_figure(const char *from, const char *to)
     return rename(tmp, to);
 }
 
-/* The studies.csv row of a part ends with the two empty table-level cells
- * (",,\n", dys_write_csv_row without extras); write it with them filled. */
-static void put_studies_row(FILE *to, const char *line, size_t len, const row *w,
-                            const char *figure)
+/* Where cell k of a CSV line starts (as dys_write_csv_field writes cells:
+ * a quoted cell doubles its quotes, so toggling on every quote leaves it
+ * quoted); len when the line has fewer cells. */
+static size_t csv_cell_start(const char *line, size_t len, int k)
 {
-    if (len >= 3 && !memcmp(line + len - 3, ",,\n", 3)) {
-        fwrite(line, 1, len - 3, to);
-        dys_csv_extra x = {w->duplicate, figure};
-        fputs(x.duplicate_id ? ",yes," : ",,", to);
+    size_t i = 0;
+    for (int c = 0; c < k; c++) {
+        int quoted = 0;
+        while (i < len && (quoted || (line[i] != ',' && line[i] != '\n')))
+            quoted ^= line[i++] == '"';
+        if (i >= len || line[i] != ',')
+            return len;
+        i++;
+    }
+    return i;
+}
+
+/* The column of duplicate_id in studies.csv, figure's being the next, read
+ * from the library's header rather than counted here, so that the table's
+ * layout has one definition; -1 when it cannot be found. */
+static int studies_extra_column(dys_ctx *ctx)
+{
+    char *h = NULL;
+    size_t hl = 0;
+    FILE *m = open_memstream(&h, &hl);
+    if (!m)
+        return -1;
+    dys_write_csv_header(ctx, m);
+    int col = -1;
+    if (fclose(m) == 0)
+        for (int k = 0; col < 0; k++) {
+            size_t a = csv_cell_start(h, hl, k);
+            if (a >= hl)
+                break;
+            if (!strncmp(h + a, "duplicate_id,figure", 19))
+                col = k;
+        }
+    free(h);
+    return col;
+}
+
+/* The studies.csv row of a part has the table-level cells duplicate_id and
+ * figure empty (dys_write_csv_row without extras), at column `col` and
+ * after; write it with them filled.  They are no longer the row's last
+ * cells (the lead target's and the factors' follow), so they are found by
+ * their column. */
+static void put_studies_row(FILE *to, const char *line, size_t len, const row *w,
+                            const char *figure, int col)
+{
+    size_t a = col >= 0 ? csv_cell_start(line, len, col) : len;
+    if (a + 1 < len && line[a] == ',' && (line[a + 1] == ',' || line[a + 1] == '\n')) {
+        fwrite(line, 1, a, to);
+        if (w->duplicate)
+            fputs("yes", to);
+        fputc(',', to);
         dys_write_csv_field(to, figure);
-        fputc('\n', to);
+        fwrite(line + a + 1, 1, len - a - 1, to);
     } else
         fwrite(line, 1, len, to);
 }
 
 /* Append the sections of one study's payload to the open tables. */
 static void append_payload(const row *w, const char *pl, size_t len, FILE *st, FILE *sg,
-                           FILE *js, FILE *er, int *failed, const char *figure)
+                           FILE *js, FILE *er, int *failed, const char *figure, int col)
 {
     const char *p = pl, *end = pl + len, *line;
     size_t ll;
@@ -1001,7 +1047,7 @@ static void append_payload(const row *w, const char *pl, size_t len, FILE *st, F
         } else if (ll == 5 && !memcmp(line, "@end\n", 5))
             break;
         else if (to == st)
-            put_studies_row(st, line, ll, w, figure);
+            put_studies_row(st, line, ll, w, figure, col);
         else if (to)
             fwrite(line, 1, ll, to);
     }
@@ -1066,7 +1112,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             bad = 1;
         }
     }
-    int failed = 0, figs_dir = 0;
+    int failed = 0, figs_dir = 0, col = studies_extra_column(ctx);
     char *buf = NULL;
     size_t cap = 0;
     if (!bad) {
@@ -1106,7 +1152,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             }
         }
         append_payload(w, buf, w->rec->len, of[0].f, of[1].f, of[2].f, of[3].f, &failed,
-                       figure);
+                       figure, col);
     }
     free(buf);
     for (size_t i = 0; i < x->files.n; i++)

@@ -142,6 +142,8 @@ rows = list(csv.DictReader(open(os.path.join(out, "studies.csv"))))
 assert len(rows) == 3, rows
 dup = [r for r in rows if r["study_id"] == "LBBB-01"]
 assert len(dup) == 2 and all(r["duplicate_id"] == "yes" for r in dup), dup
+# filled mid-row: the columns after them are where they were
+assert all(len(r) == 156 and None not in r and r["factor_non_lbbb"] == "absent" for r in rows), rows
 figs = {r["figure"] for r in rows}
 assert len(figs) == 3 and all(os.path.getsize(os.path.join(out, f)) > 1000 for f in figs), figs
 f = [r for r in rows if r["study_id"].startswith("'=")]
@@ -161,6 +163,12 @@ check $? "duplicate study_ids flagged and warned, figures unique; formula-like i
 [ $rc = 0 ] && grep -q "lbbb_table_segments.csv: skipped: not a study" "$tmp/err" &&
     [ "$(tail -n +2 "$tmp/anat/studies.csv" | wc -l)" = 2 ]
 check $? "a segment table beside its study is skipped, not failed" "rc=$rc $(cat "$tmp/err")"
+# the lead target and factor columns come after duplicate_id and figure,
+# which batch fills in mid-row: its table is analyze's, byte for byte
+"$dys" analyze --format csv testdata/anatomy/lbbb_keys.csv testdata/anatomy/lbbb_table.csv \
+    2>/dev/null | cmp -s - "$tmp/anat/studies.csv" &&
+    head -n 1 "$tmp/anat/studies.csv" | grep -q ',duplicate_id,figure,lead_target_1,lead_target_2,lead_target_3,lead_segment,lead_concordance,factor_no_mechanical_dyssynchrony,.*,factor_atrial_fibrillation$'
+check $? "batch's studies.csv ends with the lead target and factor columns, as analyze's" "$(head -c 300 "$tmp/anat/studies.csv")"
 
 T=testdata/studies
 "$dys" analyze --format csv "$d/formula.csv" $T/lbbb_views $T/multibeat_ecg $T/eu_tab_decimal_comma.csv \
