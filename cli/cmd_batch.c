@@ -46,7 +46,10 @@
  * analyse those studies again.  Part files of format 3 are not read (a
  * second reader kept for one transition would be code no test of a new
  * run exercises): resume and merge refuse a directory holding them, saying
- * so, and a fresh run removes them.  One batch writes an OUTDIR at a time (a lock on
+ * so, and a fresh run removes them.  Records of format 4 (journals whose
+ * studies.csv rows end at figure) are refused and removed the same way: the
+ * fingerprint cannot tell them from format 5's when the version string is
+ * the same, and read, they would make a table of rows of two lengths.  One batch writes an OUTDIR at a time (a lock on
  * OUTDIR/.lock); OUTDIR/run.json records how the tables were made.
  *
  * Shards.  --shard K/N (or SLURM_ARRAY_TASK_ID, _COUNT and _MIN) keeps the
@@ -422,8 +425,10 @@ static void options_diff(const char *then, const char *now, char *out, size_t ca
 /* ---- journals ------------------------------------------------------------- */
 
 /* A record's payload is what a part file held (format 4: the same text as
- * format 3's parts, in a record of a journal instead of a file of its own):
- *   dyssync-part 4
+ * format 3's parts, in a record of a journal instead of a file of its own;
+ * format 5: the same, its studies.csv row with the columns of the lead
+ * target and the factors of non-response after duplicate_id and figure):
+ *   dyssync-part 5
  *   <source>                  the normalised path, the study's key
  *   <study_id>                empty when the study failed
  *   <version> <input hash>    the engine and the bytes that made it
@@ -437,7 +442,12 @@ static void options_diff(const char *then, const char *now, char *out, size_t ca
  * a journal readable with less and countable with grep, and lets a reader
  * that lost its place (a damaged header) find the next record by its magic
  * at the start of a line. */
-#define PART_FORMAT_LINE "dyssync-part 4\n"
+#define PART_FORMAT_LINE "dyssync-part 5\n"
+/* Format 4's rows lack the last columns of studies.csv.  The fingerprint
+ * (engine version, input, options) does not tell them apart: a build of
+ * the same version string, before and after, makes both; so the format
+ * line is what keeps a format-4 row out of a format-5 table. */
+#define OLD_FORMAT_LINE "dyssync-part 4\n"
 #define RECORD_MAGIC "@dyssync-record "
 enum { PART_HEADER_LINES = 5, RECORD_HEADER_MAX = 80 };
 
@@ -551,6 +561,7 @@ typedef struct {
     strs versions, options;
     unsigned max_run;  /* the highest run number seen (0: none) */
     size_t n_foreign;  /* records of another payload format */
+    size_t n_old;      /* records of format 4 (not read; not in n_foreign) */
 } jindex;
 
 static void jindex_free(jindex *x)
@@ -660,12 +671,15 @@ static const char *next_line(const char *p, const char *end, const char **line, 
 }
 
 /* The fingerprint of a payload into r and the index; 1 when the payload is
- * of another format (another dyssync), -1 out of memory. */
+ * of another format (another dyssync), 2 of format 4 (an earlier one), -1
+ * out of memory. */
 static int jindex_add_payload(jindex *x, jrec *r, const char *pl, size_t len)
 {
     const char *end = pl + len, *src, *id, *fp, *opt;
     size_t sl, il, fl, ol;
     size_t fl0 = strlen(PART_FORMAT_LINE);
+    if (len >= strlen(OLD_FORMAT_LINE) && !memcmp(pl, OLD_FORMAT_LINE, strlen(OLD_FORMAT_LINE)))
+        return 2;
     if (len < fl0 || memcmp(pl, PART_FORMAT_LINE, fl0))
         return 1;
     const char *p = pl + fl0;
@@ -771,6 +785,8 @@ static int jindex_scan_file(jindex *x, uint32_t file, uint32_t shard, int say, i
             int a = jindex_add_payload(x, &r, pl, len);
             if (a < 0)
                 rc = -1;
+            else if (a == 2)
+                x->n_old++;
             else if (a > 0)
                 x->n_foreign++;
             pos += body + len;
@@ -963,24 +979,70 @@ static int place_figure(const char *from, const char *to)
     return rename(tmp, to);
 }
 
-/* The studies.csv row of a part ends with the two empty table-level cells
- * (",,\n", dys_write_csv_row without extras); write it with them filled. */
-static void put_studies_row(FILE *to, const char *line, size_t len, const row *w,
-                            const char *figure)
+/* Where cell k of a CSV line starts (as dys_write_csv_field writes cells:
+ * a quoted cell doubles its quotes, so toggling on every quote leaves it
+ * quoted); len when the line has fewer cells. */
+static size_t csv_cell_start(const char *line, size_t len, int k)
 {
-    if (len >= 3 && !memcmp(line + len - 3, ",,\n", 3)) {
-        fwrite(line, 1, len - 3, to);
-        dys_csv_extra x = {w->duplicate, figure};
-        fputs(x.duplicate_id ? ",yes," : ",,", to);
+    size_t i = 0;
+    for (int c = 0; c < k; c++) {
+        int quoted = 0;
+        while (i < len && (quoted || (line[i] != ',' && line[i] != '\n')))
+            quoted ^= line[i++] == '"';
+        if (i >= len || line[i] != ',')
+            return len;
+        i++;
+    }
+    return i;
+}
+
+/* The column of duplicate_id in studies.csv, figure's being the next, read
+ * from the library's header rather than counted here, so that the table's
+ * layout has one definition; -1 when it cannot be found. */
+static int studies_extra_column(dys_ctx *ctx)
+{
+    char *h = NULL;
+    size_t hl = 0;
+    FILE *m = open_memstream(&h, &hl);
+    if (!m)
+        return -1;
+    dys_write_csv_header(ctx, m);
+    int col = -1;
+    if (fclose(m) == 0)
+        for (int k = 0; col < 0; k++) {
+            size_t a = csv_cell_start(h, hl, k);
+            if (a >= hl)
+                break;
+            if (!strncmp(h + a, "duplicate_id,figure", 19))
+                col = k;
+        }
+    free(h);
+    return col;
+}
+
+/* The studies.csv row of a part has the table-level cells duplicate_id and
+ * figure empty (dys_write_csv_row without extras), at column `col` and
+ * after; write it with them filled.  They are no longer the row's last
+ * cells (the lead target's and the factors' follow), so they are found by
+ * their column. */
+static void put_studies_row(FILE *to, const char *line, size_t len, const row *w,
+                            const char *figure, int col)
+{
+    size_t a = col >= 0 ? csv_cell_start(line, len, col) : len;
+    if (a + 1 < len && line[a] == ',' && (line[a + 1] == ',' || line[a + 1] == '\n')) {
+        fwrite(line, 1, a, to);
+        if (w->duplicate)
+            fputs("yes", to);
+        fputc(',', to);
         dys_write_csv_field(to, figure);
-        fputc('\n', to);
+        fwrite(line + a + 1, 1, len - a - 1, to);
     } else
         fwrite(line, 1, len, to);
 }
 
 /* Append the sections of one study's payload to the open tables. */
 static void append_payload(const row *w, const char *pl, size_t len, FILE *st, FILE *sg,
-                           FILE *js, FILE *er, int *failed, const char *figure)
+                           FILE *js, FILE *er, int *failed, const char *figure, int col)
 {
     const char *p = pl, *end = pl + len, *line;
     size_t ll;
@@ -1001,7 +1063,7 @@ static void append_payload(const row *w, const char *pl, size_t len, FILE *st, F
         } else if (ll == 5 && !memcmp(line, "@end\n", 5))
             break;
         else if (to == st)
-            put_studies_row(st, line, ll, w, figure);
+            put_studies_row(st, line, ll, w, figure, col);
         else if (to)
             fwrite(line, 1, ll, to);
     }
@@ -1066,7 +1128,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             bad = 1;
         }
     }
-    int failed = 0, figs_dir = 0;
+    int failed = 0, figs_dir = 0, col = studies_extra_column(ctx);
     char *buf = NULL;
     size_t cap = 0;
     if (!bad) {
@@ -1106,7 +1168,7 @@ static int assemble(dys_ctx *ctx, const char *outdir, char **sources, size_t n,
             }
         }
         append_payload(w, buf, w->rec->len, of[0].f, of[1].f, of[2].f, of[3].f, &failed,
-                       figure);
+                       figure, col);
     }
     free(buf);
     for (size_t i = 0; i < x->files.n; i++)
@@ -1491,8 +1553,19 @@ static int batch_studies(const batch_opts *o, strs *studies)
 static void say_old_parts(const char *dir, size_t n, const char *how)
 {
     cli_error("%s: its parts/ holds %zu part files of format 3 (one file per study, written "
-              "by an earlier dyssync); this dyssync keeps each study in a journal (format 4) "
+              "by an earlier dyssync); this dyssync keeps each study in a journal (format 5) "
               "and does not read them: %s", dir, n, how);
+}
+
+/* Records of format 4 in an output directory: their studies.csv rows have
+ * fewer columns than this dyssync's, and a table mixing them would be
+ * ragged, so they are not read, and a resume or a merge that would leave
+ * their studies out (or, reading them, make that table) is refused. */
+static void say_old_records(const char *dir, size_t n, const char *how)
+{
+    cli_error("%s: its parts/ holds %zu records of format 4 (journals written by an earlier "
+              "dyssync, whose studies.csv rows lack this dyssync's last columns); this "
+              "dyssync writes format 5 and does not read them: %s", dir, n, how);
 }
 
 static size_t remove_old_parts(const char *parts)
@@ -1524,6 +1597,11 @@ static int resume_check(const batch_opts *o, const strs *studies, const jindex *
     if (old_parts) {
         say_old_parts(o->outdir, old_parts, "finish this run with the dyssync that began it, "
                       "or run without --resume to analyse every study again");
+        return EXIT_USAGE;
+    }
+    if (x->n_old) {
+        say_old_records(o->outdir, x->n_old, "finish this run with the dyssync that began it, "
+                        "or run without --resume to analyse every study again");
         return EXIT_USAGE;
     }
     size_t other = 0;
@@ -1775,6 +1853,11 @@ int cmd_batch(int argc, char **argv)
         cli_error("%s: removed %zu part files of format 3 (an earlier dyssync's), which this "
                   "dyssync does not read", o.outdir, removed);
     }
+    if (!o.resume && ix.n_old)
+        /* their journals hold no record the index took, so the end of the
+         * run removes them as it does any journal no longer used */
+        cli_error("%s: %zu records of format 4 (an earlier dyssync's) are not read: every "
+                  "study is analysed again, and their journals removed", o.outdir, ix.n_old);
     manifest man = {.command = "batch", .version = dys_version(), .options = o.options,
                     .inputs = o.inputs, .n_inputs = (size_t)o.n_inputs, .studies = studies.n};
     utc_now(man.started, sizeof man.started);
@@ -1843,14 +1926,20 @@ static int merge_check(char **shards, int n, char *version, size_t vcap, char *o
 static int merge_sources(char **shards, int n, jindex *x, strs *sources)
 {
     for (int a = 0; a < n; a++) {
-        size_t old = 0;
-            if (jindex_scan_dir(x, shards[a], (uint32_t)a, 0, 1, 0, &old) != 0) {
+        size_t old = 0, old_records = x->n_old;
+        if (jindex_scan_dir(x, shards[a], (uint32_t)a, 0, 1, 0, &old) != 0) {
             cli_error("%s/parts: %s", shards[a], strerror(errno));
             return EXIT_SOME_FAILED;
         }
         if (old) {
             say_old_parts(shards[a], old, "merge the shards with the dyssync that made them, "
                           "or run this shard again");
+            return EXIT_USAGE;
+        }
+        if (x->n_old > old_records) {
+            say_old_records(shards[a], x->n_old - old_records,
+                            "merge the shards with the dyssync that made them, or run this "
+                            "shard again");
             return EXIT_USAGE;
         }
     }

@@ -513,11 +513,29 @@ void dys_lead_target(const dys_study *s, dys_result *r)
 #define TAPSE_ABNORMAL_MM 16.0
 #define RV_S_ABNORMAL_CM_S 10.0
 
-static dys_response_factor *factor(dys_result *r, const char *key, const char *label,
+/* The factors' keys in the order they are reported.  One list, read by
+ * factor() and by the writers (the studies.csv header names a column per
+ * factor before any result exists), so that a column's name and the
+ * factor filling it cannot drift apart. */
+enum { F_DYSSYNCHRONY, F_NON_LBBB, F_RV, F_ISCHAEMIC, F_SCAR, F_LEAD_REMOTE, F_AF };
+static const char *const factor_keys[DYS_N_RESPONSE_FACTORS] = {
+    "no_mechanical_dyssynchrony", "non_lbbb", "rv_dysfunction", "ischaemic_aetiology",
+    "scar_at_target", "lead_remote", "atrial_fibrillation"};
+
+const char *dys_response_factor_key(int i)
+{
+    return i >= 0 && i < DYS_N_RESPONSE_FACTORS ? factor_keys[i] : NULL;
+}
+
+/* Factor `which` goes to its own slot, whatever order the code below
+ * fills them in, so the result's order is always factor_keys'. */
+static dys_response_factor *factor(dys_result *r, int which, const char *label,
                                    const char *source)
 {
-    dys_response_factor *f = &r->response_factor[r->n_response_factors++];
-    f->key = key;
+    dys_response_factor *f = &r->response_factor[which];
+    if (r->n_response_factors <= which)
+        r->n_response_factors = which + 1;
+    f->key = factor_keys[which];
     f->label = label;
     f->source = source;
     f->state = -1;
@@ -528,7 +546,7 @@ static dys_response_factor *factor(dys_result *r, const char *key, const char *l
 static void factor_dyssynchrony(dys_result *r)
 {
     dys_response_factor *f =
-        factor(r, "no_mechanical_dyssynchrony", "no mechanical dyssynchrony despite QRS >= 150 ms",
+        factor(r, F_DYSSYNCHRONY, "no mechanical dyssynchrony despite QRS >= 150 ms",
                "Bleeker, Circulation 2006;113:969 (response 11 % without LV dyssynchrony or "
                "with posterolateral scar)");
     double q = r->qrs_duration_ms;
@@ -566,7 +584,7 @@ static void factor_dyssynchrony(dys_result *r)
 
 static void factor_rv(const dys_study *s, dys_result *r)
 {
-    dys_response_factor *f = factor(r, "rv_dysfunction", "RV systolic dysfunction",
+    dys_response_factor *f = factor(r, F_RV, "RV systolic dysfunction",
                                     "Rudski, J Am Soc Echocardiogr 2010;23:685 (TAPSE < 16 mm, "
                                     "S' < 10 cm/s abnormal)");
     double t = s->tapse_mm, v = s->rv_s_prime_cm_s;
@@ -591,7 +609,7 @@ static void factor_rv(const dys_study *s, dys_result *r)
 static void factor_scar_at_target(dys_result *r)
 {
     dys_response_factor *f =
-        factor(r, "scar_at_target", "scar at the latest-activated segment",
+        factor(r, F_SCAR, "scar at the latest-activated segment",
                "Bleeker, Circulation 2006;113:969 (transmural posterolateral scar: response 14 % "
                "against 81 %); Leyva, J Cardiovasc Magn Reson 2011;13:29 (pacing over scar)");
     /* The target by timing alone: the latest ok free-wall segment. */
@@ -625,7 +643,7 @@ void dys_response_factors(const dys_study *s, dys_result *r)
     r->rhythm = s->rhythm;
     factor_dyssynchrony(r);
 
-    dys_response_factor *f = factor(r, "non_lbbb", "non-LBBB QRS morphology",
+    dys_response_factor *f = factor(r, F_NON_LBBB, "non-LBBB QRS morphology",
                                     "ESC 2021 (Glikson, Eur Heart J 2021;42:3427): non-LBBB "
                                     "QRS >= 150 ms class IIa, LBBB class I");
     f->state = r->lbbb < 0 ? -1 : !r->lbbb;
@@ -634,7 +652,7 @@ void dys_response_factors(const dys_study *s, dys_result *r)
 
     factor_rv(s, r);
 
-    f = factor(r, "ischaemic_aetiology", "ischaemic aetiology",
+    f = factor(r, F_ISCHAEMIC, "ischaemic aetiology",
                "Bleeker, Circulation 2006;113:969; Europace 2007;9:1031 (scar size and "
                "transmurality in ischaemic cardiomyopathy)");
     f->state = s->aetiology == DYS_AETIOLOGY_UNKNOWN ? -1
@@ -646,7 +664,7 @@ void dys_response_factors(const dys_study *s, dys_result *r)
 
     factor_scar_at_target(r);
 
-    f = factor(r, "lead_remote", "LV lead remote from the latest-activated segment",
+    f = factor(r, F_LEAD_REMOTE, "LV lead remote from the latest-activated segment",
                "Khan, J Am Coll Cardiol 2012;59:1509 (TARGET); Saba, Circ Heart Fail "
                "2013;6:427 (STARTER)");
     f->state = r->lead_concordance == DYS_LEAD_NOT_GIVEN ? -1
@@ -654,7 +672,7 @@ void dys_response_factors(const dys_study *s, dys_result *r)
     snprintf(f->value, sizeof f->value, "%s",
              r->lead_concordance_note[0] ? r->lead_concordance_note : "lead_segment not given");
 
-    f = factor(r, "atrial_fibrillation", "atrial fibrillation",
+    f = factor(r, F_AF, "atrial fibrillation",
                "ESC 2021 (Glikson, Eur Heart J 2021;42:3427): the CRT classes I-IIb above are "
                "for sinus rhythm");
     f->state = s->rhythm == DYS_RHYTHM_UNKNOWN ? -1 : s->rhythm == DYS_RHYTHM_AF;

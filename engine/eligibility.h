@@ -17,5 +17,8 @@ int dys_segments_adjacent(int a, int b);
 /* r->response_factor[]: the known factors of non-response, each present,
  * absent or unknown (after dys_lead_target and the classification). */
 void dys_response_factors(const dys_study *s, dys_result *r);
+/* The key of factor i (0 .. DYS_N_RESPONSE_FACTORS-1), in the order of
+ * r->response_factor[]; NULL out of range. */
+const char *dys_response_factor_key(int i);
 
 #endif

@@ -142,6 +142,8 @@ rows = list(csv.DictReader(open(os.path.join(out, "studies.csv"))))
 assert len(rows) == 3, rows
 dup = [r for r in rows if r["study_id"] == "LBBB-01"]
 assert len(dup) == 2 and all(r["duplicate_id"] == "yes" for r in dup), dup
+# filled mid-row: the columns after them are where they were
+assert all(len(r) == 156 and None not in r and r["factor_non_lbbb"] == "absent" for r in rows), rows
 figs = {r["figure"] for r in rows}
 assert len(figs) == 3 and all(os.path.getsize(os.path.join(out, f)) > 1000 for f in figs), figs
 f = [r for r in rows if r["study_id"].startswith("'=")]
@@ -161,6 +163,12 @@ check $? "duplicate study_ids flagged and warned, figures unique; formula-like i
 [ $rc = 0 ] && grep -q "lbbb_table_segments.csv: skipped: not a study" "$tmp/err" &&
     [ "$(tail -n +2 "$tmp/anat/studies.csv" | wc -l)" = 2 ]
 check $? "a segment table beside its study is skipped, not failed" "rc=$rc $(cat "$tmp/err")"
+# the lead target and factor columns come after duplicate_id and figure,
+# which batch fills in mid-row: its table is analyze's, byte for byte
+"$dys" analyze --format csv testdata/anatomy/lbbb_keys.csv testdata/anatomy/lbbb_table.csv \
+    2>/dev/null | cmp -s - "$tmp/anat/studies.csv" &&
+    head -n 1 "$tmp/anat/studies.csv" | grep -q ',duplicate_id,figure,lead_target_1,lead_target_2,lead_target_3,lead_segment,lead_concordance,factor_no_mechanical_dyssynchrony,.*,factor_atrial_fibrillation$'
+check $? "batch's studies.csv ends with the lead target and factor columns, as analyze's" "$(head -c 300 "$tmp/anat/studies.csv")"
 
 T=testdata/studies
 "$dys" analyze --format csv "$d/formula.csv" $T/lbbb_views $T/multibeat_ecg $T/eu_tab_decimal_comma.csv \
@@ -283,5 +291,46 @@ printf 'dyssync-part 3\nx.csv\nX\n0.1.0 0\nlowpass=auto\n@end\n' >"$tmp/old/part
     [ ! -e "$tmp/oldm/studies.csv" ] && [ $rc3 = 0 ] && grep -q "removed 1 part files of format 3" "$tmp/err3" &&
     [ ! -e "$tmp/old/parts/0123456789abcdef.part" ] && same_tables "$tmp/old" "$tmp/clean"
 check $? "part files of an earlier format: resume and merge refuse them, saying so; a fresh run removes them" "$(cat "$tmp/err" "$tmp/err2" "$tmp/err3")"
+
+# Records of format 4 (journals whose studies.csv rows end at figure): read,
+# they would mix short rows into a table of this dyssync's; the fingerprint
+# would not stop them (same version string), the format does.  --resume and
+# merge refuse them, saying so; a fresh run analyses everything and removes
+# their journal.  The records are this run's own, turned into format 4
+# with their checksums made good, so only the format line tells them apart.
+cp -r "$tmp/clean" "$tmp/f4"
+rm -f "$tmp/f4"/parts/journal-*.log
+python3 - "$tmp/clean/parts" "$tmp/f4/parts/journal-000001-000.log" <<'EOF'
+import glob, os, sys
+FNV, P = 0xcbf29ce484222325, 0x100000001b3
+def fnv(h, b):
+    for c in b:
+        h = ((h ^ c) * P) & 0xFFFFFFFFFFFFFFFF
+    return h
+out = open(sys.argv[2], "wb")
+for j in sorted(glob.glob(os.path.join(sys.argv[1], "journal-*.log"))):
+    data = open(j, "rb").read()
+    pos = 0
+    while pos < len(data):
+        nl = data.index(b"\n", pos)
+        _, run, n, _ = data[pos:nl].split(b" ")
+        pl = data[nl + 1:nl + 1 + int(n)]
+        assert pl.startswith(b"dyssync-part 5\n")
+        pl = b"dyssync-part 4\n" + pl[len(b"dyssync-part 5\n"):]
+        head = b"@dyssync-record %s %d " % (run, len(pl))
+        out.write(head + b"%016x\n" % fnv(fnv(FNV, head), pl) + pl)
+        pos = nl + 1 + int(n)
+EOF
+"$dys" batch -q --resume -o "$tmp/f4" "$a" 2>"$tmp/err"; rc=$?
+"$dys" merge -o "$tmp/f4m" "$tmp/f4" 2>"$tmp/err2"; rc2=$?
+cmp -s "$tmp/f4/studies.csv" "$tmp/clean/studies.csv"; same=$?
+"$dys" batch -q -o "$tmp/f4" "$a" 2>"$tmp/err3"; rc3=$?
+[ $rc = 2 ] && grep -q "f4: its parts/ holds 40 records of format 4 (journals written by an earlier dyssync, whose studies.csv rows lack this dyssync's last columns); this dyssync writes format 5" "$tmp/err" &&
+    grep -q "run without --resume" "$tmp/err" && [ $same = 0 ] &&
+    [ $rc2 = 2 ] && grep -q "40 records of format 4" "$tmp/err2" && [ ! -e "$tmp/f4m/studies.csv" ] &&
+    [ $rc3 = 0 ] && grep -q "40 records of format 4 (an earlier dyssync's) are not read: every study is analysed again, and their journals removed" "$tmp/err3" &&
+    [ ! -e "$tmp/f4/parts/journal-000001-000.log" ] && [ "$(records "$tmp/f4")" = 40 ] &&
+    same_tables "$tmp/f4" "$tmp/clean"
+check $? "records of format 4: resume and merge refuse them, saying so; a fresh run analyses every study and removes their journal" "rc=$rc rc2=$rc2 rc3=$rc3 $(cat "$tmp/err" "$tmp/err2" "$tmp/err3")"
 
 tap_end

@@ -64,6 +64,38 @@ assert f == {"no_mechanical_dyssynchrony": "absent", "non_lbbb": "absent",
              "atrial_fibrillation": "absent"}, f
 PY
 check $? "lead target and response factors in the JSON" "$(cat "$tmp/err")"
+# The same in studies.csv (analyze --format csv, batch's table): its last
+# columns, taken from the JSON's fields, and an error row empty there too.
+"$dys" analyze --format json testdata/anatomy/lbbb_keys.csv testdata/anatomy/lbbb_table.csv \
+    >"$tmp/anat.jsonl" 2>/dev/null
+"$dys" analyze --format csv testdata/anatomy/lbbb_keys.csv testdata/anatomy/lbbb_table.csv \
+    "$tmp/no_such_study.csv" >"$tmp/anat.csv" 2>/dev/null
+python3 - "$tmp/anat.jsonl" "$tmp/anat.csv" <<'PY' 2>"$tmp/err"
+import csv, json, sys
+js = [json.loads(l) for l in open(sys.argv[1])]
+head, *rows = list(csv.reader(open(sys.argv[2])))
+factors = [x["key"] for x in js[0]["response_factors"]]
+tail = ["lead_target_1", "lead_target_2", "lead_target_3", "lead_segment",
+        "lead_concordance"] + ["factor_" + k for k in factors]
+assert len(factors) == 7 and len(head) == 144 + len(tail), len(head)
+assert head[142:144] == ["duplicate_id", "figure"] and head[144:] == tail, head[142:]
+assert len(rows) == 3 and all(len(r) == len(head) for r in rows), [len(r) for r in rows]
+keys, table, err = [dict(zip(head, r)) for r in rows]
+assert [keys[c] for c in tail] == ["basal_inferolateral", "mid_anterolateral", "",
+                                   "mid_inferolateral", "adjacent", "absent", "absent",
+                                   "present", "present", "present", "absent", "absent"], keys
+for row, j in zip((keys, table), js):
+    lt = j["lead_target"]
+    names = [s["name"] for s in lt["segments"]][:3]
+    assert [row["lead_target_%d" % i] for i in (1, 2, 3)] == names + [""] * (3 - len(names))
+    assert row["lead_segment"] == (lt["lead_segment"] or "")
+    assert row["lead_concordance"] == (lt["concordance"] or "")
+    assert [row["factor_" + x["key"]] for x in j["response_factors"]] == \
+        [x["state"] for x in j["response_factors"]]
+assert table["lead_target_1"] == "" and table["lead_concordance"] == ""
+assert err["status"] == "error" and all(err[c] == "" for c in tail), err
+PY
+check $? "lead target, lead segment, concordance and factor states in studies.csv: the last columns, as in the JSON; empty in an error row" "$(cat "$tmp/err")"
 # A bad segment table names the table, its line and column.
 mkdir -p "$tmp/anat"
 printf 'segment,scar\nbasal_inferolateral,thick\n' >"$tmp/anat/seg.csv"

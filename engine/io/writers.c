@@ -4,6 +4,7 @@
  * never recompute.  Numbers are written in the C locale whatever the
  * caller's locale (uselocale is per thread), NAN as null / empty.
  */
+#include "eligibility.h"
 #include "indices.h"
 #include "internal.h"
 
@@ -811,6 +812,11 @@ static void csv_num(FILE *f, double x)
         fixed_num(f, x, 2);
 }
 
+/* The lead target's segments studies.csv has a column for: the JSON
+ * lists up to eight, but a lead goes to one, and the runners-up are the
+ * fallbacks an implanter looks at. */
+#define CSV_LEAD_TARGETS 3
+
 /* The one-row-per-study layout of `analyze --format csv` and batch's
  * studies.csv (docs/format.md lists every column). */
 dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
@@ -834,16 +840,48 @@ dys_status dys_write_csv_header(dys_ctx *ctx, FILE *f)
         fprintf(f, ",status_%s", dys_segment_name(s));
     fputs(",work_pressure,vendor_gwi_mmhg_pct,vendor_gcw_mmhg_pct,vendor_gww_mmhg_pct,"
           "vendor_gwe_pct", f);
-    fputs(",duplicate_id,figure\n", f);
+    fputs(",duplicate_id,figure", f);
+    /* Lead targeting and the factors of non-response came after the
+     * table-level cells: appended, so that no earlier column moves for a
+     * script reading the table by position. */
+    for (int i = 1; i <= CSV_LEAD_TARGETS; i++)
+        fprintf(f, ",lead_target_%d", i);
+    fputs(",lead_segment,lead_concordance", f);
+    for (int i = 0; i < DYS_N_RESPONSE_FACTORS; i++)
+        fprintf(f, ",factor_%s", dys_response_factor_key(i));
+    fputc('\n', f);
     return finish(ctx, f);
 }
 
-/* The row's last two cells, which only the whole table knows. */
+/* The table-level cells, which only the whole table knows (batch fills
+ * them in when it assembles the table from its parts' rows). */
 static void csv_extra(FILE *f, const dys_csv_extra *x)
 {
     fputs(x && x->duplicate_id ? ",yes," : ",,", f);
     if (x)
         dys_write_csv_field(f, x->figure);
+}
+
+/* The lead target and the factors of non-response, from the fields the
+ * JSON's lead_target and response_factors are written from; the row's
+ * end. */
+static void csv_lead_and_factors(FILE *f, const dys_result *r)
+{
+    for (int i = 0; i < CSV_LEAD_TARGETS; i++) {
+        fputc(',', f);
+        if (i < r->n_lead)
+            dys_write_csv_field(f, dys_segment_name(r->lead[i].segment));
+    }
+    fputc(',', f);
+    if (r->lead_segment >= 0)
+        dys_write_csv_field(f, dys_segment_name(r->lead_segment));
+    fputc(',', f);
+    dys_write_csv_field(f, concordance_name(r->lead_concordance)); /* NULL: empty */
+    for (int i = 0; i < DYS_N_RESPONSE_FACTORS; i++) {
+        fputc(',', f);
+        if (i < r->n_response_factors)
+            fputs(factor_state_name(r->response_factor[i].state), f);
+    }
     fputc('\n', f);
 }
 
@@ -921,6 +959,7 @@ static void write_csv_row(FILE *f, const dys_result *r, const dys_csv_extra *x)
         csv_num(f, w->has_vendor ? vg[e] : NAN);
     }
     csv_extra(f, x);
+    csv_lead_and_factors(f, r);
 }
 
 dys_status dys_write_csv_row(dys_ctx *ctx, FILE *f, const dys_result *r, const dys_csv_extra *x)
@@ -998,6 +1037,9 @@ dys_status dys_write_csv_error_row(dys_ctx *ctx, FILE *f, const char *source, co
     for (int i = csv_middle_columns(); i > 0; i--)
         fputc(',', f);
     csv_extra(f, x);
+    for (int i = CSV_LEAD_TARGETS + 2 + DYS_N_RESPONSE_FACTORS; i > 0; i--)
+        fputc(',', f); /* the lead target and the factors */
+    fputc('\n', f);
     return finish(ctx, f);
 }
 
