@@ -179,6 +179,8 @@ class Study:
         if trace == "strain":
             meta["trace"] = "strain"
         for k, v in meta.items():
+            if v is None:  # not given, as in a file without the line
+                continue
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", k):
                 raise ValueError(f"metadata key {k!r}: expected letters, digits and _")
             if isinstance(v, bool):

@@ -124,7 +124,7 @@ def test_arrays_with_ecg_and_missing_samples():
         ecg += 1.5 * np.exp(-0.5 * ((t - onset - 40) / 12) ** 2)
     v = 6 * np.exp(-0.5 * (((t - 100) % 800 - 180) / 40) ** 2)
     v[50] = np.nan
-    s = dyssync.Study.from_arrays(t, {"basal_inferoseptal": v}, ecg, study_id="E1")
+    s = dyssync.Study.from_arrays(t, {"basal_inferoseptal": v}, ecg, study_id="E1", lvef_pct=None)
     rec = s.recordings[0]
     assert np.isnan(rec.curves["basal_inferoseptal"][50])
     assert np.array_equal(rec.ecg_mv, ecg)
