@@ -238,12 +238,12 @@ static int parse_nominal(const char *s, double *av, double *vv)
 static int known_objective(const char *key)
 {
     return !strcmp(key, "lvot_vti_cm") || !strcmp(key, "mitral_vti_cm") ||
-           cli_index_key(key, strlen(key)) >= 0;
+           dys_index_from_key(key, strlen(key)) >= 0;
 }
 
 static const char *objective_unit(const char *key)
 {
-    int i = cli_index_key(key, strlen(key));
+    int i = dys_index_from_key(key, strlen(key));
     return i >= 0 ? dys_index_get((dys_index)i)->unit : "cm";
 }
 

@@ -134,7 +134,7 @@ int cmd_stats(int argc, char **argv)
             break;
         case 'i':
         case 's':
-            if (opt == 'i' && cli_index_key(optarg, strlen(optarg)) < 0)
+            if (opt == 'i' && dys_index_from_key(optarg, strlen(optarg)) < 0)
                 rc = cli_usage("stats", "--index %s: not an index key (docs/indices.md)", optarg);
             names[nnames++] = optarg;
             break;

@@ -117,14 +117,6 @@ void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap)
                               ro->qrs_onsets_ms[i]);
 }
 
-int cli_index_key(const char *s, size_t len)
-{
-    for (int i = 0; i < DYS_N_INDICES; i++)
-        if (strlen(dys_index_get(i)->key) == len && !strncmp(dys_index_get(i)->key, s, len))
-            return i;
-    return -1;
-}
-
 int cli_analysis_option(int opt, const char *arg, dys_params *p, const char *cmd)
 {
     const char *name = option_name(opt, FIRST_ANALYSIS_OPTION,

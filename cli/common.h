@@ -69,9 +69,6 @@ enum {
  * bytes). */
 void cli_read_options_text(const dys_read_options *ro, char *buf, size_t cap);
 
-/* The dys_index whose key (ts_sd_12_ms, ...) is s[0..len), -1 if none. */
-int cli_index_key(const char *s, size_t len);
-
 /* The analysis options (dys_params) of every analysing command: --lowpass,
  * --peak, --first-fraction, --sd, --avo, --avc, --min-segments,
  * --low-amplitude, --max-gap, --ectopic-rr, --avc-estimate, --cutoff,

@@ -148,7 +148,7 @@ static int agree_one(dys_ctx *ctx, FILE *f, const stats_opts *oo, const char *na
             cli_error("%s: a Bland-Altman plot needs exactly 2 raters (have %zu)", oo->plot, k);
             rc = -1;
         } else {
-            int ix = cli_index_key(name, strlen(name));
+            int ix = dys_index_from_key(name, strlen(name));
             if (dys_plot_bland_altman(ctx, oo->plot, a, b, &ba, title,
                                       ix >= 0 ? dys_index_get(ix)->unit : "",
                                       oo->dpi) != DYS_OK) {

@@ -141,7 +141,7 @@ static int roc_join(dys_ctx *ctx, const roc_input *in, const char *name, var *v,
     }
     /* an index read on |value| (a signed delay whose cut-off is on its
      * size) is scored on |value| too */
-    int idx = v->index = in->table ? -1 : cli_index_key(name, strlen(name));
+    int idx = v->index = in->table ? -1 : dys_index_from_key(name, strlen(name));
     int on_abs = idx >= 0 && dys_cutoff_default(idx) && dys_cutoff_default(idx)->on_abs;
     if (on_abs)
         snprintf(v->name, sizeof v->name, "|%s|", name);

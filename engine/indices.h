@@ -35,10 +35,6 @@ int dys_wants_family(const dys_params *p, const char *family);
 /* Sample (n-1) or population (n) standard deviation. */
 double dys_sd(const double *x, int n, dys_sd_kind kind);
 
-/* The dys_index whose key (ts_sd_12_ms, ...) is s[0..len), -1 if none
- * (s need not be NUL-terminated: "--cutoff KEY=VALUE" passes its key). */
-int dys_index_from_key(const char *s, size_t len);
-
 /* Whether index i is computed from the segments' Ts alone (0 or 1). */
 int dys_index_from_ts(int i);
 /* Whether index i is a signed delay, best near 0 (0 or 1). */

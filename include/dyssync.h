@@ -773,6 +773,9 @@ typedef struct dys_index_info {
 
 /* Catalogue row, NULL when out of range. */
 DYS_API const dys_index_info *dys_index_get(dys_index index);
+/* The dys_index whose key (ts_sd_12_ms, ...) is s[0..len), -1 if none
+ * (s need not be NUL-terminated: "--cutoff KEY=VALUE" passes its key). */
+DYS_API int dys_index_from_key(const char *s, size_t len);
 /* The families of indices that --indices selects, in catalogue order, i =
  * 0.. ("ts", "ts_variants", "to", "xcorr", "cycle", "strain", "lbbb",
  * "global", "work", "doppler", "rocking"; NULL past the end), the family of an index (NULL out of range),

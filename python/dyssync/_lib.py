@@ -151,6 +151,7 @@ int dys_table_num(dys_ctx *ctx, const dys_table *t, size_t row, int col, double 
 /* dyssync.h: the index catalogue and the published cut-offs */
 typedef struct { const char *key; const char *description; const char *unit; } dys_index_info;
 const dys_index_info *dys_index_get(int index);
+int dys_index_from_key(const char *s, size_t len);
 typedef struct {
     int index;
     double value;

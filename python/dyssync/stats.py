@@ -304,9 +304,9 @@ def _catalogue() -> Tuple[str, ...]:
 
 
 def _index_of(key: str) -> int:
-    """The dys_index of a key, -1 when it is none (cli_index_key)."""
-    cat = _catalogue()
-    return cat.index(key) if key in cat else -1
+    """The dys_index of a key, -1 when it is none (the CLI's lookup)."""
+    b = key.encode()
+    return lib.dys_index_from_key(b, len(b))
 
 
 def _index_unit(key: str) -> str:
