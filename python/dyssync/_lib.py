@@ -187,18 +187,20 @@ dys_status dys_plot_heatmap(dys_ctx *ctx, const char *path, const char *const *n
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-def _find_library() -> str:
-    """DYSSYNC_LIBRARY, else the checkout's build/, else the system's."""
-    env = os.environ.get("DYSSYNC_LIBRARY")
-    if env:
-        return env
-    built = _CHECKOUT / "build" / "engine" / "libdyssync.so"
+def given_or_built(env: str, *parts: str) -> Optional[str]:
+    """The path in the environment variable env, else the file at parts
+    under the checkout's build/ when this package is a checkout's python/,
+    else None (the caller then asks the system)."""
+    if os.environ.get(env):
+        return os.environ[env]
+    built = _CHECKOUT.joinpath("build", *parts)
     if (_CHECKOUT / "meson.build").exists() and built.exists():
         return str(built)
-    return ctypes.util.find_library("dyssync") or "libdyssync.so.0"
+    return None
 
 
-library_path = _find_library()
+library_path = (given_or_built("DYSSYNC_LIBRARY", "engine", "libdyssync.so")
+                or ctypes.util.find_library("dyssync") or "libdyssync.so.0")
 try:
     lib = ffi.dlopen(library_path)
 except OSError as e:

@@ -16,20 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ._lib import _CHECKOUT, Error, library_version
+from ._lib import Error, given_or_built
 from .core import PathLike, _option_text, _pandas
 
 
 def program() -> str:
     """The dyssync program: DYSSYNC_PROGRAM, else the checkout's
     build/cli/dyssync, else the one on PATH."""
-    env = os.environ.get("DYSSYNC_PROGRAM")
-    if env:
-        return env
-    built = _CHECKOUT / "build" / "cli" / "dyssync"
-    if (_CHECKOUT / "meson.build").exists() and built.exists():
-        return str(built)
-    found = shutil.which("dyssync")
+    found = given_or_built("DYSSYNC_PROGRAM", "cli", "dyssync") or shutil.which("dyssync")
     if not found:
         raise Error("the dyssync program is not found: install it (make install), put it on "
                     "PATH or set DYSSYNC_PROGRAM")
