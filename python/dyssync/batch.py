@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ._lib import Error, given_or_built
-from .core import PathLike, _option_text, _pandas
+from .core import PathLike, _option_values, _pandas
 
 
 def program() -> str:
@@ -107,9 +107,7 @@ def batch(inputs: Union[PathLike, Sequence[PathLike]], out: PathLike, *, jobs: O
             if value:
                 args.append(_FLAGS[name])
             continue
-        values = ([f"{k}={_option_text('cutoff', v)}" for k, v in value.items()]
-                  if name == "cutoff" and isinstance(value, dict) else [_option_text(name, value)])
-        for v in values:
+        for v in _option_values(name, value):
             args += ["--" + name.replace("_", "-"), v]
     try:
         p = subprocess.run(args + ["--"] + inputs, capture_output=True, text=True)

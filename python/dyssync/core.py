@@ -43,19 +43,23 @@ def _option_text(name: str, value: Any) -> Optional[str]:
     raise ValueError(f"{name}: cannot take {type(value).__name__} {value!r}")
 
 
+def _option_values(name: str, value: Any) -> List[str]:
+    """The command-line values of one option: one, or for a cutoff dict
+    one KEY=VALUE per index."""
+    if name == "cutoff" and isinstance(value, Mapping):
+        return [f"{k}={_option_text('cutoff', v)}" for k, v in value.items()]
+    return [_option_text(name, value)]
+
+
 def _set_options(params, ropts, options: Mapping[str, Any]) -> None:
     c = ctx()
     for name, value in options.items():
         if value is None:
             continue
-        if name == "cutoff":
-            if not isinstance(value, Mapping):
-                raise ValueError("cutoff takes a dict of index key -> cut-off, "
-                                 "e.g. cutoff={'ts_sd_12_ms': 30}")
-            items = [f"{k}={_option_text('cutoff', v)}" for k, v in value.items()]
-        else:
-            items = [_option_text(name, value)]
-        for item in items:
+        if name == "cutoff" and not isinstance(value, Mapping):
+            raise ValueError("cutoff takes a dict of index key -> cut-off, "
+                             "e.g. cutoff={'ts_sd_12_ms': 30}")
+        for item in _option_values(name, value):
             st = lib.dys_option_set(c, params if params is not None else ffi.NULL,
                                     ropts if ropts is not None else ffi.NULL,
                                     name.encode(), item.encode())
