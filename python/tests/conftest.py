@@ -5,7 +5,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 TESTDATA = CHECKOUT / "testdata"
