@@ -13,6 +13,8 @@
 
 #include "dyssync.h"
 
+#include "check_main.h"
+
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
@@ -729,25 +731,5 @@ static Suite *bind_suite(void)
     return s;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
-int main(void)
-{
-    snprintf(g_root, sizeof g_root, "/tmp/dyssync-bind-XXXXXX");
-    if (!mkdtemp(g_root)) {
-        fprintf(stderr, "mkdtemp %s: %s\n", g_root, strerror(errno));
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(bind_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+DYS_CHECK_MAIN_IN_TMPDIR(bind_suite, g_root, "/tmp/dyssync-bind-XXXXXX")

@@ -20,6 +20,8 @@
 #include "internal.h"
 #include "study_internal.h"
 
+#include "check_main.h"
+
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
@@ -2976,26 +2978,5 @@ static Suite *readers_suite(void)
     return s;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    chmod(path, 0700); /* the unreadable-file test's file */
-    return remove(path);
-}
 
-int main(void)
-{
-    snprintf(g_root, sizeof g_root, "/tmp/dyssync-readers-XXXXXX");
-    if (!mkdtemp(g_root)) {
-        fprintf(stderr, "mkdtemp %s: %s\n", g_root, strerror(errno));
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(readers_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+DYS_CHECK_MAIN_IN_TMPDIR(readers_suite, g_root, "/tmp/dyssync-readers-XXXXXX")

@@ -1141,11 +1141,6 @@ START_TEST(t_api_zeroed_study)
 }
 END_TEST
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static Suite *suite(void)
 {
@@ -1171,17 +1166,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    snprintf(g_root, sizeof g_root, "/tmp/dyssync_work.XXXXXX");
-    if (!mkdtemp(g_root)) {
-        fprintf(stderr, "mkdtemp %s: %s\n", g_root, strerror(errno));
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+DYS_CHECK_MAIN_IN_TMPDIR(suite, g_root, "/tmp/dyssync_work.XXXXXX")
